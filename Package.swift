@@ -1,0 +1,19 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// netcost depends on the Swift toolchain alone: no packages, so it builds
+// offline and embeds in any app without transitive dependencies.
+let package = Package(
+    name: "netcost",
+    products: [
+        .library(name: "NetCost", targets: ["NetCost"]),
+        .executable(name: "netcost", targets: ["netcost"]),
+    ],
+    targets: [
+        .target(name: "NetCost", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(name: "ArgumentParsing"),
+        .executableTarget(name: "netcost", dependencies: ["NetCost", "ArgumentParsing"]),
+        .testTarget(name: "NetCostTests", dependencies: ["NetCost"]),
+        .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
+    ]
+)

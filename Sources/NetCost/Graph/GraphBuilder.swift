@@ -1,0 +1,62 @@
+/// Builds a graph one layer at a time, inferring each output shape as the layer is
+/// added, so that whoever builds the graph (the spec expander, the ONNX importer)
+/// can read the shapes it needs to decide what comes next.
+public struct GraphBuilder {
+    public private(set) var layers: [Layer] = []
+    private var indexByName: [String: Int] = [:]
+    public let name: String
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// Adds a graph input with the given shape and returns its index.
+    @discardableResult
+    public mutating func addInput(name: String, shape: TensorShape) throws(InputError) -> Int {
+        try add(name: name, operation: .input(GraphInput(shape: shape)), inputs: [])
+    }
+
+    /// Adds a layer, infers its output shape and returns its index.
+    ///
+    /// Throws when the name is taken, an input index is invalid, or the operation's
+    /// shape rule rejects the input shapes; the error names the layer.
+    @discardableResult
+    public mutating func add(name: String, operation: Operation, inputs: [Int]) throws(InputError) -> Int {
+        guard indexByName[name] == nil else {
+            throw InputError("the name is used by another layer; layer names must be unique", layer: name, field: "name")
+        }
+        guard inputs.allSatisfy({ layers.indices.contains($0) }) else {
+            throw InputError("refers to an input that does not exist", layer: name, field: "inputs")
+        }
+        let shapes = inputs.map { layers[$0].outputShape }
+        let rules = operation.rules
+        let outputShape: TensorShape
+        do {
+            try rules.arity.check(shapes.count)
+            outputShape = try rules.outputShape(shapes)
+        } catch let error as InputError {
+            throw error.inLayer(name)
+        } catch is SizeOverflow {
+            throw SizeOverflow().inputError(layer: name)
+        } catch {
+            throw InputError("\(error)", layer: name)
+        }
+        let index = layers.count
+        layers.append(Layer(name: name, operation: operation, inputs: inputs, outputShape: outputShape))
+        indexByName[name] = index
+        return index
+    }
+
+    /// Attaches stored-tensor names to the most recently added layer (see `Layer.storedParameters`).
+    public mutating func setStoredParameters(_ tensors: [StoredTensor], of index: Int) {
+        layers[index].storedParameters = tensors
+    }
+
+    public func index(of name: String) -> Int? { indexByName[name] }
+
+    public func shape(of index: Int) -> TensorShape { layers[index].outputShape }
+
+    public var isEmpty: Bool { layers.isEmpty }
+
+    public func build() -> Graph { Graph(name: name, layers: layers) }
+}

@@ -1,0 +1,129 @@
+// MARK: Activations
+
+/// Element-wise activation functions.
+///
+/// No parameters. Memory: reads the input and writes the output once each (a fused
+/// or in-place kernel saves this; `--fuse` shows by how much). Flops per element count
+/// each add, multiply, divide, compare and each evaluation of exp, erf or tanh as one:
+///
+/// | function | flops | as |
+/// |---|---|---|
+/// | relu | 1 | max(x, 0) |
+/// | relu6 | 2 | min(max(x, 0), 6) |
+/// | leaky_relu | 2 | max(x, a·x) |
+/// | sigmoid | 4 | 1 / (1 + exp(−x)) |
+/// | swish (silu) | 5 | x · sigmoid(x) |
+/// | hardsigmoid | 4 | min(max(x/6 + 1/2, 0), 1) |
+/// | hardswish | 5 | x · hardsigmoid(x) |
+/// | gelu | 5 | x/2 · (1 + erf(x/√2)) |
+/// | tanh | 1 | tanh(x) |
+public struct Activation: OperationRules, Hashable {
+    public enum Function: Hashable, Sendable {
+        case relu, relu6, sigmoid, swish, hardSigmoid, hardSwish, gelu, tanh
+        case leakyRelu(slope: Double)
+
+        public var name: String {
+            switch self {
+            case .relu: "relu"
+            case .relu6: "relu6"
+            case .sigmoid: "sigmoid"
+            case .swish: "swish"
+            case .hardSigmoid: "hardsigmoid"
+            case .hardSwish: "hardswish"
+            case .gelu: "gelu"
+            case .tanh: "tanh"
+            case .leakyRelu: "leaky_relu"
+            }
+        }
+
+        public var flopsPerElement: Int {
+            switch self {
+            case .relu, .tanh: 1
+            case .relu6, .leakyRelu: 2
+            case .sigmoid, .hardSigmoid: 4
+            case .swish, .hardSwish, .gelu: 5
+            }
+        }
+
+        /// Spec names, aliases included: `silu` is `swish`.
+        public static let byName: [String: Function] = [
+            "relu": .relu, "relu6": .relu6, "sigmoid": .sigmoid, "swish": .swish, "silu": .swish,
+            "hardsigmoid": .hardSigmoid, "hardswish": .hardSwish, "gelu": .gelu, "tanh": .tanh,
+            "leaky_relu": .leakyRelu(slope: 0.01),
+        ]
+    }
+
+    public var function: Function
+
+    public init(_ function: Function) {
+        self.function = function
+    }
+
+    public var kind: String { function.name }
+    public var arity: Arity { .one }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { inputs[0] }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: function.flopsPerElement)
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+
+    public func details(_ inputs: [TensorShape]) -> String {
+        if case .leakyRelu(let slope) = function { return "a=\(JSONWriter.format(slope))" }
+        return ""
+    }
+}
+
+// MARK: Softmax
+
+/// Softmax along one axis: per element 5 flops (max, subtract, exp, add to the sum,
+/// divide). Memory: input and output once.
+public struct Softmax: OperationRules, Hashable {
+    /// Axis of the per-sample shape (0 = channels).
+    public var axis: Int
+
+    public init(axis: Int = 0) {
+        self.axis = axis
+    }
+
+    public var kind: String { "softmax" }
+    public var arity: Arity { .one }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        _ = try ShapeCheck.axis(axis, rank: inputs[0].rank)
+        return inputs[0]
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 5)
+    }
+
+    /// Over channels it is pointwise in space; over a spatial axis it mixes the whole map.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        let resolved = axis < 0 ? axis + inputs[0].rank : axis
+        return inputs[0].isFeatureMap && resolved > 0 ? .global : .pointwise
+    }
+}
+
+// MARK: Spec fields
+
+extension Activation {
+    /// A decoder for one function; `leaky_relu` reads `slope` (0.01, PyTorch's default).
+    static func decoder(_ function: Function) -> OpDecoder {
+        { (fields: inout LayerFields, _: [TensorShape]) throws(InputError) -> Operation in
+            if case .leakyRelu = function {
+                return .activation(Activation(.leakyRelu(slope: try fields.double("slope", default: 0.01))))
+            }
+            return .activation(Activation(function))
+        }
+    }
+}
+
+extension Softmax {
+    /// `axis` (0, the channels).
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        .softmax(Softmax(axis: try fields.int("axis", default: 0, minimum: -8)))
+    }
+}

@@ -1,0 +1,63 @@
+/// Binary element-wise arithmetic (and sums of more inputs), with NumPy broadcasting:
+/// the residual add, squeeze-excite's per-channel multiply `[C, H, W] × [C, 1, 1]`.
+///
+/// - flops  = `(inputs − 1)·outputElements`: one operation per output element and pair
+/// - memory = every input once (a broadcast operand is read once, not per use), the output
+public struct Elementwise: OperationRules, Hashable {
+    public enum Operator: String, Hashable, Sendable, CaseIterable {
+        case add, sub, mul, div
+    }
+
+    public var op: Operator
+
+    public init(_ op: Operator) {
+        self.op = op
+    }
+
+    public var kind: String { op.rawValue }
+    public var arity: Arity { op == .add || op == .mul ? .atLeastTwo : .two }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        var dims = inputs[0].dims
+        for input in inputs.dropFirst() {
+            do {
+                dims = try Broadcast.shape(dims, input.dims)
+            } catch {
+                throw InputError("cannot \(op.rawValue) shapes \(TensorShape.format(dims)) and \(TensorShape.format(input.dims)): \(error.message)", field: "inputs")
+            }
+        }
+        return try TensorShape(dims)
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: inputs.count - 1)
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+}
+
+/// NumPy's broadcasting rule: align shapes at the right; each pair of sizes must be
+/// equal or contain a 1.
+public enum Broadcast {
+    public static func shape(_ a: [Int], _ b: [Int]) throws(InputError) -> [Int] {
+        let rank = max(a.count, b.count)
+        let left = Array(repeating: 1, count: rank - a.count) + a
+        let right = Array(repeating: 1, count: rank - b.count) + b
+        var result: [Int] = []
+        for (x, y) in zip(left, right) {
+            guard x == y || x == 1 || y == 1 else {
+                throw InputError("sizes \(x) and \(y) do not broadcast", field: "inputs")
+            }
+            result.append(max(x, y))
+        }
+        return result
+    }
+}
+
+// MARK: Spec fields
+
+extension Elementwise {
+    static func decoder(_ op: Operator) -> OpDecoder {
+        { (_: inout LayerFields, _: [TensorShape]) throws(InputError) -> Operation in .elementwise(Elementwise(op)) }
+    }
+}

@@ -1,0 +1,117 @@
+// MARK: Linear
+
+/// A fully connected layer on the last axis: `[..., F_in] → [..., F_out]`.
+///
+/// With `rows = elements / F_in` vectors to transform:
+/// - params = `F_in·F_out` (+ `F_out` bias)
+/// - macs   = `rows·F_in·F_out`
+/// - flops  = `2·macs` (+ `rows·F_out` bias adds)
+/// - memory = input, weights and bias, output
+public struct Linear: OperationRules, Hashable {
+    public var outFeatures: Int
+    public var bias: Bool
+
+    public init(outFeatures: Int, bias: Bool = true) {
+        self.outFeatures = outFeatures
+        self.bias = bias
+    }
+
+    public var kind: String { "linear" }
+    public var arity: Arity { .one }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        try TensorShape(inputs[0].dims.dropLast() + [outFeatures])
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        let input = inputs[0]
+        let inFeatures = input.dims[input.rank - 1]
+        let rows = input.elements / inFeatures
+        let params = try sum(try product(inFeatures, outFeatures), bias ? outFeatures : 0)
+        let macs = try product(rows, inFeatures, outFeatures)
+        return LayerCost(params: params,
+                         macs: macs,
+                         flops: try sum(try macs.multiplied(by: 2), bias ? output.elements : 0),
+                         inputReads: input.elements,
+                         weightReads: params,
+                         outputWrites: output.elements)
+    }
+
+    /// A vector (after flatten) maps position to position; on a feature map the last
+    /// axis, width, is mixed whole.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        inputs[0].isFeatureMap ? .global : .pointwise
+    }
+
+    public func details(_ inputs: [TensorShape]) -> String {
+        guard let input = inputs.first else { return "" }
+        return "\(input.dims[input.rank - 1])→\(outFeatures)"
+    }
+}
+
+// MARK: Matrix product
+
+/// The product of two tensors with NumPy's rules: `[..., M, K] × [..., K, N] → [..., M, N]`,
+/// leading axes broadcast, a rank-1 operand promoted to a row or column and dropped again.
+///
+/// - params = 0 (both operands are activations; a weight operand makes it `linear`)
+/// - macs   = `batch·M·K·N`
+/// - flops  = `2·macs`
+/// - memory = both inputs and the output
+public struct MatMul: OperationRules, Hashable {
+    public init() {}
+
+    public var kind: String { "matmul" }
+    public var arity: Arity { .two }
+
+    /// `(batch dims, M, K, N)` and the output dims, or an error.
+    private func plan(_ a: TensorShape, _ b: TensorShape) throws(InputError) -> (m: Int, k: Int, n: Int, output: [Int]) {
+        let left = a.rank == 1 ? [1] + a.dims : a.dims
+        let right = b.rank == 1 ? b.dims + [1] : b.dims
+        let (m, k) = (left[left.count - 2], left[left.count - 1])
+        let (kRight, n) = (right[right.count - 2], right[right.count - 1])
+        guard k == kRight else {
+            throw InputError("inner sizes differ: \(TensorShape.format(a.dims)) × \(TensorShape.format(b.dims))", field: "inputs")
+        }
+        let batch = try Broadcast.shape(Array(left.dropLast(2)), Array(right.dropLast(2)))
+        var output = batch
+        if a.rank > 1 { output.append(m) }
+        if b.rank > 1 { output.append(n) }
+        if output.isEmpty { output = [1] }
+        return (m, k, n, output)
+    }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        try TensorShape(try plan(inputs[0], inputs[1]).output)
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        let (m, k, n, _) = try plan(inputs[0], inputs[1])
+        let batch = output.elements / (m * n)
+        let macs = try product(batch, m, k, n)
+        return LayerCost(macs: macs,
+                         flops: try macs.multiplied(by: 2),
+                         inputReads: try sum(inputs[0].elements, inputs[1].elements),
+                         outputWrites: output.elements)
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .global }
+}
+
+// MARK: Spec fields
+
+extension Linear {
+    /// `out` (a number or `"classes"`), `bias` (the spec default, else true), `scale_width`
+    /// (false: a classifier keeps its size under the width multiplier).
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        var outFeatures = try fields.features()
+        if fields.has("scale_width") { outFeatures = try fields.scaled(outFeatures) }
+        return .linear(Linear(outFeatures: outFeatures, bias: try fields.bool("bias", default: fields.context.defaults.bias ?? true)))
+    }
+}
+
+extension MatMul {
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        .matmul(MatMul())
+    }
+}

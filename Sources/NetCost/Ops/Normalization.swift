@@ -1,0 +1,118 @@
+/// Batch, group and layer normalization, at inference.
+///
+/// - batch norm: params `2C` (scale γ, shift β), buffers `2C` (running mean and variance).
+///   The per-channel scale `γ/√(var + ε)` and shift `β − mean·scale` cost 5 flops per
+///   channel (add, square root, divide, multiply, subtract); then 2 per element
+///   (multiply, add). Memory: input, the `4C` stored values, output.
+/// - group norm (G groups) and layer norm (over the last `axes` dims) compute statistics:
+///   per element 8 flops (mean: add; variance: subtract, multiply, add; normalize:
+///   subtract, multiply; affine: multiply, add) and per normalized group 5 (two divides,
+///   add ε, square root, reciprocal). Params `2C` for group norm, `2·∏(normalized dims)`
+///   for layer norm; no buffers.
+public struct Normalization: OperationRules, Hashable {
+    public enum Method: Hashable, Sendable {
+        case batch
+        case group(groups: Int)
+        /// Normalizes over the last `axes` dimensions.
+        case layer(axes: Int)
+    }
+
+    public var method: Method
+
+    public init(_ method: Method) {
+        self.method = method
+    }
+
+    public var kind: String {
+        switch method {
+        case .batch: "batchnorm"
+        case .group: "groupnorm"
+        case .layer: "layernorm"
+        }
+    }
+
+    public var arity: Arity { .one }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let input = inputs[0]
+        switch method {
+        case .batch: break
+        case .group(let groups):
+            guard input.channels % groups == 0 else {
+                throw InputError("\(groups) groups do not divide the \(input.channels) channels", field: "groups")
+            }
+        case .layer(let axes):
+            guard axes <= input.rank else {
+                throw InputError("cannot normalize over the last \(axes) axes of a rank-\(input.rank) tensor", field: "axes")
+            }
+        }
+        return input
+    }
+
+    /// Elements that share one set of statistics or one affine entry.
+    private func normalizedElements(_ input: TensorShape) -> Int {
+        switch method {
+        case .batch: input.elements / input.channels
+        case .group(let groups): input.elements / groups
+        case .layer(let axes): input.dims.suffix(axes).reduce(1, *)
+        }
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        let input = inputs[0]
+        switch method {
+        case .batch:
+            let channels = input.channels
+            return LayerCost(params: 2 * channels,
+                             buffers: 2 * channels,
+                             flops: try sum(try input.elements.multiplied(by: 2), 5 * channels),
+                             inputReads: input.elements,
+                             weightReads: 4 * channels,
+                             outputWrites: output.elements)
+        case .group, .layer:
+            let groupSize = normalizedElements(input)
+            let groups = input.elements / groupSize
+            let params = if case .layer = method { 2 * groupSize } else { 2 * input.channels }
+            return LayerCost(params: params,
+                             flops: try sum(try input.elements.multiplied(by: 8), try groups.multiplied(by: 5)),
+                             inputReads: input.elements,
+                             weightReads: params,
+                             outputWrites: output.elements)
+        }
+    }
+
+    /// Statistics over spatial axes make every output depend on the whole map.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        switch method {
+        case .batch: .pointwise
+        case .group: inputs[0].isFeatureMap ? .global : .pointwise
+        case .layer(let axes): inputs[0].isFeatureMap && axes >= 1 ? .global : .pointwise
+        }
+    }
+
+    public func details(_ inputs: [TensorShape]) -> String {
+        switch method {
+        case .batch: ""
+        case .group(let groups): "g\(groups)"
+        case .layer(let axes): axes == 1 ? "" : "last \(axes)"
+        }
+    }
+}
+
+// MARK: Spec fields
+
+extension Normalization {
+    static func decodeBatch(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        .normalization(Normalization(.batch))
+    }
+
+    /// `groups`.
+    static func decodeGroup(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        .normalization(Normalization(.group(groups: try fields.int("groups"))))
+    }
+
+    /// `axes` (1): how many trailing dimensions are normalized.
+    static func decodeLayer(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        .normalization(Normalization(.layer(axes: try fields.int("axes", default: 1))))
+    }
+}

@@ -1,0 +1,77 @@
+/// Every operation netcost knows, one case per op family. The executor switches over
+/// this enum, so a new case does not compile until it has a kernel.
+public enum Operation: Sendable, Hashable {
+    case input(GraphInput)
+    case convolution(Convolution)
+    case transposedConvolution(TransposedConvolution)
+    case linear(Linear)
+    case matmul(MatMul)
+    case normalization(Normalization)
+    case activation(Activation)
+    case softmax(Softmax)
+    case pooling(Pooling)
+    case globalPooling(GlobalPooling)
+    case adaptivePooling(AdaptivePooling)
+    case elementwise(Elementwise)
+    case concat(Concat)
+    case slice(Slice)
+    case channelShuffle(ChannelShuffle)
+    case reshape(Reshape)
+    case transpose(Transpose)
+    case identity(Identity)
+    case upsample(Upsample)
+    case pad(Pad)
+    indirect case fused(Fused)
+
+    /// The family's rules.
+    public var rules: any OperationRules {
+        switch self {
+        case .input(let op): op
+        case .convolution(let op): op
+        case .transposedConvolution(let op): op
+        case .linear(let op): op
+        case .matmul(let op): op
+        case .normalization(let op): op
+        case .activation(let op): op
+        case .softmax(let op): op
+        case .pooling(let op): op
+        case .globalPooling(let op): op
+        case .adaptivePooling(let op): op
+        case .elementwise(let op): op
+        case .concat(let op): op
+        case .slice(let op): op
+        case .channelShuffle(let op): op
+        case .reshape(let op): op
+        case .transpose(let op): op
+        case .identity(let op): op
+        case .upsample(let op): op
+        case .pad(let op): op
+        case .fused(let op): op
+        }
+    }
+
+    public var kind: String { rules.kind }
+
+    /// True for ops that only relabel memory (views): they read and write nothing.
+    public var isView: Bool {
+        switch self {
+        case .input, .slice, .reshape, .identity: true
+        default: false
+        }
+    }
+}
+
+/// A graph input: its shape is given, it costs nothing.
+public struct GraphInput: OperationRules, Hashable {
+    public var shape: TensorShape
+
+    public init(shape: TensorShape) {
+        self.shape = shape
+    }
+
+    public var kind: String { "input" }
+    public var arity: Arity { .none }
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+}

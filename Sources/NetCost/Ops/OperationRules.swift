@@ -1,0 +1,90 @@
+/// What every op family provides, side by side: how many inputs it takes, its shape
+/// rule, its cost rule and its receptive-field rule. The conventions behind the
+/// costs are written once, in `LayerCost` and docs/counting.md.
+public protocol OperationRules: Sendable {
+    /// The op's name in specs and reports: `conv2d`, `relu`, `concat`.
+    var kind: String { get }
+    var arity: Arity { get }
+    /// The output shape for these input shapes, or an error naming the field at fault.
+    func outputShape(_ inputs: [TensorShape]) throws -> TensorShape
+    /// The layer's cost; throws `SizeOverflow` when a count does not fit in 64 bits.
+    func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost
+    /// How one output position maps onto the input's spatial axes.
+    func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow
+    /// Attributes worth showing beside the kind in a table (`3x3/2 dw`); may be empty.
+    func details(_ inputs: [TensorShape]) -> String
+}
+
+extension OperationRules {
+    public func details(_ inputs: [TensorShape]) -> String { "" }
+}
+
+/// How many inputs an op takes.
+public struct Arity: Sendable {
+    public var minimum: Int
+    public var maximum: Int?
+
+    public static let none = Arity(minimum: 0, maximum: 0)
+    public static let one = Arity(minimum: 1, maximum: 1)
+    public static let two = Arity(minimum: 2, maximum: 2)
+    public static let atLeastTwo = Arity(minimum: 2, maximum: nil)
+    public static let atLeastOne = Arity(minimum: 1, maximum: nil)
+
+    func check(_ count: Int) throws(InputError) {
+        if count < minimum || count > (maximum ?? Int.max) {
+            let expected = switch maximum {
+            case minimum?: "\(minimum)"
+            case nil: "at least \(minimum)"
+            case let maximum?: "\(minimum) to \(maximum)"
+            }
+            throw InputError("takes \(expected) input\(expected == "1" ? "" : "s"), got \(count)", field: "inputs")
+        }
+    }
+}
+
+/// Where one output position of a layer looks in its input, per spatial axis.
+public enum SpatialWindow: Sendable, Equatable {
+    /// Each output position reads the same position of the input (activations, 1×1 ops, concat).
+    case pointwise
+    /// A window per axis: height, then width.
+    case sliding(height: AxisWindow, width: AxisWindow)
+    /// Every output reads the whole input (global pooling, flatten, linear on a feature map).
+    case global
+}
+
+/// One axis of a window in receptive-field terms: output position `o` reads `extent`
+/// consecutive input positions starting at `o·stride − offset`. Stride and offset are
+/// fractional for upsampling.
+public struct AxisWindow: Sendable, Equatable {
+    public var extent: Int
+    public var stride: Double
+    public var offset: Double
+
+    public init(extent: Int, stride: Double, offset: Double) {
+        self.extent = extent
+        self.stride = stride
+        self.offset = offset
+    }
+
+    public static let identity = AxisWindow(extent: 1, stride: 1, offset: 0)
+}
+
+/// Shape checks shared by the op families.
+enum ShapeCheck {
+    /// The input as `[C, H, W]`, or an error saying which op needs one.
+    static func featureMap(_ shape: TensorShape, for kind: String) throws(InputError) -> (channels: Int, size: Size2D) {
+        guard shape.isFeatureMap else {
+            throw InputError("\(kind) needs a [C, H, W] feature map, got shape \(TensorShape.format(shape.dims))", field: "inputs")
+        }
+        return (shape.dims[0], Size2D(shape.dims[1], shape.dims[2]))
+    }
+
+    /// Resolves a possibly negative axis against a rank.
+    static func axis(_ axis: Int, rank: Int, field: String = "axis") throws(InputError) -> Int {
+        let resolved = axis < 0 ? axis + rank : axis
+        guard (0..<rank).contains(resolved) else {
+            throw InputError("axis \(axis) is out of range for a tensor of rank \(rank) (axes count from 0 = channels; the batch is not an axis)", field: field)
+        }
+        return resolved
+    }
+}

@@ -1,0 +1,198 @@
+/// Max or average.
+public enum PoolingMode: String, Hashable, Sendable {
+    case max, average = "avg"
+}
+
+// MARK: Windowed pooling
+
+/// Max and average pooling over a sliding window, with PyTorch's `ceil_mode` and
+/// `count_include_pad` (the latter changes the divisor, not the cost).
+///
+/// - flops  = `outputElements·kh·kw`: per window `kh·kw − 1` compares or adds, plus the
+///            initial load (max) or the divide (average)
+/// - memory = the touched input positions of every channel, and the output
+public struct Pooling: OperationRules, Hashable {
+    public var mode: PoolingMode
+    public var kernel: Size2D
+    public var stride: Size2D
+    public var dilation: Size2D
+    public var padding: Padding
+    public var ceilMode: Bool
+    public var countIncludePad: Bool
+
+    public init(_ mode: PoolingMode, kernel: Size2D, stride: Size2D? = nil, dilation: Size2D = .square(1),
+                padding: Padding = .zero, ceilMode: Bool = false, countIncludePad: Bool = true) {
+        self.mode = mode
+        self.kernel = kernel
+        self.stride = stride ?? kernel
+        self.dilation = dilation
+        self.padding = padding
+        self.ceilMode = ceilMode
+        self.countIncludePad = countIncludePad
+    }
+
+    public var kind: String { mode == .max ? "maxpool" : "avgpool" }
+    public var arity: Arity { .one }
+
+    public func axes(_ input: TensorShape) -> [SlidingAxis] {
+        SlidingAxis.axes(input: Size2D(input.dims[1], input.dims[2]), kernel: kernel, stride: stride, dilation: dilation, padding: padding)
+    }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        let axes = axes(inputs[0])
+        for axis in axes where axis.padBefore > axis.kernel / 2 || axis.padAfter > axis.kernel / 2 {
+            if case .same = padding { break }
+            throw InputError("padding must be at most half the kernel (\(axis.kernel / 2)), as in PyTorch", field: "padding")
+        }
+        return try TensorShape([channels,
+                                try axes[0].outputSize(input: size.height, ceilMode: ceilMode),
+                                try axes[1].outputSize(input: size.width, ceilMode: ceilMode)])
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        let input = inputs[0]
+        let axes = axes(input)
+        let touched = try product(input.channels,
+                                  axes[0].touchedInputs(input: input.dims[1], output: output.dims[1]),
+                                  axes[1].touchedInputs(input: input.dims[2], output: output.dims[2]))
+        return LayerCost(flops: try product(output.elements, kernel.height, kernel.width),
+                         inputReads: touched,
+                         outputWrites: output.elements)
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        let axes = axes(inputs[0])
+        return .sliding(height: axes[0].window, width: axes[1].window)
+    }
+
+    public func details(_ inputs: [TensorShape]) -> String {
+        var text = kernel.text()
+        if stride != .square(1) { text += "/" + stride.text(compact: true) }
+        if ceilMode { text += " ceil" }
+        return text
+    }
+}
+
+// MARK: Global pooling
+
+/// Max or average over the whole map: `[C, H, W] → [C, 1, 1]`.
+/// flops = `C·H·W` (`H·W − 1` compares or adds and one load or divide per channel);
+/// memory = input and output.
+public struct GlobalPooling: OperationRules, Hashable {
+    public var mode: PoolingMode
+
+    public init(_ mode: PoolingMode) {
+        self.mode = mode
+    }
+
+    public var kind: String { mode == .max ? "global_maxpool" : "global_avgpool" }
+    public var arity: Arity { .one }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let (channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        return try TensorShape([channels, 1, 1])
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        LayerCost(flops: inputs[0].elements, inputReads: inputs[0].elements, outputWrites: output.elements)
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .global }
+}
+
+// MARK: Adaptive pooling
+
+/// PyTorch's adaptive pooling to a fixed output size. Output cell `i` of `o` along an
+/// axis of `n` pools input positions `floor(i·n/o) ..< ceil((i + 1)·n/o)`.
+/// flops = `C·(Σ window heights)·(Σ window widths)`; memory = input and output.
+public struct AdaptivePooling: OperationRules, Hashable {
+    public var mode: PoolingMode
+    public var outputSize: Size2D
+
+    public init(_ mode: PoolingMode, outputSize: Size2D) {
+        self.mode = mode
+        self.outputSize = outputSize
+    }
+
+    public var kind: String { mode == .max ? "adaptive_maxpool" : "adaptive_avgpool" }
+    public var arity: Arity { .one }
+
+    /// Start and end (exclusive) of output cell `cell`'s window along an axis.
+    public static func window(cell: Int, input: Int, output: Int) -> Range<Int> {
+        (cell * input / output)..<(((cell + 1) * input + output - 1) / output)
+    }
+
+    /// The summed and the largest window length along an axis, without allocating.
+    static func windowLengths(input: Int, output: Int) -> (sum: Int, largest: Int) {
+        var total = 0, largest = 0
+        for cell in 0..<output {
+            let length = window(cell: cell, input: input, output: output).count
+            total += length
+            largest = max(largest, length)
+        }
+        return (total, largest)
+    }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let (channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        return try TensorShape([channels, outputSize.height, outputSize.width])
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        let input = inputs[0]
+        let rows = Self.windowLengths(input: input.dims[1], output: outputSize.height).sum
+        let columns = Self.windowLengths(input: input.dims[2], output: outputSize.width).sum
+        return LayerCost(flops: try product(input.channels, rows, columns),
+                         inputReads: input.elements,
+                         outputWrites: output.elements)
+    }
+
+    /// Exact when the output size divides the input (a plain pooling with kernel =
+    /// stride = n/o); otherwise the largest window and a fractional stride.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        let sizes = [inputs[0].dims[1], inputs[0].dims[2]], outputs = [outputSize.height, outputSize.width]
+        let axes = (0..<2).map { axis in
+            let largest = Self.windowLengths(input: sizes[axis], output: outputs[axis]).largest
+            return AxisWindow(extent: largest, stride: Double(sizes[axis]) / Double(outputs[axis]), offset: 0)
+        }
+        return .sliding(height: axes[0], width: axes[1])
+    }
+
+    public func details(_ inputs: [TensorShape]) -> String { "→\(outputSize.text())" }
+}
+
+// MARK: Spec fields
+
+extension Pooling {
+    /// `kernel`, `stride` (the kernel), `padding` (0), `dilation` (1, max only),
+    /// `ceil_mode` (false), `count_include_pad` (true, average only).
+    static func decoder(_ mode: PoolingMode) -> OpDecoder {
+        { (fields: inout LayerFields, _: [TensorShape]) throws(InputError) -> Operation in
+            let kernel = try fields.size2D("kernel")
+            return .pooling(Pooling(
+                mode,
+                kernel: kernel,
+                stride: try fields.size2D("stride", default: kernel),
+                dilation: mode == .max ? try fields.size2D("dilation", default: .square(1)) : .square(1),
+                padding: try fields.padding(default: .zero),
+                ceilMode: try fields.bool("ceil_mode", default: false),
+                countIncludePad: mode == .average ? try fields.bool("count_include_pad", default: true) : true))
+        }
+    }
+}
+
+extension GlobalPooling {
+    static func decoder(_ mode: PoolingMode) -> OpDecoder {
+        { (_: inout LayerFields, _: [TensorShape]) throws(InputError) -> Operation in .globalPooling(GlobalPooling(mode)) }
+    }
+}
+
+extension AdaptivePooling {
+    /// `output_size`: one number or `[height, width]`.
+    static func decoder(_ mode: PoolingMode) -> OpDecoder {
+        { (fields: inout LayerFields, _: [TensorShape]) throws(InputError) -> Operation in
+            .adaptivePooling(AdaptivePooling(mode, outputSize: try fields.size2D("output_size")))
+        }
+    }
+}

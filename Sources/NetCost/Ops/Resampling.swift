@@ -1,0 +1,158 @@
+// MARK: Upsample
+
+/// Nearest or bilinear resizing of a feature map, by scale factors (output =
+/// `floor(n·scale)`, as PyTorch) or to a fixed size.
+///
+/// - flops  = 0 for nearest (a gather); 7 per output element for bilinear
+///            (four weights times four neighbours, three adds)
+/// - memory = the input positions read (nearest reads `min(n, out)` per axis; bilinear
+///            the whole input) and the output
+public struct Upsample: OperationRules, Hashable {
+    public enum Mode: String, Hashable, Sendable {
+        case nearest, bilinear
+    }
+
+    public enum Target: Hashable, Sendable {
+        case scale(height: Double, width: Double)
+        case size(Size2D)
+    }
+
+    public var mode: Mode
+    public var target: Target
+    public var alignCorners: Bool
+
+    public init(_ mode: Mode, target: Target, alignCorners: Bool = false) {
+        self.mode = mode
+        self.target = target
+        self.alignCorners = alignCorners
+    }
+
+    public var kind: String { "upsample" }
+    public var arity: Arity { .one }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        switch target {
+        case .size(let output):
+            return try TensorShape([channels, output.height, output.width])
+        case let .scale(height, width):
+            let limit = Double(LayerFields.maximumSize)
+            let outputs = [Double(size.height) * height, Double(size.width) * width].map { ($0 + 1e-9).rounded(.down) }
+            guard outputs.allSatisfy({ $0 >= 1 && $0 <= limit }) else {
+                throw InputError("scale \(JSONWriter.format(height))x\(JSONWriter.format(width)) gives an output size out of range", field: "scale")
+            }
+            return try TensorShape([channels, Int(outputs[0]), Int(outputs[1])])
+        }
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        let input = inputs[0]
+        switch mode {
+        case .nearest:
+            let touched = try product(input.channels, min(input.dims[1], output.dims[1]), min(input.dims[2], output.dims[2]))
+            return LayerCost(inputReads: touched, outputWrites: output.elements)
+        case .bilinear:
+            return LayerCost(flops: try output.elements.multiplied(by: 7), inputReads: input.elements, outputWrites: output.elements)
+        }
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        let axes = (1...2).map { axis in
+            let ratio = Double(inputs[0].dims[axis]) / Double(output.dims[axis])
+            return mode == .nearest
+                ? AxisWindow(extent: 1, stride: ratio, offset: 0)
+                : AxisWindow(extent: 2, stride: ratio, offset: 0.5 - 0.5 * ratio)
+        }
+        return .sliding(height: axes[0], width: axes[1])
+    }
+
+    public func details(_ inputs: [TensorShape]) -> String {
+        switch target {
+        case let .scale(height, width): "\(mode.rawValue) x\(JSONWriter.format(height))\(height == width ? "" : "x\(JSONWriter.format(width))")"
+        case .size(let size): "\(mode.rawValue) →\(size.text())"
+        }
+    }
+}
+
+// MARK: Zero padding
+
+/// Constant padding of a feature map's borders. A copy: reads the input, writes the
+/// whole padded output; no flops.
+public struct Pad: OperationRules, Hashable {
+    public var top: Int, bottom: Int, left: Int, right: Int
+    /// The constant written into the border.
+    public var value: Double
+
+    public init(top: Int, bottom: Int, left: Int, right: Int, value: Double = 0) {
+        self.top = top
+        self.bottom = bottom
+        self.left = left
+        self.right = right
+        self.value = value
+    }
+
+    public var kind: String { "pad" }
+    public var arity: Arity { .one }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        return try TensorShape([channels, size.height + top + bottom, size.width + left + right])
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 0)
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        .sliding(height: AxisWindow(extent: 1, stride: 1, offset: Double(top)),
+                 width: AxisWindow(extent: 1, stride: 1, offset: Double(left)))
+    }
+
+    public func details(_ inputs: [TensorShape]) -> String { Padding.explicit(top: top, bottom: bottom, left: left, right: right).text }
+}
+
+// MARK: Spec fields
+
+extension Upsample {
+    /// `mode` (nearest), `scale` (a number or `[height, width]`) or `size`, `align_corners` (false).
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        let mode = Mode(rawValue: try fields.choice("mode", from: ["nearest", "bilinear"], default: "nearest")) ?? .nearest
+        let target: Target
+        if fields.has("size") {
+            target = .size(try fields.size2D("size"))
+        } else {
+            switch fields.value("scale") {
+            case .array(let pair)? where pair.count == 2:
+                target = .scale(height: try scale(pair[0], fields), width: try scale(pair[1], fields))
+            case let single?:
+                let factor = try scale(single, fields)
+                target = .scale(height: factor, width: factor)
+            case nil:
+                throw fields.error("is required (or give \"size\")", field: "scale")
+            }
+        }
+        return .upsample(Upsample(mode, target: target, alignCorners: try fields.bool("align_corners", default: false)))
+    }
+
+    private static func scale(_ value: JSONValue, _ fields: LayerFields) throws(InputError) -> Double {
+        let factor: Double
+        switch value {
+        case .integer(let integer): factor = Double(integer)
+        case .number(let number): factor = number
+        default: throw fields.error("expected a positive number or [height, width], got \(value.compactText)", field: "scale")
+        }
+        guard factor > 0, factor <= 65536 else { throw fields.error("\(JSONWriter.format(factor)) is not a usable scale", field: "scale") }
+        return factor
+    }
+}
+
+extension Pad {
+    /// `pads`: a number, `[height, width]` or `{"top", "bottom", "left", "right"}`; `value` (0).
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        guard fields.has("pads") else { throw fields.error("is required", field: "pads") }
+        guard case let .explicit(top, bottom, left, right) = try fields.padding("pads", default: .zero) else {
+            throw fields.error("\"same\" is not a size; give the pads", field: "pads")
+        }
+        return .pad(Pad(top: top, bottom: bottom, left: left, right: right, value: try fields.double("value", default: 0)))
+    }
+}

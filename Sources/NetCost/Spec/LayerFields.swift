@@ -1,0 +1,251 @@
+/// Reads one layer's (or block's) fields from a spec object.
+///
+/// Every getter checks the JSON type and range and throws an `InputError` naming the
+/// layer and the field. The reader remembers which fields it read, so that `finish()`
+/// can reject the ones nobody read: a typo such as `"kernal"` is an error, not a
+/// silently ignored field.
+public struct LayerFields {
+    public let object: JSONObject
+    /// The layer's name, or its position (`layers[3]`) when it has none.
+    public let layer: String
+    public let context: SpecContext
+    private var read: Set<String>
+
+    /// The largest size netcost accepts in a field: sizes beyond this are mistakes.
+    public static let maximumSize = Int(Int32.max)
+
+    public init(_ object: JSONObject, layer: String, context: SpecContext, alreadyRead: Set<String> = []) {
+        self.object = object
+        self.layer = layer
+        self.context = context
+        self.read = alreadyRead
+    }
+
+    public func has(_ key: String) -> Bool { object[key] != nil }
+
+    public func error(_ message: String, field: String? = nil) -> InputError {
+        InputError(message, line: object.line == 0 ? nil : object.line, layer: layer, field: field)
+    }
+
+    /// Marks a field as read without decoding it (it was handled elsewhere).
+    public mutating func markRead(_ key: String) { read.insert(key) }
+
+    // MARK: Scalars
+
+    /// The raw value of a field, marking it read.
+    public mutating func value(_ key: String) -> JSONValue? {
+        read.insert(key)
+        return object[key]
+    }
+
+    /// A whole number in `minimum...maximumSize`.
+    public mutating func int(_ key: String, default fallback: Int? = nil, minimum: Int = 1) throws(InputError) -> Int {
+        guard let value = value(key) else {
+            if let fallback { return fallback }
+            throw error("is required", field: key)
+        }
+        return try integer(value, key: key, minimum: minimum)
+    }
+
+    public mutating func optionalInt(_ key: String, minimum: Int = 1) throws(InputError) -> Int? {
+        guard let value = value(key) else { return nil }
+        return try integer(value, key: key, minimum: minimum)
+    }
+
+    public mutating func double(_ key: String, default fallback: Double? = nil) throws(InputError) -> Double {
+        switch value(key) {
+        case .integer(let integer)?: return Double(integer)
+        case .number(let number)?: return number
+        case nil:
+            if let fallback { return fallback }
+            throw error("is required", field: key)
+        case let other?: throw error("expected a number, got \(other.typeDescription)", field: key)
+        }
+    }
+
+    public mutating func bool(_ key: String, default fallback: Bool) throws(InputError) -> Bool {
+        switch value(key) {
+        case .bool(let bool)?: return bool
+        case nil: return fallback
+        case let other?: throw error("expected true or false, got \(other.typeDescription) \(other.compactText)", field: key)
+        }
+    }
+
+    public mutating func string(_ key: String) throws(InputError) -> String? {
+        switch value(key) {
+        case .string(let string)?: return string
+        case nil: return nil
+        case let other?: throw error("expected a string, got \(other.typeDescription)", field: key)
+        }
+    }
+
+    /// One of a closed set of words; the error lists them.
+    public mutating func choice(_ key: String, from choices: [String], default fallback: String? = nil) throws(InputError) -> String {
+        guard let text = try string(key) else {
+            if let fallback { return fallback }
+            throw error("is required; one of \(choices.joined(separator: ", "))", field: key)
+        }
+        guard choices.contains(text) else {
+            throw error("\"\(text)\" is not one of \(choices.joined(separator: ", "))\(Suggestion.phrase(for: text, among: choices))", field: key)
+        }
+        return text
+    }
+
+    // MARK: Sizes
+
+    /// A size given as one number (square) or `[height, width]`.
+    public mutating func size2D(_ key: String, default fallback: Size2D? = nil, minimum: Int = 1) throws(InputError) -> Size2D {
+        guard let value = value(key) else {
+            if let fallback { return fallback }
+            throw error("is required", field: key)
+        }
+        return try size2DValue(value, key: key, minimum: minimum)
+    }
+
+    /// Padding as a number, `[height, width]`, `{"top", "bottom", "left", "right"}`, `"same"` or `"valid"`.
+    public mutating func padding(_ key: String = "padding", default fallback: Padding) throws(InputError) -> Padding {
+        switch value(key) {
+        case nil: return fallback
+        case .string("same")?: return .same
+        case .string("valid")?: return .zero
+        case .object(let sides)?:
+            let allowed = ["top", "bottom", "left", "right"]
+            if let unknown = sides.keys.first(where: { !allowed.contains($0) }) {
+                throw error("unknown side \"\(unknown)\"; padding sides are top, bottom, left, right", field: key)
+            }
+            func side(_ name: String) throws(InputError) -> Int {
+                guard let value = sides[name] else { return 0 }
+                return try integer(value, key: key, minimum: 0)
+            }
+            return .explicit(top: try side("top"), bottom: try side("bottom"), left: try side("left"), right: try side("right"))
+        case .string(let other)?:
+            throw error("\"\(other)\" is not a padding; use a number, [height, width], {\"top\", \"bottom\", \"left\", \"right\"}, \"same\" or \"valid\"", field: key)
+        case let other?:
+            let size = try size2DValue(other, key: key, minimum: 0)
+            return .symmetric(size.height, size.width)
+        }
+    }
+
+    private func size2DValue(_ value: JSONValue, key: String, minimum: Int) throws(InputError) -> Size2D {
+        if case .array(let elements) = value {
+            guard elements.count == 2 else {
+                throw error("expected one number or [height, width], got an array of \(elements.count)", field: key)
+            }
+            return Size2D(try integer(elements[0], key: key, minimum: minimum), try integer(elements[1], key: key, minimum: minimum))
+        }
+        return .square(try integer(value, key: key, minimum: minimum))
+    }
+
+    /// An array of whole numbers, each at least `minimum`.
+    public mutating func intArray(_ key: String, minimum: Int = 1) throws(InputError) -> [Int]? {
+        switch value(key) {
+        case nil: return nil
+        case .array(let elements)?:
+            var result: [Int] = []
+            for element in elements { result.append(try integer(element, key: key, minimum: minimum)) }
+            return result
+        case let other?: throw error("expected an array of numbers, got \(other.typeDescription)", field: key)
+        }
+    }
+
+    // MARK: Channels
+
+    /// Output channels, scaled by the spec's width multiplier and rounding rule.
+    ///
+    /// The layer opts out with `"scale_width": false`, or scales only upward with
+    /// `"scale_width": "grow_only"` (MobileNetV2's last 1280-channel conv).
+    public mutating func channels(_ key: String = "out") throws(InputError) -> Int {
+        let base = try int(key)
+        return try scaled(base)
+    }
+
+    /// Scales a channel count by the width multiplier, honouring the layer's `scale_width`.
+    public mutating func scaled(_ base: Int) throws(InputError) -> Int {
+        let multiplier: Double
+        switch value("scale_width") {
+        case nil, .bool(true)?: multiplier = context.width
+        case .bool(false)?: multiplier = 1
+        case .string("grow_only")?: multiplier = max(context.width, 1)
+        case let other?:
+            throw error("expected true, false or \"grow_only\", got \(other.compactText)", field: "scale_width")
+        }
+        return context.rounding.apply(Double(base) * multiplier)
+    }
+
+    /// Output features of a linear layer: a number, or `"classes"` for the spec's class count.
+    public mutating func features(_ key: String = "out") throws(InputError) -> Int {
+        if case .string("classes")? = object[key] {
+            read.insert(key)
+            guard let classes = context.classes else {
+                throw error("\"classes\" is used but the spec sets no \"classes\"", field: key)
+            }
+            return classes
+        }
+        return try int(key)
+    }
+
+    // MARK: Finishing
+
+    /// Throws if the object has a field that no getter read, suggesting the nearest known one.
+    public func finish(known: [String] = []) throws(InputError) {
+        for key in object.keys where !read.contains(key) {
+            let candidates = Array(read) + known
+            throw error("unknown field\(Suggestion.phrase(for: key, among: candidates))", field: key)
+        }
+    }
+
+    private func integer(_ value: JSONValue, key: String, minimum: Int) throws(InputError) -> Int {
+        let integer: Int
+        switch value {
+        case .integer(let exact): integer = exact
+        case .number(let number) where number == number.rounded() && abs(number) < 9e15: integer = Int(number)
+        case .number(let number): throw error("expected a whole number, got \(number)", field: key)
+        case .string(let text) where Int(text) != nil:
+            throw error("expected a number, got the string \"\(text)\" (remove the quotes)", field: key)
+        default: throw error("expected a whole number, got \(value.typeDescription) \(value.compactText)", field: key)
+        }
+        guard integer >= minimum else {
+            throw error("\(integer) is too small: must be at least \(minimum)", field: key)
+        }
+        guard integer <= Self.maximumSize else {
+            throw error("\(integer) is too large: sizes are limited to \(Self.maximumSize)", field: key)
+        }
+        return integer
+    }
+}
+
+/// "Did you mean" suggestions for misspelt names.
+public enum Suggestion {
+    /// `; did you mean "kernel"?` when a candidate is within a small edit distance, else "".
+    public static func phrase(for word: String, among candidates: [String]) -> String {
+        guard let best = nearest(to: word, among: candidates) else { return "" }
+        return "; did you mean \"\(best)\"?"
+    }
+
+    public static func nearest(to word: String, among candidates: [String]) -> String? {
+        let limit = max(1, word.count / 3)
+        var best: (name: String, distance: Int)?
+        for candidate in candidates.sorted() {
+            let distance = distance(word.lowercased(), candidate.lowercased())
+            if distance <= limit && distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+        }
+        return best?.name
+    }
+
+    /// Levenshtein distance.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,63 @@
+/// A parsed JSON document: netcost reads specs with its own small parser so that
+/// integers stay exact (no detour through `Double`), booleans never pass for
+/// numbers, and every object remembers the line it started on for error messages.
+public enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    /// A number written without fraction or exponent that fits in `Int`.
+    case integer(Int)
+    /// Any other number.
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// A short name of the value's type, for error messages ("expected an integer, got a string").
+    public var typeDescription: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .integer, .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// The value written back as compact JSON, for quoting it in messages.
+    public var compactText: String {
+        var writer = JSONWriter(pretty: false)
+        writer.value(self)
+        return writer.text
+    }
+}
+
+/// A JSON object with its keys in document order and the line it started on.
+public struct JSONObject: Sendable, Equatable {
+    public var entries: [(key: String, value: JSONValue)]
+    /// 1-based line of the opening brace in the source text; 0 when built in code.
+    public var line: Int
+
+    public init(_ entries: [(key: String, value: JSONValue)] = [], line: Int = 0) {
+        self.entries = entries
+        self.line = line
+    }
+
+    public subscript(key: String) -> JSONValue? {
+        get { entries.first(where: { $0.key == key })?.value }
+        set {
+            if let index = entries.firstIndex(where: { $0.key == key }) {
+                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            } else if let newValue {
+                entries.append((key, newValue))
+            }
+        }
+    }
+
+    public var keys: [String] { entries.map(\.key) }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.entries.count == rhs.entries.count
+            && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+}
