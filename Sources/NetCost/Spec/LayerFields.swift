@@ -6,7 +6,7 @@
 /// silently ignored field.
 public struct LayerFields {
     public let object: JSONObject
-    /// The layer's name, or its position (`layers[3]`) when it has none.
+    /// The layer's name, or its position (`layers[3]`); empty for the spec's top level.
     public let layer: String
     public let context: SpecContext
     private var read: Set<String>
@@ -24,7 +24,7 @@ public struct LayerFields {
     public func has(_ key: String) -> Bool { object[key] != nil }
 
     public func error(_ message: String, field: String? = nil) -> InputError {
-        InputError(message, line: object.line == 0 ? nil : object.line, layer: layer, field: field)
+        InputError(message, line: object.line == 0 ? nil : object.line, layer: layer.isEmpty ? nil : layer, field: field)
     }
 
     /// Marks a field as read without decoding it (it was handled elsewhere).

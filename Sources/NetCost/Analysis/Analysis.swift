@@ -1,0 +1,116 @@
+/// A graph with every layer's cost and receptive field, and the totals.
+///
+/// Computed in one pass in topological order: linear in the number of layers.
+public struct Analysis: Sendable {
+    public let graph: Graph
+    /// Per layer, in graph order; zero for inputs.
+    public let costs: [LayerCost]
+    /// Per layer; nil where the input has no spatial axes to trace back to.
+    public let receptiveFields: [ReceptiveField?]
+    /// Layers whose input branches see differently placed fields (see `Misalignment`).
+    public let misalignments: [Misalignment]
+    public let totals: Totals
+
+    public init(_ graph: Graph) throws(InputError) {
+        self.graph = graph
+        var costs: [LayerCost] = []
+        var fields: [ReceptiveField?] = []
+        var misalignments: [Misalignment] = []
+        costs.reserveCapacity(graph.layers.count)
+        fields.reserveCapacity(graph.layers.count)
+        var totals = Totals()
+        var seenTensors: Set<String> = []
+        do {
+            for (index, layer) in graph.layers.enumerated() {
+                let inputs = layer.inputs.map { graph.layers[$0].outputShape }
+                let rules = layer.operation.rules
+                let cost: LayerCost
+                do {
+                    cost = try rules.cost(inputs, layer.outputShape)
+                    _ = try sum(cost.inputReads, cost.weightReads, cost.outputWrites)
+                } catch {
+                    throw SizeOverflow().inputError(layer: layer.name)
+                }
+                costs.append(cost)
+
+                let (field, misalignment) = Self.receptiveField(of: index, in: graph, inputFields: layer.inputs.map { fields[$0] })
+                fields.append(field)
+                if let misalignment { misalignments.append(misalignment) }
+
+                // A stored tensor shared by several layers (ONNX) counts once.
+                var sharedElements = 0
+                for tensor in layer.storedParameters where !seenTensors.insert(tensor.name).inserted {
+                    sharedElements += tensor.elements
+                }
+                do {
+                    try totals.add(cost, sharedParameters: sharedElements, isView: layer.operation.isView)
+                } catch {
+                    throw SizeOverflow().inputError(layer: layer.name)
+                }
+            }
+        }
+        self.costs = costs
+        self.receptiveFields = fields
+        self.misalignments = misalignments
+        self.totals = totals
+    }
+
+    /// The layer's field: its inputs' fields merged (their union where they disagree),
+    /// then carried through its window.
+    private static func receptiveField(of index: Int, in graph: Graph, inputFields: [ReceptiveField?]) -> (ReceptiveField?, Misalignment?) {
+        let layer = graph.layers[index]
+        if case .input = layer.operation {
+            return (layer.outputShape.isFeatureMap ? .pixel : nil, nil)
+        }
+        let known = inputFields.compactMap { $0 }
+        guard var merged = known.first else { return (nil, nil) }
+        var misalignment: Misalignment?
+        for other in known.dropFirst() {
+            if !other.isAligned(with: merged) { misalignment = Misalignment(layer: index, fields: known) }
+            merged = merged.union(other)
+        }
+        let window = layer.operation.rules.window(graph.inputShapes(of: index), layer.outputShape)
+        return (merged.through(window, input: graph.layers[layer.inputs[0]].outputShape), misalignment)
+    }
+
+    /// The field of the network's final feature map: the last layer whose output still
+    /// has spatial extent (H·W > 1).
+    public var finalReceptiveField: (layer: Int, field: ReceptiveField)? {
+        for index in graph.layers.indices.reversed() {
+            let shape = graph.layers[index].outputShape
+            if shape.isFeatureMap, shape.spatialElements > 1, let field = receptiveFields[index] {
+                return (index, field)
+            }
+        }
+        return nil
+    }
+}
+
+/// A layer whose inputs come through branches with differently placed receptive
+/// fields (different centres or jumps), so its output mixes misaligned pixels.
+public struct Misalignment: Sendable, Equatable {
+    public var layer: Int
+    public var fields: [ReceptiveField]
+}
+
+/// Whole-network sums.
+public struct Totals: Sendable, Equatable {
+    public var params = 0
+    public var buffers = 0
+    public var macs = 0
+    public var flops = 0
+    public var memoryAccess = 0
+    /// Elements written by layers that produce new tensors (views excluded).
+    public var activations = 0
+
+    public init() {}
+
+    mutating func add(_ cost: LayerCost, sharedParameters: Int, isView: Bool) throws(SizeOverflow) {
+        params = try params.adding(cost.params - sharedParameters)
+        buffers = try buffers.adding(cost.buffers)
+        macs = try macs.adding(cost.macs)
+        flops = try flops.adding(cost.flops)
+        memoryAccess = try memoryAccess.adding(cost.memoryAccess)
+        if !isView { activations = try activations.adding(cost.outputWrites) }
+    }
+}

@@ -1,0 +1,256 @@
+/// Turns a spec's `layers` list into a graph.
+///
+/// Entries are ops (`"op"`), blocks (`"block"`, with `"rows"` a stage table) or groups
+/// (`"layers"`, a nested list whose names take the group's name as prefix). An entry
+/// reads the previous entry's output unless it names its `inputs`. Inputs may name any
+/// layer, block or group, even one written further down: entries wait until what they
+/// read exists, so the order of the file does not matter, and what never comes is
+/// reported as an unknown name or a cycle. Each entry is expanded once: linear time.
+struct SpecExpander {
+    var builder: GraphBuilder
+    let context: SpecContext
+
+    /// Block, stage and group names, each standing for its last layer.
+    private var aliases: [String: Int] = [:]
+    /// Aliases defined while expanding the current item, to wake what waits on them.
+    private var newAliases: [String] = []
+    /// Leaf entries in document order, groups flattened.
+    private var items: [Item] = []
+    /// Names every item or group declares, for resolving names inside groups.
+    private var declared: Set<String> = []
+    /// Group names to define once their last item is expanded, keyed by that item's name.
+    private var groupEnds: [String: [String]] = [:]
+    /// Items waiting for a name, keyed by the name.
+    private var waiting: [String: [Int]] = [:]
+    private var done: [Bool] = []
+
+    /// One entry to expand.
+    struct Item {
+        var name: String
+        var object: JSONObject
+        /// Where it sits in the file, for messages: `layers[3].layers[1]`.
+        var position: String
+        /// Names it reads: its `inputs`, or the previous entry.
+        var inputs: [String]
+        /// Enclosing group prefixes, innermost first, for resolving names.
+        var scopes: [String]
+    }
+
+    static let inputName = "input"
+
+    init(builder: GraphBuilder, context: SpecContext) {
+        self.builder = builder
+        self.context = context
+    }
+
+    // MARK: Collecting entries
+
+    /// Expands `entries` reading from the graph input; returns the index of the last layer.
+    mutating func expand(_ entries: [JSONValue]) throws(InputError) -> Int {
+        guard !entries.isEmpty else { throw InputError("the spec has no layers", field: "layers") }
+        _ = try collect(entries, prefix: "", scopes: [], position: "layers", previous: Self.inputName)
+        done = Array(repeating: false, count: items.count)
+        // Woken items run before the next item in document order; a stack, not
+        // recursion, so a long chain of forward references cannot exhaust the stack.
+        for index in items.indices {
+            var ready = [index]
+            while let next = ready.popLast() {
+                ready += try attempt(next).reversed()
+            }
+        }
+        if let stuck = done.firstIndex(of: false) { throw unresolved(stuck) }
+        guard let last = items.last, let output = lookup(last.name, scopes: []) else {
+            throw InputError("the spec has no layers", field: "layers")
+        }
+        return output
+    }
+
+    /// Flattens a list of entries into items; returns the name of the list's last entry.
+    private mutating func collect(_ entries: [JSONValue], prefix: String, scopes: [String], position: String, previous: String) throws(InputError) -> String {
+        var previous = previous
+        for (offset, entry) in entries.enumerated() {
+            let here = "\(position)[\(offset)]"
+            guard case .object(let object) = entry else {
+                throw InputError("expected a layer object, got \(entry.typeDescription)", line: nil, layer: here)
+            }
+            let name: String
+            switch object["name"] {
+            case nil: name = prefix + String(offset)
+            case .string(let given)? where !given.isEmpty && !given.contains(where: \.isWhitespace): name = prefix + given
+            case let other?:
+                throw InputError("expected a non-empty name without spaces, got \(other.compactText)", line: object.line, layer: here, field: "name")
+            }
+            guard name != Self.inputName, declared.insert(name).inserted else {
+                throw InputError("the name \"\(name)\" is used twice; names must be unique", line: object.line, layer: here, field: "name")
+            }
+            let inputs = try Self.inputNames(object, default: previous, position: here)
+            if case .array(let children)? = object["layers"] {
+                let allowed: Set<String> = ["name", "layers", "inputs"]
+                if let unknown = object.keys.first(where: { !allowed.contains($0) }) {
+                    throw InputError("unknown field in a group (a group has name, inputs and layers)", line: object.line, layer: name, field: unknown)
+                }
+                guard !children.isEmpty else { throw InputError("a group needs at least one layer", line: object.line, layer: name, field: "layers") }
+                // The group's first entry reads what the group reads.
+                let first = inputs.count == 1 ? inputs[0] : nil
+                guard let first else {
+                    throw InputError("a group reads one input; put multi-input layers inside it", line: object.line, layer: name, field: "inputs")
+                }
+                let last = try collect(children, prefix: name + ".", scopes: [name + "."] + scopes, position: here + ".layers", previous: first)
+                groupEnds[last, default: []].append(name)
+            } else {
+                items.append(Item(name: name, object: object, position: here, inputs: inputs, scopes: scopes))
+            }
+            previous = name
+        }
+        return previous
+    }
+
+    /// The names an entry reads: its `inputs` (a name or a list of names), or `previous`.
+    private static func inputNames(_ object: JSONObject, default previous: String, position: String) throws(InputError) -> [String] {
+        switch object["inputs"] {
+        case nil: return [previous]
+        case .string(let name)?: return [name]
+        case .array(let names)?:
+            var result: [String] = []
+            for name in names {
+                guard case .string(let text) = name else {
+                    throw InputError("expected layer names, got \(name.compactText)", line: object.line, layer: position, field: "inputs")
+                }
+                result.append(text)
+            }
+            guard !result.isEmpty else { throw InputError("an empty list reads nothing", line: object.line, layer: position, field: "inputs") }
+            return result
+        case let other?:
+            throw InputError("expected a layer name or a list of names, got \(other.typeDescription)", line: object.line, layer: position, field: "inputs")
+        }
+    }
+
+    // MARK: Resolving and expanding
+
+    /// The layer a name stands for: a layer, a block or group alias, or the graph input.
+    /// Inside a group, the group's own names are tried first.
+    private func lookup(_ name: String, scopes: [String]) -> Int? {
+        for scope in scopes where declared.contains(scope + name) {
+            return builder.index(of: scope + name) ?? aliases[scope + name]
+        }
+        return builder.index(of: name) ?? aliases[name]
+    }
+
+    /// Expands the item if everything it reads exists, else parks it on the first
+    /// missing name. Returns the items that its new names woke.
+    private mutating func attempt(_ index: Int) throws(InputError) -> [Int] {
+        guard !done[index] else { return [] }
+        let item = items[index]
+        var inputs: [Int] = []
+        for name in item.inputs {
+            guard let layer = lookup(name, scopes: item.scopes) else {
+                let key = item.scopes.first(where: { declared.contains($0 + name) }).map { $0 + name } ?? name
+                waiting[key, default: []].append(index)
+                return []
+            }
+            inputs.append(layer)
+        }
+        done[index] = true
+        let before = builder.layers.count
+        let output: Int
+        do {
+            output = try expandItem(item, inputs: inputs)
+        } catch {
+            var located = error
+            if located.line == nil { located.line = item.object.line == 0 ? nil : item.object.line }
+            throw located
+        }
+        defineAlias(item.name, output)
+        // Wake what waited on the new names.
+        var defined = builder.layers[before...].map(\.name) + newAliases
+        newAliases.removeAll()
+        var cursor = 0
+        while cursor < defined.count {
+            for group in groupEnds[defined[cursor]] ?? [] {
+                aliases[group] = output
+                defined.append(group)
+            }
+            cursor += 1
+        }
+        var woken: [Int] = []
+        for name in defined {
+            if let waiters = waiting.removeValue(forKey: name) { woken += waiters }
+        }
+        return woken.sorted()
+    }
+
+    private mutating func expandItem(_ item: Item, inputs: [Int]) throws(InputError) -> Int {
+        let object = item.object
+        var fields = LayerFields(object, layer: item.name, context: context, alreadyRead: ["name", "inputs"])
+        if case .string(let op)? = fields.value("op") {
+            guard let entry = OpTable.byName[op] else {
+                throw fields.error("unknown op \"\(op)\"\(Suggestion.phrase(for: op, among: OpTable.names)); `netcost ops` lists them", field: "op")
+            }
+            let operation = try entry.decode(&fields, inputs.map { builder.shape(of: $0) })
+            try fields.finish()
+            return try builder.add(name: item.name, operation: operation, inputs: inputs)
+        }
+        if case .string(let block)? = fields.value("block") {
+            guard let expand = BlockTable.byName[block]?.expand else {
+                throw fields.error("unknown block \"\(block)\"\(Suggestion.phrase(for: block, among: BlockTable.names)); `netcost ops` lists them", field: "block")
+            }
+            if fields.has("rows") {
+                return try expandStages(&fields, block: block, expand: expand, input: try single(inputs, fields))
+            }
+            let output = try expand(&self, &fields, item.name, inputs)
+            try fields.finish()
+            return output
+        }
+        if let kind = object["op"] ?? object["block"] {
+            throw fields.error("expected a name, got \(kind.typeDescription)", field: object["op"] != nil ? "op" : "block")
+        }
+        throw fields.error("each entry needs \"op\" (one layer), \"block\" (a block or stage table) or \"layers\" (a group)")
+    }
+
+    /// Lets `name` stand for layer `index` (a block's or stage's output), unless a layer has that name.
+    mutating func defineAlias(_ name: String, _ index: Int) {
+        guard builder.index(of: name) == nil, aliases[name] == nil else { return }
+        aliases[name] = index
+        newAliases.append(name)
+    }
+
+    /// The one input of a layer that takes one.
+    func single(_ inputs: [Int], _ fields: LayerFields) throws(InputError) -> Int {
+        guard inputs.count == 1 else { throw fields.error("takes 1 input, got \(inputs.count)", field: "inputs") }
+        return inputs[0]
+    }
+
+    // MARK: Unresolved names
+
+    /// Why item `index` never ran: a cycle among waiting items, or a name nothing defines.
+    private func unresolved(_ index: Int) -> InputError {
+        var chain: [Int] = []
+        var current = index
+        while !chain.contains(current) {
+            chain.append(current)
+            let item = items[current]
+            guard let missing = item.inputs.first(where: { lookup($0, scopes: item.scopes) == nil }) else { break }
+            guard let next = pendingItem(defining: missing, scopes: item.scopes) else {
+                let known = Array(declared) + builder.layers.map(\.name) + [Self.inputName]
+                return InputError("reads \"\(missing)\", which no layer is called\(Suggestion.phrase(for: missing, among: known))",
+                                  line: item.object.line, layer: item.name, field: "inputs")
+            }
+            current = next
+        }
+        let loop = chain.drop(while: { $0 != current }).map { items[$0].name } + [items[current].name]
+        return InputError("the inputs form a cycle: \(loop.joined(separator: " → "))",
+                          line: items[current].object.line, layer: items[current].name, field: "inputs")
+    }
+
+    /// The pending item that would define `name`: an item of that name, the last item
+    /// of a group of that name, or a block whose sub-layers carry it as a prefix.
+    private func pendingItem(defining name: String, scopes: [String]) -> Int? {
+        let candidates = scopes.map { $0 + name } + [name]
+        let pending = items.indices.filter { !done[$0] }
+        if let item = pending.first(where: { candidates.contains(items[$0].name) }) { return item }
+        for (last, groups) in groupEnds where groups.contains(where: candidates.contains) {
+            if let item = pending.first(where: { items[$0].name == last }) { return item }
+        }
+        return pending.first { item in candidates.contains { $0.hasPrefix(items[item].name + ".") } }
+    }
+}

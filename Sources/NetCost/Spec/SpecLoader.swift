@@ -1,0 +1,188 @@
+import Foundation
+
+/// Hyper-parameters given on the command line; each replaces the spec's own.
+public struct SpecOverrides: Sendable, Equatable {
+    public var width: Double?
+    public var depth: Double?
+    /// Input height and width.
+    public var resolution: Int?
+    /// The whole input shape, `[C, H, W]`.
+    public var input: [Int]?
+    public var classes: Int?
+
+    public init(width: Double? = nil, depth: Double? = nil, resolution: Int? = nil, input: [Int]? = nil, classes: Int? = nil) {
+        self.width = width
+        self.depth = depth
+        self.resolution = resolution
+        self.input = input
+        self.classes = classes
+    }
+}
+
+/// A spec turned into a graph, with what the reports say about it.
+public struct LoadedModel: Sendable {
+    public var graph: Graph
+    public var name: String
+    public var description: String?
+    public var input: TensorShape
+    public var width: Double
+    public var depth: Double
+    public var rounding: ChannelRounding
+}
+
+/// Reads netcost's JSON spec format (docs/spec-format.md).
+public enum SpecLoader {
+    /// Top-level fields of a spec.
+    static let topLevelFields = ["name", "description", "source", "notes", "reference", "input", "classes", "width",
+                                 "width_rounding", "depth", "resolution", "defaults", "layers", "extends"]
+
+    /// Loads a spec from a file.
+    public static func load(file path: String, overrides: SpecOverrides = SpecOverrides()) throws(InputError) -> LoadedModel {
+        let bytes = try readFile(path)
+        return try load(bytes: bytes, file: path, overrides: overrides)
+    }
+
+    /// Loads a spec from its text; `file` names it in messages and anchors `extends`.
+    public static func load(bytes: [UInt8], file: String, overrides: SpecOverrides = SpecOverrides()) throws(InputError) -> LoadedModel {
+        do {
+            var object = try parseObject(bytes, file: file)
+            object = try resolveExtends(object, file: file, seen: [file])
+            return try build(object, file: file, overrides: overrides)
+        } catch {
+            throw error.inFile(file)
+        }
+    }
+
+    public static func load(text: String, file: String = "<spec>", overrides: SpecOverrides = SpecOverrides()) throws(InputError) -> LoadedModel {
+        try load(bytes: Array(text.utf8), file: file, overrides: overrides)
+    }
+
+    // MARK: Reading
+
+    static func readFile(_ path: String) throws(InputError) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError("no such file", file: path)
+        }
+        guard !isDirectory.boolValue else { throw InputError("is a directory, not a spec file", file: path) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw InputError("cannot be read", file: path) }
+        return [UInt8](data)
+    }
+
+    static func parseObject(_ bytes: [UInt8], file: String) throws(InputError) -> JSONObject {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw InputError("malformed JSON at column \(error.column): \(error.message)", file: file, line: error.line)
+        }
+        guard case .object(let object) = value else {
+            throw InputError("a spec is a JSON object, got \(value.typeDescription)", file: file)
+        }
+        return object
+    }
+
+    /// Merges the spec named by `"extends"` (a path relative to this file, or a built-in
+    /// model name) under this one: this spec's fields replace the base's.
+    static func resolveExtends(_ object: JSONObject, file: String, seen: [String]) throws(InputError) -> JSONObject {
+        guard let reference = object["extends"] else { return object }
+        guard case .string(let name) = reference else {
+            throw InputError("expected a file path or built-in model name, got \(reference.typeDescription)", file: file, line: object.line, field: "extends")
+        }
+        let directory = (file as NSString).deletingLastPathComponent
+        let path = name.hasPrefix("/") ? name : (directory.isEmpty ? name : directory + "/" + name)
+        let baseFile: String, bytes: [UInt8]
+        if FileManager.default.fileExists(atPath: path) {
+            (baseFile, bytes) = (path, try readFile(path))
+        } else if let text = BuiltinModels.text(named: name) {
+            (baseFile, bytes) = ("builtin:" + name, Array(text.utf8))
+        } else {
+            throw InputError("\"\(name)\" is neither a file next to this spec nor a built-in model\(Suggestion.phrase(for: name, among: BuiltinModels.names))",
+                             file: file, line: object.line, field: "extends")
+        }
+        guard !seen.contains(baseFile), seen.count < 16 else {
+            throw InputError("\"extends\" goes round in a circle: \((seen + [baseFile]).joined(separator: " → "))", file: file, field: "extends")
+        }
+        var merged = try resolveExtends(try parseObject(bytes, file: baseFile), file: baseFile, seen: seen + [baseFile])
+        for (key, value) in object.entries where key != "extends" { merged[key] = value }
+        merged.line = object.line
+        return merged
+    }
+
+    // MARK: Building
+
+    static func build(_ object: JSONObject, file: String, overrides: SpecOverrides) throws(InputError) -> LoadedModel {
+        var fields = LayerFields(object, layer: "", context: SpecContext())
+        let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = try fields.string("name") ?? stem
+        let description = try fields.string("description")
+        _ = try fields.string("source")
+        _ = fields.value("notes")
+        _ = fields.value("reference")
+
+        var context = SpecContext()
+        context.width = try fields.double("width", default: 1)
+        context.depth = try fields.double("depth", default: 1)
+        if let width = overrides.width { context.width = width }
+        if let depth = overrides.depth { context.depth = depth }
+        guard context.width > 0, context.width <= 64 else { throw topLevel("width multiplier \(context.width) is out of range (0, 64]", "width") }
+        guard context.depth > 0, context.depth <= 64 else { throw topLevel("depth multiplier \(context.depth) is out of range (0, 64]", "depth") }
+        if let rounding = try fields.string("width_rounding") {
+            guard let rule = ChannelRounding(name: rounding) else {
+                throw topLevel("\"\(rounding)\" is not a rounding rule; use floor, nearest or divisible_by_N", "width_rounding")
+            }
+            context.rounding = rule
+        }
+        context.classes = try fields.optionalInt("classes")
+        if let classes = overrides.classes { context.classes = classes }
+        context.defaults = try defaults(&fields)
+
+        guard var inputDims = try fields.intArray("input") else {
+            throw topLevel("is required: the input shape without the batch, such as [3, 224, 224]", "input")
+        }
+        var resolution = try fields.optionalInt("resolution")
+        if let override = overrides.resolution { resolution = override }
+        if let resolution {
+            guard inputDims.count == 3 else { throw topLevel("a resolution needs a [C, H, W] input", "resolution") }
+            inputDims[1] = resolution
+            inputDims[2] = resolution
+        }
+        if let input = overrides.input { inputDims = input }
+        let inputShape: TensorShape
+        do {
+            inputShape = try TensorShape(inputDims)
+        } catch {
+            throw topLevel(error.message, "input")
+        }
+
+        guard case .array(let entries)? = fields.value("layers") else {
+            throw topLevel("is required: the list of layers and blocks", "layers")
+        }
+        _ = fields.value("extends")
+        try fields.finish(known: topLevelFields)
+
+        var builder = GraphBuilder(name: name)
+        try builder.addInput(name: SpecExpander.inputName, shape: inputShape)
+        var expander = SpecExpander(builder: builder, context: context)
+        _ = try expander.expand(entries)
+        return LoadedModel(graph: expander.builder.build(), name: name, description: description, input: inputShape,
+                           width: context.width, depth: context.depth, rounding: context.rounding)
+    }
+
+    /// `defaults`: `norm`, `activation`, `bias` for blocks.
+    private static func defaults(_ fields: inout LayerFields) throws(InputError) -> LayerDefaults {
+        var defaults = LayerDefaults()
+        guard let value = fields.value("defaults") else { return defaults }
+        guard case .object(let object) = value else { throw topLevel("expected an object with norm, activation, bias", "defaults") }
+        var inner = LayerFields(object, layer: "", context: fields.context)
+        defaults.norm = try inner.norm()
+        defaults.activation = try inner.activation(default: .some(.relu))
+        if inner.has("bias") { defaults.bias = try inner.bool("bias", default: false) }
+        try inner.finish(known: ["norm", "activation", "bias"])
+        return defaults
+    }
+
+    private static func topLevel(_ message: String, _ field: String) -> InputError {
+        InputError(message, field: field)
+    }
+}

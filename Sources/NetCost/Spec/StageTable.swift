@@ -1,0 +1,72 @@
+extension SpecExpander {
+    /// Column names as the papers print them.
+    static let columnAliases = ["t": "expand", "c": "out", "n": "repeat", "s": "stride", "k": "kernel"]
+
+    /// A stage table: the papers' `(t, c, n, s)` rows. Each row adds `ceil(n·d)` blocks
+    /// (d the depth multiplier); the first block of a row takes the row's stride, the
+    /// others stride 1. Every other field of the entry is shared by all blocks.
+    ///
+    /// Block names: with `"numbering": "continuous"` (default) `name.k`, k counting on
+    /// from `first_index` (0) across rows (`features.1` … `features.17`); with
+    /// `"nested"` `name{first_index + row}.i` (`layer1.0`, `stage2.3`; a name ending in
+    /// "." gives `features.1.0`).
+    mutating func expandStages(_ fields: inout LayerFields, block: String, expand: BlockExpander, input: Int) throws(InputError) -> Int {
+        let name = fields.layer
+        guard case .array(let columnValues)? = fields.value("columns") else {
+            throw fields.error("a stage table needs \"columns\", the field each row value sets (t, c, n, s or field names)", field: "columns")
+        }
+        var columns: [String] = []
+        for column in columnValues {
+            guard case .string(let text) = column else { throw fields.error("expected column names, got \(column.compactText)", field: "columns") }
+            columns.append(Self.columnAliases[text] ?? text)
+        }
+        guard case .array(let rows)? = fields.value("rows"), !rows.isEmpty else {
+            throw fields.error("expected a non-empty array of rows", field: "rows")
+        }
+        let nested = try fields.choice("numbering", from: ["continuous", "nested"], default: "continuous") == "nested"
+        let firstIndex = try fields.int("first_index", default: 0, minimum: 0)
+        let tableKeys: Set<String> = ["name", "inputs", "block", "rows", "columns", "numbering", "first_index"]
+        let shared = fields.object.entries.filter { !tableKeys.contains($0.key) }
+
+        var last = input
+        var counter = firstIndex
+        for (rowIndex, rowValue) in rows.enumerated() {
+            guard case .array(let values) = rowValue, values.count == columns.count else {
+                throw fields.error("row \(rowIndex) must be an array of \(columns.count) values (\(columns.joined(separator: ", ")))", field: "rows")
+            }
+            var rowEntries = shared
+            var repeats = 1
+            for (column, value) in zip(columns, values) {
+                if column == "repeat" {
+                    guard case .integer(let count) = value, count >= 1, count <= LayerFields.maximumSize else {
+                        throw fields.error("row \(rowIndex): repeat must be a positive whole number, got \(value.compactText)", field: "rows")
+                    }
+                    repeats = count
+                } else {
+                    rowEntries.removeAll { $0.key == column }
+                    rowEntries.append((column, value))
+                }
+            }
+            let scaled = (Double(repeats) * context.depth).rounded(.up)
+            guard scaled >= 1, scaled <= Double(LayerFields.maximumSize) else {
+                throw fields.error("row \(rowIndex): depth multiplier \(context.depth) gives \(scaled) repeats", field: "rows")
+            }
+            for repeatIndex in 0..<Int(scaled) {
+                var entries = rowEntries
+                if repeatIndex > 0 {
+                    entries.removeAll { $0.key == "stride" }
+                    entries.append(("stride", .integer(1)))
+                }
+                let blockName = nested ? "\(name)\(firstIndex + rowIndex).\(repeatIndex)" : "\(name).\(counter)"
+                counter += 1
+                var blockFields = LayerFields(JSONObject(entries, line: fields.object.line), layer: blockName, context: context)
+                last = try expand(&self, &blockFields, blockName, [last])
+                try blockFields.finish()
+                defineAlias(blockName, last)
+            }
+            if nested { defineAlias("\(name)\(firstIndex + rowIndex)", last) }
+        }
+        for key in shared.map(\.key) { fields.markRead(key) }
+        return last
+    }
+}
