@@ -7,13 +7,19 @@ let package = Package(
     name: "netcost",
     products: [
         .library(name: "NetCost", targets: ["NetCost"]),
+        .library(name: "NetCostExecutor", targets: ["NetCostExecutor"]),
         .executable(name: "netcost", targets: ["netcost"]),
     ],
     targets: [
         .target(name: "NetCost", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(name: "NetCostExecutor", dependencies: ["NetCost"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "ArgumentParsing"),
-        .executableTarget(name: "netcost", dependencies: ["NetCost", "ArgumentParsing"]),
+        .executableTarget(name: "netcost", dependencies: ["NetCost", "NetCostExecutor", "ArgumentParsing"]),
         .testTarget(name: "NetCostTests", dependencies: ["NetCost"]),
+        .testTarget(name: "ONNXTests", dependencies: ["NetCost"]),
+        .testTarget(name: "NetCostExecutorTests", dependencies: ["NetCost", "NetCostExecutor"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["netcost"]),
     ]
 )

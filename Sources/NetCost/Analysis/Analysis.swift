@@ -10,6 +10,10 @@ public struct Analysis: Sendable {
     /// Layers whose input branches see differently placed fields (see `Misalignment`).
     public let misalignments: [Misalignment]
     public let totals: Totals
+    /// Layers whose op netcost cannot cost: when not empty, the totals are partial.
+    public let unsupported: [Int]
+
+    public var isPartial: Bool { !unsupported.isEmpty }
 
     public init(_ graph: Graph) throws(InputError) {
         self.graph = graph
@@ -20,47 +24,62 @@ public struct Analysis: Sendable {
         fields.reserveCapacity(graph.layers.count)
         var totals = Totals()
         var seenTensors: Set<String> = []
-        do {
-            for (index, layer) in graph.layers.enumerated() {
-                let inputs = layer.inputs.map { graph.layers[$0].outputShape }
-                let rules = layer.operation.rules
-                let cost: LayerCost
+        var unsupported: [Int] = []
+        for (index, layer) in graph.layers.enumerated() {
+            let inputs = layer.inputs.map { graph.layers[$0].outputShape }
+            let rules = layer.operation.rules
+            let cost: LayerCost
+            do {
+                cost = try rules.cost(inputs, layer.outputShape)
+                _ = try sum(cost.inputReads, cost.weightReads, cost.outputWrites)
+            } catch {
+                throw SizeOverflow().inputError(layer: layer.name)
+            }
+            costs.append(cost)
+
+            let (field, misalignment) = Self.receptiveField(of: index, in: graph, inputFields: layer.inputs.map { fields[$0] })
+            fields.append(field)
+            if let misalignment { misalignments.append(misalignment) }
+
+            // Stored tensors (ONNX) count once each, however many layers read them.
+            var stored: (params: Int, buffers: Int)?
+            if !layer.storedParameters.isEmpty {
+                var counted = (params: 0, buffers: 0)
                 do {
-                    cost = try rules.cost(inputs, layer.outputShape)
-                    _ = try sum(cost.inputReads, cost.weightReads, cost.outputWrites)
+                    for tensor in layer.storedParameters where seenTensors.insert(tensor.name).inserted {
+                        if tensor.isBuffer {
+                            counted.buffers = try counted.buffers.adding(tensor.elements)
+                        } else {
+                            counted.params = try counted.params.adding(tensor.elements)
+                        }
+                    }
                 } catch {
                     throw SizeOverflow().inputError(layer: layer.name)
                 }
-                costs.append(cost)
-
-                let (field, misalignment) = Self.receptiveField(of: index, in: graph, inputFields: layer.inputs.map { fields[$0] })
-                fields.append(field)
-                if let misalignment { misalignments.append(misalignment) }
-
-                // A stored tensor shared by several layers (ONNX) counts once.
-                var sharedElements = 0
-                for tensor in layer.storedParameters where !seenTensors.insert(tensor.name).inserted {
-                    sharedElements += tensor.elements
-                }
-                do {
-                    try totals.add(cost, sharedParameters: sharedElements, isView: layer.operation.isView)
-                } catch {
-                    throw SizeOverflow().inputError(layer: layer.name)
-                }
+                stored = counted
+            }
+            if case .unsupported = layer.operation { unsupported.append(index) }
+            do {
+                try totals.add(cost, stored: stored, isView: layer.operation.isView)
+            } catch {
+                throw SizeOverflow().inputError(layer: layer.name)
             }
         }
         self.costs = costs
         self.receptiveFields = fields
         self.misalignments = misalignments
         self.totals = totals
+        self.unsupported = unsupported
     }
 
     /// The layer's field: its inputs' fields merged (their union where they disagree),
     /// then carried through its window.
     private static func receptiveField(of index: Int, in graph: Graph, inputFields: [ReceptiveField?]) -> (ReceptiveField?, Misalignment?) {
         let layer = graph.layers[index]
-        if case .input = layer.operation {
-            return (layer.outputShape.isFeatureMap ? .pixel : nil, nil)
+        switch layer.operation {
+        case .input: return (layer.outputShape.isFeatureMap ? .pixel : nil, nil)
+        case .constant: return (nil, nil)
+        default: break
         }
         let known = inputFields.compactMap { $0 }
         guard var merged = known.first else { return (nil, nil) }
@@ -105,9 +124,10 @@ public struct Totals: Sendable, Equatable {
 
     public init() {}
 
-    mutating func add(_ cost: LayerCost, sharedParameters: Int, isView: Bool) throws(SizeOverflow) {
-        params = try params.adding(cost.params - sharedParameters)
-        buffers = try buffers.adding(cost.buffers)
+    /// Adds a layer; `stored` replaces its params and buffers when it reads stored tensors.
+    mutating func add(_ cost: LayerCost, stored: (params: Int, buffers: Int)?, isView: Bool) throws(SizeOverflow) {
+        params = try params.adding(stored?.params ?? cost.params)
+        buffers = try buffers.adding(stored?.buffers ?? cost.buffers)
         macs = try macs.adding(cost.macs)
         flops = try flops.adding(cost.flops)
         memoryAccess = try memoryAccess.adding(cost.memoryAccess)

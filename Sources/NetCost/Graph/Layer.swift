@@ -6,8 +6,9 @@ public struct Layer: Sendable {
     /// Indices of the producing layers in `Graph.layers`, in argument order.
     public var inputs: [Int]
     public var outputShape: TensorShape
-    /// Names of the stored tensors that hold this layer's parameters, when they come
-    /// from a file that may share one tensor between layers (ONNX); empty otherwise.
+    /// The stored tensors this layer reads as parameters or buffers, when they come from
+    /// a file that may share one tensor between layers (ONNX). When present, the totals
+    /// count these, each tensor once, instead of the layer's own formula; empty for specs.
     public var storedParameters: [StoredTensor] = []
 
     public init(name: String, operation: Operation, inputs: [Int], outputShape: TensorShape) {
@@ -18,14 +19,17 @@ public struct Layer: Sendable {
     }
 }
 
-/// A parameter tensor as stored in a model file, so that a tensor shared by several
-/// layers is counted once in the totals.
+/// A tensor as stored in a model file, so that a tensor shared by several layers is
+/// counted once in the totals.
 public struct StoredTensor: Sendable, Hashable {
     public var name: String
     public var elements: Int
+    /// Stored state that is not learned (batch-norm running mean and variance).
+    public var isBuffer: Bool
 
-    public init(name: String, elements: Int) {
+    public init(name: String, elements: Int, isBuffer: Bool = false) {
         self.name = name
         self.elements = elements
+        self.isBuffer = isBuffer
     }
 }

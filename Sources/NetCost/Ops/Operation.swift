@@ -21,6 +21,8 @@ public enum Operation: Sendable, Hashable {
     case identity(Identity)
     case upsample(Upsample)
     case pad(Pad)
+    case constant(ConstantTensor)
+    case unsupported(UnsupportedOperation)
     indirect case fused(Fused)
 
     /// The family's rules.
@@ -46,6 +48,8 @@ public enum Operation: Sendable, Hashable {
         case .identity(let op): op
         case .upsample(let op): op
         case .pad(let op): op
+        case .constant(let op): op
+        case .unsupported(let op): op
         case .fused(let op): op
         }
     }
@@ -55,7 +59,7 @@ public enum Operation: Sendable, Hashable {
     /// True for ops that only relabel memory (views): they read and write nothing.
     public var isView: Bool {
         switch self {
-        case .input, .slice, .reshape, .identity: true
+        case .input, .constant, .slice, .reshape, .identity: true
         default: false
         }
     }
@@ -74,4 +78,42 @@ public struct GraphInput: OperationRules, Hashable {
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+}
+
+/// A tensor stored in a model file that a layer reads as an operand rather than as its
+/// weights (an ONNX initializer or Constant feeding Add, Mul, Div): it costs nothing to
+/// produce; its elements count as parameters through `Layer.storedParameters`.
+public struct ConstantTensor: OperationRules, Hashable {
+    public var shape: TensorShape
+
+    public init(shape: TensorShape) {
+        self.shape = shape
+    }
+
+    public var kind: String { "constant" }
+    public var arity: Arity { .none }
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+}
+
+/// An op netcost has no rules for (from an ONNX file). It stays in the graph, with an
+/// output shape taken from the file, so that the layers after it are still counted;
+/// its own cost is unknown and every report lists it and says the totals are partial.
+public struct UnsupportedOperation: OperationRules, Hashable {
+    public var opType: String
+    public var shape: TensorShape
+
+    public init(opType: String, shape: TensorShape) {
+        self.opType = opType
+        self.shape = shape
+    }
+
+    public var kind: String { opType }
+    public var arity: Arity { Arity(minimum: 0, maximum: nil) }
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
+    /// Unknown: reported as such, never read as a zero cost.
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .global }
+    public func details(_ inputs: [TensorShape]) -> String { "not counted" }
 }
