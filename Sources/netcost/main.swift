@@ -1,11 +1,50 @@
+import ArgumentParsing
+import Foundation
 import NetCost
-let path = CommandLine.arguments[1]
-do {
-    let model = try SpecLoader.load(file: path)
-    let analysis = try Analysis(model.graph)
-    for (i, layer) in model.graph.layers.enumerated() {
-        let c = analysis.costs[i]
-        print(layer.name, layer.operation.kind, layer.outputShape, c.params, c.macs, c.memoryAccess, analysis.receptiveFields[i].map { "\($0.height.size)/\($0.height.jump)/\($0.height.padding)" } ?? "-")
+
+/// Every subcommand, in the order `netcost --help` lists them.
+let subcommands: [any Subcommand.Type] = [
+    ReportCommand.self,
+    ModelsCommand.self,
+    OpsCommand.self,
+]
+
+let program = "netcost"
+let version = "0.1.0"
+let abstract = "netcost: what a neural-network architecture costs (params, MACs, FLOPs, memory access, receptive field) before you train or ship it."
+
+@MainActor
+func main() -> ExitStatus {
+    let specs = subcommands.map { $0.spec }
+    do {
+        switch try ArgumentParser.parse(Array(CommandLine.arguments.dropFirst()), commands: specs) {
+        case .help(nil):
+            print(Help.overview(program: program, abstract: abstract, commands: specs))
+        case .help(let name?):
+            if let spec = specs.first(where: { $0.name == name }) { print(Help.command(spec, program: program)) }
+        case .version:
+            print("\(program) \(version)")
+        case .run(let arguments):
+            guard let command = subcommands.first(where: { $0.spec.name == arguments.command }) else { return .usage }
+            return try command.init(arguments).run()
+        }
+        return .success
+    } catch let error as UsageError {
+        Diagnostics.error(error.message)
+        if let name = error.command, let spec = specs.first(where: { $0.name == name }) {
+            Diagnostics.note("usage: " + Help.usage(spec, program: program))
+            Diagnostics.note("see '\(program) \(name) --help'")
+        } else {
+            Diagnostics.note("see '\(program) --help'")
+        }
+        return .usage
+    } catch let error as InputError {
+        Diagnostics.error(error.description)
+        return .failure
+    } catch {
+        Diagnostics.error("\(error)")
+        return .failure
     }
-    print(analysis.totals)
-} catch { print("error: \(error)") }
+}
+
+exit(main().rawValue)

@@ -3,10 +3,14 @@
 public struct Graph: Sendable {
     public var name: String
     public var layers: [Layer]
+    /// What each block or group name stands for (`features.3` → `inverted_residual`),
+    /// so reports can label the rows that fold a block's layers.
+    public var groupKinds: [String: String]
 
-    public init(name: String, layers: [Layer]) {
+    public init(name: String, layers: [Layer], groupKinds: [String: String] = [:]) {
         self.name = name
         self.layers = layers
+        self.groupKinds = groupKinds
     }
 
     /// The input layers' shapes.

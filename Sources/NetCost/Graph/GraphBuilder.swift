@@ -4,6 +4,8 @@
 public struct GraphBuilder {
     public private(set) var layers: [Layer] = []
     private var indexByName: [String: Int] = [:]
+    /// See `Graph.groupKinds`.
+    public var groupKinds: [String: String] = [:]
     public let name: String
 
     public init(name: String) {
@@ -58,5 +60,5 @@ public struct GraphBuilder {
 
     public var isEmpty: Bool { layers.isEmpty }
 
-    public func build() -> Graph { Graph(name: name, layers: layers) }
+    public func build() -> Graph { Graph(name: name, layers: layers, groupKinds: groupKinds) }
 }

@@ -4,14 +4,14 @@ typealias BlockExpander = @Sendable (inout SpecExpander, inout LayerFields, Stri
 
 /// The block table: every block a spec may name. Each expands into layers named
 /// `block.part` (`features.3.expand.conv`), so reports fold them back into one row.
-enum BlockTable {
-    struct Entry: Sendable {
-        let name: String
-        let summary: String
+public enum BlockTable {
+    public struct Entry: Sendable {
+        public let name: String
+        public let summary: String
         let expand: BlockExpander
     }
 
-    static let entries: [Entry] = [
+    public static let entries: [Entry] = [
         Entry(name: "conv", summary: "Convolution, then normalization and activation.", expand: SpecExpander.convBlock),
         Entry(name: "depthwise_separable", summary: "MobileNet V1: 3x3 depthwise then 1x1 pointwise, each with norm and activation.", expand: SpecExpander.depthwiseSeparable),
         Entry(name: "inverted_residual", summary: "MobileNetV2: 1x1 expand, depthwise, linear 1x1 project, residual add.", expand: SpecExpander.invertedResidual),
@@ -24,7 +24,7 @@ enum BlockTable {
     ]
 
     static let byName: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0) })
-    static var names: [String] { entries.map(\.name) }
+    public static var names: [String] { entries.map(\.name) }
 }
 
 /// A convolution with the normalization and activation that follow it.

@@ -95,6 +95,7 @@ struct SpecExpander {
                 guard let first else {
                     throw InputError("a group reads one input; put multi-input layers inside it", line: object.line, layer: name, field: "inputs")
                 }
+                builder.groupKinds[name] = "group"
                 let last = try collect(children, prefix: name + ".", scopes: [name + "."] + scopes, position: here + ".layers", previous: first)
                 groupEnds[last, default: []].append(name)
             } else {
@@ -195,8 +196,10 @@ struct SpecExpander {
                 throw fields.error("unknown block \"\(block)\"\(Suggestion.phrase(for: block, among: BlockTable.names)); `netcost ops` lists them", field: "block")
             }
             if fields.has("rows") {
+                builder.groupKinds[item.name] = "stages"
                 return try expandStages(&fields, block: block, expand: expand, input: try single(inputs, fields))
             }
+            builder.groupKinds[item.name] = block
             let output = try expand(&self, &fields, item.name, inputs)
             try fields.finish()
             return output

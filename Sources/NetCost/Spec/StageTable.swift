@@ -60,11 +60,15 @@ extension SpecExpander {
                 let blockName = nested ? "\(name)\(firstIndex + rowIndex).\(repeatIndex)" : "\(name).\(counter)"
                 counter += 1
                 var blockFields = LayerFields(JSONObject(entries, line: fields.object.line), layer: blockName, context: context)
+                builder.groupKinds[blockName] = block
                 last = try expand(&self, &blockFields, blockName, [last])
                 try blockFields.finish()
                 defineAlias(blockName, last)
             }
-            if nested { defineAlias("\(name)\(firstIndex + rowIndex)", last) }
+            if nested {
+                defineAlias("\(name)\(firstIndex + rowIndex)", last)
+                builder.groupKinds["\(name)\(firstIndex + rowIndex)"] = "stage"
+            }
         }
         for key in shared.map(\.key) { fields.markRead(key) }
         return last

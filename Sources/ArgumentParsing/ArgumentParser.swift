@@ -1,0 +1,156 @@
+/// A command line misused: unknown option, missing value, bad number. The program
+/// prints it with the command's usage line and exits with status 2.
+public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    /// The subcommand whose usage to show, if known.
+    public var command: String?
+
+    public init(_ message: String, command: String? = nil) {
+        self.message = message
+        self.command = command
+    }
+
+    public var description: String { message }
+}
+
+/// What the user asked for.
+public enum ParseResult: Sendable, Equatable {
+    /// Run a subcommand.
+    case run(ParsedArguments)
+    /// Print help: the overview (nil) or one subcommand's.
+    case help(command: String?)
+    case version
+}
+
+/// Parses `program SUBCOMMAND [ARGS]` against declared subcommands.
+///
+/// Accepted forms: `--name value`, `--name=value`, `-n value`, flags, `--` to end
+/// options; `--help`/`-h` anywhere and `help SUBCOMMAND` ask for help.
+public enum ArgumentParser {
+    public static func parse(_ arguments: [String], commands: [CommandSpec]) throws(UsageError) -> ParseResult {
+        guard let first = arguments.first else { return .help(command: nil) }
+        switch first {
+        case "--help", "-h": return .help(command: nil)
+        case "--version": return .version
+        case "help":
+            guard let topic = arguments.dropFirst().first else { return .help(command: nil) }
+            guard commands.contains(where: { $0.name == topic }) else { throw unknownCommand(topic, commands) }
+            return .help(command: topic)
+        default: break
+        }
+        guard let command = commands.first(where: { $0.name == first }) else {
+            throw unknownCommand(first, commands)
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }) {
+            return .help(command: command.name)
+        }
+        return .run(try parse(rest, for: command))
+    }
+
+    /// Parses the arguments that follow the subcommand's name.
+    public static func parse(_ arguments: [String], for command: CommandSpec) throws(UsageError) -> ParsedArguments {
+        var values: [String: String] = [:]
+        var flags: Set<String> = []
+        var positionals: [String] = []
+        var index = 0
+        var optionsEnded = false
+
+        func fail(_ message: String) -> UsageError { UsageError(message, command: command.name) }
+
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if optionsEnded || argument == "-" || !argument.hasPrefix("-") || isNegativeNumber(argument) {
+                positionals.append(argument)
+                continue
+            }
+            if argument == "--" {
+                optionsEnded = true
+                continue
+            }
+            let option: OptionSpec
+            var inlineValue: String?
+            if argument.hasPrefix("--") {
+                let body = argument.dropFirst(2)
+                let name = String(body.prefix { $0 != "=" })
+                if let equals = body.firstIndex(of: "=") { inlineValue = String(body[body.index(after: equals)...]) }
+                guard let found = command.option(named: name) else {
+                    let hint = nearest(name, among: command.options.map(\.name)).map { "; did you mean --\($0)?" } ?? ""
+                    throw fail("unknown option --\(name)\(hint)")
+                }
+                option = found
+            } else {
+                let letters = Array(argument.dropFirst())
+                guard letters.count == 1, let found = command.option(short: letters[0]) else {
+                    throw fail("unknown option \(argument)")
+                }
+                option = found
+            }
+            if option.isFlag {
+                guard inlineValue == nil else { throw fail("--\(option.name) is a flag and takes no value") }
+                flags.insert(option.name)
+                continue
+            }
+            let value: String
+            if let inlineValue {
+                value = inlineValue
+            } else {
+                guard index < arguments.count else { throw fail("--\(option.name) needs a value (\(option.valueName ?? "VALUE"))") }
+                value = arguments[index]
+                index += 1
+            }
+            if let choices = option.choices, !choices.contains(value) {
+                throw fail("--\(option.name) must be one of \(choices.joined(separator: ", ")); got \"\(value)\"")
+            }
+            guard values[option.name] == nil else { throw fail("--\(option.name) is given twice") }
+            values[option.name] = value
+        }
+
+        let required = command.arguments.filter { !$0.isOptional }
+        guard positionals.count >= required.count else {
+            let missing = required[positionals.count...].map(\.name).joined(separator: " ")
+            throw fail("missing \(missing)")
+        }
+        guard positionals.count <= command.arguments.count else {
+            throw fail("unexpected argument \"\(positionals[command.arguments.count])\"")
+        }
+        var named: [String: String] = [:]
+        for (spec, value) in zip(command.arguments, positionals) { named[spec.name] = value }
+        return ParsedArguments(command: command.name, positionals: named, values: values, flags: flags)
+    }
+
+    private static func isNegativeNumber(_ text: String) -> Bool {
+        text.count > 1 && text.hasPrefix("-") && Double(text) != nil
+    }
+
+    private static func unknownCommand(_ name: String, _ commands: [CommandSpec]) -> UsageError {
+        let hint = nearest(name, among: commands.map(\.name)).map { "; did you mean \"\($0)\"?" } ?? ""
+        return UsageError("unknown subcommand \"\(name)\"\(hint)")
+    }
+
+    /// The closest name within a small edit distance, for "did you mean".
+    static func nearest(_ word: String, among names: [String]) -> String? {
+        var best: (name: String, distance: Int)?
+        for name in names.sorted() {
+            let distance = editDistance(word, name)
+            if distance <= max(1, word.count / 3), distance < (best?.distance ?? Int.max) { best = (name, distance) }
+        }
+        return best?.name
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,78 @@
+/// Rewrites a training graph into the graph an inference engine runs (`--fuse`).
+///
+/// - A batch norm whose only input is a convolution or linear layer that feeds nothing
+///   else is folded into that layer's weights and bias (`w′ = w·γ/σ`, `b′ = (b − μ)·γ/σ + β`).
+/// - Activations that follow such a layer (or its folded norm), again as its only
+///   reader, are applied to its output before it is written.
+/// Everything else is kept as it was. The fused layer keeps the base layer's name.
+public enum Fusion {
+    public static func deploy(_ graph: Graph) throws(InputError) -> Graph {
+        let consumers = graph.consumers()
+        // For each layer, the layer of the new graph whose output stands for its output.
+        var representative = Array(graph.layers.indices)
+        var absorbed = Array(repeating: false, count: graph.layers.count)
+        var replacements: [Int: Operation] = [:]
+
+        for (index, layer) in graph.layers.enumerated() where !absorbed[index] {
+            guard var base = fusableBase(layer.operation) else { continue }
+            var tail = index
+            var foldedNorm = false
+            var activations: [Activation] = []
+            if let next = soleReader(of: tail, consumers, graph), case .normalization(let norm) = graph.layers[next].operation,
+               norm.method == .batch {
+                foldedNorm = true
+                absorbed[next] = true
+                tail = next
+                base = withBias(base)
+            }
+            while let next = soleReader(of: tail, consumers, graph), case .activation(let activation) = graph.layers[next].operation {
+                activations.append(activation)
+                absorbed[next] = true
+                tail = next
+            }
+            guard tail != index else { continue }
+            replacements[index] = .fused(Fused(base: base, foldedNorm: foldedNorm, activations: activations))
+            representative[tail] = index
+        }
+
+        var builder = GraphBuilder(name: graph.name)
+        builder.groupKinds = graph.groupKinds
+        var newIndex = Array(repeating: -1, count: graph.layers.count)
+        for (index, layer) in graph.layers.enumerated() where !absorbed[index] {
+            let inputs = layer.inputs.map { newIndex[representative[$0]] }
+            newIndex[index] = try builder.add(name: layer.name, operation: replacements[index] ?? layer.operation, inputs: inputs)
+            if !layer.storedParameters.isEmpty { builder.setStoredParameters(layer.storedParameters, of: newIndex[index]) }
+        }
+        return builder.build()
+    }
+
+    /// The layer that alone reads `index`'s output, if it reads nothing else.
+    private static func soleReader(of index: Int, _ consumers: [[Int]], _ graph: Graph) -> Int? {
+        guard consumers[index].count == 1, let reader = consumers[index].first, graph.layers[reader].inputs == [index] else { return nil }
+        return reader
+    }
+
+    private static func fusableBase(_ operation: Operation) -> Operation? {
+        switch operation {
+        case .convolution, .transposedConvolution, .linear: operation
+        default: nil
+        }
+    }
+
+    /// The same layer with a bias: a folded norm's shift becomes one.
+    private static func withBias(_ operation: Operation) -> Operation {
+        switch operation {
+        case .convolution(var convolution):
+            convolution.bias = true
+            return .convolution(convolution)
+        case .transposedConvolution(var convolution):
+            convolution.bias = true
+            return .transposedConvolution(convolution)
+        case .linear(var linear):
+            linear.bias = true
+            return .linear(linear)
+        default:
+            return operation
+        }
+    }
+}

@@ -1,0 +1,189 @@
+/// One row of a report: a layer, or a block or group folding several layers.
+public struct ReportRow: Sendable {
+    /// The full hierarchical name (`features.3.expand.conv`, or `features.3` for a block).
+    public var name: String
+    /// What the tree shows: the last part of the name (the full name in flat tables).
+    public var label: String
+    /// 0 for the model row, 1 for top-level entries, and so on.
+    public var depth: Int
+    /// The op kind for a layer (`conv2d`), the block kind for a fold (`inverted_residual`).
+    public var kind: String
+    public var details: String
+    /// The layer's cost, or the sum over the folded layers.
+    public var cost: LayerCost
+    /// The output of the row's last layer in graph order.
+    public var outputShape: TensorShape?
+    public var receptiveField: ReceptiveField?
+    public var layerCount: Int
+    public var isLayer: Bool
+    /// True when the row holds a layer netcost could not cost.
+    public var isPartial: Bool
+    /// Tree glyphs drawn before the label (`│  ├─ `); empty in flat tables.
+    public var prefix: String
+}
+
+/// What to sort rows by: `--sort`.
+public enum SortKey: String, CaseIterable, Sendable {
+    case macs, params, memory, flops
+
+    func value(_ cost: LayerCost) -> Int {
+        switch self {
+        case .macs: cost.macs
+        case .params: cost.params
+        case .memory: cost.memoryAccess
+        case .flops: cost.flops
+        }
+    }
+}
+
+/// Which rows a report shows: `--depth`, `--flat`, `--sort`, `--top`.
+public struct RowSelection: Sendable {
+    /// Fold everything below this depth into its ancestor at this depth.
+    public var depth: Int?
+    /// One row per layer (or per folded block with `depth`), full names, no tree.
+    public var flat = false
+    /// Order siblings (tree) or rows (flat) by this cost, largest first.
+    public var sort: SortKey?
+    /// Only the `top` largest rows, flat.
+    public var top: Int?
+
+    public init(depth: Int? = nil, flat: Bool = false, sort: SortKey? = nil, top: Int? = nil) {
+        self.depth = depth
+        self.flat = flat
+        self.sort = sort
+        self.top = top
+    }
+}
+
+/// Builds report rows from a graph's hierarchical layer names: `features.3.dw.conv`
+/// sits under `features.3` under `features`. Linear in the number of layers.
+public enum ReportTree {
+    private final class Node {
+        let name: String
+        let label: String
+        let depth: Int
+        var children: [Node] = []
+        var childByLabel: [Substring: Node] = [:]
+        var layer: Int?
+        var cost = LayerCost()
+        var lastLayer = -1
+        var layerCount = 0
+        var isPartial = false
+
+        init(name: String, label: String, depth: Int) {
+            self.name = name
+            self.label = label
+            self.depth = depth
+        }
+    }
+
+    public static func rows(_ analysis: Analysis, _ selection: RowSelection) throws(InputError) -> [ReportRow] {
+        let root: Node
+        do {
+            root = try buildTree(analysis)
+        } catch {
+            throw error.inputError(layer: analysis.graph.name)
+        }
+        var rows: [ReportRow] = []
+        if selection.flat || selection.top != nil {
+            var nodes: [Node] = []
+            collectFlat(root, maximumDepth: selection.depth, into: &nodes)
+            var flat = nodes.map { row($0, analysis, label: $0.name, prefix: "") }
+            if let key = selection.sort ?? (selection.top != nil ? .macs : nil) {
+                flat = stableSorted(flat, by: key)
+            }
+            if let top = selection.top { flat = Array(flat.prefix(top)) }
+            return flat
+        }
+        rows.append(row(root, analysis, label: analysis.graph.name, prefix: ""))
+        appendChildren(of: root, analysis, selection, indent: "", into: &rows)
+        return rows
+    }
+
+    private static func buildTree(_ analysis: Analysis) throws(SizeOverflow) -> Node {
+        let graph = analysis.graph
+        let root = Node(name: graph.name, label: graph.name, depth: 0)
+        for (index, layer) in graph.layers.enumerated() {
+            if case .input = layer.operation { continue }
+            let cost = analysis.costs[index]
+            let partial: Bool = if case .unsupported = layer.operation { true } else { false }
+            var node = root
+            var path: [Node] = [root]
+            for part in layer.name.split(separator: ".", omittingEmptySubsequences: false) {
+                if let child = node.childByLabel[part] {
+                    node = child
+                } else {
+                    let prefix = node === root ? "" : node.name + "."
+                    let child = Node(name: prefix + part, label: String(part), depth: node.depth + 1)
+                    node.children.append(child)
+                    node.childByLabel[part] = child
+                    node = child
+                }
+                path.append(node)
+            }
+            node.layer = index
+            for member in path {
+                member.cost = try member.cost.adding(cost)
+                member.lastLayer = index
+                member.layerCount += 1
+                member.isPartial = member.isPartial || partial
+            }
+        }
+        return root
+    }
+
+    private static func appendChildren(of node: Node, _ analysis: Analysis, _ selection: RowSelection, indent: String, into rows: inout [ReportRow]) {
+        if let maximum = selection.depth, node.depth >= maximum { return }
+        var children = node.children
+        if let key = selection.sort {
+            children = children.enumerated().sorted {
+                let (a, b) = (key.value($0.element.cost), key.value($1.element.cost))
+                return a != b ? a > b : $0.offset < $1.offset
+            }.map(\.element)
+        }
+        for (offset, child) in children.enumerated() {
+            let isLast = offset == children.count - 1
+            rows.append(row(child, analysis, label: child.label, prefix: indent + (isLast ? "└─ " : "├─ ")))
+            appendChildren(of: child, analysis, selection, indent: indent + (isLast ? "   " : "│  "), into: &rows)
+        }
+    }
+
+    /// Layers, or folded blocks at `maximumDepth`, in graph order.
+    private static func collectFlat(_ node: Node, maximumDepth: Int?, into nodes: inout [Node]) {
+        for child in node.children {
+            if child.children.isEmpty || child.depth == maximumDepth {
+                nodes.append(child)
+            } else {
+                if child.layer != nil { nodes.append(child) }
+                collectFlat(child, maximumDepth: maximumDepth, into: &nodes)
+            }
+        }
+    }
+
+    private static func row(_ node: Node, _ analysis: Analysis, label: String, prefix: String) -> ReportRow {
+        let graph = analysis.graph
+        let kind: String, details: String
+        if let layer = node.layer, node.children.isEmpty || node.depth == 0 {
+            let operation = graph.layers[layer].operation
+            kind = operation.kind
+            details = operation.rules.details(graph.inputShapes(of: layer))
+        } else if node.depth == 0 {
+            (kind, details) = ("model", "\(node.layerCount) layers")
+        } else {
+            (kind, details) = (graph.groupKinds[node.name] ?? "group", "\(node.layerCount) layers")
+        }
+        let last = node.lastLayer >= 0 ? node.lastLayer : nil
+        return ReportRow(name: node.name, label: label, depth: node.depth, kind: kind, details: details, cost: node.cost,
+                         outputShape: last.map { graph.layers[$0].outputShape },
+                         receptiveField: last.flatMap { analysis.receptiveFields[$0] },
+                         layerCount: node.layerCount, isLayer: node.layer != nil && node.children.isEmpty,
+                         isPartial: node.isPartial, prefix: prefix)
+    }
+
+    private static func stableSorted(_ rows: [ReportRow], by key: SortKey) -> [ReportRow] {
+        rows.enumerated().sorted {
+            let (a, b) = (key.value($0.element.cost), key.value($1.element.cost))
+            return a != b ? a > b : $0.offset < $1.offset
+        }.map(\.element)
+    }
+}
