@@ -154,7 +154,10 @@ public struct LayerFields {
     ///
     /// The layer opts out with `"scale_width": false`, or scales only upward with
     /// `"scale_width": "grow_only"` (MobileNetV2's last 1280-channel conv).
+    /// `"classes"` stands for the spec's class count and is never scaled (SqueezeNet's
+    /// final convolution).
     public mutating func channels(_ key: String = "out") throws(InputError) -> Int {
+        if case .string("classes")? = object[key] { return try features(key) }
         let base = try int(key)
         return try scaled(base)
     }
