@@ -15,7 +15,7 @@ let package = Package(
         .target(name: "NetCostExecutor", dependencies: ["NetCost"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "ArgumentParsing"),
-        .executableTarget(name: "netcost", dependencies: ["NetCost", "NetCostExecutor", "ArgumentParsing"]),
+        .executableTarget(name: "netcost", dependencies: ["NetCost", "ArgumentParsing"]),
         .testTarget(name: "NetCostTests", dependencies: ["NetCost"]),
         .testTarget(name: "ONNXTests", dependencies: ["NetCost"]),
         .testTarget(name: "NetCostExecutorTests", dependencies: ["NetCost", "NetCostExecutor"]),
