@@ -42,7 +42,11 @@ enum SharedOptions {
 
     /// Writes `text` to the `--output` file, or to standard output.
     static func write(_ text: String, to path: String?) throws(InputError) {
-        let data = Data(text.utf8)
+        try write(Array(text.utf8), to: path)
+    }
+
+    static func write(_ bytes: [UInt8], to path: String?) throws(InputError) {
+        let data = Data(bytes)
         guard let path else {
             FileHandle.standardOutput.write(data)
             return

@@ -18,6 +18,7 @@ public struct Elementwise: OperationRules, Hashable {
     public var arity: Arity { op == .add || op == .mul ? .atLeastTwo : .two }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        if inputs.allSatisfy({ $0 == inputs[0] }) { return inputs[0] }
         var dims = inputs[0].dims
         for input in inputs.dropFirst() {
             do {

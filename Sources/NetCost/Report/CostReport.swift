@@ -36,11 +36,12 @@ public struct CostReport: Sendable {
     /// The counting conventions in one line, printed with every report.
     public static let conventions = "MACs = multiply-accumulates of conv, linear and matmul (bias excluded); FLOPs = 2×MACs + all other arithmetic; memory = elements read + written (ShuffleNet V2's MAC); see docs/counting.md"
 
-    public func render(_ format: ReportFormat) throws(InputError) -> String {
+    /// The report as UTF-8 bytes, ready to write.
+    public func render(_ format: ReportFormat) throws(InputError) -> [UInt8] {
         switch format {
         case .json: return JSONReport(report: self).render()
-        case .csv: return try table(for: deployed ?? analysis, machine: true).csv() + "\n"
-        case .text, .markdown: return try document(markdown: format == .markdown)
+        case .csv: return Array((try table(for: deployed ?? analysis, machine: true).csv() + "\n").utf8)
+        case .text, .markdown: return Array(try document(markdown: format == .markdown).utf8)
         }
     }
 

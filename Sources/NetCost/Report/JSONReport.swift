@@ -1,10 +1,12 @@
+import Dispatch
+
 /// `report --format json`: the machine-readable contract of DESIGN-NOTES.md. Keys listed
 /// there are always present with those names; counts are JSON integers. Extra keys add
 /// detail (`details`, `buffers`, the read/write split, `deployed` with `--fuse`).
 struct JSONReport {
     var report: CostReport
 
-    func render() -> String {
+    func render() -> [UInt8] {
         var json = JSONWriter()
         let analysis = report.analysis
         json.beginObject()
@@ -32,7 +34,7 @@ struct JSONReport {
             json.endObject()
         }
         json.endObject()
-        return json.text + "\n"
+        return json.bytes + [UInt8(ascii: "\n")]
     }
 
     private func writeTotals(_ analysis: Analysis, _ json: inout JSONWriter) {
@@ -62,12 +64,30 @@ struct JSONReport {
         json.endArray()
     }
 
+    /// The layers array. Long graphs are written in chunks on all cores and joined in order.
     private func writeLayers(_ analysis: Analysis, _ json: inout JSONWriter) {
-        let graph = analysis.graph
         json.key("layers")
         json.beginArray()
-        for (index, layer) in graph.layers.enumerated() {
-            if case .input = layer.operation { continue }
+        let count = analysis.graph.layers.count
+        let chunkCount = count < 4096 ? 1 : min(16, max(1, System.activeProcessorCount * 2))
+        let chunkSize = (count + chunkCount - 1) / chunkCount
+        let depth = json.depth
+        let fragments = Parallel.map(0..<chunkCount) { chunk in
+            var fragment = JSONWriter(insideContainers: depth)
+            for index in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                writeLayer(index, analysis, &fragment)
+            }
+            return fragment
+        }
+        for fragment in fragments { json.append(fragment: fragment) }
+        json.endArray()
+    }
+
+    private func writeLayer(_ index: Int, _ analysis: Analysis, _ json: inout JSONWriter) {
+        let graph = analysis.graph
+        let layer = graph.layers[index]
+        do {
+            if case .input = layer.operation { return }
             let cost = analysis.costs[index]
             json.beginObject()
             json.field("name", layer.name)
@@ -87,7 +107,6 @@ struct JSONReport {
             if let field = analysis.receptiveFields[index] { writeField(field, &json) } else { json.null() }
             json.endObject()
         }
-        json.endArray()
     }
 
     private func writeField(_ field: ReceptiveField, _ json: inout JSONWriter) {

@@ -9,16 +9,21 @@ public struct LayerFields {
     /// The layer's name, or its position (`layers[3]`); empty for the spec's top level.
     public let layer: String
     public let context: SpecContext
-    private var read: Set<String>
+    /// Per entry of `object`, whether a getter read it. An array, not a set of names:
+    /// objects are small and this keeps 100,000-layer specs free of hashing.
+    private var read: [Bool]
+    /// Names asked for, present or not, for "did you mean" suggestions.
+    private var asked: [String] = []
 
     /// The largest size netcost accepts in a field: sizes beyond this are mistakes.
     public static let maximumSize = Int(Int32.max)
 
-    public init(_ object: JSONObject, layer: String, context: SpecContext, alreadyRead: Set<String> = []) {
+    public init(_ object: JSONObject, layer: String, context: SpecContext, alreadyRead: [String] = []) {
         self.object = object
         self.layer = layer
         self.context = context
-        self.read = alreadyRead
+        self.read = object.entries.map { alreadyRead.contains($0.key) }
+        self.asked = alreadyRead
     }
 
     public func has(_ key: String) -> Bool { object[key] != nil }
@@ -28,14 +33,19 @@ public struct LayerFields {
     }
 
     /// Marks a field as read without decoding it (it was handled elsewhere).
-    public mutating func markRead(_ key: String) { read.insert(key) }
+    public mutating func markRead(_ key: String) {
+        asked.append(key)
+        if let index = object.entries.firstIndex(where: { $0.key == key }) { read[index] = true }
+    }
 
     // MARK: Scalars
 
     /// The raw value of a field, marking it read.
     public mutating func value(_ key: String) -> JSONValue? {
-        read.insert(key)
-        return object[key]
+        asked.append(key)
+        guard let index = object.entries.firstIndex(where: { $0.key == key }) else { return nil }
+        read[index] = true
+        return object.entries[index].value
     }
 
     /// A whole number in `minimum...maximumSize`.
@@ -178,7 +188,7 @@ public struct LayerFields {
     /// Output features of a linear layer: a number, or `"classes"` for the spec's class count.
     public mutating func features(_ key: String = "out") throws(InputError) -> Int {
         if case .string("classes")? = object[key] {
-            read.insert(key)
+            markRead(key)
             guard let classes = context.classes else {
                 throw error("\"classes\" is used but the spec sets no \"classes\"", field: key)
             }
@@ -191,8 +201,9 @@ public struct LayerFields {
 
     /// Throws if the object has a field that no getter read, suggesting the nearest known one.
     public func finish(known: [String] = []) throws(InputError) {
-        for key in object.keys where !read.contains(key) {
-            let candidates = Array(read) + known
+        for (index, entry) in object.entries.enumerated() where !read[index] {
+            let key = entry.key
+            let candidates = asked + known
             throw error("unknown field\(Suggestion.phrase(for: key, among: candidates))", field: key)
         }
     }

@@ -76,7 +76,7 @@ struct SpecExpander {
             let name: String
             switch object["name"] {
             case nil: name = prefix + String(offset)
-            case .string(let given)? where !given.isEmpty && !given.contains(where: \.isWhitespace): name = prefix + given
+            case .string(let given)? where !given.isEmpty && !given.utf8.contains(where: { $0 <= 0x20 }): name = prefix + given
             case let other?:
                 throw InputError("expected a non-empty name without spaces, got \(other.compactText)", line: object.line, layer: here, field: "name")
             }
@@ -162,20 +162,22 @@ struct SpecExpander {
             throw located
         }
         defineAlias(item.name, output)
-        // Wake what waited on the new names.
-        var defined = builder.layers[before...].map(\.name) + newAliases
+        // Wake what waited on the new names; a group is defined when its last item is.
+        var woken: [Int] = []
+        var defined = newAliases
         newAliases.removeAll()
+        for layer in builder.layers[before...] { defined.append(layer.name) }
         var cursor = 0
         while cursor < defined.count {
-            for group in groupEnds[defined[cursor]] ?? [] {
-                aliases[group] = output
-                defined.append(group)
-            }
+            let name = defined[cursor]
             cursor += 1
-        }
-        var woken: [Int] = []
-        for name in defined {
-            if let waiters = waiting.removeValue(forKey: name) { woken += waiters }
+            if !groupEnds.isEmpty, let groups = groupEnds[name] {
+                for group in groups {
+                    aliases[group] = output
+                    defined.append(group)
+                }
+            }
+            if !waiting.isEmpty, let waiters = waiting.removeValue(forKey: name) { woken += waiters }
         }
         return woken.sorted()
     }

@@ -3,8 +3,9 @@
 ///
 /// Pretty output puts each object key on its own line; arrays of scalars stay on
 /// one line (`[3, 224, 224]`) so shapes remain readable.
-public struct JSONWriter {
-    public private(set) var text = ""
+public struct JSONWriter: Sendable {
+    /// The UTF-8 output so far.
+    public private(set) var bytes: [UInt8] = []
     private let pretty: Bool
     /// One entry per open container: whether it already holds an element, and
     /// whether it is an array of scalars written on one line.
@@ -13,39 +14,63 @@ public struct JSONWriter {
 
     public init(pretty: Bool = true) {
         self.pretty = pretty
+        bytes.reserveCapacity(1 << 16)
     }
+
+    /// A writer that continues inside `depth` open containers, so that parts of one long
+    /// array can be written on several threads and joined with `append(fragment:)`.
+    public init(pretty: Bool = true, insideContainers depth: Int) {
+        self.init(pretty: pretty)
+        open = Array(repeating: (false, false), count: depth)
+    }
+
+    /// Appends the elements a writer made with `insideContainers:` at this writer's depth
+    /// wrote, with the comma that separates them from elements already here.
+    public mutating func append(fragment: JSONWriter) {
+        guard let wrote = fragment.open.last?.hasElement, wrote, !open.isEmpty else { return }
+        if open[open.count - 1].hasElement { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(contentsOf: fragment.bytes)
+        open[open.count - 1].hasElement = true
+    }
+
+    /// How many containers are open.
+    public var depth: Int { open.count }
+
+    /// The output as a string.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     // MARK: Containers
 
     public mutating func beginObject() {
         separate()
-        text += "{"
+        bytes.append(UInt8(ascii: "{"))
         open.append((false, false))
     }
 
     public mutating func endObject() {
         let container = open.removeLast()
         if container.hasElement { newline() }
-        text += "}"
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// Opens an array; `inline` keeps it on one line (for short arrays of scalars).
     public mutating func beginArray(inline: Bool = false) {
         separate()
-        text += "["
+        bytes.append(UInt8(ascii: "["))
         open.append((false, inline))
     }
 
     public mutating func endArray() {
         let container = open.removeLast()
         if container.hasElement && !container.inline { newline() }
-        text += "]"
+        bytes.append(UInt8(ascii: "]"))
     }
 
     public mutating func key(_ name: String) {
         separate()
         appendQuoted(name)
-        text += pretty ? ": " : ":"
+        bytes.append(UInt8(ascii: ":"))
+        if pretty { bytes.append(UInt8(ascii: " ")) }
         afterKey = true
     }
 
@@ -53,13 +78,17 @@ public struct JSONWriter {
 
     public mutating func value(_ integer: Int) {
         separate()
-        text += String(integer)
+        appendInteger(integer)
     }
 
     /// Writes a double; integral values print without a fraction, non-finite ones as null.
     public mutating func value(_ number: Double) {
         separate()
-        text += Self.format(number)
+        if number == number.rounded(), abs(number) < 1e15 {
+            appendInteger(Int(number))
+        } else {
+            bytes.append(contentsOf: Self.format(number).utf8)
+        }
     }
 
     public mutating func value(_ string: String) {
@@ -69,12 +98,12 @@ public struct JSONWriter {
 
     public mutating func value(_ bool: Bool) {
         separate()
-        text += bool ? "true" : "false"
+        bytes.append(contentsOf: (bool ? "true" : "false").utf8)
     }
 
     public mutating func null() {
         separate()
-        text += "null"
+        bytes.append(contentsOf: "null".utf8)
     }
 
     public mutating func value(_ json: JSONValue) {
@@ -146,41 +175,63 @@ public struct JSONWriter {
             return
         }
         guard let last = open.last else { return }
-        if last.hasElement { text += last.inline && pretty ? ", " : "," }
+        if last.hasElement {
+            bytes.append(UInt8(ascii: ","))
+            if last.inline && pretty { bytes.append(UInt8(ascii: " ")) }
+        }
         open[open.count - 1].hasElement = true
         if !last.inline { newline() }
     }
 
     private mutating func newline() {
         guard pretty else { return }
-        text += "\n"
-        text += String(repeating: "  ", count: open.count)
+        bytes.append(UInt8(ascii: "\n"))
+        for _ in 0..<open.count * 2 { bytes.append(UInt8(ascii: " ")) }
+    }
+
+    /// Decimal digits without an intermediate string.
+    private mutating func appendInteger(_ integer: Int) {
+        if integer < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = integer.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
     }
 
     private mutating func appendQuoted(_ string: String) {
-        text += "\""
-        var needsEscaping = false
-        for byte in string.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            needsEscaping = true
-            break
+        bytes.append(UInt8(ascii: "\""))
+        // Fast path: native strings are contiguous UTF-8; most need no escaping.
+        let copied = string.utf8.withContiguousStorageIfAvailable { (utf8: UnsafeBufferPointer<UInt8>) -> Bool in
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            bytes.append(contentsOf: utf8)
+            return true
         }
-        if !needsEscaping {
-            text += string
-        } else {
-            for scalar in string.unicodeScalars {
-                switch scalar {
-                case "\"": text += "\\\""
-                case "\\": text += "\\\\"
-                case "\n": text += "\\n"
-                case "\r": text += "\\r"
-                case "\t": text += "\\t"
-                case let control where control.value < 0x20:
-                    let hex = String(control.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: text.unicodeScalars.append(scalar)
-                }
+        if copied == true {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: "\\\\".utf8)
+            case 0x0A: bytes.append(contentsOf: "\\n".utf8)
+            case 0x0D: bytes.append(contentsOf: "\\r".utf8)
+            case 0x09: bytes.append(contentsOf: "\\t".utf8)
+            case ..<0x20:
+                let hex = String(byte, radix: 16)
+                bytes.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+            default: bytes.append(byte)
             }
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }
