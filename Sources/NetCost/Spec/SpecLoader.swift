@@ -83,17 +83,21 @@ public enum SpecLoader {
     }
 
     /// Merges the spec named by `"extends"` (a path relative to this file, or a built-in
-    /// model name) under this one: this spec's fields replace the base's.
+    /// model name, found as `name.json` next to this file or else built in) under this
+    /// one: this spec's fields replace the base's.
     static func resolveExtends(_ object: JSONObject, file: String, seen: [String]) throws(InputError) -> JSONObject {
         guard let reference = object["extends"] else { return object }
         guard case .string(let name) = reference else {
             throw InputError("expected a file path or built-in model name, got \(reference.typeDescription)", file: file, line: object.line, field: "extends")
         }
+        // A file next to this one (`name`, or `name.json` for a built-in name), then the
+        // built-in copy. A built-in spec extends built-ins only, whatever the directory.
         let directory = (file as NSString).deletingLastPathComponent
         let path = name.hasPrefix("/") ? name : (directory.isEmpty ? name : directory + "/" + name)
+        let candidates = file.hasPrefix("builtin:") ? [] : (name.hasSuffix(".json") ? [path] : [path, path + ".json"])
         let baseFile: String, bytes: [UInt8]
-        if FileManager.default.fileExists(atPath: path) {
-            (baseFile, bytes) = (path, try readFile(path))
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            (baseFile, bytes) = (found, try readFile(found))
         } else if let text = BuiltinModels.text(named: name) {
             (baseFile, bytes) = ("builtin:" + name, Array(text.utf8))
         } else {

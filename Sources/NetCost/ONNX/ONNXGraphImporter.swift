@@ -1,0 +1,192 @@
+/// Walks an ONNX graph in node order and builds netcost's layer graph, inferring
+/// shapes as it goes.
+///
+/// ONNX tensors carry the batch as axis 0; netcost's shapes do not. An activation's
+/// ONNX dims are therefore `[1] + shape`, and every axis an op names is shifted by
+/// −1 (an op along the batch axis is not mapped). Constants have no batch axis.
+struct ONNXGraphImporter {
+    let graph: ONNXGraph
+    let opset: Int
+    var builder: GraphBuilder
+    /// What each tensor name stands for.
+    var values: [String: ONNXValue] = [:]
+    var names = ONNXLayerNames()
+    /// Stored tensors each layer reads, by layer index (finished in `finishStoredTensors`).
+    var stored: [Int: [StoredTensor]] = [:]
+    /// Unsupported nodes in order: op type, why (when the op is known but this use is not), layer.
+    var unsupported: [(opType: String, reason: String?, layer: String)] = []
+    /// Layers whose shape is a guess (an unsupported op's, with no declared shape),
+    /// and the layers computed from them.
+    var guessed: Set<Int> = []
+    /// Layers whose per-sample shape is `[1]` standing for ONNX's batch-only `[1]`.
+    var batchOnly: Set<Int> = []
+    var constantLayers: [String: Int] = [:]
+    var warnings: [String] = []
+    /// Elements that folded constants may still hold, so that shape arithmetic in a
+    /// hostile file cannot allocate without bound; past it, folded values are dropped.
+    var foldBudget = 1 << 22
+    /// Consumer node indices of each tensor.
+    let consumers: [String: [Int]]
+    /// The node producing each tensor.
+    let producers: [String: Int]
+    let graphOutputs: Set<String>
+    /// Declared ONNX dims of tensors (value_info and graph outputs).
+    let declared: [String: [Int?]]
+    /// Rewrites found before the walk (see `ONNXPatterns`), by the index of their first node.
+    var fusionsByStart: [Int: ONNXFusion] = [:]
+    /// Nodes that belong to a fusion that was carried out, so they add nothing themselves.
+    var absorbed: Set<Int> = []
+
+    init(graph: ONNXGraph, opset: Int, name: String) {
+        self.graph = graph
+        self.opset = opset
+        self.builder = GraphBuilder(name: name)
+        var consumers: [String: [Int]] = [:]
+        var producers: [String: Int] = [:]
+        for (index, node) in graph.nodes.enumerated() {
+            for input in node.inputs where !input.isEmpty { consumers[input, default: []].append(index) }
+            for output in node.outputs where !output.isEmpty { producers[output] = index }
+        }
+        self.consumers = consumers
+        self.producers = producers
+        self.graphOutputs = Set(graph.outputs.map(\.name))
+        var declared: [String: [Int?]] = [:]
+        for info in graph.valueInfo + graph.outputs {
+            if let dims = info.dims { declared[info.name] = dims }
+        }
+        self.declared = declared
+    }
+
+    // MARK: The walk
+
+    /// Imports every node; `inputShape` replaces the first graph input's per-sample shape.
+    mutating func run(inputShape: [Int]?) throws(InputError) {
+        try addInitializers()
+        try addInputs(override: inputShape)
+        for fusion in ONNXPatterns.find(in: graph, constants: staticConstants(), consumers: consumers, producers: producers) {
+            fusionsByStart[fusion.nodes[0]] = fusion
+        }
+        for (index, node) in graph.nodes.enumerated() {
+            let context = ONNXNodeContext(node: node, index: index, name: ONNXLayerNames.dotted(node, scopes: node.scopes), opset: opset)
+            do {
+                try importNode(context)
+            } catch {
+                throw error.inLayer(context.name)
+            }
+        }
+        try materializeDeferred()
+        try attachUnreadInitializers()
+        finishStoredTensors()
+    }
+
+    private mutating func importNode(_ context: ONNXNodeContext) throws(InputError) {
+        if absorbed.contains(context.index) { return }
+        if let fusion = fusionsByStart[context.index], try apply(fusion, context) {
+            absorbed.formUnion(fusion.nodes)
+            return
+        }
+        let node = context.node
+        guard node.domain.isEmpty || node.domain == "ai.onnx", let handler = ONNXOps.table[node.opType] else {
+            try addUnsupported(context)
+            return
+        }
+        try handler(&self, context)
+        for (position, output) in node.outputs.enumerated() where !output.isEmpty && values[output] == nil {
+            // An extra output the mapping does not produce (MaxPool's indices,
+            // Dropout's mask): unsupported if anything reads it.
+            guard consumers[output] != nil || graphOutputs.contains(output) else { continue }
+            let shape = declaredShape(output) ?? [1]
+            let layer = try addLayer(context.name + "_output\(position)",
+                                     .unsupported(UnsupportedOperation(opType: node.opType, shape: try shapeOf(shape, context))),
+                                     inputs: [], context)
+            if declaredShape(output) == nil { guessed.insert(layer) }
+            unsupported.append((node.opType, "output \(position)", builder.layers[layer].name))
+            values[output] = .activation(layer)
+        }
+    }
+
+    // MARK: Initializers and inputs
+
+    private mutating func addInitializers() throws(InputError) {
+        for tensor in graph.initializers {
+            guard !tensor.name.isEmpty else { throw InputError("an initializer has no name", field: "initializer") }
+            guard values[tensor.name] == nil else {
+                throw InputError("two initializers are named \"\(tensor.name)\"", field: "initializer")
+            }
+            values[tensor.name] = .constant(Self.constant(from: tensor, label: tensor.name))
+        }
+    }
+
+    /// An initializer or a Constant node's tensor as a constant; float tensors count as stored parameters.
+    static func constant(from tensor: ONNXTensor, label: String) -> ONNXConstant {
+        var constant = ONNXConstant(dims: tensor.dims, dataType: tensor.dataType, values: tensor.values, label: label)
+        if tensor.isFloatingPoint, let elements = tensor.elements, elements > 0, !tensor.name.isEmpty {
+            constant.sources = [StoredTensor(name: tensor.name, elements: elements)]
+        }
+        return constant
+    }
+
+    private mutating func addInputs(override: [Int]?) throws(InputError) {
+        var first = true
+        for input in graph.inputs where values[input.name] == nil {
+            guard !input.name.isEmpty else { throw InputError("a graph input has no name", field: "input") }
+            var shape: [Int]
+            if first, let override {
+                shape = override
+            } else {
+                guard let dims = input.dims else {
+                    throw InputError("graph input \"\(input.name)\" has no shape; give the input size", field: "input")
+                }
+                guard !dims.isEmpty else {
+                    throw InputError("graph input \"\(input.name)\" is a scalar; netcost needs a batch axis first", field: "input")
+                }
+                if let batch = dims[0], batch != 1 {
+                    throw InputError("graph input \"\(input.name)\" has a batch of \(batch); netcost counts one sample: export with batch 1 or a dynamic batch", field: "input")
+                }
+                shape = []
+                for (axis, dim) in dims.enumerated().dropFirst() {
+                    guard let dim else {
+                        throw InputError("dimension \(axis) of graph input \"\(input.name)\" is symbolic; give the input size", field: "input")
+                    }
+                    shape.append(dim)
+                }
+            }
+            let isBatchOnly = shape.isEmpty
+            if isBatchOnly { shape = [1] }
+            let tensorShape: TensorShape
+            do {
+                tensorShape = try TensorShape(shape)
+            } catch {
+                throw InputError("graph input \"\(input.name)\": \(error.message)", field: "input")
+            }
+            try checkSize(tensorShape, layer: input.name)
+            let index = try builder.addInput(name: names.unique(input.name), shape: tensorShape)
+            if isBatchOnly { batchOnly.insert(index) }
+            values[input.name] = .activation(index)
+            first = false
+        }
+        guard !first else { throw InputError("the graph has no input besides its initializers", field: "input") }
+    }
+
+    /// Dims past `LayerFields.maximumSize` are refused, so that no op rule's sum of sizes can overflow.
+    func checkSize(_ shape: TensorShape, layer: String) throws(InputError) {
+        if let large = shape.dims.first(where: { $0 > LayerFields.maximumSize }) {
+            throw InputError("dimension \(large) of shape \(TensorShape.format(shape.dims)) is larger than \(LayerFields.maximumSize)", layer: layer)
+        }
+    }
+
+    /// Initializers and Constant nodes, resolved through Identity, for pattern matching.
+    private func staticConstants() -> [String: ONNXConstant] {
+        var constants: [String: ONNXConstant] = [:]
+        for (name, value) in values { if case .constant(let constant) = value { constants[name] = constant } }
+        for node in graph.nodes where node.domain.isEmpty || node.domain == "ai.onnx" {
+            guard let output = node.outputs.first else { continue }
+            if node.opType == "Constant", let constant = try? ONNXOps.constantNodeValue(node, label: output) {
+                constants[output] = constant
+            } else if node.opType == "Identity", let input = node.input(0), let constant = constants[input] {
+                constants[output] = constant
+            }
+        }
+        return constants
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// An ONNX op type that netcost could not count, with how many nodes use it.
+public struct ONNXUnsupportedOp: Sendable, Equatable {
+    /// The op type, qualified by its domain when that is not the default one.
+    public var opType: String
+    /// Why a known op type was not mapped (`"mode reflect"`), nil for an unknown op.
+    public var reason: String?
+    /// Nodes of this op type and reason.
+    public var count: Int
+    /// Their layers' names, in graph order.
+    public var layers: [String]
+}
+
+/// An ONNX model imported as a layer graph, with what the reports need to say about it.
+public struct ONNXImport: Sendable {
+    /// The graph and its input, as every command consumes it.
+    public var model: LoadedModel
+    /// Ops netcost could not count, by op type and reason, in order of first
+    /// appearance. When not empty, the totals are partial.
+    public var unsupported: [ONNXUnsupportedOp]
+    /// The opset of the default (`ai.onnx`) domain.
+    public var opsetVersion: Int
+    public var irVersion: Int
+    /// `producer_name` and `producer_version`: `pytorch 2.11.0`.
+    public var producer: String
+    /// Notes about the import: an opset outside 11–21, initializers no node reads.
+    public var warnings: [String]
+
+    /// True when some op could not be counted: the totals then leave it out.
+    public var isPartial: Bool { !unsupported.isEmpty }
+}
+
+/// Reads ONNX models (docs/onnx.md).
+///
+/// The file is mapped, not read: the decoder steps over weight payloads by their
+/// length, so it touches only the pages that hold the graph, and an import takes
+/// time and memory in proportion to the number of nodes, not to the weight bytes.
+/// Weights in a side file (external data) are never opened: their dims are enough.
+public enum ONNXImporter {
+    /// The opsets netcost maps; others are read with a warning.
+    public static let supportedOpsets = 11...21
+
+    /// The op types netcost maps (some only when their inputs are known at import time).
+    public static var supportedOpTypes: [String] { ONNXOps.opTypes }
+
+    /// Imports the model in `path`. `input` replaces the first graph input's
+    /// per-sample shape (`[C, H, W]`, no batch), for models exported with symbolic sizes.
+    public static func load(file path: String, input: [Int]? = nil) throws(InputError) -> ONNXImport {
+        try MappedFile.withBytes(of: path) { (bytes: UnsafeRawBufferPointer) throws(InputError) -> ONNXImport in
+            try load(bytes: bytes, file: path, input: input)
+        }
+    }
+
+    /// Imports a model from its bytes; `file` names it in messages and reports.
+    public static func load(bytes: [UInt8], file: String, input: [Int]? = nil) throws(InputError) -> ONNXImport {
+        // `withUnsafeBytes` rethrows untyped errors; only InputError can come out of it.
+        do {
+            return try bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) throws(InputError) -> ONNXImport in
+                try load(bytes: buffer, file: file, input: input)
+            }
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError("\(error)", file: file)
+        }
+    }
+
+    /// Imports a model from bytes that stay valid for the duration of the call.
+    public static func load(bytes: UnsafeRawBufferPointer, file: String, input: [Int]? = nil) throws(InputError) -> ONNXImport {
+        let model: ONNXModel
+        do {
+            var reader = ProtobufReader(bytes, range: 0..<bytes.count, message: "ModelProto")
+            model = try ONNXModel.decode(&reader)
+        } catch {
+            throw error.inputError(file: file)
+        }
+        do {
+            return try build(model, file: file, input: input)
+        } catch {
+            throw error.inFile(file)
+        }
+    }
+
+    private static func build(_ model: ONNXModel, file: String, input: [Int]?) throws(InputError) -> ONNXImport {
+        guard !model.graph.nodes.isEmpty || !model.graph.inputs.isEmpty else {
+            throw InputError("is not an ONNX model: it has no graph (a ModelProto with nodes and inputs)")
+        }
+        var warnings: [String] = []
+        let opset: Int
+        if let declared = model.defaultOpset {
+            opset = declared
+            if !supportedOpsets.contains(declared) {
+                warnings.append("opset \(declared) is outside the opsets netcost maps (\(supportedOpsets.lowerBound) to \(supportedOpsets.upperBound)); the import may be wrong where an op changed")
+            }
+        } else {
+            opset = supportedOpsets.upperBound
+            warnings.append("the model imports no default-domain opset; read as opset \(opset)")
+        }
+        let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = model.graph.name.isEmpty || model.graph.name == "main_graph" ? stem : model.graph.name
+        var importer = ONNXGraphImporter(graph: model.graph, opset: opset, name: name)
+        try importer.run(inputShape: input)
+        warnings += importer.warnings
+        let unread = model.graph.initializers.filter { importer.consumers[$0.name] == nil }.count
+        if unread > 0 { warnings.append("\(unread) initializer\(unread == 1 ? "" : "s") no node reads (not counted)") }
+
+        let graph = importer.builder.build()
+        guard let first = graph.layers.first(where: { if case .input = $0.operation { true } else { false } }) else {
+            throw InputError("the graph has no input", field: "input")
+        }
+        let loaded = LoadedModel(graph: graph, name: name, description: nil, input: first.outputShape,
+                                 width: 1, depth: 1, rounding: .floor)
+        let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
+        return ONNXImport(model: loaded, unsupported: group(importer.unsupported), opsetVersion: opset,
+                          irVersion: model.irVersion, producer: producer, warnings: warnings)
+    }
+
+    /// Unsupported nodes grouped by op type and reason, in order of first appearance.
+    private static func group(_ records: [(opType: String, reason: String?, layer: String)]) -> [ONNXUnsupportedOp] {
+        var groups: [ONNXUnsupportedOp] = []
+        for record in records {
+            if let index = groups.firstIndex(where: { $0.opType == record.opType && $0.reason == record.reason }) {
+                groups[index].count += 1
+                groups[index].layers.append(record.layer)
+            } else {
+                groups.append(ONNXUnsupportedOp(opType: record.opType, reason: record.reason, count: 1, layers: [record.layer]))
+            }
+        }
+        return groups
+    }
+}

@@ -1,0 +1,195 @@
+// Conv, ConvTranspose, Gemm and MatMul: the ops that carry the mult-adds.
+
+extension ONNXOps {
+    // MARK: Convolution
+
+    /// `Conv` with a stored `[M, C/g, kh, kw]` weight → `conv2d`. Other ranks (1-D, 3-D)
+    /// are unsupported, with their output shape computed so the graph goes on.
+    static func convolution(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        guard let weight = try importer.constant(context, 1) else {
+            return try importer.addUnsupported(context, reason: "weights computed at run time")
+        }
+        let inputDims = try importer.onnxDims(context, 0) ?? []
+        let group = try context.size(try context.int("group", default: 1), field: "group")
+        guard weight.dims.count == 4, inputDims.count == 4 else {
+            let shape = slidingOutput(context, input: inputDims, weight: weight.dims, channels: weight.dims.first)
+            return try importer.addUnsupported(context, reason: "\(max(weight.dims.count - 2, 0))-D convolution", shape: shape)
+        }
+        let input = try importer.activation(context, 0)
+        let channels = inputDims[1]
+        let outChannels = try context.size(weight.dims[0], field: "weight")
+        let (expected, overflow) = weight.dims[1].multipliedReportingOverflow(by: group)
+        guard !overflow, expected == channels else {
+            throw context.error("weight \(TensorShape.format(weight.dims)) with group \(group) does not match the input's \(channels) channels", field: "weight")
+        }
+        let kernel = try context.windows("kernel_shape", count: 2, fallback: [weight.dims[2], weight.dims[3]])
+        guard kernel == [weight.dims[2], weight.dims[3]] else {
+            throw context.error("kernel_shape \(TensorShape.format(kernel)) differs from the weight's \(TensorShape.format(weight.dims))", field: "kernel_shape")
+        }
+        let stride = try context.windows("strides", count: 2, fallback: [1, 1])
+        let dilation = try context.windows("dilations", count: 2, fallback: [1, 1])
+        let padding = try self.padding(context, input: [inputDims[2], inputDims[3]], kernel: kernel, stride: stride, dilation: dilation)
+        let bias = try importer.constant(context, 2)
+        if context.node.input(2) != nil, bias == nil {
+            return try importer.addUnsupported(context, reason: "bias computed at run time")
+        }
+        let operation = Convolution(outChannels: outChannels, kernel: Size2D(kernel[0], kernel[1]), stride: Size2D(stride[0], stride[1]),
+                                    dilation: Size2D(dilation[0], dilation[1]), padding: padding, groups: group, bias: bias != nil)
+        let layer = try importer.addLayer(context.name, .convolution(operation), inputs: [input],
+                                          stored: weight.sources + (bias?.sources ?? []), context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `ConvTranspose` with a stored `[C, M/g, kh, kw]` weight → `conv_transpose2d`;
+    /// `output_shape` is turned into the padding that gives it.
+    static func transposedConvolution(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        guard let weight = try importer.constant(context, 1) else {
+            return try importer.addUnsupported(context, reason: "weights computed at run time")
+        }
+        let inputDims = try importer.onnxDims(context, 0) ?? []
+        guard weight.dims.count == 4, inputDims.count == 4 else {
+            return try importer.addUnsupported(context, reason: "\(max(weight.dims.count - 2, 0))-D transposed convolution")
+        }
+        let group = try context.size(try context.int("group", default: 1), field: "group")
+        guard weight.dims[0] == inputDims[1] else {
+            throw context.error("weight \(TensorShape.format(weight.dims)) expects \(weight.dims[0]) input channels, the input has \(inputDims[1])", field: "weight")
+        }
+        let (outChannels, overflow) = weight.dims[1].multipliedReportingOverflow(by: group)
+        guard !overflow else { throw context.error("weight \(TensorShape.format(weight.dims)) is too large", field: "weight") }
+        _ = try context.size(outChannels, field: "weight")
+        let kernel = try context.windows("kernel_shape", count: 2, fallback: [weight.dims[2], weight.dims[3]])
+        let stride = try context.windows("strides", count: 2, fallback: [1, 1])
+        let dilation = try context.windows("dilations", count: 2, fallback: [1, 1])
+        var extra = try context.windows("output_padding", count: 2, minimum: 0, fallback: [0, 0])
+        var pads = try context.windows("pads", count: 4, minimum: 0, fallback: [0, 0, 0, 0])
+        let autoPad = try context.string("auto_pad", default: "NOTSET")
+        let target = try context.windows("output_shape", count: 2, fallback: [])
+        if !target.isEmpty || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
+            for axis in 0..<2 {
+                let size = inputDims[2 + axis]
+                let full = stride[axis] * (size - 1) + extra[axis] + (kernel[axis] - 1) * dilation[axis] + 1
+                let wanted = target.isEmpty ? size * stride[axis] : target[axis]
+                var total = full - wanted
+                if total < 0 {
+                    // A larger requested output is reached with extra output padding.
+                    extra[axis] -= total
+                    total = 0
+                }
+                let (small, large) = (total / 2, total - total / 2)
+                (pads[axis], pads[axis + 2]) = autoPad == "SAME_UPPER" ? (small, large) : (large, small)
+            }
+        } else if autoPad == "VALID" {
+            pads = [0, 0, 0, 0]
+        }
+        let bias = try importer.constant(context, 2)
+        let input = try importer.activation(context, 0)
+        let operation = TransposedConvolution(outChannels: outChannels, kernel: Size2D(kernel[0], kernel[1]), stride: Size2D(stride[0], stride[1]),
+                                              dilation: Size2D(dilation[0], dilation[1]),
+                                              padding: .explicit(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3]),
+                                              outputPadding: Size2D(extra[0], extra[1]), groups: group, bias: context.node.input(2) != nil)
+        let layer = try importer.addLayer(context.name, .transposedConvolution(operation), inputs: [input],
+                                          stored: weight.sources + (bias?.sources ?? []), context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// Padding from `auto_pad` and `pads` (`[top, left, bottom, right]` in ONNX's order).
+    static func padding(_ context: ONNXNodeContext, input: [Int], kernel: [Int], stride: [Int], dilation: [Int]) throws(InputError) -> Padding {
+        switch try context.string("auto_pad", default: "NOTSET") {
+        case "NOTSET", "":
+            let pads = try context.windows("pads", count: 4, minimum: 0, fallback: [0, 0, 0, 0])
+            return .explicit(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3])
+        case "SAME_UPPER": return .same
+        case "VALID": return .zero
+        case "SAME_LOWER":
+            let totals = (0..<2).map { axis in
+                let output = (input[axis] + stride[axis] - 1) / stride[axis]
+                return max((output - 1) * stride[axis] + dilation[axis] * (kernel[axis] - 1) + 1 - input[axis], 0)
+            }
+            return .explicit(top: totals[0] - totals[0] / 2, bottom: totals[0] / 2, left: totals[1] - totals[1] / 2, right: totals[1] / 2)
+        case let other:
+            throw context.error("\"\(other)\" is not an auto_pad mode", field: "auto_pad")
+        }
+    }
+
+    /// The per-sample output shape of a sliding window of any rank (1-D and 3-D conv
+    /// and pooling), for the graph to go on past an op netcost does not count; nil
+    /// when the attributes do not give one.
+    static func slidingOutput(_ context: ONNXNodeContext, input: [Int], weight: [Int]?, channels: Int?) -> [Int]? {
+        guard input.count >= 3 else { return nil }
+        let spatial = Array(input.dropFirst(2))
+        let count = spatial.count
+        let kernel = (try? context.ints("kernel_shape")) ?? weight.map { Array($0.dropFirst(2)) } ?? nil
+        guard let kernel, kernel.count == count else { return nil }
+        let stride = (try? context.windows("strides", count: count, fallback: Array(repeating: 1, count: count))) ?? []
+        let dilation = (try? context.windows("dilations", count: count, fallback: Array(repeating: 1, count: count))) ?? []
+        let pads = (try? context.windows("pads", count: 2 * count, minimum: 0, fallback: Array(repeating: 0, count: 2 * count))) ?? []
+        guard stride.count == count, dilation.count == count, pads.count == 2 * count,
+              kernel.allSatisfy({ $0 >= 1 && $0 <= ONNXNodeContext.maximumWindow }) else { return nil }
+        var output = [channels ?? input[1]]
+        for axis in 0..<count {
+            let span = spatial[axis] + pads[axis] + pads[axis + count] - dilation[axis] * (kernel[axis] - 1) - 1
+            guard span >= 0 else { return nil }
+            output.append(span / stride[axis] + 1)
+        }
+        return output
+    }
+
+    // MARK: Linear algebra
+
+    /// `Gemm(A, B, C)` with a stored `B` → `linear` on the features of `A` (`transB`
+    /// read; `alpha` and `beta` scale values, not counts, and are ignored).
+    static func gemm(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        guard let weight = try importer.constant(context, 1), weight.dims.count == 2, try importer.isActivation(context, 0),
+              !(try context.flag("transA", default: false)) else {
+            return try importer.addUnsupported(context, reason: "both operands computed at run time, or a transposed input")
+        }
+        let transposed = try context.flag("transB", default: false)
+        let (inFeatures, outFeatures) = transposed ? (weight.dims[1], weight.dims[0]) : (weight.dims[0], weight.dims[1])
+        let inputDims = try importer.onnxDims(context, 0) ?? []
+        guard inputDims.count == 2, inputDims[1] == inFeatures else {
+            throw context.error("input \(TensorShape.format(inputDims)) does not match weight \(TensorShape.format(weight.dims))\(transposed ? " (transposed)" : "")", field: "inputs")
+        }
+        let bias = try importer.constant(context, 2)
+        let input = try importer.activation(context, 0)
+        let layer = try importer.addLayer(context.name, .linear(Linear(outFeatures: try context.size(outFeatures, field: "B"), bias: context.node.input(2) != nil)),
+                                          inputs: [input], stored: weight.sources + (bias?.sources ?? []), context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `MatMul` by a stored `[K, N]` matrix → `linear` without bias; between two
+    /// run-time tensors (attention) → `matmul`.
+    static func matmul(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        guard let left = try importer.value(context, 0), let right = try importer.value(context, 1) else {
+            throw context.error("needs two inputs", field: "inputs")
+        }
+        let leftDims = importer.onnxDims(of: left), rightDims = importer.onnxDims(of: right)
+        if case .constant(let weight) = right, weight.dims.count == 2, leftDims.count >= 2 {
+            guard leftDims.last == weight.dims[0] else {
+                throw context.error("inner sizes differ: \(TensorShape.format(leftDims)) × \(TensorShape.format(weight.dims))", field: "inputs")
+            }
+            let layer = try importer.addLayer(context.name, .linear(Linear(outFeatures: try context.size(weight.dims[1], field: "B"), bias: false)),
+                                              inputs: [try importer.layer(for: left, context)], stored: weight.sources, context)
+            return importer.define(context, .activation(layer))
+        }
+        // Batched matrices: the batch is the leading axis of each run-time operand,
+        // which needs rank 3 or more for the per-sample product to be ONNX's.
+        var operands: [Int] = []
+        let rank = max(leftDims.count, rightDims.count)
+        for value in [left, right] {
+            if case .constant(let constant) = value {
+                guard let layer = try importer.operandLayer(constant, againstRank: rank, context) else {
+                    return try importer.addUnsupported(context, reason: "a constant operand that spans the batch")
+                }
+                operands.append(layer)
+            } else {
+                guard importer.onnxDims(of: value).count >= 3 else {
+                    return try importer.addUnsupported(context, reason: "a product over the batch axis")
+                }
+                operands.append(try importer.layer(for: value, context))
+            }
+        }
+        let layer = try importer.addLayer(context.name, .matmul(MatMul()), inputs: operands, context)
+        importer.define(context, .activation(layer))
+    }
+}

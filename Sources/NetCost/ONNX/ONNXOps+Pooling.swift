@@ -1,0 +1,207 @@
+// Element-wise arithmetic, pooling, reductions, resizing and padding.
+
+extension ONNXOps {
+    // MARK: Element-wise arithmetic
+
+    /// `Add`, `Sub`, `Mul`, `Div` and `Sum` with broadcasting. A constant operand (a
+    /// bias, hardswish's 3 and 6) becomes a constant layer; on constants alone the op folds.
+    static func elementwise(_ op: Elementwise.Operator) -> ONNXOpHandler {
+        { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
+            if try importer.fold(context) { return }
+            var operands: [ONNXValue] = []
+            for position in context.node.inputs.indices {
+                if let value = try importer.value(context, position) { operands.append(value) }
+            }
+            let rank = operands.map { value -> Int in
+                if case .constant = value { return 0 }
+                return importer.onnxDims(of: value).count
+            }.max() ?? 0
+            var inputs: [Int] = []
+            for value in operands {
+                if case .constant(let constant) = value {
+                    guard let layer = try importer.operandLayer(constant, againstRank: rank, context) else {
+                        return try importer.addUnsupported(context, reason: "a constant operand that spans the batch")
+                    }
+                    inputs.append(layer)
+                } else {
+                    inputs.append(try importer.layer(for: value, context))
+                }
+            }
+            if inputs.count == 1 { return importer.define(context, .activation(inputs[0])) }
+            let layer = try importer.addLayer(context.name, .elementwise(Elementwise(op)), inputs: inputs, context)
+            importer.define(context, .activation(layer))
+        }
+    }
+
+    // MARK: Pooling
+
+    /// `MaxPool` and `AveragePool` on `[N, C, H, W]` → `maxpool`, `avgpool`.
+    static func pooling(_ mode: PoolingMode) -> ONNXOpHandler {
+        { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
+            let dims = try importer.onnxDims(context, 0) ?? []
+            guard dims.count == 4 else {
+                let shape = slidingOutput(context, input: dims, weight: nil, channels: nil)
+                return try importer.addUnsupported(context, reason: "\(max(dims.count - 2, 0))-D pooling", shape: shape)
+            }
+            let kernel = try context.windows("kernel_shape", count: 2, fallback: [])
+            guard kernel.count == 2 else { throw context.error("is required", field: "kernel_shape") }
+            let stride = try context.windows("strides", count: 2, fallback: [1, 1])
+            let dilation = try context.windows("dilations", count: 2, fallback: [1, 1])
+            let padding = try padding(context, input: [dims[2], dims[3]], kernel: kernel, stride: stride, dilation: dilation)
+            if case let .explicit(top, bottom, left, right) = padding,
+               max(top, bottom) > kernel[0] / 2 || max(left, right) > kernel[1] / 2 {
+                let shape = slidingOutput(context, input: dims, weight: nil, channels: nil)
+                return try importer.addUnsupported(context, reason: "padding larger than half the window", shape: shape)
+            }
+            let operation = Pooling(mode, kernel: Size2D(kernel[0], kernel[1]), stride: Size2D(stride[0], stride[1]),
+                                    dilation: Size2D(dilation[0], dilation[1]), padding: padding,
+                                    ceilMode: try context.flag("ceil_mode", default: false),
+                                    countIncludePad: try context.flag("count_include_pad", default: false))
+            let input = try importer.activation(context, 0)
+            let layer = try importer.addLayer(context.name, .pooling(operation), inputs: [input], context)
+            importer.define(context, .activation(layer))
+        }
+    }
+
+    /// `GlobalAveragePool`, `GlobalMaxPool` → `global_avgpool`, `global_maxpool`.
+    static func globalPooling(_ mode: PoolingMode) -> ONNXOpHandler {
+        { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
+            let dims = try importer.onnxDims(context, 0) ?? []
+            guard dims.count == 4 else {
+                let shape = dims.count >= 3 ? [dims[1]] + Array(repeating: 1, count: dims.count - 2) : nil
+                return try importer.addUnsupported(context, reason: "a rank-\(dims.count) input", shape: shape)
+            }
+            let input = try importer.activation(context, 0)
+            let layer = try importer.addLayer(context.name, .globalPooling(GlobalPooling(mode)), inputs: [input], context)
+            importer.define(context, .activation(layer))
+        }
+    }
+
+    /// `ReduceMean` and `ReduceMax` over H and W → global pooling (then a reshape to
+    /// `[C]` without `keepdims`); over other axes, unsupported. Axes are an attribute
+    /// before opset 18 and an input from it.
+    static func reduce(_ mode: PoolingMode) -> ONNXOpHandler {
+        { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
+            if try importer.fold(context) { return }
+            let dims = try importer.onnxDims(context, 0) ?? []
+            let keep = try context.flag("keepdims", default: true)
+            let axes: [Int]
+            switch try importer.integerInput(context, 1) {
+            case .known(let given): axes = given
+            case .unknown: return try importer.addUnsupported(context, reason: "axes computed at run time")
+            case .absent: axes = try context.ints("axes") ?? Array(dims.indices)
+            }
+            let resolved = try context.resolveAxes(axes, rank: dims.count, field: "axes").sorted()
+            guard !resolved.contains(0), !resolved.isEmpty else {
+                return try importer.addUnsupported(context, reason: resolved.isEmpty ? "no axes" : "a reduction over the batch axis")
+            }
+            guard dims.count == 4, resolved == [2, 3] else {
+                let kept = dims.indices.compactMap { resolved.contains($0) ? (keep ? 1 : nil) : dims[$0] }
+                return try importer.addUnsupported(context, reason: "a reduction over axes \(TensorShape.format(resolved))",
+                                                   shape: kept.count > 1 ? Array(kept.dropFirst()) : [1])
+            }
+            let input = try importer.activation(context, 0)
+            var layer = try importer.addLayer(context.name, .globalPooling(GlobalPooling(mode)), inputs: [input], context)
+            if !keep {
+                layer = try importer.addLayer(context.name + "_squeeze", .reshape(Reshape(.shape([dims[1]]))), inputs: [layer], context)
+            }
+            importer.define(context, .activation(layer))
+        }
+    }
+
+    // MARK: Resizing and padding
+
+    /// `Resize` (scales or sizes, opset 11+) and the older `Upsample` → `upsample`,
+    /// nearest or bilinear (`linear`); cubic is unsupported.
+    static func resize(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        let dims = try importer.onnxDims(context, 0) ?? []
+        let mode: Upsample.Mode
+        switch try context.string("mode", default: "nearest") {
+        case "nearest": mode = .nearest
+        case "linear", "bilinear": mode = .bilinear
+        case let other: return try importer.addUnsupported(context, reason: "mode \(other)")
+        }
+        guard dims.count == 4 else { return try importer.addUnsupported(context, reason: "a rank-\(dims.count) input") }
+        let axes = try context.resolveAxes(try context.ints("axes") ?? [0, 1, 2, 3], rank: 4, field: "axes")
+        func full(_ given: [Double]) -> [Double]? {
+            guard given.count == axes.count else { return nil }
+            var result = [1.0, 1.0, 1.0, 1.0]
+            for (index, axis) in axes.enumerated() { result[axis] = given[index] }
+            return result
+        }
+        let isUpsample = context.opType == "Upsample" || context.opset < 11
+        var sizes: Known<[Double]> = isUpsample ? .absent : try importer.numberInput(context, 3)
+        var scales: Known<[Double]> = try importer.numberInput(context, isUpsample ? 1 : 2)
+        if case .known(let values) = sizes, values.isEmpty { sizes = .absent }
+        if case .known(let values) = scales, values.isEmpty { scales = .absent }
+        if case .absent = scales, let attribute = context.floats("scales") { scales = .known(attribute) }
+        let target: Upsample.Target
+        if case .known(let given) = sizes, let wanted = full(given) {
+            guard wanted[0] == 1, wanted[1] == Double(dims[1]), wanted[2] >= 1, wanted[3] >= 1,
+                  wanted[2] <= Double(LayerFields.maximumSize), wanted[3] <= Double(LayerFields.maximumSize) else {
+                return try importer.addUnsupported(context, reason: "sizes \(given) change the batch or the channels")
+            }
+            var height = wanted[2], width = wanted[3]
+            let policy = try context.string("keep_aspect_ratio_policy", default: "stretch")
+            if policy != "stretch" {
+                let ratios = [height / Double(dims[2]), width / Double(dims[3])]
+                let ratio = policy == "not_smaller" ? (ratios.max() ?? 1) : (ratios.min() ?? 1)
+                (height, width) = ((ratio * Double(dims[2])).rounded(), (ratio * Double(dims[3])).rounded())
+            }
+            target = .size(Size2D(Int(height), Int(width)))
+        } else if case .known(let given) = scales, let factors = full(given) {
+            guard factors[0] == 1, factors[1] == 1, factors[2] > 0, factors[3] > 0, factors[2] <= 65536, factors[3] <= 65536 else {
+                return try importer.addUnsupported(context, reason: "scales \(given) change the batch or the channels")
+            }
+            target = .scale(height: factors[2], width: factors[3])
+        } else {
+            return try importer.addUnsupported(context, reason: "scales or sizes computed at run time", shape: importer.declaredShape(context.node.outputs.first ?? ""))
+        }
+        let alignCorners = try context.string("coordinate_transformation_mode", default: "half_pixel") == "align_corners"
+        let input = try importer.activation(context, 0)
+        let layer = try importer.addLayer(context.name, .upsample(Upsample(mode, target: target, alignCorners: alignCorners)), inputs: [input], context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// Constant-mode `Pad` of H and W → `pad`. Pads are an attribute before opset 11
+    /// and an input from it, with optional `axes` from opset 18.
+    static func pad(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        let dims = try importer.onnxDims(context, 0) ?? []
+        let rank = dims.count
+        var given: [Int]
+        switch try importer.integerInput(context, 1) {
+        case .known(let values): given = values
+        case .unknown: return try importer.addUnsupported(context, reason: "pads computed at run time")
+        case .absent: given = try context.ints("pads") ?? []
+        }
+        var axes = Array(0..<rank)
+        switch try importer.integerInput(context, 3) {
+        case .known(let values): axes = try context.resolveAxes(values, rank: rank, field: "axes")
+        case .unknown: return try importer.addUnsupported(context, reason: "axes computed at run time")
+        case .absent: break
+        }
+        guard given.count == 2 * axes.count else { throw context.error("has \(given.count) entries for \(axes.count) axes", field: "pads") }
+        var pads = Array(repeating: 0, count: 2 * rank)
+        for (index, axis) in axes.enumerated() {
+            pads[axis] = try context.window(given[index], field: "pads", minimum: -ONNXNodeContext.maximumWindow)
+            pads[axis + rank] = try context.window(given[index + axes.count], field: "pads", minimum: -ONNXNodeContext.maximumWindow)
+        }
+        let padded = dims.indices.map { dims[$0] + pads[$0] + pads[$0 + rank] }
+        let shape = padded.first == 1 && padded.allSatisfy({ $0 >= 1 }) ? Array(padded.dropFirst()) : nil
+        let mode = try context.string("mode", default: "constant")
+        guard mode == "constant" else { return try importer.addUnsupported(context, reason: "mode \(mode)", shape: shape) }
+        guard rank == 4, pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0, pads.allSatisfy({ $0 >= 0 }) else {
+            return try importer.addUnsupported(context, reason: "padding other than of H and W, or cropping", shape: shape)
+        }
+        var value = 0.0
+        switch try importer.numberInput(context, 2) {
+        case .known(let values): value = values.first ?? 0
+        case .unknown: break
+        case .absent: value = try context.float("value", default: 0)
+        }
+        let input = try importer.activation(context, 0)
+        let layer = try importer.addLayer(context.name, .pad(Pad(top: pads[2], bottom: pads[6], left: pads[3], right: pads[7], value: value)),
+                                          inputs: [input], context)
+        importer.define(context, .activation(layer))
+    }
+}

@@ -1,0 +1,270 @@
+// Concat, Split, Slice, Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Identity,
+// Gather and Expand on run-time tensors. On constants they fold (ONNXFolding).
+
+extension ONNXOps {
+    // MARK: Joining and splitting
+
+    /// `Concat` along a non-batch axis → `concat`.
+    static func concat(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        var operands: [ONNXValue] = []
+        for position in context.node.inputs.indices {
+            if let value = try importer.value(context, position) { operands.append(value) }
+        }
+        let rank = operands.map { importer.onnxDims(of: $0).count }.max() ?? 0
+        let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: rank)
+        guard axis >= 1 else { return try importer.addUnsupported(context, reason: "concatenation along the batch axis") }
+        var inputs: [Int] = []
+        for value in operands {
+            if case .constant(let constant) = value {
+                guard constant.dims.count == rank, let layer = try importer.operandLayer(constant, againstRank: rank, context) else {
+                    return try importer.addUnsupported(context, reason: "a constant operand that spans the batch")
+                }
+                inputs.append(layer)
+            } else {
+                inputs.append(try importer.layer(for: value, context))
+            }
+        }
+        let layer = try importer.addLayer(context.name, .concat(Concat(axis: axis - 1)), inputs: inputs, context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `Split` → one `split` slice per output. Sizes: an attribute before opset 13, an
+    /// input from it, or equal parts (`num_outputs`, opset 18).
+    static func split(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        let dims = try importer.onnxDims(context, 0) ?? []
+        let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: dims.count)
+        guard axis >= 1 else { return try importer.addUnsupported(context, reason: "a split of the batch axis") }
+        var given = try importer.integerInput(context, 1)
+        if case .absent = given, let attribute = try context.ints("split") { given = .known(attribute) }
+        guard let sizes = try ONNXFolding.splitSizes(context, given: given, size: dims[axis], outputs: context.node.outputs.count) else {
+            return try importer.addUnsupported(context, reason: "sizes computed at run time")
+        }
+        let input = try importer.activation(context, 0)
+        var start = 0
+        for (index, size) in sizes.enumerated() {
+            defer { start += size }
+            guard !context.node.outputs[index].isEmpty else { continue }
+            let layer = try importer.addLayer(index == 0 ? context.name : context.name + "_\(index)",
+                                              .slice(Slice(axis: axis - 1, start: start, end: start + size, label: "split")),
+                                              inputs: [input], context)
+            importer.define(context, .activation(layer), output: index)
+        }
+    }
+
+    /// `Slice` → one `slice` per sliced axis. A slice that keeps a whole axis adds
+    /// nothing; one of the batch axis must keep the sample. Starts, ends, axes and
+    /// steps are inputs from opset 10, attributes before.
+    static func slice(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        func argument(_ position: Int, _ attribute: String) throws(InputError) -> Known<[Int]> {
+            let given = try importer.integerInput(context, position)
+            if case .absent = given, let values = try context.ints(attribute) { return .known(values) }
+            return given
+        }
+        guard case .known(let starts) = try argument(1, "starts"), case .known(let ends) = try argument(2, "ends") else {
+            return try importer.addUnsupported(context, reason: "bounds computed at run time")
+        }
+        var axes = Array(0..<starts.count), steps = Array(repeating: 1, count: starts.count)
+        switch try argument(3, "axes") {
+        case .known(let values): axes = values
+        case .unknown: return try importer.addUnsupported(context, reason: "axes computed at run time")
+        case .absent: break
+        }
+        switch try argument(4, "steps") {
+        case .known(let values): steps = values
+        case .unknown: return try importer.addUnsupported(context, reason: "steps computed at run time")
+        case .absent: break
+        }
+        guard ends.count == starts.count, axes.count == starts.count, steps.count == starts.count else {
+            throw context.error("starts, ends, axes and steps differ in length", field: "starts")
+        }
+        var dims = try importer.onnxDims(context, 0) ?? []
+        let resolved = try context.resolveAxes(axes, rank: dims.count, field: "axes")
+        guard let source = try importer.value(context, 0) else { throw context.error("input 0 is required", field: "input") }
+        var current: ONNXValue = source
+        for (index, axis) in resolved.enumerated() {
+            let step = steps[index]
+            guard step != 0, step != .min else { throw context.error("step \(step) is not usable", field: "steps") }
+            let range = ConstantMath.sliceRange(start: starts[index], end: ends[index], step: step, size: dims[axis])
+            if axis == 0 {
+                guard range.count == 1 else { return try importer.addUnsupported(context, reason: "a slice of the batch axis") }
+                continue
+            }
+            guard range.count >= 1 else { throw context.error("the slice of axis \(axis) (size \(dims[axis])) is empty", field: "starts") }
+            guard step > 0 || range.count == 1 else { return try importer.addUnsupported(context, reason: "a reversing slice") }
+            if range.count == dims[axis] && step == 1 { continue }
+            let operation = Slice(axis: axis - 1, start: range.first, end: range.first + (range.count - 1) * max(step, 1) + 1,
+                                  step: range.count == 1 ? 1 : step, label: "slice")
+            let layer = try importer.addLayer(context.name, .slice(operation), inputs: [try importer.layer(for: current, context)], context)
+            current = .activation(layer)
+            dims[axis] = range.count
+        }
+        importer.define(context, current)
+    }
+
+    // MARK: Reshaping
+
+    /// `Reshape` with a target known at import time → `reshape` (batch entry dropped);
+    /// a target that moves the batch is unsupported.
+    static func reshape(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        guard case .known(let target) = try importer.integerInput(context, 1) else {
+            return try importer.addUnsupported(context, reason: "a shape computed at run time")
+        }
+        let dims = try importer.onnxDims(context, 0) ?? []
+        let output = try ONNXFolding.reshapeDims(dims, target, allowZero: try context.flag("allowzero", default: false), context)
+        guard output.first == 1 else { return try importer.addUnsupported(context, reason: "a reshape that moves the batch axis") }
+        try reshaped(&importer, context, to: Array(output.dropFirst()), deferrable: true)
+    }
+
+    /// `Flatten` at `axis` ≤ 1 (or past size-1 axes) → `flatten` to `[features]`.
+    static func flatten(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        let dims = try importer.onnxDims(context, 0) ?? []
+        let axis = try context.int("axis", default: 1)
+        let resolved = axis < 0 ? axis + dims.count : axis
+        guard resolved >= 0, resolved <= dims.count else { throw context.error("axis \(axis) is out of range for rank \(dims.count)", field: "axis") }
+        guard ConstantMath.count(Array(dims[..<resolved])) == 1, let inner = ConstantMath.count(Array(dims[resolved...])) else {
+            return try importer.addUnsupported(context, reason: "a flatten that merges the batch with other axes")
+        }
+        let input = try importer.activation(context, 0)
+        let operation: Reshape = resolved <= 1 ? Reshape(.flatten(start: 0, end: -1)) : Reshape(.shape([inner]))
+        let layer = try importer.addLayer(context.name, .reshape(operation), inputs: [input], context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `Transpose` with a permutation that keeps the batch first → `transpose`.
+    static func transpose(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        let dims = try importer.onnxDims(context, 0) ?? []
+        let permutation = try context.ints("perm") ?? Array(dims.indices.reversed())
+        guard permutation.sorted() == Array(dims.indices) else {
+            throw context.error("\(TensorShape.format(permutation)) is not a permutation of \(dims.count) axes", field: "perm")
+        }
+        guard permutation.first == 0 else { return try importer.addUnsupported(context, reason: "a transpose that moves the batch axis") }
+        let perSample = permutation.dropFirst().map { $0 - 1 }
+        guard let input = try importer.value(context, 0) else { throw context.error("input 0 is required", field: "input") }
+        let output = perSample.map { dims[$0 + 1] }
+        if case .deferred = input {
+            return try importer.extendView(input, .transpose(perSample), dims: output, context)
+        }
+        if importer.canDefer(context), !output.isEmpty {
+            return try importer.extendView(input, .transpose(perSample), dims: output, context)
+        }
+        let layer = try importer.addLayer(context.name, .transpose(Transpose(permutation: perSample)),
+                                          inputs: [try importer.layer(for: input, context)], context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `Squeeze` and `Unsqueeze` of non-batch axes → `reshape`. Axes are an attribute
+    /// before opset 13 and an input from it.
+    static func squeeze(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        try changeRank(&importer, context, inserting: false)
+    }
+
+    static func unsqueeze(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        try changeRank(&importer, context, inserting: true)
+    }
+
+    private static func changeRank(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, inserting: Bool) throws(InputError) {
+        if try importer.fold(context) { return }
+        let dims = try importer.onnxDims(context, 0) ?? []
+        var axes: [Int]?
+        switch try importer.integerInput(context, 1) {
+        case .known(let values): axes = values
+        case .unknown: return try importer.addUnsupported(context, reason: "axes computed at run time")
+        case .absent: axes = try context.ints("axes")
+        }
+        var output: [Int]
+        if inserting {
+            guard let axes else { throw context.error("is required", field: "axes") }
+            let rank = dims.count + axes.count
+            guard rank <= ONNXLimits.rank else { throw context.error("rank \(rank) is too large", field: "axes") }
+            let resolved = Set(try context.resolveAxes(axes, rank: rank, field: "axes"))
+            var source = dims.makeIterator()
+            output = (0..<rank).map { resolved.contains($0) ? 1 : source.next() ?? 1 }
+            guard !resolved.contains(0) else { return try importer.addUnsupported(context, reason: "a new axis before the batch") }
+        } else {
+            let resolved = Set(try context.resolveAxes(axes ?? dims.indices.filter { $0 > 0 && dims[$0] == 1 }, rank: dims.count, field: "axes"))
+            guard !resolved.contains(0) else { return try importer.addUnsupported(context, reason: "a squeeze of the batch axis") }
+            if let bad = resolved.first(where: { dims[$0] != 1 }) { throw context.error("axis \(bad) has size \(dims[bad]), not 1", field: "axes") }
+            output = dims.indices.filter { !resolved.contains($0) }.map { dims[$0] }
+        }
+        try reshaped(&importer, context, to: Array(output.dropFirst()), deferrable: false)
+    }
+
+    /// Adds a `reshape` to per-sample `dims` (empty: the batch alone, kept as `[1]`),
+    /// or extends a deferred view when a Reshape or Transpose reads it next.
+    private static func reshaped(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, to dims: [Int], deferrable: Bool) throws(InputError) {
+        guard let input = try importer.value(context, 0) else { throw context.error("input 0 is required", field: "input") }
+        if deferrable, !dims.isEmpty {
+            if case .deferred = input { return try importer.extendView(input, .reshape(dims), dims: dims, context) }
+            if importer.canDefer(context) { return try importer.extendView(input, .reshape(dims), dims: dims, context) }
+        }
+        let layer = try importer.addLayer(context.name, .reshape(Reshape(.shape(dims.isEmpty ? [1] : dims))),
+                                          inputs: [try importer.layer(for: input, context)], context)
+        if dims.isEmpty { importer.batchOnly.insert(layer) }
+        importer.define(context, .activation(layer))
+    }
+
+    // MARK: Pass-through and selection
+
+    /// `Identity`, `Dropout` (inference) and `Cast` of a run-time tensor → `identity`,
+    /// `dropout`, `cast`; of a constant, the same constant.
+    static func identity(_ label: String) -> ONNXOpHandler {
+        { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
+            if try importer.fold(context) { return }
+            let input = try importer.activation(context, 0)
+            let layer = try importer.addLayer(context.name, .identity(Identity(label: label)), inputs: [input], context)
+            importer.define(context, .activation(layer))
+        }
+    }
+
+    /// `Gather` of one index along a non-batch axis (`x[:, 0]`) → a `gather` slice and,
+    /// for a scalar index, a reshape that drops the axis. Other gathers (embedding
+    /// lookups) are unsupported, with the output shape computed.
+    static func gather(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        guard let data = try importer.value(context, 0), let indicesValue = try importer.value(context, 1) else {
+            throw context.error("needs data and indices", field: "inputs")
+        }
+        let dims = importer.onnxDims(of: data), indexDims = importer.onnxDims(of: indicesValue)
+        let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: dims.count)
+        let full = Array(dims[..<axis]) + indexDims + Array(dims[(axis + 1)...])
+        guard case .constant(let indices) = indicesValue, let picked = indices.integers, picked.count == 1, axis >= 1,
+              !(importer.onnxDims(of: data).isEmpty) else {
+            let shape = full.first == 1 && full.count >= 2 ? Array(full.dropFirst()) : nil
+            return try importer.addUnsupported(context, reason: "a lookup of several or run-time indices", shape: shape)
+        }
+        let position = picked[0] < 0 ? picked[0] + dims[axis] : picked[0]
+        guard position >= 0, position < dims[axis] else {
+            throw context.error("index \(picked[0]) is out of range for an axis of \(dims[axis])", field: "indices")
+        }
+        var layer = try importer.addLayer(context.name, .slice(Slice(axis: axis - 1, start: position, end: position + 1, label: "gather")),
+                                          inputs: [try importer.layer(for: data, context)], context)
+        let target = Array(full.dropFirst())
+        if target != importer.builder.shape(of: layer).dims {
+            layer = try importer.addLayer(context.name + "_squeeze", .reshape(Reshape(.shape(target.isEmpty ? [1] : target))), inputs: [layer], context)
+            if target.isEmpty { importer.batchOnly.insert(layer) }
+        }
+        importer.define(context, .activation(layer))
+    }
+
+    /// `Expand` that leaves a run-time tensor's shape as it is passes it through; one
+    /// that grows it is unsupported.
+    static func expand(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        guard let input = try importer.value(context, 0), case .known(let shape) = try importer.integerInput(context, 1) else {
+            return try importer.addUnsupported(context, reason: "a shape computed at run time")
+        }
+        let dims = importer.onnxDims(of: input)
+        guard let output = ConstantMath.broadcast(dims, shape) else {
+            throw context.error("cannot expand \(TensorShape.format(dims)) to \(TensorShape.format(shape))", field: "shape")
+        }
+        guard output != dims else { return importer.define(context, input) }
+        let perSample = output.first == 1 && output.count >= 2 ? Array(output.dropFirst()) : nil
+        try importer.addUnsupported(context, reason: "a broadcast that grows the tensor", shape: perSample)
+    }
+}

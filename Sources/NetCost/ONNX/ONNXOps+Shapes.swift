@@ -1,0 +1,101 @@
+// Handlers of the ops that only compute constants: Constant, Shape, Size and the
+// shape arithmetic around them.
+
+extension ONNXOps {
+    // MARK: Constants
+
+    static func constant(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        importer.defineConstant(context, try constantNodeValue(context.node, label: context.name))
+    }
+
+    /// The tensor a Constant node holds, from whichever `value*` attribute it has.
+    /// Constant nodes are not initializers: their floats are not counted as parameters.
+    static func constantNodeValue(_ node: ONNXNode, label: String) throws(InputError) -> ONNXConstant {
+        let context = ONNXNodeContext(node: node, index: -1, name: label, opset: 0)
+        if let tensor = node.attribute("value")?.tensor {
+            return ONNXConstant(dims: tensor.dims, dataType: tensor.dataType, values: tensor.values, label: label)
+        }
+        if let value = node.attribute("value_float")?.float {
+            return ONNXConstant(dims: [], dataType: ONNXDataType.float, values: .floats([value]), label: label)
+        }
+        if let values = node.attribute("value_floats")?.floats {
+            return ONNXConstant(dims: [values.count], dataType: ONNXDataType.float, values: .floats(values), label: label)
+        }
+        if let value = node.attribute("value_int")?.int {
+            return ONNXConstant(dims: [], dataType: ONNXDataType.int64, values: .integers([value]), label: label)
+        }
+        if let values = node.attribute("value_ints")?.ints {
+            return ONNXConstant(dims: [values.count], dataType: ONNXDataType.int64, values: .integers(values), label: label)
+        }
+        if node.attribute("value_string") != nil || node.attribute("value_strings") != nil {
+            let count = node.attribute("value_strings")?.strings.count
+            return ONNXConstant(dims: count.map { [$0] } ?? [], dataType: ONNXDataType.string, values: nil, label: label)
+        }
+        throw context.error("has no value attribute netcost can read (value, value_float(s), value_int(s))", field: "value")
+    }
+
+    // MARK: Shapes of tensors
+
+    /// The ONNX dims of any tensor (batch first for activations), optionally cut to `start..<end` (opset 15).
+    static func shape(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        guard let dims = try importer.onnxDims(context, 0) else { throw context.error("input 0 is required", field: "input") }
+        let rank = dims.count
+        func clamp(_ value: Int) -> Int { min(max(value < 0 ? value + rank : value, 0), rank) }
+        let start = clamp(try context.int("start", default: 0))
+        let end = clamp(try context.int("end", default: rank))
+        let picked = start < end ? Array(dims[start..<end]) : []
+        importer.defineConstant(context, ONNXConstant(dims: [picked.count], dataType: ONNXDataType.int64, values: .integers(picked), label: context.name))
+    }
+
+    static func size(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        guard let dims = try importer.onnxDims(context, 0) else { throw context.error("input 0 is required", field: "input") }
+        guard let count = ConstantMath.count(dims) else { throw context.error("the input has too many elements", field: "input") }
+        importer.defineConstant(context, ONNXConstant(dims: [], dataType: ONNXDataType.int64, values: .integers([count]), label: context.name))
+    }
+
+    static func constantOfShape(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        try foldOnly(&importer, context)
+    }
+
+    static func range(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        try foldOnly(&importer, context)
+    }
+
+    /// Ops netcost maps only when their inputs are known at import time; on run-time
+    /// tensors they are reported as unsupported.
+    static func foldOnly(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        try importer.addUnsupported(context, reason: "on tensors computed at run time")
+    }
+}
+
+extension ONNXGraphImporter {
+    /// Folds the node if every input it reads is a constant; false when one is computed
+    /// at run time or the op cannot be folded.
+    mutating func fold(_ context: ONNXNodeContext) throws(InputError) -> Bool {
+        var inputs: [ONNXConstant?] = []
+        for position in context.node.inputs.indices {
+            switch try value(context, position) {
+            case nil: inputs.append(nil)
+            case .constant(let constant)?: inputs.append(constant)
+            case .activation?, .deferred?: return false
+            }
+        }
+        guard let outputs = try ONNXFolding.fold(context, inputs) else { return false }
+        for (position, output) in outputs.enumerated() { defineConstant(context, output, output: position) }
+        return true
+    }
+
+    /// Defines a folded constant, dropping its values once the fold budget is spent.
+    mutating func defineConstant(_ context: ONNXNodeContext, _ constant: ONNXConstant, output position: Int = 0) {
+        var constant = constant
+        if let values = constant.values {
+            if values.count <= foldBudget {
+                foldBudget -= values.count
+            } else {
+                constant.values = nil
+            }
+        }
+        define(context, .constant(constant), output: position)
+    }
+}

@@ -1,0 +1,119 @@
+extension ONNXTensor {
+    /// Decodes a `TensorProto` in two passes over its bytes.
+    ///
+    /// The first pass reads the name, dims, type and location and notes where the
+    /// payload is without reading it. Only a small tensor (see `ONNXLimits`) gets a
+    /// second pass that decodes its values; a weight's payload is never touched, so
+    /// the pages of a memory-mapped file that hold it are never read from disk.
+    static func decode(_ reader: inout ProtobufReader) throws(ProtobufError) -> ONNXTensor {
+        let start = reader.offset
+        var tensor = ONNXTensor()
+        var raw: Range<Int>?
+        while let key = try reader.nextKey() {
+            switch (key.field, key.wireType) {
+            case (1, _):
+                guard try reader.readRepeatedInts(key.wireType, into: &tensor.dims, limit: ONNXLimits.rank) else {
+                    throw reader.error("a tensor has more than \(ONNXLimits.rank) dims")
+                }
+            case (2, .varint): tensor.dataType = try reader.readInt()
+            case (8, .lengthDelimited): tensor.name = try reader.readString()
+            case (9, .lengthDelimited): raw = try reader.readLengthDelimited()
+            case (14, .varint): tensor.dataLocation = try reader.readInt()
+            case (4, _), (5, _), (7, _), (10, _), (11, _):
+                tensor.hasData = true
+                try reader.skip(key.wireType)
+            default: try reader.skip(key.wireType)
+            }
+        }
+        if let bad = tensor.dims.first(where: { $0 < 0 }) {
+            throw reader.error("tensor \"\(tensor.name)\" has a negative dim \(bad)", at: start)
+        }
+        guard let elements = tensor.elements else {
+            throw reader.error("tensor \"\(tensor.name)\" has more elements than a 64-bit integer holds", at: start)
+        }
+        if let raw, !raw.isEmpty {
+            tensor.hasData = true
+            if let bits = ONNXDataType.bitsPerElement(tensor.dataType) {
+                let (totalBits, overflow) = elements.multipliedReportingOverflow(by: bits)
+                guard !overflow, (totalBits + 7) / 8 == raw.count else {
+                    throw reader.error("tensor \"\(tensor.name)\" has \(raw.count) bytes of raw_data; its dims \(TensorShape.format(tensor.dims)) of \(ONNXDataType.name(tensor.dataType)) need \(overflow ? "more" : String((totalBits + 7) / 8))", at: start)
+                }
+            }
+        }
+        guard tensor.dataLocation != 1, tensor.hasData else { return tensor }
+        let isInteger = ONNXDataType.isInteger(tensor.dataType)
+        let isFloat = tensor.dataType == ONNXDataType.float || tensor.dataType == ONNXDataType.double
+        guard (isInteger && elements <= ONNXLimits.integerValues) || (isFloat && elements <= ONNXLimits.floatValues) else {
+            return tensor
+        }
+        var values = ProtobufReader(reader.bytes, range: start..<reader.end, message: reader.message)
+        let decoded: TensorValues
+        if let raw, !raw.isEmpty {
+            decoded = decodeRaw(UnsafeRawBufferPointer(rebasing: reader.bytes[raw]), type: tensor.dataType, count: elements)
+        } else if isInteger {
+            decoded = .integers(try values.collectInts(fields: [5, 7, 11], limit: elements))
+        } else {
+            decoded = .floats(try values.collectFloats(limit: elements))
+        }
+        guard decoded.count == elements else {
+            throw reader.error("tensor \"\(tensor.name)\" holds \(decoded.count) values; its dims \(TensorShape.format(tensor.dims)) need \(elements)", at: start)
+        }
+        tensor.values = decoded
+        return tensor
+    }
+
+    /// Little-endian fixed-width values from `raw_data`.
+    private static func decodeRaw(_ bytes: UnsafeRawBufferPointer, type: Int, count: Int) -> TensorValues {
+        func word(_ index: Int, _ width: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for byte in 0..<width { value |= UInt64(bytes[index * width + byte]) << (8 * UInt64(byte)) }
+            return value
+        }
+        switch type {
+        case ONNXDataType.float: return .floats((0..<count).map { Double(Float(bitPattern: UInt32(word($0, 4)))) })
+        case ONNXDataType.double: return .floats((0..<count).map { Double(bitPattern: word($0, 8)) })
+        case ONNXDataType.int64, ONNXDataType.uint64: return .integers((0..<count).map { Int(truncatingIfNeeded: word($0, 8)) })
+        case ONNXDataType.int32: return .integers((0..<count).map { Int(Int32(truncatingIfNeeded: word($0, 4))) })
+        case ONNXDataType.uint32: return .integers((0..<count).map { Int(word($0, 4)) })
+        case ONNXDataType.int16: return .integers((0..<count).map { Int(Int16(truncatingIfNeeded: word($0, 2))) })
+        case ONNXDataType.uint16: return .integers((0..<count).map { Int(word($0, 2)) })
+        case ONNXDataType.int8: return .integers((0..<count).map { Int(Int8(truncatingIfNeeded: word($0, 1))) })
+        default: return .integers((0..<count).map { Int(word($0, 1)) })
+        }
+    }
+}
+
+extension ProtobufReader {
+    /// Every value of the given integer data fields, up to `limit` (one more is kept
+    /// so that the caller sees a count that does not match).
+    mutating func collectInts(fields: Set<Int>, limit: Int) throws(ProtobufError) -> [Int] {
+        var values: [Int] = []
+        while let key = try nextKey() {
+            if fields.contains(key.field) {
+                _ = try readRepeatedInts(key.wireType, into: &values, limit: limit + 1)
+            } else {
+                try skip(key.wireType)
+            }
+        }
+        return values
+    }
+
+    /// Every value of `float_data` (4, fixed32) and `double_data` (10, fixed64), up to `limit` + 1.
+    mutating func collectFloats(limit: Int) throws(ProtobufError) -> [Double] {
+        var values: [Double] = []
+        while let key = try nextKey() {
+            switch (key.field, key.wireType) {
+            case (4, _):
+                _ = try readRepeatedFloats(key.wireType, into: &values, limit: limit + 1)
+            case (10, .fixed64):
+                let value = Double(bitPattern: try readFixed64())
+                if values.count <= limit { values.append(value) }
+            case (10, .lengthDelimited):
+                var packed = ProtobufReader(bytes, range: try readLengthDelimited(), message: message)
+                while !packed.isAtEnd, values.count <= limit { values.append(Double(bitPattern: try packed.readFixed64())) }
+            default: try skip(key.wireType)
+            }
+        }
+        return values
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import NetCost
+
+// Element-wise activations and softmax.
+
+enum ActivationKernel {
+    /// `output[i] = f(input[i])`, SIMD in the plain run.
+    static func run<P: Probe>(_ function: Activation.Function, input: Tensor, output: Tensor, probe: inout P) {
+        let count = input.elements, source = input.pointer, destination = output.pointer
+        let w = Vector.scalarCount
+        var index = 0
+        while index + w <= count {
+            storeVector(function.apply(loadVector(source + index)), destination + index)
+            index += w
+        }
+        while index < count {
+            destination[index] = function.apply(source[index])
+            index += 1
+        }
+        probe.readInputs(0, 0..<count)
+        probe.writes(0..<count)
+    }
+}
+
+enum SoftmaxKernel {
+    /// `exp(x − max) / Σ exp(x − max)` along `axis`, for each position of the other axes.
+    static func run<P: Probe>(axis: Int, input: Tensor, output: Tensor, probe: inout P) {
+        let dims = input.dims
+        let resolved = axis < 0 ? axis + dims.count : axis
+        let length = dims[resolved]
+        let inner = dims[(resolved + 1)...].reduce(1, *), outer = dims[..<resolved].reduce(1, *)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let base = o * length * inner + i
+                var largest = -Float.infinity
+                for j in 0..<length {
+                    largest = max(largest, input.pointer[base + j * inner])
+                    probe.readInput(0, base + j * inner)
+                }
+                var total: Float = 0
+                for j in 0..<length {
+                    let e = Foundation.exp(input.pointer[base + j * inner] - largest)
+                    output.pointer[base + j * inner] = e
+                    total += e
+                }
+                for j in 0..<length {
+                    output.pointer[base + j * inner] /= total
+                    probe.write(base + j * inner)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import NetCost
+
+// Ops that copy without arithmetic: concat, channel shuffle, transpose and constant
+// padding. Each reads every input element once and writes every output element once.
+
+enum CopyKernel {
+    static func concat<P: Probe>(axis: Int, inputs: [Tensor], output: Tensor, probe: inout P) {
+        let resolved = axis < 0 ? axis + output.dims.count : axis
+        let inner = output.dims[(resolved + 1)...].reduce(1, *), outer = output.dims[..<resolved].reduce(1, *)
+        let outChunk = output.dims[resolved] * inner
+        var start = 0
+        for (slot, input) in inputs.enumerated() {
+            let chunk = input.dims[resolved] * inner
+            for o in 0..<outer {
+                (output.pointer + o * outChunk + start).update(from: input.pointer + o * chunk, count: chunk)
+                probe.readInputs(slot, o * chunk..<(o + 1) * chunk)
+                probe.writes(o * outChunk + start..<o * outChunk + start + chunk)
+            }
+            start += chunk
+        }
+    }
+
+    /// `[g, C/g, …] → [C/g, g, …]` on the channel axis.
+    static func channelShuffle<P: Probe>(groups: Int, input: Tensor, output: Tensor, probe: inout P) {
+        let channels = input.dims[0], inner = input.elements / channels, perGroup = channels / groups
+        for group in 0..<groups {
+            for index in 0..<perGroup {
+                let source = group * perGroup + index, destination = index * groups + group
+                (output.pointer + destination * inner).update(from: input.pointer + source * inner, count: inner)
+                probe.readInputs(0, source * inner..<(source + 1) * inner)
+                probe.writes(destination * inner..<(destination + 1) * inner)
+            }
+        }
+    }
+
+    /// Output axis `i` is input axis `permutation[i]`.
+    static func transpose<P: Probe>(permutation: [Int], input: Tensor, output: Tensor, probe: inout P) {
+        let inputStrides = Tensor.rowMajorStrides(input.dims)
+        let strides = permutation.map { inputStrides[$0] }
+        let dims = output.dims
+        var index = Array(repeating: 0, count: dims.count)
+        for position in 0..<output.elements {
+            var source = 0
+            for axis in dims.indices { source += index[axis] * strides[axis] }
+            output.pointer[position] = input.pointer[source]
+            probe.readInput(0, source)
+            probe.write(position)
+            var axis = dims.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < dims[axis] { break }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+
+    static func pad<P: Probe>(_ pad: Pad, input: Tensor, output: Tensor, probe: inout P) {
+        let (channels, height, width) = (input.dims[0], input.dims[1], input.dims[2])
+        let outWidth = output.dims[2]
+        output.pointer.update(repeating: Float(pad.value), count: output.elements)
+        for channel in 0..<channels {
+            for y in 0..<height {
+                let source = (channel * height + y) * width
+                let destination = (channel * output.dims[1] + y + pad.top) * outWidth + pad.left
+                (output.pointer + destination).update(from: input.pointer + source, count: width)
+                probe.readInputs(0, source..<source + width)
+            }
+        }
+        probe.writes(0..<output.elements)
+    }
+}

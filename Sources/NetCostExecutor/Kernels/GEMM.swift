@@ -1,0 +1,170 @@
+// The matrix product at the heart of convolutions and linear layers: C = A·B, with A
+// the weights (packed once, when the graph is prepared) and B the activations read in
+// place (a 1×1 convolution's input, or im2col's columns). A register tile of 6 rows by
+// two SIMD vectors of columns accumulates over blocks of K; both cores take column
+// strips (or row panels when the strips would be too few).
+
+#if NETCOST_AVX512
+/// The SIMD vector of the kernels: 16 lanes (one AVX-512 register) when built for it.
+typealias Vector = SIMD16<Float>
+#else
+/// The SIMD vector of the kernels: 8 lanes (one AVX2 register, or two SSE ones).
+typealias Vector = SIMD8<Float>
+#endif
+
+@inline(__always) func loadVector(_ pointer: UnsafePointer<Float>) -> Vector {
+    UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
+}
+
+@inline(__always) func storeVector(_ vector: Vector, _ pointer: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: Vector.self)
+}
+
+/// A's rows in panels of `GEMM.panelRows`: panel `p` stores, for each k, its rows'
+/// values side by side, zero-padded past the last row.
+final class PackedMatrix: @unchecked Sendable {
+    let rows: Int
+    let depth: Int
+    let panels: Int
+    let data: UnsafeMutablePointer<Float>
+
+    /// Packs the `rows × depth` matrix whose element (i, k) is `source[i·rowStride + k·depthStride]`.
+    init(source: UnsafePointer<Float>, rows: Int, depth: Int, rowStride: Int, depthStride: Int) {
+        self.rows = rows
+        self.depth = depth
+        panels = (rows + GEMM.panelRows - 1) / GEMM.panelRows
+        let count = panels * GEMM.panelRows * depth
+        data = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        data.initialize(repeating: 0, count: count)
+        for row in 0..<rows {
+            let panel = row / GEMM.panelRows, lane = row % GEMM.panelRows
+            let destination = data + panel * GEMM.panelRows * depth + lane
+            for k in 0..<depth { destination[k * GEMM.panelRows] = source[row * rowStride + k * depthStride] }
+        }
+    }
+
+    deinit { data.deallocate() }
+
+    var bytes: Int { panels * GEMM.panelRows * depth * MemoryLayout<Float>.stride }
+}
+
+enum GEMM {
+    static let panelRows = 6
+    static let tileColumns = 2 * Vector.scalarCount
+    /// K is walked in blocks this deep so that a B tile stays in the L1 cache.
+    static let depthBlock = 256
+
+    /// `C[rows, n] = A·B` (then `epilogue`), B being `depth × n` with rows `ldb` apart
+    /// and C rows `ldc` apart.
+    static func multiply(_ a: PackedMatrix, b: UnsafePointer<Float>, ldb: Int, n: Int,
+                         c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
+        let tiles = (n + tileColumns - 1) / tileColumns
+        let work = a.rows * n * a.depth
+        let bShared = SharedPointer(UnsafeMutablePointer(mutating: b)), cShared = SharedPointer(c)
+        if work < 32_768 || Parallel.workers == 1 {
+            strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: 0..<tiles, panels: 0..<a.panels)
+        } else if tiles >= 2 * Parallel.workers {
+            let parts = Parallel.chunks(tiles)
+            Parallel.forEach(parts.count) { part in
+                strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: parts[part], panels: 0..<a.panels)
+            }
+        } else {
+            let parts = Parallel.chunks(a.panels)
+            Parallel.forEach(parts.count) { part in
+                strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: 0..<tiles, panels: parts[part])
+            }
+        }
+    }
+
+    /// The tiles `tiles` × panels `panels` of C.
+    private static func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
+                              _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
+                              tiles: Range<Int>, panels: Range<Int>) {
+        // Edge tiles run through small buffers so that the register tile is always whole.
+        let edgeB = UnsafeMutablePointer<Float>.allocate(capacity: depthBlock * tileColumns)
+        let edgeC = UnsafeMutablePointer<Float>.allocate(capacity: panelRows * tileColumns)
+        defer {
+            edgeB.deallocate()
+            edgeC.deallocate()
+        }
+        for tile in tiles {
+            let column = tile * tileColumns
+            let columns = min(tileColumns, n - column)
+            var k0 = 0
+            while k0 < a.depth {
+                let kc = min(depthBlock, a.depth - k0)
+                var bTile = b + k0 * ldb + column, bStride = ldb
+                if columns < tileColumns {
+                    for k in 0..<kc {
+                        let row = edgeB + k * tileColumns
+                        for j in 0..<tileColumns { row[j] = j < columns ? bTile[k * ldb + j] : 0 }
+                    }
+                    bTile = UnsafePointer(edgeB)
+                    bStride = tileColumns
+                }
+                let last = k0 + kc == a.depth
+                for panel in panels {
+                    let row0 = panel * panelRows
+                    let rows = min(panelRows, a.rows - row0)
+                    let aPanel = UnsafePointer(a.data + panel * panelRows * a.depth + k0 * panelRows)
+                    let cTile = c + row0 * ldc + column
+                    if rows == panelRows && columns == tileColumns {
+                        kernel(aPanel, bTile, bStride, kc, cTile, ldc, accumulate: k0 > 0)
+                        if last { epilogue.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
+                    } else {
+                        for i in 0..<rows {
+                            for j in 0..<tileColumns { edgeC[i * tileColumns + j] = k0 > 0 && j < columns ? cTile[i * ldc + j] : 0 }
+                        }
+                        kernel(aPanel, bTile, bStride, kc, edgeC, tileColumns, accumulate: k0 > 0)
+                        if last { epilogue.apply(edgeC, tileColumns, rows: rows, columns: columns, firstRow: row0) }
+                        for i in 0..<rows {
+                            for j in 0..<columns { cTile[i * ldc + j] = edgeC[i * tileColumns + j] }
+                        }
+                    }
+                }
+                k0 += kc
+            }
+        }
+    }
+
+    /// The register tile: 6 rows × 2 vectors of C, `kc` steps of K.
+    @inline(__always)
+    private static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ kc: Int,
+                               _ c: UnsafeMutablePointer<Float>, _ ldc: Int, accumulate: Bool) {
+        let w = Vector.scalarCount
+        var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
+        var c30 = Vector(), c31 = Vector(), c40 = Vector(), c41 = Vector(), c50 = Vector(), c51 = Vector()
+        if accumulate {
+            c00 = loadVector(c); c01 = loadVector(c + w)
+            c10 = loadVector(c + ldc); c11 = loadVector(c + ldc + w)
+            c20 = loadVector(c + 2 * ldc); c21 = loadVector(c + 2 * ldc + w)
+            c30 = loadVector(c + 3 * ldc); c31 = loadVector(c + 3 * ldc + w)
+            c40 = loadVector(c + 4 * ldc); c41 = loadVector(c + 4 * ldc + w)
+            c50 = loadVector(c + 5 * ldc); c51 = loadVector(c + 5 * ldc + w)
+        }
+        var ap = a, bp = b
+        for _ in 0..<kc {
+            let b0 = loadVector(bp), b1 = loadVector(bp + w)
+            var av = Vector(repeating: ap[0])
+            c00 = c00.addingProduct(av, b0); c01 = c01.addingProduct(av, b1)
+            av = Vector(repeating: ap[1])
+            c10 = c10.addingProduct(av, b0); c11 = c11.addingProduct(av, b1)
+            av = Vector(repeating: ap[2])
+            c20 = c20.addingProduct(av, b0); c21 = c21.addingProduct(av, b1)
+            av = Vector(repeating: ap[3])
+            c30 = c30.addingProduct(av, b0); c31 = c31.addingProduct(av, b1)
+            av = Vector(repeating: ap[4])
+            c40 = c40.addingProduct(av, b0); c41 = c41.addingProduct(av, b1)
+            av = Vector(repeating: ap[5])
+            c50 = c50.addingProduct(av, b0); c51 = c51.addingProduct(av, b1)
+            ap += panelRows
+            bp += ldb
+        }
+        storeVector(c00, c); storeVector(c01, c + w)
+        storeVector(c10, c + ldc); storeVector(c11, c + ldc + w)
+        storeVector(c20, c + 2 * ldc); storeVector(c21, c + 2 * ldc + w)
+        storeVector(c30, c + 3 * ldc); storeVector(c31, c + 3 * ldc + w)
+        storeVector(c40, c + 4 * ldc); storeVector(c41, c + 4 * ldc + w)
+        storeVector(c50, c + 5 * ldc); storeVector(c51, c + 5 * ldc + w)
+    }
+}

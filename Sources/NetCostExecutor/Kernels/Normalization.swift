@@ -1,0 +1,70 @@
+import NetCost
+
+// Batch, group and layer normalization at inference, with PyTorch's ε = 1e-5 and the
+// biased variance of the normalized group.
+
+enum NormalizationKernel {
+    static let epsilon: Float = 1e-5
+
+    /// Per channel (axis 0): `(x − mean)/√(var + ε)·γ + β` with the running statistics.
+    static func batch<P: Probe>(input: Tensor, parameters: LayerParameters, output: Tensor, probe: inout P) {
+        let channels = input.dims[0], inner = input.elements / channels
+        guard let scale = parameters.pointer(.scale), let shift = parameters.pointer(.shift),
+              let mean = parameters.pointer(.runningMean), let variance = parameters.pointer(.runningVariance) else { return }
+        let slots = [ParameterRole.scale, .shift, .runningMean, .runningVariance].compactMap { parameters.slot($0) }
+        for channel in 0..<channels {
+            let factor = scale[channel] / (variance[channel] + epsilon).squareRoot()
+            let offset = shift[channel] - mean[channel] * factor
+            for slot in slots { probe.readParameter(slot, channel) }
+            let source = input.pointer + channel * inner, destination = output.pointer + channel * inner
+            for index in 0..<inner { destination[index] = source[index] * factor + offset }
+            probe.readInputs(0, channel * inner..<(channel + 1) * inner)
+            probe.writes(channel * inner..<(channel + 1) * inner)
+        }
+    }
+
+    /// Statistics over `groups` contiguous groups; the affine entry of element `i` of a
+    /// group is `affineIndex(group, i)`.
+    static func grouped<P: Probe>(input: Tensor, groups: Int, parameters: LayerParameters, output: Tensor,
+                                  affineIndex: (Int, Int) -> Int, probe: inout P) {
+        let size = input.elements / groups
+        guard let scale = parameters.pointer(.scale), let shift = parameters.pointer(.shift),
+              let scaleSlot = parameters.slot(.scale), let shiftSlot = parameters.slot(.shift) else { return }
+        for group in 0..<groups {
+            let source = input.pointer + group * size, destination = output.pointer + group * size
+            var total: Double = 0
+            for index in 0..<size { total += Double(source[index]) }
+            let mean = total / Double(size)
+            var squares: Double = 0
+            for index in 0..<size {
+                let centred = Double(source[index]) - mean
+                squares += centred * centred
+            }
+            let inverse = Float(1 / (squares / Double(size) + Double(epsilon)).squareRoot())
+            for index in 0..<size {
+                let affine = affineIndex(group, index)
+                destination[index] = (source[index] - Float(mean)) * inverse * scale[affine] + shift[affine]
+                probe.readParameter(scaleSlot, affine)
+                probe.readParameter(shiftSlot, affine)
+            }
+            probe.readInputs(0, group * size..<(group + 1) * size)
+            probe.writes(group * size..<(group + 1) * size)
+        }
+    }
+
+    static func run<P: Probe>(_ norm: Normalization, input: Tensor, parameters: LayerParameters, output: Tensor, probe: inout P) {
+        switch norm.method {
+        case .batch:
+            batch(input: input, parameters: parameters, output: output, probe: &probe)
+        case .group(let groups):
+            // A group holds C/G whole channels: the affine entry is the element's channel.
+            let perChannel = input.elements / input.dims[0], channelsPerGroup = input.dims[0] / groups
+            grouped(input: input, groups: groups, parameters: parameters, output: output,
+                    affineIndex: { group, index in group * channelsPerGroup + index / perChannel }, probe: &probe)
+        case .layer(let axes):
+            let size = input.dims.suffix(axes).reduce(1, *)
+            grouped(input: input, groups: input.elements / size, parameters: parameters, output: output,
+                    affineIndex: { _, index in index }, probe: &probe)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import NetCost
+
+/// The roofline's verdict on one layer: the best this machine could do at the layer's
+/// arithmetic intensity, `min(peak, intensity × bandwidth)`, and the time that implies.
+public struct RooflineEstimate: Sendable, Equatable {
+    public let attainableGFLOPS: Double
+    /// True when the memory roof is the lower one.
+    public let memoryBound: Bool
+    public let seconds: Double
+}
+
+/// One layer of a timed run.
+public struct LayerTiming: Sendable, Equatable {
+    public let index: Int
+    public let name: String
+    public let op: String
+    /// The median over the repetitions.
+    public let seconds: Double
+    /// Symbolic flops and memory access bytes (`memory_access × 4`).
+    public let flops: Int
+    public let bytes: Int
+    public let roofline: RooflineEstimate?
+
+    /// Achieved GFLOP/s: symbolic flops over the measured time.
+    public var gflops: Double { seconds > 0 ? Double(flops) / seconds / 1e9 : 0 }
+    /// Achieved GB/s: memory access bytes over the measured time.
+    public var gbps: Double { seconds > 0 ? Double(bytes) / seconds / 1e9 : 0 }
+    /// Arithmetic intensity, flops per byte; 0 for a layer that moves nothing.
+    public var intensity: Double { bytes > 0 ? Double(flops) / Double(bytes) : 0 }
+}
+
+/// The outcome of `netcost bench`.
+public struct BenchmarkReport: Sendable, Equatable {
+    public let model: String
+    public let repetitions: Int
+    public let layers: [LayerTiming]
+    /// The median of whole passes over the graph.
+    public let totalSeconds: Double
+    /// The roofline's machine, when one was given.
+    public let machine: MachineProfile?
+
+    /// Symbolic flops of the whole graph.
+    public var totalFlops: Int { layers.reduce(0) { $0 &+ $1.flops } }
+
+    public var json: JSONValue {
+        var top: [(key: String, value: JSONValue)] = [
+            ("model", .string(model)), ("repetitions", .integer(repetitions)),
+            ("total_seconds", .number(totalSeconds)), ("total_flops", .integer(totalFlops)),
+        ]
+        if let machine {
+            top.append(("machine", .object(JSONObject([("peak_gflops", .number(machine.peakGFLOPS)),
+                                                      ("bandwidth_gbps", .number(machine.bandwidthGBps)),
+                                                      ("cores", .integer(machine.cores))]))))
+        }
+        top.append(("layers", .array(layers.map { layer in
+            var entries: [(key: String, value: JSONValue)] = [
+                ("name", .string(layer.name)), ("op", .string(layer.op)), ("seconds", .number(layer.seconds)),
+                ("flops", .integer(layer.flops)), ("bytes", .integer(layer.bytes)), ("gflops", .number(layer.gflops)),
+                ("gbps", .number(layer.gbps)), ("intensity", .number(layer.intensity)),
+            ]
+            if let roofline = layer.roofline {
+                entries.append(("roofline", .object(JSONObject([
+                    ("attainable_gflops", .number(roofline.attainableGFLOPS)), ("bound", .string(roofline.memoryBound ? "memory" : "compute")),
+                    ("seconds", .number(roofline.seconds)),
+                ]))))
+            }
+            return .object(JSONObject(entries))
+        })))
+        return .object(JSONObject(top))
+    }
+}
+
+/// Times a graph with the fast kernels (no counting): every layer's median latency over
+/// `repetitions` passes after `warmup` untimed ones, beside what the roofline allows.
+public enum Benchmark {
+    public static func run(_ graph: Graph, repetitions: Int = 10, warmup: Int = 2, seed: UInt64 = 0,
+                           maxMemoryBytes: Int = MemoryPlan.defaultLimit, machine: MachineProfile? = nil) throws(InputError) -> BenchmarkReport {
+        guard repetitions >= 1 else { throw InputError("must be at least 1", field: "repetitions") }
+        guard warmup >= 0 else { throw InputError("must not be negative", field: "warmup") }
+        let analysis = try Analysis(graph)
+        let prepared = try PreparedGraph(graph, seed: seed, maxMemoryBytes: maxMemoryBytes)
+        for _ in 0..<warmup { _ = prepared.run() }
+        var perLayer = Array(repeating: [Double](), count: graph.layers.count)
+        var totals: [Double] = []
+        for _ in 0..<repetitions {
+            let result = prepared.run()
+            for (index, seconds) in result.seconds.enumerated() { perLayer[index].append(seconds) }
+            totals.append(result.totalSeconds)
+        }
+        var layers: [LayerTiming] = []
+        for (index, layer) in graph.layers.enumerated() {
+            switch layer.operation {
+            case .input, .constant: continue
+            default: break
+            }
+            let cost = analysis.costs[index]
+            let seconds = median(perLayer[index])
+            let bytes = cost.memoryAccess &* MemoryLayout<Float>.stride
+            var roofline: RooflineEstimate?
+            if let machine {
+                let intensity = bytes > 0 ? Double(cost.flops) / Double(bytes) : Double.infinity
+                let attainable = min(machine.peakGFLOPS, intensity * machine.bandwidthGBps)
+                roofline = RooflineEstimate(attainableGFLOPS: attainable, memoryBound: intensity * machine.bandwidthGBps < machine.peakGFLOPS,
+                                            seconds: attainable > 0 ? Double(cost.flops) / attainable / 1e9 : 0)
+            }
+            layers.append(LayerTiming(index: index, name: layer.name, op: layer.operation.kind, seconds: seconds,
+                                      flops: cost.flops, bytes: bytes, roofline: roofline))
+        }
+        return BenchmarkReport(model: graph.name, repetitions: repetitions, layers: layers, totalSeconds: median(totals), machine: machine)
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}

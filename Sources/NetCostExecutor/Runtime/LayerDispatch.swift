@@ -1,0 +1,86 @@
+import NetCost
+
+// The one switch from operations to kernels. It is exhaustive on purpose: a new
+// operation does not compile until it has a kernel here.
+
+extension PreparedGraph {
+    /// Runs layer `index`'s kernel on dense `inputs` into `output`. Views, inputs and
+    /// constants are the runner's business and do nothing here.
+    func execute<P: Probe>(_ index: Int, inputs: [Tensor], output: Tensor, path: KernelPath, probe: inout P) {
+        let layer = graph.layers[index]
+        switch layer.operation {
+        case .input, .constant, .slice, .reshape, .identity, .unsupported:
+            return
+        case .convolution, .transposedConvolution, .linear:
+            weighted(index, layer.operation, activations: [], inputs: inputs, output: output, path: path, probe: &probe)
+        case .fused(let fused):
+            weighted(index, fused.base, activations: fused.activations.map(\.function), inputs: inputs, output: output, path: path, probe: &probe)
+        case .matmul:
+            MatMulKernel.run(left: inputs[0], right: inputs[1], output: output, probe: &probe)
+        case .normalization(let norm):
+            NormalizationKernel.run(norm, input: inputs[0], parameters: parameters[index], output: output, probe: &probe)
+        case .activation(let activation):
+            ActivationKernel.run(activation.function, input: inputs[0], output: output, probe: &probe)
+        case .softmax(let softmax):
+            SoftmaxKernel.run(axis: softmax.axis, input: inputs[0], output: output, probe: &probe)
+        case .pooling(let pooling):
+            PoolingKernel.run(pooling, inputShape: graph.layers[layer.inputs[0]].outputShape, input: inputs[0], output: output, probe: &probe)
+        case .globalPooling(let pooling):
+            PoolingKernel.global(pooling.mode, input: inputs[0], output: output, probe: &probe)
+        case .adaptivePooling(let pooling):
+            PoolingKernel.adaptive(pooling.mode, input: inputs[0], output: output, probe: &probe)
+        case .elementwise(let elementwise):
+            ElementwiseKernel.run(elementwise.op, inputs: inputs, output: output, probe: &probe)
+        case .concat(let concat):
+            CopyKernel.concat(axis: concat.axis, inputs: inputs, output: output, probe: &probe)
+        case .channelShuffle(let shuffle):
+            CopyKernel.channelShuffle(groups: shuffle.groups, input: inputs[0], output: output, probe: &probe)
+        case .transpose(let transpose):
+            CopyKernel.transpose(permutation: transpose.permutation, input: inputs[0], output: output, probe: &probe)
+        case .upsample(let upsample):
+            UpsampleKernel.run(upsample, input: inputs[0], output: output, probe: &probe)
+        case .pad(let pad):
+            CopyKernel.pad(pad, input: inputs[0], output: output, probe: &probe)
+        }
+    }
+
+    /// Convolutions and linear layers, alone or fused with their activations.
+    private func weighted<P: Probe>(_ index: Int, _ operation: Operation, activations: [Activation.Function],
+                                    inputs: [Tensor], output: Tensor, path: KernelPath, probe: inout P) {
+        let layerParameters = parameters[index]
+        guard let weight = layerParameters.pointer(.weight), let weightSlot = layerParameters.slot(.weight) else { return }
+        let bias = layerParameters.pointer(.bias).map { UnsafePointer($0) }
+        let biasSlot = layerParameters.slot(.bias) ?? 0
+        let direct = P.isCounting || path == .reference
+        switch operation {
+        case .convolution:
+            guard let g = geometries[index] else { return }
+            if direct {
+                DirectConvolution.run(g, input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
+                                      activations: activations, output: output.pointer, probe: &probe)
+            } else if g.isDepthwise {
+                DepthwiseConvolution.run(g, input: inputs[0].pointer, weight: weight,
+                                         epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer)
+            } else {
+                FastConvolution.run(g, input: inputs[0].pointer, packed: packed[index],
+                                    epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer, scratch: scratch)
+            }
+        case .transposedConvolution:
+            guard let g = geometries[index] else { return }
+            if direct {
+                DirectConvolution.transposed(g, input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias,
+                                             biasSlot: biasSlot, activations: activations, output: output.pointer, probe: &probe)
+            } else {
+                FastConvolution.transposed(g, input: inputs[0].pointer, packed: packed[index],
+                                           epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer, scratch: scratch)
+            }
+        case .linear(let linear):
+            let features = inputs[0].dims[inputs[0].dims.count - 1]
+            LinearKernel.run(rows: inputs[0].elements / features, features: features, outFeatures: linear.outFeatures,
+                             input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
+                             activations: activations, output: output.pointer, probe: &probe)
+        default:
+            return
+        }
+    }
+}

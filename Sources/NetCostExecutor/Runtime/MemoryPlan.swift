@@ -1,0 +1,111 @@
+import NetCost
+
+/// How much memory a run of a graph needs, computed from the graph alone, before
+/// anything is allocated, so that a graph too large for `--max-memory` is refused with
+/// a message instead of exhausting the machine.
+///
+/// - activations: the peak of live tensors when outputs are allocated in graph order and
+///   freed after their last reader (views share their source's memory);
+/// - parameters: every layer's stored tensors, plus the packed copy the GEMM kernels use;
+/// - scratch: the largest im2col or transposed-convolution column buffer.
+public struct MemoryPlan: Sendable, Equatable {
+    public let peakActivationBytes: Int
+    public let parameterBytes: Int
+    public let scratchBytes: Int
+
+    /// 4 GiB: far above any image network at batch 1, far below a machine's memory.
+    public static let defaultLimit = 4 << 30
+
+    public var totalBytes: Int {
+        peakActivationBytes &+ parameterBytes &+ scratchBytes
+    }
+
+    /// The plan of `graph`; throws when a size overflows.
+    public init(_ graph: Graph) throws(InputError) {
+        let layers = graph.layers
+        let bytes = MemoryLayout<Float>.stride
+        do {
+            var parameters = 0, scratch = 0
+            var lastReader = Array(layers.indices)
+            for (index, layer) in layers.enumerated() {
+                let shapes = layer.inputs.map { layers[$0].outputShape }
+                for input in layer.inputs { lastReader[input] = max(lastReader[input], index) }
+                for tensor in ParameterLayout.tensors(for: layer.operation, inputs: shapes) {
+                    parameters = try parameters.adding(try product(of: tensor.dims).multiplied(by: 2 * bytes))
+                }
+                scratch = max(scratch, try Self.scratchElements(layer.operation, shapes, layer.outputShape).multiplied(by: bytes))
+            }
+            if let last = layers.indices.last { lastReader[last] = Int.max }
+            // A view keeps its source's memory alive as long as the view is read.
+            var root = Array(layers.indices)
+            for (index, layer) in layers.enumerated() where Self.isView(layer.operation) && !layer.inputs.isEmpty {
+                root[index] = root[layer.inputs[0]]
+                lastReader[root[index]] = max(lastReader[root[index]], lastReader[index])
+            }
+            var live = 0, peak = 0
+            var freeing: [Int: [Int]] = [:]
+            for (index, layer) in layers.enumerated() where root[index] == index {
+                freeing[lastReader[index], default: []].append(index)
+                _ = layer
+            }
+            for (index, layer) in layers.enumerated() {
+                var gathered = 0
+                if !Self.isView(layer.operation) {
+                    if root[index] == index { live = try live.adding(try layer.outputShape.elements.multiplied(by: bytes)) }
+                    // A strided view read by a kernel is first copied dense.
+                    for input in layer.inputs where root[input] != input {
+                        gathered = try gathered.adding(try layers[input].outputShape.elements.multiplied(by: bytes))
+                    }
+                } else if layer.inputs.isEmpty {
+                    live = try live.adding(try layer.outputShape.elements.multiplied(by: bytes))
+                }
+                peak = max(peak, try live.adding(gathered))
+                for freed in freeing[index] ?? [] { live -= layers[freed].outputShape.elements * bytes }
+            }
+            peakActivationBytes = peak
+            parameterBytes = parameters
+            scratchBytes = scratch
+            _ = try sum(peak, parameters, scratch)
+        } catch {
+            throw SizeOverflow().inputError()
+        }
+    }
+
+    /// Throws an `InputError` naming the three parts when the total exceeds `limit` bytes.
+    public func check(limit: Int) throws(InputError) {
+        guard totalBytes > limit else { return }
+        throw InputError("running this graph needs \(Self.format(totalBytes)) (activations at their peak \(Self.format(peakActivationBytes)), parameters \(Self.format(parameterBytes)), scratch \(Self.format(scratchBytes))), more than the --max-memory limit of \(Self.format(limit)); shrink the input with --resolution or raise --max-memory",
+                         field: "max-memory")
+    }
+
+    static func format(_ bytes: Int) -> String {
+        let mebibytes = Double(bytes) / 1_048_576
+        return mebibytes >= 1024 ? String(format: "%.1f GiB", mebibytes / 1024) : String(format: "%.1f MiB", mebibytes)
+    }
+
+    static func isView(_ operation: Operation) -> Bool {
+        switch operation {
+        case .input, .constant, .slice, .reshape, .identity: true
+        default: false
+        }
+    }
+
+    /// Scratch floats a layer's fast kernel needs.
+    static func scratchElements(_ operation: Operation, _ inputs: [TensorShape], _ output: TensorShape) throws(SizeOverflow) -> Int {
+        switch operation.base {
+        case .convolution(let conv):
+            guard let input = inputs.first, input.isFeatureMap, output.isFeatureMap else { return 0 }
+            let perGroup = input.channels / max(conv.groups, 1)
+            if perGroup == 1 && conv.groups > 1 {
+                return try product(conv.stride.width, input.dims[1] + 2 * conv.kernel.height * conv.dilation.height,
+                                   input.dims[2] + 2 * conv.kernel.width * conv.dilation.width, 2)
+            }
+            return try product(perGroup, conv.kernel.height, conv.kernel.width, output.spatialElements)
+        case .transposedConvolution(let conv):
+            guard let input = inputs.first else { return 0 }
+            return try product(conv.outChannels / max(conv.groups, 1), conv.kernel.height, conv.kernel.width, input.spatialElements)
+        default:
+            return 0
+        }
+    }
+}

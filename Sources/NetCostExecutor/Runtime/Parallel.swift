@@ -1,0 +1,45 @@
+import Dispatch
+import Foundation
+
+/// A float pointer that may cross into the worker closures of `parallelFor`: each
+/// worker writes a disjoint part, which is what makes sharing it sound.
+struct SharedPointer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>
+    init(_ base: UnsafeMutablePointer<Float>) { self.base = base }
+}
+
+/// Work split across the cores.
+enum Parallel {
+    /// The number of workers: the active processors (2 on the reference machine).
+    static let workers = max(1, ProcessInfoCores.active)
+
+    /// Runs `body(i)` for `i` in `0..<count`, spread over the cores; serial when `count`
+    /// is 1 or the work is too small to be worth a thread hop.
+    static func forEach(_ count: Int, serial: Bool = false, _ body: (Int) -> Void) {
+        if count <= 1 || serial || workers == 1 {
+            for index in 0..<count { body(index) }
+            return
+        }
+        withoutActuallyEscaping(body) { escaping in
+            let box = UncheckedBox(escaping)
+            DispatchQueue.concurrentPerform(iterations: count) { index in box.value(index) }
+        }
+    }
+
+    /// Splits `0..<total` into `workers` contiguous chunks (or fewer, at least `grain` long each).
+    static func chunks(_ total: Int, grain: Int = 1) -> [Range<Int>] {
+        let parts = max(1, min(workers, total / max(grain, 1)))
+        return (0..<parts).map { part in (part * total / parts)..<((part + 1) * total / parts) }
+    }
+}
+
+/// Carries a non-Sendable closure into concurrentPerform; the closures given to
+/// `Parallel.forEach` write disjoint memory by construction.
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+enum ProcessInfoCores {
+    static var active: Int { ProcessInfo.processInfo.activeProcessorCount }
+}

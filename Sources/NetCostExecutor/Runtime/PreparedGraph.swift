@@ -1,0 +1,120 @@
+import NetCost
+
+/// Which convolution kernels a plain run uses: the fast ones (GEMM, depthwise), or the
+/// direct loops that the counting run uses, as a reference for tests.
+enum KernelPath: Sendable {
+    case fast, reference
+}
+
+/// A graph checked and made ready to run: shapes re-derived, memory planned and checked
+/// against the limit (before anything is allocated), seeded inputs and parameters made,
+/// and the GEMM weights packed once so that no run pays for it.
+final class PreparedGraph: @unchecked Sendable {
+    let graph: Graph
+    let memory: MemoryPlan
+    let parameters: [LayerParameters]
+    /// Per layer, the data of input and constant layers.
+    let sources: [Tensor?]
+    let geometries: [ConvolutionGeometry?]
+    /// Per layer, the packed weight matrices of each group (fast convolution path).
+    let packed: [[PackedMatrix]]
+    /// Per layer, the last layer that reads its output (`Int.max` for the graph's output).
+    let lastReader: [Int]
+    let pool = BufferPool()
+    let scratch = Scratch()
+
+    /// Prepares `graph`, filling what `parameterOverrides` and `inputOverrides` (by layer
+    /// index) do not give from `seed`.
+    init(_ graph: Graph, seed: UInt64, maxMemoryBytes: Int,
+         parameterOverrides: [Int: LayerParameters] = [:], inputOverrides: [Int: [Float]] = [:]) throws(InputError) {
+        try Self.validate(graph)
+        let memory = try MemoryPlan(graph)
+        try memory.check(limit: maxMemoryBytes)
+        self.graph = graph
+        self.memory = memory
+
+        var parameters: [LayerParameters] = [], sources: [Tensor?] = []
+        var geometries: [ConvolutionGeometry?] = [], packed: [[PackedMatrix]] = []
+        var lastReader = Array(graph.layers.indices)
+        for (index, layer) in graph.layers.enumerated() {
+            let shapes = layer.inputs.map { graph.layers[$0].outputShape }
+            for input in layer.inputs { lastReader[input] = max(lastReader[input], index) }
+            var random = SeededRandom(seed: seed, stream: index)
+            let layerParameters = parameterOverrides[index]
+                ?? ParameterLayout.make(for: layer.operation, inputs: shapes, random: &random)
+            parameters.append(layerParameters)
+
+            switch layer.operation {
+            case .input, .constant:
+                let tensor = Tensor(dims: layer.outputShape.dims)
+                if let given = inputOverrides[index], given.count == tensor.elements {
+                    given.withUnsafeBufferPointer { if let base = $0.baseAddress { tensor.pointer.update(from: base, count: tensor.elements) } }
+                } else {
+                    random.fill(tensor.pointer, count: tensor.elements, -1, 1)
+                }
+                sources.append(tensor)
+            default:
+                sources.append(nil)
+            }
+
+            var geometry: ConvolutionGeometry?, matrices: [PackedMatrix] = []
+            let weight = layerParameters.pointer(.weight)
+            switch layer.operation.base {
+            case .convolution(let conv):
+                let g = ConvolutionGeometry(conv, input: shapes[0], output: layer.outputShape)
+                geometry = g
+                if !g.isDepthwise, let weight { matrices = FastConvolution.pack(g, weight: weight) }
+            case .transposedConvolution(let conv):
+                let g = ConvolutionGeometry(conv, input: shapes[0], output: layer.outputShape)
+                geometry = g
+                if let weight { matrices = FastConvolution.packTransposed(g, weight: weight) }
+            default:
+                break
+            }
+            geometries.append(geometry)
+            packed.append(matrices)
+        }
+        if let last = graph.layers.indices.last { lastReader[last] = Int.max }
+        self.parameters = parameters
+        self.sources = sources
+        self.geometries = geometries
+        self.packed = packed
+        self.lastReader = lastReader
+    }
+
+    /// Refuses what no kernel can run, and graphs whose recorded shapes do not follow
+    /// from their ops (a kernel trusts the shapes it is given).
+    static func validate(_ graph: Graph) throws(InputError) {
+        for (index, layer) in graph.layers.enumerated() {
+            guard layer.inputs.allSatisfy({ $0 >= 0 && $0 < index }) else {
+                throw InputError("reads a layer that does not come before it", layer: layer.name, field: "inputs")
+            }
+            switch layer.operation {
+            case .unsupported(let op):
+                throw InputError("cannot be run: netcost has no kernel for the ONNX op \(op.opType)", layer: layer.name)
+            case .fused(let fused):
+                switch fused.base {
+                case .convolution, .transposedConvolution, .linear: break
+                default: throw InputError("cannot be run: a fused layer must be built on a convolution or linear layer", layer: layer.name)
+                }
+            default: break
+            }
+            let rules = layer.operation.rules
+            let shapes = layer.inputs.map { graph.layers[$0].outputShape }
+            guard shapes.count >= rules.arity.minimum, shapes.count <= (rules.arity.maximum ?? Int.max) else {
+                throw InputError("has \(shapes.count) inputs, which its op does not take", layer: layer.name, field: "inputs")
+            }
+            let derived: TensorShape
+            do {
+                derived = try rules.outputShape(shapes)
+            } catch let error as InputError {
+                throw error.inLayer(layer.name)
+            } catch {
+                throw InputError("\(error)", layer: layer.name)
+            }
+            guard derived == layer.outputShape else {
+                throw InputError("records output shape \(layer.outputShape) but its op gives \(derived)", layer: layer.name)
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+/// What a kernel reports as it runs: the multiply-adds it executes and the elements it
+/// reads and writes. Kernels are generic over the probe; with `NoProbe` every call
+/// specializes away, so the same loops serve the plain run and the counting run.
+protocol Probe {
+    /// `count` multiply-accumulates just executed.
+    mutating func multiplyAdds(_ count: Int)
+    /// Element `index` of input `slot` was read.
+    mutating func readInput(_ slot: Int, _ index: Int)
+    /// Elements `range` of input `slot` were read.
+    mutating func readInputs(_ slot: Int, _ range: Range<Int>)
+    /// Element `index` of parameter tensor `tensor` (see `LayerParameters`) was read.
+    mutating func readParameter(_ tensor: Int, _ index: Int)
+    /// Elements `range` of parameter tensor `tensor` were read.
+    mutating func readParameters(_ tensor: Int, _ range: Range<Int>)
+    /// Output element `index` was written.
+    mutating func write(_ index: Int)
+    /// Output elements `range` were written.
+    mutating func writes(_ range: Range<Int>)
+    /// False for `NoProbe`: lets a kernel skip bookkeeping loops that only feed the probe.
+    static var isCounting: Bool { get }
+}
+
+/// The probe of the plain and timed runs: records nothing.
+struct NoProbe: Probe {
+    @inline(__always) mutating func multiplyAdds(_ count: Int) {}
+    @inline(__always) mutating func readInput(_ slot: Int, _ index: Int) {}
+    @inline(__always) mutating func readInputs(_ slot: Int, _ range: Range<Int>) {}
+    @inline(__always) mutating func readParameter(_ tensor: Int, _ index: Int) {}
+    @inline(__always) mutating func readParameters(_ tensor: Int, _ range: Range<Int>) {}
+    @inline(__always) mutating func write(_ index: Int) {}
+    @inline(__always) mutating func writes(_ range: Range<Int>) {}
+    static var isCounting: Bool { false }
+}
+
+/// The probe of `verify`: a multiply-add counter and one bitset per input, per parameter
+/// tensor and for the output, so that an element touched twice counts once (the ideal
+/// cache of ShuffleNet V2's memory access cost).
+struct CountingProbe: Probe {
+    var macs = 0
+    var inputs: [Bitset]
+    var parameters: [Bitset]
+    var output: Bitset
+
+    init(inputSizes: [Int], parameterSizes: [Int], outputSize: Int) {
+        inputs = inputSizes.map(Bitset.init(count:))
+        parameters = parameterSizes.map(Bitset.init(count:))
+        output = Bitset(count: outputSize)
+    }
+
+    mutating func multiplyAdds(_ count: Int) { macs &+= count }
+    mutating func readInput(_ slot: Int, _ index: Int) { inputs[slot].insert(index) }
+    mutating func readInputs(_ slot: Int, _ range: Range<Int>) { inputs[slot].insert(range) }
+    mutating func readParameter(_ tensor: Int, _ index: Int) { parameters[tensor].insert(index) }
+    mutating func readParameters(_ tensor: Int, _ range: Range<Int>) { parameters[tensor].insert(range) }
+    mutating func write(_ index: Int) { output.insert(index) }
+    mutating func writes(_ range: Range<Int>) { output.insert(range) }
+    static var isCounting: Bool { true }
+
+    /// True when some kernel marked an index outside its tensor: a kernel bug, reported
+    /// as a mismatch rather than a crash.
+    var outOfRange: Bool {
+        output.outOfRange || inputs.contains(where: \.outOfRange) || parameters.contains(where: \.outOfRange)
+    }
+}
+
+/// A fixed-size set of element indices, one bit each.
+struct Bitset {
+    private var words: [UInt64]
+    let count: Int
+    private(set) var outOfRange = false
+
+    init(count: Int) {
+        self.count = count
+        words = Array(repeating: 0, count: (count + 63) / 64)
+    }
+
+    mutating func insert(_ index: Int) {
+        guard index >= 0, index < count else {
+            outOfRange = true
+            return
+        }
+        words[index >> 6] |= 1 << UInt64(index & 63)
+    }
+
+    mutating func insert(_ range: Range<Int>) {
+        guard range.lowerBound >= 0, range.upperBound <= count else {
+            outOfRange = true
+            return
+        }
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if index & 63 == 0 && range.upperBound - index >= 64 {
+                words[index >> 6] = ~0
+                index += 64
+            } else {
+                words[index >> 6] |= 1 << UInt64(index & 63)
+                index += 1
+            }
+        }
+    }
+
+    /// How many indices are in the set.
+    var population: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+}

@@ -1,0 +1,107 @@
+import Dispatch
+import NetCost
+
+/// What the counting run saw one layer's kernel do.
+struct LayerCount: Sendable, Equatable {
+    var macs = 0
+    /// Distinct input elements read, summed over the inputs.
+    var inputReads = 0
+    /// Distinct parameter and buffer elements read.
+    var weightReads = 0
+    /// Distinct learned parameters read (buffers excluded).
+    var params = 0
+    var outputWrites = 0
+    /// A kernel marked an element outside its tensor.
+    var outOfRange = false
+
+    var memoryAccess: Int { inputReads + weightReads + outputWrites }
+}
+
+/// The outcome of one pass over the graph.
+struct RunResult {
+    /// Per layer: the output, when asked to keep it (the graph's output is always kept).
+    var outputs: [Tensor?]
+    /// Per layer, in a counting run.
+    var counts: [LayerCount?]
+    /// Per layer, in seconds (zero for views), and the whole pass.
+    var seconds: [Double]
+    var totalSeconds: Double
+
+    var finalOutput: Tensor? { outputs.last ?? nil }
+}
+
+extension PreparedGraph {
+    /// Runs every layer in graph order: allocates each output, runs its kernel, and drops
+    /// each tensor after its last reader (views keep their source alive).
+    func run(counting: Bool = false, path: KernelPath = .fast, keepAll: Bool = false) -> RunResult {
+        let layers = graph.layers
+        var tensors: [Tensor?] = Array(repeating: nil, count: layers.count)
+        var kept: [Tensor?] = Array(repeating: nil, count: layers.count)
+        var counts: [LayerCount?] = Array(repeating: nil, count: layers.count)
+        var seconds = Array(repeating: 0.0, count: layers.count)
+        var dropAfter: [Int: [Int]] = [:]
+        for (index, reader) in lastReader.enumerated() where reader != Int.max { dropAfter[reader, default: []].append(index) }
+        let start = DispatchTime.now().uptimeNanoseconds
+
+        for (index, layer) in layers.enumerated() {
+            let begin = DispatchTime.now().uptimeNanoseconds
+            let output: Tensor
+            if let source = sources[index] {
+                output = source
+            } else if let view = view(index, layer, tensors) {
+                output = view
+            } else {
+                let inputs = layer.inputs.compactMap { tensors[$0]?.contiguous(pool: pool) }
+                output = Tensor(dims: layer.outputShape.dims, pool: pool, zeroed: false)
+                if counting {
+                    var probe = CountingProbe(inputSizes: inputs.map(\.elements),
+                                              parameterSizes: parameters[index].tensors.map(\.data.elements),
+                                              outputSize: output.elements)
+                    execute(index, inputs: inputs, output: output, path: path, probe: &probe)
+                    counts[index] = count(probe, parameters[index])
+                } else {
+                    var probe = NoProbe()
+                    execute(index, inputs: inputs, output: output, path: path, probe: &probe)
+                }
+            }
+            seconds[index] = Double(DispatchTime.now().uptimeNanoseconds - begin) * 1e-9
+            tensors[index] = output
+            if keepAll || index == layers.count - 1 { kept[index] = output }
+            if counting && counts[index] == nil { counts[index] = LayerCount() }
+            for dropped in dropAfter[index] ?? [] { tensors[dropped] = nil }
+        }
+        let total = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        return RunResult(outputs: kept, counts: counts, seconds: seconds, totalSeconds: total)
+    }
+
+    /// The zero-copy output of a view layer, or nil when the layer runs a kernel.
+    private func view(_ index: Int, _ layer: Layer, _ tensors: [Tensor?]) -> Tensor? {
+        guard let first = layer.inputs.first, let input = tensors[first] else { return nil }
+        switch layer.operation {
+        case .identity:
+            return input
+        case .reshape:
+            return input.contiguous(pool: pool).reshaped(layer.outputShape.dims)
+        case .slice(let slice):
+            let axis = slice.axis < 0 ? slice.axis + input.dims.count : slice.axis
+            let size = input.dims[axis]
+            let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
+            return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
+        default:
+            return nil
+        }
+    }
+
+    private func count(_ probe: CountingProbe, _ parameters: LayerParameters) -> LayerCount {
+        var result = LayerCount()
+        result.macs = probe.macs
+        result.inputReads = probe.inputs.reduce(0) { $0 + $1.population }
+        for (slot, marks) in probe.parameters.enumerated() {
+            result.weightReads += marks.population
+            if !parameters.tensors[slot].role.isBuffer { result.params += marks.population }
+        }
+        result.outputWrites = probe.output.population
+        result.outOfRange = probe.outOfRange
+        return result
+    }
+}
