@@ -46,8 +46,11 @@ extension PaperTablesTests {
         let wide = try AnalysedSpec("mobilenet_v2", SpecOverrides(width: 1.4))
         #expect(printed(wide.totals.macs, unit: 1e6, decimals: 0) == "582")
         #expect(printed(wide.totals.params, unit: 1e6, decimals: 1) == "6.1")
-        #expect(try published.double("papers", "mobilenet_v2", "1.4_224", "madds_millions") == 585)
-        #expect(try published.double("papers", "mobilenet_v2", "1.4_224", "params_millions") == 6.9)
+        // Printed 585M and 6.9M: 2.8M (0.5%) and 0.79M (11%) above what the layers give.
+        let printedMacs = try published.double("papers", "mobilenet_v2", "1.4_224", "madds_millions")
+        let printedParams = try published.double("papers", "mobilenet_v2", "1.4_224", "params_millions")
+        #expect(printedMacs - Double(wide.totals.macs) / 1e6 > 2 && printedMacs - Double(wide.totals.macs) / 1e6 < 3)
+        #expect(printedParams - Double(wide.totals.params) / 1e6 > 0.7 && printedParams - Double(wide.totals.params) / 1e6 < 0.8)
     }
 
     // MARK: ShuffleNet V2
