@@ -82,18 +82,6 @@ extension ONNXGraphImporter {
         return current
     }
 
-    /// Views nobody read (a graph output, a dead end) are added at the end.
-    mutating func materializeDeferred() throws(InputError) {
-        let pending = values.compactMap { name, value -> (String, DeferredView)? in
-            if case .deferred(let view) = value { return (name, view) }
-            return nil
-        }.sorted { $0.0 < $1.0 }
-        let context = ONNXNodeContext(node: ONNXNode(), index: -1, name: "view", opset: opset)
-        for (name, view) in pending {
-            values[name] = .activation(try materialize(view, context))
-        }
-    }
-
     /// `a.b.transpose` → `a.b.channel_shuffle`.
     static func renamed(_ name: String, last: String) -> String {
         guard let dot = name.lastIndex(of: ".") else { return last }

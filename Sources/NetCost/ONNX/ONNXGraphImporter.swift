@@ -74,7 +74,8 @@ struct ONNXGraphImporter {
                 throw error.inLayer(context.name)
             }
         }
-        try materializeDeferred()
+        // No view is left deferred here: a view is held back only while its one reader,
+        // a Reshape or Transpose, is still to come, and that reader takes it over.
         try attachUnreadInitializers()
         finishStoredTensors()
     }
