@@ -27,29 +27,33 @@ public enum ParseResult: Sendable, Equatable {
 /// Accepted forms: `--name value`, `--name=value`, `-n value`, flags, `--` to end
 /// options; `--help`/`-h` anywhere and `help SUBCOMMAND` ask for help.
 public enum ArgumentParser {
-    public static func parse(_ arguments: [String], commands: [CommandSpec]) throws(UsageError) -> ParseResult {
+    /// Finds the known name nearest a misspelt one, for "did you mean" hints; the
+    /// caller provides it so that this module stays free of policy.
+    public typealias Suggester = @Sendable (_ word: String, _ candidates: [String]) -> String?
+
+    public static func parse(_ arguments: [String], commands: [CommandSpec], suggest: Suggester? = nil) throws(UsageError) -> ParseResult {
         guard let first = arguments.first else { return .help(command: nil) }
         switch first {
         case "--help", "-h": return .help(command: nil)
         case "--version": return .version
         case "help":
             guard let topic = arguments.dropFirst().first else { return .help(command: nil) }
-            guard commands.contains(where: { $0.name == topic }) else { throw unknownCommand(topic, commands) }
+            guard commands.contains(where: { $0.name == topic }) else { throw unknownCommand(topic, commands, suggest) }
             return .help(command: topic)
         default: break
         }
         guard let command = commands.first(where: { $0.name == first }) else {
-            throw unknownCommand(first, commands)
+            throw unknownCommand(first, commands, suggest)
         }
         let rest = Array(arguments.dropFirst())
         if rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }) {
             return .help(command: command.name)
         }
-        return .run(try parse(rest, for: command))
+        return .run(try parse(rest, for: command, suggest: suggest))
     }
 
     /// Parses the arguments that follow the subcommand's name.
-    public static func parse(_ arguments: [String], for command: CommandSpec) throws(UsageError) -> ParsedArguments {
+    public static func parse(_ arguments: [String], for command: CommandSpec, suggest: Suggester? = nil) throws(UsageError) -> ParsedArguments {
         var values: [String: String] = [:]
         var flags: Set<String> = []
         var positionals: [String] = []
@@ -76,7 +80,7 @@ public enum ArgumentParser {
                 let name = String(body.prefix { $0 != "=" })
                 if let equals = body.firstIndex(of: "=") { inlineValue = String(body[body.index(after: equals)...]) }
                 guard let found = command.option(named: name) else {
-                    let hint = nearest(name, among: command.options.map(\.name)).map { "; did you mean --\($0)?" } ?? ""
+                    let hint = suggest?(name, command.options.map(\.name)).map { "; did you mean --\($0)?" } ?? ""
                     throw fail("unknown option --\(name)\(hint)")
                 }
                 option = found
@@ -124,33 +128,8 @@ public enum ArgumentParser {
         text.count > 1 && text.hasPrefix("-") && Double(text) != nil
     }
 
-    private static func unknownCommand(_ name: String, _ commands: [CommandSpec]) -> UsageError {
-        let hint = nearest(name, among: commands.map(\.name)).map { "; did you mean \"\($0)\"?" } ?? ""
+    private static func unknownCommand(_ name: String, _ commands: [CommandSpec], _ suggest: Suggester?) -> UsageError {
+        let hint = suggest?(name, commands.map(\.name)).map { "; did you mean \"\($0)\"?" } ?? ""
         return UsageError("unknown subcommand \"\(name)\"\(hint)")
-    }
-
-    /// The closest name within a small edit distance, for "did you mean".
-    static func nearest(_ word: String, among names: [String]) -> String? {
-        var best: (name: String, distance: Int)?
-        for name in names.sorted() {
-            let distance = editDistance(word, name)
-            if distance <= max(1, word.count / 3), distance < (best?.distance ?? Int.max) { best = (name, distance) }
-        }
-        return best?.name
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -17,7 +17,7 @@ let abstract = "netcost: what a neural-network architecture costs (params, MACs,
 func main() -> ExitStatus {
     let specs = subcommands.map { $0.spec }
     do {
-        switch try ArgumentParser.parse(Array(CommandLine.arguments.dropFirst()), commands: specs) {
+        switch try ArgumentParser.parse(Array(CommandLine.arguments.dropFirst()), commands: specs, suggest: Suggestion.nearest) {
         case .help(nil):
             print(Help.overview(program: program, abstract: abstract, commands: specs))
         case .help(let name?):

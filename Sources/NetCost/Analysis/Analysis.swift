@@ -81,7 +81,12 @@ public struct Analysis: Sendable {
         case .constant: return (nil, nil)
         default: break
         }
-        let known = inputFields.compactMap { $0 }
+        // A broadcast operand with no spatial extent (squeeze-excite's [C, 1, 1] scale)
+        // carries global context, not a window: the field follows the spatial inputs.
+        let spatial = layer.outputShape.spatialElements > 1
+        let known = zip(layer.inputs, inputFields).compactMap { input, field in
+            spatial && graph.layers[input].outputShape.spatialElements == 1 ? nil : field
+        }
         guard var merged = known.first else { return (nil, nil) }
         var misalignment: Misalignment?
         for other in known.dropFirst() {

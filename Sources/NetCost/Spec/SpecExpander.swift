@@ -32,7 +32,8 @@ struct SpecExpander {
         var position: String
         /// Names it reads: its `inputs`, or the previous entry.
         var inputs: [String]
-        /// Enclosing group prefixes, innermost first, for resolving names.
+        /// Enclosing group prefixes, innermost first, for resolving names the user wrote;
+        /// empty when `inputs` is the implicit previous entry, already a full name.
         var scopes: [String]
     }
 
@@ -48,7 +49,7 @@ struct SpecExpander {
     /// Expands `entries` reading from the graph input; returns the index of the last layer.
     mutating func expand(_ entries: [JSONValue]) throws(InputError) -> Int {
         guard !entries.isEmpty else { throw InputError("the spec has no layers", field: "layers") }
-        _ = try collect(entries, prefix: "", scopes: [], position: "layers", previous: Self.inputName)
+        _ = try collect(entries, prefix: "", scopes: [], position: "layers", previous: Self.inputName, previousScopes: [])
         done = Array(repeating: false, count: items.count)
         // Woken items run before the next item in document order; a stack, not
         // recursion, so a long chain of forward references cannot exhaust the stack.
@@ -66,8 +67,11 @@ struct SpecExpander {
     }
 
     /// Flattens a list of entries into items; returns the name of the list's last entry.
-    private mutating func collect(_ entries: [JSONValue], prefix: String, scopes: [String], position: String, previous: String) throws(InputError) -> String {
+    /// `previous` is what the first entry reads by default, resolved in `previousScopes`.
+    private mutating func collect(_ entries: [JSONValue], prefix: String, scopes: [String], position: String,
+                                  previous: String, previousScopes: [String]) throws(InputError) -> String {
         var previous = previous
+        var previousScopes = previousScopes
         for (offset, entry) in entries.enumerated() {
             let here = "\(position)[\(offset)]"
             guard case .object(let object) = entry else {
@@ -84,6 +88,7 @@ struct SpecExpander {
                 throw InputError("the name \"\(name)\" is used twice; names must be unique", line: object.line, layer: here, field: "name")
             }
             let inputs = try Self.inputNames(object, default: previous, position: here)
+            let explicit = object["inputs"] != nil
             if case .array(let children)? = object["layers"] {
                 let allowed: Set<String> = ["name", "layers", "inputs"]
                 if let unknown = object.keys.first(where: { !allowed.contains($0) }) {
@@ -96,12 +101,14 @@ struct SpecExpander {
                     throw InputError("a group reads one input; put multi-input layers inside it", line: object.line, layer: name, field: "inputs")
                 }
                 builder.groupKinds[name] = "group"
-                let last = try collect(children, prefix: name + ".", scopes: [name + "."] + scopes, position: here + ".layers", previous: first)
+                let last = try collect(children, prefix: name + ".", scopes: [name + "."] + scopes, position: here + ".layers",
+                                       previous: first, previousScopes: explicit ? scopes : previousScopes)
                 groupEnds[last, default: []].append(name)
             } else {
-                items.append(Item(name: name, object: object, position: here, inputs: inputs, scopes: scopes))
+                items.append(Item(name: name, object: object, position: here, inputs: inputs, scopes: explicit ? scopes : previousScopes))
             }
             previous = name
+            previousScopes = []
         }
         return previous
     }
@@ -243,7 +250,8 @@ struct SpecExpander {
             current = next
         }
         let loop = chain.drop(while: { $0 != current }).map { items[$0].name } + [items[current].name]
-        return InputError("the inputs form a cycle: \(loop.joined(separator: " → "))",
+        let reads = zip(loop, loop.dropFirst()).map { "\($0) reads \($1)" }
+        return InputError("the inputs form a cycle: \(reads.joined(separator: ", "))",
                           line: items[current].object.line, layer: items[current].name, field: "inputs")
     }
 
