@@ -59,6 +59,7 @@ extension SpecExpander {
         let convolution = Convolution(outChannels: unit.out, kernel: unit.kernel, stride: unit.stride, dilation: unit.dilation,
                                       padding: padding, groups: unit.groups, bias: unit.bias ?? (unit.norm == .none))
         let bare = unit.norm == .none && unit.activation == nil
+        if !bare, builder.groupKinds[name] == nil { builder.groupKinds[name] = "conv" }
         var last = try add(bare ? name : name + ".conv", .convolution(convolution), [input])
         if unit.norm == .batchNorm {
             last = try add(name + ".bn", .normalization(Normalization(.batch)), [last])
