@@ -30,3 +30,39 @@ enum Fixtures {
         }
     }
 }
+
+/// An imported fixture with its analysis, and the queries the op tests make.
+struct Imported {
+    let result: ONNXImport
+    let analysis: Analysis
+
+    init(_ name: String, input: [Int]? = nil) throws {
+        result = try ONNXImporter.load(file: Fixtures.generated(name), input: input)
+        analysis = try Analysis(result.model.graph)
+    }
+
+    var layers: [Layer] { result.model.graph.layers }
+
+    /// The kinds of the layers that compute something: inputs and constants left out.
+    var kinds: [String] {
+        layers.compactMap { layer in
+            switch layer.operation {
+            case .input, .constant: nil
+            default: layer.operation.kind
+            }
+        }
+    }
+
+    func layer(_ name: String) -> Layer? { layers.first { $0.name == name } }
+
+    func cost(_ name: String) -> LayerCost? {
+        layers.firstIndex { $0.name == name }.map { analysis.costs[$0] }
+    }
+
+    /// The last layer's per-sample output dims.
+    var outputDims: [Int] { layers.last?.outputShape.dims ?? [] }
+
+    var macs: Int { Fixtures.convLinearMACs(analysis) }
+    var params: Int { analysis.totals.params }
+    var buffers: Int { analysis.totals.buffers }
+}

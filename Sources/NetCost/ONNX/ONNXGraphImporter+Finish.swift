@@ -94,8 +94,7 @@ extension ONNXGraphImporter {
     /// Shape, or folded constant arithmetic) become constant layers, so that the totals
     /// hold every stored float tensor the graph reads.
     mutating func attachUnreadInitializers() throws(InputError) {
-        let counted = Set(stored.values.flatMap { $0.map(\.name) })
-        for tensor in graph.initializers where tensor.isFloatingPoint && consumers[tensor.name] != nil && !counted.contains(tensor.name) {
+        for tensor in graph.initializers where tensor.isFloatingPoint && consumers[tensor.name] != nil && !storedNames.contains(tensor.name) {
             guard let elements = tensor.elements, elements > 0 else { continue }
             var node = ONNXNode()
             node.opType = "initializer"

@@ -121,7 +121,10 @@ extension ONNXGraphImporter {
         }
         try checkSize(builder.shape(of: index), layer: name)
         if fromGuess { guessed.insert(index) }
-        if !tensors.isEmpty { stored[index, default: []].append(contentsOf: tensors) }
+        if !tensors.isEmpty {
+            stored[index, default: []].append(contentsOf: tensors)
+            storedNames.formUnion(tensors.map(\.name))
+        }
         return index
     }
 

@@ -13,6 +13,8 @@ struct ONNXGraphImporter {
     var names = ONNXLayerNames()
     /// Stored tensors each layer reads, by layer index (finished in `finishStoredTensors`).
     var stored: [Int: [StoredTensor]] = [:]
+    /// Names of the tensors in `stored`.
+    var storedNames: Set<String> = []
     /// Unsupported nodes in order: op type, why (when the op is known but this use is not), layer.
     var unsupported: [(opType: String, reason: String?, layer: String)] = []
     /// Layers whose shape is a guess (an unsupported op's, with no declared shape),
@@ -82,8 +84,10 @@ struct ONNXGraphImporter {
 
     private mutating func importNode(_ context: ONNXNodeContext) throws(InputError) {
         if absorbed.contains(context.index) { return }
+        let before = builder.layers.count
         if let fusion = fusionsByStart[context.index], try apply(fusion, context) {
             absorbed.formUnion(fusion.nodes)
+            attachReadInitializers(of: fusion.nodes, addedFrom: before)
             return
         }
         let node = context.node
@@ -92,6 +96,7 @@ struct ONNXGraphImporter {
             return
         }
         try handler(&self, context)
+        attachReadInitializers(of: [context.index], addedFrom: before)
         for (position, output) in node.outputs.enumerated() where !output.isEmpty && values[output] == nil {
             // An extra output the mapping does not produce (MaxPool's indices,
             // Dropout's mask): unsupported if anything reads it.
@@ -104,6 +109,24 @@ struct ONNXGraphImporter {
             unsupported.append((node.opType, "output \(position)", builder.layers[layer].name))
             values[output] = .activation(layer)
         }
+    }
+
+    /// Float initializers that the nodes read as arguments rather than weights (Clip's
+    /// bounds, Resize's scales, GELU's √2) count with the last layer the nodes added,
+    /// so that every stored float tensor a layer depends on is counted once.
+    private mutating func attachReadInitializers(of nodes: [Int], addedFrom first: Int) {
+        guard builder.layers.count > first else { return }
+        var tensors: [StoredTensor] = []
+        for index in nodes {
+            for input in graph.nodes[index].inputs {
+                guard case .constant(let constant)? = values[input] else { continue }
+                tensors += constant.sources.filter { !storedNames.contains($0.name) }
+            }
+        }
+        guard !tensors.isEmpty else { return }
+        let layer = builder.layers.count - 1
+        stored[layer, default: []].append(contentsOf: tensors)
+        storedNames.formUnion(tensors.map(\.name))
     }
 
     // MARK: Initializers and inputs

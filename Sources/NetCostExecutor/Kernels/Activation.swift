@@ -6,17 +6,9 @@ import NetCost
 enum ActivationKernel {
     /// `output[i] = f(input[i])`, SIMD in the plain run.
     static func run<P: Probe>(_ function: Activation.Function, input: Tensor, output: Tensor, probe: inout P) {
-        let count = input.elements, source = input.pointer, destination = output.pointer
-        let w = Vector.scalarCount
-        var index = 0
-        while index + w <= count {
-            storeVector(function.apply(loadVector(source + index)), destination + index)
-            index += w
-        }
-        while index < count {
-            destination[index] = function.apply(source[index])
-            index += 1
-        }
+        let count = input.elements
+        output.pointer.update(from: input.pointer, count: count)
+        function.apply(output.pointer, count: count)
         probe.readInputs(0, 0..<count)
         probe.writes(0..<count)
     }

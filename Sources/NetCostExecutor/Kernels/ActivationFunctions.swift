@@ -21,23 +21,45 @@ extension Activation.Function {
         }
     }
 
-    @inline(__always)
-    func apply(_ v: Vector) -> Vector {
+    /// Applies the function in place to `count` floats. The switch sits outside the loop
+    /// so that each case is one tight SIMD loop.
+    func apply(_ row: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .relu:
-            return v.replacing(with: 0, where: v .< 0)
+            Self.map(row, count) { clamp($0, low: 0, high: .infinity) } scalar: { max($0, 0) }
         case .relu6:
-            return v.clamped(lowerBound: Vector(repeating: 0), upperBound: Vector(repeating: 6))
+            Self.map(row, count) { clamp($0, low: 0, high: 6) } scalar: { min(max($0, 0), 6) }
         case .leakyRelu(let slope):
-            return v.replacing(with: v * Float(slope), where: v .< 0)
+            let a = Float(slope)
+            Self.map(row, count) { $0.replacing(with: $0 * a, where: $0 .< 0) } scalar: { $0 < 0 ? $0 * a : $0 }
         case .hardSigmoid:
-            return (v + 3).clamped(lowerBound: Vector(repeating: 0), upperBound: Vector(repeating: 6)) / 6
+            Self.map(row, count) { clamp($0 + 3, low: 0, high: 6) * (1 / 6) } scalar: { min(max($0 + 3, 0), 6) / 6 }
         case .hardSwish:
-            return v * (v + 3).clamped(lowerBound: Vector(repeating: 0), upperBound: Vector(repeating: 6)) / 6
+            Self.map(row, count) { $0 * clamp($0 + 3, low: 0, high: 6) * (1 / 6) } scalar: { $0 * min(max($0 + 3, 0), 6) / 6 }
         case .sigmoid, .swish, .gelu, .tanh:
-            var result = v
-            for lane in 0..<Vector.scalarCount { result[lane] = apply(v[lane]) }
-            return result
+            for index in 0..<count { row[index] = apply(row[index]) }
+        }
+    }
+
+    /// `v` clamped to `[low, high]` with vector compares and blends (the generic
+    /// pointwiseMin/Max run one lane at a time).
+    @inline(__always)
+    private func clamp(_ v: Vector, low: Float, high: Float) -> Vector {
+        let raised = v.replacing(with: low, where: v .< low)
+        return raised.replacing(with: high, where: raised .> high)
+    }
+
+    @inline(__always)
+    private static func map(_ row: UnsafeMutablePointer<Float>, _ count: Int, _ vector: (Vector) -> Vector, scalar: (Float) -> Float) {
+        let w = Vector.scalarCount
+        var index = 0
+        while index + w <= count {
+            storeVector(vector(loadVector(row + index)), row + index)
+            index += w
+        }
+        while index < count {
+            row[index] = scalar(row[index])
+            index += 1
         }
     }
 }
@@ -53,27 +75,42 @@ struct Epilogue: @unchecked Sendable {
 
     var isEmpty: Bool { bias == nil && activations.isEmpty }
 
+    /// When every activation is a relu or relu6, their composition is one clamp to
+    /// `[low, high]`, which the GEMM tile applies in registers as it stores.
+    var clamp: (low: Float, high: Float)? {
+        var low = -Float.infinity, high = Float.infinity
+        for function in activations {
+            switch function {
+            case .relu: low = max(low, 0)
+            case .relu6: low = max(low, 0); high = min(high, 6)
+            default: return nil
+            }
+        }
+        return (min(low, high), high)
+    }
+
     /// Applies the epilogue to a `rows × columns` block whose first row is output row `firstRow`.
     @inline(__always)
     func apply(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, columns: Int, firstRow: Int) {
         if isEmpty { return }
-        let w = Vector.scalarCount
         for i in 0..<rows {
             let row = c + i * ldc
-            let shift = bias.map { $0[firstRow + i] } ?? 0
-            var j = 0
-            while j + w <= columns {
-                var v = loadVector(row + j) + shift
-                for function in activations { v = function.apply(v) }
-                storeVector(v, row + j)
-                j += w
-            }
-            while j < columns {
-                var x = row[j] + shift
-                for function in activations { x = function.apply(x) }
-                row[j] = x
-                j += 1
-            }
+            if let bias { Self.add(bias[firstRow + i], row, columns) }
+            for function in activations { function.apply(row, count: columns) }
+        }
+    }
+
+    @inline(__always)
+    static func add(_ shift: Float, _ row: UnsafeMutablePointer<Float>, _ count: Int) {
+        let w = Vector.scalarCount
+        var index = 0
+        while index + w <= count {
+            storeVector(loadVector(row + index) + shift, row + index)
+            index += w
+        }
+        while index < count {
+            row[index] += shift
+            index += 1
         }
     }
 }

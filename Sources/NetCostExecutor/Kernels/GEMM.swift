@@ -48,6 +48,33 @@ final class PackedMatrix: @unchecked Sendable {
     var bytes: Int { panels * GEMM.panelRows * depth * MemoryLayout<Float>.stride }
 }
 
+/// What the last K block of a tile does before storing: add the rows' bias and clamp.
+struct Finish: @unchecked Sendable {
+    var bias: UnsafePointer<Float>?
+    var rows = 0
+    var low: Float = 0
+    var high: Float = 0
+    var active = false
+
+    static let none = Finish()
+
+    init() {}
+
+    init(bias: UnsafePointer<Float>?, rows: Int, low: Float, high: Float) {
+        self.bias = bias
+        self.rows = rows
+        self.low = low
+        self.high = high
+        active = true
+    }
+
+    /// The bias of tile row `row`; rows past the matrix's end get none.
+    @inline(__always) func shift(_ row: Int) -> Float {
+        guard let bias, row < rows else { return 0 }
+        return bias[row]
+    }
+}
+
 enum GEMM {
     static let panelRows = 6
     static let tileColumns = 2 * Vector.scalarCount
@@ -80,11 +107,17 @@ enum GEMM {
     private static func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
                               _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
                               tiles: Range<Int>, panels: Range<Int>) {
-        // Edge tiles run through small buffers so that the register tile is always whole.
-        let edgeB = UnsafeMutablePointer<Float>.allocate(capacity: depthBlock * tileColumns)
+        // Each K block of a column tile is copied into a contiguous, zero-padded buffer
+        // before the panels walk it: B's rows lie a whole feature map apart, so reading
+        // them in place would touch a new page per row for every panel.
+        // Bias and relu/relu6 are applied in registers by the last K block; any other
+        // activation runs over the finished tile.
+        let clamp = epilogue.clamp
+        let rest = clamp == nil ? epilogue : .none
+        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: depthBlock * tileColumns)
         let edgeC = UnsafeMutablePointer<Float>.allocate(capacity: panelRows * tileColumns)
         defer {
-            edgeB.deallocate()
+            packedB.deallocate()
             edgeC.deallocate()
         }
         for tile in tiles {
@@ -93,30 +126,27 @@ enum GEMM {
             var k0 = 0
             while k0 < a.depth {
                 let kc = min(depthBlock, a.depth - k0)
-                var bTile = b + k0 * ldb + column, bStride = ldb
-                if columns < tileColumns {
-                    for k in 0..<kc {
-                        let row = edgeB + k * tileColumns
-                        for j in 0..<tileColumns { row[j] = j < columns ? bTile[k * ldb + j] : 0 }
-                    }
-                    bTile = UnsafePointer(edgeB)
-                    bStride = tileColumns
-                }
+                packTile(b + k0 * ldb + column, ldb, kc: kc, columns: columns, into: packedB)
+                let bTile = UnsafePointer(packedB), bStride = tileColumns
                 let last = k0 + kc == a.depth
                 for panel in panels {
                     let row0 = panel * panelRows
                     let rows = min(panelRows, a.rows - row0)
                     let aPanel = UnsafePointer(a.data + panel * panelRows * a.depth + k0 * panelRows)
                     let cTile = c + row0 * ldc + column
+                    var finish = Finish.none
+                    if last, let clamp {
+                        finish = Finish(bias: epilogue.bias.map { $0 + row0 }, rows: rows, low: clamp.low, high: clamp.high)
+                    }
                     if rows == panelRows && columns == tileColumns {
-                        kernel(aPanel, bTile, bStride, kc, cTile, ldc, accumulate: k0 > 0)
-                        if last { epilogue.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
+                        kernel(aPanel, bTile, bStride, kc, cTile, ldc, accumulate: k0 > 0, finish: finish)
+                        if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
                     } else {
                         for i in 0..<rows {
                             for j in 0..<tileColumns { edgeC[i * tileColumns + j] = k0 > 0 && j < columns ? cTile[i * ldc + j] : 0 }
                         }
-                        kernel(aPanel, bTile, bStride, kc, edgeC, tileColumns, accumulate: k0 > 0)
-                        if last { epilogue.apply(edgeC, tileColumns, rows: rows, columns: columns, firstRow: row0) }
+                        kernel(aPanel, bTile, bStride, kc, edgeC, tileColumns, accumulate: k0 > 0, finish: finish)
+                        if last { rest.apply(edgeC, tileColumns, rows: rows, columns: columns, firstRow: row0) }
                         for i in 0..<rows {
                             for j in 0..<columns { cTile[i * ldc + j] = edgeC[i * tileColumns + j] }
                         }
@@ -127,10 +157,28 @@ enum GEMM {
         }
     }
 
+    /// Copies `kc` rows of `columns` (≤ one tile) into `destination`, rows `tileColumns` apart, zero-padded.
+    @inline(__always)
+    private static func packTile(_ source: UnsafePointer<Float>, _ ldb: Int, kc: Int, columns: Int, into destination: UnsafeMutablePointer<Float>) {
+        let w = Vector.scalarCount
+        if columns == tileColumns {
+            for k in 0..<kc {
+                let row = source + k * ldb, target = destination + k * tileColumns
+                storeVector(loadVector(row), target)
+                storeVector(loadVector(row + w), target + w)
+            }
+        } else {
+            for k in 0..<kc {
+                let row = source + k * ldb, target = destination + k * tileColumns
+                for j in 0..<tileColumns { target[j] = j < columns ? row[j] : 0 }
+            }
+        }
+    }
+
     /// The register tile: 6 rows × 2 vectors of C, `kc` steps of K.
     @inline(__always)
     private static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ kc: Int,
-                               _ c: UnsafeMutablePointer<Float>, _ ldc: Int, accumulate: Bool) {
+                               _ c: UnsafeMutablePointer<Float>, _ ldc: Int, accumulate: Bool, finish: Finish) {
         let w = Vector.scalarCount
         var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
         var c30 = Vector(), c31 = Vector(), c40 = Vector(), c41 = Vector(), c50 = Vector(), c51 = Vector()
@@ -166,5 +214,26 @@ enum GEMM {
         storeVector(c30, c + 3 * ldc); storeVector(c31, c + 3 * ldc + w)
         storeVector(c40, c + 4 * ldc); storeVector(c41, c + 4 * ldc + w)
         storeVector(c50, c + 5 * ldc); storeVector(c51, c + 5 * ldc + w)
+        if finish.active { finishTile(c, ldc, finish) }
+    }
+
+    /// Adds the bias and clamps a just-stored tile, while it is in L1. A loop over memory
+    /// rather than over the registers: SIMD values passed between functions go through
+    /// the stack in pieces, which costs more than reloading the tile.
+    @inline(__always)
+    private static func finishTile(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ finish: Finish) {
+        let w = Vector.scalarCount
+        let lo = Vector(repeating: finish.low), hi = Vector(repeating: finish.high)
+        for row in 0..<panelRows {
+            let shift = Vector(repeating: finish.shift(row))
+            for half in 0..<2 {
+                let p = c + row * ldc + half * w
+                let shifted = loadVector(p) + shift
+                // `replacing(with:where:)` compiles to vector compares and blends; the
+                // generic pointwiseMin/Max go one lane at a time.
+                let raised = shifted.replacing(with: lo, where: shifted .< lo)
+                storeVector(raised.replacing(with: hi, where: raised .> hi), p)
+            }
+        }
     }
 }

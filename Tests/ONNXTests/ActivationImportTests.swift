@@ -1,0 +1,87 @@
+import Testing
+@testable import NetCost
+
+/// Normalization, activations and the fused activation patterns.
+@Suite struct ActivationImportTests {
+    /// Conv 3→4 (1×1, no bias) then batch norm: scale and shift are parameters
+    /// (2·4), running mean and variance buffers (2·4).
+    @Test func batchNormalization() throws {
+        let model = try Imported("batchnorm_opset15.onnx")
+        #expect(model.kinds == ["conv2d", "batchnorm", "relu"])
+        #expect(model.params == 4 * 3 + 2 * 4)
+        #expect(model.buffers == 2 * 4)
+        #expect(model.macs == 4 * 8 * 8 * 3)
+    }
+
+    /// The running variance is the scale itself (an Identity of it): one stored tensor,
+    /// learned, so it counts once as a parameter; the mean alone is a buffer.
+    @Test func batchNormalizationSharingItsScale() throws {
+        let model = try Imported("batchnorm_shared_opset15.onnx")
+        #expect(model.params == 4 + 4)
+        #expect(model.buffers == 4)
+    }
+
+    /// Instance norm is group norm with a group per channel; GroupNormalization (opset 21)
+    /// with 2 groups. Each has a scale and a shift of 4.
+    @Test func instanceAndGroupNormalization() throws {
+        let model = try Imported("norms_opset21.onnx")
+        #expect(model.layers.dropFirst().map(\.operation) == [.normalization(Normalization(.group(groups: 4))),
+                                                              .normalization(Normalization(.group(groups: 2)))])
+        #expect(model.params == 4 * 4)
+    }
+
+    /// LayerNormalization over the last axis of [5, 32]: scale and shift of 32.
+    @Test func layerNormalization() throws {
+        let model = try Imported("layernorm_opset17.onnx")
+        #expect(model.layers.last?.operation == .normalization(Normalization(.layer(axes: 1))))
+        #expect(model.params == 2 * 32)
+    }
+
+    /// Clip(0, 6) is relu6 and Clip(0, ∞) relu; softmax's axis 1 is the channels (0).
+    @Test func activations() throws {
+        let model = try Imported("activations_opset14.onnx")
+        #expect(model.kinds == ["relu", "sigmoid", "hardsigmoid", "hardswish", "leaky_relu", "tanh", "relu6", "relu", "softmax"])
+        let leaky = model.layers.first { $0.operation.kind == "leaky_relu" }?.operation
+        guard case .activation(let activation)? = leaky, case .leakyRelu(let slope) = activation.function else {
+            Issue.record("no leaky relu")
+            return
+        }
+        #expect(abs(slope - 0.1) < 1e-6)
+        #expect(model.layers.last?.operation == .softmax(Softmax(axis: 0)))
+        #expect(model.params == 0)
+        #expect(model.result.unsupported.isEmpty)
+    }
+
+    /// Clip bounds given as float initializers (opset 11): still relu6, and the two
+    /// stored floats count, as every float initializer does.
+    @Test func clipWithInitializerBounds() throws {
+        let model = try Imported("clip_initializers_opset11.onnx")
+        #expect(model.kinds == ["relu6"])
+        #expect(model.params == 1 + 1)
+    }
+
+    /// Sigmoid·x is swish; GELU spelled with Erf, as `x/√2` and as `x·(1/√2)`, is gelu.
+    @Test func fusedSwishAndGELU() throws {
+        let model = try Imported("swish_gelu_opset13.onnx")
+        #expect(model.kinds == ["swish", "gelu", "gelu"])
+        #expect(model.layers.map(\.name) == ["x", "act1.swish", "act2.gelu", "act3.gelu"])
+        #expect(model.result.unsupported.isEmpty)
+    }
+
+    @Test func geluOpset20() throws {
+        let model = try Imported("gelu_opset20.onnx")
+        #expect(model.result.opsetVersion == 20)
+        #expect(model.kinds == ["gelu"])
+    }
+
+    /// x·relu6(x + 3)/6 stays four honest layers with constant operands of shape [1];
+    /// Constant nodes are not initializers, so nothing counts as a parameter.
+    @Test func decomposedHardswish() throws {
+        let model = try Imported("hardswish_decomposed_opset11.onnx")
+        #expect(model.kinds == ["add", "relu6", "mul", "div"])
+        let constants = model.layers.filter { if case .constant = $0.operation { true } else { false } }
+        #expect(constants.map(\.outputShape.dims) == [[1], [1]])
+        #expect(model.params == 0)
+        #expect(model.outputDims == [8, 4, 4])
+    }
+}

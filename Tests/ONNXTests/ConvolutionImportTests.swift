@@ -1,0 +1,85 @@
+import Testing
+@testable import NetCost
+
+/// Conv, ConvTranspose, Gemm and MatMul on small generated models (make_fixtures.py);
+/// expected counts are derived by hand in each test.
+@Suite struct ConvolutionImportTests {
+    /// 3→16 channels, 3×3, stride 2, pad 1 on 32×32: a 16×16 output.
+    @Test func convolutionOpset11() throws {
+        let model = try Imported("conv_opset11.onnx")
+        #expect(model.result.opsetVersion == 11)
+        #expect(model.kinds == ["conv2d", "relu"])
+        #expect(model.outputDims == [16, 16, 16])
+        #expect(model.params == 3 * 3 * 3 * 16 + 16)
+        #expect(model.macs == 16 * 16 * 16 * (3 * 3 * 3))
+        // Torch scope names become dotted paths.
+        #expect(model.layers.map(\.name) == ["x", "features.0.0.conv", "features.0.1.relu"])
+    }
+
+    /// 8 channels in 4 groups (2 inputs per group), 3×3 dilated by 2, pad 2: size kept.
+    @Test func groupedDilatedConvolution() throws {
+        let model = try Imported("conv_grouped_dilated_opset13.onnx")
+        #expect(model.outputDims == [8, 20, 20])
+        guard case .convolution(let conv)? = model.layers.last?.operation else { Issue.record("not a conv"); return }
+        #expect(conv.groups == 4 && conv.dilation == .square(2) && conv.bias == false)
+        #expect(model.params == 8 * 2 * 3 * 3)
+        #expect(model.macs == 8 * 20 * 20 * (2 * 3 * 3))
+    }
+
+    /// SAME_UPPER stride 2 on 15 → 8; SAME_LOWER 2×2 keeps 8 (pad 1 before); VALID 3×3 → 6.
+    @Test func autoPadding() throws {
+        let model = try Imported("conv_autopad_opset18.onnx")
+        #expect(model.layers.map(\.outputShape.dims) == [[4, 15, 15], [6, 8, 8], [6, 8, 8], [2, 6, 6]])
+        guard case .convolution(let lower) = model.layers[2].operation else { Issue.record("not a conv"); return }
+        #expect(lower.padding == .explicit(top: 1, bottom: 0, left: 1, right: 0))
+        #expect(model.macs == 6 * 8 * 8 * (4 * 9) + 6 * 8 * 8 * (6 * 4) + 2 * 6 * 6 * (6 * 9))
+        #expect(model.params == 6 * 4 * 9 + 6 * 6 * 4 + 2 * 6 * 9)
+    }
+
+    /// 7 → (7−1)·2 − 2 + 3 + 1 = 14; then `output_shape` 28 with kernel 4, stride 2:
+    /// total padding 2·13 + 4 − 28 = 2, split 1 and 1.
+    @Test func transposedConvolution() throws {
+        let model = try Imported("conv_transpose_opset17.onnx")
+        #expect(model.kinds == ["conv_transpose2d", "conv_transpose2d"])
+        #expect(model.layers.map(\.outputShape.dims) == [[8, 7, 7], [4, 14, 14], [2, 28, 28]])
+        #expect(model.params == 8 * 4 * 9 + 4 + 4 * 1 * 16)
+        #expect(model.macs == 8 * 7 * 7 * (4 * 9) + 4 * 14 * 14 * (1 * 16))
+    }
+
+    /// Gemm with transB (weight [10, 64]) and without (weight [10, 5]).
+    @Test func gemm() throws {
+        let model = try Imported("gemm_opset11.onnx")
+        #expect(model.kinds == ["linear", "linear"])
+        #expect(model.outputDims == [5])
+        #expect(model.params == 64 * 10 + 10 + 10 * 5)
+        #expect(model.macs == 64 * 10 + 10 * 5)
+    }
+
+    /// MatMul + Add of a stored bias is one linear layer; a MatMul by a stored matrix
+    /// alone is linear without bias; between two activations it is a matmul.
+    @Test func matmul() throws {
+        let model = try Imported("matmul_opset13.onnx")
+        #expect(model.kinds == ["linear", "linear", "transpose", "matmul", "softmax"])
+        #expect(model.layer("blocks.0.mlp.fc1.linear") != nil)
+        #expect(model.outputDims == [5, 5])
+        #expect(model.params == 32 * 16 + 16 + 16 * 8)
+        #expect(model.macs == 5 * 32 * 16 + 5 * 16 * 8 + 5 * 8 * 5)
+    }
+
+    /// Two convolutions read one weight and bias, a third reads the weight through an
+    /// Identity: the stored tensors count once.
+    @Test func sharedWeightsCountOnce() throws {
+        let model = try Imported("shared_weights_opset13.onnx")
+        #expect(model.kinds == ["conv2d", "conv2d", "conv2d"])
+        #expect(model.params == 4 * 4 * 3 * 3 + 4)
+        #expect(model.macs == 3 * (4 * 6 * 6 * 4 * 9))
+    }
+
+    /// Weights in a side file that is not there: their dims are enough.
+    @Test func externalDataWithoutTheSideFile() throws {
+        let model = try Imported("external_data_opset13.onnx")
+        #expect(model.outputDims == [64, 6, 6])
+        #expect(model.params == 64 * 16 * 3 * 3 + 64)
+        #expect(model.macs == 64 * 6 * 6 * (16 * 9))
+    }
+}

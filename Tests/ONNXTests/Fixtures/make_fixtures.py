@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+"""Writes the small ONNX models the ONNX tests read into Fixtures/generated/.
+
+Each model exercises one op or pattern at a chosen opset (11, 13, 17, 18, 20, 21,
+and 9 for the out-of-range warning). Weights are zeros: the tests count elements,
+never values. The expected counts live in the Swift tests as hand derivations.
+
+    pip install onnx numpy
+    python3 Tests/ONNXTests/Fixtures/make_fixtures.py
+
+Generated with onnx 1.23.2; the files are committed, so the tests need no Python.
+"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "generated")
+F, I64 = TensorProto.FLOAT, TensorProto.INT64
+
+
+def weight(name, *dims):
+    return numpy_helper.from_array(np.zeros(dims, dtype=np.float32), name)
+
+
+def ints(name, values):
+    return numpy_helper.from_array(np.array(values, dtype=np.int64), name)
+
+
+def floats(name, values):
+    return numpy_helper.from_array(np.array(values, dtype=np.float32), name)
+
+
+def const(output, values, dtype=np.int64, name=None):
+    tensor = numpy_helper.from_array(np.array(values, dtype=dtype), output + "_value")
+    return helper.make_node("Constant", [], [output], name=name or output, value=tensor)
+
+
+def value(name, dims, dtype=F):
+    return helper.make_tensor_value_info(name, dtype, dims)
+
+
+def save(filename, nodes, inputs, outputs, initializers=(), opset=13, value_info=(), check=True, extra_opsets=()):
+    graph = helper.make_graph(nodes, filename.split(".")[0], inputs, outputs, list(initializers), value_info=list(value_info))
+    opsets = [helper.make_opsetid("", opset)] + [helper.make_opsetid(domain, 1) for domain in extra_opsets]
+    model = helper.make_model(graph, opset_imports=opsets, producer_name="make_fixtures", producer_version="1")
+    model.ir_version = 8 if opset <= 17 else 10
+    if check:
+        onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, os.path.join(OUT, filename))
+    return model
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    x = lambda *dims: value("x", list(dims))
+
+    # Convolutions.
+    save("conv_opset11.onnx",
+         [helper.make_node("Conv", ["x", "w", "b"], ["c"], name="/features/features.0/features.0.0/Conv", strides=[2, 2], pads=[1, 1, 1, 1]),
+          helper.make_node("Relu", ["c"], ["y"], name="/features/features.0/features.0.1/Relu")],
+         [x(1, 3, 32, 32)], [value("y", [1, 16, 16, 16])], [weight("w", 16, 3, 3, 3), weight("b", 16)], opset=11)
+    save("conv_grouped_dilated_opset13.onnx",
+         [helper.make_node("Conv", ["x", "w"], ["y"], group=4, dilations=[2, 2], pads=[2, 2, 2, 2], kernel_shape=[3, 3])],
+         [x(1, 8, 20, 20)], [value("y", [1, 8, 20, 20])], [weight("w", 8, 2, 3, 3)])
+    save("conv_autopad_opset18.onnx",
+         [helper.make_node("Conv", ["x", "w1"], ["a"], strides=[2, 2], auto_pad="SAME_UPPER"),
+          helper.make_node("Conv", ["a", "w2"], ["b"], auto_pad="SAME_LOWER"),
+          helper.make_node("Conv", ["b", "w3"], ["y"], auto_pad="VALID")],
+         [x(1, 4, 15, 15)], [value("y", [1, 2, 6, 6])], [weight("w1", 6, 4, 3, 3), weight("w2", 6, 6, 2, 2), weight("w3", 2, 6, 3, 3)], opset=18)
+    save("conv_transpose_opset17.onnx",
+         [helper.make_node("ConvTranspose", ["x", "w1", "b1"], ["a"], strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1]),
+          helper.make_node("ConvTranspose", ["a", "w2"], ["y"], strides=[2, 2], group=2, output_shape=[28, 28])],
+         [x(1, 8, 7, 7)], [value("y", [1, 2, 28, 28])], [weight("w1", 8, 4, 3, 3), weight("b1", 4), weight("w2", 4, 1, 4, 4)], opset=17)
+
+    # Linear algebra.
+    save("gemm_opset11.onnx",
+         [helper.make_node("Gemm", ["x", "w1", "c1"], ["a"], transB=1, alpha=0.5),
+          helper.make_node("Gemm", ["a", "w2"], ["y"])],
+         [x(1, 64)], [value("y", [1, 5])], [weight("w1", 10, 64), weight("c1", 10), weight("w2", 10, 5)], opset=11)
+    save("matmul_opset13.onnx",
+         [helper.make_node("MatMul", ["x", "w1"], ["m1"], name="/blocks.0/mlp/fc1/MatMul"),
+          helper.make_node("Add", ["m1", "b1"], ["h"], name="/blocks.0/mlp/fc1/Add"),
+          helper.make_node("MatMul", ["h", "w2"], ["v"]),
+          helper.make_node("Transpose", ["v"], ["vt"], perm=[0, 2, 1]),
+          helper.make_node("MatMul", ["v", "vt"], ["s"]),
+          helper.make_node("Softmax", ["s"], ["y"], axis=-1)],
+         [x(1, 5, 32)], [value("y", [1, 5, 5])], [weight("w1", 32, 16), weight("b1", 16), weight("w2", 16, 8)])
+
+    # Normalization.
+    save("batchnorm_opset15.onnx",
+         [helper.make_node("Conv", ["x", "w"], ["c"]),
+          helper.make_node("BatchNormalization", ["c", "scale", "bias", "mean", "var"], ["n"]),
+          helper.make_node("Relu", ["n"], ["y"])],
+         [x(1, 3, 8, 8)], [value("y", [1, 4, 8, 8])],
+         [weight("w", 4, 3, 1, 1), weight("scale", 4), weight("bias", 4), weight("mean", 4), weight("var", 4)], opset=15)
+    save("batchnorm_shared_opset15.onnx",
+         [helper.make_node("Identity", ["scale"], ["var_alias"]),
+          helper.make_node("BatchNormalization", ["x", "scale", "bias", "mean", "var_alias"], ["y"])],
+         [x(1, 4, 8, 8)], [value("y", [1, 4, 8, 8])], [weight("scale", 4), weight("bias", 4), weight("mean", 4)], opset=15)
+    save("norms_opset21.onnx",
+         [helper.make_node("InstanceNormalization", ["x", "s1", "b1"], ["a"]),
+          helper.make_node("GroupNormalization", ["a", "s2", "b2"], ["y"], num_groups=2)],
+         [x(1, 4, 6, 6)], [value("y", [1, 4, 6, 6])], [weight("s1", 4), weight("b1", 4), weight("s2", 4), weight("b2", 4)], opset=21)
+    save("layernorm_opset17.onnx",
+         [helper.make_node("LayerNormalization", ["x", "s", "b"], ["y"], axis=-1)],
+         [x(1, 5, 32)], [value("y", [1, 5, 32])], [weight("s", 32), weight("b", 32)], opset=17)
+
+    # Activations and fused patterns.
+    save("activations_opset14.onnx",
+         [helper.make_node("Relu", ["x"], ["a1"]),
+          helper.make_node("Sigmoid", ["a1"], ["a2"]),
+          helper.make_node("HardSigmoid", ["a2"], ["a3"]),
+          helper.make_node("HardSwish", ["a3"], ["a4"]),
+          helper.make_node("LeakyRelu", ["a4"], ["a5"], alpha=0.1),
+          helper.make_node("Tanh", ["a5"], ["a6"]),
+          const("zero", 0.0, np.float32), const("six", 6.0, np.float32),
+          helper.make_node("Clip", ["a6", "zero", "six"], ["a7"]),
+          helper.make_node("Clip", ["a7", "zero"], ["a8"]),
+          helper.make_node("Softmax", ["a8"], ["y"], axis=1)],
+         [x(1, 4, 6, 6)], [value("y", [1, 4, 6, 6])], opset=14)
+    save("clip_initializers_opset11.onnx",
+         [helper.make_node("Clip", ["x", "low", "high"], ["y"])],
+         [x(1, 4, 6, 6)], [value("y", [1, 4, 6, 6])], [floats("low", 0.0), floats("high", 6.0)], opset=11)
+    save("swish_gelu_opset13.onnx",
+         [helper.make_node("Sigmoid", ["x"], ["s"], name="/act1/Sigmoid"),
+          helper.make_node("Mul", ["x", "s"], ["a"], name="/act1/Mul"),
+          const("sqrt2", 1.4142135, np.float32), const("one", 1.0, np.float32), const("half", 0.5, np.float32),
+          helper.make_node("Div", ["a", "sqrt2"], ["d"], name="/act2/Div"),
+          helper.make_node("Erf", ["d"], ["e"], name="/act2/Erf"),
+          helper.make_node("Add", ["e", "one"], ["p"], name="/act2/Add"),
+          helper.make_node("Mul", ["a", "p"], ["q"], name="/act2/Mul"),
+          helper.make_node("Mul", ["q", "half"], ["g"], name="/act2/Mul_1"),
+          const("rsqrt2", 0.70710678, np.float32, name="rsqrt2"),
+          helper.make_node("Mul", ["g", "half"], ["gh"], name="/act3/Mul"),
+          helper.make_node("Mul", ["g", "rsqrt2"], ["d2"], name="/act3/Mul_1"),
+          helper.make_node("Erf", ["d2"], ["e2"], name="/act3/Erf"),
+          helper.make_node("Add", ["one", "e2"], ["p2"], name="/act3/Add"),
+          helper.make_node("Mul", ["gh", "p2"], ["y"], name="/act3/Mul_2")],
+         [x(1, 16)], [value("y", [1, 16])])
+    save("gelu_opset20.onnx", [helper.make_node("Gelu", ["x"], ["y"])], [x(1, 16)], [value("y", [1, 16])], opset=20)
+    save("hardswish_decomposed_opset11.onnx",
+         [const("three", 3.0, np.float32), const("zero", 0.0, np.float32), const("six", 6.0, np.float32),
+          helper.make_node("Add", ["x", "three"], ["a"]),
+          helper.make_node("Clip", ["a", "zero", "six"], ["c"]),
+          helper.make_node("Mul", ["x", "c"], ["m"]),
+          helper.make_node("Div", ["m", "six"], ["y"])],
+         [x(1, 8, 4, 4)], [value("y", [1, 8, 4, 4])], opset=11)
+
+    # Joining, splitting, slicing.
+    save("split_opset11.onnx", [helper.make_node("Split", ["x"], ["a", "b"], axis=1, split=[2, 6])],
+         [x(1, 8, 4, 4)], [value("a", [1, 2, 4, 4]), value("b", [1, 6, 4, 4])], opset=11)
+    save("split_opset13.onnx", [helper.make_node("Split", ["x", "sizes"], ["a", "b"], axis=1)],
+         [x(1, 8, 4, 4)], [value("a", [1, 2, 4, 4]), value("b", [1, 6, 4, 4])], [ints("sizes", [2, 6])])
+    save("split_opset18.onnx", [helper.make_node("Split", ["x"], ["a", "b", "c"], axis=1, num_outputs=3)],
+         [x(1, 8, 4, 4)], [value("a", [1, 3, 4, 4]), value("b", [1, 3, 4, 4]), value("c", [1, 2, 4, 4])], opset=18)
+    save("slice_opset13.onnx",
+         [helper.make_node("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"])],
+         [x(1, 8, 10, 10)], [value("y", [1, 4, 10, 5])],
+         [ints("starts", [0, 2, 1]), ints("ends", [1, 6, 100]), ints("axes", [0, 1, 3]), ints("steps", [1, 1, 2])])
+    save("concat_constant_opset13.onnx", [helper.make_node("Concat", ["x", "extra"], ["y"], axis=1)],
+         [x(1, 4, 2, 2)], [value("y", [1, 6, 2, 2])], [weight("extra", 1, 2, 2, 2)])
+
+    # Reshaping; ShuffleNet's channel shuffle with its shape computed from Shape.
+    shuffle = [helper.make_node("Conv", ["x", "w"], ["c"], name="/stage/Conv"),
+               helper.make_node("Shape", ["c"], ["shape"], name="/stage/Shape")]
+    for index, name in enumerate(["n", "ch", "h", "w_"]):
+        shuffle += [const(f"i{index}", index), helper.make_node("Gather", ["shape", f"i{index}"], [name], axis=0)]
+    shuffle += [const("two", 2), helper.make_node("Div", ["ch", "two"], ["half"])]
+    for name in ["n", "half", "h", "w_", "ch", "two"]:
+        shuffle += [const(f"axis_{name}", [0]), helper.make_node("Unsqueeze", [name, f"axis_{name}"], [f"u_{name}"])]
+    shuffle += [helper.make_node("Concat", ["u_n", "u_two", "u_half", "u_h", "u_w_"], ["split_shape"], axis=0),
+                helper.make_node("Concat", ["u_n", "u_ch", "u_h", "u_w_"], ["merge_shape"], axis=0),
+                helper.make_node("Reshape", ["c", "split_shape"], ["r1"], name="/stage/Reshape"),
+                helper.make_node("Transpose", ["r1"], ["t"], perm=[0, 2, 1, 3, 4], name="/stage/Transpose"),
+                helper.make_node("Reshape", ["t", "merge_shape"], ["r2"], name="/stage/Reshape_1"),
+                helper.make_node("Relu", ["r2"], ["y"], name="/stage/Relu")]
+    save("shuffle_dynamic_opset13.onnx", shuffle, [x(1, 8, 4, 4)], [value("y", [1, 8, 4, 4])], [weight("w", 8, 8, 1, 1)])
+    save("reshape_opset11.onnx",
+         [helper.make_node("Transpose", ["x"], ["t"], perm=[0, 2, 3, 1]),
+          helper.make_node("Flatten", ["t"], ["f"], axis=1),
+          helper.make_node("Reshape", ["f", "target"], ["r"]),
+          helper.make_node("Squeeze", ["r"], ["s"], axes=[3]),
+          helper.make_node("Unsqueeze", ["s"], ["y"], axes=[1])],
+         [x(1, 4, 2, 3)], [value("y", [1, 1, 6, 4])], [ints("target", [0, 6, -1, 1])], opset=11)
+    save("squeeze_opset13.onnx",
+         [helper.make_node("Squeeze", ["x", "axes"], ["s"]),
+          helper.make_node("Unsqueeze", ["s", "axes"], ["y"])],
+         [x(1, 4, 1, 1)], [value("y", [1, 4, 1, 1])], [ints("axes", [2, 3])])
+    fold = [helper.make_node("Shape", ["x"], ["shape"]),
+            helper.make_node("Slice", ["shape", "s0", "s1"], ["batch"]),
+            helper.make_node("Slice", ["shape", "s1", "s4"], ["rest"]),
+            helper.make_node("ReduceProd", ["rest"], ["features"], keepdims=1),
+            helper.make_node("Concat", ["batch", "features"], ["target0"], axis=0),
+            helper.make_node("Equal", ["target0", "zeros"], ["is_zero"]),
+            helper.make_node("Where", ["is_zero", "ones", "target0"], ["target1"]),
+            helper.make_node("Cast", ["target1"], ["target"], to=TensorProto.INT64),
+            helper.make_node("Range", ["r0", "r4", "r1"], ["steps"]),
+            helper.make_node("ConstantOfShape", ["two"], ["fill"], value=numpy_helper.from_array(np.array([7], dtype=np.int64))),
+            helper.make_node("Reshape", ["x", "target"], ["y"])]
+    save("fold_ops_opset13.onnx", fold, [x(1, 2, 3, 4)], [value("y", [1, 24]), value("steps", [4], I64), value("fill", [2], I64)],
+         [ints("s0", [0]), ints("s1", [1]), ints("s4", [4]), ints("zeros", [0, 0]), ints("ones", [1, 1]),
+          ints("r0", 0), ints("r4", 4), ints("r1", 1), ints("two", [2])])
+    save("gather_opset13.onnx", [helper.make_node("Gather", ["x", "index"], ["y"], axis=1)],
+         [x(1, 5, 8)], [value("y", [1, 8])], [ints("index", 0)])
+
+    # Pooling and reductions.
+    save("pooling_opset13.onnx",
+         [helper.make_node("MaxPool", ["x"], ["m"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
+          helper.make_node("AveragePool", ["m"], ["a"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+          helper.make_node("ReduceMean", ["a"], ["r"], axes=[2, 3], keepdims=1),
+          helper.make_node("GlobalAveragePool", ["a"], ["g"]),
+          helper.make_node("Add", ["r", "g"], ["y"])],
+         [x(1, 4, 15, 15)], [value("y", [1, 4, 1, 1])])
+    save("reducemean_opset18.onnx", [helper.make_node("ReduceMean", ["x", "axes"], ["y"], keepdims=0)],
+         [x(1, 4, 6, 6)], [value("y", [1, 4])], [ints("axes", [-1, -2])], opset=18)
+
+    # Resizing and padding.
+    save("resize_opset11.onnx", [helper.make_node("Resize", ["x", "roi", "scales"], ["y"], mode="nearest")],
+         [x(1, 4, 5, 6)], [value("y", [1, 4, 10, 12])], [floats("roi", []), floats("scales", [1, 1, 2, 2])], opset=11)
+    save("resize_opset13.onnx", [helper.make_node("Resize", ["x", "", "", "sizes"], ["y"], mode="linear")],
+         [x(1, 4, 5, 6)], [value("y", [1, 4, 9, 12])], [ints("sizes", [1, 4, 9, 12])])
+    save("resize_opset18.onnx",
+         [helper.make_node("Resize", ["x", "", "scales"], ["y"], mode="linear", axes=[2, 3], coordinate_transformation_mode="align_corners")],
+         [x(1, 4, 5, 6)], [value("y", [1, 4, 10, 18])], [floats("scales", [2, 3])], opset=18)
+    save("upsample_opset9.onnx", [helper.make_node("Upsample", ["x", "scales"], ["y"], mode="nearest")],
+         [x(1, 4, 5, 6)], [value("y", [1, 4, 10, 12])], [floats("scales", [1, 1, 2, 2])], opset=9)
+    save("pad_opset11.onnx", [helper.make_node("Pad", ["x", "pads"], ["y"], mode="constant")],
+         [x(1, 4, 5, 6)], [value("y", [1, 4, 9, 12])], [ints("pads", [0, 0, 1, 2, 0, 0, 3, 4])], opset=11)
+    save("pad_opset18.onnx", [helper.make_node("Pad", ["x", "pads", "", "axes"], ["y"])],
+         [x(1, 4, 5, 6)], [value("y", [1, 4, 7, 10])], [ints("pads", [1, 2, 1, 2]), ints("axes", [2, 3])], opset=18)
+
+    # Unsupported ops: listed, the rest still counted.
+    save("unsupported_opset13.onnx",
+         [helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1]),
+          helper.make_node("Elu", ["c"], ["e"]),
+          helper.make_node("Erf", ["e"], ["f"]),
+          helper.make_node("PRelu", ["f", "slope"], ["p"]),
+          helper.make_node("Pad", ["p", "pads"], ["q"], mode="reflect"),
+          helper.make_node("Foo", ["q"], ["g"], domain="com.example"),
+          helper.make_node("Conv", ["g", "w2"], ["y"])],
+         [x(1, 4, 8, 8)], [value("y", [1, 2, 10, 10])],
+         [weight("w1", 4, 4, 3, 3), weight("slope", 4, 1, 1), ints("pads", [0, 0, 1, 1, 0, 0, 1, 1]), weight("w2", 2, 4, 1, 1)],
+         value_info=[value("g", [1, 4, 10, 10])], check=False, extra_opsets=["com.example"])
+
+    # Shared and aliased weights; external data; dynamo-style names.
+    save("shared_weights_opset13.onnx",
+         [helper.make_node("Conv", ["x", "w", "b"], ["a"], pads=[1, 1, 1, 1]),
+          helper.make_node("Conv", ["a", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+          helper.make_node("Identity", ["w"], ["w_alias"]),
+          helper.make_node("Conv", ["c", "w_alias", "b"], ["y"], pads=[1, 1, 1, 1])],
+         [x(1, 4, 6, 6)], [value("y", [1, 4, 6, 6])], [weight("w", 4, 4, 3, 3), weight("b", 4)])
+    external = save("external_data_opset13.onnx",
+                    [helper.make_node("Conv", ["x", "w", "b"], ["y"])],
+                    [x(1, 16, 8, 8)], [value("y", [1, 64, 6, 6])], [weight("w", 64, 16, 3, 3), weight("b", 64)])
+    onnx.save(external, os.path.join(OUT, "external_data_opset13.onnx"), save_as_external_data=True,
+              all_tensors_to_one_file=True, location="external_data_opset13.onnx.data", size_threshold=0)
+    os.remove(os.path.join(OUT, "external_data_opset13.onnx.data"))
+    named = [helper.make_node("Conv", ["x", "w"], ["c"], name="node_conv2d"),
+             helper.make_node("Relu", ["c"], ["y"], name="node_relu")]
+    for node, scopes in zip(named, ["['', 'features', 'features.0', 'conv2d']", "['', 'features', 'features.1', 'relu']"]):
+        entry = node.metadata_props.add()
+        entry.key, entry.value = "pkg.torch.onnx.name_scopes", scopes
+    save("dynamo_names_opset18.onnx", named, [x(1, 3, 8, 8)], [value("y", [1, 4, 8, 8])], [weight("w", 4, 3, 1, 1)], opset=18)
+
+    # Inputs netcost refuses or needs help with.
+    save("symbolic_input_opset13.onnx", [helper.make_node("Relu", ["x"], ["y"])],
+         [value("x", ["N", 3, "H", "W"])], [value("y", ["N", 3, "H", "W"])])
+    save("batch2_opset13.onnx", [helper.make_node("Relu", ["x"], ["y"])], [x(2, 3, 8, 8)], [value("y", [2, 3, 8, 8])])
+
+    # Hostile files: each must end in a clear error.
+    save("hostile_conv_pads.onnx", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1 << 40, 0, 0, 0])],
+         [x(1, 3, 8, 8)], [value("y", [1, 4, 8, 8])], [weight("w", 4, 3, 1, 1)], check=False)
+    huge = TensorProto(name="w", data_type=F, dims=[1 << 40, 1 << 40, 1, 1])
+    save("hostile_huge_weight.onnx", [helper.make_node("Conv", ["x", "w"], ["y"])],
+         [x(1, 3, 8, 8)], [value("y", [1, 4, 8, 8])], [huge], check=False)
+    save("hostile_reshape.onnx", [helper.make_node("Reshape", ["x", "target"], ["y"])],
+         [x(1, 3, 8, 8)], [value("y", [1, 192])], [ints("target", [1, 1 << 62, 4])], check=False)
+    save("hostile_overflow.onnx", [helper.make_node("Mul", ["big", "four"], ["p"]), helper.make_node("Reshape", ["x", "p"], ["y"])],
+         [x(1, 3, 8, 8)], [value("y", [1, 192])], [ints("big", [1 << 62]), ints("four", [4])], check=False)
+    save("hostile_order.onnx", [helper.make_node("Relu", ["later"], ["y"]), helper.make_node("Relu", ["x"], ["later"])],
+         [x(1, 3, 8, 8)], [value("y", [1, 3, 8, 8])], check=False)
+    short = TensorProto(name="w", data_type=F, dims=[4, 3, 1, 1], raw_data=b"\x00" * 20)
+    save("hostile_raw_length.onnx", [helper.make_node("Conv", ["x", "w"], ["y"])],
+         [x(1, 3, 8, 8)], [value("y", [1, 4, 8, 8])], [short], check=False)
+    save("hostile_constant_of_shape.onnx",
+         [helper.make_node("ConstantOfShape", ["dims"], ["big"]),
+          helper.make_node("Shape", ["big"], ["s"]),
+          helper.make_node("Relu", ["x"], ["y"])],
+         [x(1, 3, 8, 8)], [value("y", [1, 3, 8, 8])], [ints("dims", [1 << 31, 1 << 31])], check=False)
+
+
+if __name__ == "__main__":
+    main()

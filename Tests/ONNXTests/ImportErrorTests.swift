@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import NetCost
+
+/// Unsupported ops, inputs that need help, and bad files.
+@Suite struct ImportErrorTests {
+    /// Elu, a lone Erf, PRelu, a reflect Pad and a custom-domain op are listed by type,
+    /// and the two convolutions around them are still counted: 4→4 3×3 pad 1 on 8×8,
+    /// then 4→2 1×1 on the 10×10 that the reflect pad (computed) and Foo (declared) give.
+    @Test func unsupportedOpsAreListedAndTheRestCounted() throws {
+        let model = try Imported("unsupported_opset13.onnx")
+        #expect(model.result.isPartial)
+        #expect(model.result.unsupported.map(\.opType) == ["Elu", "Erf", "PRelu", "Pad", "com.example.Foo"])
+        #expect(model.result.unsupported.map(\.count) == [1, 1, 1, 1, 1])
+        #expect(model.result.unsupported.first { $0.opType == "Pad" }?.reason == "mode reflect")
+        #expect(model.analysis.unsupported.count == 5)
+        #expect(model.outputDims == [2, 10, 10])
+        #expect(model.macs == 4 * 8 * 8 * (4 * 9) + 2 * 10 * 10 * 4)
+        // PRelu's stored slope still counts.
+        #expect(model.params == 4 * 4 * 9 + 4 * 1 * 1 + 2 * 4)
+    }
+
+    @Test func symbolicInputNeedsASize() throws {
+        #expect {
+            try ONNXImporter.load(file: Fixtures.generated("symbolic_input_opset13.onnx"))
+        } throws: { error in
+            (error as? InputError)?.message.contains("symbolic") == true
+        }
+        let model = try Imported("symbolic_input_opset13.onnx", input: [3, 32, 32])
+        #expect(model.outputDims == [3, 32, 32])
+        #expect(model.result.model.input.dims == [3, 32, 32])
+    }
+
+    @Test func aFixedBatchOtherThanOneIsRefused() {
+        #expect {
+            try ONNXImporter.load(file: Fixtures.generated("batch2_opset13.onnx"))
+        } throws: { error in
+            (error as? InputError)?.message.contains("batch of 2") == true
+        }
+    }
+
+    @Test func dynamoNameScopesGiveLayerNames() throws {
+        let model = try Imported("dynamo_names_opset18.onnx")
+        #expect(model.layers.map(\.name) == ["x", "features.0.conv2d", "features.1.relu"])
+    }
+
+    /// Each hostile file ends in an InputError that names the file and says what is wrong.
+    @Test(arguments: [
+        ("hostile_conv_pads.onnx", "out of range"),
+        ("hostile_huge_weight.onnx", "more elements than a 64-bit integer"),
+        ("hostile_reshape.onnx", "does not hold"),
+        ("hostile_overflow.onnx", "overflows"),
+        ("hostile_order.onnx", "no earlier node"),
+        ("hostile_raw_length.onnx", "raw_data"),
+    ])
+    func hostileFiles(file: String, phrase: String) {
+        let path = Fixtures.generated(file)
+        #expect {
+            try ONNXImporter.load(file: path)
+        } throws: { error in
+            guard let error = error as? InputError else { return false }
+            return error.file == path && error.description.contains(phrase)
+        }
+    }
+
+    /// A ConstantOfShape of 2³¹ × 2³¹ elements keeps its dims and allocates nothing.
+    @Test func hugeFoldedConstantsAllocateNothing() throws {
+        let model = try Imported("hostile_constant_of_shape.onnx")
+        #expect(model.kinds == ["relu"])
+    }
+
+    @Test func missingEmptyAndNonONNXFiles() throws {
+        #expect(throws: InputError("no such file", file: "/nonexistent/model.onnx")) {
+            try ONNXImporter.load(file: "/nonexistent/model.onnx")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netcost-onnx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let empty = directory.appendingPathComponent("empty.onnx").path
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(throws: InputError("is empty, not an ONNX model", file: empty)) { try ONNXImporter.load(file: empty) }
+        #expect(throws: InputError.self) { try ONNXImporter.load(file: directory.path) }
+        // A JSON spec handed to the ONNX reader: not a protobuf.
+        #expect(throws: InputError.self) { try ONNXImporter.load(bytes: Array("{\"layers\": []}".utf8), file: "spec.json") }
+    }
+
+    /// Cut at every byte of a small model: each prefix imports or throws, never crashes.
+    @Test func everyTruncationOfASmallModel() throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.generated("conv_opset11.onnx"))))
+        var failures = 0
+        for length in 0..<bytes.count {
+            do {
+                _ = try ONNXImporter.load(bytes: Array(bytes[..<length]), file: "cut")
+            } catch {
+                failures += 1
+            }
+        }
+        #expect(failures > bytes.count / 2)
+    }
+
+    /// Hand-written protobuf: an unpacked `dims` field, unknown fields of every wire
+    /// type, and a field number 0.
+    @Test func wireFormatEdgeCases() throws {
+        var model = ProtobufWriter()
+        model.int(1, 8)
+        model.message(8) { $0.int(2, 13) }
+        model.key(99, 1); model.bytes += Array(repeating: 0, count: 8)     // unknown fixed64
+        model.key(98, 5); model.bytes += Array(repeating: 0, count: 4)     // unknown fixed32
+        model.int(97, 123)                                                  // unknown varint
+        model.message(7) { graph in
+            graph.message(1) { node in
+                node.string(1, "x"); node.string(1, "w"); node.string(2, "y"); node.string(4, "Conv")
+            }
+            graph.message(5) { tensor in
+                for dim in [2, 3, 1, 1] { tensor.int(1, dim) }              // unpacked dims
+                tensor.int(2, 1)
+                tensor.string(8, "w")
+            }
+            graph.bytes(11, ProtobufWriter.valueInfo("x", [1, 3, 4, 4]))
+        }
+        let imported = try ONNXImporter.load(bytes: model.bytes, file: "handmade.onnx")
+        #expect(imported.model.graph.layers.last?.outputShape.dims == [2, 4, 4])
+        #expect(try Analysis(imported.model.graph).totals.params == 2 * 3)
+
+        var zero = ProtobufWriter()
+        zero.key(0, 0); zero.varint(1)
+        #expect(throws: InputError.self) { try ONNXImporter.load(bytes: zero.bytes, file: "zero.onnx") }
+    }
+}

@@ -1,0 +1,51 @@
+import Testing
+@testable import NetCost
+
+/// Pooling, reductions, resizing and padding.
+@Suite struct PoolingImportTests {
+    /// MaxPool 3/2 with ceil_mode on 15: ceil(12/2) + 1 = 7; AveragePool 3/1 pad 1 keeps 7;
+    /// ReduceMean over H, W with keepdims is a global average pool, as is GlobalAveragePool.
+    @Test func pooling() throws {
+        let model = try Imported("pooling_opset13.onnx")
+        #expect(model.kinds == ["maxpool", "avgpool", "global_avgpool", "global_avgpool", "add"])
+        #expect(model.layers.map(\.outputShape.dims) == [[4, 15, 15], [4, 7, 7], [4, 7, 7], [4, 1, 1], [4, 1, 1], [4, 1, 1]])
+    }
+
+    /// Opset 18 gives ReduceMean's axes as an input; without keepdims a reshape to [C] follows.
+    @Test func reduceMeanOpset18() throws {
+        let model = try Imported("reducemean_opset18.onnx")
+        #expect(model.kinds == ["global_avgpool", "reshape"])
+        #expect(model.outputDims == [4])
+    }
+
+    /// Nearest ×2 from scales (opset 11, empty roi); linear to sizes 9×12 (13);
+    /// linear ×2, ×3 on axes [2, 3] with align_corners (18).
+    @Test func resize() throws {
+        let nearest = try Imported("resize_opset11.onnx")
+        #expect(nearest.layers.last?.operation == .upsample(Upsample(.nearest, target: .scale(height: 2, width: 2))))
+        #expect(nearest.outputDims == [4, 10, 12])
+        let sized = try Imported("resize_opset13.onnx")
+        #expect(sized.layers.last?.operation == .upsample(Upsample(.bilinear, target: .size(Size2D(9, 12)))))
+        let axes = try Imported("resize_opset18.onnx")
+        #expect(axes.layers.last?.operation == .upsample(Upsample(.bilinear, target: .scale(height: 2, width: 3), alignCorners: true)))
+        #expect(axes.outputDims == [4, 10, 18])
+    }
+
+    /// Upsample (opset 9, before the range netcost maps) imports, with a warning.
+    @Test func upsampleOpset9() throws {
+        let model = try Imported("upsample_opset9.onnx")
+        #expect(model.kinds == ["upsample"])
+        #expect(model.outputDims == [4, 10, 12])
+        #expect(model.result.warnings.contains { $0.contains("opset 9") })
+    }
+
+    /// Pads [top 1, left 2, bottom 3, right 4] on 5×6 → 9×12; opset 18 pads H and W by axes.
+    @Test func pad() throws {
+        let model = try Imported("pad_opset11.onnx")
+        #expect(model.layers.last?.operation == .pad(Pad(top: 1, bottom: 3, left: 2, right: 4)))
+        #expect(model.outputDims == [4, 9, 12])
+        let axes = try Imported("pad_opset18.onnx")
+        #expect(axes.layers.last?.operation == .pad(Pad(top: 1, bottom: 1, left: 2, right: 2)))
+        #expect(axes.outputDims == [4, 7, 10])
+    }
+}

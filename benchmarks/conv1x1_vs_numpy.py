@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""The executor's 1x1 convolution (128 -> 128 channels on 56x56) against numpy's
+float32 matmul of the same shape, (128x128) @ (128x3136), in the same run.
+
+Both use every core. The two are timed in alternating rounds so that a busy machine
+slows both alike; each round reports a median, and the script prints the median of the
+rounds, both GFLOP/s figures and the ratio executor / numpy (the goal is >= 0.5).
+
+    swift build -c release --product netcost-bench
+    python3 benchmarks/conv1x1_vs_numpy.py [--rounds 5] [--bench .build/release/netcost-bench]
+"""
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+FLOPS = 2 * 128 * 128 * 56 * 56
+
+
+def numpy_seconds(repetitions):
+    rng = np.random.default_rng(0)
+    weight = rng.standard_normal((128, 128), dtype=np.float32)
+    feature_map = rng.standard_normal((128, 56 * 56), dtype=np.float32)
+    out = np.empty((128, 56 * 56), dtype=np.float32)
+    for _ in range(5):
+        np.matmul(weight, feature_map, out=out)
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        np.matmul(weight, feature_map, out=out)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def executor_seconds(bench, repetitions):
+    result = subprocess.run([bench, "conv1x1", "--json", "--repetitions", str(repetitions)],
+                            check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)["seconds"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bench", default=".build/release/netcost-bench")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repetitions", type=int, default=200)
+    args = parser.parse_args()
+
+    ours, theirs = [], []
+    for _ in range(args.rounds):
+        theirs.append(numpy_seconds(args.repetitions))
+        ours.append(executor_seconds(args.bench, args.repetitions))
+    executor, reference = statistics.median(ours), statistics.median(theirs)
+    print(f"numpy {np.__version__} float32 matmul (128x128)@(128x3136): {reference * 1e3:.3f} ms, "
+          f"{FLOPS / reference / 1e9:.1f} GFLOP/s")
+    print(f"netcost executor conv1x1 128->128 on 56x56:          {executor * 1e3:.3f} ms, "
+          f"{FLOPS / executor / 1e9:.1f} GFLOP/s")
+    print(f"ratio executor/numpy GFLOP/s: {reference / executor:.2f} (goal >= 0.50)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
