@@ -16,10 +16,12 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "ArgumentParsing"),
         .executableTarget(name: "netcost", dependencies: ["NetCost", "ArgumentParsing"]),
-        .testTarget(name: "NetCostTests", dependencies: ["NetCost"]),
-        .testTarget(name: "ONNXTests", dependencies: ["NetCost"]),
-        .testTarget(name: "NetCostExecutorTests", dependencies: ["NetCost", "NetCostExecutor"]),
+        // Benchmarks: measured, never asserted in tests (docs/benchmarks.md).
+        .executableTarget(name: "netcost-bench", dependencies: ["NetCost", "NetCostExecutor"]),
+        .testTarget(name: "NetCostTests", dependencies: ["NetCost"], exclude: ["Fixtures"]),
+        .testTarget(name: "ONNXTests", dependencies: ["NetCost"], exclude: ["Fixtures"]),
+        .testTarget(name: "NetCostExecutorTests", dependencies: ["NetCost", "NetCostExecutor"], exclude: ["Fixtures"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["netcost"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["netcost"], exclude: ["Fixtures", "Golden"]),
     ]
 )

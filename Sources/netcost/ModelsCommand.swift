@@ -27,7 +27,7 @@ struct ModelsCommand: Subcommand {
             table.append([name, model.input.description,
                           machine ? String(totals.params) : NumberFormat.count(totals.params),
                           machine ? String(totals.macs) : NumberFormat.count(totals.macs),
-                          model.description ?? ""])
+                          machine || format == "markdown" ? model.description ?? "" : Self.abbreviated(model.description ?? "")])
             json.beginObject()
             json.field("name", name)
             json.field("input", integers: model.input.dims)
@@ -45,5 +45,12 @@ struct ModelsCommand: Subcommand {
         }
         print(text)
         return .success
+    }
+
+    /// A description cut to its first clause for a one-line table.
+    static func abbreviated(_ text: String, limit: Int = 72) -> String {
+        let clause = text.prefix { $0 != ":" && $0 != ";" }
+        let cut = clause.count > limit ? String(clause.prefix(limit - 1)) + "…" : String(clause)
+        return cut.hasSuffix(",") ? String(cut.dropLast()) : cut
     }
 }
