@@ -45,14 +45,23 @@ enum SharedOptions {
         try write(Array(text.utf8), to: path)
     }
 
+    /// Writes bytes to the `--output` file, or to standard output, without copying them.
     static func write(_ bytes: [UInt8], to path: String?) throws(InputError) {
-        let data = Data(bytes)
-        guard let path else {
-            FileHandle.standardOutput.write(data)
-            return
+        let descriptor = path.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } ?? STDOUT_FILENO
+        guard descriptor >= 0 else { throw InputError("cannot write the output file", file: path) }
+        defer { if path != nil { close(descriptor) } }
+        let complete = bytes.withUnsafeBytes { buffer -> Bool in
+            guard let base = buffer.baseAddress else { return true }
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, base + offset, buffer.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return false }
+                offset += written
+            }
+            return true
         }
-        guard FileManager.default.createFile(atPath: path, contents: data) else {
-            throw InputError("cannot write the output file", file: path)
-        }
+        // A closed pipe (`netcost report … | head`) is not an error worth a message.
+        guard complete || errno == EPIPE else { throw InputError("cannot write the output", file: path ?? "standard output") }
     }
 }

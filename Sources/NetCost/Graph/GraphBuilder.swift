@@ -12,6 +12,12 @@ public struct GraphBuilder {
         self.name = name
     }
 
+    /// Makes room for `count` layers, so that large graphs grow their tables once.
+    public mutating func reserveCapacity(_ count: Int) {
+        layers.reserveCapacity(count)
+        indexByName.reserveCapacity(count)
+    }
+
     /// Adds a graph input with the given shape and returns its index.
     @discardableResult
     public mutating func addInput(name: String, shape: TensorShape) throws(InputError) -> Int {

@@ -6,8 +6,12 @@ import Dispatch
 struct JSONReport {
     var report: CostReport
 
+    /// About what one layer's object takes, to size buffers once.
+    static let bytesPerLayer = 640
+
     func render() -> [UInt8] {
         var json = JSONWriter()
+        json.reserveCapacity(Self.bytesPerLayer * report.analysis.graph.layers.count * (report.deployed == nil ? 1 : 2))
         let analysis = report.analysis
         json.beginObject()
         json.field("model", report.model.name)
@@ -34,7 +38,8 @@ struct JSONReport {
             json.endObject()
         }
         json.endObject()
-        return json.bytes + [UInt8(ascii: "\n")]
+        json.finishLine()
+        return json.bytes
     }
 
     private func writeTotals(_ analysis: Analysis, _ json: inout JSONWriter) {
@@ -74,6 +79,7 @@ struct JSONReport {
         let depth = json.depth
         let fragments = Parallel.map(0..<chunkCount) { chunk in
             var fragment = JSONWriter(insideContainers: depth)
+            fragment.reserveCapacity(Self.bytesPerLayer * chunkSize)
             for index in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
                 writeLayer(index, analysis, &fragment)
             }

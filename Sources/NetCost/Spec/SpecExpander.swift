@@ -49,6 +49,9 @@ struct SpecExpander {
     /// Expands `entries` reading from the graph input; returns the index of the last layer.
     mutating func expand(_ entries: [JSONValue]) throws(InputError) -> Int {
         guard !entries.isEmpty else { throw InputError("the spec has no layers", field: "layers") }
+        declared.reserveCapacity(entries.count)
+        items.reserveCapacity(entries.count)
+        builder.reserveCapacity(entries.count + 1)
         _ = try collect(entries, prefix: "", scopes: [], position: "layers", previous: Self.inputName, previousScopes: [])
         done = Array(repeating: false, count: items.count)
         // Woken items run before the next item in document order; a stack, not

@@ -36,6 +36,16 @@ public struct JSONWriter: Sendable {
     /// How many containers are open.
     public var depth: Int { open.count }
 
+    /// Makes room for `count` more bytes, so that a long report grows its buffer once.
+    public mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
+    /// Ends the document with a line break.
+    public mutating func finishLine() {
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
     /// The output as a string.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
