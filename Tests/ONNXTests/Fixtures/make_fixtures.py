@@ -265,6 +265,38 @@ def main():
         entry.key, entry.value = "pkg.torch.onnx.name_scopes", scopes
     save("dynamo_names_opset18.onnx", named, [x(1, 3, 8, 8)], [value("y", [1, 4, 8, 8])], [weight("w", 4, 3, 1, 1)], opset=18)
 
+    # A ConvNeXt block as torchvision's exporter writes it (opset 17): channels-last
+    # LayerNorm, MatMul + Add linears, GELU spelled with Erf, a layer-scale Mul.
+    gelu = [const("sqrt2", 1.4142135, np.float32), const("one", 1.0, np.float32), const("half", 0.5, np.float32),
+            helper.make_node("Div", ["fc1", "sqrt2"], ["g_div"], name="/block/mlp/act/Div"),
+            helper.make_node("Erf", ["g_div"], ["g_erf"], name="/block/mlp/act/Erf"),
+            helper.make_node("Add", ["g_erf", "one"], ["g_add"], name="/block/mlp/act/Add"),
+            helper.make_node("Mul", ["fc1", "g_add"], ["g_mul"], name="/block/mlp/act/Mul"),
+            helper.make_node("Mul", ["g_mul", "half"], ["act"], name="/block/mlp/act/Mul_1")]
+    save("convnext_block_opset17.onnx",
+         [helper.make_node("Conv", ["x", "stem_w", "stem_b"], ["stem"], strides=[4, 4], name="/stem/Conv"),
+          helper.make_node("Conv", ["stem", "dw_w", "dw_b"], ["dw"], group=16, pads=[3, 3, 3, 3], name="/block/dwconv/Conv"),
+          helper.make_node("Transpose", ["dw"], ["nhwc"], perm=[0, 2, 3, 1], name="/block/permute/Transpose"),
+          helper.make_node("LayerNormalization", ["nhwc", "ln_s", "ln_b"], ["ln"], axis=-1, epsilon=1e-6, name="/block/norm/LayerNormalization"),
+          helper.make_node("MatMul", ["ln", "fc1_w"], ["fc1_m"], name="/block/mlp/fc1/MatMul"),
+          helper.make_node("Add", ["fc1_m", "fc1_b"], ["fc1"], name="/block/mlp/fc1/Add")] + gelu +
+         [helper.make_node("MatMul", ["act", "fc2_w"], ["fc2_m"], name="/block/mlp/fc2/MatMul"),
+          helper.make_node("Add", ["fc2_m", "fc2_b"], ["fc2"], name="/block/mlp/fc2/Add"),
+          helper.make_node("Mul", ["fc2", "gamma"], ["scaled"], name="/block/Mul"),
+          helper.make_node("Transpose", ["scaled"], ["nchw"], perm=[0, 3, 1, 2], name="/block/permute_1/Transpose"),
+          helper.make_node("Add", ["nchw", "stem"], ["block"], name="/block/Add"),
+          helper.make_node("GlobalAveragePool", ["block"], ["pool"], name="/avgpool/GlobalAveragePool"),
+          helper.make_node("Transpose", ["pool"], ["pool_t"], perm=[0, 2, 3, 1], name="/classifier/classifier.0/Transpose"),
+          helper.make_node("LayerNormalization", ["pool_t", "head_s", "head_b"], ["head_ln"], axis=-1, name="/classifier/classifier.0/LayerNormalization"),
+          helper.make_node("Transpose", ["head_ln"], ["head"], perm=[0, 3, 1, 2], name="/classifier/classifier.0/Transpose_1"),
+          helper.make_node("Flatten", ["head"], ["flat"], axis=1, name="/classifier/classifier.1/Flatten"),
+          helper.make_node("Gemm", ["flat", "fc_w", "fc_b"], ["y"], transB=1, name="/classifier/classifier.2/Gemm")],
+         [x(1, 3, 32, 32)], [value("y", [1, 10])],
+         [weight("stem_w", 16, 3, 4, 4), weight("stem_b", 16), weight("dw_w", 16, 1, 7, 7), weight("dw_b", 16),
+          weight("ln_s", 16), weight("ln_b", 16), weight("fc1_w", 16, 64), weight("fc1_b", 64), weight("fc2_w", 64, 16),
+          weight("fc2_b", 16), weight("gamma", 16), weight("head_s", 16), weight("head_b", 16), weight("fc_w", 10, 16),
+          weight("fc_b", 10)], opset=17)
+
     # Inputs netcost refuses or needs help with.
     save("symbolic_input_opset13.onnx", [helper.make_node("Relu", ["x"], ["y"])],
          [value("x", ["N", 3, "H", "W"])], [value("y", ["N", 3, "H", "W"])])
