@@ -297,6 +297,48 @@ def main():
           weight("fc2_b", 16), weight("gamma", 16), weight("head_s", 16), weight("head_b", 16), weight("fc_w", 10, 16),
           weight("fc_b", 10)], opset=17)
 
+    # A ViT block as timm writes attention: qkv reshaped to [B, N, 3, heads, d] and
+    # permuted to [3, B, heads, N, d], which moves the batch inward.
+    vit = [helper.make_node("Conv", ["x", "patch_w", "patch_b"], ["patches"], strides=[4, 4], name="/patch_embed/proj/Conv"),
+           helper.make_node("Reshape", ["patches", "tokens_shape"], ["tokens"], name="/patch_embed/Reshape"),
+           helper.make_node("Transpose", ["tokens"], ["tokens_t"], perm=[0, 2, 1], name="/patch_embed/Transpose"),
+           helper.make_node("Concat", ["cls", "tokens_t"], ["seq"], axis=1, name="/Concat"),
+           helper.make_node("Add", ["seq", "pos"], ["embedded"], name="/Add"),
+           helper.make_node("MatMul", ["embedded", "qkv_w"], ["qkv_m"], name="/blocks.0/attn/qkv/MatMul"),
+           helper.make_node("Add", ["qkv_m", "qkv_b"], ["qkv"], name="/blocks.0/attn/qkv/Add"),
+           helper.make_node("Reshape", ["qkv", "qkv_shape"], ["qkv_r"], name="/blocks.0/attn/Reshape"),
+           helper.make_node("Transpose", ["qkv_r"], ["qkv_p"], perm=[2, 0, 3, 1, 4], name="/blocks.0/attn/Transpose")]
+    for index, name in enumerate(["q", "k", "v"]):
+        vit += [const(f"idx_{name}", index), helper.make_node("Gather", ["qkv_p", f"idx_{name}"], [name], axis=0, name=f"/blocks.0/attn/Gather_{index}")]
+    vit += [const("scale", 0.35, np.float32),
+            helper.make_node("Mul", ["q", "scale"], ["q_scaled"], name="/blocks.0/attn/Mul"),
+            helper.make_node("Transpose", ["k"], ["k_t"], perm=[0, 1, 3, 2], name="/blocks.0/attn/Transpose_1"),
+            helper.make_node("MatMul", ["q_scaled", "k_t"], ["scores"], name="/blocks.0/attn/MatMul"),
+            helper.make_node("Softmax", ["scores"], ["weights"], axis=-1, name="/blocks.0/attn/Softmax"),
+            helper.make_node("MatMul", ["weights", "v"], ["context"], name="/blocks.0/attn/MatMul_1"),
+            helper.make_node("Transpose", ["context"], ["context_t"], perm=[0, 2, 1, 3], name="/blocks.0/attn/Transpose_2"),
+            helper.make_node("Reshape", ["context_t", "merge_shape"], ["merged"], name="/blocks.0/attn/Reshape_1"),
+            helper.make_node("MatMul", ["merged", "proj_w"], ["proj_m"], name="/blocks.0/attn/proj/MatMul"),
+            helper.make_node("Add", ["proj_m", "proj_b"], ["proj"], name="/blocks.0/attn/proj/Add"),
+            helper.make_node("Add", ["embedded", "proj"], ["residual"], name="/blocks.0/Add"),
+            const("first", 0),
+            helper.make_node("Gather", ["residual", "first"], ["cls_out"], axis=1, name="/Gather"),
+            helper.make_node("Gemm", ["cls_out", "head_w", "head_b"], ["y"], transB=1, name="/head/Gemm")]
+    save("vit_attention_opset17.onnx", vit, [x(1, 3, 8, 8)], [value("y", [1, 10])],
+         [weight("patch_w", 16, 3, 4, 4), weight("patch_b", 16), ints("tokens_shape", [1, 16, 4]), weight("cls", 1, 1, 16),
+          weight("pos", 1, 5, 16), weight("qkv_w", 16, 48), weight("qkv_b", 48), ints("qkv_shape", [1, 5, 3, 2, 8]),
+          ints("merge_shape", [1, 5, 16]), weight("proj_w", 16, 16), weight("proj_b", 16), weight("head_w", 10, 16), weight("head_b", 10)],
+         opset=17)
+    # nn.MultiheadAttention's sequence-first layout: the batch goes to axis 1 and back.
+    save("sequence_first_opset17.onnx",
+         [helper.make_node("Transpose", ["x"], ["t"], perm=[1, 0, 2]),
+          helper.make_node("MatMul", ["t", "w"], ["m"]),
+          helper.make_node("Add", ["m", "b"], ["p"]),
+          helper.make_node("Transpose", ["p"], ["back"], perm=[1, 0, 2]),
+          helper.make_node("Add", ["x", "back"], ["r"]),
+          helper.make_node("LayerNormalization", ["r", "s", "lb"], ["y"], axis=-1)],
+         [x(1, 5, 16)], [value("y", [1, 5, 16])], [weight("w", 16, 16), weight("b", 16), weight("s", 16), weight("lb", 16)], opset=17)
+
     # Inputs netcost refuses or needs help with.
     save("symbolic_input_opset13.onnx", [helper.make_node("Relu", ["x"], ["y"])],
          [value("x", ["N", 3, "H", "W"])], [value("y", ["N", 3, "H", "W"])])
