@@ -11,25 +11,27 @@ enum DepthwiseConvolution {
     static func run(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                     epilogue: Epilogue, output: UnsafeMutablePointer<Float>) {
         let w = Vector.scalarCount
-        let phases = g.strideWidth
         let phaseWidth = g.outWidth + ((g.kernelWidth - 1) * g.dilationWidth) / g.strideWidth
-        let paddedRows = (g.outHeight - 1) * g.strideHeight + (g.kernelHeight - 1) * g.dilationHeight + 1
+        let phaseRows = g.outHeight + ((g.kernelHeight - 1) * g.dilationHeight) / g.strideHeight
+        let phasePlane = phaseRows * phaseWidth
         // Walking the plane as one row pays for copying the outputs out; it wins when
         // rows are short and ragged (28, 14, 7 wide), not when they are whole vectors.
-        let flat = g.strideHeight == 1 && g.strideWidth == 1 && g.outWidth % w != 0 && g.outWidth < 4 * w
-        // Slack past the plane: a last vector may read beyond it (those lanes are dropped).
-        let planeSize = phases * paddedRows * phaseWidth + phaseWidth + 2 * w
+        let flat = g.outWidth % w != 0 && g.outWidth < 4 * w
+        // Slack past the planes: a last vector may read beyond them (those lanes are dropped).
+        let planeSize = g.strideHeight * g.strideWidth * phasePlane + phaseWidth + 2 * w
         let span = flat ? g.outHeight * phaseWidth : g.outWidth
         let rowLength = (span + w - 1) / w * w
-        // Where tap (ky, kx) of output (oy, 0) starts, relative to row oy·stride of phase 0.
+        // Where tap (ky, kx) of output (0, 0) lies: its row and column phase planes, then
+        // its place in them. Output (oy, ox) reads `oy·phaseWidth + ox` further on.
         var offsets: [Int] = []
         for ky in 0..<g.kernelHeight {
             for kx in 0..<g.kernelWidth {
-                let column = kx * g.dilationWidth
-                offsets.append(((column % g.strideWidth) * paddedRows + ky * g.dilationHeight) * phaseWidth + column / g.strideWidth)
+                let row = ky * g.dilationHeight, column = kx * g.dilationWidth
+                let plane = (row % g.strideHeight) * g.strideWidth + column % g.strideWidth
+                offsets.append(plane * phasePlane + (row / g.strideHeight) * phaseWidth + column / g.strideWidth)
             }
         }
-        let plan = Plan(phases: phases, phaseWidth: phaseWidth, paddedRows: paddedRows, flat: flat, rowLength: rowLength,
+        let plan = Plan(phaseWidth: phaseWidth, phaseRows: phaseRows, flat: flat, rowLength: rowLength,
                         clamp: epilogue.clamp, activations: epilogue.clamp == nil ? epilogue.activations : [])
         let source = SharedPointer(UnsafeMutablePointer(mutating: input))
         let weights = SharedPointer(UnsafeMutablePointer(mutating: weight))
@@ -43,7 +45,7 @@ enum DepthwiseConvolution {
             offsets.withUnsafeBufferPointer { offsets in
                 guard let taps = offsets.baseAddress else { return }
                 for ic in parts[part] {
-                    layOut(g, plane: source.base + ic * g.inputPlane, phases: phases, paddedRows: paddedRows, phaseWidth: phaseWidth, into: padded)
+                    layOut(g, plan, plane: source.base + ic * g.inputPlane, into: padded)
                     for oc in ic * g.outPerGroup..<(ic + 1) * g.outPerGroup {
                         channel(g, plan, padded: padded, offsets: taps, weight: weights.base + oc * g.taps,
                                 bias: biases?.base[oc] ?? 0, row: padded + planeSize, output: destination.base + oc * g.outputPlane)
@@ -55,8 +57,8 @@ enum DepthwiseConvolution {
 
     /// The per-layer constants of the loops.
     struct Plan {
-        let phases: Int, phaseWidth: Int, paddedRows: Int
-        /// Stride 1: walk the padded plane as one row.
+        let phaseWidth: Int, phaseRows: Int
+        /// Walk each plane as one row (outputs on the padded width, extra columns dropped).
         let flat: Bool
         /// Floats computed per pass: a whole number of vectors.
         let rowLength: Int
@@ -65,31 +67,35 @@ enum DepthwiseConvolution {
         let activations: [Activation.Function]
     }
 
-    /// Writes the zero-padded input plane as `phases` planes: phase `p` holds padded
-    /// columns `p, p + s, p + 2s, …`.
-    private static func layOut(_ g: ConvolutionGeometry, plane: UnsafePointer<Float>, phases: Int, paddedRows: Int, phaseWidth: Int,
-                               into padded: UnsafeMutablePointer<Float>) {
-        for phase in 0..<phases {
-            // Columns j whose input column j·s + phase − padLeft lies inside the input.
-            let first = min(phaseWidth, max(0, (g.padLeft - phase + g.strideWidth - 1) / g.strideWidth))
-            let end = min(phaseWidth, max(first, (g.width - 1 + g.padLeft - phase) / g.strideWidth + 1))
-            for row in 0..<paddedRows {
-                let iy = row - g.padTop
-                let line = padded + (phase * paddedRows + row) * phaseWidth
-                guard iy >= 0 && iy < g.height else {
-                    line.update(repeating: 0, count: phaseWidth)
-                    continue
+    /// Writes the zero-padded input plane split into `strideHeight × strideWidth` phase
+    /// planes: plane `(p, q)` holds padded rows `p, p + sh, …` and columns `q, q + sw, …`,
+    /// so that every tap reads consecutive outputs from consecutive floats.
+    private static func layOut(_ g: ConvolutionGeometry, _ plan: Plan, plane: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+        let width = plan.phaseWidth
+        for rowPhase in 0..<g.strideHeight {
+            for phase in 0..<g.strideWidth {
+                // Columns j whose input column j·s + phase − padLeft lies inside the input.
+                let first = min(width, max(0, (g.padLeft - phase + g.strideWidth - 1) / g.strideWidth))
+                let end = min(width, max(first, (g.width - 1 + g.padLeft - phase) / g.strideWidth + 1))
+                let destination = padded + (rowPhase * g.strideWidth + phase) * plan.phaseRows * width
+                for row in 0..<plan.phaseRows {
+                    let iy = row * g.strideHeight + rowPhase - g.padTop
+                    let line = destination + row * width
+                    guard iy >= 0 && iy < g.height else {
+                        line.update(repeating: 0, count: width)
+                        continue
+                    }
+                    line.update(repeating: 0, count: first)
+                    let source = plane + iy * g.width + first * g.strideWidth + phase - g.padLeft
+                    if g.strideWidth == 1 {
+                        (line + first).update(from: source, count: end - first)
+                    } else if g.strideWidth == 2 {
+                        deinterleave(source, into: line + first, count: end - first)
+                    } else {
+                        for j in 0..<(end - first) { line[first + j] = source[j * g.strideWidth] }
+                    }
+                    (line + end).update(repeating: 0, count: width - end)
                 }
-                line.update(repeating: 0, count: first)
-                let source = plane + iy * g.width + first * g.strideWidth + phase - g.padLeft
-                if g.strideWidth == 1 {
-                    (line + first).update(from: source, count: end - first)
-                } else if g.strideWidth == 2 {
-                    deinterleave(source, into: line + first, count: end - first)
-                } else {
-                    for j in 0..<(end - first) { line[first + j] = source[j * g.strideWidth] }
-                }
-                (line + end).update(repeating: 0, count: phaseWidth - end)
             }
         }
     }
@@ -125,7 +131,7 @@ enum DepthwiseConvolution {
         } else {
             let w = Vector.scalarCount, whole = g.outWidth / w * w
             for oy in 0..<g.outHeight {
-                let base = padded + oy * g.strideHeight * plan.phaseWidth, line = output + oy * g.outWidth
+                let base = padded + oy * plan.phaseWidth, line = output + oy * g.outWidth
                 // Whole vectors straight into the output; the ragged end through `row`.
                 pass(g.taps, base, offsets, weight, bias, low, high, into: line, count: whole)
                 if whole < g.outWidth {

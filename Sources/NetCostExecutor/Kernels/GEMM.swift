@@ -4,7 +4,7 @@
 // two SIMD vectors of columns accumulates over blocks of K; both cores take column
 // strips (or row panels when the strips would be too few).
 
-#if NETCOST_AVX512
+#if NETCOST_WIDE_VECTORS
 /// The SIMD vector of the kernels: 16 lanes (one AVX-512 register) when built for it.
 typealias Vector = SIMD16<Float>
 #else
