@@ -339,6 +339,20 @@ def main():
           helper.make_node("LayerNormalization", ["r", "s", "lb"], ["y"], axis=-1)],
          [x(1, 5, 16)], [value("y", [1, 5, 16])], [weight("w", 16, 16), weight("b", 16), weight("s", 16), weight("lb", 16)], opset=17)
 
+    # LayerNorm as torch writes it before opset 17.
+    save("layernorm_decomposed_opset13.onnx",
+         [helper.make_node("ReduceMean", ["x"], ["mean"], axes=[-1], name="/norm/ReduceMean"),
+          helper.make_node("Sub", ["x", "mean"], ["centered"], name="/norm/Sub"),
+          const("two_f", 2.0, np.float32), const("eps", 1e-5, np.float32),
+          helper.make_node("Pow", ["centered", "two_f"], ["squared"], name="/norm/Pow"),
+          helper.make_node("ReduceMean", ["squared"], ["variance"], axes=[-1], name="/norm/ReduceMean_1"),
+          helper.make_node("Add", ["variance", "eps"], ["shifted"], name="/norm/Add"),
+          helper.make_node("Sqrt", ["shifted"], ["root"], name="/norm/Sqrt"),
+          helper.make_node("Div", ["centered", "root"], ["normalized"], name="/norm/Div"),
+          helper.make_node("Mul", ["normalized", "gamma"], ["scaled"], name="/norm/Mul"),
+          helper.make_node("Add", ["scaled", "beta"], ["y"], name="/norm/Add_1")],
+         [x(1, 5, 32)], [value("y", [1, 5, 32])], [weight("gamma", 32), weight("beta", 32)])
+
     # Inputs netcost refuses or needs help with.
     save("symbolic_input_opset13.onnx", [helper.make_node("Relu", ["x"], ["y"])],
          [value("x", ["N", 3, "H", "W"])], [value("y", ["N", 3, "H", "W"])])
