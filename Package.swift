@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(name: "netcost", dependencies: ["NetCost", "ArgumentParsing"]),
         .executableTarget(name: "netcost-bench", dependencies: ["NetCost", "NetCostExecutor"]),
         .testTarget(name: "NetCostTests", dependencies: ["NetCost"]),
-        .testTarget(name: "ONNXTests", dependencies: ["NetCost"]),
+        .testTarget(name: "ONNXTests", dependencies: ["NetCost"], exclude: ["Fixtures"]),
         .testTarget(name: "NetCostExecutorTests", dependencies: ["NetCost", "NetCostExecutor"], exclude: ["Fixtures"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "EndToEndTests", dependencies: ["netcost"]),
