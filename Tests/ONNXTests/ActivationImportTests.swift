@@ -85,3 +85,17 @@ import Testing
         #expect(model.outputDims == [8, 4, 4])
     }
 }
+
+/// LayerNorm written out as torch exports it before opset 17.
+@Suite struct DecomposedLayerNormTests {
+    /// ReduceMean, Sub, Pow, ReduceMean, Add ε, Sqrt, Div, Mul γ, Add β over the last
+    /// axis of [5, 32]: one layernorm with 32 + 32 parameters.
+    @Test func decomposedLayerNorm() throws {
+        let model = try Imported("layernorm_decomposed_opset13.onnx")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["layernorm"])
+        #expect(model.layers.last?.name == "norm.layernorm")
+        #expect(model.params == 32 + 32)
+        #expect(model.outputDims == [5, 32])
+    }
+}

@@ -83,3 +83,21 @@ import Testing
         #expect(model.macs == 64 * 6 * 6 * (16 * 9))
     }
 }
+
+/// A ConvNeXt block and head as torchvision's exporter writes them at opset 17.
+@Suite struct ConvNeXtImportTests {
+    /// Stem 3→16, 4×4 stride 4 on 32×32 → 8×8; depthwise 7×7 pad 3; channels-last
+    /// LayerNorm; linear 16→64 (MatMul + Add), GELU, linear 64→16; layer scale;
+    /// residual add; global pool; LayerNorm on [1, 1, 16]; Gemm 16→10.
+    @Test func convNeXtBlock() throws {
+        let model = try Imported("convnext_block_opset17.onnx")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["conv2d", "conv2d", "transpose", "layernorm", "linear", "gelu", "linear", "mul", "transpose",
+                                "add", "global_avgpool", "transpose", "layernorm", "transpose", "flatten", "linear"])
+        #expect(model.outputDims == [10])
+        let params = (3 * 16 * 4 * 4 + 16) + (16 * 7 * 7 + 16) + 2 * 16 + (16 * 64 + 64) + (64 * 16 + 16) + 16 + 2 * 16 + (16 * 10 + 10)
+        #expect(model.params == params)
+        let macs = 16 * 8 * 8 * (3 * 4 * 4) + 16 * 8 * 8 * (1 * 7 * 7) + 8 * 8 * 16 * 64 + 8 * 8 * 64 * 16 + 16 * 10
+        #expect(model.macs == macs)
+    }
+}

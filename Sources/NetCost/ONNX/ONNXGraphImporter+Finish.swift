@@ -20,6 +20,22 @@ extension ONNXGraphImporter {
             let index = try addLayer(fusion.name, .linear(Linear(outFeatures: weight.dims[1], bias: true)),
                                      inputs: [try layer(for: input, context)], stored: weight.sources + bias.sources, context)
             values[fusion.output] = .activation(index)
+        case let .layerNorm(axes, scaleName, shiftName):
+            // Only over trailing axes that are not the batch's.
+            let dims = onnxDims(of: input)
+            let resolved = Set(axes.map { $0 < 0 ? $0 + dims.count : $0 })
+            let count = resolved.count
+            guard count >= 1, resolved == Set((dims.count - count)..<dims.count), !resolved.contains(0) || batchOffset(of: input) == 0 else {
+                return false
+            }
+            var tensors: [StoredTensor] = []
+            for name in [scaleName, shiftName].compactMap({ $0 }) {
+                guard case .constant(let constant)? = values[name] else { return false }
+                tensors += constant.sources
+            }
+            let index = try addLayer(fusion.name, .normalization(Normalization(.layer(axes: count))),
+                                     inputs: [try layer(for: input, context)], stored: tensors, context)
+            values[fusion.output] = .activation(index)
         }
         return true
     }
@@ -49,7 +65,8 @@ extension ONNXGraphImporter {
         view.steps.append((step, context.name))
         view.dims = dims
         if let shuffle = shuffleGroups(view) {
-            let name = Self.renamed(view.steps[1].name, last: "channel_shuffle")
+            let transpose = view.steps[1].name
+            let name = context.node.name.hasPrefix("/") || context.node.scopes != nil ? Self.renamed(transpose, last: "channel_shuffle") : transpose
             let index = try addLayer(name, .channelShuffle(ChannelShuffle(groups: shuffle)), inputs: [view.base], context)
             define(context, .activation(index))
         } else if canDefer(context), view.steps.count < 3 {

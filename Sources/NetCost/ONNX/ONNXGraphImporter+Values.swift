@@ -40,10 +40,61 @@ extension ONNXGraphImporter {
 
     func onnxDims(of value: ONNXValue) -> [Int] {
         switch value {
-        case .activation(let index): batchOnly.contains(index) ? [1] : [1] + builder.shape(of: index).dims
-        case .constant(let constant): constant.dims
-        case .deferred(let view): [1] + view.dims
+        case .activation(let index):
+            if unbatched.contains(index) { return builder.shape(of: index).dims }
+            return batchOnly.contains(index) ? [1] : [1] + builder.shape(of: index).dims
+        case .constant(let constant): return constant.dims
+        case .deferred(let view): return [1] + view.dims
         }
+    }
+
+    /// Where a run-time value's layer axes start in its ONNX dims: 1 behind the batch,
+    /// 0 for an unbatched layer (see `unbatched`).
+    func batchOffset(of value: ONNXValue) -> Int {
+        if case .activation(let index) = value, unbatched.contains(index) { return 0 }
+        return 1
+    }
+
+    func batchOffset(_ context: ONNXNodeContext, _ position: Int) throws(InputError) -> Int {
+        guard let value = try value(context, position) else { return 1 }
+        return batchOffset(of: value)
+    }
+
+    /// Input `position` as a layer with the batch first, for ops that need `[C, H, W]`:
+    /// an unbatched layer whose ONNX dims lead with 1 gets a view dropping that 1; nil
+    /// when the batch cannot be put first.
+    mutating func batchedInput(_ context: ONNXNodeContext, _ position: Int) throws(InputError) -> Int? {
+        let index = try activation(context, position)
+        guard unbatched.contains(index) else { return index }
+        if let view = rebatched[index] { return view }
+        let dims = builder.shape(of: index).dims
+        guard dims.count >= 2, dims[0] == 1 else { return nil }
+        let view = try addLayer(builder.layers[index].name + "_squeeze", .reshape(Reshape(.shape(Array(dims.dropFirst())))),
+                                inputs: [index], batched: true, context)
+        rebatched[index] = view
+        return view
+    }
+
+    /// Marks a layer unbatched when its shape has the ONNX rank of its output (an op
+    /// that joined an unbatched tensor), batched when it has one axis less.
+    mutating func setBatched(_ layer: Int, onnxRank: Int) {
+        let rank = builder.shape(of: layer).rank
+        if rank == onnxRank {
+            unbatched.insert(layer)
+        } else if rank == onnxRank - 1 {
+            unbatched.remove(layer)
+        }
+    }
+
+    /// Adds a reshape of `input` to the ONNX dims `output`: with a leading 1 that is the
+    /// batch, otherwise the layer is unbatched and keeps all of them.
+    @discardableResult
+    mutating func addReshape(_ base: String, input: Int, output: [Int], _ context: ONNXNodeContext) throws(InputError) -> Int {
+        let batched = output.first == 1
+        let dims = batched ? Array(output.dropFirst()) : output
+        let layer = try addLayer(base, .reshape(Reshape(.shape(dims.isEmpty ? [1] : dims))), inputs: [input], batched: batched || output.isEmpty, context)
+        if batched && dims.isEmpty { batchOnly.insert(layer) }
+        return layer
     }
 
     /// Input `position` as a layer; a constant becomes a constant layer, a deferred view is added.
@@ -101,9 +152,11 @@ extension ONNXGraphImporter {
     ///
     /// When the op's shape rule rejects inputs whose shapes were guessed after an
     /// unsupported op, the layer becomes unsupported too instead of failing the import.
+    /// `batched` says whether the new layer's shape drops a leading batch axis; by
+    /// default it does unless one of its inputs is unbatched.
     @discardableResult
     mutating func addLayer(_ base: String, _ operation: Operation, inputs: [Int], stored tensors: [StoredTensor] = [],
-                           _ context: ONNXNodeContext) throws(InputError) -> Int {
+                           batched: Bool? = nil, _ context: ONNXNodeContext) throws(InputError) -> Int {
         let name = names.unique(base)
         let fromGuess = inputs.contains { guessed.contains($0) }
         let index: Int
@@ -121,6 +174,7 @@ extension ONNXGraphImporter {
         }
         try checkSize(builder.shape(of: index), layer: name)
         if fromGuess { guessed.insert(index) }
+        if !(batched ?? !inputs.contains { unbatched.contains($0) }) { unbatched.insert(index) }
         if !tensors.isEmpty {
             stored[index, default: []].append(contentsOf: tensors)
             storedNames.formUnion(tensors.map(\.name))
@@ -141,8 +195,12 @@ extension ONNXGraphImporter {
 
     /// A constant operand broadcast against activations of ONNX rank `rank`: a
     /// full-rank constant loses its leading (batch) axis, which must be 1.
-    mutating func operandLayer(_ constant: ONNXConstant, againstRank rank: Int, _ context: ONNXNodeContext) throws(InputError) -> Int? {
+    mutating func operandLayer(_ constant: ONNXConstant, againstRank rank: Int, batched: Bool = true,
+                               _ context: ONNXNodeContext) throws(InputError) -> Int? {
         var dims = constant.dims
+        if !batched {
+            return try constantLayer(constant, dims: dims.isEmpty ? [1] : dims, context)
+        }
         if dims.count >= rank {
             guard dims.count == rank, dims.first == 1 else { return nil }
             dims.removeFirst()
@@ -181,11 +239,17 @@ extension ONNXGraphImporter {
         }
         var first = true
         for (position, output) in context.node.outputs.enumerated() where !output.isEmpty || position == 0 {
-            let declaredDims = declaredShape(output)
+            var declaredDims = declaredShape(output)
+            var batched: Bool? = declaredDims == nil ? nil : true
+            if declaredDims == nil, let full = declared[output], !full.isEmpty, full.allSatisfy({ $0 != nil }) {
+                // Declared without the batch first: the layer keeps all the dims.
+                declaredDims = full.compactMap { $0 }
+                batched = false
+            }
             let dims = declaredDims ?? (first ? computed : nil) ?? inputs.first.map { builder.shape(of: $0).dims } ?? [1]
             let base = first ? context.name : context.name + "_output\(position)"
             let index = try addLayer(base, .unsupported(UnsupportedOperation(opType: context.node.qualifiedOpType, shape: try shapeOf(dims, context))),
-                                     inputs: inputs, stored: first ? tensors : [], context)
+                                     inputs: inputs, stored: first ? tensors : [], batched: batched, context)
             if declaredDims == nil && (computed == nil || !first) { guessed.insert(index) }
             if first { unsupported.append((context.node.qualifiedOpType, reason, builder.layers[index].name)) }
             if !output.isEmpty { values[output] = .activation(index) }

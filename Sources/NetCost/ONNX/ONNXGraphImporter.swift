@@ -22,6 +22,13 @@ struct ONNXGraphImporter {
     var guessed: Set<Int> = []
     /// Layers whose per-sample shape is `[1]` standing for ONNX's batch-only `[1]`.
     var batchOnly: Set<Int> = []
+    /// Layers whose shape is their whole ONNX shape: an op moved the batch axis away
+    /// from the front or merged it into another (attention's sequence-first layout).
+    /// With a batch of 1 that is still the same data; axes are not shifted for them.
+    var unbatched: Set<Int> = []
+    /// For an unbatched layer whose ONNX dims lead with 1, the view that makes that 1
+    /// the batch again, for the ops that need `[C, H, W]`.
+    var rebatched: [Int: Int] = [:]
     var constantLayers: [String: Int] = [:]
     var warnings: [String] = []
     /// Elements that folded constants may still hold, so that shape arithmetic in a

@@ -36,6 +36,11 @@ struct ONNXLayerNames {
         return node.opType.lowercased()
     }
 
+    /// Whether the node's name is built from module scopes, ending in its op type.
+    static func isScoped(_ node: ONNXNode) -> Bool {
+        node.name.hasPrefix("/") || (node.scopes.flatMap(fromScopes) != nil)
+    }
+
     /// `/features/features.0/features.0.0/Conv_1` → `features.0.0.conv_1`.
     static func fromTorchScope(_ name: String) -> String {
         let parts = name.split(separator: "/").map(String.init)

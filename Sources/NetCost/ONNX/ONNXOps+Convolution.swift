@@ -15,7 +15,7 @@ extension ONNXOps {
             let shape = slidingOutput(context, input: inputDims, weight: weight.dims, channels: weight.dims.first)
             return try importer.addUnsupported(context, reason: "\(max(weight.dims.count - 2, 0))-D convolution", shape: shape)
         }
-        let input = try importer.activation(context, 0)
+        guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
         let channels = inputDims[1]
         let outChannels = try context.size(weight.dims[0], field: "weight")
         let (expected, overflow) = weight.dims[1].multipliedReportingOverflow(by: group)
@@ -82,7 +82,7 @@ extension ONNXOps {
             pads = [0, 0, 0, 0]
         }
         let bias = try importer.constant(context, 2)
-        let input = try importer.activation(context, 0)
+        guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
         let operation = TransposedConvolution(outChannels: outChannels, kernel: Size2D(kernel[0], kernel[1]), stride: Size2D(stride[0], stride[1]),
                                               dilation: Size2D(dilation[0], dilation[1]),
                                               padding: .explicit(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3]),
@@ -172,24 +172,27 @@ extension ONNXOps {
                                               inputs: [try importer.layer(for: left, context)], stored: weight.sources, context)
             return importer.define(context, .activation(layer))
         }
-        // Batched matrices: the batch is the leading axis of each run-time operand,
-        // which needs rank 3 or more for the per-sample product to be ONNX's.
+        // Batched matrices: a batched operand needs rank 3 or more for the product of
+        // its samples to be ONNX's; an unbatched one is used whole.
         var operands: [Int] = []
         let rank = max(leftDims.count, rightDims.count)
+        let activations = [left, right].filter { if case .constant = $0 { false } else { true } }
+        let allBatched = activations.allSatisfy { importer.batchOffset(of: $0) == 1 }
         for value in [left, right] {
             if case .constant(let constant) = value {
-                guard let layer = try importer.operandLayer(constant, againstRank: rank, context) else {
+                guard let layer = try importer.operandLayer(constant, againstRank: rank, batched: allBatched, context) else {
                     return try importer.addUnsupported(context, reason: "a constant operand that spans the batch")
                 }
                 operands.append(layer)
             } else {
-                guard importer.onnxDims(of: value).count >= 3 else {
+                guard importer.batchOffset(of: value) == 0 || importer.onnxDims(of: value).count >= 3 else {
                     return try importer.addUnsupported(context, reason: "a product over the batch axis")
                 }
                 operands.append(try importer.layer(for: value, context))
             }
         }
         let layer = try importer.addLayer(context.name, .matmul(MatMul()), inputs: operands, context)
+        importer.setBatched(layer, onnxRank: rank)
         importer.define(context, .activation(layer))
     }
 }

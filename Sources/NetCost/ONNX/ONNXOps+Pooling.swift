@@ -16,10 +16,14 @@ extension ONNXOps {
                 if case .constant = value { return 0 }
                 return importer.onnxDims(of: value).count
             }.max() ?? 0
+            let allBatched = operands.allSatisfy { value in
+                if case .constant = value { return true }
+                return importer.batchOffset(of: value) == 1
+            }
             var inputs: [Int] = []
             for value in operands {
                 if case .constant(let constant) = value {
-                    guard let layer = try importer.operandLayer(constant, againstRank: rank, context) else {
+                    guard let layer = try importer.operandLayer(constant, againstRank: rank, batched: allBatched, context) else {
                         return try importer.addUnsupported(context, reason: "a constant operand that spans the batch")
                     }
                     inputs.append(layer)
@@ -29,6 +33,7 @@ extension ONNXOps {
             }
             if inputs.count == 1 { return importer.define(context, .activation(inputs[0])) }
             let layer = try importer.addLayer(context.name, .elementwise(Elementwise(op)), inputs: inputs, context)
+            importer.setBatched(layer, onnxRank: operands.map { importer.onnxDims(of: $0).count }.max() ?? rank)
             importer.define(context, .activation(layer))
         }
     }
@@ -57,7 +62,7 @@ extension ONNXOps {
                                     dilation: Size2D(dilation[0], dilation[1]), padding: padding,
                                     ceilMode: try context.flag("ceil_mode", default: false),
                                     countIncludePad: try context.flag("count_include_pad", default: false))
-            let input = try importer.activation(context, 0)
+            guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
             let layer = try importer.addLayer(context.name, .pooling(operation), inputs: [input], context)
             importer.define(context, .activation(layer))
         }
@@ -71,7 +76,7 @@ extension ONNXOps {
                 let shape = dims.count >= 3 ? [dims[1]] + Array(repeating: 1, count: dims.count - 2) : nil
                 return try importer.addUnsupported(context, reason: "a rank-\(dims.count) input", shape: shape)
             }
-            let input = try importer.activation(context, 0)
+            guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
             let layer = try importer.addLayer(context.name, .globalPooling(GlobalPooling(mode)), inputs: [input], context)
             importer.define(context, .activation(layer))
         }
@@ -92,6 +97,9 @@ extension ONNXOps {
             case .absent: axes = try context.ints("axes") ?? Array(dims.indices)
             }
             let resolved = try context.resolveAxes(axes, rank: dims.count, field: "axes").sorted()
+            guard try importer.batchOffset(context, 0) == 1 else {
+                return try importer.addUnsupported(context, reason: "a reduction of a tensor whose batch axis is not first")
+            }
             guard !resolved.contains(0), !resolved.isEmpty else {
                 return try importer.addUnsupported(context, reason: resolved.isEmpty ? "no axes" : "a reduction over the batch axis")
             }
@@ -100,7 +108,7 @@ extension ONNXOps {
                 return try importer.addUnsupported(context, reason: "a reduction over axes \(TensorShape.format(resolved))",
                                                    shape: kept.count > 1 ? Array(kept.dropFirst()) : [1])
             }
-            let input = try importer.activation(context, 0)
+            guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
             var layer = try importer.addLayer(context.name, .globalPooling(GlobalPooling(mode)), inputs: [input], context)
             if !keep {
                 layer = try importer.addLayer(context.name + "_squeeze", .reshape(Reshape(.shape([dims[1]]))), inputs: [layer], context)
@@ -158,7 +166,7 @@ extension ONNXOps {
             return try importer.addUnsupported(context, reason: "scales or sizes computed at run time", shape: importer.declaredShape(context.node.outputs.first ?? ""))
         }
         let alignCorners = try context.string("coordinate_transformation_mode", default: "half_pixel") == "align_corners"
-        let input = try importer.activation(context, 0)
+        guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
         let layer = try importer.addLayer(context.name, .upsample(Upsample(mode, target: target, alignCorners: alignCorners)), inputs: [input], context)
         importer.define(context, .activation(layer))
     }
@@ -199,7 +207,7 @@ extension ONNXOps {
         case .unknown: break
         case .absent: value = try context.float("value", default: 0)
         }
-        let input = try importer.activation(context, 0)
+        guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
         let layer = try importer.addLayer(context.name, .pad(Pad(top: pads[2], bottom: pads[6], left: pads[3], right: pads[7], value: value)),
                                           inputs: [input], context)
         importer.define(context, .activation(layer))

@@ -13,11 +13,19 @@ extension ONNXOps {
         }
         let rank = operands.map { importer.onnxDims(of: $0).count }.max() ?? 0
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: rank)
-        guard axis >= 1 else { return try importer.addUnsupported(context, reason: "concatenation along the batch axis") }
+        let offsets = Set(operands.compactMap { value -> Int? in
+            if case .constant = value { return nil }
+            return importer.batchOffset(of: value)
+        })
+        guard offsets.count == 1, let offset = offsets.first else {
+            return try importer.addUnsupported(context, reason: "inputs with the batch axis in different places")
+        }
+        guard axis >= offset else { return try importer.addUnsupported(context, reason: "concatenation along the batch axis") }
         var inputs: [Int] = []
         for value in operands {
             if case .constant(let constant) = value {
-                guard constant.dims.count == rank, let layer = try importer.operandLayer(constant, againstRank: rank, context) else {
+                guard constant.dims.count == rank,
+                      let layer = try importer.operandLayer(constant, againstRank: rank, batched: offset == 1, context) else {
                     return try importer.addUnsupported(context, reason: "a constant operand that spans the batch")
                 }
                 inputs.append(layer)
@@ -25,7 +33,7 @@ extension ONNXOps {
                 inputs.append(try importer.layer(for: value, context))
             }
         }
-        let layer = try importer.addLayer(context.name, .concat(Concat(axis: axis - 1)), inputs: inputs, context)
+        let layer = try importer.addLayer(context.name, .concat(Concat(axis: axis - offset)), inputs: inputs, context)
         importer.define(context, .activation(layer))
     }
 
@@ -35,7 +43,8 @@ extension ONNXOps {
         if try importer.fold(context) { return }
         let dims = try importer.onnxDims(context, 0) ?? []
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: dims.count)
-        guard axis >= 1 else { return try importer.addUnsupported(context, reason: "a split of the batch axis") }
+        let offset = try importer.batchOffset(context, 0)
+        guard axis >= offset else { return try importer.addUnsupported(context, reason: "a split of the batch axis") }
         var given = try importer.integerInput(context, 1)
         if case .absent = given, let attribute = try context.ints("split") { given = .known(attribute) }
         guard let sizes = try ONNXFolding.splitSizes(context, given: given, size: dims[axis], outputs: context.node.outputs.count) else {
@@ -47,7 +56,7 @@ extension ONNXOps {
             defer { start += size }
             guard !context.node.outputs[index].isEmpty else { continue }
             let layer = try importer.addLayer(index == 0 ? context.name : context.name + "_\(index)",
-                                              .slice(Slice(axis: axis - 1, start: start, end: start + size, label: "split")),
+                                              .slice(Slice(axis: axis - offset, start: start, end: start + size, label: "split")),
                                               inputs: [input], context)
             importer.define(context, .activation(layer), output: index)
         }
@@ -84,18 +93,19 @@ extension ONNXOps {
         let resolved = try context.resolveAxes(axes, rank: dims.count, field: "axes")
         guard let source = try importer.value(context, 0) else { throw context.error("input 0 is required", field: "input") }
         var current: ONNXValue = source
+        let offset = importer.batchOffset(of: source)
         for (index, axis) in resolved.enumerated() {
             let step = steps[index]
             guard step != 0, step != .min else { throw context.error("step \(step) is not usable", field: "steps") }
             let range = ConstantMath.sliceRange(start: starts[index], end: ends[index], step: step, size: dims[axis])
-            if axis == 0 {
+            if axis == 0 && offset == 1 {
                 guard range.count == 1 else { return try importer.addUnsupported(context, reason: "a slice of the batch axis") }
                 continue
             }
             guard range.count >= 1 else { throw context.error("the slice of axis \(axis) (size \(dims[axis])) is empty", field: "starts") }
             guard step > 0 || range.count == 1 else { return try importer.addUnsupported(context, reason: "a reversing slice") }
             if range.count == dims[axis] && step == 1 { continue }
-            let operation = Slice(axis: axis - 1, start: range.first, end: range.first + (range.count - 1) * max(step, 1) + 1,
+            let operation = Slice(axis: axis - offset, start: range.first, end: range.first + (range.count - 1) * max(step, 1) + 1,
                                   step: range.count == 1 ? 1 : step, label: "slice")
             let layer = try importer.addLayer(context.name, .slice(operation), inputs: [try importer.layer(for: current, context)], context)
             current = .activation(layer)
@@ -115,8 +125,7 @@ extension ONNXOps {
         }
         let dims = try importer.onnxDims(context, 0) ?? []
         let output = try ONNXFolding.reshapeDims(dims, target, allowZero: try context.flag("allowzero", default: false), context)
-        guard output.first == 1 else { return try importer.addUnsupported(context, reason: "a reshape that moves the batch axis") }
-        try reshaped(&importer, context, to: Array(output.dropFirst()), deferrable: true)
+        try reshaped(&importer, context, to: output, deferrable: true)
     }
 
     /// `Flatten` at `axis` ≤ 1 (or past size-1 axes) → `flatten` to `[features]`.
@@ -126,13 +135,15 @@ extension ONNXOps {
         let axis = try context.int("axis", default: 1)
         let resolved = axis < 0 ? axis + dims.count : axis
         guard resolved >= 0, resolved <= dims.count else { throw context.error("axis \(axis) is out of range for rank \(dims.count)", field: "axis") }
-        guard ConstantMath.count(Array(dims[..<resolved])) == 1, let inner = ConstantMath.count(Array(dims[resolved...])) else {
-            return try importer.addUnsupported(context, reason: "a flatten that merges the batch with other axes")
+        guard let outer = ConstantMath.count(Array(dims[..<resolved])), let inner = ConstantMath.count(Array(dims[resolved...])) else {
+            throw context.error("the input has too many elements", field: "axis")
         }
         let input = try importer.activation(context, 0)
-        let operation: Reshape = resolved <= 1 ? Reshape(.flatten(start: 0, end: -1)) : Reshape(.shape([inner]))
-        let layer = try importer.addLayer(context.name, .reshape(operation), inputs: [input], context)
-        importer.define(context, .activation(layer))
+        if resolved == 1, try importer.batchOffset(context, 0) == 1 {
+            let layer = try importer.addLayer(context.name, .reshape(Reshape(.flatten(start: 0, end: -1))), inputs: [input], context)
+            return importer.define(context, .activation(layer))
+        }
+        importer.define(context, .activation(try importer.addReshape(context.name, input: input, output: [outer, inner], context)))
     }
 
     /// `Transpose` with a permutation that keeps the batch first → `transpose`.
@@ -143,9 +154,23 @@ extension ONNXOps {
         guard permutation.sorted() == Array(dims.indices) else {
             throw context.error("\(TensorShape.format(permutation)) is not a permutation of \(dims.count) axes", field: "perm")
         }
-        guard permutation.first == 0 else { return try importer.addUnsupported(context, reason: "a transpose that moves the batch axis") }
-        let perSample = permutation.dropFirst().map { $0 - 1 }
         guard let input = try importer.value(context, 0) else { throw context.error("input 0 is required", field: "input") }
+        if importer.batchOffset(of: input) == 0 {
+            let layer = try importer.addLayer(context.name, .transpose(Transpose(permutation: permutation)),
+                                              inputs: [try importer.layer(for: input, context)], context)
+            return importer.define(context, .activation(layer))
+        }
+        let perSample = permutation.filter { $0 != 0 }.map { $0 - 1 }
+        guard permutation.first == 0 else {
+            // The batch moves inward: the other axes are permuted, then the size-1
+            // batch is put where it goes, in a view; the result is unbatched.
+            var current = try importer.layer(for: input, context)
+            if perSample != Array(perSample.indices) {
+                current = try importer.addLayer(context.name, .transpose(Transpose(permutation: perSample)), inputs: [current], context)
+            }
+            let layer = try importer.addReshape(context.name + "_batch", input: current, output: permutation.map { dims[$0] }, context)
+            return importer.define(context, .activation(layer))
+        }
         let output = perSample.map { dims[$0 + 1] }
         if case .deferred = input {
             return try importer.extendView(input, .transpose(perSample), dims: output, context)
@@ -185,27 +210,24 @@ extension ONNXOps {
             let resolved = Set(try context.resolveAxes(axes, rank: rank, field: "axes"))
             var source = dims.makeIterator()
             output = (0..<rank).map { resolved.contains($0) ? 1 : source.next() ?? 1 }
-            guard !resolved.contains(0) else { return try importer.addUnsupported(context, reason: "a new axis before the batch") }
         } else {
-            let resolved = Set(try context.resolveAxes(axes ?? dims.indices.filter { $0 > 0 && dims[$0] == 1 }, rank: dims.count, field: "axes"))
-            guard !resolved.contains(0) else { return try importer.addUnsupported(context, reason: "a squeeze of the batch axis") }
+            let resolved = Set(try context.resolveAxes(axes ?? dims.indices.filter { dims[$0] == 1 }, rank: dims.count, field: "axes"))
             if let bad = resolved.first(where: { dims[$0] != 1 }) { throw context.error("axis \(bad) has size \(dims[bad]), not 1", field: "axes") }
             output = dims.indices.filter { !resolved.contains($0) }.map { dims[$0] }
         }
-        try reshaped(&importer, context, to: Array(output.dropFirst()), deferrable: false)
+        try reshaped(&importer, context, to: output, deferrable: false)
     }
 
-    /// Adds a `reshape` to per-sample `dims` (empty: the batch alone, kept as `[1]`),
-    /// or extends a deferred view when a Reshape or Transpose reads it next.
-    private static func reshaped(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, to dims: [Int], deferrable: Bool) throws(InputError) {
+    /// Adds a `reshape` to the ONNX dims `output` (see `addReshape`), or extends a
+    /// deferred view when a Reshape or Transpose reads it next.
+    private static func reshaped(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, to output: [Int], deferrable: Bool) throws(InputError) {
         guard let input = try importer.value(context, 0) else { throw context.error("input 0 is required", field: "input") }
-        if deferrable, !dims.isEmpty {
+        let dims = Array(output.dropFirst())
+        if deferrable, output.first == 1, !dims.isEmpty, importer.batchOffset(of: input) == 1 {
             if case .deferred = input { return try importer.extendView(input, .reshape(dims), dims: dims, context) }
             if importer.canDefer(context) { return try importer.extendView(input, .reshape(dims), dims: dims, context) }
         }
-        let layer = try importer.addLayer(context.name, .reshape(Reshape(.shape(dims.isEmpty ? [1] : dims))),
-                                          inputs: [try importer.layer(for: input, context)], context)
-        if dims.isEmpty { importer.batchOnly.insert(layer) }
+        let layer = try importer.addReshape(context.name, input: try importer.layer(for: input, context), output: output, context)
         importer.define(context, .activation(layer))
     }
 
@@ -233,7 +255,8 @@ extension ONNXOps {
         let dims = importer.onnxDims(of: data), indexDims = importer.onnxDims(of: indicesValue)
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: dims.count)
         let full = Array(dims[..<axis]) + indexDims + Array(dims[(axis + 1)...])
-        guard case .constant(let indices) = indicesValue, let picked = indices.integers, picked.count == 1, axis >= 1,
+        let offset = importer.batchOffset(of: data)
+        guard case .constant(let indices) = indicesValue, let picked = indices.integers, picked.count == 1, axis >= offset,
               !(importer.onnxDims(of: data).isEmpty) else {
             let shape = full.first == 1 && full.count >= 2 ? Array(full.dropFirst()) : nil
             return try importer.addUnsupported(context, reason: "a lookup of several or run-time indices", shape: shape)
@@ -242,12 +265,10 @@ extension ONNXOps {
         guard position >= 0, position < dims[axis] else {
             throw context.error("index \(picked[0]) is out of range for an axis of \(dims[axis])", field: "indices")
         }
-        var layer = try importer.addLayer(context.name, .slice(Slice(axis: axis - 1, start: position, end: position + 1, label: "gather")),
+        var layer = try importer.addLayer(context.name, .slice(Slice(axis: axis - offset, start: position, end: position + 1, label: "gather")),
                                           inputs: [try importer.layer(for: data, context)], context)
-        let target = Array(full.dropFirst())
-        if target != importer.builder.shape(of: layer).dims {
-            layer = try importer.addLayer(context.name + "_squeeze", .reshape(Reshape(.shape(target.isEmpty ? [1] : target))), inputs: [layer], context)
-            if target.isEmpty { importer.batchOnly.insert(layer) }
+        if full != importer.onnxDims(of: .activation(layer)) {
+            layer = try importer.addReshape(context.name + "_squeeze", input: layer, output: full, context)
         }
         importer.define(context, .activation(layer))
     }

@@ -6,6 +6,9 @@ struct ONNXFusion {
         case activation(Activation.Function)
         /// A MatMul by a `[K, N]` weight followed by the Add of an `[N]` bias.
         case linear(weight: String, bias: String)
+        /// Layer normalization written out (opsets before 17): over `axes`, with an
+        /// optional scale and shift.
+        case layerNorm(axes: [Int], scale: String?, shift: String?)
     }
 
     var kind: Kind
@@ -41,6 +44,7 @@ struct ONNXPatterns {
             case "HardSigmoid": finder.gated(index, function: .hardSwish)
             case "Erf": finder.gelu(index)
             case "MatMul": finder.linear(index)
+            case "ReduceMean": finder.layerNorm(index)
             default: nil
             }
             guard let found, taken.isDisjoint(with: found.nodes) else { continue }
@@ -81,10 +85,12 @@ struct ONNXPatterns {
         return abs(value - target) <= 1e-3 * max(1, abs(target))
     }
 
+    /// A scoped name with its last part, the op type, replaced by `last`:
+    /// `act.sigmoid` → `act.swish`. Other names are kept as they are.
     private func name(_ index: Int, as last: String) -> String {
         let dotted = ONNXLayerNames.dotted(node(index), scopes: node(index).scopes)
-        guard let dot = dotted.lastIndex(of: ".") else { return last }
-        return dotted[..<dot] + "." + last
+        guard ONNXLayerNames.isScoped(node(index)) else { return dotted }
+        return ONNXGraphImporter.renamed(dotted, last: last)
     }
 
     // MARK: Patterns
@@ -143,6 +149,45 @@ struct ONNXPatterns {
             return nil
         }
         return ONNXFusion(kind: .activation(.gelu), input: input, output: output, nodes: nodes.sorted(), name: name(erf, as: "gelu"))
+    }
+
+    /// `(x − mean) / √(mean((x − mean)²) + ε) · γ + β`, as exporters write LayerNorm
+    /// before opset 17: ReduceMean, Sub, Pow 2, ReduceMean, Add ε, Sqrt, Div, then an
+    /// optional Mul by γ and Add of β.
+    func layerNorm(_ first: Int) -> ONNXFusion? {
+        let mean = node(first)
+        guard isDefault(mean), let input = mean.input(0), let axes = reduceAxes(mean), let meanOut = mean.outputs.first,
+              let sub = soleReader(meanOut), node(sub).opType == "Sub", node(sub).inputs == [input, meanOut],
+              let centered = node(sub).outputs.first, let readers = consumers[centered], readers.count == 2, !outputs.contains(centered),
+              let pow = readers.first(where: { node($0).opType == "Pow" }), let div = readers.first(where: { node($0).opType == "Div" }),
+              node(pow).inputs.count == 2, node(pow).inputs[0] == centered, isConstant(node(pow).inputs[1], near: 2),
+              let squared = node(pow).outputs.first, let variance = soleReader(squared), node(variance).opType == "ReduceMean",
+              reduceAxes(node(variance)) == axes, let varianceOut = node(variance).outputs.first,
+              let add = soleReader(varianceOut), node(add).opType == "Add", let epsilon = other(node(add), than: varianceOut),
+              constants[epsilon]?.scalar != nil, let sum = node(add).outputs.first,
+              let sqrt = soleReader(sum), node(sqrt).opType == "Sqrt", let root = node(sqrt).outputs.first,
+              soleReader(root) == div, node(div).inputs == [centered, root], var output = node(div).outputs.first else { return nil }
+        var nodes = [first, sub, pow, variance, add, sqrt, div]
+        var scale: String?, shift: String?
+        if let mul = soleReader(output), node(mul).opType == "Mul", let gamma = other(node(mul), than: output), constants[gamma] != nil,
+           let scaled = node(mul).outputs.first {
+            (scale, output) = (gamma, scaled)
+            nodes.append(mul)
+            if let plus = soleReader(scaled), node(plus).opType == "Add", let beta = other(node(plus), than: scaled), constants[beta] != nil,
+               let shifted = node(plus).outputs.first {
+                (shift, output) = (beta, shifted)
+                nodes.append(plus)
+            }
+        }
+        return ONNXFusion(kind: .layerNorm(axes: axes, scale: scale, shift: shift), input: input, output: output,
+                          nodes: nodes.sorted(), name: name(first, as: "layernorm"))
+    }
+
+    /// A ReduceMean's axes with keepdims, from its attribute or a constant input.
+    private func reduceAxes(_ reduce: ONNXNode) -> [Int]? {
+        guard reduce.opType == "ReduceMean", (reduce.attribute("keepdims")?.int ?? 1) != 0 else { return nil }
+        if let name = reduce.input(1) { return constants[name]?.integers }
+        return reduce.attribute("axes")?.ints
     }
 
     /// MatMul by a `[K, N]` constant whose only reader adds an `[N]` constant: a linear layer with bias.

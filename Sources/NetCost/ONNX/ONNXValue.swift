@@ -23,8 +23,6 @@ struct ONNXConstant {
     /// The name a constant layer made from it takes.
     var label: String
 
-    var elements: Int { dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue } }
-
     /// The values as integers (floats truncated toward zero when whole), or nil.
     var integers: [Int]? {
         switch values {

@@ -4,7 +4,7 @@
 // two SIMD vectors of columns accumulates over blocks of K; both cores take column
 // strips (or row panels when the strips would be too few).
 
-#if NETCOST_AVX512
+#if NETCOST_WIDE_VECTORS
 /// The SIMD vector of the kernels: 16 lanes (one AVX-512 register) when built for it.
 typealias Vector = SIMD16<Float>
 #else
@@ -104,56 +104,67 @@ enum GEMM {
     }
 
     /// The tiles `tiles` × panels `panels` of C.
+    ///
+    /// Tiles go in blocks whose packed B fits in half the L2 cache. For each K block, the
+    /// block's B tiles are copied into a contiguous, zero-padded buffer (B's rows lie a
+    /// whole feature map apart: read in place, every row would be a new page), then each
+    /// panel of A sweeps the block, so C is written a few long rows at a time.
     private static func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
                               _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
                               tiles: Range<Int>, panels: Range<Int>) {
-        // Each K block of a column tile is copied into a contiguous, zero-padded buffer
-        // before the panels walk it: B's rows lie a whole feature map apart, so reading
-        // them in place would touch a new page per row for every panel.
         // Bias and relu/relu6 are applied in registers by the last K block; any other
         // activation runs over the finished tile.
         let clamp = epilogue.clamp
         let rest = clamp == nil ? epilogue : .none
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: depthBlock * tileColumns)
+        let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
+        let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
+        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: blockTiles * tileFloats)
         let edgeC = UnsafeMutablePointer<Float>.allocate(capacity: panelRows * tileColumns)
         defer {
             packedB.deallocate()
             edgeC.deallocate()
         }
-        for tile in tiles {
-            let column = tile * tileColumns
-            let columns = min(tileColumns, n - column)
+        var blockStart = tiles.lowerBound
+        while blockStart < tiles.upperBound {
+            let block = blockStart..<min(blockStart + blockTiles, tiles.upperBound)
             var k0 = 0
             while k0 < a.depth {
                 let kc = min(depthBlock, a.depth - k0)
-                packTile(b + k0 * ldb + column, ldb, kc: kc, columns: columns, into: packedB)
-                let bTile = UnsafePointer(packedB), bStride = tileColumns
+                for (slot, tile) in block.enumerated() {
+                    let column = tile * tileColumns
+                    packTile(b + k0 * ldb + column, ldb, kc: kc, columns: min(tileColumns, n - column), into: packedB + slot * tileFloats)
+                }
                 let last = k0 + kc == a.depth
                 for panel in panels {
                     let row0 = panel * panelRows
                     let rows = min(panelRows, a.rows - row0)
                     let aPanel = UnsafePointer(a.data + panel * panelRows * a.depth + k0 * panelRows)
-                    let cTile = c + row0 * ldc + column
                     var finish = Finish.none
                     if last, let clamp {
                         finish = Finish(bias: epilogue.bias.map { $0 + row0 }, rows: rows, low: clamp.low, high: clamp.high)
                     }
-                    if rows == panelRows && columns == tileColumns {
-                        kernel(aPanel, bTile, bStride, kc, cTile, ldc, accumulate: k0 > 0, finish: finish)
-                        if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
-                    } else {
-                        for i in 0..<rows {
-                            for j in 0..<tileColumns { edgeC[i * tileColumns + j] = k0 > 0 && j < columns ? cTile[i * ldc + j] : 0 }
-                        }
-                        kernel(aPanel, bTile, bStride, kc, edgeC, tileColumns, accumulate: k0 > 0, finish: finish)
-                        if last { rest.apply(edgeC, tileColumns, rows: rows, columns: columns, firstRow: row0) }
-                        for i in 0..<rows {
-                            for j in 0..<columns { cTile[i * ldc + j] = edgeC[i * tileColumns + j] }
+                    for (slot, tile) in block.enumerated() {
+                        let column = tile * tileColumns
+                        let columns = min(tileColumns, n - column)
+                        let bTile = UnsafePointer(packedB + slot * tileFloats), cTile = c + row0 * ldc + column
+                        if rows == panelRows && columns == tileColumns {
+                            kernel(aPanel, bTile, tileColumns, kc, cTile, ldc, accumulate: k0 > 0, finish: finish)
+                            if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
+                        } else {
+                            for i in 0..<rows {
+                                for j in 0..<tileColumns { edgeC[i * tileColumns + j] = k0 > 0 && j < columns ? cTile[i * ldc + j] : 0 }
+                            }
+                            kernel(aPanel, bTile, tileColumns, kc, edgeC, tileColumns, accumulate: k0 > 0, finish: finish)
+                            if last { rest.apply(edgeC, tileColumns, rows: rows, columns: columns, firstRow: row0) }
+                            for i in 0..<rows {
+                                for j in 0..<columns { cTile[i * ldc + j] = edgeC[i * tileColumns + j] }
+                            }
                         }
                     }
                 }
                 k0 += kc
             }
+            blockStart = block.upperBound
         }
     }
 

@@ -10,8 +10,12 @@ struct SharedPointer: @unchecked Sendable {
 
 /// Work split across the cores.
 enum Parallel {
-    /// The number of workers: the active processors (2 on the reference machine).
-    static let workers = max(1, ProcessInfoCores.active)
+    /// The number of workers: the active processors (2 on the reference machine), or
+    /// `NETCOST_THREADS` when set (to measure scaling).
+    static let workers: Int = {
+        if let text = ProcessInfo.processInfo.environment["NETCOST_THREADS"], let count = Int(text), count >= 1 { return min(count, 256) }
+        return max(1, ProcessInfoCores.active)
+    }()
 
     /// Runs `body(i)` for `i` in `0..<count`, spread over the cores; serial when `count`
     /// is 1 or the work is too small to be worth a thread hop.

@@ -265,6 +265,94 @@ def main():
         entry.key, entry.value = "pkg.torch.onnx.name_scopes", scopes
     save("dynamo_names_opset18.onnx", named, [x(1, 3, 8, 8)], [value("y", [1, 4, 8, 8])], [weight("w", 4, 3, 1, 1)], opset=18)
 
+    # A ConvNeXt block as torchvision's exporter writes it (opset 17): channels-last
+    # LayerNorm, MatMul + Add linears, GELU spelled with Erf, a layer-scale Mul.
+    gelu = [const("sqrt2", 1.4142135, np.float32), const("one", 1.0, np.float32), const("half", 0.5, np.float32),
+            helper.make_node("Div", ["fc1", "sqrt2"], ["g_div"], name="/block/mlp/act/Div"),
+            helper.make_node("Erf", ["g_div"], ["g_erf"], name="/block/mlp/act/Erf"),
+            helper.make_node("Add", ["g_erf", "one"], ["g_add"], name="/block/mlp/act/Add"),
+            helper.make_node("Mul", ["fc1", "g_add"], ["g_mul"], name="/block/mlp/act/Mul"),
+            helper.make_node("Mul", ["g_mul", "half"], ["act"], name="/block/mlp/act/Mul_1")]
+    save("convnext_block_opset17.onnx",
+         [helper.make_node("Conv", ["x", "stem_w", "stem_b"], ["stem"], strides=[4, 4], name="/stem/Conv"),
+          helper.make_node("Conv", ["stem", "dw_w", "dw_b"], ["dw"], group=16, pads=[3, 3, 3, 3], name="/block/dwconv/Conv"),
+          helper.make_node("Transpose", ["dw"], ["nhwc"], perm=[0, 2, 3, 1], name="/block/permute/Transpose"),
+          helper.make_node("LayerNormalization", ["nhwc", "ln_s", "ln_b"], ["ln"], axis=-1, epsilon=1e-6, name="/block/norm/LayerNormalization"),
+          helper.make_node("MatMul", ["ln", "fc1_w"], ["fc1_m"], name="/block/mlp/fc1/MatMul"),
+          helper.make_node("Add", ["fc1_m", "fc1_b"], ["fc1"], name="/block/mlp/fc1/Add")] + gelu +
+         [helper.make_node("MatMul", ["act", "fc2_w"], ["fc2_m"], name="/block/mlp/fc2/MatMul"),
+          helper.make_node("Add", ["fc2_m", "fc2_b"], ["fc2"], name="/block/mlp/fc2/Add"),
+          helper.make_node("Mul", ["fc2", "gamma"], ["scaled"], name="/block/Mul"),
+          helper.make_node("Transpose", ["scaled"], ["nchw"], perm=[0, 3, 1, 2], name="/block/permute_1/Transpose"),
+          helper.make_node("Add", ["nchw", "stem"], ["block"], name="/block/Add"),
+          helper.make_node("GlobalAveragePool", ["block"], ["pool"], name="/avgpool/GlobalAveragePool"),
+          helper.make_node("Transpose", ["pool"], ["pool_t"], perm=[0, 2, 3, 1], name="/classifier/classifier.0/Transpose"),
+          helper.make_node("LayerNormalization", ["pool_t", "head_s", "head_b"], ["head_ln"], axis=-1, name="/classifier/classifier.0/LayerNormalization"),
+          helper.make_node("Transpose", ["head_ln"], ["head"], perm=[0, 3, 1, 2], name="/classifier/classifier.0/Transpose_1"),
+          helper.make_node("Flatten", ["head"], ["flat"], axis=1, name="/classifier/classifier.1/Flatten"),
+          helper.make_node("Gemm", ["flat", "fc_w", "fc_b"], ["y"], transB=1, name="/classifier/classifier.2/Gemm")],
+         [x(1, 3, 32, 32)], [value("y", [1, 10])],
+         [weight("stem_w", 16, 3, 4, 4), weight("stem_b", 16), weight("dw_w", 16, 1, 7, 7), weight("dw_b", 16),
+          weight("ln_s", 16), weight("ln_b", 16), weight("fc1_w", 16, 64), weight("fc1_b", 64), weight("fc2_w", 64, 16),
+          weight("fc2_b", 16), weight("gamma", 16), weight("head_s", 16), weight("head_b", 16), weight("fc_w", 10, 16),
+          weight("fc_b", 10)], opset=17)
+
+    # A ViT block as timm writes attention: qkv reshaped to [B, N, 3, heads, d] and
+    # permuted to [3, B, heads, N, d], which moves the batch inward.
+    vit = [helper.make_node("Conv", ["x", "patch_w", "patch_b"], ["patches"], strides=[4, 4], name="/patch_embed/proj/Conv"),
+           helper.make_node("Reshape", ["patches", "tokens_shape"], ["tokens"], name="/patch_embed/Reshape"),
+           helper.make_node("Transpose", ["tokens"], ["tokens_t"], perm=[0, 2, 1], name="/patch_embed/Transpose"),
+           helper.make_node("Concat", ["cls", "tokens_t"], ["seq"], axis=1, name="/Concat"),
+           helper.make_node("Add", ["seq", "pos"], ["embedded"], name="/Add"),
+           helper.make_node("MatMul", ["embedded", "qkv_w"], ["qkv_m"], name="/blocks.0/attn/qkv/MatMul"),
+           helper.make_node("Add", ["qkv_m", "qkv_b"], ["qkv"], name="/blocks.0/attn/qkv/Add"),
+           helper.make_node("Reshape", ["qkv", "qkv_shape"], ["qkv_r"], name="/blocks.0/attn/Reshape"),
+           helper.make_node("Transpose", ["qkv_r"], ["qkv_p"], perm=[2, 0, 3, 1, 4], name="/blocks.0/attn/Transpose")]
+    for index, name in enumerate(["q", "k", "v"]):
+        vit += [const(f"idx_{name}", index), helper.make_node("Gather", ["qkv_p", f"idx_{name}"], [name], axis=0, name=f"/blocks.0/attn/Gather_{index}")]
+    vit += [const("scale", 0.35, np.float32),
+            helper.make_node("Mul", ["q", "scale"], ["q_scaled"], name="/blocks.0/attn/Mul"),
+            helper.make_node("Transpose", ["k"], ["k_t"], perm=[0, 1, 3, 2], name="/blocks.0/attn/Transpose_1"),
+            helper.make_node("MatMul", ["q_scaled", "k_t"], ["scores"], name="/blocks.0/attn/MatMul"),
+            helper.make_node("Softmax", ["scores"], ["weights"], axis=-1, name="/blocks.0/attn/Softmax"),
+            helper.make_node("MatMul", ["weights", "v"], ["context"], name="/blocks.0/attn/MatMul_1"),
+            helper.make_node("Transpose", ["context"], ["context_t"], perm=[0, 2, 1, 3], name="/blocks.0/attn/Transpose_2"),
+            helper.make_node("Reshape", ["context_t", "merge_shape"], ["merged"], name="/blocks.0/attn/Reshape_1"),
+            helper.make_node("MatMul", ["merged", "proj_w"], ["proj_m"], name="/blocks.0/attn/proj/MatMul"),
+            helper.make_node("Add", ["proj_m", "proj_b"], ["proj"], name="/blocks.0/attn/proj/Add"),
+            helper.make_node("Add", ["embedded", "proj"], ["residual"], name="/blocks.0/Add"),
+            const("first", 0),
+            helper.make_node("Gather", ["residual", "first"], ["cls_out"], axis=1, name="/Gather"),
+            helper.make_node("Gemm", ["cls_out", "head_w", "head_b"], ["y"], transB=1, name="/head/Gemm")]
+    save("vit_attention_opset17.onnx", vit, [x(1, 3, 8, 8)], [value("y", [1, 10])],
+         [weight("patch_w", 16, 3, 4, 4), weight("patch_b", 16), ints("tokens_shape", [1, 16, 4]), weight("cls", 1, 1, 16),
+          weight("pos", 1, 5, 16), weight("qkv_w", 16, 48), weight("qkv_b", 48), ints("qkv_shape", [1, 5, 3, 2, 8]),
+          ints("merge_shape", [1, 5, 16]), weight("proj_w", 16, 16), weight("proj_b", 16), weight("head_w", 10, 16), weight("head_b", 10)],
+         opset=17)
+    # nn.MultiheadAttention's sequence-first layout: the batch goes to axis 1 and back.
+    save("sequence_first_opset17.onnx",
+         [helper.make_node("Transpose", ["x"], ["t"], perm=[1, 0, 2]),
+          helper.make_node("MatMul", ["t", "w"], ["m"]),
+          helper.make_node("Add", ["m", "b"], ["p"]),
+          helper.make_node("Transpose", ["p"], ["back"], perm=[1, 0, 2]),
+          helper.make_node("Add", ["x", "back"], ["r"]),
+          helper.make_node("LayerNormalization", ["r", "s", "lb"], ["y"], axis=-1)],
+         [x(1, 5, 16)], [value("y", [1, 5, 16])], [weight("w", 16, 16), weight("b", 16), weight("s", 16), weight("lb", 16)], opset=17)
+
+    # LayerNorm as torch writes it before opset 17.
+    save("layernorm_decomposed_opset13.onnx",
+         [helper.make_node("ReduceMean", ["x"], ["mean"], axes=[-1], name="/norm/ReduceMean"),
+          helper.make_node("Sub", ["x", "mean"], ["centered"], name="/norm/Sub"),
+          const("two_f", 2.0, np.float32), const("eps", 1e-5, np.float32),
+          helper.make_node("Pow", ["centered", "two_f"], ["squared"], name="/norm/Pow"),
+          helper.make_node("ReduceMean", ["squared"], ["variance"], axes=[-1], name="/norm/ReduceMean_1"),
+          helper.make_node("Add", ["variance", "eps"], ["shifted"], name="/norm/Add"),
+          helper.make_node("Sqrt", ["shifted"], ["root"], name="/norm/Sqrt"),
+          helper.make_node("Div", ["centered", "root"], ["normalized"], name="/norm/Div"),
+          helper.make_node("Mul", ["normalized", "gamma"], ["scaled"], name="/norm/Mul"),
+          helper.make_node("Add", ["scaled", "beta"], ["y"], name="/norm/Add_1")],
+         [x(1, 5, 32)], [value("y", [1, 5, 32])], [weight("gamma", 32), weight("beta", 32)])
+
     # Inputs netcost refuses or needs help with.
     save("symbolic_input_opset13.onnx", [helper.make_node("Relu", ["x"], ["y"])],
          [value("x", ["N", 3, "H", "W"])], [value("y", ["N", 3, "H", "W"])])
