@@ -20,6 +20,10 @@ struct ReportCommand: Subcommand {
             .value("top", "N", help: "only the N costliest rows (by --sort, default macs), flat"),
             SharedOptions.format(ReportFormat.allCases.map(\.rawValue)),
             SharedOptions.dtype,
+            .value("bits", "N", help: "bits per stored weight for the model size (default: the dtype's)"),
+            .value("density", "D", help: "fraction of weights kept by pruning, stored sparse with relative indices", default: "1"),
+            .value("index-bits", "B", help: "bits per relative index of a sparse weight", default: "4"),
+            .flag("codebook", help: "weights shared through a per-layer codebook of 2^bits float32 centroids"),
             .flag("fuse", help: "report the deployed graph: batch norm folded into the conv before it, activations fused into their producer"),
             SharedOptions.output,
         ],
@@ -29,6 +33,7 @@ struct ReportCommand: Subcommand {
             "netcost report mobilenet_v2 --flat --top 10",
             "netcost report mobilenet_v2 --width 0.5 --resolution 160 --format json",
             "netcost report mobilenet_v2 --fuse",
+            "netcost report squeezenet1_0 --bits 6 --density 0.33 --codebook",
         ])
 
     let model: String
@@ -36,6 +41,7 @@ struct ReportCommand: Subcommand {
     let selection: RowSelection
     let format: ReportFormat
     let dataType: DataType
+    let storage: StorageModel
     let fuse: Bool
     let output: String?
 
@@ -48,6 +54,10 @@ struct ReportCommand: Subcommand {
                                  top: try arguments.int("top", in: 1...Int(Int32.max)))
         format = arguments.string("format").flatMap(ReportFormat.init(rawValue:)) ?? .text
         dataType = SharedOptions.dataType(arguments)
+        storage = StorageModel(bits: try arguments.int("bits", in: 1...64) ?? 8 * dataType.bytes,
+                               density: try arguments.double("density", in: 0.000001...1) ?? 1,
+                               indexBits: try arguments.int("index-bits", in: 0...32) ?? 4,
+                               codebook: arguments.flag("codebook"))
         fuse = arguments.flag("fuse")
         output = arguments.string("output")
     }
@@ -56,7 +66,7 @@ struct ReportCommand: Subcommand {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         let analysis = try Analysis(loaded.graph)
         let deployed = fuse ? try Analysis(Fusion.deploy(loaded.graph)) : nil
-        let report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType)
+        let report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage)
         try SharedOptions.write(try report.render(format), to: output)
         if analysis.isPartial {
             Diagnostics.warn("partial result: \(report.unsupportedSummary(analysis)) could not be counted")

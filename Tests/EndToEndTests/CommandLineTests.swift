@@ -127,3 +127,4 @@ struct CommandLineTests {
         }
     }
 }
+

@@ -24,13 +24,17 @@ public struct CostReport: Sendable {
     public var deployed: Analysis?
     public var selection: RowSelection
     public var dataType: DataType
+    /// How the weights are stored, for the model size; dense at `dataType` by default.
+    public var storage: StorageModel
 
-    public init(model: LoadedModel, analysis: Analysis, deployed: Analysis? = nil, selection: RowSelection = RowSelection(), dataType: DataType = .fp32) {
+    public init(model: LoadedModel, analysis: Analysis, deployed: Analysis? = nil, selection: RowSelection = RowSelection(),
+                dataType: DataType = .fp32, storage: StorageModel? = nil) {
         self.model = model
         self.analysis = analysis
         self.deployed = deployed
         self.selection = selection
         self.dataType = dataType
+        self.storage = storage ?? StorageModel(bits: 8 * dataType.bytes)
     }
 
     /// The counting conventions in one line, printed with every report.
@@ -141,7 +145,11 @@ public struct CostReport: Sendable {
         add("FLOPs", { $0.flops }) { NumberFormat.count($0) }
         add("Memory access", { $0.memoryAccess }) { "elements = " + NumberFormat.megabytes(Double($0) * bytes) + " at \(dataType.rawValue)" }
         add("Activations", { $0.activations }) { "elements = " + NumberFormat.megabytes(Double($0) * bytes) + " at \(dataType.rawValue)" }
-        add("Model size (bytes)", { $0.params.saturatingAdding($0.buffers).saturatingMultiplied(by: dataType.bytes) }) { NumberFormat.megabytes(Double($0)) + ": params + buffers at \(dataType.rawValue)" }
+        let sizes = [analysis, deployed].compactMap { $0 }.map { $0.storedBytes(storage) }
+        let sizeText = sizes.map { NumberFormat.megabytes($0) + " = " + NumberFormat.fixed($0 / 1_048_576, 2) + " MiB" }
+        table.append(deployed == nil
+            ? ["Model size", sizeText[0], storage.summary + ", params + buffers"]
+            : ["Model size", sizeText[0], sizeText[1], ""])
         if let (layer, field) = analysis.finalReceptiveField {
             let text = "\(pair(field.height.size, field.width.size)), stride \(pair(field.height.jump, field.width.jump)), padding \(pair(field.height.padding, field.width.padding))"
             let row = deployed == nil

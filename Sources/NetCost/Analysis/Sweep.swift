@@ -1,0 +1,90 @@
+import Foundation
+
+/// One model of a sweep: the hyper-parameters it was built with and its totals.
+public struct SweepPoint: Sendable {
+    /// The model's name for released models; empty for sweep points.
+    public var label: String
+    /// The compound-scaling exponent, for compound sweeps.
+    public var phi: Double?
+    public var width: Double
+    public var depth: Double
+    public var resolution: Int
+    public var totals: Totals
+}
+
+/// EfficientNet's compound scaling rule: depth `α^φ`, width `β^φ`, resolution `γ^φ`,
+/// chosen so that `α·β²·γ² ≈ 2` and FLOPS grow by about `2^φ`.
+public struct CompoundScaling: Sendable {
+    public var alpha: Double
+    public var beta: Double
+    public var gamma: Double
+
+    /// Tan & Le (2019), Section 3.3: α = 1.2, β = 1.1, γ = 1.15.
+    public static let efficientNet = CompoundScaling(alpha: 1.2, beta: 1.1, gamma: 1.15)
+
+    public init(alpha: Double, beta: Double, gamma: Double) {
+        self.alpha = alpha
+        self.beta = beta
+        self.gamma = gamma
+    }
+
+    /// `α·β²·γ²`: how much the FLOPS of a convolutional network grow per unit of φ.
+    public var flopsGrowthPerStep: Double { alpha * beta * beta * gamma * gamma }
+
+    public func depth(_ phi: Double) -> Double { pow(alpha, phi) }
+    public func width(_ phi: Double) -> Double { pow(beta, phi) }
+    /// The scaled resolution, rounded to the nearest pixel.
+    public func resolution(_ phi: Double, base: Int) -> Int { Int((Double(base) * pow(gamma, phi)).rounded()) }
+}
+
+/// Builds a model at several hyper-parameter settings and collects the totals.
+public enum Sweep {
+    /// A loaded model as a sweep point, labelled (a released model's name) and placed at `phi`.
+    public static func point(_ model: LoadedModel, label: String = "", phi: Double? = nil) throws(InputError) -> SweepPoint {
+        SweepPoint(label: label, phi: phi, width: model.width, depth: model.depth,
+                   resolution: model.input.isFeatureMap ? model.input.dims[1] : 1, totals: try Analysis(model.graph).totals)
+    }
+
+    /// The released EfficientNets at the integer φ among `phis` (B0–B7), nil elsewhere:
+    /// what the compound rule is compared with.
+    public static func releasedEfficientNets(at phis: [Double]) throws(InputError) -> [SweepPoint?] {
+        var released: [SweepPoint?] = []
+        for phi in phis {
+            guard phi == phi.rounded(), (0...7).contains(Int(phi)) else {
+                released.append(nil)
+                continue
+            }
+            let name = "efficientnet_b\(Int(phi))"
+            released.append(try point(try BuiltinModels.load(name), label: name, phi: phi))
+        }
+        return released
+    }
+
+    /// Every width at every resolution (MobileNets Tables 6 and 7 are a row and a column of this grid).
+    public static func grid(_ load: (SpecOverrides) throws(InputError) -> LoadedModel,
+                            widths: [Double], resolutions: [Int]) throws(InputError) -> [SweepPoint] {
+        var points: [SweepPoint] = []
+        for width in widths {
+            for resolution in resolutions {
+                points.append(try point(try load(SpecOverrides(width: width, resolution: resolution))))
+            }
+        }
+        return points
+    }
+
+    /// The base model scaled by the compound rule at each φ.
+    public static func compound(_ load: (SpecOverrides) throws(InputError) -> LoadedModel, base: LoadedModel,
+                                phis: [Double], scaling: CompoundScaling) throws(InputError) -> [SweepPoint] {
+        guard base.input.isFeatureMap else { throw InputError("compound scaling needs a [C, H, W] input", field: "input") }
+        let baseResolution = base.input.dims[1]
+        var points: [SweepPoint] = []
+        for phi in phis {
+            let width = base.width * scaling.width(phi), depth = base.depth * scaling.depth(phi)
+            let resolution = scaling.resolution(phi, base: baseResolution)
+            let model = try load(SpecOverrides(width: width, depth: depth, resolution: resolution))
+            points.append(SweepPoint(label: "", phi: phi, width: width, depth: depth, resolution: resolution,
+                                     totals: try Analysis(model.graph).totals))
+        }
+        return points
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParsing
+import Foundation
+import NetCost
+
+/// `netcost sweep MODEL`: totals over a grid of width and resolution, or along
+/// EfficientNet's compound scaling.
+struct SweepCommand: Subcommand {
+    static let spec = CommandSpec(
+        name: "sweep",
+        abstract: "Tabulate params and MACs over width multipliers and resolutions, or along compound scaling.",
+        discussion: """
+        With --width and --resolution, every width at every resolution, each beside the \
+        α²·ρ² the MobileNets paper predicts relative to the first point (Tables 6 and 7 are \
+        a row and a column of this grid). With --phi, the model scaled by the compound rule \
+        (depth α^φ, width β^φ, resolution γ^φ) and its MACs growth beside 2^φ; for \
+        efficientnet_b0 the released B1–B7 are printed beside each φ.
+        """,
+        arguments: [SharedOptions.model],
+        options: [
+            .value("width", "LIST", help: "width multipliers, comma-separated", default: "the spec's"),
+            .value("resolution", "LIST", help: "input resolutions, comma-separated", default: "the spec's"),
+            .value("phi", "LIST", help: "compound-scaling exponents, comma-separated (instead of --width and --resolution)"),
+            .value("alpha", "A", help: "depth coefficient of compound scaling", default: "1.2"),
+            .value("beta", "B", help: "width coefficient of compound scaling", default: "1.1"),
+            .value("gamma", "G", help: "resolution coefficient of compound scaling", default: "1.15"),
+            SharedOptions.format(["text", "markdown", "csv", "json"]),
+            SharedOptions.output,
+        ],
+        examples: [
+            "netcost sweep mobilenet_v1 --width 1,0.75,0.5,0.25 --resolution 224,192,160,128",
+            "netcost sweep efficientnet_b0 --phi 0,1,2,3,4,5,6,7",
+        ])
+
+    let model: String
+    let widths: [Double]?
+    let resolutions: [Int]?
+    let phis: [Double]?
+    let scaling: CompoundScaling
+    let format: String
+    let output: String?
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        model = arguments.argument("MODEL") ?? ""
+        widths = try arguments.list("width", element: "numbers between 0.01 and 64") { Double($0).flatMap { $0 >= 0.01 && $0 <= 64 ? $0 : nil } }
+        resolutions = try arguments.list("resolution", element: "sizes between 1 and 65536") { Int($0).flatMap { $0 >= 1 && $0 <= 65536 ? $0 : nil } }
+        phis = try arguments.list("phi", element: "numbers between -8 and 16") { Double($0).flatMap { $0 >= -8 && $0 <= 16 ? $0 : nil } }
+        if phis != nil && (widths != nil || resolutions != nil) {
+            throw arguments.fail("--phi sets width and resolution itself; give it alone, or --width and --resolution")
+        }
+        scaling = CompoundScaling(alpha: try arguments.double("alpha", in: 0.1...10) ?? 1.2,
+                                  beta: try arguments.double("beta", in: 0.1...10) ?? 1.1,
+                                  gamma: try arguments.double("gamma", in: 0.1...10) ?? 1.15)
+        format = arguments.string("format") ?? "text"
+        output = arguments.string("output")
+    }
+
+    func run() throws -> ExitStatus {
+        let reference = model
+        let load = { (overrides: SpecOverrides) throws(InputError) -> LoadedModel in try ModelLoader.load(reference, overrides: overrides) }
+        let base = try load(SpecOverrides())
+        guard base.graph.layers.contains(where: { if case .input = $0.operation { true } else { false } }), !reference.lowercased().hasSuffix(".onnx") else {
+            throw InputError("sweeps rebuild the model at each setting, which needs a spec, not an ONNX file", file: reference)
+        }
+        let table: SweepTable
+        if let phis {
+            let points = try Sweep.compound(load, base: base, phis: phis, scaling: scaling)
+            let released = base.name == "efficientnet_b0" ? try Sweep.releasedEfficientNets(at: phis) : []
+            table = SweepTable(model: base.name, compound: scaling, points: points, released: released)
+        } else {
+            let widths = widths ?? [base.width]
+            let resolutions = resolutions ?? [base.input.dims.count == 3 ? base.input.dims[1] : 1]
+            table = SweepTable(model: base.name, compound: nil, points: try Sweep.grid(load, widths: widths, resolutions: resolutions), released: [])
+        }
+        try SharedOptions.write(table.render(format), to: output)
+        return .success
+    }
+}
