@@ -77,7 +77,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let empty = directory.appendingPathComponent("empty.onnx").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
         #expect(throws: InputError("is empty, not an ONNX model", file: empty)) { try ONNXImporter.load(file: empty) }
         #expect(throws: InputError.self) { try ONNXImporter.load(file: directory.path) }
         // A JSON spec handed to the ONNX reader: not a protobuf.
