@@ -127,3 +127,28 @@ import Testing
         #expect(throws: InputError.self) { try ONNXImporter.load(bytes: zero.bytes, file: "zero.onnx") }
     }
 }
+
+/// What the import tells about the file besides the graph.
+@Suite struct ImportMetadataTests {
+    @Test func producerOpsetAndDescription() throws {
+        let imported = try ONNXImporter.load(file: Fixtures.shared("tv_resnet18.onnx"))
+        #expect(imported.producer == "pytorch 2.11.0")
+        #expect(imported.irVersion == 8)
+        #expect(imported.model.description == "ONNX, opset 17, from pytorch 2.11.0")
+        #expect(imported.model.name == "tv_resnet18")
+        #expect(imported.warnings.isEmpty)
+        #expect(!imported.isPartial)
+    }
+
+    @Test func onnxPathsAreRecognisedByExtension() {
+        #expect(ONNXImporter.isONNXPath("models/ResNet50.ONNX"))
+        #expect(!ONNXImporter.isONNXPath("specs/mobilenet_v2.json"))
+        #expect(!ONNXImporter.isONNXPath("mobilenet_v2"))
+    }
+
+    @Test func everyMappedOpTypeIsListedOnce() {
+        let types = ONNXImporter.supportedOpTypes
+        #expect(Set(types).count == types.count)
+        #expect(types.contains("Conv") && types.contains("Resize") && types.contains("Shape"))
+    }
+}
