@@ -71,6 +71,28 @@ import Testing
         #expect(imported < Self.rounds)
     }
 
+    /// The generated models exercise every op mapping, folding and pattern: mutate each.
+    @Test func mutationsOfGeneratedModels() throws {
+        let directory = Fixtures.directory.appendingPathComponent("generated")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".onnx") }.sorted()
+        #expect(files.count > 40)
+        var generator = Generator(state: 0xF022_0003)
+        let rounds = max(Self.rounds / 4, 5)
+        for file in files {
+            let original = try [UInt8](Data(contentsOf: directory.appendingPathComponent(file)))
+            for round in 0..<rounds {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                    let position = Int.random(in: 0..<bytes.count, using: &generator)
+                    bytes[position] = Int.random(in: 0..<2, using: &generator) == 0
+                        ? UInt8.random(in: 0...255, using: &generator)
+                        : bytes[position] ^ (1 << UInt8.random(in: 0..<8, using: &generator))
+                }
+                _ = Self.survives(bytes, "\(file) mutation \(round)")
+            }
+        }
+    }
+
     /// Bytes that are no protobuf at all, and edge cases of the wire format.
     @Test func garbage() {
         var generator = Generator(state: 42)

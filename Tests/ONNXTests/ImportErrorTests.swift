@@ -77,7 +77,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let empty = directory.appendingPathComponent("empty.onnx").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
         #expect(throws: InputError("is empty, not an ONNX model", file: empty)) { try ONNXImporter.load(file: empty) }
         #expect(throws: InputError.self) { try ONNXImporter.load(file: directory.path) }
         // A JSON spec handed to the ONNX reader: not a protobuf.
@@ -125,5 +125,30 @@ import Testing
         var zero = ProtobufWriter()
         zero.key(0, 0); zero.varint(1)
         #expect(throws: InputError.self) { try ONNXImporter.load(bytes: zero.bytes, file: "zero.onnx") }
+    }
+}
+
+/// What the import tells about the file besides the graph.
+@Suite struct ImportMetadataTests {
+    @Test func producerOpsetAndDescription() throws {
+        let imported = try ONNXImporter.load(file: Fixtures.shared("tv_resnet18.onnx"))
+        #expect(imported.producer == "pytorch 2.11.0")
+        #expect(imported.irVersion == 8)
+        #expect(imported.model.description == "ONNX, opset 17, from pytorch 2.11.0")
+        #expect(imported.model.name == "tv_resnet18")
+        #expect(imported.warnings.isEmpty)
+        #expect(!imported.isPartial)
+    }
+
+    @Test func onnxPathsAreRecognisedByExtension() {
+        #expect(ONNXImporter.isONNXPath("models/ResNet50.ONNX"))
+        #expect(!ONNXImporter.isONNXPath("specs/mobilenet_v2.json"))
+        #expect(!ONNXImporter.isONNXPath("mobilenet_v2"))
+    }
+
+    @Test func everyMappedOpTypeIsListedOnce() {
+        let types = ONNXImporter.supportedOpTypes
+        #expect(Set(types).count == types.count)
+        #expect(types.contains("Conv") && types.contains("Resize") && types.contains("Shape"))
     }
 }

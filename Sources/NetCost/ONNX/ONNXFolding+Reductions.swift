@@ -5,7 +5,7 @@ extension ONNXFolding {
 
     static func constantOfShape(_ context: ONNXNodeContext, _ shape: ONNXConstant) throws(InputError) -> ONNXConstant? {
         guard let dims = shape.integers else { return nil }
-        guard dims.count <= ONNXLimits.rank, dims.allSatisfy({ $0 >= 0 }), let count = ConstantMath.count(dims) else {
+        guard dims.count <= ONNXLimits.rank, dims.allSatisfy({ $0 >= 0 }), let count = ONNXConstantMath.count(dims) else {
             throw context.error("\(TensorShape.format(dims)) is not a usable shape", field: "input")
         }
         let fill = context.node.attribute("value")?.tensor
@@ -56,13 +56,13 @@ extension ONNXFolding {
         let kept = data.dims.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }
         let dims = keep ? kept : data.dims.indices.filter { !axes.contains($0) }.map { data.dims[$0] }
         guard let doubles = data.doubles, isSmall(data.dims) else { return result(context, dims: dims, type: data.dataType, values: nil, from: [data]) }
-        let outputStrides = ConstantMath.strides(kept)
-        let targets = ConstantMath.mapIndices(data.dims) { coordinates in
+        let outputStrides = ONNXConstantMath.strides(kept)
+        let targets = ONNXConstantMath.mapIndices(data.dims) { coordinates in
             var flat = 0
             for axis in coordinates.indices where !axes.contains(axis) { flat += coordinates[axis] * outputStrides[axis] }
             return flat
         }
-        let outputs = ConstantMath.count(kept) ?? 0
+        let outputs = ONNXConstantMath.count(kept) ?? 0
         var groups = Array(repeating: [Double](), count: outputs)
         for (index, target) in targets.enumerated() where target < outputs { groups[target].append(doubles[index]) }
         let reduced = groups.map { group -> Double in

@@ -2,7 +2,7 @@
 
 extension ONNXFolding {
     /// An integer argument given as input `position` (newer opsets) or as an attribute (older ones).
-    static func integers(_ context: ONNXNodeContext, _ inputs: [ONNXConstant?], position: Int, attribute: String) throws(InputError) -> Known<[Int]> {
+    static func integers(_ context: ONNXNodeContext, _ inputs: [ONNXConstant?], position: Int, attribute: String) throws(InputError) -> ONNXArgument<[Int]> {
         if position < inputs.count, let input = inputs[position] {
             guard let values = input.integers else { return .unknown }
             return .known(values)
@@ -14,7 +14,7 @@ extension ONNXFolding {
     /// ONNX Reshape's target: `0` copies the input's dim (unless `allowzero`), one `-1` is inferred.
     static func reshapeDims(_ input: [Int], _ target: [Int], allowZero: Bool, _ context: ONNXNodeContext) throws(InputError) -> [Int] {
         guard target.count <= ONNXLimits.rank else { throw context.error("a shape of rank \(target.count) is too large", field: "shape") }
-        guard let total = ConstantMath.count(input) else { throw context.error("the input has too many elements", field: "shape") }
+        guard let total = ONNXConstantMath.count(input) else { throw context.error("the input has too many elements", field: "shape") }
         var dims = target
         var inferred: Int?
         for (axis, dim) in target.enumerated() {
@@ -31,12 +31,12 @@ extension ONNXFolding {
         if let inferred {
             var known = dims
             known[inferred] = 1
-            guard let rest = ConstantMath.count(known), rest > 0, total % rest == 0 else {
+            guard let rest = ONNXConstantMath.count(known), rest > 0, total % rest == 0 else {
                 throw context.error("cannot infer -1 in \(TensorShape.format(target)) for \(total) elements", field: "shape")
             }
             dims[inferred] = total / rest
         }
-        guard ConstantMath.count(dims) == total else {
+        guard ONNXConstantMath.count(dims) == total else {
             throw context.error("shape \(TensorShape.format(target)) does not hold the input's \(total) elements (\(TensorShape.format(input)))", field: "shape")
         }
         return dims
@@ -52,7 +52,7 @@ extension ONNXFolding {
         let axis = try context.int("axis", default: 1)
         let resolved = axis < 0 ? axis + data.dims.count : axis
         guard resolved >= 0, resolved <= data.dims.count,
-              let outer = ConstantMath.count(Array(data.dims[..<resolved])), let inner = ConstantMath.count(Array(data.dims[resolved...])) else {
+              let outer = ONNXConstantMath.count(Array(data.dims[..<resolved])), let inner = ONNXConstantMath.count(Array(data.dims[resolved...])) else {
             throw context.error("axis \(axis) is out of range for rank \(data.dims.count)", field: "axis")
         }
         return result(context, dims: [outer, inner], type: data.dataType, values: data.values, from: [data])
@@ -93,7 +93,7 @@ extension ONNXFolding {
         guard let values = data.values, isSmall(data.dims) else {
             return result(context, dims: permutation.map { data.dims[$0] }, type: data.dataType, values: nil, from: [data])
         }
-        let (dims, indices) = ConstantMath.transpose(data.dims, permutation)
+        let (dims, indices) = ONNXConstantMath.transpose(data.dims, permutation)
         return result(context, dims: dims, type: data.dataType, values: values.picking(indices), from: [data])
     }
 
@@ -114,7 +114,7 @@ extension ONNXFolding {
         }
         var picks = data.dims.map { Array(0..<$0) }
         picks[axis] = resolved
-        return result(context, dims: dims, type: data.dataType, values: values.picking(ConstantMath.select(data.dims, picks: picks)), from: inputs)
+        return result(context, dims: dims, type: data.dataType, values: values.picking(ONNXConstantMath.select(data.dims, picks: picks)), from: inputs)
     }
 
     static func concat(_ context: ONNXNodeContext, _ inputs: [ONNXConstant]) throws(InputError) -> ONNXConstant? {
@@ -132,12 +132,12 @@ extension ONNXFolding {
         guard isSmall(dims), inputs.allSatisfy({ $0.values != nil }) else {
             return result(context, dims: dims, type: first.dataType, values: nil, from: inputs)
         }
-        let outer = ConstantMath.count(Array(first.dims[..<axis])) ?? 0
+        let outer = ONNXConstantMath.count(Array(first.dims[..<axis])) ?? 0
         var parts: [TensorValues] = []
         for block in 0..<outer {
             for input in inputs {
                 guard let values = input.values else { continue }
-                let inner = ConstantMath.count(Array(input.dims[axis...])) ?? 0
+                let inner = ONNXConstantMath.count(Array(input.dims[axis...])) ?? 0
                 parts.append(values.picking(Array((block * inner)..<((block + 1) * inner))))
             }
         }
@@ -168,7 +168,7 @@ extension ONNXFolding {
         for (index, axis) in resolved.enumerated() {
             guard steps[index] != 0, steps[index] != .min else { throw context.error("step \(steps[index]) is not usable", field: "steps") }
             guard dims[axis] <= LayerFields.maximumSize else { return nil }
-            let range = ConstantMath.sliceRange(start: starts[index], end: ends[index], step: steps[index], size: dims[axis])
+            let range = ONNXConstantMath.sliceRange(start: starts[index], end: ends[index], step: steps[index], size: dims[axis])
             dims[axis] = range.count
             if range.count <= ONNXLimits.integerValues {
                 picks[axis] = (0..<range.count).map { range.first + $0 * steps[index] }
@@ -177,21 +177,21 @@ extension ONNXFolding {
         guard let values = data.values, isSmall(data.dims), isSmall(dims) else {
             return result(context, dims: dims, type: data.dataType, values: nil, from: [data])
         }
-        return result(context, dims: dims, type: data.dataType, values: values.picking(ConstantMath.select(data.dims, picks: picks)), from: [data])
+        return result(context, dims: dims, type: data.dataType, values: values.picking(ONNXConstantMath.select(data.dims, picks: picks)), from: [data])
     }
 
     static func expand(_ context: ONNXNodeContext, _ inputs: [ONNXConstant?]) throws(InputError) -> ONNXConstant? {
         guard let data = inputs.first ?? nil, case .known(let shape) = try integers(context, inputs, position: 1, attribute: "shape") else { return nil }
-        guard shape.count <= ONNXLimits.rank, shape.allSatisfy({ $0 >= 0 }), let dims = ConstantMath.broadcast(data.dims, shape),
-              ConstantMath.count(dims) != nil else {
+        guard shape.count <= ONNXLimits.rank, shape.allSatisfy({ $0 >= 0 }), let dims = ONNXConstantMath.broadcast(data.dims, shape),
+              ONNXConstantMath.count(dims) != nil else {
             throw context.error("cannot expand \(TensorShape.format(data.dims)) to \(TensorShape.format(shape))", field: "shape")
         }
         guard let values = data.values, isSmall(dims) else { return result(context, dims: dims, type: data.dataType, values: nil, from: [data]) }
-        return result(context, dims: dims, type: data.dataType, values: values.picking(ConstantMath.broadcastIndices(source: data.dims, output: dims)), from: [data])
+        return result(context, dims: dims, type: data.dataType, values: values.picking(ONNXConstantMath.broadcastIndices(source: data.dims, output: dims)), from: [data])
     }
 
     /// Split sizes: the `split` input or attribute, else equal parts (the last smaller, opset 18).
-    static func splitSizes(_ context: ONNXNodeContext, given: Known<[Int]>, size: Int, outputs: Int) throws(InputError) -> [Int]? {
+    static func splitSizes(_ context: ONNXNodeContext, given: ONNXArgument<[Int]>, size: Int, outputs: Int) throws(InputError) -> [Int]? {
         switch given {
         case .unknown: return nil
         case .known(let sizes):
@@ -221,7 +221,7 @@ extension ONNXFolding {
             if let all = data.values, isSmall(data.dims) {
                 var picks = data.dims.map { Array(0..<$0) }
                 picks[axis] = Array(start..<(start + size))
-                values = all.picking(ConstantMath.select(data.dims, picks: picks))
+                values = all.picking(ONNXConstantMath.select(data.dims, picks: picks))
             }
             pieces.append(result(context, dims: dims, type: data.dataType, values: values, from: [data]))
             start += size

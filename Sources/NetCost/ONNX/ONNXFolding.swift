@@ -44,14 +44,14 @@ enum ONNXFolding {
         for input in inputs.compactMap({ $0 }) {
             for source in input.sources where seen.insert(source.name).inserted { sources.append(source) }
         }
-        let count = ConstantMath.count(dims)
+        let count = ONNXConstantMath.count(dims)
         let kept = values.flatMap { $0.count == count ? $0 : nil }
         return ONNXConstant(dims: dims, dataType: type, values: kept, sources: sources, label: context.name)
     }
 
     /// True when values for `dims` may be computed: the count is known and small.
     static func isSmall(_ dims: [Int]) -> Bool {
-        guard let count = ConstantMath.count(dims) else { return false }
+        guard let count = ONNXConstantMath.count(dims) else { return false }
         return count <= ONNXLimits.integerValues
     }
 
@@ -84,7 +84,7 @@ enum ONNXFolding {
         guard let first = inputs.first else { return nil }
         var dims = first.dims
         for input in inputs.dropFirst() {
-            guard let joined = ConstantMath.broadcast(dims, input.dims) else {
+            guard let joined = ONNXConstantMath.broadcast(dims, input.dims) else {
                 throw context.error("shapes \(TensorShape.format(dims)) and \(TensorShape.format(input.dims)) do not broadcast", field: "inputs")
             }
             dims = joined
@@ -95,9 +95,9 @@ enum ONNXFolding {
             return result(context, dims: dims, type: type, values: nil, from: inputs)
         }
         let expanded = inputs.map { input in
-            input.values.map { $0.picking(ConstantMath.broadcastIndices(source: input.dims, output: dims)) }
+            input.values.map { $0.picking(ONNXConstantMath.broadcastIndices(source: input.dims, output: dims)) }
         }.compactMap { $0 }
-        let count = ConstantMath.count(dims) ?? 0
+        let count = ONNXConstantMath.count(dims) ?? 0
         if isWhere {
             guard expanded.count == 3 else { return nil }
             let condition = expanded[0]

@@ -19,14 +19,14 @@ extension ONNXGraphImporter {
     }
 
     /// Input `position` as integers: absent, known at import time, or computed at run time.
-    func integerInput(_ context: ONNXNodeContext, _ position: Int) throws(InputError) -> Known<[Int]> {
+    func integerInput(_ context: ONNXNodeContext, _ position: Int) throws(InputError) -> ONNXArgument<[Int]> {
         guard context.node.input(position) != nil else { return .absent }
         guard let integers = try constant(context, position)?.integers else { return .unknown }
         return .known(integers)
     }
 
     /// Input `position` as numbers: absent, known at import time, or computed at run time.
-    func numberInput(_ context: ONNXNodeContext, _ position: Int) throws(InputError) -> Known<[Double]> {
+    func numberInput(_ context: ONNXNodeContext, _ position: Int) throws(InputError) -> ONNXArgument<[Double]> {
         guard context.node.input(position) != nil else { return .absent }
         guard let doubles = try constant(context, position)?.doubles else { return .unknown }
         return .known(doubles)
@@ -259,7 +259,7 @@ extension ONNXGraphImporter {
 }
 
 /// An optional input that may be given, and whose values may not be known until run time.
-enum Known<Value> {
+enum ONNXArgument<Value> {
     case absent
     /// Computed from data: the values are not known at import time.
     case unknown

@@ -44,6 +44,12 @@ public enum ONNXImporter {
     /// The op types netcost maps (some only when their inputs are known at import time).
     public static var supportedOpTypes: [String] { ONNXOps.opTypes }
 
+    /// Whether a command-line input names an ONNX file (by its extension) rather than a
+    /// JSON spec or a built-in model.
+    public static func isONNXPath(_ path: String) -> Bool {
+        path.lowercased().hasSuffix(".onnx")
+    }
+
     /// Imports the model in `path`. `input` replaces the first graph input's
     /// per-sample shape (`[C, H, W]`, no batch), for models exported with symbolic sizes.
     public static func load(file path: String, input: [Int]? = nil) throws(InputError) -> ONNXImport {
@@ -109,9 +115,10 @@ public enum ONNXImporter {
         guard let first = graph.layers.first(where: { if case .input = $0.operation { true } else { false } }) else {
             throw InputError("the graph has no input", field: "input")
         }
-        let loaded = LoadedModel(graph: graph, name: name, description: nil, input: first.outputShape,
-                                 width: 1, depth: 1, rounding: .floor)
         let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
+        let description = "ONNX, opset \(opset)" + (producer.isEmpty ? "" : ", from \(producer)")
+        let loaded = LoadedModel(graph: graph, name: name, description: description, input: first.outputShape,
+                                 width: 1, depth: 1, rounding: .floor)
         return ONNXImport(model: loaded, unsupported: group(importer.unsupported), opsetVersion: opset,
                           irVersion: model.irVersion, producer: producer, warnings: warnings)
     }

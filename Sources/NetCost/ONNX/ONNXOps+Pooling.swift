@@ -138,8 +138,8 @@ extension ONNXOps {
             return result
         }
         let isUpsample = context.opType == "Upsample" || context.opset < 11
-        var sizes: Known<[Double]> = isUpsample ? .absent : try importer.numberInput(context, 3)
-        var scales: Known<[Double]> = try importer.numberInput(context, isUpsample ? 1 : 2)
+        var sizes: ONNXArgument<[Double]> = isUpsample ? .absent : try importer.numberInput(context, 3)
+        var scales: ONNXArgument<[Double]> = try importer.numberInput(context, isUpsample ? 1 : 2)
         if case .known(let values) = sizes, values.isEmpty { sizes = .absent }
         if case .known(let values) = scales, values.isEmpty { scales = .absent }
         if case .absent = scales, let attribute = context.floats("scales") { scales = .known(attribute) }

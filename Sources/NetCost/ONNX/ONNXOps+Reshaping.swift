@@ -67,7 +67,7 @@ extension ONNXOps {
     /// steps are inputs from opset 10, attributes before.
     static func slice(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
-        func argument(_ position: Int, _ attribute: String) throws(InputError) -> Known<[Int]> {
+        func argument(_ position: Int, _ attribute: String) throws(InputError) -> ONNXArgument<[Int]> {
             let given = try importer.integerInput(context, position)
             if case .absent = given, let values = try context.ints(attribute) { return .known(values) }
             return given
@@ -97,7 +97,7 @@ extension ONNXOps {
         for (index, axis) in resolved.enumerated() {
             let step = steps[index]
             guard step != 0, step != .min else { throw context.error("step \(step) is not usable", field: "steps") }
-            let range = ConstantMath.sliceRange(start: starts[index], end: ends[index], step: step, size: dims[axis])
+            let range = ONNXConstantMath.sliceRange(start: starts[index], end: ends[index], step: step, size: dims[axis])
             if axis == 0 && offset == 1 {
                 guard range.count == 1 else { return try importer.addUnsupported(context, reason: "a slice of the batch axis") }
                 continue
@@ -135,7 +135,7 @@ extension ONNXOps {
         let axis = try context.int("axis", default: 1)
         let resolved = axis < 0 ? axis + dims.count : axis
         guard resolved >= 0, resolved <= dims.count else { throw context.error("axis \(axis) is out of range for rank \(dims.count)", field: "axis") }
-        guard let outer = ConstantMath.count(Array(dims[..<resolved])), let inner = ConstantMath.count(Array(dims[resolved...])) else {
+        guard let outer = ONNXConstantMath.count(Array(dims[..<resolved])), let inner = ONNXConstantMath.count(Array(dims[resolved...])) else {
             throw context.error("the input has too many elements", field: "axis")
         }
         let input = try importer.activation(context, 0)
@@ -281,7 +281,7 @@ extension ONNXOps {
             return try importer.addUnsupported(context, reason: "a shape computed at run time")
         }
         let dims = importer.onnxDims(of: input)
-        guard let output = ConstantMath.broadcast(dims, shape) else {
+        guard let output = ONNXConstantMath.broadcast(dims, shape) else {
             throw context.error("cannot expand \(TensorShape.format(dims)) to \(TensorShape.format(shape))", field: "shape")
         }
         guard output != dims else { return importer.define(context, input) }

@@ -49,7 +49,7 @@ extension ONNXOps {
 
     static func size(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         guard let dims = try importer.onnxDims(context, 0) else { throw context.error("input 0 is required", field: "input") }
-        guard let count = ConstantMath.count(dims) else { throw context.error("the input has too many elements", field: "input") }
+        guard let count = ONNXConstantMath.count(dims) else { throw context.error("the input has too many elements", field: "input") }
         importer.defineConstant(context, ONNXConstant(dims: [], dataType: ONNXDataType.int64, values: .integers([count]), label: context.name))
     }
 

@@ -35,8 +35,9 @@ extension ONNXTensor {
             tensor.hasData = true
             if let bits = ONNXDataType.bitsPerElement(tensor.dataType) {
                 let (totalBits, overflow) = elements.multipliedReportingOverflow(by: bits)
-                guard !overflow, (totalBits + 7) / 8 == raw.count else {
-                    throw reader.error("tensor \"\(tensor.name)\" has \(raw.count) bytes of raw_data; its dims \(TensorShape.format(tensor.dims)) of \(ONNXDataType.name(tensor.dataType)) need \(overflow ? "more" : String((totalBits + 7) / 8))", at: start)
+                let needed = totalBits / 8 + (totalBits % 8 == 0 ? 0 : 1)
+                guard !overflow, needed == raw.count else {
+                    throw reader.error("tensor \"\(tensor.name)\" has \(raw.count) bytes of raw_data; its dims \(TensorShape.format(tensor.dims)) of \(ONNXDataType.name(tensor.dataType)) need \(overflow ? "more" : String(needed))", at: start)
                 }
             }
         }

@@ -77,6 +77,8 @@ public enum Benchmark {
                            maxMemoryBytes: Int = MemoryPlan.defaultLimit, machine: MachineProfile? = nil) throws(InputError) -> BenchmarkReport {
         guard repetitions >= 1 else { throw InputError("must be at least 1", field: "repetitions") }
         guard warmup >= 0 else { throw InputError("must not be negative", field: "warmup") }
+        // Validated first: Analysis trusts a graph's indices and shapes.
+        try PreparedGraph.validate(graph)
         let analysis = try Analysis(graph)
         let prepared = try PreparedGraph(graph, seed: seed, maxMemoryBytes: maxMemoryBytes)
         for _ in 0..<warmup { _ = prepared.run() }

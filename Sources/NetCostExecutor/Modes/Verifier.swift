@@ -65,6 +65,8 @@ public enum Verifier {
     /// Throws `InputError` for a graph that cannot run (an unsupported op) or whose
     /// tensors would exceed `maxMemoryBytes`; nothing is allocated before those checks.
     public static func verify(_ graph: Graph, seed: UInt64 = 0, maxMemoryBytes: Int = MemoryPlan.defaultLimit) throws(InputError) -> VerificationReport {
+        // Validated first: Analysis trusts a graph's indices and shapes.
+        try PreparedGraph.validate(graph)
         let analysis = try Analysis(graph)
         let prepared = try PreparedGraph(graph, seed: seed, maxMemoryBytes: maxMemoryBytes)
         let result = prepared.run(counting: true)

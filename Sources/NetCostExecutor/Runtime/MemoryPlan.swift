@@ -20,8 +20,9 @@ public struct MemoryPlan: Sendable, Equatable {
         peakActivationBytes &+ parameterBytes &+ scratchBytes
     }
 
-    /// The plan of `graph`; throws when a size overflows.
+    /// The plan of `graph`; throws for a graph that cannot run or when a size overflows.
     public init(_ graph: Graph) throws(InputError) {
+        try PreparedGraph.validate(graph)
         let layers = graph.layers
         let bytes = MemoryLayout<Float>.stride
         do {

@@ -27,7 +27,6 @@ final class PreparedGraph: @unchecked Sendable {
     /// index) do not give from `seed`.
     init(_ graph: Graph, seed: UInt64, maxMemoryBytes: Int,
          parameterOverrides: [Int: LayerParameters] = [:], inputOverrides: [Int: [Float]] = [:]) throws(InputError) {
-        try Self.validate(graph)
         let memory = try MemoryPlan(graph)
         try memory.check(limit: maxMemoryBytes)
         self.graph = graph

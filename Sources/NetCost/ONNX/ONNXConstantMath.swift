@@ -3,7 +3,7 @@
 ///
 /// Callers check that the element counts are within `ONNXLimits` first; every
 /// function here then works on arrays of that size at most.
-enum ConstantMath {
+enum ONNXConstantMath {
     /// Row-major strides: the flat distance between neighbours along each axis.
     static func strides(_ dims: [Int]) -> [Int] {
         var result = Array(repeating: 1, count: dims.count)
