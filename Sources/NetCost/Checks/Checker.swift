@@ -1,0 +1,86 @@
+/// What `netcost check` probes the network with.
+public struct CheckOptions: Sendable {
+    /// The width multiplier compared with the spec's own (α in α²).
+    public var widthProbe: Double = 0.5
+    /// The resolution compared with the spec's own; nil: 5/7 of it (224 → 160, MobileNets' ρ = 0.714).
+    public var resolutionProbe: Int?
+    /// Compound-scaling exponents to measure.
+    public var phis: [Double] = [1, 2, 3]
+    public var scaling = CompoundScaling.efficientNet
+    /// Rules to run; nil runs all.
+    public var rules: Set<String>?
+
+    public init() {}
+
+    func wants(_ rule: String) -> Bool { rules?.contains(rule) ?? true }
+}
+
+/// Runs the documents' reasoning on a network: ShuffleNet V2's guidelines (G1–G4),
+/// the depthwise-separable, width, resolution and compound-scaling ratios, SqueezeNet's
+/// strategies and the receptive field. Thresholds are in docs/checks.md.
+public enum Checker {
+    /// Every rule id, in the order reports list them.
+    public static let rules = ["G1", "G2", "G3", "G4", "DW-RATIO", "WIDTH-SCALING", "RESOLUTION-SCALING", "COMPOUND-SCALING", "SQUEEZE", "RF"]
+
+    /// `rebuild` makes the model again with other hyper-parameters (a spec can, an ONNX
+    /// file cannot: pass nil and the scaling rules say they were skipped).
+    public static func check(_ model: LoadedModel, rebuild: ((SpecOverrides) throws(InputError) -> LoadedModel)?,
+                             options: CheckOptions = CheckOptions()) throws(InputError) -> CheckReport {
+        let analysis = try Analysis(model.graph)
+        var report = CheckReport(model: model.name)
+        let network = NetworkView(analysis)
+        if options.wants("G1") { GuidelineChecks.g1(network, into: &report) }
+        if options.wants("G2") { GuidelineChecks.g2(network, into: &report) }
+        if options.wants("G3") { GuidelineChecks.g3(network, into: &report) }
+        if options.wants("G4") { try GuidelineChecks.g4(network, into: &report) }
+        if options.wants("DW-RATIO") { RatioChecks.depthwiseSeparable(network, into: &report) }
+        let scalingRules = ["WIDTH-SCALING", "RESOLUTION-SCALING", "COMPOUND-SCALING"].filter(options.wants)
+        if let rebuild {
+            if options.wants("WIDTH-SCALING") { try RatioChecks.width(network, model, rebuild, options, into: &report) }
+            if options.wants("RESOLUTION-SCALING") { try RatioChecks.resolution(network, model, rebuild, options, into: &report) }
+            if options.wants("COMPOUND-SCALING") { try RatioChecks.compound(network, model, rebuild, options, into: &report) }
+        } else {
+            for rule in scalingRules {
+                report.findings.append(Finding(rule, .info, "skipped: scaling rebuilds the network from a spec, and this model is not one"))
+            }
+        }
+        if options.wants("SQUEEZE") { SqueezeNetChecks.strategies(network, into: &report) }
+        if options.wants("RF") { ReceptiveFieldChecks.run(network, input: model.input, into: &report) }
+        return report
+    }
+}
+
+/// An analysed graph with the look-ups the checks share.
+struct NetworkView {
+    let analysis: Analysis
+    let consumers: [[Int]]
+    private let indexByName: [String: Int]
+
+    init(_ analysis: Analysis) {
+        self.analysis = analysis
+        self.consumers = analysis.graph.consumers()
+        self.indexByName = Dictionary(analysis.graph.layers.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func index(of name: String) -> Int? { indexByName[name] }
+
+    var graph: Graph { analysis.graph }
+    var layers: [Layer] { analysis.graph.layers }
+
+    func inputShape(_ index: Int) -> TensorShape? {
+        layers[index].inputs.first.map { layers[$0].outputShape }
+    }
+
+    /// Convolutions with their input shape.
+    var convolutions: [(index: Int, conv: Convolution, input: TensorShape)] {
+        layers.indices.compactMap { index in
+            guard case .convolution(let conv) = layers[index].operation, let input = inputShape(index) else { return nil }
+            return (index, conv, input)
+        }
+    }
+
+    /// The layer that alone reads `index`'s output, if exactly one does.
+    func soleConsumer(_ index: Int) -> Int? {
+        consumers[index].count == 1 ? consumers[index][0] : nil
+    }
+}
