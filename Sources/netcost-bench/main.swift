@@ -16,6 +16,7 @@ let benchmarks: [BenchmarkEntry] = [
     BenchmarkEntry(name: "cli", summary: "The netcost binary as a whole process: MobileNetV2's report and a 100,000-layer spec to JSON.", run: CommandLineBenchmark.main),
     BenchmarkEntry(name: "conv1x1", summary: "A 1x1 convolution, 128 to 128 channels on 56x56, through the executor's fast kernel.", run: Conv1x1Benchmark.main),
     BenchmarkEntry(name: "machine", summary: "The machine probe: peak GFLOP/s and memory bandwidth.", run: MachineBenchmark.main),
+    BenchmarkEntry(name: "verify", summary: "The counting run on a spec: whether it matches, and how long it takes.", run: VerifyBenchmark.main),
     BenchmarkEntry(name: "mobilenet_v2", summary: "MobileNetV2 at 224x224, one image, end to end, on the deployed (fused) graph.", run: MobileNetV2Benchmark.main),
 ]
 

@@ -36,7 +36,8 @@ import Testing
         for layer in report.layers where !layer.match {
             Issue.record("\(name) \(layer.name) (\(layer.op)): macs \(layer.macs.symbolic) vs \(layer.macs.counted), memory \(layer.memoryAccess.symbolic) vs \(layer.memoryAccess.counted), params \(layer.params.symbolic) vs \(layer.params.counted)\(layer.outOfRange ? ", out of range" : "")")
         }
-        #expect(report.allMatch)
+        let allMatch = report.allMatch
+        #expect(allMatch)
         #expect(report.layers.contains { $0.macs.counted > 0 && $0.memoryAccess.counted > 0 && $0.params.counted > 0 })
     }
 
@@ -48,6 +49,7 @@ import Testing
         for layer in report.layers where !layer.match {
             Issue.record("\(name) fused \(layer.name) (\(layer.op)): macs \(layer.macs.symbolic) vs \(layer.macs.counted), memory \(layer.memoryAccess.symbolic) vs \(layer.memoryAccess.counted), params \(layer.params.symbolic) vs \(layer.params.counted)")
         }
-        #expect(report.allMatch)
+        let allMatch = report.allMatch
+        #expect(allMatch)
     }
 }

@@ -16,6 +16,8 @@ import Testing
         #expect(model.analysis.unsupported.count == 5)
         #expect(model.outputDims == [2, 10, 10])
         #expect(model.macs == 4 * 8 * 8 * (4 * 9) + 2 * 10 * 10 * 4)
+        // Elu, Erf and PRelu declare no output shape: their inputs' was assumed.
+        #expect(model.result.warnings.contains { $0.hasPrefix("3 unsupported ops had no declared output shape") })
         // PRelu's stored slope still counts.
         #expect(model.params == 4 * 4 * 9 + 4 * 1 * 1 + 2 * 4)
     }

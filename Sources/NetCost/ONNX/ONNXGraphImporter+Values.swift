@@ -250,7 +250,10 @@ extension ONNXGraphImporter {
             let base = first ? context.name : context.name + "_output\(position)"
             let index = try addLayer(base, .unsupported(UnsupportedOperation(opType: context.node.qualifiedOpType, shape: try shapeOf(dims, context))),
                                      inputs: inputs, stored: first ? tensors : [], batched: batched, context)
-            if declaredDims == nil && (computed == nil || !first) { guessed.insert(index) }
+            if declaredDims == nil && (computed == nil || !first) {
+                guessed.insert(index)
+                if first { guessedUnsupported += 1 }
+            }
             if first { unsupported.append((context.node.qualifiedOpType, reason, builder.layers[index].name)) }
             if !output.isEmpty { values[output] = .activation(index) }
             first = false

@@ -3,7 +3,9 @@
 ///
 /// ONNX tensors carry the batch as axis 0; netcost's shapes do not. An activation's
 /// ONNX dims are therefore `[1] + shape`, and every axis an op names is shifted by
-/// −1 (an op along the batch axis is not mapped). Constants have no batch axis.
+/// −1 (an op along the batch axis is not mapped), except for the layers after an op
+/// that moved the batch inward, which keep their whole ONNX shape (`unbatched`).
+/// Constants have no batch axis.
 struct ONNXGraphImporter {
     let graph: ONNXGraph
     let opset: Int
@@ -31,6 +33,8 @@ struct ONNXGraphImporter {
     var rebatched: [Int: Int] = [:]
     var constantLayers: [String: Int] = [:]
     var warnings: [String] = []
+    /// Unsupported ops whose output shape was assumed from their input.
+    var guessedUnsupported = 0
     /// Elements that folded constants may still hold, so that shape arithmetic in a
     /// hostile file cannot allocate without bound; past it, folded values are dropped.
     var foldBudget = 1 << 22
@@ -82,6 +86,10 @@ struct ONNXGraphImporter {
             } catch {
                 throw error.inLayer(context.name)
             }
+        }
+        let assumed = guessedUnsupported
+        if assumed > 0 {
+            warnings.append("\(assumed) unsupported op\(assumed == 1 ? "" : "s") had no declared output shape; the shape of \(assumed == 1 ? "its" : "their") first input was assumed")
         }
         // No view is left deferred here: a view is held back only while its one reader,
         // a Reshape or Transpose, is still to come, and that reader takes it over.

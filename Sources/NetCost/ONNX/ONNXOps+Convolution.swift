@@ -58,6 +58,9 @@ extension ONNXOps {
         guard !overflow else { throw context.error("weight \(TensorShape.format(weight.dims)) is too large", field: "weight") }
         _ = try context.size(outChannels, field: "weight")
         let kernel = try context.windows("kernel_shape", count: 2, fallback: [weight.dims[2], weight.dims[3]])
+        guard kernel == [weight.dims[2], weight.dims[3]] else {
+            throw context.error("kernel_shape \(TensorShape.format(kernel)) differs from the weight's \(TensorShape.format(weight.dims))", field: "kernel_shape")
+        }
         let stride = try context.windows("strides", count: 2, fallback: [1, 1])
         let dilation = try context.windows("dilations", count: 2, fallback: [1, 1])
         var extra = try context.windows("output_padding", count: 2, minimum: 0, fallback: [0, 0])

@@ -116,8 +116,9 @@ extension ONNXOps {
 
     // MARK: Reshaping
 
-    /// `Reshape` with a target known at import time → `reshape` (batch entry dropped);
-    /// a target that moves the batch is unsupported.
+    /// `Reshape` with a target known at import time → `reshape`: the batch entry is
+    /// dropped when the target leads with 1, else the layer keeps the whole target
+    /// (the batch was merged into another axis; see `ONNXGraphImporter.unbatched`).
     static func reshape(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         guard case .known(let target) = try importer.integerInput(context, 1) else {
@@ -128,7 +129,8 @@ extension ONNXOps {
         try reshaped(&importer, context, to: output, deferrable: true)
     }
 
-    /// `Flatten` at `axis` ≤ 1 (or past size-1 axes) → `flatten` to `[features]`.
+    /// `Flatten` at axis 1 → `flatten` to `[features]`; at other axes a `reshape` to
+    /// ONNX's `[outer, inner]`.
     static func flatten(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         let dims = try importer.onnxDims(context, 0) ?? []
@@ -146,7 +148,8 @@ extension ONNXOps {
         importer.define(context, .activation(try importer.addReshape(context.name, input: input, output: [outer, inner], context)))
     }
 
-    /// `Transpose` with a permutation that keeps the batch first → `transpose`.
+    /// `Transpose` → `transpose` of the non-batch axes; one that moves the batch inward
+    /// adds a `reshape` view placing it, and the result keeps its whole ONNX shape.
     static func transpose(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         let dims = try importer.onnxDims(context, 0) ?? []
@@ -183,8 +186,8 @@ extension ONNXOps {
         importer.define(context, .activation(layer))
     }
 
-    /// `Squeeze` and `Unsqueeze` of non-batch axes → `reshape`. Axes are an attribute
-    /// before opset 13 and an input from it.
+    /// `Squeeze` and `Unsqueeze` → `reshape` to ONNX's result (see `addReshape`). Axes
+    /// are an attribute before opset 13 and an input from it.
     static func squeeze(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         try changeRank(&importer, context, inserting: false)
     }

@@ -6,45 +6,69 @@ import NetCost
 // each multiply-add and each element they touch to the probe.
 
 enum DirectConvolution {
-    /// `output = conv(input, weight) + bias`, then `activations`, one output element at a time.
+    /// `output = conv(input, weight) + bias`, then `activations`. Weight-stationary:
+    /// each tap's weight is read once and swept over every output position, so each
+    /// output still sums its taps in (channel, ky, kx) order.
     static func run<P: Probe>(_ g: ConvolutionGeometry, input: UnsafePointer<Float>,
                               weight: UnsafePointer<Float>, weightSlot: Int,
                               bias: UnsafePointer<Float>?, biasSlot: Int,
                               activations: [Activation.Function],
                               output: UnsafeMutablePointer<Float>, probe: inout P) {
+        output.update(repeating: 0, count: g.outChannels * g.outputPlane)
         for oc in 0..<g.outChannels {
             let group = oc / g.outPerGroup
-            for oy in 0..<g.outHeight {
-                for ox in 0..<g.outWidth {
-                    var sum: Float = 0
-                    for icInGroup in 0..<g.inPerGroup {
-                        let ic = group * g.inPerGroup + icInGroup
-                        for ky in 0..<g.kernelHeight {
+            let plane = output + oc * g.outputPlane
+            for icInGroup in 0..<g.inPerGroup {
+                let ic = group * g.inPerGroup + icInGroup
+                for ky in 0..<g.kernelHeight {
+                    for kx in 0..<g.kernelWidth {
+                        let w = ((oc * g.inPerGroup + icInGroup) * g.kernelHeight + ky) * g.kernelWidth + kx
+                        let tap = weight[w]
+                        probe.readParameter(weightSlot, w)
+                        var executed = 0
+                        let x0 = kx * g.dilationWidth - g.padLeft
+                        for oy in 0..<g.outHeight {
                             let iy = oy * g.strideHeight - g.padTop + ky * g.dilationHeight
-                            for kx in 0..<g.kernelWidth {
-                                let ix = ox * g.strideWidth - g.padLeft + kx * g.dilationWidth
-                                let w = ((oc * g.inPerGroup + icInGroup) * g.kernelHeight + ky) * g.kernelWidth + kx
-                                probe.readParameter(weightSlot, w)
+                            let line = plane + oy * g.outWidth
+                            let inside = iy >= 0 && iy < g.height
+                            if g.strideWidth == 1 && inside {
+                                // Outputs [low, high) read the input row in place; the
+                                // others multiply the padding's zeros.
+                                let low = min(max(-x0, 0), g.outWidth), high = max(low, min(g.width - x0, g.outWidth))
+                                for ox in 0..<low { line[ox] += tap * 0 }
+                                let row = (ic * g.height + iy) * g.width
+                                executed += axpy(tap, input + row + x0 + low, line + low, high - low)
+                                probe.readInputs(0, row + x0 + low..<row + x0 + high)
+                                for ox in high..<g.outWidth { line[ox] += tap * 0 }
+                                executed += low + (g.outWidth - high)
+                                continue
+                            }
+                            for ox in 0..<g.outWidth {
+                                let ix = ox * g.strideWidth + x0
                                 var x: Float = 0
-                                if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
+                                if inside && ix >= 0 && ix < g.width {
                                     let index = (ic * g.height + iy) * g.width + ix
                                     x = input[index]
                                     probe.readInput(0, index)
                                 }
-                                sum += weight[w] * x
-                                probe.multiplyAdds(1)
+                                // A tap in the padding multiplies a zero, as an im2col kernel does.
+                                line[ox] += tap * x
+                                executed += 1
                             }
                         }
+                        probe.multiplyAdds(executed)
                     }
-                    if let bias {
-                        sum += bias[oc]
-                        probe.readParameter(biasSlot, oc)
-                    }
-                    for function in activations { sum = function.apply(sum) }
-                    let index = (oc * g.outHeight + oy) * g.outWidth + ox
-                    output[index] = sum
-                    probe.write(index)
                 }
+            }
+            for position in 0..<g.outputPlane {
+                var sum = plane[position]
+                if let bias {
+                    sum += bias[oc]
+                    probe.readParameter(biasSlot, oc)
+                }
+                for function in activations { sum = function.apply(sum) }
+                plane[position] = sum
+                probe.write(oc * g.outputPlane + position)
             }
         }
     }

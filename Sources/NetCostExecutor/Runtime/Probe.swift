@@ -63,18 +63,25 @@ struct CountingProbe: Probe {
     }
 }
 
-/// A fixed-size set of element indices, one bit each.
-struct Bitset {
-    private var words: [UInt64]
+/// A fixed-size set of element indices, one bit each. A class over raw words, so that a
+/// mark from the innermost loop of a counting kernel is a bounds check and an OR.
+final class Bitset {
+    private let words: UnsafeMutablePointer<UInt64>
+    private let wordCount: Int
     let count: Int
     private(set) var outOfRange = false
 
     init(count: Int) {
         self.count = count
-        words = Array(repeating: 0, count: (count + 63) / 64)
+        wordCount = (count + 63) / 64
+        words = UnsafeMutablePointer<UInt64>.allocate(capacity: max(wordCount, 1))
+        words.initialize(repeating: 0, count: max(wordCount, 1))
     }
 
-    mutating func insert(_ index: Int) {
+    deinit { words.deallocate() }
+
+    @inline(__always)
+    func insert(_ index: Int) {
         guard index >= 0, index < count else {
             outOfRange = true
             return
@@ -82,7 +89,8 @@ struct Bitset {
         words[index >> 6] |= 1 << UInt64(index & 63)
     }
 
-    mutating func insert(_ range: Range<Int>) {
+    func insert(_ range: Range<Int>) {
+        if range.isEmpty { return }
         guard range.lowerBound >= 0, range.upperBound <= count else {
             outOfRange = true
             return
@@ -100,5 +108,9 @@ struct Bitset {
     }
 
     /// How many indices are in the set.
-    var population: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+    var population: Int {
+        var total = 0
+        for word in 0..<wordCount { total += words[word].nonzeroBitCount }
+        return total
+    }
 }

@@ -16,7 +16,8 @@ enum GraphCheck {
             Issue.record("\(graph.name) \(layer.name) (\(layer.op)): macs \(layer.macs.symbolic) vs \(layer.macs.counted), memory \(layer.memoryAccess.symbolic) vs \(layer.memoryAccess.counted), params \(layer.params.symbolic) vs \(layer.params.counted)\(layer.outOfRange ? ", marked out of range" : "")",
                          sourceLocation: sourceLocation)
         }
-        #expect(report.allMatch, sourceLocation: sourceLocation)
+        let allMatch = report.allMatch
+        #expect(allMatch, sourceLocation: sourceLocation)
         return report
     }
 
