@@ -5,6 +5,7 @@ import NetCost
 /// Every subcommand, in the order `netcost --help` lists them.
 let subcommands: [any Subcommand.Type] = [
     ReportCommand.self,
+    CheckCommand.self,
     SweepCommand.self,
     ModelsCommand.self,
     OpsCommand.self,

@@ -9,7 +9,8 @@ enum GuidelineChecks {
     static let g2Threshold = 1.25
     /// Blocks with this many convolutions side by side are a warning (Table 3's 4-fragment rows).
     static let g3ParallelThreshold = 4
-    /// Element-wise layers above this share of memory access, at under a tenth of the FLOPs, are a warning.
+    /// Element-wise layers above this share of memory access, and over three times their
+    /// share of FLOPs, are a warning.
     static let g4Threshold = 0.5
 
     // MARK: G1: equal channel width minimizes memory access
@@ -28,7 +29,7 @@ enum GuidelineChecks {
             ratios.append(ratio)
             if ratio > g1Threshold {
                 report.findings.append(Finding("G1", .warning, layer: network.layers[index].name,
-                    "1x1 conv \(Int(c1))→\(Int(c2)) (1:\(NumberFormat.fixed(c2 / c1, 2))) moves \(NumberFormat.fixed(ratio, 2))× the memory access of equal widths at the same MACs",
+                    "1x1 conv \(Int(c1))→\(Int(c2)) (\(proportion(c1, c2))) moves \(NumberFormat.fixed(ratio, 2))× the memory access of equal widths at the same MACs",
                     values: [("c1", c1), ("c2", c2), ("hw", hw), ("macs", b), ("memory_access", measured), ("lower_bound", bound), ("ratio", ratio)]))
             }
         }
@@ -37,6 +38,12 @@ enum GuidelineChecks {
         report.findings.append(Finding("G1", .info,
             "\(ratios.count) 1x1 convs; memory access over its equal-width bound: mean \(NumberFormat.fixed(ratios.reduce(0, +) / Double(ratios.count), 2))×, worst \(NumberFormat.fixed(ratios.max() ?? 1, 2))×; \(above) above \(g1Threshold)×",
             values: [("convs", Double(ratios.count)), ("mean_ratio", ratios.reduce(0, +) / Double(ratios.count)), ("worst_ratio", ratios.max() ?? 1), ("above_threshold", Double(above))]))
+    }
+
+    /// `1:6` or `4:1`: the channel ratio with the smaller side as 1.
+    static func proportion(_ c1: Double, _ c2: Double) -> String {
+        let text = { (value: Double) in value == value.rounded() ? String(Int(value)) : NumberFormat.fixed(value, 2) }
+        return c2 >= c1 ? "1:" + text(c2 / c1) : text(c1 / c2) + ":1"
     }
 
     // MARK: G2: excessive group convolution increases memory access
@@ -99,11 +106,12 @@ enum GuidelineChecks {
         }
     }
 
-    /// Layers grouped by their block: the longest name prefix the spec labels a block
-    /// (conv units aside). A graph without block labels (ONNX) groups by the first two
-    /// parts of the name, which is how PyTorch names blocks (`layer1.0`, `features.3`).
+    /// Layers grouped by their block: the longest name prefix the spec labels a block or
+    /// a group (a user's own block; conv units aside). A graph without such labels (ONNX)
+    /// groups by the first two parts of the name, which is how PyTorch names blocks
+    /// (`layer1.0`, `features.3`).
     static func blockMembers(_ network: NetworkView) -> [(String, [Int])] {
-        let blockKinds = Set(BlockTable.names).subtracting(["conv"])
+        let blockKinds = Set(BlockTable.names).subtracting(["conv"]).union(["group"])
         let labelled = network.graph.groupKinds.values.contains(where: blockKinds.contains)
         var order: [String] = []
         var members: [String: [Int]] = [:]
@@ -146,7 +154,7 @@ enum GuidelineChecks {
         let memoryShare = Double(memory) / Double(totals.memoryAccess)
         let flopsShare = totals.flops == 0 ? 0 : Double(flops) / Double(totals.flops)
         let saving = 1 - Double(deployed.totals.memoryAccess) / Double(totals.memoryAccess)
-        let severity: Severity = memoryShare > g4Threshold && flopsShare < 0.1 ? .warning : .info
+        let severity: Severity = memoryShare > g4Threshold && memoryShare > 3 * flopsShare ? .warning : .info
         report.findings.append(Finding("G4", severity,
             "element-wise layers (activations, adds, multiplies, normalization, depthwise convs) take \(NumberFormat.fixed(100 * memoryShare, 1))% of memory access for \(NumberFormat.fixed(100 * flopsShare, 1))% of FLOPs; --fuse would cut memory access by \(NumberFormat.fixed(100 * saving, 1))%",
             values: [("memory_access_share", memoryShare), ("flops_share", flopsShare), ("elementwise_memory_access", Double(memory)),

@@ -72,7 +72,12 @@ enum RatioChecks {
             guard abs(measured / predicted - 1) > tolerance else { continue }
             let inputKept = layer.inputs.first.map { scaled.graph.layers[$0].outputShape.dims.first } == network.inputShape(original).map { $0.dims.first }
             let outputKept = layer.outputShape.dims.first == network.layers[original].outputShape.dims.first
-            let reason = inputKept ? "input channels do not scale" : outputKept ? "output channels do not scale" : "channels rounded"
+            let inputChannels = layer.inputs.first.map { scaled.graph.layers[$0].outputShape.channels }
+            let depthwise = if case .convolution(let conv) = layer.operation { conv.groups > 1 && conv.groups == inputChannels } else { false }
+            let reason = inputKept ? "input channels do not scale"
+                : outputKept ? "output channels do not scale"
+                : depthwise && abs(measured / alpha - 1) <= tolerance ? "depthwise, scales by α"
+                : "channels rounded"
             breakers[reason, default: []].append(layer.name)
             report.ratios.append(MeasuredRatio(label + "-layer-macs", rule: "WIDTH-SCALING", layer: layer.name, measured: measured, predicted: predicted))
         }

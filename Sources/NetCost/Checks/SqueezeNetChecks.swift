@@ -22,7 +22,6 @@ enum SqueezeNetChecks {
         let total = pointwise + threeByThree + other
         guard total > 0 else { return }
         let share = Double(pointwise) / Double(total)
-        report.ratios.append(MeasuredRatio("1x1-to-3x3-weights-per-filter", rule: "SQUEEZE", measured: 1.0 / 9.0, predicted: 1.0 / 9.0))
         report.findings.append(Finding("SQUEEZE", .info,
             "strategy 1: \(NumberFormat.fixed(100 * share, 1))% of standard conv weights are in 1x1 filters, \(NumberFormat.fixed(100 * Double(threeByThree) / Double(total), 1))% in 3x3",
             values: [("pointwise_share", share), ("three_by_three_share", Double(threeByThree) / Double(total)), ("standard_conv_params", Double(total))]))
@@ -31,10 +30,13 @@ enum SqueezeNetChecks {
     /// Strategy 2, per fire module: squeeze ratio SR = squeeze / (e1 + e3) channels and
     /// the share of 3×3 expand filters, pct3x3 = e3 / (e1 + e3).
     private static func fireModules(_ network: NetworkView, into report: inout CheckReport) {
-        for (name, kind) in network.graph.groupKinds.sorted(by: { $0.key < $1.key }) where kind == "fire" {
-            func channels(_ part: String) -> Int? {
-                (network.index(of: "\(name).\(part).conv") ?? network.index(of: "\(name).\(part)")).map { network.layers[$0].outputShape.channels }
-            }
+        func layer(_ name: String, _ part: String) -> Int? {
+            network.index(of: "\(name).\(part).conv") ?? network.index(of: "\(name).\(part)")
+        }
+        let fires = network.graph.groupKinds.filter { $0.value == "fire" }.map(\.key)
+            .sorted { (layer($0, "squeeze") ?? 0) < (layer($1, "squeeze") ?? 0) }
+        for name in fires {
+            func channels(_ part: String) -> Int? { layer(name, part).map { network.layers[$0].outputShape.channels } }
             guard let squeeze = channels("squeeze"), let e1 = channels("expand1x1"), let e3 = channels("expand3x3") else { continue }
             let ratio = Double(squeeze) / Double(e1 + e3)
             report.ratios.append(MeasuredRatio("squeeze-ratio", rule: "SQUEEZE", layer: name, measured: ratio, predicted: 0.125))

@@ -95,7 +95,11 @@ public enum ReportTree {
             if let top = selection.top { flat = Array(flat.prefix(top)) }
             return flat
         }
-        rows.append(row(root, analysis, label: analysis.graph.name, prefix: ""))
+        var model = row(root, analysis, label: analysis.graph.name, prefix: "")
+        // Stored tensors shared between layers (ONNX) count once: the model row is the totals.
+        model.cost.params = analysis.totals.params
+        model.cost.buffers = analysis.totals.buffers
+        rows.append(model)
         appendChildren(of: root, analysis, selection, indent: "", into: &rows)
         return rows
     }
@@ -141,9 +145,16 @@ public enum ReportTree {
                 return a != b ? a > b : $0.offset < $1.offset
             }.map(\.element)
         }
-        for (offset, child) in children.enumerated() {
+        for (offset, first) in children.enumerated() {
+            // A chain of single children (`conv1` holding only `conv1.conv`) shows as one row.
+            var child = first, label = first.label
+            while child.layer == nil, child.children.count == 1, let only = child.children.first,
+                  selection.depth.map({ only.depth <= $0 }) ?? true {
+                child = only
+                label += "." + only.label
+            }
             let isLast = offset == children.count - 1
-            rows.append(row(child, analysis, label: child.label, prefix: indent + (isLast ? "└─ " : "├─ ")))
+            rows.append(row(child, analysis, label: label, prefix: indent + (isLast ? "└─ " : "├─ ")))
             appendChildren(of: child, analysis, selection, indent: indent + (isLast ? "   " : "│  "), into: &rows)
         }
     }

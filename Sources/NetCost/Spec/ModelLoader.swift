@@ -5,7 +5,7 @@ import Foundation
 public enum ModelLoader {
     public static func load(_ reference: String, overrides: SpecOverrides = SpecOverrides()) throws(InputError) -> LoadedModel {
         let isFile = FileManager.default.fileExists(atPath: reference)
-        if reference.lowercased().hasSuffix(".onnx") {
+        if ONNXImporter.isONNXPath(reference) {
             guard isFile else { throw InputError("no such file", file: reference) }
             return try loadONNX(reference, overrides: overrides)
         }
@@ -15,7 +15,24 @@ public enum ModelLoader {
         throw InputError("no such file, and no built-in model of that name\(hint); `netcost models` lists the built-in models", file: reference)
     }
 
+    /// An ONNX file. Its layers are fixed: only the input shape may change (`--input`,
+    /// `--resolution`), and the importer infers every shape again from it.
     static func loadONNX(_ path: String, overrides: SpecOverrides) throws(InputError) -> LoadedModel {
-        throw InputError("ONNX import is not available in this build", file: path)
+        if overrides.width != nil || overrides.depth != nil || overrides.classes != nil {
+            throw InputError("an ONNX file fixes its layers: --width, --depth-multiplier and --classes need a spec; --input and --resolution work", file: path)
+        }
+        var input = overrides.input
+        if let resolution = overrides.resolution {
+            let probe = try ONNXImporter.load(file: path)
+            guard probe.model.input.isFeatureMap else { throw InputError("--resolution needs a [C, H, W] input", file: path) }
+            input = [probe.model.input.channels, resolution, resolution]
+        }
+        let imported = try ONNXImporter.load(file: path, input: input)
+        var model = imported.model
+        model.isRebuildable = false
+        model.warnings = imported.warnings + imported.unsupported.map { op in
+            "\(op.opType) ×\(op.count) not counted\(op.reason.map { ": \($0)" } ?? "") (\(op.layers.prefix(3).joined(separator: ", "))\(op.layers.count > 3 ? ", …" : ""))"
+        }
+        return model
     }
 }

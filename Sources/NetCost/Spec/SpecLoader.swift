@@ -28,6 +28,12 @@ public struct LoadedModel: Sendable {
     public var width: Double
     public var depth: Double
     public var rounding: ChannelRounding
+    /// What the reader assumed or left out (ONNX: unsupported ops' shapes, unread
+    /// initializers); printed as warnings.
+    public var warnings: [String] = []
+    /// Whether `--width`, `--depth-multiplier` and `--classes` can rebuild this model:
+    /// true for specs, false for ONNX files, whose layers are fixed.
+    public var isRebuildable = true
 }
 
 /// Reads netcost's JSON spec format (docs/spec-format.md).
