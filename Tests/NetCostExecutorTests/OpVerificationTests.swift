@@ -36,7 +36,9 @@ import Testing
           {"name": "depthwise", "op": "conv2d", "kernel": 3, "padding": 1, "groups": "depthwise", "multiplier": 2},
           {"name": "depthwise_s2", "op": "conv2d", "kernel": 5, "stride": 2, "padding": 2, "groups": "depthwise"},
           {"name": "depthwise_dilated", "op": "conv2d", "kernel": 3, "dilation": 2, "padding": 2, "groups": "depthwise", "bias": false},
-          {"name": "wide_dw", "op": "conv2d", "kernel": 3, "padding": 1, "groups": "depthwise"}
+          {"name": "wide_dw", "op": "conv2d", "kernel": 3, "padding": 1, "groups": "depthwise"},
+          {"name": "dw_same_even", "op": "conv2d", "kernel": 4, "stride": 2, "padding": "same", "groups": "depthwise"},
+          {"name": "dw_stride3", "op": "conv2d", "kernel": 3, "stride": [3, 2], "padding": [1, 0], "groups": "depthwise", "inputs": "input"}
         ]}
         """#))
     }

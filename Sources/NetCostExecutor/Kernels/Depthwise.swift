@@ -39,13 +39,14 @@ enum DepthwiseConvolution {
         let biases = epilogue.bias.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
         let parts = Parallel.chunks(g.inChannels)
         Parallel.forEach(parts.count, serial: g.inChannels * g.outputPlane * g.taps < 32_768) { part in
-            let padded = UnsafeMutablePointer<Float>.allocate(capacity: planeSize + rowLength)
-            padded.initialize(repeating: 0, count: planeSize + rowLength)
+            let scratchSize = phaseWidth * g.strideWidth + 2 * w
+            let padded = UnsafeMutablePointer<Float>.allocate(capacity: planeSize + rowLength + scratchSize)
+            padded.initialize(repeating: 0, count: planeSize + rowLength + scratchSize)
             defer { padded.deallocate() }
             offsets.withUnsafeBufferPointer { offsets in
                 guard let taps = offsets.baseAddress else { return }
                 for ic in parts[part] {
-                    layOut(g, plan, plane: source.base + ic * g.inputPlane, into: padded)
+                    layOut(g, plan, plane: source.base + ic * g.inputPlane, into: padded, scratch: padded + planeSize + rowLength)
                     for oc in ic * g.outPerGroup..<(ic + 1) * g.outPerGroup {
                         channel(g, plan, padded: padded, offsets: taps, weight: weights.base + oc * g.taps,
                                 bias: biases?.base[oc] ?? 0, row: padded + planeSize, output: destination.base + oc * g.outputPlane)
@@ -69,52 +70,66 @@ enum DepthwiseConvolution {
 
     /// Writes the zero-padded input plane split into `strideHeight × strideWidth` phase
     /// planes: plane `(p, q)` holds padded rows `p, p + sh, …` and columns `q, q + sw, …`,
-    /// so that every tap reads consecutive outputs from consecutive floats.
-    private static func layOut(_ g: ConvolutionGeometry, _ plan: Plan, plane: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
-        let width = plan.phaseWidth
+    /// so that every tap reads consecutive outputs from consecutive floats. With a column
+    /// stride, each padded row is first assembled in `scratch` (one read of the input)
+    /// and split from there.
+    private static func layOut(_ g: ConvolutionGeometry, _ plan: Plan, plane: UnsafePointer<Float>,
+                               into padded: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let width = plan.phaseWidth, stride = g.strideWidth
+        let full = width * stride
+        // The input columns that land in the padded row: [first, end) of the row.
+        let first = min(full, g.padLeft), end = min(full, max(first, g.padLeft + g.width))
         for rowPhase in 0..<g.strideHeight {
-            for phase in 0..<g.strideWidth {
-                // Columns j whose input column j·s + phase − padLeft lies inside the input.
-                let first = min(width, max(0, (g.padLeft - phase + g.strideWidth - 1) / g.strideWidth))
-                let end = min(width, max(first, (g.width - 1 + g.padLeft - phase) / g.strideWidth + 1))
-                let destination = padded + (rowPhase * g.strideWidth + phase) * plan.phaseRows * width
-                for row in 0..<plan.phaseRows {
-                    let iy = row * g.strideHeight + rowPhase - g.padTop
-                    let line = destination + row * width
-                    guard iy >= 0 && iy < g.height else {
-                        line.update(repeating: 0, count: width)
-                        continue
-                    }
-                    line.update(repeating: 0, count: first)
-                    let source = plane + iy * g.width + first * g.strideWidth + phase - g.padLeft
-                    if g.strideWidth == 1 {
-                        (line + first).update(from: source, count: end - first)
-                    } else if g.strideWidth == 2 {
-                        deinterleave(source, into: line + first, count: end - first)
-                    } else {
-                        for j in 0..<(end - first) { line[first + j] = source[j * g.strideWidth] }
-                    }
-                    (line + end).update(repeating: 0, count: width - end)
+            for row in 0..<plan.phaseRows {
+                let iy = row * g.strideHeight + rowPhase - g.padTop
+                let inside = iy >= 0 && iy < g.height
+                let line = padded + (rowPhase * stride * plan.phaseRows + row) * width
+                if stride == 2 && inside {
+                    splitRow(plane + iy * g.width, g.width, padLeft: g.padLeft, into: line, line + plan.phaseRows * width, width: width)
+                    continue
+                }
+                let target = stride == 1 ? line : scratch
+                if inside {
+                    let source = plane + iy * g.width - g.padLeft
+                    target.update(repeating: 0, count: first)
+                    (target + first).update(from: source + first, count: end - first)
+                    (target + end).update(repeating: 0, count: full - end)
+                } else {
+                    target.update(repeating: 0, count: full)
+                }
+                guard stride > 1 else { continue }
+                let nextPhase = plan.phaseRows * width
+                for j in 0..<width {
+                    for phase in 0..<stride { line[phase * nextPhase + j] = scratch[j * stride + phase] }
                 }
             }
         }
     }
 
-    /// `destination[j] = source[2j]` for `j < count`, a vector permute at a time. The
-    /// vector loop stops one element early so that it never reads past `source[2(count − 1)]`.
+    /// One input row into the two column phases of its zero-padded version, reading the
+    /// row once: padded column `2j + p` is input column `2j + p − padLeft`, so the row's
+    /// even and odd elements each fill one phase from some offset on.
     @inline(__always)
-    private static func deinterleave(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int) {
+    private static func splitRow(_ source: UnsafePointer<Float>, _ count: Int, padLeft: Int,
+                                 into phase0: UnsafeMutablePointer<Float>, _ phase1: UnsafeMutablePointer<Float>, width: Int) {
+        let evenPhase = padLeft % 2, oddPhase = (padLeft + 1) % 2
+        let evenLine = evenPhase == 0 ? phase0 : phase1, oddLine = oddPhase == 0 ? phase0 : phase1
+        let evenStart = (padLeft - evenPhase) / 2, oddStart = (padLeft + 1 - oddPhase) / 2
+        let evens = max(0, min((count + 1) / 2, width - evenStart)), odds = max(0, min(count / 2, width - oddStart))
+        evenLine.update(repeating: 0, count: min(evenStart, width))
+        oddLine.update(repeating: 0, count: min(oddStart, width))
         let w = Vector.scalarCount
-        var j = 0
-        while j + w < count {
-            let first = loadVector(source + 2 * j), second = loadVector(source + 2 * j + w)
-            storeVector(Vector(lowHalf: first.evenHalf, highHalf: second.evenHalf), destination + j)
-            j += w
+        var k = 0
+        while 2 * (k + w) <= count && k + w <= min(evens, odds) {
+            let first = loadVector(source + 2 * k), second = loadVector(source + 2 * k + w)
+            storeVector(Vector(lowHalf: first.evenHalf, highHalf: second.evenHalf), evenLine + evenStart + k)
+            storeVector(Vector(lowHalf: first.oddHalf, highHalf: second.oddHalf), oddLine + oddStart + k)
+            k += w
         }
-        while j < count {
-            destination[j] = source[2 * j]
-            j += 1
-        }
+        for j in k..<evens { evenLine[evenStart + j] = source[2 * j] }
+        for j in k..<odds { oddLine[oddStart + j] = source[2 * j + 1] }
+        if evenStart + evens < width { (evenLine + evenStart + evens).update(repeating: 0, count: width - evenStart - evens) }
+        if oddStart + odds < width { (oddLine + oddStart + odds).update(repeating: 0, count: width - oddStart - odds) }
     }
 
     /// One output channel from its padded, phase-split input plane.
