@@ -134,6 +134,17 @@ struct SpecExpansionTests {
         #expect(two.graph.layers.last?.outputShape.dims == [116, 28, 28])
     }
 
+    @Test func shuffleNetUnitInTheAuthorsLayout() throws {
+        // The authors' stride-2 unit from 24 to 116 channels: the shortcut keeps 24, the
+        // main branch goes 24 → 58 → 58 (depthwise) → 116 − 24 = 92.
+        let model = try load(#"{"input": [24, 56, 56], "layers": [{"name": "u", "block": "shufflenet_v2", "out": 116, "stride": 2, "split": "keep_input"}]}"#)
+        func channels(_ name: String) -> Int? { model.graph.layers.first { $0.name == name }?.outputShape.channels }
+        #expect(channels("u.shortcut.pw.conv") == 24)
+        #expect(channels("u.branch.pw1.conv") == 58)
+        #expect(channels("u.branch.pw2.conv") == 92)
+        #expect(model.graph.layers.last?.outputShape.dims == [116, 28, 28])
+    }
+
     @Test func extendsOverridesTheBase() throws {
         let model = try load(#"{"extends": "mobilenet_v2", "name": "narrow", "width": 0.5}"#)
         #expect(model.name == "narrow")
