@@ -47,7 +47,10 @@ extension CheckReport {
             json.field("message", finding.message)
             json.key("values")
             json.beginObject()
-            for (key, value) in finding.values { json.field(key, value) }
+            for (key, value) in finding.values {
+                json.key(key)
+                json.value(value)
+            }
             json.endObject()
             json.endObject()
         }

@@ -107,7 +107,10 @@ struct JSONReport {
             json.field("name", layer.name)
             json.field("op", layer.operation.kind)
             json.field("details", layer.operation.rules.details(graph.inputShapes(of: index)))
-            json.field("inputs", strings: layer.inputs.map { graph.layers[$0].name })
+            json.key("inputs")
+            json.beginArray(inline: true)
+            for input in layer.inputs { json.value(graph.layers[input].name) }
+            json.endArray()
             json.field("output_shape", integers: layer.outputShape.dims)
             json.field("params", cost.params)
             json.field("buffers", cost.buffers)
@@ -125,9 +128,9 @@ struct JSONReport {
 
     private func writeField(_ field: ReceptiveField, _ json: inout JSONWriter) {
         json.beginObject()
-        json.field("size", numbers: [field.height.size, field.width.size])
-        json.field("stride", numbers: [field.height.jump, field.width.jump])
-        json.field("padding", numbers: [field.height.padding, field.width.padding])
+        json.field("size", numbers: field.height.size, field.width.size)
+        json.field("stride", numbers: field.height.jump, field.width.jump)
+        json.field("padding", numbers: field.height.padding, field.width.padding)
         json.endObject()
     }
 }

@@ -24,6 +24,7 @@ public struct LayerFields {
         self.context = context
         self.read = object.entries.map { alreadyRead.contains($0.key) }
         self.asked = alreadyRead
+        asked.reserveCapacity(16)
     }
 
     public func has(_ key: String) -> Bool { object[key] != nil }

@@ -28,8 +28,6 @@ struct SpecExpander {
     struct Item {
         var name: String
         var object: JSONObject
-        /// Where it sits in the file, for messages: `layers[3].layers[1]`.
-        var position: String
         /// Names it reads: its `inputs`, or the previous entry.
         var inputs: [String]
         /// Enclosing group prefixes, innermost first, for resolving names the user wrote;
@@ -76,21 +74,22 @@ struct SpecExpander {
         var previous = previous
         var previousScopes = previousScopes
         for (offset, entry) in entries.enumerated() {
-            let here = "\(position)[\(offset)]"
+            // Where the entry sits, for messages: `layers[3].layers[1]`; built only when needed.
+            let here = { "\(position)[\(offset)]" }
             guard case .object(let object) = entry else {
-                throw InputError("expected a layer object, got \(entry.typeDescription)", line: nil, layer: here)
+                throw InputError("expected a layer object, got \(entry.typeDescription)", line: nil, layer: here())
             }
             let name: String
             switch object["name"] {
             case nil: name = prefix + String(offset)
             case .string(let given)? where !given.isEmpty && !given.utf8.contains(where: { $0 <= 0x20 }): name = prefix + given
             case let other?:
-                throw InputError("expected a non-empty name without spaces, got \(other.compactText)", line: object.line, layer: here, field: "name")
+                throw InputError("expected a non-empty name without spaces, got \(other.compactText)", line: object.line, layer: here(), field: "name")
             }
             guard name != Self.inputName, declared.insert(name).inserted else {
-                throw InputError("the name \"\(name)\" is used twice; names must be unique", line: object.line, layer: here, field: "name")
+                throw InputError("the name \"\(name)\" is used twice; names must be unique", line: object.line, layer: here(), field: "name")
             }
-            let inputs = try Self.inputNames(object, default: previous, position: here)
+            let inputs = try Self.inputNames(object, default: previous, position: here())
             let explicit = object["inputs"] != nil
             if case .array(let children)? = object["layers"] {
                 let allowed: Set<String> = ["name", "layers", "inputs"]
@@ -104,11 +103,11 @@ struct SpecExpander {
                     throw InputError("a group reads one input; put multi-input layers inside it", line: object.line, layer: name, field: "inputs")
                 }
                 builder.groupKinds[name] = "group"
-                let last = try collect(children, prefix: name + ".", scopes: [name + "."] + scopes, position: here + ".layers",
+                let last = try collect(children, prefix: name + ".", scopes: [name + "."] + scopes, position: here() + ".layers",
                                        previous: first, previousScopes: explicit ? scopes : previousScopes)
                 groupEnds[last, default: []].append(name)
             } else {
-                items.append(Item(name: name, object: object, position: here, inputs: inputs, scopes: explicit ? scopes : previousScopes))
+                items.append(Item(name: name, object: object, inputs: inputs, scopes: explicit ? scopes : previousScopes))
             }
             previous = name
             previousScopes = []
@@ -117,7 +116,7 @@ struct SpecExpander {
     }
 
     /// The names an entry reads: its `inputs` (a name or a list of names), or `previous`.
-    private static func inputNames(_ object: JSONObject, default previous: String, position: String) throws(InputError) -> [String] {
+    private static func inputNames(_ object: JSONObject, default previous: String, position: @autoclosure () -> String) throws(InputError) -> [String] {
         switch object["inputs"] {
         case nil: return [previous]
         case .string(let name)?: return [name]
@@ -125,14 +124,14 @@ struct SpecExpander {
             var result: [String] = []
             for name in names {
                 guard case .string(let text) = name else {
-                    throw InputError("expected layer names, got \(name.compactText)", line: object.line, layer: position, field: "inputs")
+                    throw InputError("expected layer names, got \(name.compactText)", line: object.line, layer: position(), field: "inputs")
                 }
                 result.append(text)
             }
-            guard !result.isEmpty else { throw InputError("an empty list reads nothing", line: object.line, layer: position, field: "inputs") }
+            guard !result.isEmpty else { throw InputError("an empty list reads nothing", line: object.line, layer: position(), field: "inputs") }
             return result
         case let other?:
-            throw InputError("expected a layer name or a list of names, got \(other.typeDescription)", line: object.line, layer: position, field: "inputs")
+            throw InputError("expected a layer name or a list of names, got \(other.typeDescription)", line: object.line, layer: position(), field: "inputs")
         }
     }
 
@@ -173,6 +172,11 @@ struct SpecExpander {
         }
         defineAlias(item.name, output)
         // Wake what waited on the new names; a group is defined when its last item is.
+        // In a spec read top to bottom nothing waits: skip the bookkeeping.
+        if waiting.isEmpty && groupEnds.isEmpty {
+            newAliases.removeAll(keepingCapacity: true)
+            return []
+        }
         var woken: [Int] = []
         var defined = newAliases
         newAliases.removeAll()

@@ -144,30 +144,45 @@ public struct JSONWriter: Sendable {
 
     // MARK: Conveniences
 
-    public mutating func field(_ name: String, _ integer: Int) { key(name); value(integer) }
-    public mutating func field(_ name: String, _ number: Double) { key(name); value(number) }
-    public mutating func field(_ name: String, _ string: String) { key(name); value(string) }
-    public mutating func field(_ name: String, _ bool: Bool) { key(name); value(bool) }
+    // The conveniences take their keys as literals (`StaticString`), which are written
+    // without scanning for characters to escape: a report writes millions of them.
+    // Keys computed at run time go through `key(_:)`.
 
-    public mutating func field(_ name: String, integers: [Int]) {
+    public mutating func field(_ name: StaticString, _ integer: Int) { key(name); value(integer) }
+    public mutating func field(_ name: StaticString, _ number: Double) { key(name); value(number) }
+    public mutating func field(_ name: StaticString, _ string: String) { key(name); value(string) }
+    public mutating func field(_ name: StaticString, _ bool: Bool) { key(name); value(bool) }
+
+    public mutating func field(_ name: StaticString, integers: [Int]) {
         key(name)
         beginArray(inline: true)
         for integer in integers { value(integer) }
         endArray()
     }
 
-    public mutating func field(_ name: String, numbers: [Double]) {
+    public mutating func field(_ name: StaticString, numbers: Double...) {
         key(name)
         beginArray(inline: true)
         for number in numbers { value(number) }
         endArray()
     }
 
-    public mutating func field(_ name: String, strings: [String]) {
+    public mutating func field(_ name: StaticString, strings: [String]) {
         key(name)
         beginArray(inline: true)
         for string in strings { value(string) }
         endArray()
+    }
+
+    /// Writes a literal key, which must need no escaping (plain ASCII, no quotes or backslashes).
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        if pretty { bytes.append(UInt8(ascii: " ")) }
+        afterKey = true
     }
 
     /// Integral doubles print as integers (`32`, not `32.0`); others with up to 17 significant digits.
