@@ -68,6 +68,8 @@ enum FastConvolution {
                         let x0 = kx * g.dilationWidth - g.padLeft
                         if g.strideWidth == 1 && x0 >= 0 && x0 + g.outWidth <= g.width {
                             destination.update(from: line + x0, count: g.outWidth)
+                        } else if g.strideWidth == 2 {
+                            everyOther(line, width: g.width, start: x0, into: destination, count: g.outWidth)
                         } else {
                             for ox in 0..<g.outWidth {
                                 let ix = ox * g.strideWidth + x0
@@ -79,6 +81,28 @@ enum FastConvolution {
                 }
             }
         }
+    }
+
+    /// `destination[o] = line[start + 2o]`, zero where that falls outside `0..<width`;
+    /// the inside run a vector permute at a time.
+    @inline(__always)
+    private static func everyOther(_ line: UnsafePointer<Float>, width: Int, start: Int,
+                                   into destination: UnsafeMutablePointer<Float>, count: Int) {
+        let w = Vector.scalarCount
+        // Outputs [low, high) read inside the line.
+        let low = min(count, max(0, (1 - start) / 2)), high = max(low, min(count, (width - start + 1) / 2))
+        destination.update(repeating: 0, count: low)
+        var o = low
+        while o + w <= high && start + 2 * (o + w) <= width {
+            let first = loadVector(line + start + 2 * o), second = loadVector(line + start + 2 * o + w)
+            storeVector(Vector(lowHalf: first.evenHalf, highHalf: second.evenHalf), destination + o)
+            o += w
+        }
+        while o < high {
+            destination[o] = line[start + 2 * o]
+            o += 1
+        }
+        (destination + high).update(repeating: 0, count: count - high)
     }
 
     /// Transposed convolution: `columns = Wᵀ·X` per group, then each column value is
