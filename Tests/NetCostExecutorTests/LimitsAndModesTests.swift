@@ -120,4 +120,18 @@ import Testing
             #expect(!Primitive.plan(for: layer.operation, inputs: graph.inputShapes(of: index)).isEmpty)
         }
     }
+
+    /// Range marks (whole words at a time) agree with one mark per index.
+    @Test func bitsetRangesMatchSingleMarks() {
+        for range in [0..<64, 63..<65, 5..<200, 64..<128, 0..<1, 130..<130, 199..<200] {
+            let ranged = Bitset(count: 200), single = Bitset(count: 200)
+            ranged.insert(range)
+            for index in range { single.insert(index) }
+            #expect(ranged.population == range.count)
+            #expect(single.population == range.count)
+        }
+        let marks = Bitset(count: 10)
+        marks.insert(8..<12)
+        #expect(marks.outOfRange)
+    }
 }

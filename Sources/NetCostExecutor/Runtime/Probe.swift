@@ -95,15 +95,13 @@ final class Bitset {
             outOfRange = true
             return
         }
+        // Whole words at a time: a mask for the partial words at either end.
         var index = range.lowerBound
         while index < range.upperBound {
-            if index & 63 == 0 && range.upperBound - index >= 64 {
-                words[index >> 6] = ~0
-                index += 64
-            } else {
-                words[index >> 6] |= 1 << UInt64(index & 63)
-                index += 1
-            }
+            let word = index >> 6, bit = index & 63
+            let span = min(64 - bit, range.upperBound - index)
+            words[word] |= span == 64 ? ~0 : ((1 << UInt64(span)) - 1) << UInt64(bit)
+            index += span
         }
     }
 
