@@ -55,10 +55,10 @@ public enum OpTable {
         Entry(name: "div", family: "elementwise", summary: "Quotient of two inputs, broadcast.", decode: Elementwise.decoder(.div)),
 
         // MARK: Reshaping and copies
-        Entry(name: "concat", family: "reshaping", summary: "Join inputs along an axis (a copy).", decode: Concat.decode),
-        Entry(name: "split", family: "reshaping", summary: "One chunk of a split along an axis (a view).", decode: Slice.decodeSplit),
-        Entry(name: "slice", family: "reshaping", summary: "A strided range of one axis (a view).", decode: Slice.decodeSlice),
-        Entry(name: "channel_shuffle", family: "reshaping", summary: "ShuffleNet's channel shuffle (a copy).", decode: ChannelShuffle.decode),
+        Entry(name: "concat", family: "joining", summary: "Join inputs along an axis (a copy).", decode: Concat.decode),
+        Entry(name: "split", family: "joining", summary: "One chunk of a split along an axis (a view).", decode: Slice.decodeSplit),
+        Entry(name: "slice", family: "joining", summary: "A strided range of one axis (a view).", decode: Slice.decodeSlice),
+        Entry(name: "channel_shuffle", family: "joining", summary: "ShuffleNet's channel shuffle (a copy).", decode: ChannelShuffle.decode),
         Entry(name: "flatten", family: "reshaping", summary: "Merge axes into one (a view).", decode: Reshape.decodeFlatten),
         Entry(name: "reshape", family: "reshaping", summary: "A new shape for the same elements (a view).", decode: Reshape.decodeReshape),
         Entry(name: "transpose", family: "reshaping", summary: "Permute axes (a copy).", decode: Transpose.decode),

@@ -1,0 +1,176 @@
+// Ops that join, cut or reorder channels. Concat and channel shuffle are copies:
+// they read and write every element. Slice and split are views and cost nothing.
+
+// MARK: Concat
+
+/// Joins inputs along one axis; all other sizes must agree. A copy: memory = inputs + output.
+public struct Concat: OperationRules, Hashable {
+    /// Axis of the per-sample shape (0 = channels).
+    public var axis: Int
+
+    public init(axis: Int = 0) {
+        self.axis = axis
+    }
+
+    public var kind: String { "concat" }
+    public var arity: Arity { .atLeastOne }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let first = inputs[0]
+        let axis = try ShapeCheck.axis(axis, rank: first.rank)
+        var total = 0
+        for input in inputs {
+            guard input.rank == first.rank,
+                  zip(input.dims, first.dims).enumerated().allSatisfy({ $0.offset == axis || $0.element.0 == $0.element.1 }) else {
+                throw InputError("cannot concatenate \(inputs.map { TensorShape.format($0.dims) }.joined(separator: " and ")) along axis \(axis): the other sizes differ", field: "inputs")
+            }
+            total += input.dims[axis]
+        }
+        var dims = first.dims
+        dims[axis] = total
+        return try TensorShape(dims)
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 0)
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+}
+
+// MARK: Slice and split
+
+/// A strided range of one axis: `start ..< end` in steps of `step`. Spec `split` (one
+/// chunk of an equal or sized split, as in ShuffleNet V2's channel split) and `slice`
+/// both make one. A view: costs nothing.
+public struct Slice: OperationRules, Hashable {
+    public var axis: Int
+    public var start: Int
+    /// Exclusive; clamped to the axis size like Python's slices.
+    public var end: Int
+    public var step: Int
+    /// `split` or `slice`, as the spec said.
+    public var label: String
+
+    public init(axis: Int, start: Int, end: Int, step: Int = 1, label: String = "slice") {
+        self.axis = axis
+        self.start = start
+        self.end = end
+        self.step = step
+        self.label = label
+    }
+
+    public var kind: String { label }
+    public var arity: Arity { .one }
+
+    /// The concrete start and end on an axis of `size`, negative values counting from the end.
+    func bounds(size: Int) -> (start: Int, end: Int) {
+        let lower = min(max(start < 0 ? start + size : start, 0), size)
+        let upper = min(max(end < 0 ? end + size : end, 0), size)
+        return (lower, upper)
+    }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let input = inputs[0]
+        let axis = try ShapeCheck.axis(axis, rank: input.rank)
+        let (lower, upper) = bounds(size: input.dims[axis])
+        guard upper > lower else {
+            throw InputError("\(label) \(start)..<\(end) of an axis of \(input.dims[axis]) is empty", field: label == "split" ? "index" : "start")
+        }
+        var dims = input.dims
+        dims[axis] = (upper - lower + step - 1) / step
+        return try TensorShape(dims)
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        let input = inputs[0]
+        let axis = axis < 0 ? axis + input.rank : axis
+        guard input.isFeatureMap, axis > 0 else { return .pointwise }
+        let along = AxisWindow(extent: 1, stride: Double(step), offset: -Double(bounds(size: input.dims[axis]).start))
+        return axis == 1 ? .sliding(height: along, width: .identity) : .sliding(height: .identity, width: along)
+    }
+
+    public func details(_ inputs: [TensorShape]) -> String { "axis \(axis) [\(start):\(end)\(step == 1 ? "" : ":\(step)")]" }
+}
+
+// MARK: Channel shuffle
+
+/// ShuffleNet's channel shuffle with `g` groups: `[g, C/g] → [C/g, g]` on the channel
+/// axis. A copy: memory = input + output, no flops.
+public struct ChannelShuffle: OperationRules, Hashable {
+    public var groups: Int
+
+    public init(groups: Int) {
+        self.groups = groups
+    }
+
+    public var kind: String { "channel_shuffle" }
+    public var arity: Arity { .one }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        guard inputs[0].channels % groups == 0 else {
+            throw InputError("\(groups) groups do not divide the \(inputs[0].channels) channels", field: "groups")
+        }
+        return inputs[0]
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 0)
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+
+    public func details(_ inputs: [TensorShape]) -> String { "g\(groups)" }
+}
+
+// MARK: Spec fields
+
+extension Concat {
+    /// `axis` (0, the channels).
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        .concat(Concat(axis: try fields.int("axis", default: 0, minimum: -8)))
+    }
+}
+
+extension Slice {
+    /// `split`: `axis` (0), `index`, and `sizes` (chunk sizes) or `parts` (equal chunks, 2).
+    static func decodeSplit(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        let axis = try fields.int("axis", default: 0, minimum: -8)
+        let index = try fields.int("index", minimum: 0)
+        var size = 0
+        if let input = inputs.first, let resolved = try? ShapeCheck.axis(axis, rank: input.rank) { size = input.dims[resolved] }
+        let sizes: [Int]
+        if let given = try fields.intArray("sizes") {
+            sizes = given
+            guard sizes.reduce(0, +) == size else {
+                throw fields.error("sizes \(TensorShape.format(sizes)) do not add up to the axis size \(size)", field: "sizes")
+            }
+        } else {
+            let parts = try fields.int("parts", default: 2)
+            guard size % parts == 0 else { throw fields.error("\(parts) equal parts do not divide an axis of \(size)", field: "parts") }
+            sizes = Array(repeating: size / parts, count: parts)
+        }
+        guard index < sizes.count else {
+            throw fields.error("index \(index) is past the last of \(sizes.count) chunks", field: "index")
+        }
+        let start = sizes[..<index].reduce(0, +)
+        return .slice(Slice(axis: axis, start: start, end: start + sizes[index], label: "split"))
+    }
+
+    /// `slice`: `axis` (0), `start` (0), `end` (the axis end), `step` (1).
+    static func decodeSlice(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        .slice(Slice(axis: try fields.int("axis", default: 0, minimum: -8),
+                     start: try fields.int("start", default: 0, minimum: -LayerFields.maximumSize),
+                     end: try fields.int("end", default: LayerFields.maximumSize, minimum: -LayerFields.maximumSize),
+                     step: try fields.int("step", default: 1)))
+    }
+}
+
+extension ChannelShuffle {
+    /// `groups`.
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        .channelShuffle(ChannelShuffle(groups: try fields.int("groups")))
+    }
+}
