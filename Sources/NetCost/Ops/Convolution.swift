@@ -10,7 +10,7 @@
 /// - flops   = `2·macs` (+ one add per output element for the bias)
 /// - memory  = all `C_in` channels at the touched input positions (a 1×1 stride-2 conv
 ///             reads a quarter of its input), the weights and bias, the output
-public struct Convolution: OperationRules, Hashable {
+public struct Convolution: OperationRules, SlidingWindowOperation, Hashable {
     public var outChannels: Int
     public var kernel: Size2D
     public var stride: Size2D
@@ -33,11 +33,6 @@ public struct Convolution: OperationRules, Hashable {
     public var kind: String { "conv2d" }
     public var arity: Arity { .one }
 
-    /// The height and width axes of the window on this input.
-    public func axes(_ input: TensorShape) -> [SlidingAxis] {
-        SlidingAxis.axes(input: Size2D(input.dims[1], input.dims[2]), kernel: kernel, stride: stride, dilation: dilation, padding: padding)
-    }
-
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let (channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
         guard channels % groups == 0 else {
@@ -58,28 +53,19 @@ public struct Convolution: OperationRules, Hashable {
         let weights = try product(outChannels, inputsPerGroup, kernel.height, kernel.width)
         let params = try weights.adding(bias ? outChannels : 0)
         let macs = try product(output.elements, inputsPerGroup, kernel.height, kernel.width)
-        let axes = axes(input)
-        let touched = try product(input.channels,
-                                  axes[0].touchedInputs(input: input.dims[1], output: output.dims[1]),
-                                  axes[1].touchedInputs(input: input.dims[2], output: output.dims[2]))
         return LayerCost(params: params,
                          macs: macs,
                          flops: try sum(try macs.multiplied(by: 2), bias ? output.elements : 0),
-                         inputReads: touched,
+                         inputReads: try touchedInputs(input, output),
                          weightReads: params,
                          outputWrites: output.elements)
     }
 
-    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        let axes = axes(inputs[0])
-        return .sliding(height: axes[0].window, width: axes[1].window)
-    }
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { slidingWindow(inputs[0]) }
 
     /// `3x3/2 dw`, `1x1`, `3x3 d2 g4`.
     public func details(_ inputs: [TensorShape]) -> String {
-        var text = kernel.text()
-        if stride != .square(1) { text += "/" + stride.text(compact: true) }
-        if dilation != .square(1) { text += " d" + dilation.text(compact: true) }
+        var text = windowText
         if let input = inputs.first, groups > 1 {
             text += groups == input.channels ? " dw" : " g\(groups)"
         }

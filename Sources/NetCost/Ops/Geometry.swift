@@ -152,3 +152,40 @@ public struct SlidingAxis: Hashable, Sendable {
         AxisWindow(extent: effectiveKernel, stride: Double(stride), offset: Double(padBefore))
     }
 }
+
+/// An op that slides a window over the spatial axes (convolution, pooling): its axes, the
+/// input it touches and its receptive-field window all come from these four attributes.
+public protocol SlidingWindowOperation {
+    var kernel: Size2D { get }
+    var stride: Size2D { get }
+    var dilation: Size2D { get }
+    var padding: Padding { get }
+}
+
+extension SlidingWindowOperation {
+    /// The height and width axes of the window on this `[C, H, W]` input.
+    public func axes(_ input: TensorShape) -> [SlidingAxis] {
+        SlidingAxis.axes(input: Size2D(input.dims[1], input.dims[2]), kernel: kernel, stride: stride, dilation: dilation, padding: padding)
+    }
+
+    /// Input elements read at least once: every channel at the touched positions of each axis.
+    func touchedInputs(_ input: TensorShape, _ output: TensorShape) throws(SizeOverflow) -> Int {
+        let axes = axes(input)
+        return try product(input.channels,
+                           axes[0].touchedInputs(input: input.dims[1], output: output.dims[1]),
+                           axes[1].touchedInputs(input: input.dims[2], output: output.dims[2]))
+    }
+
+    func slidingWindow(_ input: TensorShape) -> SpatialWindow {
+        let axes = axes(input)
+        return .sliding(height: axes[0].window, width: axes[1].window)
+    }
+
+    /// `3x3`, `3x3/2`, `3x3/2 d2`.
+    var windowText: String {
+        var text = kernel.text()
+        if stride != .square(1) { text += "/" + stride.text(compact: true) }
+        if dilation != .square(1) { text += " d" + dilation.text(compact: true) }
+        return text
+    }
+}

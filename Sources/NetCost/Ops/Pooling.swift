@@ -11,7 +11,7 @@ public enum PoolingMode: String, Hashable, Sendable {
 /// - flops  = `outputElements·kh·kw`: per window `kh·kw − 1` compares or adds, plus the
 ///            initial load (max) or the divide (average)
 /// - memory = the touched input positions of every channel, and the output
-public struct Pooling: OperationRules, Hashable {
+public struct Pooling: OperationRules, SlidingWindowOperation, Hashable {
     public var mode: PoolingMode
     public var kernel: Size2D
     public var stride: Size2D
@@ -34,10 +34,6 @@ public struct Pooling: OperationRules, Hashable {
     public var kind: String { mode == .max ? "maxpool" : "avgpool" }
     public var arity: Arity { .one }
 
-    public func axes(_ input: TensorShape) -> [SlidingAxis] {
-        SlidingAxis.axes(input: Size2D(input.dims[1], input.dims[2]), kernel: kernel, stride: stride, dilation: dilation, padding: padding)
-    }
-
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
         let axes = axes(inputs[0])
@@ -51,24 +47,15 @@ public struct Pooling: OperationRules, Hashable {
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
-        let input = inputs[0]
-        let axes = axes(input)
-        let touched = try product(input.channels,
-                                  axes[0].touchedInputs(input: input.dims[1], output: output.dims[1]),
-                                  axes[1].touchedInputs(input: input.dims[2], output: output.dims[2]))
-        return LayerCost(flops: try product(output.elements, kernel.height, kernel.width),
-                         inputReads: touched,
-                         outputWrites: output.elements)
+        LayerCost(flops: try product(output.elements, kernel.height, kernel.width),
+                  inputReads: try touchedInputs(inputs[0], output),
+                  outputWrites: output.elements)
     }
 
-    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        let axes = axes(inputs[0])
-        return .sliding(height: axes[0].window, width: axes[1].window)
-    }
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { slidingWindow(inputs[0]) }
 
     public func details(_ inputs: [TensorShape]) -> String {
-        var text = kernel.text()
-        if stride != .square(1) { text += "/" + stride.text(compact: true) }
+        var text = windowText
         if ceilMode { text += " ceil" }
         return text
     }
