@@ -56,9 +56,11 @@ public struct ReceptiveField: Sendable, Equatable {
     public var axes: [AxisReceptiveField] { [height, width] }
 
     /// Applies a layer's window; `input` is the layer's (first) input shape, whose
-    /// extent a global window covers.
-    public func through(_ window: SpatialWindow, input: TensorShape) -> ReceptiveField {
+    /// extent a global window covers. Nil when the window is unknown.
+    public func through(_ window: SpatialWindow, input: TensorShape) -> ReceptiveField? {
         switch window {
+        case .unknown:
+            return nil
         case .pointwise:
             return self
         case let .sliding(heightWindow, widthWindow):

@@ -114,6 +114,11 @@ public struct UnsupportedOperation: OperationRules, Hashable {
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
     /// Unknown: reported as such, never read as a zero cost.
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
-    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .global }
-    public func details(_ inputs: [TensorShape]) -> String { "not counted" }
+
+    /// An op that keeps the spatial size is assumed to work position by position (most
+    /// such ops are element-wise: Elu, PRelu, Erf); any other leaves the field unknown.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        guard let input = inputs.first, input.isFeatureMap, output.isFeatureMap, input.spatial == output.spatial else { return .unknown }
+        return .pointwise
+    }
 }

@@ -50,6 +50,8 @@ public enum SpatialWindow: Sendable, Equatable {
     case sliding(height: AxisWindow, width: AxisWindow)
     /// Every output reads the whole input (global pooling, flatten, linear on a feature map).
     case global
+    /// Not known (an op netcost has no rules for): the field is unknown from here on.
+    case unknown
 }
 
 /// One axis of a window in receptive-field terms: output position `o` reads `extent`

@@ -75,7 +75,7 @@ public struct CostReport: Sendable {
                               field.map { pair($0.height.jump, $0.width.jump) } ?? "",
                               field.map { pair($0.height.padding, $0.width.padding) } ?? ""])
             } else {
-                let name = row.isPartial ? "\(row.label) (not counted)" : row.label
+                let name = row.isPartial ? row.label + (row.isLayer ? " (not counted)" : " (partial)") : row.label
                 table.append([row.prefix + name, (row.kind + " " + row.details).trimmedRight(),
                               NumberFormat.count(row.cost.params), NumberFormat.percent(row.cost.params, of: totals.params),
                               NumberFormat.count(row.cost.macs), NumberFormat.percent(row.cost.macs, of: totals.macs),

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+@Suite("ONNX files, end to end")
+struct ONNXCommandTests {
+    static let fixtures = CommandLineTests.root.appendingPathComponent("Tests/ONNXTests/Fixtures")
+
+    @Test func sharedModelsReportTheirTruth() throws {
+        // shared/onnx/truth.json: tv_resnet18 has 11,680,872 float initializer elements
+        // and 1,814,073,344 conv+linear multiply-accumulates.
+        let result = try CommandLineTests.run(["report", Self.fixtures.appendingPathComponent("shared/tv_resnet18.onnx").path, "--format", "json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let totals = try #require(object["totals"] as? [String: Any])
+        #expect(totals["params"] as? Int == 11_680_872)
+        #expect(totals["macs"] as? Int == 1_814_073_344)
+        #expect(object["partial"] as? Bool == false)
+    }
+
+    @Test func unsupportedOpsMakeAPartialResultThatSaysSo() throws {
+        let model = Self.fixtures.appendingPathComponent("generated/unsupported_opset13.onnx").path
+        let text = try CommandLineTests.run(["report", model])
+        #expect(text.status == 1)
+        #expect(text.output.contains("PARTIAL: 5 layers (Elu ×1, Erf ×1, PRelu ×1, Pad ×1, com.example.Foo ×1) were not counted"))
+        #expect(text.errors.contains("warning: Pad ×1 not counted: mode reflect"))
+        let json = try CommandLineTests.run(["report", model, "--format", "json"])
+        #expect(json.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect(object["partial"] as? Bool == true)
+        #expect((object["unsupported"] as? [Any])?.count == 5)
+        // The two convs are still counted: 3x3 4→4 on 8x8 and 1x1 4→2 on 10x10.
+        let totals = try #require(object["totals"] as? [String: Any])
+        #expect(totals["macs"] as? Int == 4 * 8 * 8 * 4 * 9 + 2 * 10 * 10 * 4)
+    }
+
+    @Test func resolutionOverrideReinfersShapes() throws {
+        // ResNet-18 at 160: the stem's 7x7/2 conv gives 64x80x80; 3·49·64 weights × 6400 positions.
+        let result = try CommandLineTests.run(["report", Self.fixtures.appendingPathComponent("shared/tv_resnet18.onnx").path,
+                                               "--resolution", "160", "--flat", "--format", "csv"])
+        #expect(result.status == 0)
+        #expect(result.output.contains(",64x80x80,"))
+        #expect(result.output.contains(",\(3 * 49 * 64 * 6400),"))
+    }
+
+    @Test func widthCannotChangeAnONNXFile() throws {
+        let result = try CommandLineTests.run(["report", Self.fixtures.appendingPathComponent("shared/tv_resnet18.onnx").path, "--width", "0.5"])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("--width, --depth-multiplier and --classes need a spec"))
+    }
+
+    @Test func truncatedFileIsAClearError() throws {
+        let source = Self.fixtures.appendingPathComponent("shared/tv_alexnet.onnx")
+        let data = try Data(contentsOf: source)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netcost-truncated-\(UUID().uuidString).onnx").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+        let result = try CommandLineTests.run(["report", path])
+        #expect(result.status == 1)
+        #expect(result.errors.hasPrefix("error: \(path)"))
+    }
+}
