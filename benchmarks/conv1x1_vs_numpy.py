@@ -52,7 +52,9 @@ def main():
     ours, theirs = [], []
     for _ in range(args.rounds):
         theirs.append(numpy_seconds(args.repetitions))
+        time.sleep(0.5)  # let OpenBLAS's threads go idle before the executor runs
         ours.append(executor_seconds(args.bench, args.repetitions))
+        time.sleep(0.5)
     executor, reference = statistics.median(ours), statistics.median(theirs)
     print(f"numpy {np.__version__} float32 matmul (128x128)@(128x3136): {reference * 1e3:.3f} ms, "
           f"{FLOPS / reference / 1e9:.1f} GFLOP/s")

@@ -87,7 +87,11 @@ def main():
     ours, theirs = [], []
     for _ in range(args.rounds):
         theirs.append(onnxruntime_seconds(session, feed, args.repetitions, warmup=5))
+        # onnxruntime's pool threads spin for a while after a run: let them settle so
+        # that they do not hold the cores the executor is about to use.
+        time.sleep(0.5)
         ours.append(executor_seconds(args.bench, args.spec, args.repetitions))
+        time.sleep(0.5)
     executor, reference = statistics.median(ours), statistics.median(theirs)
     print(f"onnxruntime {ort.__version__} ({args.threads} threads): {reference * 1e3:.2f} ms per image")
     print(f"netcost executor (deployed graph):     {executor * 1e3:.2f} ms per image")

@@ -82,25 +82,24 @@ enum DepthwiseConvolution {
         for rowPhase in 0..<g.strideHeight {
             for row in 0..<plan.phaseRows {
                 let iy = row * g.strideHeight + rowPhase - g.padTop
-                let inside = iy >= 0 && iy < g.height
+                // Padding rows and columns are the same for every channel and were zeroed
+                // when the planes were allocated: only the input's own values are written.
+                guard iy >= 0 && iy < g.height else { continue }
                 let line = padded + (rowPhase * stride * plan.phaseRows + row) * width
-                if stride == 2 && inside {
+                let source = plane + iy * g.width - g.padLeft
+                switch stride {
+                case 1:
+                    (line + first).update(from: source + first, count: end - first)
+                case 2:
                     splitRow(plane + iy * g.width, g.width, padLeft: g.padLeft, into: line, line + plan.phaseRows * width, width: width)
-                    continue
-                }
-                let target = stride == 1 ? line : scratch
-                if inside {
-                    let source = plane + iy * g.width - g.padLeft
-                    target.update(repeating: 0, count: first)
-                    (target + first).update(from: source + first, count: end - first)
-                    (target + end).update(repeating: 0, count: full - end)
-                } else {
-                    target.update(repeating: 0, count: full)
-                }
-                guard stride > 1 else { continue }
-                let nextPhase = plan.phaseRows * width
-                for j in 0..<width {
-                    for phase in 0..<stride { line[phase * nextPhase + j] = scratch[j * stride + phase] }
+                default:
+                    scratch.update(repeating: 0, count: first)
+                    (scratch + first).update(from: source + first, count: end - first)
+                    (scratch + end).update(repeating: 0, count: full - end)
+                    let nextPhase = plan.phaseRows * width
+                    for j in 0..<width {
+                        for phase in 0..<stride { line[phase * nextPhase + j] = scratch[j * stride + phase] }
+                    }
                 }
             }
         }
@@ -108,7 +107,8 @@ enum DepthwiseConvolution {
 
     /// One input row into the two column phases of its zero-padded version, reading the
     /// row once: padded column `2j + p` is input column `2j + p − padLeft`, so the row's
-    /// even and odd elements each fill one phase from some offset on.
+    /// even and odd elements each fill one phase from some offset on (the padding around
+    /// them stays zero from the allocation).
     @inline(__always)
     private static func splitRow(_ source: UnsafePointer<Float>, _ count: Int, padLeft: Int,
                                  into phase0: UnsafeMutablePointer<Float>, _ phase1: UnsafeMutablePointer<Float>, width: Int) {
@@ -116,8 +116,6 @@ enum DepthwiseConvolution {
         let evenLine = evenPhase == 0 ? phase0 : phase1, oddLine = oddPhase == 0 ? phase0 : phase1
         let evenStart = (padLeft - evenPhase) / 2, oddStart = (padLeft + 1 - oddPhase) / 2
         let evens = max(0, min((count + 1) / 2, width - evenStart)), odds = max(0, min(count / 2, width - oddStart))
-        evenLine.update(repeating: 0, count: min(evenStart, width))
-        oddLine.update(repeating: 0, count: min(oddStart, width))
         let w = Vector.scalarCount
         var k = 0
         while 2 * (k + w) <= count && k + w <= min(evens, odds) {
@@ -128,8 +126,6 @@ enum DepthwiseConvolution {
         }
         for j in k..<evens { evenLine[evenStart + j] = source[2 * j] }
         for j in k..<odds { oddLine[oddStart + j] = source[2 * j + 1] }
-        if evenStart + evens < width { (evenLine + evenStart + evens).update(repeating: 0, count: width - evenStart - evens) }
-        if oddStart + odds < width { (oddLine + oddStart + odds).update(repeating: 0, count: width - oddStart - odds) }
     }
 
     /// One output channel from its padded, phase-split input plane.

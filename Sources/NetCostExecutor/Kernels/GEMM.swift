@@ -90,7 +90,7 @@ enum GEMM {
         let bShared = SharedPointer(UnsafeMutablePointer(mutating: b)), cShared = SharedPointer(c)
         if work < 32_768 || Parallel.workers == 1 {
             strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: 0..<tiles, panels: 0..<a.panels)
-        } else if tiles >= 2 * Parallel.workers {
+        } else if tiles >= 4 * Parallel.workers || a.panels < 2 * Parallel.workers {
             let parts = Parallel.chunks(tiles)
             Parallel.forEach(parts.count) { part in
                 strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: parts[part], panels: 0..<a.panels)
