@@ -76,7 +76,14 @@ struct Finish: @unchecked Sendable {
 }
 
 enum GEMM {
+    #if NETCOST_WIDE_VECTORS
+    /// Rows of A per panel: 8 rows × 2 vectors make 16 accumulators of AVX-512's 32
+    /// registers, and MobileNet-style channel counts (16, 24, …, 1280) are multiples of 8.
+    static let panelRows = 8
+    #else
+    /// Rows of A per panel: 6 rows × 2 vectors make 12 accumulators of AVX2's 16 registers.
     static let panelRows = 6
+    #endif
     static let tileColumns = 2 * Vector.scalarCount
     /// K is walked in blocks this deep so that a B tile stays in the L1 cache.
     static let depthBlock = 256
@@ -148,13 +155,13 @@ enum GEMM {
                         let columns = min(tileColumns, n - column)
                         let bTile = UnsafePointer(packedB + slot * tileFloats), cTile = c + row0 * ldc + column
                         if rows == panelRows && columns == tileColumns {
-                            kernel(aPanel, bTile, tileColumns, kc, cTile, ldc, accumulate: k0 > 0, finish: finish)
+                            GEMM.tile(aPanel, bTile, tileColumns, kc, cTile, ldc, accumulate: k0 > 0, finish: finish)
                             if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
                         } else {
                             for i in 0..<rows {
                                 for j in 0..<tileColumns { edgeC[i * tileColumns + j] = k0 > 0 && j < columns ? cTile[i * ldc + j] : 0 }
                             }
-                            kernel(aPanel, bTile, tileColumns, kc, edgeC, tileColumns, accumulate: k0 > 0, finish: finish)
+                            GEMM.tile(aPanel, bTile, tileColumns, kc, edgeC, tileColumns, accumulate: k0 > 0, finish: finish)
                             if last { rest.apply(edgeC, tileColumns, rows: rows, columns: columns, firstRow: row0) }
                             for i in 0..<rows {
                                 for j in 0..<columns { cTile[i * ldc + j] = edgeC[i * tileColumns + j] }
@@ -186,65 +193,4 @@ enum GEMM {
         }
     }
 
-    /// The register tile: 6 rows × 2 vectors of C, `kc` steps of K.
-    @inline(__always)
-    private static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ kc: Int,
-                               _ c: UnsafeMutablePointer<Float>, _ ldc: Int, accumulate: Bool, finish: Finish) {
-        let w = Vector.scalarCount
-        var c00 = Vector(), c01 = Vector(), c10 = Vector(), c11 = Vector(), c20 = Vector(), c21 = Vector()
-        var c30 = Vector(), c31 = Vector(), c40 = Vector(), c41 = Vector(), c50 = Vector(), c51 = Vector()
-        if accumulate {
-            c00 = loadVector(c); c01 = loadVector(c + w)
-            c10 = loadVector(c + ldc); c11 = loadVector(c + ldc + w)
-            c20 = loadVector(c + 2 * ldc); c21 = loadVector(c + 2 * ldc + w)
-            c30 = loadVector(c + 3 * ldc); c31 = loadVector(c + 3 * ldc + w)
-            c40 = loadVector(c + 4 * ldc); c41 = loadVector(c + 4 * ldc + w)
-            c50 = loadVector(c + 5 * ldc); c51 = loadVector(c + 5 * ldc + w)
-        }
-        var ap = a, bp = b
-        for _ in 0..<kc {
-            let b0 = loadVector(bp), b1 = loadVector(bp + w)
-            var av = Vector(repeating: ap[0])
-            c00 = c00.addingProduct(av, b0); c01 = c01.addingProduct(av, b1)
-            av = Vector(repeating: ap[1])
-            c10 = c10.addingProduct(av, b0); c11 = c11.addingProduct(av, b1)
-            av = Vector(repeating: ap[2])
-            c20 = c20.addingProduct(av, b0); c21 = c21.addingProduct(av, b1)
-            av = Vector(repeating: ap[3])
-            c30 = c30.addingProduct(av, b0); c31 = c31.addingProduct(av, b1)
-            av = Vector(repeating: ap[4])
-            c40 = c40.addingProduct(av, b0); c41 = c41.addingProduct(av, b1)
-            av = Vector(repeating: ap[5])
-            c50 = c50.addingProduct(av, b0); c51 = c51.addingProduct(av, b1)
-            ap += panelRows
-            bp += ldb
-        }
-        storeVector(c00, c); storeVector(c01, c + w)
-        storeVector(c10, c + ldc); storeVector(c11, c + ldc + w)
-        storeVector(c20, c + 2 * ldc); storeVector(c21, c + 2 * ldc + w)
-        storeVector(c30, c + 3 * ldc); storeVector(c31, c + 3 * ldc + w)
-        storeVector(c40, c + 4 * ldc); storeVector(c41, c + 4 * ldc + w)
-        storeVector(c50, c + 5 * ldc); storeVector(c51, c + 5 * ldc + w)
-        if finish.active { finishTile(c, ldc, finish) }
-    }
-
-    /// Adds the bias and clamps a just-stored tile, while it is in L1. A loop over memory
-    /// rather than over the registers: SIMD values passed between functions go through
-    /// the stack in pieces, which costs more than reloading the tile.
-    @inline(__always)
-    private static func finishTile(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ finish: Finish) {
-        let w = Vector.scalarCount
-        let lo = Vector(repeating: finish.low), hi = Vector(repeating: finish.high)
-        for row in 0..<panelRows {
-            let shift = Vector(repeating: finish.shift(row))
-            for half in 0..<2 {
-                let p = c + row * ldc + half * w
-                let shifted = loadVector(p) + shift
-                // `replacing(with:where:)` compiles to vector compares and blends; the
-                // generic pointwiseMin/Max go one lane at a time.
-                let raised = shifted.replacing(with: lo, where: shifted .< lo)
-                storeVector(raised.replacing(with: hi, where: raised .> hi), p)
-            }
-        }
-    }
 }
