@@ -52,7 +52,7 @@ enum FastConvolution {
     static func im2col(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, columns: UnsafeMutablePointer<Float>) {
         let shared = SharedPointer(columns), source = SharedPointer(UnsafeMutablePointer(mutating: input))
         let rows = g.columnRows
-        let parts = Parallel.chunks(rows, grain: 8)
+        let parts = Parallel.chunks(rows, grain: 4, perWorker: 4)
         Parallel.forEach(parts.count) { part in
             for row in parts[part] {
                 let channel = row / g.taps, tap = row % g.taps

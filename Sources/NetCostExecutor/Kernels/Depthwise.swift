@@ -37,7 +37,7 @@ enum DepthwiseConvolution {
         let weights = SharedPointer(UnsafeMutablePointer(mutating: weight))
         let destination = SharedPointer(output)
         let biases = epilogue.bias.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
-        let parts = Parallel.chunks(g.inChannels)
+        let parts = Parallel.chunks(g.inChannels, grain: 8, perWorker: 4)
         Parallel.forEach(parts.count, serial: g.inChannels * g.outputPlane * g.taps < 32_768) { part in
             let scratchSize = phaseWidth * g.strideWidth + 2 * w
             let padded = UnsafeMutablePointer<Float>.allocate(capacity: planeSize + rowLength + scratchSize)

@@ -98,7 +98,8 @@ enum GEMM {
         if work < 32_768 || Parallel.workers == 1 {
             strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: 0..<tiles, panels: 0..<a.panels)
         } else if tiles >= 4 * Parallel.workers || a.panels < 2 * Parallel.workers {
-            let parts = Parallel.chunks(tiles)
+            // Column strips share nothing: several per worker balance a busy machine.
+            let parts = Parallel.chunks(tiles, grain: 2, perWorker: 4)
             Parallel.forEach(parts.count) { part in
                 strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: parts[part], panels: 0..<a.panels)
             }

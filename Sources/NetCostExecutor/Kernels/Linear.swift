@@ -49,7 +49,7 @@ enum LinearKernel {
             let source = SharedPointer(UnsafeMutablePointer(mutating: input)), destination = SharedPointer(output)
             let weights = SharedPointer(UnsafeMutablePointer(mutating: weight))
             let biases = bias.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
-            let parts = Parallel.chunks(outFeatures, grain: 16)
+            let parts = Parallel.chunks(outFeatures, grain: 16, perWorker: 4)
             Parallel.forEach(parts.count) { part in
                 var none = NoProbe()
                 block(rows: rows, features: features, outFeatures: outFeatures, range: parts[part], input: source.base,
