@@ -42,7 +42,7 @@ public enum Primitive: String, CaseIterable, Sendable {
         case .convolution(let conv):
             let perGroup = (inputs.first?.channels ?? 1) / max(conv.groups, 1)
             if perGroup == 1 && conv.groups > 1 { return [.depthwise] }
-            let pointwise = conv.kernel == .square(1) && conv.stride == .square(1) && conv.padding == .zero
+            let pointwise = conv.kernel == .square(1) && conv.stride == .square(1) && (conv.padding == .zero || conv.padding == .same)
             return pointwise ? [.gemm] : [.im2col, .gemm]
         case .transposedConvolution: return [.gemm, .col2im]
         case .linear, .matmul: return [.dot]

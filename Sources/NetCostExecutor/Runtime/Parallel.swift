@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// A float pointer that may cross into the worker closures of `parallelFor`: each
+/// A float pointer that may cross into the worker closures of `Parallel.forEach`: each
 /// worker writes a disjoint part, which is what makes sharing it sound.
 struct SharedPointer: @unchecked Sendable {
     let base: UnsafeMutablePointer<Float>
