@@ -4,7 +4,7 @@ import NetCost
 /// op of the core is built from them. The list is the executor's whole vocabulary; an op
 /// that needs something else needs a new case here first.
 public enum Primitive: String, CaseIterable, Sendable {
-    /// `C = A·B` with a 6×2-vector register tile, then an epilogue (bias, activations):
+    /// `C = A·B` with an 8- or 6-row × 2-vector register tile, then an epilogue (bias, activations):
     /// 1×1 and im2col convolutions, transposed convolutions (`Wᵀ·X`).
     case gemm
     /// Gathers each output position's window into a column, zeros in the padding.

@@ -1,8 +1,9 @@
 // The matrix product at the heart of convolutions and linear layers: C = A·B, with A
-// the weights (packed once, when the graph is prepared) and B the activations read in
-// place (a 1×1 convolution's input, or im2col's columns). A register tile of 6 rows by
-// two SIMD vectors of columns accumulates over blocks of K; both cores take column
-// strips (or row panels when the strips would be too few).
+// the weights (packed once, when the graph is prepared) and B the activations (a 1×1
+// convolution's input, or im2col's columns), copied tile by tile into a contiguous
+// buffer. A register tile (GEMM+Tiles.swift) of 8 or 6 rows by two SIMD vectors of
+// columns accumulates over blocks of K; both cores take column strips (or row panels
+// when the strips would be too few).
 
 #if NETCOST_WIDE_VECTORS
 /// The SIMD vector of the kernels: 16 lanes (one AVX-512 register) when built for it.
