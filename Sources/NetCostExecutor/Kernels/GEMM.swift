@@ -105,9 +105,30 @@ enum GEMM {
                 strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: parts[part], panels: 0..<a.panels)
             }
         } else {
-            let parts = Parallel.chunks(a.panels)
+            // Few columns (a 7×7 or 14×14 map): B is packed once, whole, and the workers
+            // share it while they take row panels.
+            let blocks = (a.depth + depthBlock - 1) / depthBlock
+            let tileFloats = depthBlock * tileColumns
+            let packed = SharedPointer(UnsafeMutablePointer<Float>.allocate(capacity: blocks * tiles * tileFloats))
+            defer { packed.base.deallocate() }
+            for block in 0..<blocks {
+                let k0 = block * depthBlock, kc = min(depthBlock, a.depth - k0)
+                for tile in 0..<tiles {
+                    let column = tile * tileColumns
+                    packTile(b + k0 * ldb + column, ldb, kc: kc, columns: min(tileColumns, n - column),
+                             into: packed.base + (block * tiles + tile) * tileFloats)
+                }
+            }
+            let parts = Parallel.chunks(a.panels, grain: 2, perWorker: 4)
             Parallel.forEach(parts.count) { part in
-                strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: 0..<tiles, panels: parts[part])
+                let edgeC = UnsafeMutablePointer<Float>.allocate(capacity: panelRows * tileColumns)
+                defer { edgeC.deallocate() }
+                for block in 0..<blocks {
+                    let k0 = block * depthBlock
+                    sweep(a, packed: packed.base + block * tiles * tileFloats, tileFloats: tileFloats, tiles: 0..<tiles,
+                          panels: parts[part], k0: k0, kc: min(depthBlock, a.depth - k0), n: n, c: cShared.base, ldc: ldc,
+                          epilogue: epilogue, edgeC: edgeC)
+                }
             }
         }
     }
@@ -121,10 +142,6 @@ enum GEMM {
     private static func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
                               _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
                               tiles: Range<Int>, panels: Range<Int>) {
-        // Bias and relu/relu6 are applied in registers by the last K block; any other
-        // activation runs over the finished tile.
-        let clamp = epilogue.clamp
-        let rest = clamp == nil ? epilogue : .none
         let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
         let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
         let packedB = UnsafeMutablePointer<Float>.allocate(capacity: blockTiles * tileFloats)
@@ -143,37 +160,50 @@ enum GEMM {
                     let column = tile * tileColumns
                     packTile(b + k0 * ldb + column, ldb, kc: kc, columns: min(tileColumns, n - column), into: packedB + slot * tileFloats)
                 }
-                let last = k0 + kc == a.depth
-                for panel in panels {
-                    let row0 = panel * panelRows
-                    let rows = min(panelRows, a.rows - row0)
-                    let aPanel = UnsafePointer(a.data + panel * panelRows * a.depth + k0 * panelRows)
-                    var finish = Finish.none
-                    if last, let clamp {
-                        finish = Finish(bias: epilogue.bias.map { $0 + row0 }, rows: rows, low: clamp.low, high: clamp.high)
-                    }
-                    for (slot, tile) in block.enumerated() {
-                        let column = tile * tileColumns
-                        let columns = min(tileColumns, n - column)
-                        let bTile = UnsafePointer(packedB + slot * tileFloats), cTile = c + row0 * ldc + column
-                        if rows == panelRows && columns == tileColumns {
-                            GEMM.tile(aPanel, bTile, tileColumns, kc, cTile, ldc, accumulate: k0 > 0, finish: finish)
-                            if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
-                        } else {
-                            for i in 0..<rows {
-                                for j in 0..<tileColumns { edgeC[i * tileColumns + j] = k0 > 0 && j < columns ? cTile[i * ldc + j] : 0 }
-                            }
-                            GEMM.tile(aPanel, bTile, tileColumns, kc, edgeC, tileColumns, accumulate: k0 > 0, finish: finish)
-                            if last { rest.apply(edgeC, tileColumns, rows: rows, columns: columns, firstRow: row0) }
-                            for i in 0..<rows {
-                                for j in 0..<columns { cTile[i * ldc + j] = edgeC[i * tileColumns + j] }
-                            }
-                        }
-                    }
-                }
+                sweep(a, packed: packedB, tileFloats: tileFloats, tiles: block, panels: panels, k0: k0, kc: kc, n: n,
+                      c: c, ldc: ldc, epilogue: epilogue, edgeC: edgeC)
                 k0 += kc
             }
             blockStart = block.upperBound
+        }
+    }
+
+    /// One K block (`k0 ..< k0 + kc`): each panel of A in `panels` sweeps the packed B
+    /// tiles of `tiles` (`tileFloats` apart from `packed`), accumulating into C. The last
+    /// K block applies the epilogue: bias and relu/relu6 in registers, anything else over
+    /// the finished tile.
+    private static func sweep(_ a: PackedMatrix, packed: UnsafePointer<Float>, tileFloats: Int, tiles: Range<Int>, panels: Range<Int>,
+                              k0: Int, kc: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue,
+                              edgeC: UnsafeMutablePointer<Float>) {
+        let clamp = epilogue.clamp
+        let rest = clamp == nil ? epilogue : .none
+        let last = k0 + kc == a.depth
+        for panel in panels {
+            let row0 = panel * panelRows
+            let rows = min(panelRows, a.rows - row0)
+            let aPanel = UnsafePointer(a.data + panel * panelRows * a.depth + k0 * panelRows)
+            var finish = Finish.none
+            if last, let clamp {
+                finish = Finish(bias: epilogue.bias.map { $0 + row0 }, rows: rows, low: clamp.low, high: clamp.high)
+            }
+            for (slot, tile) in tiles.enumerated() {
+                let column = tile * tileColumns
+                let columns = min(tileColumns, n - column)
+                let bTile = packed + slot * tileFloats, cTile = c + row0 * ldc + column
+                if rows == panelRows && columns == tileColumns {
+                    GEMM.tile(aPanel, bTile, tileColumns, kc, cTile, ldc, accumulate: k0 > 0, finish: finish)
+                    if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
+                } else {
+                    for i in 0..<rows {
+                        for j in 0..<tileColumns { edgeC[i * tileColumns + j] = k0 > 0 && j < columns ? cTile[i * ldc + j] : 0 }
+                    }
+                    GEMM.tile(aPanel, bTile, tileColumns, kc, edgeC, tileColumns, accumulate: k0 > 0, finish: finish)
+                    if last { rest.apply(edgeC, tileColumns, rows: rows, columns: columns, firstRow: row0) }
+                    for i in 0..<rows {
+                        for j in 0..<columns { cTile[i * ldc + j] = edgeC[i * tileColumns + j] }
+                    }
+                }
+            }
         }
     }
 
