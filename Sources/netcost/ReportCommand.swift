@@ -1,7 +1,8 @@
 import ArgumentParsing
 import NetCost
 
-/// `netcost report MODEL`: per-layer costs as a tree, a table, CSV or JSON.
+/// `netcost report MODEL`: per-layer costs as a tree, a table, CSV or JSON, or drawn:
+/// an HTML page or one SVG chart.
 struct ReportCommand: Subcommand {
     static let spec = CommandSpec(
         name: "report",
@@ -10,7 +11,10 @@ struct ReportCommand: Subcommand {
         The tree folds layers into the blocks their names form (features.3.dw.conv sits \
         under features.3); percentages are of the whole network. The footer gives params, \
         buffers, the Keras-style total, MACs, FLOPs, memory access, activations, model size \
-        and the receptive field of the last feature map. Counting conventions: docs/counting.md.
+        and the receptive field of the last feature map. Counting conventions: docs/counting.md. \
+        --format html writes one self-contained page (summary, cost bars, roofline, receptive \
+        field, check findings, a sortable layer table); --format svg --chart writes one chart \
+        alone (docs/visual-report.md).
         """,
         arguments: [SharedOptions.model],
         options: SharedOptions.overrides + [
@@ -18,7 +22,13 @@ struct ReportCommand: Subcommand {
             .flag("flat", help: "one row per layer with full names, no tree"),
             .value("sort", "KEY", help: "order rows (siblings in the tree) by this cost, largest first", choices: SortKey.allCases.map(\.rawValue)),
             .value("top", "N", help: "only the N costliest rows (by --sort, default macs), flat"),
-            SharedOptions.format(ReportFormat.allCases.map(\.rawValue)),
+            SharedOptions.format(ReportFormat.allCases.map(\.rawValue) + VisualFormat.allCases.map(\.rawValue)),
+            .value("chart", "KIND", help: "the chart --format svg draws", choices: ChartKind.allCases.map(\.rawValue), default: "macs"),
+            .value("peak-gflops", "G", help: "the roofline device's peak arithmetic, GFLOP/s", default: "384, a nominal 4-core AVX2 desktop"),
+            .value("bandwidth", "GBPS", help: "the roofline device's memory bandwidth, GB/s", default: "51.2, dual-channel DDR4-3200"),
+            .flag("checks", help: "run netcost check and mark its findings (default for html)"),
+            .flag("no-checks", help: "leave the check findings out of the html page"),
+            .value("timings", "FILE", help: "per-layer latencies written by netcost bench --format json, shown beside the costs"),
             SharedOptions.dtype,
             .value("bits", "N", help: "bits per stored weight for the model size (default: the dtype's)"),
             .value("density", "D", help: "fraction of weights kept by pruning, stored sparse with relative indices", default: "1"),
@@ -34,12 +44,25 @@ struct ReportCommand: Subcommand {
             "netcost report mobilenet_v2 --width 0.5 --resolution 160 --format json",
             "netcost report mobilenet_v2 --fuse",
             "netcost report squeezenet1_0 --bits 6 --density 0.33 --codebook",
+            "netcost report mobilenet_v2 --format html -o mobilenet_v2.html",
+            "netcost report mobilenet_v2 --format svg --chart roofline --peak-gflops 150 --bandwidth 20 -o roofline.svg",
         ])
+
+    /// A table format, or a drawing.
+    enum Output {
+        case table(ReportFormat)
+        case visual(VisualFormat)
+    }
 
     let model: String
     let overrides: SpecOverrides
     let selection: RowSelection
-    let format: ReportFormat
+    let format: Output
+    let chart: ChartKind
+    let peakGFLOPS: Double?
+    let bandwidthGBps: Double?
+    let checks: Bool
+    let timings: String?
     let dataType: DataType
     let storage: StorageModel
     let fuse: Bool
@@ -52,7 +75,18 @@ struct ReportCommand: Subcommand {
                                  flat: arguments.flag("flat"),
                                  sort: arguments.string("sort").flatMap(SortKey.init(rawValue:)),
                                  top: try arguments.int("top", in: 1...Int(Int32.max)))
-        format = arguments.string("format").flatMap(ReportFormat.init(rawValue:)) ?? .text
+        let formatName = arguments.string("format") ?? "text"
+        let visual = VisualFormat(rawValue: formatName)
+        format = visual.map(Output.visual) ?? .table(ReportFormat(rawValue: formatName) ?? .text)
+        chart = arguments.string("chart").flatMap(ChartKind.init(rawValue:)) ?? .macs
+        peakGFLOPS = try arguments.double("peak-gflops", in: 0.000001...1e12)
+        bandwidthGBps = try arguments.double("bandwidth", in: 0.000001...1e12)
+        timings = arguments.string("timings")
+        if arguments.flag("checks") && arguments.flag("no-checks") { throw arguments.fail("give --checks or --no-checks, not both") }
+        checks = visual == .html ? !arguments.flag("no-checks") : arguments.flag("checks")
+        if arguments.string("chart") != nil && visual != .svg { throw arguments.fail("--chart picks the chart of --format svg") }
+        let drawingOnly = ["peak-gflops", "bandwidth", "timings"].filter { arguments.string($0) != nil } + ["checks", "no-checks"].filter(arguments.flag)
+        if let option = drawingOnly.first, visual == nil { throw arguments.fail("--\(option) applies to --format html or svg") }
         dataType = SharedOptions.dataType(arguments)
         storage = StorageModel(bits: try arguments.int("bits", in: 1...64) ?? 8 * dataType.bytes,
                                density: try arguments.double("density", in: 0.000001...1) ?? 1,
@@ -68,11 +102,31 @@ struct ReportCommand: Subcommand {
         let analysis = try Analysis(loaded.graph)
         let deployed = fuse ? try Analysis(Fusion.deploy(loaded.graph)) : nil
         let report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage)
-        try SharedOptions.write(try report.render(format), to: output)
+        switch format {
+        case .table(let format):
+            try SharedOptions.write(try report.render(format), to: output)
+        case .visual(let format):
+            let findings = checks ? try Checker.check(loaded, rebuild: loaded.isRebuildable ? Self.rebuilder(model, overrides) : nil) : nil
+            let measured = try timings.map { (path: String) throws(InputError) in try LayerTimings.load(file: path) }
+            let device = RooflineDevice.resolve(peakGFLOPS: peakGFLOPS, bandwidthGBps: bandwidthGBps, measured: measured?.machine)
+            let visual = VisualReport(report: report, device: device, checks: findings, timings: measured)
+            try SharedOptions.write(try visual.render(format, chart: chart), to: output)
+        }
         if analysis.isPartial {
             Diagnostics.warn("partial result: \(report.unsupportedSummary(analysis)) could not be counted")
             return .failure
         }
         return .success
+    }
+
+    /// Rebuilds the model with other hyper-parameters, for the scaling checks (as `check` does).
+    static func rebuilder(_ reference: String, _ base: SpecOverrides) -> (SpecOverrides) throws(InputError) -> LoadedModel {
+        { (changes: SpecOverrides) throws(InputError) -> LoadedModel in
+            var merged = base
+            if let width = changes.width { merged.width = width }
+            if let depth = changes.depth { merged.depth = depth }
+            if let resolution = changes.resolution { merged.resolution = resolution; merged.input = nil }
+            return try ModelLoader.load(reference, overrides: merged)
+        }
     }
 }
