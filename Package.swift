@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "NetCostExecutor", dependencies: ["NetCost"],
                 swiftSettings: [.unsafeFlags(executorCodegenFlags), .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "ArgumentParsing"),
-        .executableTarget(name: "netcost", dependencies: ["NetCost", "ArgumentParsing"]),
+        .executableTarget(name: "netcost", dependencies: ["NetCost", "NetCostExecutor", "ArgumentParsing"]),
         // Benchmarks: measured, never asserted in tests (docs/benchmarks.md).
         .executableTarget(name: "netcost-bench", dependencies: ["NetCost", "NetCostExecutor"]),
         .testTarget(name: "NetCostTests", dependencies: ["NetCost"], exclude: ["Fixtures"]),

@@ -1,6 +1,7 @@
 import ArgumentParsing
 import Foundation
 import NetCost
+import NetCostExecutor
 
 /// The options every model-reading subcommand shares, parsed in one place.
 enum SharedOptions {
@@ -34,6 +35,20 @@ enum SharedOptions {
             throw arguments.fail("give --resolution or --input, not both")
         }
         return overrides
+    }
+
+    static let maxMemory = OptionSpec.value("max-memory", "SIZE", help: "the most tensor memory a run may use, such as 512M or 8G; larger graphs are refused before anything is allocated", default: "4G")
+
+    /// `--max-memory` in bytes: a number with an optional K, M or G (powers of 1024).
+    static func maxMemoryBytes(_ arguments: ParsedArguments) throws(UsageError) -> Int {
+        guard let text = arguments.string("max-memory") else { return MemoryPlan.defaultLimit }
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        let unit = text.last.flatMap { units[Character($0.uppercased())] }
+        let digits = unit == nil ? text : String(text.dropLast())
+        guard let value = Int(digits), value >= 1, value <= (1 << 40) / (unit ?? 1) else {
+            throw arguments.fail("--max-memory expects a size such as 512M or 8G, got \"\(text)\"")
+        }
+        return value * (unit ?? 1)
     }
 
     static func dataType(_ arguments: ParsedArguments) -> DataType {

@@ -6,6 +6,8 @@ import NetCost
 let subcommands: [any Subcommand.Type] = [
     ReportCommand.self,
     CheckCommand.self,
+    VerifyCommand.self,
+    BenchCommand.self,
     SweepCommand.self,
     ModelsCommand.self,
     OpsCommand.self,

@@ -111,3 +111,28 @@ struct ReceptiveFieldTests {
         #expect(final.field.height.size == 3)
     }
 }
+
+@Suite("Rules found by the executor")
+struct ExecutorFoundRuleTests {
+    @Test func nearestUpsamplingByANonIntegerScaleSkipsInput() throws {
+        // PyTorch's nearest at scale 1.1 on 5 positions reads floor(o / 1.1) for o = 0…4:
+        // 0, 0, 1, 2, 3 — four distinct rows and four columns, so 4·4 = 16 reads and 25 writes.
+        let model = try SpecLoader.load(text: #"{"input": [1, 5, 5], "layers": [{"op": "upsample", "mode": "nearest", "scale": 1.1}]}"#)
+        let cost = try Analysis(model.graph).costs[1]
+        #expect(cost.inputReads == 16)
+        #expect(cost.memoryAccess == 16 + 25)
+        // A whole factor reads everything: ×2 on 3x4 reads all 12 and writes 48.
+        let doubled = try SpecLoader.load(text: #"{"input": [1, 3, 4], "layers": [{"op": "upsample", "scale": 2}]}"#)
+        #expect(try Analysis(doubled.graph).costs[1].memoryAccess == 12 + 48)
+    }
+
+    @Test func aGraphOutOfOrderIsAnErrorNotATrap() throws {
+        let shape = try TensorShape([3, 8, 8])
+        let layers = [
+            Layer(name: "input", operation: .input(GraphInput(shape: shape)), inputs: [], outputShape: shape),
+            Layer(name: "ahead", operation: .activation(Activation(.relu)), inputs: [2], outputShape: shape),
+            Layer(name: "later", operation: .activation(Activation(.relu)), inputs: [0], outputShape: shape),
+        ]
+        #expect(throws: InputError.self) { try Analysis(Graph(name: "bad", layers: layers)) }
+    }
+}

@@ -16,6 +16,10 @@ public struct Analysis: Sendable {
     public var isPartial: Bool { !unsupported.isEmpty }
 
     public init(_ graph: Graph) throws(InputError) {
+        // A graph built by hand may not be in order; one read before its producer is an error, not a trap.
+        for (index, layer) in graph.layers.enumerated() where layer.inputs.contains(where: { $0 < 0 || $0 >= index }) {
+            throw InputError("reads a layer that does not come before it", layer: layer.name, field: "inputs")
+        }
         self.graph = graph
         var costs: [LayerCost] = []
         var fields: [ReceptiveField?] = []

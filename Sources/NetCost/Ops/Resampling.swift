@@ -5,8 +5,8 @@
 ///
 /// - flops  = 0 for nearest (a gather); 7 per output element for bilinear
 ///            (four weights times four neighbours, three adds)
-/// - memory = the input positions read (nearest reads `min(n, out)` per axis; bilinear
-///            the whole input) and the output
+/// - memory = the input positions read (nearest reads the distinct `floor(o·step)` per
+///            axis; bilinear the whole input) and the output
 public struct Upsample: OperationRules, Hashable {
     public enum Mode: String, Hashable, Sendable {
         case nearest, bilinear
@@ -49,11 +49,36 @@ public struct Upsample: OperationRules, Hashable {
         let input = inputs[0]
         switch mode {
         case .nearest:
-            let touched = try product(input.channels, min(input.dims[1], output.dims[1]), min(input.dims[2], output.dims[2]))
+            let touched = try product(input.channels, nearestSources(axis: 0, input: input, output: output),
+                                      nearestSources(axis: 1, input: input, output: output))
             return LayerCost(inputReads: touched, outputWrites: output.elements)
         case .bilinear:
             return LayerCost(flops: try output.elements.multiplied(by: 7), inputReads: input.elements, outputWrites: output.elements)
         }
+    }
+
+    /// The input step per output position along a spatial axis (0 height, 1 width):
+    /// PyTorch uses `1/scale` when given a scale and `n/out` when given a size.
+    public func sourceStep(axis: Int, input: Int, output: Int) -> Double {
+        switch target {
+        case let .scale(height, width): 1 / (axis == 0 ? height : width)
+        case .size: Double(input) / Double(output)
+        }
+    }
+
+    /// How many input positions nearest-neighbour reads along an axis: the distinct
+    /// `min(floor(o·step), n − 1)`. Upsampling by a whole factor reads them all; a
+    /// non-integer scale such as 1.1 on 5 positions never reads the last one.
+    func nearestSources(axis: Int, input: TensorShape, output: TensorShape) -> Int {
+        let (size, count) = (input.dims[axis + 1], output.dims[axis + 1])
+        let step = sourceStep(axis: axis, input: size, output: count)
+        var distinct = 0, previous = -1
+        for position in 0..<count {
+            let source = min(Int((Double(position) * step).rounded(.down)), size - 1)
+            if source != previous { distinct += 1 }
+            previous = source
+        }
+        return distinct
     }
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
