@@ -9,6 +9,7 @@ let subcommands: [any Subcommand.Type] = [
     VerifyCommand.self,
     BenchCommand.self,
     SweepCommand.self,
+    ExperimentCommand.self,
     ModelsCommand.self,
     OpsCommand.self,
 ]
