@@ -106,10 +106,21 @@ struct ReportCommand: Subcommand {
         case .table(let format):
             try SharedOptions.write(try report.render(format), to: output)
         case .visual(let format):
-            let findings = checks ? try Checker.check(loaded, rebuild: loaded.isRebuildable ? Self.rebuilder(model, overrides) : nil) : nil
+            // A check that cannot run (a rebuild the spec rejects) leaves the findings out,
+            // not the page: the costs are still right.
+            var findings: CheckReport?, checkFailure: String?
+            if checks {
+                do {
+                    findings = try Checker.check(loaded, rebuild: loaded.isRebuildable ? Self.rebuilder(model, overrides) : nil)
+                } catch {
+                    checkFailure = error.description
+                    Diagnostics.warn("the check findings are left out: \(error.description)")
+                }
+            }
             let measured = try timings.map { (path: String) throws(InputError) in try LayerTimings.load(file: path) }
             let device = RooflineDevice.resolve(peakGFLOPS: peakGFLOPS, bandwidthGBps: bandwidthGBps, measured: measured?.machine)
-            let visual = VisualReport(report: report, device: device, checks: findings, timings: measured)
+            var visual = VisualReport(report: report, device: device, checks: findings, timings: measured)
+            visual.checkFailure = checkFailure
             try SharedOptions.write(try visual.render(format, chart: chart), to: output)
         }
         if analysis.isPartial {

@@ -51,7 +51,7 @@ enum BarGrouping {
     }
 
     /// The folded view beside `finest`: the deepest depth with fewer bars than `finest`
-    /// and at least four layers per bar on average (whole blocks rather than their
+    /// and at least 2.5 layers per bar on average (whole blocks rather than their
     /// parts); else depth 1, merged into runs if too long; nil when nothing folds.
     static func blocks(_ analysis: Analysis, finest: BarLevel, maximumBars: Int) throws(InputError) -> BarLevel? {
         let limit = max(maximumBars, 1)
@@ -59,7 +59,7 @@ enum BarGrouping {
         var chosen: BarLevel?
         for depth in stride(from: 1, to: finest.depth, by: 1) {
             let rows = try ReportTree.rows(analysis, RowSelection(depth: depth, flat: true))
-            if rows.count < finest.bars.count && rows.count <= limit && layers >= 4 * rows.count {
+            if rows.count < finest.bars.count && rows.count <= limit && 2 * layers >= 5 * rows.count {
                 chosen = try level(analysis, rows: rows, depth: depth)
             }
         }

@@ -140,7 +140,7 @@ extension VisualReport {
     private func findingsSection(into page: inout SVGWriter) {
         section("findings", "Check findings", into: &page)
         guard let checks else {
-            page.element("p", [("class", .text("muted"))], content: "Checks were not run (--no-checks).")
+            page.element("p", [("class", .text("muted"))], content: checkFailure.map { "netcost check could not run: \($0)" } ?? "Checks were not run (--no-checks).")
             page.close("section")
             return
         }

@@ -31,7 +31,7 @@ struct RooflineChart {
                                     from: area.left, to: area.right)
         let rates = points.map(\.attainable) + points.compactMap(\.achieved)
         let yScale = ChartScale.log(minimum: max((rates.filter { $0 > 0 }.min() ?? device.peakGFLOPS) / 2, 1e-9),
-                                    maximum: max(device.peakGFLOPS, rates.max() ?? 0) * 1.5, from: area.bottom, to: area.top)
+                                    maximum: max(device.peakGFLOPS, rates.max() ?? 0) * 3, from: area.bottom, to: area.top)
         let ridgeX = xScale.position(ridge)
 
         var svg = SVGWriter()
@@ -56,8 +56,9 @@ struct RooflineChart {
         svg.rect(ridgeX, area.top, area.right - ridgeX, area.height, fill: "#fcf1ea")
         svg.yAxis(yScale, area: area, title: "attainable performance (GFLOP/s)")
         svg.xAxis(xScale, area: area, title: "arithmetic intensity (FLOP/byte, memory access at \(dataType.rawValue), \(dataType.bytes) bytes per element)")
-        svg.label("memory-bound", x: area.left + 8, y: area.top + 16, size: 11, fill: Palette.memoryBound, weight: "600")
-        svg.label("compute-bound", x: area.right - 8, y: area.top + 16, anchor: "end", size: 11, fill: Palette.computeBound, weight: "600")
+        // Region names at the bottom, where the roof is highest above them.
+        svg.label("memory-bound", x: ridgeX - 8, y: area.bottom - 8, anchor: "end", size: 11, fill: Palette.memoryBound, weight: "600")
+        svg.label("compute-bound", x: area.right - 8, y: area.bottom - 8, anchor: "end", size: 11, fill: Palette.computeBound, weight: "600")
 
         // The roof: the bandwidth slope up to the ridge, then the flat peak.
         let start = max(xScale.lower, yScale.lower / device.bandwidthGBps)

@@ -16,6 +16,8 @@ public struct VisualReport: Sendable {
     public var timings: LayerTimings?
     /// More bars than this are folded into blocks (see `BarGrouping`).
     public var maximumBars: Int
+    /// Why the checks could not run, when they were asked for and failed; the page says so.
+    public var checkFailure: String?
 
     public init(report: CostReport, device: RooflineDevice = .nominalDesktop, checks: CheckReport? = nil,
                 timings: LayerTimings? = nil, maximumBars: Int = 160) {
