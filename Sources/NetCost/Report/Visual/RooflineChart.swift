@@ -31,7 +31,7 @@ struct RooflineChart {
                                     from: area.left, to: area.right)
         let rates = points.map(\.attainable) + points.compactMap(\.achieved)
         let yScale = ChartScale.log(minimum: max((rates.filter { $0 > 0 }.min() ?? device.peakGFLOPS) / 2, 1e-9),
-                                    maximum: max(device.peakGFLOPS, rates.max() ?? 0) * 3, from: area.bottom, to: area.top)
+                                    maximum: max(device.peakGFLOPS, rates.max() ?? 0) * 1.5, from: area.bottom, to: area.top)
         let ridgeX = xScale.position(ridge)
 
         var svg = SVGWriter()
@@ -99,10 +99,32 @@ struct RooflineChart {
                                    ("fill-opacity", .number(0.7)), ("stroke", .text("#ffffff")), ("stroke-width", .number(0.6))])
             svg.close("g")
         }
+        // Layers of one kind and shape (every batch norm, every ReLU6) land on one spot:
+        // say how many share it. Dots within 8 px of a spot's first dot join it.
+        var spots: [(x: Double, y: Double, count: Int)] = []
+        let placed = points.map { (xScale.position($0.intensity), yScale.position($0.attainable)) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        for (x, y) in placed {
+            if let index = spots.lastIndex(where: { abs($0.x - x) <= 8 && abs($0.y - y) <= 8 }) {
+                spots[index].count += 1
+            } else {
+                spots.append((x, y, 1))
+            }
+        }
+        var taken: [(x: Double, y: Double)] = []
+        for spot in spots where spot.count >= 3 {
+            // A label that would overlap one already placed moves down a line.
+            var y = spot.y + 14
+            while taken.contains(where: { abs($0.x - (spot.x + 7)) < 24 && abs($0.y - y) < 10 }) && y < spot.y + 50 { y += 11 }
+            taken.append((spot.x + 7, y))
+            svg.label("×\(spot.count)", x: spot.x + 7, y: y, size: 10, fill: Palette.muted)
+        }
         svg.newline()
-        var caption = "Dot area ∝ the layer's FLOPs. Intensity = FLOPs / memory access bytes (ShuffleNet V2's MAC, ideal cache)."
-        if omitted > 0 { caption += " \(omitted) layer\(omitted == 1 ? "" : "s") with no FLOPs or no memory traffic (views, copies) not shown." }
-        svg.label(caption, x: area.left, y: Self.height - 14, size: 10, fill: Palette.muted)
+        svg.label("Dot area ∝ FLOPs; ×N: N layers at one spot. Intensity = FLOPs / bytes of memory access (ShuffleNet V2's MAC, ideal cache).",
+                  x: area.left, y: Self.height - 24, size: 10, fill: Palette.muted)
+        if omitted > 0 {
+            svg.label("\(omitted) layer\(omitted == 1 ? "" : "s") with no FLOPs or no traffic (views, copies) not shown.",
+                      x: area.left, y: Self.height - 10, size: 10, fill: Palette.muted)
+        }
         svg.close("svg")
         svg.newline()
         return svg.text
