@@ -27,6 +27,7 @@ struct ExperimentCommand: Subcommand {
             .value("scale", "S", help: "channel multiplier of the paper's columns", choices: ["1", "2", "4"], default: "1"),
             .value("channels", "COLUMNS", help: "whose channel numbers to build", choices: ExperimentChannels.allCases.map(\.rawValue), default: "gpu"),
             .value("join", "JOIN", help: "how G3's parallel branches meet", choices: ParallelJoin.allCases.map(\.rawValue), default: "concat"),
+            .value("resolution", "N", help: "input height and width (the paper's is 56; smaller makes a quick run)", default: "56"),
             .value("rounds", "N", help: "rounds, each timing every row once", default: "7"),
             .value("repetitions", "N", help: "timed passes per row and round, at least (cheap rows run until 50 ms)", default: "5"),
             .value("warmup", "N", help: "untimed passes per row and round", default: "1"),
@@ -43,6 +44,7 @@ struct ExperimentCommand: Subcommand {
     let scale: Int
     let channels: ExperimentChannels
     let join: ParallelJoin
+    let resolution: Int
     let settings: ExperimentSettings
     let format: String
     let output: String?
@@ -59,6 +61,7 @@ struct ExperimentCommand: Subcommand {
         scale = try arguments.int("scale", in: 1...4) ?? 1
         channels = arguments.string("channels").flatMap(ExperimentChannels.init(rawValue:)) ?? .gpu
         join = arguments.string("join").flatMap(ParallelJoin.init(rawValue:)) ?? .concat
+        resolution = try arguments.int("resolution", in: 1...1024) ?? ExperimentTable.paperResolution
         settings = ExperimentSettings(rounds: try arguments.int("rounds", in: 1...1000) ?? 7,
                                       repetitions: try arguments.int("repetitions", in: 1...10_000) ?? 5,
                                       warmup: try arguments.int("warmup", in: 0...1000) ?? 1)
@@ -69,7 +72,7 @@ struct ExperimentCommand: Subcommand {
     func run() throws -> ExitStatus {
         // Built first, so that a network that cannot be built fails before any timing.
         var tables: [ExperimentTable] = []
-        for guideline in guidelines { tables.append(try ExperimentTable(guideline, scale: scale, channels: channels, join: join)) }
+        for guideline in guidelines { tables.append(try ExperimentTable(guideline, scale: scale, channels: channels, join: join, resolution: resolution)) }
         let showProgress = isatty(STDERR_FILENO) == 1
         let before = MachineState.current()
         var measurements: [TableMeasurement] = []

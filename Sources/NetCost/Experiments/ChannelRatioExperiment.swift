@@ -10,17 +10,17 @@ enum ChannelRatioExperiment {
     static let gpu = [(128, 128), (90, 180), (52, 312), (36, 432)]
     static let arm = [(32, 32), (22, 44), (13, 78), (9, 108)]
 
-    static func rows(scale: Int, channels: ExperimentChannels) throws(InputError) -> (structure: String, rows: [ExperimentRow]) {
+    static func rows(_ setup: ExperimentSetup) throws(InputError) -> (structure: String, rows: [ExperimentRow]) {
         var rows: [ExperimentRow] = []
-        for (index, base) in (channels == .gpu ? gpu : arm).enumerated() {
-            let (c1, c2) = (base.0 * scale, base.1 * scale)
-            var (builder, previous) = try GraphBuilder.experiment("g1_\(c1)_\(c2)", channels: c1)
+        for (index, base) in (setup.channels == .gpu ? gpu : arm).enumerated() {
+            let (c1, c2) = (base.0 * setup.scale, base.1 * setup.scale)
+            var (builder, previous) = try setup.builder("g1_\(c1)_\(c2)", channels: c1)
             for block in 1...ExperimentTable.blocks {
                 previous = try builder.convolution("block\(block).conv1", previous, out: c2)
                 previous = try builder.convolution("block\(block).conv2", previous, out: c1)
             }
             rows.append(try ExperimentRow(.g1, index: index, label: labels[index], configuration: "c1=\(c1) c2=\(c2)",
-                                          builder: builder, scale: scale))
+                                          builder: builder, setup: setup))
         }
         return ("10 blocks of two 1x1 convs, c1->c2 then c2->c1, no bias, no activation", rows)
     }

@@ -10,12 +10,12 @@
 enum ElementwiseExperiment {
     static let labels = ["ReLU+shortcut", "ReLU only", "shortcut only", "neither"]
 
-    static func rows(scale: Int, channels: ExperimentChannels) throws(InputError) -> (structure: String, rows: [ExperimentRow]) {
-        let c = 32 * scale, inner = c / 4
+    static func rows(_ setup: ExperimentSetup) throws(InputError) -> (structure: String, rows: [ExperimentRow]) {
+        let c = 32 * setup.scale, inner = c / 4
         var rows: [ExperimentRow] = []
         for (index, label) in labels.enumerated() {
             let relu = index <= 1, shortcut = index == 0 || index == 2
-            var (builder, previous) = try GraphBuilder.experiment("g4_\(label)_c\(c)", channels: c)
+            var (builder, previous) = try setup.builder("g4_\(label)_c\(c)", channels: c)
             for unit in 1...ExperimentTable.blocks {
                 let name = "unit\(unit)", identity = previous
                 previous = try builder.convolution("\(name).conv1", previous, out: inner)
@@ -26,7 +26,7 @@ enum ElementwiseExperiment {
                 if shortcut { previous = try builder.add(name: "\(name).add", operation: .elementwise(Elementwise(.add)), inputs: [identity, previous]) }
                 if relu { previous = try builder.add(name: "\(name).relu3", operation: .activation(Activation(.relu)), inputs: [previous]) }
             }
-            rows.append(try ExperimentRow(.g4, index: index, label: label, configuration: "c=\(c) inner=\(inner)", builder: builder, scale: scale))
+            rows.append(try ExperimentRow(.g4, index: index, label: label, configuration: "c=\(c) inner=\(inner)", builder: builder, setup: setup))
         }
         return ("10 ResNet bottlenecks 1x1 c->c/4, 3x3, 1x1 c/4->c, no bias, no batch norm", rows)
     }

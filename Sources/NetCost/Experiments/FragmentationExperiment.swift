@@ -13,17 +13,17 @@
 enum FragmentationExperiment {
     static let labels = ["1-fragment", "2-fragment-series", "4-fragment-series", "2-fragment-parallel", "4-fragment-parallel"]
 
-    static func rows(scale: Int, channels: ExperimentChannels, join: ParallelJoin) throws(InputError) -> (structure: String, rows: [ExperimentRow]) {
-        let base = channels == .gpu ? 128 : 64
-        let c = base * scale
+    static func rows(_ setup: ExperimentSetup, join: ParallelJoin) throws(InputError) -> (structure: String, rows: [ExperimentRow]) {
+        let base = setup.channels == .gpu ? 128 : 64
+        let c = base * setup.scale
         var rows: [ExperimentRow] = []
         for (index, label) in labels.enumerated() {
             let parts = [1, 2, 4, 2, 4][index]
             let parallel = index >= 3
             // Channel numbers are derived at ×1 and then scaled, as the paper's are.
-            let narrow = equalFLOPsWidth(base, parts: parts) * scale
+            let narrow = equalFLOPsWidth(base, parts: parts) * setup.scale
             let width = parallel && join == .concat ? c : narrow
-            var (builder, previous) = try GraphBuilder.experiment("g3_\(label)_c\(width)", channels: width)
+            var (builder, previous) = try setup.builder("g3_\(label)_c\(width)", channels: width)
             for block in 1...ExperimentTable.blocks {
                 let name = "block\(block)"
                 if !parallel {
@@ -44,7 +44,7 @@ enum FragmentationExperiment {
             case (true, .concat): configuration = "\(parts) x conv \(c)->\(c / parts), concat"
             case (true, .add): configuration = "\(parts) x conv \(narrow)->\(narrow), add"
             }
-            rows.append(try ExperimentRow(.g3, index: index, label: label, configuration: configuration, builder: builder, scale: scale))
+            rows.append(try ExperimentRow(.g3, index: index, label: label, configuration: configuration, builder: builder, setup: setup))
         }
         let joined = join == .concat ? "parallel branches concatenated" : "parallel branches added"
         return ("10 blocks of 1, 2 or 4 1x1 convs in series or in parallel (\(joined)), no bias, no activation", rows)

@@ -10,16 +10,16 @@ enum GroupConvolutionExperiment {
     static let gpu = [128, 180, 256, 360]
     static let arm = [64, 90, 128, 184]
 
-    static func rows(scale: Int, channels: ExperimentChannels) throws(InputError) -> (structure: String, rows: [ExperimentRow]) {
+    static func rows(_ setup: ExperimentSetup) throws(InputError) -> (structure: String, rows: [ExperimentRow]) {
         var rows: [ExperimentRow] = []
-        for (index, base) in (channels == .gpu ? gpu : arm).enumerated() {
-            let c = base * scale, g = groups[index]
-            var (builder, previous) = try GraphBuilder.experiment("g2_g\(g)_c\(c)", channels: c)
+        for (index, base) in (setup.channels == .gpu ? gpu : arm).enumerated() {
+            let c = base * setup.scale, g = groups[index]
+            var (builder, previous) = try setup.builder("g2_g\(g)_c\(c)", channels: c)
             for layer in 1...ExperimentTable.blocks {
                 previous = try builder.convolution("layer\(layer).conv", previous, out: c, groups: g)
             }
             rows.append(try ExperimentRow(.g2, index: index, label: "g=\(g)", configuration: "c=\(c)",
-                                          builder: builder, scale: scale))
+                                          builder: builder, setup: setup))
         }
         return ("10 stacked 1x1 group convs c->c with g groups, no bias, no activation", rows)
     }

@@ -83,7 +83,7 @@ public struct ExperimentRow: Sendable {
 /// the networks were built.
 public struct ExperimentTable: Sendable {
     /// The paper's input: 56×56.
-    public static let resolution = 56
+    public static let paperResolution = 56
     /// Blocks (or layers, for Table 2) stacked in every network.
     public static let blocks = 10
     /// The ×1/×2/×4 channel multipliers of the paper's columns.
@@ -93,6 +93,9 @@ public struct ExperimentTable: Sendable {
     public let scale: Int
     public let channels: ExperimentChannels
     public let join: ParallelJoin
+    /// Input height and width: the paper's 56 unless asked otherwise (a smaller map makes
+    /// a quick run; the FLOPs stay equal across rows at any size).
+    public let resolution: Int
     /// One line on the block structure.
     public let structure: String
     public let rows: [ExperimentRow]
@@ -101,20 +104,24 @@ public struct ExperimentTable: Sendable {
 
     /// Builds the networks of `guideline`'s table at `scale` × the paper's channel numbers.
     ///
-    /// `join` matters for Table 3 only. Throws for a scale outside 1…64.
+    /// `join` matters for Table 3 only. Throws for a scale outside 1…64 or a resolution
+    /// outside 1…4096.
     public init(_ guideline: Guideline, scale: Int = 1, channels: ExperimentChannels = .gpu,
-                join: ParallelJoin = .concat) throws(InputError) {
+                join: ParallelJoin = .concat, resolution: Int = ExperimentTable.paperResolution) throws(InputError) {
         guard (1...64).contains(scale) else { throw InputError("must be between 1 and 64, got \(scale)", field: "scale") }
+        guard (1...4096).contains(resolution) else { throw InputError("must be between 1 and 4096, got \(resolution)", field: "resolution") }
         self.guideline = guideline
+        self.resolution = resolution
         self.scale = scale
         self.channels = channels
         self.join = join
         let built: (structure: String, rows: [ExperimentRow])
+        let setup = ExperimentSetup(scale: scale, channels: channels, resolution: resolution)
         switch guideline {
-        case .g1: built = try ChannelRatioExperiment.rows(scale: scale, channels: channels)
-        case .g2: built = try GroupConvolutionExperiment.rows(scale: scale, channels: channels)
-        case .g3: built = try FragmentationExperiment.rows(scale: scale, channels: channels, join: join)
-        case .g4: built = try ElementwiseExperiment.rows(scale: scale, channels: channels)
+        case .g1: built = try ChannelRatioExperiment.rows(setup)
+        case .g2: built = try GroupConvolutionExperiment.rows(setup)
+        case .g3: built = try FragmentationExperiment.rows(setup, join: join)
+        case .g4: built = try ElementwiseExperiment.rows(setup)
         }
         structure = built.structure
         rows = built.rows
@@ -124,31 +131,39 @@ public struct ExperimentTable: Sendable {
 
 // MARK: Building blocks
 
+/// What every table's builder needs: the channel multiplier, the paper's column, the map size.
+struct ExperimentSetup {
+    let scale: Int
+    let channels: ExperimentChannels
+    let resolution: Int
+
+    /// A builder holding the input map with `channels` channels.
+    func builder(_ name: String, channels: Int) throws(InputError) -> (GraphBuilder, Int) {
+        var builder = GraphBuilder(name: name)
+        let input = try builder.addInput(name: "input", shape: TensorShape([channels, resolution, resolution]))
+        return (builder, input)
+    }
+}
+
 extension ExperimentRow {
     /// A row from a finished graph: analyses it and looks up the paper's numbers.
-    init(_ guideline: Guideline, index: Int, label: String, configuration: String, builder: GraphBuilder, scale: Int) throws(InputError) {
+    init(_ guideline: Guideline, index: Int, label: String, configuration: String, builder: GraphBuilder, setup: ExperimentSetup) throws(InputError) {
         let graph = builder.build()
         let published = PublishedGuidelineSpeeds.table(guideline)
         self.label = label
         self.configuration = configuration
         self.graph = graph
         self.totals = try Analysis(graph).totals
-        paperGPU = scale == 1 ? published.gpu[index] : nil
-        paperARM = scale == 1 ? published.arm[index] : nil
+        // The paper's numbers stand beside the paper's setup only.
+        let paperSetup = setup.scale == 1 && setup.resolution == ExperimentTable.paperResolution
+        paperGPU = paperSetup ? published.gpu[index] : nil
+        paperARM = paperSetup ? published.arm[index] : nil
         paperGPUChannels = published.gpuChannels[index]
         paperARMChannels = published.armChannels[index]
     }
 }
 
 extension GraphBuilder {
-    /// A builder holding the 56×56 input with `channels` channels.
-    static func experiment(_ name: String, channels: Int) throws(InputError) -> (GraphBuilder, Int) {
-        var builder = GraphBuilder(name: name)
-        let side = ExperimentTable.resolution
-        let input = try builder.addInput(name: "input", shape: TensorShape([channels, side, side]))
-        return (builder, input)
-    }
-
     /// A bias-free k×k convolution with stride 1 and same padding: the paper's layers
     /// (a bias, or a batch norm folded into one, would add an element-wise pass).
     mutating func convolution(_ name: String, _ input: Int, out: Int, kernel: Int = 1, groups: Int = 1) throws(InputError) -> Int {

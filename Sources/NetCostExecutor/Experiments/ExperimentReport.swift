@@ -53,7 +53,7 @@ public struct ExperimentReport: Sendable {
         let published = PublishedGuidelineSpeeds.table(table.guideline)
         let source = table.channels == .gpu ? "GPU" : "ARM"
         var lines = ["\(table.guideline.id) (ShuffleNet V2 Table \(table.guideline.paperTable)): \(table.guideline.statement)",
-                     "\(table.structure); 56x56 input; channels x\(table.scale) of the paper's \(source) columns"]
+                     "\(table.structure); \(table.resolution)x\(table.resolution) input; channels x\(table.scale) of the paper's \(source) columns"]
         lines.append(contentsOf: grid.text().split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
         lines.append("paper order:   GPU " + order(published.gpuOrder, labels) + "   ARM " + order(published.armOrder, labels))
         lines.append("this machine:  " + order(verdict.order, labels)
@@ -142,7 +142,7 @@ public struct ExperimentReport: Sendable {
         return .object(JSONObject([
             ("id", .string(table.guideline.id)), ("paper_table", .integer(table.guideline.paperTable)),
             ("guideline", .string(table.guideline.statement)), ("claim", .string(table.guideline.expectation)),
-            ("structure", .string(table.structure)), ("resolution", .integer(ExperimentTable.resolution)),
+            ("structure", .string(table.structure)), ("resolution", .integer(table.resolution)),
             ("blocks", .integer(ExperimentTable.blocks)), ("scale", .integer(table.scale)),
             ("channels", .string(table.channels.rawValue)), ("join", table.guideline == .g3 ? .string(table.join.rawValue) : .null),
             ("rows", .array(rows)),
