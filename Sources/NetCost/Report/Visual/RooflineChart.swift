@@ -104,11 +104,14 @@ struct RooflineChart {
         var spots: [(x: Double, y: Double, count: Int)] = []
         let placed = points.map { (xScale.position($0.intensity), yScale.position($0.attainable)) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
         for (x, y) in placed {
-            if let index = spots.lastIndex(where: { abs($0.x - x) <= 8 && abs($0.y - y) <= 8 }) {
-                spots[index].count += 1
-            } else {
-                spots.append((x, y, 1))
+            // Spots start in x order: only the last few can be within reach.
+            var match: Int?
+            var index = spots.count - 1
+            while index >= 0 && spots[index].x >= x - 8 {
+                if abs(spots[index].y - y) <= 8 { match = index; break }
+                index -= 1
             }
+            if let match { spots[match].count += 1 } else { spots.append((x, y, 1)) }
         }
         var taken: [(x: Double, y: Double)] = []
         for spot in spots where spot.count >= 3 {

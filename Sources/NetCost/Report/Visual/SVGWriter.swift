@@ -16,10 +16,10 @@ struct SVGWriter {
     /// `&`, `<`, `>`, `"` and `'` as entities; control characters other than tab and
     /// newline replaced, since no XML parser accepts them.
     static func escape(_ string: String) -> String {
-        var needsWork = false
-        for scalar in string.unicodeScalars where scalar.value < 0x20 || "&<>\"'".unicodeScalars.contains(scalar) || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-            needsWork = true
-            break
+        // Most names need nothing: a byte scan decides (0xEF leads U+FFFE and U+FFFF).
+        let needsWork = string.utf8.contains { byte in
+            byte < 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == 0xEF
         }
         guard needsWork else { return string }
         var result = ""
