@@ -63,15 +63,7 @@ struct CheckCommand: Subcommand {
     func run() throws -> ExitStatus {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
-        let reference = model, base = overrides
-        let rebuild: ((SpecOverrides) throws(InputError) -> LoadedModel)? = loaded.isRebuildable ? { (changes: SpecOverrides) throws(InputError) -> LoadedModel in
-            var merged = base
-            if let width = changes.width { merged.width = width }
-            if let depth = changes.depth { merged.depth = depth }
-            if let resolution = changes.resolution { merged.resolution = resolution; merged.input = nil }
-            return try ModelLoader.load(reference, overrides: merged)
-        } : nil
-        let report = try Checker.check(loaded, rebuild: rebuild, options: options)
+        let report = try Checker.check(loaded, rebuild: loaded.isRebuildable ? SharedOptions.rebuilder(model, overrides) : nil, options: options)
         try SharedOptions.write(report.render(format, minimum: show), to: output)
         if let failOn, let worst = report.worst, worst >= failOn {
             Diagnostics.note("check: a finding reached \(failOn.rawValue) severity (--fail-on \(failOn.rawValue))")

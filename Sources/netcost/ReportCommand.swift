@@ -111,7 +111,7 @@ struct ReportCommand: Subcommand {
             var findings: CheckReport?, checkFailure: String?
             if checks {
                 do {
-                    findings = try Checker.check(loaded, rebuild: loaded.isRebuildable ? Self.rebuilder(model, overrides) : nil)
+                    findings = try Checker.check(loaded, rebuild: loaded.isRebuildable ? SharedOptions.rebuilder(model, overrides) : nil)
                 } catch {
                     checkFailure = error.description
                     Diagnostics.warn("the check findings are left out: \(error.description)")
@@ -128,16 +128,5 @@ struct ReportCommand: Subcommand {
             return .failure
         }
         return .success
-    }
-
-    /// Rebuilds the model with other hyper-parameters, for the scaling checks (as `check` does).
-    static func rebuilder(_ reference: String, _ base: SpecOverrides) -> (SpecOverrides) throws(InputError) -> LoadedModel {
-        { (changes: SpecOverrides) throws(InputError) -> LoadedModel in
-            var merged = base
-            if let width = changes.width { merged.width = width }
-            if let depth = changes.depth { merged.depth = depth }
-            if let resolution = changes.resolution { merged.resolution = resolution; merged.input = nil }
-            return try ModelLoader.load(reference, overrides: merged)
-        }
     }
 }

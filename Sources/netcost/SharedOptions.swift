@@ -51,6 +51,21 @@ enum SharedOptions {
         return value * (unit ?? 1)
     }
 
+    /// Loads the model again with other hyper-parameters on top of the command line's,
+    /// for the scaling checks.
+    static func rebuilder(_ reference: String, _ base: SpecOverrides) -> (SpecOverrides) throws(InputError) -> LoadedModel {
+        { (changes: SpecOverrides) throws(InputError) -> LoadedModel in
+            var merged = base
+            if let width = changes.width { merged.width = width }
+            if let depth = changes.depth { merged.depth = depth }
+            if let resolution = changes.resolution {
+                merged.resolution = resolution
+                merged.input = nil
+            }
+            return try ModelLoader.load(reference, overrides: merged)
+        }
+    }
+
     static func dataType(_ arguments: ParsedArguments) -> DataType {
         arguments.string("dtype").flatMap(DataType.init(rawValue:)) ?? .fp32
     }

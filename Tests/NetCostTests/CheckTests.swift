@@ -200,6 +200,23 @@ struct CheckTests {
         #expect(report.findings.first { $0.layer == "d" }?.message.contains("sees as far as a 5x5") == true)
     }
 
+    @Test(arguments: BuiltinModels.names)
+    func everyRuleRunsOnEveryShippedSpec(_ name: String) throws {
+        let report = try builtIn(name, rules: Set(Checker.rules))
+        #expect(report.findings.contains { $0.rule == "RF" }, "\(name)")
+        #expect(!report.findings.contains { $0.message.hasPrefix("the network does not rebuild") }, "\(name)")
+    }
+
+    @Test func aNetworkThatDoesNotRebuildGetsAFindingNotAFailure() throws {
+        // A stride-1 ShuffleNet unit needs an even channel count; at width 0.5 with the
+        // nearest rounding, 58 → 29 cannot split in two.
+        let layers = #"{"name": "u", "block": "shufflenet_v2", "out": 58}"#
+        let report = try check(layers, input: "[58, 28, 28]", rules: ["WIDTH-SCALING"])
+        let finding = try #require(report.findings.first)
+        #expect(finding.severity == .warning)
+        #expect(finding.message.contains("does not rebuild"))
+    }
+
     @Test func onnxModelsSkipTheScalingRules() throws {
         var options = CheckOptions()
         options.rules = ["WIDTH-SCALING"]

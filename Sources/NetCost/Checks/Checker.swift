@@ -36,9 +36,18 @@ public enum Checker {
         if options.wants("DW-RATIO") { RatioChecks.depthwiseSeparable(network, into: &report) }
         let scalingRules = ["WIDTH-SCALING", "RESOLUTION-SCALING", "COMPOUND-SCALING"].filter(options.wants)
         if let rebuild {
-            if options.wants("WIDTH-SCALING") { try RatioChecks.width(network, model, rebuild, options, into: &report) }
-            if options.wants("RESOLUTION-SCALING") { try RatioChecks.resolution(network, model, rebuild, options, into: &report) }
-            if options.wants("COMPOUND-SCALING") { try RatioChecks.compound(network, model, rebuild, options, into: &report) }
+            // A network may not rebuild at every setting (a ShuffleNet unit cannot split an
+            // odd channel count): that is a finding about the network, not a failed check.
+            let rules: [(String, (NetworkView, LoadedModel, (SpecOverrides) throws(InputError) -> LoadedModel, CheckOptions, inout CheckReport) throws(InputError) -> Void)] = [
+                ("WIDTH-SCALING", RatioChecks.width), ("RESOLUTION-SCALING", RatioChecks.resolution), ("COMPOUND-SCALING", RatioChecks.compound),
+            ]
+            for (rule, run) in rules where options.wants(rule) {
+                do {
+                    try run(network, model, rebuild, options, &report)
+                } catch {
+                    report.findings.append(Finding(rule, .warning, layer: error.layer, "the network does not rebuild at the probed setting: \(error.message)"))
+                }
+            }
         } else {
             for rule in scalingRules {
                 report.findings.append(Finding(rule, .info, "skipped: scaling rebuilds the network from a spec, and this model is not one"))

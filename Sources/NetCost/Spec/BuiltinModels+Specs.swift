@@ -302,6 +302,7 @@ extension BuiltinModels {
   "source": "torchvision.models.shufflenet_v2_x0_5; paper Table 5",
   "input": [3, 224, 224],
   "classes": 1000,
+  "width_rounding": "divisible_by_2",
   "defaults": { "norm": "batchnorm", "activation": "relu" },
   "layers": [
     { "name": "conv1", "block": "conv", "out": 24, "kernel": 3, "stride": 2 },
@@ -328,6 +329,7 @@ extension BuiltinModels {
   "source": "torchvision.models.shufflenet_v2_x1_0; paper Table 5",
   "input": [3, 224, 224],
   "classes": 1000,
+  "width_rounding": "divisible_by_2",
   "defaults": { "norm": "batchnorm", "activation": "relu" },
   "layers": [
     { "name": "conv1", "block": "conv", "out": 24, "kernel": 3, "stride": 2 },
@@ -354,6 +356,7 @@ extension BuiltinModels {
   "source": "torchvision.models.shufflenet_v2_x1_5; paper Table 5",
   "input": [3, 224, 224],
   "classes": 1000,
+  "width_rounding": "divisible_by_2",
   "defaults": { "norm": "batchnorm", "activation": "relu" },
   "layers": [
     { "name": "conv1", "block": "conv", "out": 24, "kernel": 3, "stride": 2 },
@@ -380,6 +383,7 @@ extension BuiltinModels {
   "source": "torchvision.models.shufflenet_v2_x2_0; paper Table 5",
   "input": [3, 224, 224],
   "classes": 1000,
+  "width_rounding": "divisible_by_2",
   "defaults": { "norm": "batchnorm", "activation": "relu" },
   "layers": [
     { "name": "conv1", "block": "conv", "out": 24, "kernel": 3, "stride": 2 },
