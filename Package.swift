@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(name: "netcost-bench", dependencies: ["NetCost", "NetCostExecutor"]),
         .testTarget(name: "NetCostTests", dependencies: ["NetCost"], exclude: ["Fixtures"]),
         .testTarget(name: "ONNXTests", dependencies: ["NetCost"], exclude: ["Fixtures"]),
-        .testTarget(name: "NetCostExecutorTests", dependencies: ["NetCost", "NetCostExecutor"], exclude: ["Fixtures"]),
+        .testTarget(name: "NetCostExecutorTests", dependencies: ["NetCost", "NetCostExecutor"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "EndToEndTests", dependencies: ["netcost"], exclude: ["Fixtures", "Golden"]),
     ]

@@ -2,11 +2,12 @@ import Foundation
 import NetCost
 @testable import NetCostExecutor
 
-/// Where the copied PyTorch fixtures live, found from this file so that the tests run in
-/// any clone (no ../shared needed).
+/// Where the copied PyTorch fixtures live (`Tests/Fixtures/kernels`, shared with the
+/// symbolic tests), found from this file so that the tests run in any clone (no ../shared needed).
 enum FixturePaths {
     static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/kernels")
 
     static var all: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
