@@ -18,8 +18,8 @@ struct ExperimentCommand: Subcommand {
         and without ReLU and shortcut. Every row is timed with the executor's fast kernels, \
         in rounds that visit the rows in turn, and printed with netcost's MACs, FLOPs and \
         memory access and the paper's GPU and ARM speeds. Per table the verdict says whether \
-        the guideline's row is the fastest beyond the noise (interquartile ranges across \
-        rounds apart), and by how much. Threads: NETCOST_THREADS. Setup, assumptions and \
+        the guideline's row is the fastest beyond the noise (round by round, the \
+        interquartile range of its speed over each other row's above 1), and by how much. Threads: NETCOST_THREADS. Setup, assumptions and \
         this machine's results: docs/guidelines.md.
         """,
         arguments: [ArgumentSpec("TABLE", help: "the experiment: g1, g2, g3, g4 or all")],
@@ -28,8 +28,9 @@ struct ExperimentCommand: Subcommand {
             .value("channels", "COLUMNS", help: "whose channel numbers to build", choices: ExperimentChannels.allCases.map(\.rawValue), default: "gpu"),
             .value("join", "JOIN", help: "how G3's parallel branches meet", choices: ParallelJoin.allCases.map(\.rawValue), default: "concat"),
             .value("resolution", "N", help: "input height and width (the paper's is 56; smaller makes a quick run)", default: "56"),
-            .value("rounds", "N", help: "rounds, each timing every row once", default: "7"),
-            .value("repetitions", "N", help: "timed passes per row and round, at least (cheap rows run until 50 ms)", default: "5"),
+            .value("rounds", "N", help: "rounds, each timing every row once", default: "21"),
+            .value("repetitions", "N", help: "timed passes per row and round, at least (more, equal for all rows, until the slowest row fills 50 ms)", default: "5"),
+            .value("statistic", "STAT", help: "what stands for a row's passes in a round", choices: ExperimentSettings.RoundStatistic.allCases.map(\.rawValue), default: "fastest"),
             .value("warmup", "N", help: "untimed passes per row and round", default: "1"),
             SharedOptions.format(["text", "json"]),
             SharedOptions.output,
@@ -62,9 +63,10 @@ struct ExperimentCommand: Subcommand {
         channels = arguments.string("channels").flatMap(ExperimentChannels.init(rawValue:)) ?? .gpu
         join = arguments.string("join").flatMap(ParallelJoin.init(rawValue:)) ?? .concat
         resolution = try arguments.int("resolution", in: 1...1024) ?? ExperimentTable.paperResolution
-        settings = ExperimentSettings(rounds: try arguments.int("rounds", in: 1...1000) ?? 7,
+        settings = ExperimentSettings(rounds: try arguments.int("rounds", in: 1...1000) ?? 21,
                                       repetitions: try arguments.int("repetitions", in: 1...10_000) ?? 5,
-                                      warmup: try arguments.int("warmup", in: 0...1000) ?? 1)
+                                      warmup: try arguments.int("warmup", in: 0...1000) ?? 1,
+                                      statistic: arguments.string("statistic").flatMap(ExperimentSettings.RoundStatistic.init(rawValue:)) ?? .fastest)
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
     }

@@ -11,6 +11,13 @@ struct ExperimentVerdictTests {
         try #require(TimingSpread([median - 2 * half, median - half, median, median + half, median + 2 * half]))
     }
 
+    /// Each row's spread over its rounds.
+    func spreads(_ rounds: [[Double]]) throws -> [TimingSpread] {
+        var result: [TimingSpread] = []
+        for row in rounds { result.append(try #require(TimingSpread(row))) }
+        return result
+    }
+
     @Test func quartilesInterpolate() throws {
         let odd = try #require(TimingSpread([5, 1, 4, 2, 3]))
         #expect((odd.median, odd.lowerQuartile, odd.upperQuartile, odd.minimum, odd.maximum) == (3, 2, 4, 1, 5))
@@ -62,6 +69,36 @@ struct ExperimentVerdictTests {
         // Touching ranges are not apart.
         let touching = [try spread(0.010, 0.001), try spread(0.012, 0.001)]
         #expect(GuidelineVerdict(times: touching, expected: 0)?.outcome == .inconclusive)
+    }
+
+    @Test func pairingRemovesTheMachinesDrift() throws {
+        // The machine slows from 10 to 18 ms a pass over five rounds; the other row is 5%
+        // slower in every round. The rows' own ranges overlap (12-16 against 12.6-16.8 ms),
+        // the per-round ratios are all 1.05.
+        let guideline = [0.010, 0.012, 0.014, 0.016, 0.018]
+        let drifting = [guideline, guideline.map { $0 * 1.05 }]
+        let times = try spreads(drifting)
+        let paired = try #require(GuidelineVerdict(times: times, expected: 0, roundTimes: drifting))
+        #expect(paired.outcome == .reproduced)
+        let comparison = try #require(paired.comparisons.first)
+        #expect(comparison.relation == .faster && !comparison.rangesApart)
+        #expect((comparison.roundsWon, comparison.roundsCompared) == (5, 5))
+        #expect(abs((comparison.roundRatios?.median ?? 0) - 1.05) < 1e-12)
+        // Without the rounds, the same spreads are inconclusive.
+        #expect(GuidelineVerdict(times: times, expected: 0)?.outcome == .inconclusive)
+        #expect(GuidelineVerdict(times: times, expected: 0)?.comparisons.first?.roundRatios == nil)
+
+        // Ratios 1.1, 0.9, 1.05, 0.95, 1.0: quartiles 0.95 and 1.05 straddle 1.
+        let mixed = [guideline, zip(guideline, [1.1, 0.9, 1.05, 0.95, 1.0]).map { $0 * $1 }]
+        let mixedVerdict = try #require(GuidelineVerdict(times: try spreads(mixed), expected: 0, roundTimes: mixed))
+        #expect(mixedVerdict.outcome == .inconclusive)
+        #expect(mixedVerdict.comparisons.first?.roundsWon == 2)  // 1.1 and 1.05; a tie (1.0) is not a win
+
+        // The other row 5% faster every round: not reproduced.
+        let losing = [guideline, guideline.map { $0 * 0.95 }]
+        let losingVerdict = try #require(GuidelineVerdict(times: try spreads(losing), expected: 0, roundTimes: losing))
+        #expect(losingVerdict.outcome == .notReproduced)
+        #expect(losingVerdict.comparisons.first?.roundsWon == 0)
     }
 
     @Test func degenerateInputs() throws {

@@ -38,7 +38,7 @@ public enum Guideline: String, CaseIterable, Sendable {
         case .g1: "1:1 is fastest"
         case .g2: "g=1 is fastest"
         case .g3: "1-fragment is fastest"
-        case .g4: "removing ReLU and shortcut (neither) is fastest"
+        case .g4: "neither (ReLU and shortcut removed) is fastest"
         }
     }
 }

@@ -25,7 +25,10 @@ public struct ExperimentReport: Sendable {
                      "machine: \(before.cpu ?? "unknown CPU"), \(before.activeProcessors) processors, \(threads) worker threads; "
                          + "load average \(Self.load(before)) before, \(Self.load(after)) after",
                      "timing: \(settings.rounds) rounds, each row per round \(settings.warmup) untimed + at least \(settings.repetitions) timed passes "
-                         + "(median per round); rows interleaved; batch 1; ms = median over rounds, IQR and min-max across rounds"]
+                         + "(the \(settings.statistic.rawValue) pass stands for the round); rows interleaved; batch 1; "
+                         + "ms = median over rounds, IQR and min-max across rounds",
+                     "verdicts: paired by round; one row is faster than another beyond the noise when the interquartile range "
+                         + "of their per-round time ratio lies wholly on one side of 1"]
         for measurement in tables {
             lines.append("")
             lines.append(contentsOf: Self.text(measurement))
@@ -59,27 +62,37 @@ public struct ExperimentReport: Sendable {
         lines.append("this machine:  " + order(verdict.order, labels)
                      + (verdict.matches(published.gpuOrder) ? "  (the GPU order)" : "")
                      + (verdict.matches(published.armOrder) ? "  (the ARM order)" : ""))
-        lines.append("verdict: " + sentence(verdict, labels, claim: table.guideline.expectation))
-        let versus = verdict.comparisons.map { "\(labels[$0.row]) \(NumberFormat.fixed($0.speedup, 2))x (\($0.relation.rawValue))" }
-        lines.append("  \(labels[verdict.expected]) against each row, its speed over theirs: " + versus.joined(separator: ", "))
+        let byMemory = measurement.rows.indices.sorted { measurement.rows[$0].row.totals.memoryAccess < measurement.rows[$1].row.totals.memoryAccess }
+        lines.append("by memory access (netcost, least first): " + order(byMemory, labels))
+        lines.append("claim:   " + table.guideline.expectation)
+        lines.append("verdict: " + sentence(verdict, labels))
+        lines.append("\(labels[verdict.expected]) against each row: its speed over theirs by the medians, per round (IQR), rounds won")
+        for comparison in verdict.comparisons {
+            var text = "  \(labels[comparison.row]): \(NumberFormat.fixed(comparison.speedup, 2))x"
+            if let ratios = comparison.roundRatios {
+                text += ", per round \(NumberFormat.fixed(ratios.lowerQuartile, 2))-\(NumberFormat.fixed(ratios.upperQuartile, 2))x"
+                    + ", \(comparison.roundsWon)/\(comparison.roundsCompared) rounds"
+            }
+            lines.append(text + ": " + comparison.relation.rawValue)
+        }
         return lines
     }
 
-    static func sentence(_ verdict: GuidelineVerdict, _ labels: [String], claim: String) -> String {
+    static func sentence(_ verdict: GuidelineVerdict, _ labels: [String]) -> String {
         let expected = labels[verdict.expected], runnerUp = labels[verdict.runnerUp]
         let ratio = NumberFormat.fixed(verdict.speedupOverRunnerUp, 2) + "x"
         let spread = "fastest/slowest " + NumberFormat.fixed(verdict.fastestOverSlowest, 2) + "x"
         switch verdict.outcome {
         case .reproduced:
-            return "reproduced (\(claim)): \(expected) runs at \(ratio) the speed of the next-best row, \(runnerUp), "
-                + "its interquartile range clear of every other row's; \(spread)"
+            return "reproduced: \(expected) runs at \(ratio) the speed of the next-best row, \(runnerUp), "
+                + "and is faster than every row beyond the noise; \(spread)"
         case .notReproduced:
             let faster = verdict.comparisons.filter { $0.relation == .slower }.map { labels[$0.row] }
-            return "not reproduced (\(claim)): \(faster.joined(separator: ", ")) faster than \(expected) beyond the noise; "
+            return "not reproduced: \(faster.joined(separator: ", ")) faster than \(expected) beyond the noise; "
                 + "\(expected) runs at \(ratio) the speed of \(runnerUp); \(spread)"
         case .inconclusive:
             let overlapping = verdict.comparisons.filter { $0.relation == .overlapping }.map { labels[$0.row] }
-            return "inconclusive (\(claim)): \(expected) overlaps \(overlapping.joined(separator: ", ")); "
+            return "inconclusive: \(expected) overlaps \(overlapping.joined(separator: ", ")); "
                 + "\(expected) runs at \(ratio) the speed of \(runnerUp) by the medians; \(spread)"
         }
     }
@@ -108,6 +121,7 @@ public struct ExperimentReport: Sendable {
             ("settings", .object(JSONObject([
                 ("rounds", .integer(settings.rounds)), ("repetitions", .integer(settings.repetitions)),
                 ("warmup", .integer(settings.warmup)), ("minimum_round_seconds", .number(settings.minimumRoundSeconds)),
+                ("statistic", .string(settings.statistic.rawValue)),
                 ("threads", .integer(threads)), ("batch", .integer(1)),
             ]))),
             ("machine", .object(JSONObject([
@@ -149,6 +163,9 @@ public struct ExperimentReport: Sendable {
             ("paper_order", .object(JSONObject([("gpu", .array(published.gpuOrder.map { labels[$0] })),
                                                 ("arm", .array(published.armOrder.map { labels[$0] }))]))),
             ("measured_order", .array(verdict.order.map { labels[$0] })),
+            ("memory_access_order", .array(measurement.rows.indices.sorted {
+                measurement.rows[$0].row.totals.memoryAccess < measurement.rows[$1].row.totals.memoryAccess
+            }.map { labels[$0] })),
             ("verdict", .object(JSONObject([
                 ("outcome", .string(verdict.outcome.rawValue)), ("expected_fastest", labels[verdict.expected]),
                 ("fastest", labels[verdict.order[0]]), ("runner_up", labels[verdict.runnerUp]),
@@ -157,8 +174,16 @@ public struct ExperimentReport: Sendable {
                 ("matches_gpu_order", .bool(verdict.matches(published.gpuOrder))),
                 ("matches_arm_order", .bool(verdict.matches(published.armOrder))),
                 ("comparisons", .array(verdict.comparisons.map { comparison in
-                    .object(JSONObject([("row", labels[comparison.row]), ("speedup", .number(comparison.speedup)),
-                                        ("relation", .string(comparison.relation.rawValue))]))
+                    .object(JSONObject([
+                        ("row", labels[comparison.row]), ("speedup", .number(comparison.speedup)),
+                        ("relation", .string(comparison.relation.rawValue)),
+                        ("round_ratio", comparison.roundRatios.map { ratios in
+                            .object(JSONObject([("median", .number(ratios.median)), ("q1", .number(ratios.lowerQuartile)),
+                                                ("q3", .number(ratios.upperQuartile))]))
+                        } ?? .null),
+                        ("rounds_won", .integer(comparison.roundsWon)), ("rounds_compared", .integer(comparison.roundsCompared)),
+                        ("row_ranges_apart", .bool(comparison.rangesApart)),
+                    ]))
                 })),
             ]))),
         ]))

@@ -4,13 +4,23 @@ import NetCost
 
 /// How an experiment is timed.
 public struct ExperimentSettings: Sendable, Equatable {
+    /// What stands for a row's passes in one round.
+    public enum RoundStatistic: String, CaseIterable, Sendable {
+        /// The median pass: typical time, interference included.
+        case median
+        /// The fastest pass: another process only ever adds time, so the minimum is the
+        /// least disturbed estimate of the network's own cost on a shared machine.
+        case fastest
+    }
+
     /// Rounds: each round times every row once, so a slow spell of the machine falls on
     /// all rows alike instead of on whichever row ran then.
-    public var rounds = 7
-    /// Timed passes per row and round, at least; a row runs more passes until
-    /// `minimumRoundSeconds` have passed (cheap networks would otherwise be timed over
-    /// a millisecond or two). The round's time is the median of its passes.
+    public var rounds = 21
+    /// Timed passes per row and round, at least. Every row of a table gets the same
+    /// number: more when the slowest row's pass is shorter than `minimumRoundSeconds`
+    /// (cheap networks would otherwise be timed over a millisecond or two).
     public var repetitions = 5
+    public var statistic = RoundStatistic.fastest
     /// Untimed passes per row and round, so that a row does not pay for the cache lines
     /// and buffers the previous row left behind.
     public var warmup = 1
@@ -18,17 +28,18 @@ public struct ExperimentSettings: Sendable, Equatable {
     public var seed: UInt64 = 0
     public var maxMemoryBytes = MemoryPlan.defaultLimit
 
-    public init(rounds: Int = 7, repetitions: Int = 5, warmup: Int = 1) {
+    public init(rounds: Int = 21, repetitions: Int = 5, warmup: Int = 1, statistic: RoundStatistic = .fastest) {
         self.rounds = rounds
         self.repetitions = repetitions
         self.warmup = warmup
+        self.statistic = statistic
     }
 }
 
 /// One row timed: its time per round and their spread.
 public struct RowMeasurement: Sendable {
     public let row: ExperimentRow
-    /// Per round, the median seconds of that round's passes, in round order.
+    /// Per round, the median (or fastest) seconds of that round's passes, in round order.
     public let roundSeconds: [Double]
     public let seconds: TimingSpread
     /// Timed passes over all rounds.
@@ -62,40 +73,40 @@ public enum ExperimentRunner {
             try PreparedGraph.validate(row.graph)
             prepared.append(try PreparedGraph(row.graph, seed: settings.seed, maxMemoryBytes: settings.maxMemoryBytes))
         }
+        let perRound = passesPerRound(prepared, settings)
         var samples = Array(repeating: [Double](), count: table.rows.count)
-        var passes = Array(repeating: 0, count: table.rows.count)
         for round in 0..<settings.rounds {
             progress(round + 1)
             for step in 0..<prepared.count {
                 let row = (round + step) % prepared.count
-                let times = timeRound(prepared[row], settings)
-                samples[row].append(median(times))
-                passes[row] += times.count
+                let times = timeRound(prepared[row], passes: perRound, warmup: settings.warmup)
+                samples[row].append(settings.statistic == .fastest ? times.min() ?? 0 : median(times))
             }
         }
         var rows: [RowMeasurement] = []
         for (index, row) in table.rows.enumerated() {
             guard let spread = TimingSpread(samples[index]) else { throw InputError("timing failed", layer: row.label) }
-            rows.append(RowMeasurement(row: row, roundSeconds: samples[index], seconds: spread, passes: passes[index]))
+            rows.append(RowMeasurement(row: row, roundSeconds: samples[index], seconds: spread, passes: perRound * settings.rounds))
         }
-        guard let verdict = GuidelineVerdict(times: rows.map(\.seconds), expected: table.expectedFastest) else {
+        guard let verdict = GuidelineVerdict(times: rows.map(\.seconds), expected: table.expectedFastest, roundTimes: samples) else {
             throw InputError("a table needs at least two rows", field: "rows")
         }
         return TableMeasurement(table: table, rows: rows, verdict: verdict)
     }
 
-    /// One row's turn in a round: the warm-up passes, then timed passes.
-    static func timeRound(_ graph: PreparedGraph, _ settings: ExperimentSettings) -> [Double] {
-        for _ in 0..<settings.warmup { _ = graph.run() }
-        var times: [Double] = []
-        var elapsed = 0.0
-        // The cap keeps a pathological timer from looping forever.
-        while times.count < settings.repetitions || (elapsed < settings.minimumRoundSeconds && times.count < 10_000) {
-            let seconds = graph.run().totalSeconds
-            times.append(seconds)
-            elapsed += seconds
-        }
-        return times
+    /// Timed passes per row and round: `repetitions`, or enough for the slowest row to
+    /// fill `minimumRoundSeconds` (capped at 1,000), measured on one untimed pass each.
+    /// Equal counts keep the rows comparable: the fastest of more passes is faster.
+    static func passesPerRound(_ graphs: [PreparedGraph], _ settings: ExperimentSettings) -> Int {
+        let slowest = graphs.map { $0.run().totalSeconds }.max() ?? 0
+        guard slowest > 0, settings.minimumRoundSeconds > 0 else { return settings.repetitions }
+        return max(settings.repetitions, min(1000, Int((settings.minimumRoundSeconds / slowest).rounded(.up))))
+    }
+
+    /// One row's turn in a round: the warm-up passes, then `passes` timed ones.
+    static func timeRound(_ graph: PreparedGraph, passes: Int, warmup: Int) -> [Double] {
+        for _ in 0..<warmup { _ = graph.run() }
+        return (0..<passes).map { _ in graph.run().totalSeconds }
     }
 
     static func median(_ values: [Double]) -> Double { TimingSpread(values)?.median ?? 0 }
