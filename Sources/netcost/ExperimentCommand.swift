@@ -24,7 +24,7 @@ struct ExperimentCommand: Subcommand {
         """,
         arguments: [ArgumentSpec("TABLE", help: "the experiment: g1, g2, g3, g4 or all")],
         options: [
-            .value("scale", "S", help: "channel multiplier of the paper's columns", choices: ["1", "2", "4"], default: "1"),
+            .value("scale", "S", help: "channel multiplier of the paper's columns", choices: ExperimentTable.scales.map(String.init), default: "1"),
             .value("channels", "COLUMNS", help: "whose channel numbers to build", choices: ExperimentChannels.allCases.map(\.rawValue), default: "gpu"),
             .value("join", "JOIN", help: "how G3's parallel branches meet", choices: ParallelJoin.allCases.map(\.rawValue), default: "concat"),
             .value("resolution", "N", help: "input height and width (the paper's is 56; smaller makes a quick run)", default: "56"),

@@ -164,8 +164,8 @@ extension ExperimentRow {
 }
 
 extension GraphBuilder {
-    /// A bias-free k×k convolution with stride 1 and same padding: the paper's layers
-    /// (a bias, or a batch norm folded into one, would add an element-wise pass).
+    /// A bias-free k×k convolution with stride 1 and same padding, as the convolutions
+    /// of the networks the paper studies are (a batch norm follows them in training).
     mutating func convolution(_ name: String, _ input: Int, out: Int, kernel: Int = 1, groups: Int = 1) throws(InputError) -> Int {
         let pad = (kernel - 1) / 2
         let op = Convolution(outChannels: out, kernel: .square(kernel), padding: .symmetric(pad, pad), groups: groups, bias: false)
