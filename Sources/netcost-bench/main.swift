@@ -22,7 +22,13 @@ let benchmarks: [BenchmarkEntry] = [
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if let name = arguments.first, let entry = benchmarks.first(where: { $0.name == name }) {
-    exit(entry.run(Array(arguments.dropFirst())))
+    let rest = Array(arguments.dropFirst())
+    if rest.contains("--help") || rest.contains("-h") {
+        // The options are few and shared; each benchmark's own are in docs/benchmarks.md.
+        print("usage: netcost-bench \(entry.name) [--repetitions N] [--warmup N] [--json] [options]\n\n\(entry.summary)\nSee docs/benchmarks.md for each benchmark's own options.")
+        exit(0)
+    }
+    exit(entry.run(rest))
 }
 print("usage: netcost-bench BENCHMARK [options]\n\nbenchmarks:")
 for entry in benchmarks { print("  \(entry.name.padding(toLength: 14, withPad: " ", startingAt: 0))\(entry.summary)") }
