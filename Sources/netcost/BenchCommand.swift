@@ -68,15 +68,10 @@ struct BenchCommand: Subcommand {
             machine = MachineProfile(peakGFLOPS: peak ?? measured.peakGFLOPS, bandwidthGBps: bandwidth ?? measured.bandwidthGBps, cores: measured.cores)
         }
         let report = try Benchmark.run(graph, repetitions: repetitions, warmup: warmup, seed: seed, maxMemoryBytes: maxMemory, machine: machine)
-        try SharedOptions.write(format == "json" ? render(json: report) : render(table: report, markdown: format == "markdown"), to: output)
+        try SharedOptions.write(format == "json" ? report.json.documentText : render(table: report, markdown: format == "markdown"), to: output)
         return .success
     }
 
-    private func render(json report: BenchmarkReport) -> String {
-        var writer = JSONWriter()
-        writer.value(report.json)
-        return writer.text + "\n"
-    }
 
     private func render(table report: BenchmarkReport, markdown: Bool) -> String {
         let layerTime = report.layers.reduce(0) { $0 + $1.seconds }
@@ -101,7 +96,7 @@ struct BenchCommand: Subcommand {
         lines.append("Latency: \(NumberFormat.fixed(report.totalSeconds * 1e3, 3)) ms per image (median pass); \(NumberFormat.fixed(overall, 1)) GFLOP/s overall")
         lines.append("Roofline: \(NumberFormat.fixed(roofline * 1e3, 3)) ms at best; measured is \(roofline > 0 ? NumberFormat.fixed(report.totalSeconds / roofline, 2) + "×" : "-") that")
         if let machine = report.machine {
-            lines.append("Machine: peak \(NumberFormat.fixed(machine.peakGFLOPS, 1)) GFLOP/s, bandwidth \(NumberFormat.fixed(machine.bandwidthGBps, 1)) GB/s (ridge at \(NumberFormat.fixed(machine.peakGFLOPS / max(machine.bandwidthGBps, 1e-9), 2)) FLOP/B)\(peak == nil || bandwidth == nil ? ", measured just now" : "")")
+            lines.append("Machine: peak \(NumberFormat.fixed(machine.peakGFLOPS, 1)) GFLOP/s, bandwidth \(NumberFormat.fixed(machine.bandwidthGBps, 1)) GB/s (ridge at \(NumberFormat.fixed(machine.rooflineDevice.ridge, 2)) FLOP/B)\(peak == nil || bandwidth == nil ? ", measured just now" : "")")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -87,10 +87,7 @@ struct ExperimentCommand: Subcommand {
         let report = ExperimentReport(tables: measurements, settings: settings, threads: ExperimentRunner.threads,
                                       before: before, after: MachineState.current())
         if format == "json" {
-            var writer = JSONWriter()
-            writer.value(report.json)
-            writer.finishLine()
-            try SharedOptions.write(writer.text, to: output)
+            try SharedOptions.write(report.json.documentText, to: output)
         } else {
             try SharedOptions.write(report.text(), to: output)
         }

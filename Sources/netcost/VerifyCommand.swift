@@ -54,7 +54,7 @@ struct VerifyCommand: Subcommand {
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
         let report = try Verifier.verify(graph, seed: seed, maxMemoryBytes: maxMemory)
-        let text = format == "json" ? render(json: report) : render(table: report, markdown: format == "markdown")
+        let text = format == "json" ? report.json.documentText : render(table: report, markdown: format == "markdown")
         try SharedOptions.write(text, to: output)
         if !report.allMatch {
             Diagnostics.note("verify: \(report.layers.filter { !$0.match }.count) layers do not match")
@@ -63,11 +63,6 @@ struct VerifyCommand: Subcommand {
         return .success
     }
 
-    private func render(json report: VerificationReport) -> String {
-        var writer = JSONWriter()
-        writer.value(report.json)
-        return writer.text + "\n"
-    }
 
     private func render(table report: VerificationReport, markdown: Bool) -> String {
         var table = Table(columns: [Table.Column("Layer"), Table.Column("Op"),

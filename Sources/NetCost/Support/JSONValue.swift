@@ -30,6 +30,14 @@ public enum JSONValue: Sendable, Equatable {
         writer.value(self)
         return writer.text
     }
+
+    /// The value written as a whole pretty-printed document ending in a newline: a command's JSON output.
+    public var documentText: String {
+        var writer = JSONWriter()
+        writer.value(self)
+        writer.finishLine()
+        return writer.text
+    }
 }
 
 /// A JSON object with its keys in document order and the line it started on.

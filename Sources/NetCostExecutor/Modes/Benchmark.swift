@@ -99,10 +99,10 @@ public enum Benchmark {
             let seconds = median(perLayer[index])
             let bytes = cost.memoryAccess &* MemoryLayout<Float>.stride
             var roofline: RooflineEstimate?
-            if let machine {
+            if let device = machine?.rooflineDevice {
                 let intensity = bytes > 0 ? Double(cost.flops) / Double(bytes) : Double.infinity
-                let attainable = min(machine.peakGFLOPS, intensity * machine.bandwidthGBps)
-                roofline = RooflineEstimate(attainableGFLOPS: attainable, memoryBound: intensity * machine.bandwidthGBps < machine.peakGFLOPS,
+                let attainable = device.attainable(intensity: intensity)
+                roofline = RooflineEstimate(attainableGFLOPS: attainable, memoryBound: device.isMemoryBound(intensity: intensity),
                                             seconds: attainable > 0 ? Double(cost.flops) / attainable / 1e9 : 0)
             }
             layers.append(LayerTiming(index: index, name: layer.name, op: layer.operation.kind, seconds: seconds,

@@ -15,6 +15,11 @@ public struct MachineProfile: Sendable, Equatable {
         self.bandwidthGBps = bandwidthGBps
         self.cores = cores > 0 ? cores : Parallel.workers
     }
+
+    /// This machine as the roofline sees it.
+    public var rooflineDevice: RooflineDevice {
+        RooflineDevice(peakGFLOPS: peakGFLOPS, bandwidthGBps: bandwidthGBps, name: "this machine")
+    }
 }
 
 /// A small measurement of this machine, for the defaults of `--peak-gflops` and
