@@ -35,6 +35,24 @@ public struct ParsedArguments: Sendable, Equatable {
         return value
     }
 
+    /// Powers of 1000 for counts (`100G` MACs) and of 1024 for memory (`512M` bytes).
+    public static let decimalUnits: [Character: Int] = ["K": 1_000, "M": 1_000_000, "G": 1_000_000_000, "T": 1_000_000_000_000]
+    public static let binaryUnits: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+
+    /// A whole number with an optional unit letter from `units` (`100G`, `512M`), in
+    /// `range`, or nil when the option is absent; `example` shows the form in errors.
+    public func quantity(_ name: String, units: [Character: Int], in range: ClosedRange<Int>, example: String) throws(UsageError) -> Int? {
+        guard let text = values[name] else { return nil }
+        let unit = text.last.flatMap { units[Character($0.uppercased())] }
+        let digits = unit == nil ? text : String(text.dropLast())
+        guard let number = Int(digits) else { throw fail("--\(name) expects a number such as \(example), got \"\(text)\"") }
+        let (value, overflow) = number.multipliedReportingOverflow(by: unit ?? 1)
+        guard !overflow, range.contains(value) else {
+            throw fail("--\(name) must be between \(range.lowerBound) and \(range.upperBound), got \"\(text)\"")
+        }
+        return value
+    }
+
     /// A comma-separated list, each element converted by `parse` (nil means invalid).
     public func list<T>(_ name: String, element: String, _ parse: (String) -> T?) throws(UsageError) -> [T]? {
         guard let text = values[name] else { return nil }

@@ -15,14 +15,13 @@ struct BenchCommand: Subcommand {
         else the machine runs; see docs/executor.md.
         """,
         arguments: [SharedOptions.model],
-        options: SharedOptions.overrides + [
+        options: SharedOptions.overrides + SharedOptions.runLimits + [
             .flag("fuse", help: "time the deployed graph (batch norm folded, activations fused), as an inference engine runs it"),
             .value("repetitions", "N", help: "timed passes over the graph", default: "10"),
             .value("warmup", "N", help: "untimed passes first", default: "2"),
             .value("peak-gflops", "X", help: "the machine's peak GFLOP/s for the roofline", default: "measured"),
             .value("bandwidth", "X", help: "the machine's memory bandwidth in GB/s for the roofline", default: "measured"),
             .value("seed", "N", help: "seed of the random weights and inputs", default: "0"),
-            SharedOptions.maxMemory,
             SharedOptions.format(["text", "markdown", "json"]),
             SharedOptions.output,
         ],
@@ -39,7 +38,7 @@ struct BenchCommand: Subcommand {
     let peak: Double?
     let bandwidth: Double?
     let seed: UInt64
-    let maxMemory: Int
+    let limits: RunLimits
     let format: String
     let output: String?
 
@@ -52,7 +51,7 @@ struct BenchCommand: Subcommand {
         peak = try arguments.double("peak-gflops", in: 0.001...1e9)
         bandwidth = try arguments.double("bandwidth", in: 0.001...1e9)
         seed = UInt64(try arguments.int("seed", in: 0...Int(Int32.max)) ?? 0)
-        maxMemory = try SharedOptions.maxMemoryBytes(arguments)
+        limits = try SharedOptions.runLimits(arguments)
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
     }
@@ -67,7 +66,7 @@ struct BenchCommand: Subcommand {
             let measured = MachineProbe.measure()
             machine = MachineProfile(peakGFLOPS: peak ?? measured.peakGFLOPS, bandwidthGBps: bandwidth ?? measured.bandwidthGBps, cores: measured.cores)
         }
-        let report = try Benchmark.run(graph, repetitions: repetitions, warmup: warmup, seed: seed, maxMemoryBytes: maxMemory, machine: machine)
+        let report = try Benchmark.run(graph, repetitions: repetitions, warmup: warmup, seed: seed, limits: limits, machine: machine)
         try SharedOptions.write(format == "json" ? report.json.documentText : render(table: report, markdown: format == "markdown"), to: output)
         return .success
     }

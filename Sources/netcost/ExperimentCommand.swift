@@ -32,6 +32,7 @@ struct ExperimentCommand: Subcommand {
             .value("repetitions", "N", help: "timed passes per row and round, at least (more, equal for all rows, until the slowest row fills 50 ms)", default: "5"),
             .value("statistic", "STAT", help: "what stands for a row's passes in a round", choices: ExperimentSettings.RoundStatistic.allCases.map(\.rawValue), default: "fastest"),
             .value("warmup", "N", help: "untimed passes per row and round", default: "1"),
+        ] + SharedOptions.runLimits + [
             SharedOptions.format(["text", "json"]),
             SharedOptions.output,
         ],
@@ -63,10 +64,12 @@ struct ExperimentCommand: Subcommand {
         channels = arguments.string("channels").flatMap(ExperimentChannels.init(rawValue:)) ?? .gpu
         join = arguments.string("join").flatMap(ParallelJoin.init(rawValue:)) ?? .concat
         resolution = try arguments.int("resolution", in: 1...1024) ?? ExperimentTable.paperResolution
-        settings = ExperimentSettings(rounds: try arguments.int("rounds", in: 1...1000) ?? 21,
+        var settings = ExperimentSettings(rounds: try arguments.int("rounds", in: 1...1000) ?? 21,
                                       repetitions: try arguments.int("repetitions", in: 1...10_000) ?? 5,
                                       warmup: try arguments.int("warmup", in: 0...1000) ?? 1,
                                       statistic: arguments.string("statistic").flatMap(ExperimentSettings.RoundStatistic.init(rawValue:)) ?? .fastest)
+        settings.limits = try SharedOptions.runLimits(arguments)
+        self.settings = settings
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
     }

@@ -13,6 +13,8 @@ enum SharedOptions {
         .value("input", "CxHxW", help: "the whole input shape, such as 3x160x160"),
         .value("depth-multiplier", "D", help: "stage repeats become ceil(n·D)"),
         .value("classes", "N", help: "the class count that \"out\": \"classes\" stands for"),
+        .value("max-layers", "N", help: "the most layers a model may have; a spec that expands past it is refused", default: String(ModelLimits.defaultLayers)),
+        .value("max-elements", "N", help: "the most elements one tensor may have, such as 1T; larger shapes are refused", default: "100T"),
     ]
 
     static let output = OptionSpec.value("output", short: "o", "FILE", help: "the file to write instead of standard output")
@@ -31,24 +33,27 @@ enum SharedOptions {
         overrides.input = try arguments.dimensions("input")
         overrides.depth = try arguments.double("depth-multiplier", in: 0.01...64)
         overrides.classes = try arguments.int("classes", in: 1...100_000_000)
+        overrides.limits.layers = try arguments.quantity("max-layers", units: ParsedArguments.decimalUnits, in: 1...Int(Int32.max), example: "1M")
+            ?? ModelLimits.defaultLayers
+        overrides.limits.elements = try arguments.quantity("max-elements", units: ParsedArguments.decimalUnits, in: 1...(1 << 60), example: "1T")
+            ?? ModelLimits.defaultElements
         if overrides.resolution != nil && overrides.input != nil {
             throw arguments.fail("give --resolution or --input, not both")
         }
         return overrides
     }
 
-    static let maxMemory = OptionSpec.value("max-memory", "SIZE", help: "the most tensor memory a run may use, such as 512M or 8G; larger graphs are refused before anything is allocated", default: "4G")
+    /// `--max-memory` and `--max-macs`: what one run of the executor may take.
+    static let runLimits: [OptionSpec] = [
+        .value("max-memory", "SIZE", help: "the most tensor memory a run may use, such as 512M or 8G; larger graphs are refused before anything is allocated", default: "4G"),
+        .value("max-macs", "N", help: "the most multiply-accumulates one pass may take, such as 500G; larger graphs are refused before they run", default: "100G"),
+    ]
 
-    /// `--max-memory` in bytes: a number with an optional K, M or G (powers of 1024).
-    static func maxMemoryBytes(_ arguments: ParsedArguments) throws(UsageError) -> Int {
-        guard let text = arguments.string("max-memory") else { return MemoryPlan.defaultLimit }
-        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        let unit = text.last.flatMap { units[Character($0.uppercased())] }
-        let digits = unit == nil ? text : String(text.dropLast())
-        guard let value = Int(digits), value >= 1, value <= (1 << 40) / (unit ?? 1) else {
-            throw arguments.fail("--max-memory expects a size such as 512M or 8G, got \"\(text)\"")
-        }
-        return value * (unit ?? 1)
+    static func runLimits(_ arguments: ParsedArguments) throws(UsageError) -> RunLimits {
+        RunLimits(memoryBytes: try arguments.quantity("max-memory", units: ParsedArguments.binaryUnits, in: 1...(1 << 40), example: "512M or 8G")
+                      ?? RunLimits.defaultMemoryBytes,
+                  macs: try arguments.quantity("max-macs", units: ParsedArguments.decimalUnits, in: 1...Totals.maximum, example: "500G")
+                      ?? RunLimits.defaultMACs)
     }
 
     /// Loads the model again with other hyper-parameters on top of the command line's,

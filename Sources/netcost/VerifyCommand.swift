@@ -15,11 +15,10 @@ struct VerifyCommand: Subcommand {
         How the kernels count: docs/executor.md.
         """,
         arguments: [SharedOptions.model],
-        options: SharedOptions.overrides + [
+        options: SharedOptions.overrides + SharedOptions.runLimits + [
             .flag("fuse", help: "verify the deployed graph (batch norm folded, activations fused)"),
             .flag("mismatches", help: "list only the layers that do not match"),
             .value("seed", "N", help: "seed of the random weights and inputs", default: "0"),
-            SharedOptions.maxMemory,
             SharedOptions.format(["text", "markdown", "json"]),
             SharedOptions.output,
         ],
@@ -34,7 +33,7 @@ struct VerifyCommand: Subcommand {
     let fuse: Bool
     let mismatchesOnly: Bool
     let seed: UInt64
-    let maxMemory: Int
+    let limits: RunLimits
     let format: String
     let output: String?
 
@@ -44,7 +43,7 @@ struct VerifyCommand: Subcommand {
         fuse = arguments.flag("fuse")
         mismatchesOnly = arguments.flag("mismatches")
         seed = UInt64(try arguments.int("seed", in: 0...Int(Int32.max)) ?? 0)
-        maxMemory = try SharedOptions.maxMemoryBytes(arguments)
+        limits = try SharedOptions.runLimits(arguments)
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
     }
@@ -53,7 +52,7 @@ struct VerifyCommand: Subcommand {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
-        let report = try Verifier.verify(graph, seed: seed, maxMemoryBytes: maxMemory)
+        let report = try Verifier.verify(graph, seed: seed, limits: limits)
         let text = format == "json" ? report.json.documentText : render(table: report, markdown: format == "markdown")
         try SharedOptions.write(text, to: output)
         if !report.allMatch {

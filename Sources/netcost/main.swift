@@ -31,7 +31,12 @@ func main() -> ExitStatus {
             print("\(program) \(version)")
         case .run(let arguments):
             guard let command = subcommands.first(where: { $0.spec.name == arguments.command }) else { return .usage }
-            return try command.init(arguments).run()
+            do {
+                return try command.init(arguments).run()
+            } catch let error as InputError {
+                // An error found after loading (in the analysis, the executor) names the model it came from.
+                throw arguments.argument("MODEL").map { error.inFile($0) } ?? error
+            }
         }
         return .success
     } catch let error as UsageError {

@@ -23,7 +23,7 @@ import Testing
                 let size = input.data.count / input.shape[0]
                 inputs[position] = Array(input.data[sample * size..<(sample + 1) * size])
             }
-            let prepared = try PreparedGraph(graph, seed: 1, maxMemoryBytes: MemoryPlan.defaultLimit,
+            let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits(),
                                              parameterOverrides: [opIndex: fixture.parameters()], inputOverrides: inputs)
             let expected = Array(fixture.output.data[sample * outputSize..<(sample + 1) * outputSize])
             for (path, result) in [("fast", prepared.run()), ("reference", prepared.run(path: KernelPath.reference)),

@@ -11,14 +11,14 @@ import Testing
         let graph = try TestGraphs.spec(#"{"input": [3, 4096, 4096], "layers": [{"op": "conv2d", "out": 64, "kernel": 3, "padding": 1}]}"#)
         let plan = try MemoryPlan(graph)
         #expect(plan.peakActivationBytes >= (3 + 64) * 4096 * 4096 * 4)
-        #expect(throws: InputError.self) { try Verifier.verify(graph, maxMemoryBytes: 64 << 20) }
+        #expect(throws: InputError.self) { try Verifier.verify(graph, limits: RunLimits(memoryBytes: 64 << 20)) }
         do {
-            _ = try Benchmark.run(graph, repetitions: 1, warmup: 0, maxMemoryBytes: 64 << 20)
+            _ = try Benchmark.run(graph, repetitions: 1, warmup: 0, limits: RunLimits(memoryBytes: 64 << 20))
             Issue.record("a graph over the limit ran")
         } catch {
             #expect(error.field == "max-memory")
             #expect(error.message.contains("--max-memory"))
-            #expect(error.message.contains("64.0 MiB"))
+            #expect(error.message.contains("64 MiB"))
         }
     }
 
@@ -64,9 +64,9 @@ import Testing
     /// Seeds make runs repeatable; different seeds give different data.
     @Test func seedsAreRepeatable() throws {
         let graph = try TestGraphs.spec(#"{"input": [3, 8, 8], "layers": [{"op": "conv2d", "out": 4, "kernel": 3}]}"#)
-        let first = try PreparedGraph(graph, seed: 5, maxMemoryBytes: MemoryPlan.defaultLimit).run().finalOutput?.values
-        let again = try PreparedGraph(graph, seed: 5, maxMemoryBytes: MemoryPlan.defaultLimit).run().finalOutput?.values
-        let other = try PreparedGraph(graph, seed: 6, maxMemoryBytes: MemoryPlan.defaultLimit).run().finalOutput?.values
+        let first = try PreparedGraph(graph, seed: 5, limits: RunLimits()).run().finalOutput?.values
+        let again = try PreparedGraph(graph, seed: 5, limits: RunLimits()).run().finalOutput?.values
+        let other = try PreparedGraph(graph, seed: 6, limits: RunLimits()).run().finalOutput?.values
         #expect(first == again)
         #expect(first != other)
     }

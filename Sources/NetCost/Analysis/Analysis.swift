@@ -66,7 +66,7 @@ public struct Analysis: Sendable {
             do {
                 try totals.add(cost, stored: stored, isView: layer.operation.isView)
             } catch {
-                throw SizeOverflow().inputError(layer: layer.name)
+                throw InputError("with this layer the model's totals pass 2⁶⁰ − 1 (about 1.15 × 10¹⁸), the most netcost counts", layer: layer.name)
             }
         }
         self.costs = costs
@@ -122,7 +122,13 @@ public struct Misalignment: Sendable, Equatable {
 }
 
 /// Whole-network sums.
+///
+/// Each stays at most `maximum` (2⁶⁰ − 1): a model past that is refused as it is
+/// analysed, so that any total times a byte width of up to 8 fits in `Int` wherever
+/// a report prints it in bytes.
 public struct Totals: Sendable, Equatable {
+    public static let maximum = Int.max >> 3
+
     public var params = 0
     public var buffers = 0
     public var macs = 0
@@ -141,5 +147,6 @@ public struct Totals: Sendable, Equatable {
         flops = try flops.adding(cost.flops)
         memoryAccess = try memoryAccess.adding(cost.memoryAccess)
         if !isView { activations = try activations.adding(cost.outputWrites) }
+        guard max(params, buffers, macs, flops, memoryAccess, activations) <= Self.maximum else { throw SizeOverflow() }
     }
 }

@@ -35,13 +35,13 @@ public enum Fusion {
             representative[tail] = index
         }
 
-        var builder = GraphBuilder(name: graph.name)
+        var builder = GraphBuilder(name: graph.name, limits: .unlimited)
         builder.groupKinds = graph.groupKinds
         var newIndex = Array(repeating: -1, count: graph.layers.count)
         for (index, layer) in graph.layers.enumerated() where !absorbed[index] {
             let inputs = layer.inputs.map { newIndex[representative[$0]] }
             newIndex[index] = try builder.add(name: layer.name, operation: replacements[index] ?? layer.operation, inputs: inputs)
-            if !layer.storedParameters.isEmpty { builder.setStoredParameters(layer.storedParameters, of: newIndex[index]) }
+            if !layer.storedParameters.isEmpty { try builder.setStoredParameters(layer.storedParameters, of: newIndex[index]) }
         }
         return builder.build()
     }

@@ -27,12 +27,16 @@ public struct StorageModel: Sendable, Equatable {
 
     public var isDense: Bool { density >= 1 && !codebook }
 
-    /// Bytes to store `params` parameters and `buffers` buffers held by `weightedLayers` layers.
-    public func bytes(params: Int, buffers: Int, weightedLayers: Int) -> Double {
-        let kept = (Double(params) * min(density, 1)).rounded(.up)
-        let bitsPerWeight = Double(bits + (density < 1 ? indexBits : 0))
-        var total = kept * bitsPerWeight / 8 + Double(buffers) * Double(bits) / 8
-        if codebook { total += Double(weightedLayers) * 4 * Double(1 << min(bits, 24)) }
+    /// Bytes to store `params` parameters and `buffers` buffers held by `weightedLayers`
+    /// layers, rounded up to a whole byte; `SizeOverflow` past 2⁶³ − 1 bytes.
+    public func bytes(params: Int, buffers: Int, weightedLayers: Int) throws(SizeOverflow) -> Int {
+        // Kept weights never exceed `params`, so the conversion below cannot leave Int's range.
+        let kept = density >= 1 ? params : min(params, Int((Double(params) * max(density, 0)).rounded(.up)))
+        var bits = BitCount()
+        try bits.add(kept, each: self.bits + (density < 1 ? indexBits : 0))
+        try bits.add(buffers, each: self.bits)
+        var total = try bits.wholeBytes()
+        if codebook { total = try total.adding(try product(weightedLayers, 4, 1 << min(self.bits, 24))) }
         return total
     }
 
@@ -54,8 +58,31 @@ extension Analysis {
     /// Layers that hold parameters (each gets its own codebook under weight sharing).
     public var weightedLayerCount: Int { costs.filter { $0.params > 0 }.count }
 
-    /// The stored size under `storage`, in bytes.
-    public func storedBytes(_ storage: StorageModel) -> Double {
-        storage.bytes(params: totals.params, buffers: totals.buffers, weightedLayers: weightedLayerCount)
+    /// The stored size under `storage`, in bytes; an error when it passes 2⁶³ − 1.
+    public func storedBytes(_ storage: StorageModel) throws(InputError) -> Int {
+        do {
+            return try storage.bytes(params: totals.params, buffers: totals.buffers, weightedLayers: weightedLayerCount)
+        } catch {
+            throw InputError("the stored model size passes 2⁶³ − 1 bytes: the parameters are too many to size", field: "bits")
+        }
+    }
+}
+
+/// A count of bits kept as whole bytes plus leftover bits, so that `elements × bits`
+/// is summed without forming a product eight times larger than the bytes it stands for.
+private struct BitCount {
+    var bytes = 0
+    var bits = 0
+
+    /// Adds `elements` values of `each` bits.
+    mutating func add(_ elements: Int, each: Int) throws(SizeOverflow) {
+        // elements × each / 8, split so that no intermediate exceeds the result.
+        bytes = try bytes.adding(try (elements / 8).multiplied(by: each))
+        bits = try bits.adding(try (elements % 8).multiplied(by: each))
+    }
+
+    /// The total rounded up to whole bytes.
+    func wholeBytes() throws(SizeOverflow) -> Int {
+        try bytes.adding(bits / 8 + (bits % 8 == 0 ? 0 : 1))
     }
 }

@@ -7,9 +7,12 @@ public struct GraphBuilder {
     /// See `Graph.groupKinds`.
     public var groupKinds: [String: String] = [:]
     public let name: String
+    /// Bounds on the layer count and on every tensor's elements, checked as layers are added.
+    public let limits: ModelLimits
 
-    public init(name: String) {
+    public init(name: String, limits: ModelLimits = ModelLimits()) {
         self.name = name
+        self.limits = limits
     }
 
     /// Makes room for `count` layers, so that large graphs grow their tables once.
@@ -30,6 +33,7 @@ public struct GraphBuilder {
     /// shape rule rejects the input shapes; the error names the layer.
     @discardableResult
     public mutating func add(name: String, operation: Operation, inputs: [Int]) throws(InputError) -> Int {
+        guard layers.count < limits.layers else { throw InputError(limits.tooManyLayers(), layer: name) }
         guard indexByName[name] == nil else {
             throw InputError("the name is used by another layer; layer names must be unique", layer: name, field: "name")
         }
@@ -49,14 +53,20 @@ public struct GraphBuilder {
         } catch {
             throw InputError("\(error)", layer: name)
         }
+        try limits.check(outputShape, layer: name)
         let index = layers.count
         layers.append(Layer(name: name, operation: operation, inputs: inputs, outputShape: outputShape))
         indexByName[name] = index
         return index
     }
 
-    /// Attaches stored-tensor names to the most recently added layer (see `Layer.storedParameters`).
-    public mutating func setStoredParameters(_ tensors: [StoredTensor], of index: Int) {
+    /// Attaches stored-tensor names to the most recently added layer (see `Layer.storedParameters`);
+    /// throws when one of them passes the element limit.
+    public mutating func setStoredParameters(_ tensors: [StoredTensor], of index: Int) throws(InputError) {
+        for tensor in tensors where tensor.elements > limits.elements {
+            throw InputError("stored tensor \"\(tensor.name)\" has \(NumberFormat.grouped(tensor.elements)) elements, more than the limit of \(NumberFormat.grouped(limits.elements)) in one tensor; --max-elements raises it",
+                             layer: layers[index].name)
+        }
         layers[index].storedParameters = tensors
     }
 

@@ -126,7 +126,7 @@ extension ONNXGraphImporter {
     /// Sets each layer's stored tensors. A tensor is a buffer only when every layer
     /// reads it as batch-norm statistics: exporters share one stored tensor between a
     /// norm's running variance and its scale when their values are equal.
-    mutating func finishStoredTensors() {
+    mutating func finishStoredTensors() throws(InputError) {
         let learned = Set(stored.values.flatMap { $0.filter { !$0.isBuffer }.map(\.name) })
         for (index, tensors) in stored.sorted(by: { $0.key < $1.key }) {
             var seen: Set<String> = []
@@ -135,7 +135,7 @@ extension ONNXGraphImporter {
                 tensor.isBuffer = !learned.contains(tensor.name)
                 unique.append(tensor)
             }
-            builder.setStoredParameters(unique, of: index)
+            try builder.setStoredParameters(unique, of: index)
         }
     }
 }

@@ -50,10 +50,10 @@ struct ONNXGraphImporter {
     /// Nodes that belong to a fusion that was carried out, so they add nothing themselves.
     var absorbed: Set<Int> = []
 
-    init(graph: ONNXGraph, opset: Int, name: String) {
+    init(graph: ONNXGraph, opset: Int, name: String, limits: ModelLimits) {
         self.graph = graph
         self.opset = opset
-        self.builder = GraphBuilder(name: name)
+        self.builder = GraphBuilder(name: name, limits: limits)
         var consumers: [String: [Int]] = [:]
         var producers: [String: Int] = [:]
         for (index, node) in graph.nodes.enumerated() {
@@ -94,7 +94,7 @@ struct ONNXGraphImporter {
         // No view is left deferred here: a view is held back only while its one reader,
         // a Reshape or Transpose, is still to come, and that reader takes it over.
         try attachUnreadInitializers()
-        finishStoredTensors()
+        try finishStoredTensors()
     }
 
     private mutating func importNode(_ context: ONNXNodeContext) throws(InputError) {

@@ -52,18 +52,18 @@ public enum ONNXImporter {
 
     /// Imports the model in `path`. `input` replaces the first graph input's
     /// per-sample shape (`[C, H, W]`, no batch), for models exported with symbolic sizes.
-    public static func load(file path: String, input: [Int]? = nil) throws(InputError) -> ONNXImport {
-        try MappedFile.withBytes(of: path) { (bytes: UnsafeRawBufferPointer) throws(InputError) -> ONNXImport in
-            try load(bytes: bytes, file: path, input: input)
+    public static func load(file path: String, input: [Int]? = nil, limits: ModelLimits = ModelLimits()) throws(InputError) -> ONNXImport {
+        try InputFile.withMappedBytes(of: path, kind: "an ONNX model") { (bytes: UnsafeRawBufferPointer) throws(InputError) -> ONNXImport in
+            try load(bytes: bytes, file: path, input: input, limits: limits)
         }
     }
 
     /// Imports a model from its bytes; `file` names it in messages and reports.
-    public static func load(bytes: [UInt8], file: String, input: [Int]? = nil) throws(InputError) -> ONNXImport {
+    public static func load(bytes: [UInt8], file: String, input: [Int]? = nil, limits: ModelLimits = ModelLimits()) throws(InputError) -> ONNXImport {
         // `withUnsafeBytes` rethrows untyped errors; only InputError can come out of it.
         do {
             return try bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) throws(InputError) -> ONNXImport in
-                try load(bytes: buffer, file: file, input: input)
+                try load(bytes: buffer, file: file, input: input, limits: limits)
             }
         } catch let error as InputError {
             throw error
@@ -73,7 +73,7 @@ public enum ONNXImporter {
     }
 
     /// Imports a model from bytes that stay valid for the duration of the call.
-    public static func load(bytes: UnsafeRawBufferPointer, file: String, input: [Int]? = nil) throws(InputError) -> ONNXImport {
+    public static func load(bytes: UnsafeRawBufferPointer, file: String, input: [Int]? = nil, limits: ModelLimits = ModelLimits()) throws(InputError) -> ONNXImport {
         let model: ONNXModel
         do {
             var reader = ProtobufReader(bytes, range: 0..<bytes.count, message: "ModelProto")
@@ -82,13 +82,13 @@ public enum ONNXImporter {
             throw error.inputError(file: file)
         }
         do {
-            return try build(model, file: file, input: input)
+            return try build(model, file: file, input: input, limits: limits)
         } catch {
             throw error.inFile(file)
         }
     }
 
-    private static func build(_ model: ONNXModel, file: String, input: [Int]?) throws(InputError) -> ONNXImport {
+    private static func build(_ model: ONNXModel, file: String, input: [Int]?, limits: ModelLimits) throws(InputError) -> ONNXImport {
         guard !model.graph.nodes.isEmpty || !model.graph.inputs.isEmpty else {
             throw InputError("is not an ONNX model: it has no graph (a ModelProto with nodes and inputs)")
         }
@@ -105,7 +105,7 @@ public enum ONNXImporter {
         }
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = model.graph.name.isEmpty || model.graph.name == "main_graph" ? stem : model.graph.name
-        var importer = ONNXGraphImporter(graph: model.graph, opset: opset, name: name)
+        var importer = ONNXGraphImporter(graph: model.graph, opset: opset, name: name, limits: limits)
         try importer.run(inputShape: input)
         warnings += importer.warnings
         let unread = model.graph.initializers.filter { importer.consumers[$0.name] == nil }.count

@@ -43,7 +43,7 @@ public struct CostReport: Sendable {
     /// The report as UTF-8 bytes, ready to write.
     public func render(_ format: ReportFormat) throws(InputError) -> [UInt8] {
         switch format {
-        case .json: return JSONReport(report: self).render()
+        case .json: return try JSONReport(report: self).render()
         case .csv: return Array((try table(for: deployed ?? analysis, machine: true).csv() + "\n").utf8)
         case .text, .markdown: return Array(try document(markdown: format == .markdown).utf8)
         }
@@ -105,7 +105,7 @@ public struct CostReport: Sendable {
         let table = try table(for: shown, machine: false)
         out.append(markdown ? table.markdown() : table.text())
         out.append("")
-        out.append(markdown ? footerTable().markdown() : footerTable().text())
+        out.append(markdown ? try footerTable().markdown() : try footerTable().text())
         if analysis.isPartial {
             out.append("")
             out.append("PARTIAL: \(unsupportedSummary(analysis)) were not counted; the totals leave them out.")
@@ -122,7 +122,7 @@ public struct CostReport: Sendable {
     }
 
     /// The torchinfo-like summary: totals, sizes and the final receptive field.
-    private func footerTable() -> Table {
+    private func footerTable() throws(InputError) -> Table {
         let bytes = Double(dataType.bytes)
         let columns = deployed == nil
             ? [Table.Column("Total"), Table.Column("Count", right: true), Table.Column("")]
@@ -140,13 +140,13 @@ public struct CostReport: Sendable {
         }
         add("Params", { $0.params }) { NumberFormat.count($0) }
         add("Buffers", { $0.buffers }) { _ in "batch-norm running mean and variance" }
-        add("Keras-style total", { $0.params.saturatingAdding($0.buffers) }) { _ in "params + buffers" }
+        add("Keras-style total", { $0.params + $0.buffers }) { _ in "params + buffers" }
         add("MACs", { $0.macs }) { NumberFormat.count($0) }
         add("FLOPs", { $0.flops }) { NumberFormat.count($0) }
         add("Memory access", { $0.memoryAccess }) { "elements = " + NumberFormat.megabytes(Double($0) * bytes) + " at \(dataType.rawValue)" }
         add("Activations", { $0.activations }) { "elements = " + NumberFormat.megabytes(Double($0) * bytes) + " at \(dataType.rawValue)" }
-        let sizes = [analysis, deployed].compactMap { $0 }.map { $0.storedBytes(storage) }
-        let sizeText = sizes.map { NumberFormat.megabytes($0) + " = " + NumberFormat.fixed($0 / 1_048_576, 2) + " MiB" }
+        let sizes = try [analysis, deployed].compactMap { $0 }.map { (shown: Analysis) throws(InputError) in try shown.storedBytes(storage) }
+        let sizeText = sizes.map { NumberFormat.megabytes(Double($0)) + " = " + NumberFormat.fixed(Double($0) / 1_048_576, 2) + " MiB" }
         table.append(deployed == nil
             ? ["Model size", sizeText[0], storage.summary + ", params + buffers"]
             : ["Model size", sizeText[0], sizeText[1], ""])

@@ -9,7 +9,7 @@ struct JSONReport {
     /// About what one layer's object takes, to size buffers once.
     static let bytesPerLayer = 640
 
-    func render() -> [UInt8] {
+    func render() throws(InputError) -> [UInt8] {
         var json = JSONWriter()
         json.reserveCapacity(Self.bytesPerLayer * report.analysis.graph.layers.count * (report.deployed == nil ? 1 : 2))
         let analysis = report.analysis
@@ -24,7 +24,7 @@ struct JSONReport {
         writeTotals(analysis, &json)
         json.key("model_size")
         json.beginObject()
-        json.field("bytes", Int(analysis.storedBytes(report.storage).rounded(.up)))
+        json.field("bytes", try analysis.storedBytes(report.storage))
         json.field("bits", report.storage.bits)
         json.field("density", report.storage.density)
         json.field("index_bits", report.storage.density < 1 ? report.storage.indexBits : 0)
@@ -59,9 +59,10 @@ struct JSONReport {
         json.field("macs", totals.macs)
         json.field("flops", totals.flops)
         json.field("memory_access", totals.memoryAccess)
-        json.field("memory_access_bytes", totals.memoryAccess.saturatingMultiplied(by: report.dataType.bytes))
+        // Totals stay below 2⁶⁰ (`Totals.maximum`): times at most 8 bytes they fit.
+        json.field("memory_access_bytes", totals.memoryAccess * report.dataType.bytes)
         json.field("activations", totals.activations)
-        json.field("activations_bytes", totals.activations.saturatingMultiplied(by: report.dataType.bytes))
+        json.field("activations_bytes", totals.activations * report.dataType.bytes)
         json.endObject()
     }
 

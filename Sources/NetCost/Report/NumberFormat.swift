@@ -29,6 +29,16 @@ public enum NumberFormat {
         fixed(bytes / 1e6, 2) + " MB"
     }
 
+    /// Bytes in binary units for messages about limits: `64 MiB`, `1.5 GiB`, `512 bytes`.
+    public static func binaryBytes(_ bytes: Int) -> String {
+        let units = [(1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
+        for (size, name) in units where bytes >= size {
+            let value = Double(bytes) / Double(size)
+            return fixed(value, value == value.rounded() ? 0 : 1) + " " + name
+        }
+        return "\(bytes) bytes"
+    }
+
     /// `63.36%` of `total`; `-` when the total is zero.
     public static func percent(_ part: Int, of total: Int) -> String {
         guard total != 0 else { return "-" }

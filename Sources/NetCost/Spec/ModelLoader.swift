@@ -23,11 +23,11 @@ public enum ModelLoader {
         }
         var input = overrides.input
         if let resolution = overrides.resolution {
-            let probe = try ONNXImporter.load(file: path)
+            let probe = try ONNXImporter.load(file: path, limits: overrides.limits)
             guard probe.model.input.isFeatureMap else { throw InputError("--resolution needs a [C, H, W] input", file: path) }
             input = [probe.model.input.channels, resolution, resolution]
         }
-        let imported = try ONNXImporter.load(file: path, input: input)
+        let imported = try ONNXImporter.load(file: path, input: input, limits: overrides.limits)
         var model = imported.model
         model.isRebuildable = false
         model.warnings = imported.warnings + imported.unsupported.map { op in

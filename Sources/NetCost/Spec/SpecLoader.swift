@@ -1,6 +1,7 @@
 import Foundation
 
-/// Hyper-parameters given on the command line; each replaces the spec's own.
+/// Hyper-parameters given on the command line, each replacing the spec's own, and the
+/// limits the model must keep within.
 public struct SpecOverrides: Sendable, Equatable {
     public var width: Double?
     public var depth: Double?
@@ -9,13 +10,17 @@ public struct SpecOverrides: Sendable, Equatable {
     /// The whole input shape, `[C, H, W]`.
     public var input: [Int]?
     public var classes: Int?
+    /// `--max-layers` and `--max-elements`.
+    public var limits: ModelLimits
 
-    public init(width: Double? = nil, depth: Double? = nil, resolution: Int? = nil, input: [Int]? = nil, classes: Int? = nil) {
+    public init(width: Double? = nil, depth: Double? = nil, resolution: Int? = nil, input: [Int]? = nil, classes: Int? = nil,
+                limits: ModelLimits = ModelLimits()) {
         self.width = width
         self.depth = depth
         self.resolution = resolution
         self.input = input
         self.classes = classes
+        self.limits = limits
     }
 }
 
@@ -66,13 +71,7 @@ public enum SpecLoader {
     // MARK: Reading
 
     static func readFile(_ path: String) throws(InputError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError("no such file", file: path)
-        }
-        guard !isDirectory.boolValue else { throw InputError("is a directory, not a spec file", file: path) }
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError("cannot be read", file: path) }
-        return [UInt8](data)
+        try InputFile.read(path, kind: "a spec file")
     }
 
     static func parseObject(_ bytes: [UInt8], file: String) throws(InputError) -> JSONObject {
@@ -171,7 +170,7 @@ public enum SpecLoader {
         _ = fields.value("extends")
         try fields.finish(known: topLevelFields)
 
-        var builder = GraphBuilder(name: name)
+        var builder = GraphBuilder(name: name, limits: overrides.limits)
         try builder.addInput(name: SpecExpander.inputName, shape: inputShape)
         var expander = SpecExpander(builder: builder, context: context)
         _ = try expander.expand(entries)

@@ -51,6 +51,10 @@ extension SpecExpander {
             guard scaled >= 1, scaled <= Double(LayerFields.maximumSize) else {
                 throw fields.error("row \(rowIndex): depth multiplier \(context.depth) gives \(scaled) repeats", field: "rows")
             }
+            // Each repeat adds at least one layer: refuse a row that cannot fit before expanding any of it.
+            guard scaled <= Double(builder.limits.layers - builder.layers.count) else {
+                throw fields.error("row \(rowIndex): \(NumberFormat.grouped(Int(scaled))) repeats: " + builder.limits.tooManyLayers(), field: "rows")
+            }
             for repeatIndex in 0..<Int(scaled) {
                 var entries = rowEntries
                 if repeatIndex > 0 {

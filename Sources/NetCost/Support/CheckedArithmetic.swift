@@ -46,18 +46,6 @@ extension Int {
         return result
     }
 
-    /// `self + other`, or `Int.max` when that overflows: for figures only displayed.
-    public func saturatingAdding(_ other: Int) -> Int {
-        let (result, overflow) = addingReportingOverflow(other)
-        return overflow ? Int.max : result
-    }
-
-    /// `self * other`, or `Int.max` when that overflows: for figures only displayed.
-    public func saturatingMultiplied(by other: Int) -> Int {
-        let (result, overflow) = multipliedReportingOverflow(by: other)
-        return overflow ? Int.max : result
-    }
-
     /// `self * other`, or `SizeOverflow`.
     @inlinable
     public func multiplied(by other: Int) throws(SizeOverflow) -> Int {

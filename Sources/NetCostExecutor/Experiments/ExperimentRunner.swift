@@ -26,7 +26,7 @@ public struct ExperimentSettings: Sendable, Equatable {
     public var warmup = 1
     public var minimumRoundSeconds = 0.05
     public var seed: UInt64 = 0
-    public var maxMemoryBytes = MemoryPlan.defaultLimit
+    public var limits = RunLimits()
 
     public init(rounds: Int = 21, repetitions: Int = 5, warmup: Int = 1, statistic: RoundStatistic = .fastest) {
         self.rounds = rounds
@@ -71,7 +71,7 @@ public enum ExperimentRunner {
         var prepared: [PreparedGraph] = []
         for row in table.rows {
             try PreparedGraph.validate(row.graph)
-            prepared.append(try PreparedGraph(row.graph, seed: settings.seed, maxMemoryBytes: settings.maxMemoryBytes))
+            prepared.append(try PreparedGraph(row.graph, seed: settings.seed, limits: settings.limits))
         }
         let perRound = passesPerRound(prepared, settings)
         var samples = Array(repeating: [Double](), count: table.rows.count)

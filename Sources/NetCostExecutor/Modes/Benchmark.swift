@@ -74,13 +74,13 @@ public struct BenchmarkReport: Sendable, Equatable {
 /// `repetitions` passes after `warmup` untimed ones, beside what the roofline allows.
 public enum Benchmark {
     public static func run(_ graph: Graph, repetitions: Int = 10, warmup: Int = 2, seed: UInt64 = 0,
-                           maxMemoryBytes: Int = MemoryPlan.defaultLimit, machine: MachineProfile? = nil) throws(InputError) -> BenchmarkReport {
+                           limits: RunLimits = RunLimits(), machine: MachineProfile? = nil) throws(InputError) -> BenchmarkReport {
         guard repetitions >= 1 else { throw InputError("must be at least 1", field: "repetitions") }
         guard warmup >= 0 else { throw InputError("must not be negative", field: "warmup") }
         // Validated first: Analysis trusts a graph's indices and shapes.
         try PreparedGraph.validate(graph)
         let analysis = try Analysis(graph)
-        let prepared = try PreparedGraph(graph, seed: seed, maxMemoryBytes: maxMemoryBytes)
+        let prepared = try PreparedGraph(graph, seed: seed, limits: limits)
         for _ in 0..<warmup { _ = prepared.run() }
         var perLayer = Array(repeating: [Double](), count: graph.layers.count)
         var totals: [Double] = []

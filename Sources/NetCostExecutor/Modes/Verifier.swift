@@ -63,12 +63,12 @@ public enum Verifier {
     /// Verifies every layer of `graph` on inputs and weights drawn from `seed`.
     ///
     /// Throws `InputError` for a graph that cannot run (an unsupported op) or whose
-    /// tensors would exceed `maxMemoryBytes`; nothing is allocated before those checks.
-    public static func verify(_ graph: Graph, seed: UInt64 = 0, maxMemoryBytes: Int = MemoryPlan.defaultLimit) throws(InputError) -> VerificationReport {
+    /// tensors or work would pass `limits`; nothing is allocated before those checks.
+    public static func verify(_ graph: Graph, seed: UInt64 = 0, limits: RunLimits = RunLimits()) throws(InputError) -> VerificationReport {
         // Validated first: Analysis trusts a graph's indices and shapes.
         try PreparedGraph.validate(graph)
         let analysis = try Analysis(graph)
-        let prepared = try PreparedGraph(graph, seed: seed, maxMemoryBytes: maxMemoryBytes)
+        let prepared = try PreparedGraph(graph, seed: seed, limits: limits)
         let result = prepared.run(counting: true)
         var layers: [LayerVerification] = []
         for (index, layer) in graph.layers.enumerated() {

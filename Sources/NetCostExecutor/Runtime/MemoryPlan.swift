@@ -13,9 +13,6 @@ public struct MemoryPlan: Sendable, Equatable {
     public let parameterBytes: Int
     public let scratchBytes: Int
 
-    /// 4 GiB: far above any image network at batch 1, far below a machine's memory.
-    public static let defaultLimit = 4 << 30
-
     public var totalBytes: Int {
         peakActivationBytes &+ parameterBytes &+ scratchBytes
     }
@@ -75,13 +72,8 @@ public struct MemoryPlan: Sendable, Equatable {
     /// Throws an `InputError` naming the three parts when the total exceeds `limit` bytes.
     public func check(limit: Int) throws(InputError) {
         guard totalBytes > limit else { return }
-        throw InputError("running this graph needs \(Self.format(totalBytes)) (activations at their peak \(Self.format(peakActivationBytes)), parameters \(Self.format(parameterBytes)), scratch \(Self.format(scratchBytes))), more than the --max-memory limit of \(Self.format(limit)); shrink the input with --resolution or raise --max-memory",
+        throw InputError("running this graph needs \(NumberFormat.binaryBytes(totalBytes)) (activations at their peak \(NumberFormat.binaryBytes(peakActivationBytes)), parameters \(NumberFormat.binaryBytes(parameterBytes)), scratch \(NumberFormat.binaryBytes(scratchBytes))), more than the --max-memory limit of \(NumberFormat.binaryBytes(limit)); shrink the input with --resolution or raise --max-memory",
                          field: "max-memory")
-    }
-
-    static func format(_ bytes: Int) -> String {
-        let mebibytes = Double(bytes) / 1_048_576
-        return mebibytes >= 1024 ? String(format: "%.1f GiB", mebibytes / 1024) : String(format: "%.1f MiB", mebibytes)
     }
 
     static func isView(_ operation: Operation) -> Bool {

@@ -25,10 +25,10 @@ final class PreparedGraph: @unchecked Sendable {
 
     /// Prepares `graph`, filling what `parameterOverrides` and `inputOverrides` (by layer
     /// index) do not give from `seed`.
-    init(_ graph: Graph, seed: UInt64, maxMemoryBytes: Int,
+    init(_ graph: Graph, seed: UInt64, limits: RunLimits,
          parameterOverrides: [Int: LayerParameters] = [:], inputOverrides: [Int: [Float]] = [:]) throws(InputError) {
         let memory = try MemoryPlan(graph)
-        try memory.check(limit: maxMemoryBytes)
+        try limits.check(memory, macs: try Analysis(graph).totals.macs)
         self.graph = graph
         self.memory = memory
 

@@ -22,7 +22,7 @@ enum GraphCheck {
     }
 
     static func pathsAgree(_ graph: Graph, seed: UInt64 = 11, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let prepared = try PreparedGraph(graph, seed: seed, maxMemoryBytes: MemoryPlan.defaultLimit)
+        let prepared = try PreparedGraph(graph, seed: seed, limits: RunLimits())
         let fast = prepared.run(keepAll: true)
         let counting = prepared.run(counting: true, keepAll: true)
         let reference = prepared.run(path: .reference, keepAll: true)

@@ -14,7 +14,7 @@ extension VisualReport {
         header(into: &page)
         page.raw("<nav><a href=\"#summary\">Summary</a><a href=\"#costs\">Cost per layer</a><a href=\"#roofline\">Roofline</a>")
         page.raw("<a href=\"#receptive-field\">Receptive field</a><a href=\"#findings\">Check findings</a><a href=\"#layers\">Layers</a></nav>\n")
-        summary(into: &page)
+        try summary(into: &page)
         try costs(into: &page)
 
         section("roofline", "Roofline", into: &page)
@@ -57,7 +57,7 @@ extension VisualReport {
         page.newline()
     }
 
-    private func summary(into page: inout SVGWriter) {
+    private func summary(into page: inout SVGWriter) throws(InputError) {
         section("summary", "Summary", into: &page)
         page.open("div", [("class", .text("cards"))])
         let bytes = Double(report.dataType.bytes)
@@ -84,8 +84,8 @@ extension VisualReport {
         counted("FLOPs", { $0.flops }) { _ in "2×MACs + other arithmetic" }
         counted("Memory access", { $0.memoryAccess }) { "elements, " + NumberFormat.megabytes(Double($0) * bytes) }
         counted("Activations", { $0.activations }) { "elements, " + NumberFormat.megabytes(Double($0) * bytes) }
-        let size = report.analysis.storedBytes(report.storage)
-        card("Model size", NumberFormat.megabytes(size), report.storage.summary + ", params + buffers")
+        let size = try report.analysis.storedBytes(report.storage)
+        card("Model size", NumberFormat.megabytes(Double(size)), report.storage.summary + ", params + buffers")
         if let (layer, field) = report.analysis.finalReceptiveField {
             card("Receptive field", NumberFormat.field(field.height.size) + (field.height.size == field.width.size ? "" : "×" + NumberFormat.field(field.width.size)) + " px",
                  "stride \(NumberFormat.field(field.height.jump)), padding \(NumberFormat.field(field.height.padding)), at \(report.analysis.graph.layers[layer].name)")

@@ -26,12 +26,7 @@ public struct LayerTimings: Sendable, Equatable {
 
     /// Reads and parses a file written by `netcost bench --format json`.
     public static func load(file path: String) throws(InputError) -> LayerTimings {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: path) else {
-            throw InputError("no such file, or it cannot be read (expected the output of `netcost bench --format json`)", file: path)
-        }
-        return try parse([UInt8](data), file: path)
+        try parse(try InputFile.read(path, kind: "the output of `netcost bench --format json`"), file: path)
     }
 
     /// Parses the JSON text; `file` names it in errors.
