@@ -15,7 +15,7 @@ struct ModelSizeAndSweepTests {
         #expect((Double(bytes) / 1_048_576 * 10).rounded() / 10 == 4.8)
     }
 
-    @Test func sparseStorageKeepsADensityOfWeightsWithRelativeIndices() {
+    @Test func sparseStorageKeepsADensityOfWeightsWithRelativeIndices() throws {
         // 33% of 1,248,424 is 411,979.92, so 411,980 weights are kept; at 8 bits plus a
         // 4-bit relative index each takes 12 bits: 411,980 × 12 / 8 = 617,970 bytes.
         let eightBit = StorageModel(bits: 8, density: 0.33, indexBits: 4)
