@@ -29,6 +29,25 @@ struct ArgumentParserTests {
         #expect(try parsed.double("width", in: 0...2) == 0.5)
     }
 
+    @Test func quantitiesTakeAUnitLetter() throws {
+        let parsed = ParsedArguments(command: "verify", values: ["macs": "100G", "memory": "512m", "plain": "7", "bad": "1X", "huge": "9999999999T"])
+        let decimal = ParsedArguments.decimalUnits, binary = ParsedArguments.binaryUnits
+        #expect(try parsed.quantity("macs", units: decimal, in: 1...Int.max, example: "5G") == 100_000_000_000)
+        #expect(try parsed.quantity("memory", units: binary, in: 1...Int.max, example: "8G") == 512 * 1_048_576)
+        #expect(try parsed.quantity("plain", units: decimal, in: 1...Int.max, example: "5G") == 7)
+        #expect(try parsed.quantity("absent", units: decimal, in: 1...Int.max, example: "5G") == nil)
+        #expect(throws: UsageError("--bad expects a number such as 5G, got \"1X\"", command: "verify")) {
+            try parsed.quantity("bad", units: decimal, in: 1...Int.max, example: "5G")
+        }
+        // 9,999,999,999 × 10¹² overflows 64 bits: refused, not trapped.
+        #expect(throws: UsageError("--huge must be between 1 and 1000, got \"9999999999T\"", command: "verify")) {
+            try parsed.quantity("huge", units: decimal, in: 1...1000, example: "5G")
+        }
+        #expect(throws: UsageError("--plain must be between 10 and 1000, got \"7\"", command: "verify")) {
+            try parsed.quantity("plain", units: decimal, in: 10...1000, example: "5G")
+        }
+    }
+
     @Test func doubleDashEndsOptions() throws {
         let parsed = try run(["report", "--", "--odd-name.json"])
         #expect(parsed.argument("MODEL") == "--odd-name.json")

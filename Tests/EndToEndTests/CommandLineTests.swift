@@ -13,6 +13,8 @@ struct CommandLineTests {
         var status: Int32
         var output: String
         var errors: String
+        /// Ended by a signal: a trap, a crash, or the deadline's kill.
+        var signalled: Bool
     }
 
     /// The binary SwiftPM built beside this test bundle.
@@ -22,7 +24,9 @@ struct CommandLineTests {
         return root.appendingPathComponent(".build/debug/netcost")
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs the binary; a run still going after `deadline` seconds is killed (a hang),
+    /// which the result shows as `signalled`.
+    static func run(_ arguments: [String], deadline: Double = 120) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -31,11 +35,14 @@ struct CommandLineTests {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
+        let watchdog = DispatchWorkItem { [process] in if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + deadline, execute: watchdog)
+        defer { watchdog.cancel() }
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                      errors: String(decoding: errorData, as: UTF8.self))
+                      errors: String(decoding: errorData, as: UTF8.self), signalled: process.terminationReason == .uncaughtSignal)
     }
 
     static func golden(_ name: String) throws -> String {

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// Every input that once made the release binary trap, hang or grow without bound
+/// (Fixtures/reproducers, from ../shared/reproducers and the fuzzers), run as a user
+/// would: each must end with exit status 1, no signal, and the exact error, well
+/// inside a deadline that only a hang reaches.
+@Suite("Hostile input, end to end")
+struct HostileInputTests {
+    static let directory = "Tests/EndToEndTests/Fixtures/reproducers/"
+    /// Seconds: far above the milliseconds these take, far below "for ever".
+    static let deadline = 60.0
+
+    static func expectRefused(_ arguments: [String], _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let result = try CommandLineTests.run(arguments, deadline: deadline)
+        #expect(!result.signalled, "\(arguments) ended by a signal", sourceLocation: sourceLocation)
+        #expect(result.status == 1, "\(arguments)", sourceLocation: sourceLocation)
+        #expect(result.errors == "error: " + message + "\n", sourceLocation: sourceLocation)
+    }
+
+    static let tooManyElements = "more than the limit of 100,000,000,000,000 in one tensor; --max-elements raises it"
+
+    /// ONNX files whose initializer dims were mutated to 2⁶¹…2⁶²: a stored tensor no
+    /// machine holds, refused by the element limit before any count is made.
+    @Test(arguments: [
+        ("trap_json_bytes_mut_onnx_00322.onnx", "y", "w", "4,611,686,018,427,387,904"),
+        ("trap_json_bytes_mut_onnx_00771.onnx", "y", "roi", "4,611,686,018,427,387,904"),
+        ("trap_json_bytes_mut_onnx_01904.onnx", "y", "roi", "4,611,686,018,427,387,904"),
+        ("trap_json_bytes_mut_onnx_03100.onnx", "y", "b", "4,611,686,018,427,387,904"),
+        ("trap_json_bytes_mut_onnx_04640.onnx", "y", "w", "4,611,686,018,427,387,904"),
+        ("trap_json_bytes_mut_onnx_05834.onnx", "classifier.6.gemm", "classifier.6.weight", "4,611,686,018,427,387,904"),
+        ("trap_json_bytes_mut_onnx_06855.onnx", "y", "b", "4,611,686,018,427,387,904"),
+        ("trap_json_bytes_mut_onnx_07118.onnx", "y", "w", "4,611,686,018,427,387,904"),
+        ("trap_json_bytes_mut_onnx_09497.onnx", "features.4.1.block.2.fc1.conv", "features.4.1.block.2.fc1.bias", "4,611,686,018,427,387,904"),
+        ("trap_json_bytes_unknown_op_2e61.onnx", "Y", "W", "2,305,843,009,213,693,952"),
+    ])
+    func hugeStoredTensors(file: String, layer: String, tensor: String, elements: String) throws {
+        let path = Self.directory + file
+        try Self.expectRefused(["report", path, "--format", "json"],
+                               "\(path): layer \"\(layer)\": stored tensor \"\(tensor)\" has \(elements) elements, " + Self.tooManyElements)
+    }
+
+    /// A linear layer of 2³¹ × 2³¹ (or 2³¹ × 2³⁰) weights: each count fits in 64 bits, but
+    /// the totals pass 2⁶⁰, past which bytes at 8 per element would not.
+    @Test(arguments: [
+        ("trap_json_bytes_linear_2e62.json", [] as [String]),
+        ("trap_json_bytes_linear_2e61_bits64.json", ["--bits", "64"]),
+    ])
+    func totalsPastTwoToTheSixty(file: String, extra: [String]) throws {
+        let path = Self.directory + file
+        for format in ["json", "text", "csv", "html"] {
+            try Self.expectRefused(["report", path, "--format", format] + extra,
+                                   "\(path): layer \"1\": with this layer the model's totals pass 2⁶⁰ − 1 (about 1.15 × 10¹⁸), the most netcost counts")
+        }
+    }
+
+    /// Stage rows repeated 10⁶ to 2³¹ − 1 times are refused before a single block is expanded.
+    @Test(arguments: [
+        ("unbounded_stage_repeat_2147483647.json", "f", 0, "2,147,483,647"),
+        ("unbounded_stage_repeat_mut_spec_00799.json", "features", 0, "1,000,000"),
+        ("unbounded_stage_repeat_mut_spec_02439.json", "stage", 0, "2,147,483,647"),
+        ("unbounded_stage_repeat_mut_spec_03869.json", "features.", 0, "2,147,483,647"),
+        ("unbounded_stage_repeat_mut_spec_05529.json", "stage", 0, "2,147,483,647"),
+        ("unbounded_stage_repeat_mut_spec_05642.json", "features.", 2, "2,147,483,647"),
+    ])
+    func stageRowsPastTheLayerLimit(file: String, layer: String, row: Int, repeats: String) throws {
+        let path = Self.directory + file
+        let message = "\(path):1: layer \"\(layer)\": field \"rows\": row \(row): \(repeats) repeats: the model would have more than 250,000 layers, the limit; --max-layers raises it"
+        try Self.expectRefused(["report", path, "--format", "json"], message)
+        try Self.expectRefused(["check", path], message)
+        try Self.expectRefused(["verify", path, "--resolution", "32"], message)
+    }
+
+    @Test func aLayerLimitOfTheUsersOwn() throws {
+        try Self.expectRefused(["report", "mobilenet_v2", "--max-layers", "100"],
+                               "builtin:mobilenet_v2:12: layer \"features.12.dw.act\": the model would have more than 100 layers, the limit; --max-layers raises it")
+        // MobileNetV2 has 154 layers with its input: a limit of 154 passes.
+        let result = try CommandLineTests.run(["report", "mobilenet_v2", "--max-layers", "154", "--format", "csv"])
+        #expect(result.status == 0)
+    }
+
+    /// Two 6144-channel convs at 32×32: 6144·3·1024 + 6144·6144·9·1024 = 347,913,289,728
+    /// MACs, within the memory limit but minutes of counting kernels.
+    @Test func verifyRefusesWorkPastTheMACBudget() throws {
+        let path = Self.directory + "slow_verify_compute_within_limit.json"
+        try Self.expectRefused(["verify", path, "--resolution", "32"],
+                               "\(path): field \"max-macs\": one pass of this graph takes 347.91G MACs, more than the --max-macs limit of 100.00G; shrink the input with --resolution or raise --max-macs")
+        try Self.expectRefused(["bench", path, "--resolution", "32", "--max-macs", "1G"],
+                               "\(path): field \"max-macs\": one pass of this graph takes 347.91G MACs, more than the --max-macs limit of 1.00G; shrink the input with --resolution or raise --max-macs")
+    }
+
+    @Test func specialFilesAreRefusedByKind() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netcost-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // FIFOs with no writer: open(2) would wait for one for ever.
+        for (name, kind) in [("x.onnx", "an ONNX model"), ("x.json", "a spec file")] {
+            let fifo = directory.appendingPathComponent(name).path
+            #expect(mkfifo(fifo, 0o644) == 0)
+            try Self.expectRefused(["report", fifo], "\(fifo): is a FIFO (named pipe), not \(kind)")
+        }
+        try Self.expectRefused(["report", "/dev/zero"], "/dev/zero: is a character device, not a spec file")
+        let folder = directory.appendingPathComponent("model.onnx").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        try Self.expectRefused(["report", folder], "\(folder): is a directory, not an ONNX model")
+    }
+
+    /// A 2 GiB sparse spec, named directly or through a 28-byte spec's `extends`: refused
+    /// by its size before a byte is read.
+    @Test func oversizedSpecsAreRefusedBeforeReading() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netcost-sparse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sparse = directory.appendingPathComponent("sparse2g.json").path
+        #expect(FileManager.default.createFile(atPath: sparse, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: sparse))
+        try handle.truncate(atOffset: 2 << 30)
+        try handle.close()
+        let extending = directory.appendingPathComponent("mem_extends_2g_sparse.json").path
+        try FileManager.default.copyItem(atPath: Self.directory + "mem_extends_2g_sparse.json", toPath: extending)
+        for path in [sparse, extending] {
+            try Self.expectRefused(["report", path], "\(sparse): is 2 GiB, over the limit of 64 MiB for a spec file")
+        }
+    }
+}
