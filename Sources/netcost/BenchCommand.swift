@@ -59,6 +59,9 @@ struct BenchCommand: Subcommand {
     func run() throws -> ExitStatus {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
+        guard loaded.batch == 1 else {
+            throw InputError("bench runs one sample per pass; --batch applies to report, check and sweep", field: "batch")
+        }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
         // Measure the machine only for what was not given.
         var machine = MachineProfile(peakGFLOPS: peak ?? 0, bandwidthGBps: bandwidth ?? 0)

@@ -10,7 +10,8 @@ enum SharedOptions {
     static let overrides: [OptionSpec] = [
         .value("width", "ALPHA", help: "width multiplier: conv channels scaled by the spec's rounding rule"),
         .value("resolution", "N", help: "input height and width"),
-        .value("input", "CxHxW", help: "the whole input shape, such as 3x160x160"),
+        .value("input", "CxHxW", help: "the whole input shape, such as 3x160x160; a leading batch axis (1x3x224x224) is read as --batch"),
+        .value("batch", "N", help: "samples per pass: MACs, FLOPs, memory access and activations scale, parameters do not", default: "1"),
         .value("depth-multiplier", "D", help: "stage repeats become ceil(n·D)"),
         .value("classes", "N", help: "the class count that \"out\": \"classes\" stands for"),
         .value("max-layers", "N", help: "the most layers a model may have; a spec that expands past it is refused", default: String(ModelLimits.defaultLayers)),
@@ -33,6 +34,7 @@ enum SharedOptions {
         overrides.input = try arguments.dimensions("input")
         overrides.depth = try arguments.double("depth-multiplier", in: 0.01...64)
         overrides.classes = try arguments.int("classes", in: 1...100_000_000)
+        overrides.batch = try arguments.int("batch", in: 1...1_048_576)
         overrides.limits.layers = try arguments.quantity("max-layers", units: ParsedArguments.decimalUnits, in: 1...Int(Int32.max), example: "1M")
             ?? ModelLimits.defaultLayers
         overrides.limits.elements = try arguments.quantity("max-elements", units: ParsedArguments.decimalUnits, in: 1...(1 << 60), example: "1T")

@@ -51,6 +51,9 @@ struct VerifyCommand: Subcommand {
     func run() throws -> ExitStatus {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
+        guard loaded.batch == 1 else {
+            throw InputError("verify runs one sample per pass; --batch applies to report, check and sweep", field: "batch")
+        }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
         let report = try Verifier.verify(graph, seed: seed, limits: limits)
         let text = format == "json" ? report.json.documentText : render(table: report, markdown: format == "markdown")

@@ -12,10 +12,18 @@ public struct Analysis: Sendable {
     public let totals: Totals
     /// Layers whose op netcost cannot cost: when not empty, the totals are partial.
     public let unsupported: [Int]
+    /// Layers that reuse the stored weights of an earlier layer (a spec's `"share"`, an
+    /// ONNX initializer read twice), mapped to the first layer that holds them.
+    public let sharedWeights: [Int: Int]
 
     public var isPartial: Bool { !unsupported.isEmpty }
+    /// Samples per pass: MACs, FLOPs, activation reads and writes are for this many; weights are read once.
+    public let batch: Int
 
-    public init(_ graph: Graph) throws(InputError) {
+    /// Analyses `graph` for a batch of `batch` samples.
+    public init(_ graph: Graph, batch: Int = 1) throws(InputError) {
+        guard batch >= 1 else { throw InputError("must be at least 1, got \(batch)", field: "batch") }
+        self.batch = batch
         // A graph built by hand may not be in order; one read before its producer is an error, not a trap.
         for (index, layer) in graph.layers.enumerated() where layer.inputs.contains(where: { $0 < 0 || $0 >= index }) {
             throw InputError("reads a layer that does not come before it", layer: layer.name, field: "inputs")
@@ -27,14 +35,15 @@ public struct Analysis: Sendable {
         costs.reserveCapacity(graph.layers.count)
         fields.reserveCapacity(graph.layers.count)
         var totals = Totals()
-        var seenTensors: Set<String> = []
+        var tensorOwners: [String: Int] = [:]
+        var sharedWeights: [Int: Int] = [:]
         var unsupported: [Int] = []
         for (index, layer) in graph.layers.enumerated() {
             let inputs = layer.inputs.map { graph.layers[$0].outputShape }
             let rules = layer.operation.rules
             let cost: LayerCost
             do {
-                cost = try rules.cost(inputs, layer.outputShape)
+                cost = try rules.cost(inputs, layer.outputShape).batched(batch)
                 _ = try sum(cost.inputReads, cost.weightReads, cost.outputWrites)
             } catch {
                 throw SizeOverflow().inputError(layer: layer.name)
@@ -50,7 +59,12 @@ public struct Analysis: Sendable {
             if !layer.storedParameters.isEmpty {
                 var counted = (params: 0, buffers: 0)
                 do {
-                    for tensor in layer.storedParameters where seenTensors.insert(tensor.name).inserted {
+                    for tensor in layer.storedParameters {
+                        if let owner = tensorOwners[tensor.name] {
+                            if owner != index, sharedWeights[index] == nil { sharedWeights[index] = owner }
+                            continue
+                        }
+                        tensorOwners[tensor.name] = index
                         if tensor.isBuffer {
                             counted.buffers = try counted.buffers.adding(tensor.elements)
                         } else {
@@ -74,6 +88,7 @@ public struct Analysis: Sendable {
         self.misalignments = misalignments
         self.totals = totals
         self.unsupported = unsupported
+        self.sharedWeights = sharedWeights
     }
 
     /// The layer's field: its inputs' fields merged (their union where they disagree),
@@ -101,16 +116,34 @@ public struct Analysis: Sendable {
         return (merged.through(window, input: graph.layers[layer.inputs[0]].outputShape), misalignment)
     }
 
-    /// The field of the network's final feature map: the last layer whose output still
-    /// has spatial extent (H·W > 1).
+    /// The field of the network's final feature map: the largest field of any map that
+    /// still has spatial extent (H·W > 1). Fields never shrink along a path, so in a chain
+    /// this is the last such map; among layers that share it (a conv and its activation,
+    /// two heads on one level) the one no other of them reads, then the first by name, so
+    /// that the order of the layers in a file never changes the answer.
     public var finalReceptiveField: (layer: Int, field: ReceptiveField)? {
-        for index in graph.layers.indices.reversed() {
-            let shape = graph.layers[index].outputShape
-            if shape.isFeatureMap, shape.spatialElements > 1, let field = receptiveFields[index] {
-                return (index, field)
+        var best: [Int] = []
+        var bestArea = 0.0
+        for (index, layer) in graph.layers.enumerated() {
+            guard layer.outputShape.isFeatureMap, layer.outputShape.spatialElements > 1, let field = receptiveFields[index] else { continue }
+            let area = field.height.size * field.width.size
+            if area > bestArea {
+                (best, bestArea) = ([index], area)
+            } else if area == bestArea {
+                best.append(index)
             }
         }
-        return nil
+        guard !best.isEmpty else { return nil }
+        let candidates = Set(best)
+        let consumers = graph.consumers()
+        let sinks = best.filter { !consumers[$0].contains(where: candidates.contains) }
+        let chosen = (sinks.isEmpty ? best : sinks).min { graph.layers[$0].name < graph.layers[$1].name } ?? best[0]
+        return receptiveFields[chosen].map { (chosen, $0) }
+    }
+
+    /// The graph's outputs (`Graph.outputs`) with their fields.
+    public var outputs: [(layer: Int, field: ReceptiveField?)] {
+        graph.outputs.map { ($0, receptiveFields[$0]) }
     }
 }
 

@@ -43,6 +43,7 @@ public enum Fusion {
             newIndex[index] = try builder.add(name: layer.name, operation: replacements[index] ?? layer.operation, inputs: inputs)
             if !layer.storedParameters.isEmpty { try builder.setStoredParameters(layer.storedParameters, of: newIndex[index]) }
         }
+        builder.declaredOutputs = graph.declaredOutputs?.map { newIndex[representative[$0]] }
         return builder.build()
     }
 

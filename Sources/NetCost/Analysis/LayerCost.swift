@@ -48,6 +48,16 @@ public struct LayerCost: Sendable, Equatable {
                          inputReads: reads, outputWrites: output.elements)
     }
 
+    /// The cost of `batch` samples in one pass: every sample's arithmetic and activations,
+    /// the weights read once (the ideal cache of the memory-access convention) and stored once.
+    public func batched(_ batch: Int) throws(SizeOverflow) -> LayerCost {
+        guard batch != 1 else { return self }
+        return LayerCost(params: params, buffers: buffers,
+                         macs: try macs.multiplied(by: batch), flops: try flops.multiplied(by: batch),
+                         inputReads: try inputReads.multiplied(by: batch), weightReads: weightReads,
+                         outputWrites: try outputWrites.multiplied(by: batch))
+    }
+
     /// The sum of two costs, or `SizeOverflow`.
     public func adding(_ other: LayerCost) throws(SizeOverflow) -> LayerCost {
         LayerCost(params: try params.adding(other.params),

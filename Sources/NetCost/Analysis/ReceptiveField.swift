@@ -55,21 +55,15 @@ public struct ReceptiveField: Sendable, Equatable {
 
     public var axes: [AxisReceptiveField] { [height, width] }
 
-    /// Applies a layer's window; `input` is the layer's (first) input shape, whose
-    /// extent a global window covers. Nil when the window is unknown.
+    /// Applies a layer's window. Nil when the window is unknown or ends the spatial layout.
     public func through(_ window: SpatialWindow, input: TensorShape) -> ReceptiveField? {
         switch window {
-        case .unknown:
+        case .unknown, .ends:
             return nil
         case .pointwise:
             return self
         case let .sliding(heightWindow, widthWindow):
             return ReceptiveField(height: height.through(heightWindow), width: width.through(widthWindow))
-        case .global:
-            guard input.isFeatureMap else { return self }
-            let (rows, columns) = (input.dims[1], input.dims[2])
-            return ReceptiveField(height: height.through(AxisWindow(extent: rows, stride: Double(rows), offset: 0)),
-                                  width: width.through(AxisWindow(extent: columns, stride: Double(columns), offset: 0)))
         }
     }
 

@@ -6,11 +6,29 @@ public struct Graph: Sendable {
     /// What each block or group name stands for (`features.3` → `inverted_residual`),
     /// so reports can label the rows that fold a block's layers.
     public var groupKinds: [String: String]
+    /// The outputs a spec lists under `"outputs"`; nil means every layer nothing reads.
+    public var declaredOutputs: [Int]?
 
-    public init(name: String, layers: [Layer], groupKinds: [String: String] = [:]) {
+    public init(name: String, layers: [Layer], groupKinds: [String: String] = [:], declaredOutputs: [Int]? = nil) {
         self.name = name
         self.layers = layers
         self.groupKinds = groupKinds
+        self.declaredOutputs = declaredOutputs
+    }
+
+    /// The graph's outputs: the declared ones in their order, or else every layer whose
+    /// output no layer reads (inputs and constants left out), by name, so that the order
+    /// of the layers in a file changes neither which they are nor how they are listed.
+    public var outputs: [Int] {
+        if let declaredOutputs { return declaredOutputs }
+        var read = Array(repeating: false, count: layers.count)
+        for layer in layers { for input in layer.inputs { read[input] = true } }
+        return layers.indices.filter { index in
+            switch layers[index].operation {
+            case .input, .constant: false
+            default: !read[index]
+            }
+        }.sorted { layers[$0].name < layers[$1].name }
     }
 
     /// The input layers' shapes.

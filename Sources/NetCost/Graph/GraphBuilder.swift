@@ -6,6 +6,8 @@ public struct GraphBuilder {
     private var indexByName: [String: Int] = [:]
     /// See `Graph.groupKinds`.
     public var groupKinds: [String: String] = [:]
+    /// See `Graph.declaredOutputs`.
+    public var declaredOutputs: [Int]?
     public let name: String
     /// Bounds on the layer count and on every tensor's elements, checked as layers are added.
     public let limits: ModelLimits
@@ -76,5 +78,5 @@ public struct GraphBuilder {
 
     public var isEmpty: Bool { layers.isEmpty }
 
-    public func build() -> Graph { Graph(name: name, layers: layers, groupKinds: groupKinds) }
+    public func build() -> Graph { Graph(name: name, layers: layers, groupKinds: groupKinds, declaredOutputs: declaredOutputs) }
 }

@@ -100,11 +100,8 @@ public struct Softmax: OperationRules, Hashable {
         try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 5)
     }
 
-    /// Over channels it is pointwise in space; over a spatial axis it mixes the whole map.
-    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        let resolved = axis < 0 ? axis + inputs[0].rank : axis
-        return inputs[0].isFeatureMap && resolved > 0 ? .global : .pointwise
-    }
+    /// A normalization of values, over whichever axis: the field passes through.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
 }
 
 // MARK: Spec fields

@@ -35,7 +35,11 @@ public struct Concat: OperationRules, Hashable {
         try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 0)
     }
 
-    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+    /// Along channels each position keeps its place; along H or W the maps are laid end to end.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        let resolved = axis < 0 ? axis + inputs[0].rank : axis
+        return inputs[0].isFeatureMap && resolved > 0 ? .ends : .pointwise
+    }
 }
 
 // MARK: Slice and split

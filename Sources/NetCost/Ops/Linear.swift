@@ -37,11 +37,8 @@ public struct Linear: OperationRules, Hashable {
                          outputWrites: output.elements)
     }
 
-    /// A vector (after flatten) maps position to position; on a feature map the last
-    /// axis, width, is mixed whole.
-    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        inputs[0].isFeatureMap ? .global : .pointwise
-    }
+    /// Mixes the whole last axis: on a feature map, width stops being width.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
 
     public func details(_ inputs: [TensorShape]) -> String {
         guard let input = inputs.first else { return "" }
@@ -95,7 +92,7 @@ public struct MatMul: OperationRules, Hashable {
                          outputWrites: output.elements)
     }
 
-    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .global }
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
 }
 
 // MARK: Spec fields

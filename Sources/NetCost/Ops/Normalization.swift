@@ -81,14 +81,9 @@ public struct Normalization: OperationRules, Hashable {
         }
     }
 
-    /// Statistics over spatial axes make every output depend on the whole map.
-    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        switch method {
-        case .batch: .pointwise
-        case .group: inputs[0].isFeatureMap ? .global : .pointwise
-        case .layer(let axes): inputs[0].isFeatureMap && axes >= 1 ? .global : .pointwise
-        }
-    }
+    /// Normalizing rescales each position's value (group and layer norm with statistics
+    /// over the map): no new pixels enter an output's view, so the field passes through.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
 
     public func details(_ inputs: [TensorShape]) -> String {
         switch method {

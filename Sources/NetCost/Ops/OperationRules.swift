@@ -9,7 +9,9 @@ public protocol OperationRules: Sendable {
     func outputShape(_ inputs: [TensorShape]) throws -> TensorShape
     /// The layer's cost; throws `SizeOverflow` when a count does not fit in 64 bits.
     func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost
-    /// How one output position maps onto the input's spatial axes.
+    /// How one output position maps onto the input's spatial axes. Ops that only rescale
+    /// values (normalizations, activations, softmax) are `.pointwise`: a field describes
+    /// which pixels an output can see, not how it was normalized.
     func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow
     /// Attributes worth showing beside the kind in a table (`3x3/2 dw`); may be empty.
     func details(_ inputs: [TensorShape]) -> String
@@ -48,8 +50,10 @@ public enum SpatialWindow: Sendable, Equatable {
     case pointwise
     /// A window per axis: height, then width.
     case sliding(height: AxisWindow, width: AxisWindow)
-    /// Every output reads the whole input (global pooling, flatten, linear on a feature map).
-    case global
+    /// The output no longer has the input's spatial layout (global pooling, flatten, a
+    /// transpose that moves H or W, linear or matmul over an axis): it has no receptive
+    /// field, and nothing computed from it alone has one.
+    case ends
     /// Not known (an op netcost has no rules for): the field is unknown from here on.
     case unknown
 }

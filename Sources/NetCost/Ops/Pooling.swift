@@ -85,7 +85,8 @@ public struct GlobalPooling: OperationRules, Hashable {
         LayerCost(flops: inputs[0].elements, inputReads: inputs[0].elements, outputWrites: output.elements)
     }
 
-    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .global }
+    /// One value per channel: the map is gone.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
 }
 
 // MARK: Adaptive pooling
@@ -136,8 +137,10 @@ public struct AdaptivePooling: OperationRules, Hashable {
     }
 
     /// Exact when the output size divides the input (a plain pooling with kernel =
-    /// stride = n/o); otherwise the largest window and a fractional stride.
+    /// stride = n/o); otherwise the largest window and a fractional stride. To 1×1 it is
+    /// global pooling, and the map is gone.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        if outputSize.height == 1 && outputSize.width == 1 { return .ends }
         let sizes = [inputs[0].dims[1], inputs[0].dims[2]], outputs = [outputSize.height, outputSize.width]
         let axes = (0..<2).map { axis in
             let largest = Self.windowLengths(input: sizes[axis], output: outputs[axis]).largest

@@ -58,7 +58,7 @@ public struct Reshape: OperationRules, Hashable {
     /// Keeping `[C, H, W]` with the same H and W keeps positions; anything else mixes them.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
         guard inputs[0].isFeatureMap else { return .pointwise }
-        return output.isFeatureMap && output.spatial == inputs[0].spatial ? .pointwise : .global
+        return output.isFeatureMap && output.spatial == inputs[0].spatial ? .pointwise : .ends
     }
 }
 
@@ -90,7 +90,7 @@ public struct Transpose: OperationRules, Hashable {
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
         guard inputs[0].isFeatureMap else { return .pointwise }
-        return permutation == [0, 1, 2] ? .pointwise : .global
+        return permutation == [0, 1, 2] ? .pointwise : .ends
     }
 }
 

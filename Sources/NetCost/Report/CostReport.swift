@@ -80,10 +80,15 @@ public struct CostReport: Sendable {
                               NumberFormat.count(row.cost.params), NumberFormat.percent(row.cost.params, of: totals.params),
                               NumberFormat.count(row.cost.macs), NumberFormat.percent(row.cost.macs, of: totals.macs),
                               row.outputShape?.description ?? "", NumberFormat.count(row.cost.memoryAccess),
-                              field.map { pair($0.height.size, $0.width.size) } ?? "-"])
+                              field.map { pair($0.height.size, $0.width.size) } ?? "–"])
             }
         }
         return table
+    }
+
+    /// `491, stride 32, padding 245`.
+    private func fieldText(_ field: ReceptiveField) -> String {
+        "\(pair(field.height.size, field.width.size)), stride \(pair(field.height.jump, field.width.jump)), padding \(pair(field.height.padding, field.width.padding))"
     }
 
     /// `491` when both axes agree, `491x300` otherwise.
@@ -97,8 +102,11 @@ public struct CostReport: Sendable {
         let shown = deployed ?? analysis
         var out: [String] = []
         let layerCount = shown.graph.layers.filter { if case .input = $0.operation { return false } else { return true } }.count
-        let title = "\(model.name): input \(model.input), \(dataType.rawValue), \(layerCount) layers" + (deployed != nil ? ", deployed graph (--fuse)" : "")
+        let batch = model.batch == 1 ? "" : ", batch \(model.batch)"
+        let title = "\(model.name): input \(model.input)\(batch), \(dataType.rawValue), \(layerCount) layers" + (deployed != nil ? ", deployed graph (--fuse)" : "")
         out.append(markdown ? "## " + title : title)
+        let changed = model.overrides.commandLine
+        if !changed.isEmpty { out.append("as given: " + changed) }
         if let description = model.description { out.append(description) }
         out.append(Self.conventions)
         out.append("")
@@ -151,11 +159,18 @@ public struct CostReport: Sendable {
             ? ["Model size", sizeText[0], storage.summary + ", params + buffers"]
             : ["Model size", sizeText[0], sizeText[1], ""])
         if let (layer, field) = analysis.finalReceptiveField {
-            let text = "\(pair(field.height.size, field.width.size)), stride \(pair(field.height.jump, field.width.jump)), padding \(pair(field.height.padding, field.width.padding))"
             let row = deployed == nil
-                ? ["Receptive field", text, "at \(analysis.graph.layers[layer].name), the last map with H·W > 1"]
-                : ["Receptive field", text, "", ""]
+                ? ["Receptive field", fieldText(field), "at \(analysis.graph.layers[layer].name), the largest of any map with H·W > 1"]
+                : ["Receptive field", fieldText(field), "", ""]
             table.append(row)
+        }
+        // Every output, with its shape and its field ("–" where the map is gone).
+        let outputs = analysis.outputs
+        for (position, (layer, field)) in outputs.enumerated() {
+            let label = position > 0 ? "" : outputs.count == 1 ? "Output" : "Outputs (\(outputs.count))"
+            let shape = analysis.graph.layers[layer].outputShape.description
+            let note = analysis.graph.layers[layer].name + ", RF " + (field.map { pair($0.height.size, $0.width.size) } ?? "–")
+            table.append(deployed == nil ? [label, shape, note] : [label, shape, note, ""])
         }
         return table
     }

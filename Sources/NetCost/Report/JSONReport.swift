@@ -16,6 +16,10 @@ struct JSONReport {
         json.beginObject()
         json.field("model", report.model.name)
         json.field("input", integers: report.model.input.dims)
+        json.field("batch", report.model.batch)
+        json.field("width", report.model.width)
+        json.field("depth", report.model.depth)
+        writeOverrides(report.model.overrides, &json)
         json.field("dtype", report.dataType.rawValue)
         json.field("dtype_bytes", report.dataType.bytes)
         json.field("conventions", CostReport.conventions)
@@ -37,6 +41,17 @@ struct JSONReport {
         } else {
             json.null()
         }
+        json.key("outputs")
+        json.beginArray()
+        for (layer, field) in analysis.outputs {
+            json.beginObject()
+            json.field("name", analysis.graph.layers[layer].name)
+            json.field("shape", integers: analysis.graph.layers[layer].outputShape.dims)
+            json.key("receptive_field")
+            if let field { writeField(field, &json) } else { json.null() }
+            json.endObject()
+        }
+        json.endArray()
         writeLayers(analysis, &json)
         if let deployed = report.deployed {
             json.key("deployed")
@@ -63,6 +78,19 @@ struct JSONReport {
         json.field("memory_access_bytes", totals.memoryAccess * report.dataType.bytes)
         json.field("activations", totals.activations)
         json.field("activations_bytes", totals.activations * report.dataType.bytes)
+        json.endObject()
+    }
+
+    /// `overrides`: what the command line changed, only the options given.
+    private func writeOverrides(_ overrides: SpecOverrides, _ json: inout JSONWriter) {
+        json.key("overrides")
+        json.beginObject()
+        if let width = overrides.width { json.field("width", width) }
+        if let depth = overrides.depth { json.field("depth", depth) }
+        if let resolution = overrides.resolution { json.field("resolution", resolution) }
+        if let input = overrides.input { json.field("input", integers: input) }
+        if let classes = overrides.classes { json.field("classes", classes) }
+        if let batch = overrides.batch { json.field("batch", batch) }
         json.endObject()
     }
 
@@ -115,6 +143,7 @@ struct JSONReport {
             json.field("output_shape", integers: layer.outputShape.dims)
             json.field("params", cost.params)
             json.field("buffers", cost.buffers)
+            if let owner = analysis.sharedWeights[index] { json.field("shares", graph.layers[owner].name) }
             json.field("macs", cost.macs)
             json.field("flops", cost.flops)
             json.field("memory_access", cost.memoryAccess)

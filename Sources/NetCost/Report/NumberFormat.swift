@@ -60,6 +60,11 @@ public enum NumberFormat {
         return sign + String(whole) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
     }
 
+    /// `0.5`, `2`, `1.15`: a multiplier as the user would type it.
+    public static func shortest(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
     /// A receptive-field number: integral values without decimals, others with two.
     public static func field(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : fixed(value, 2)

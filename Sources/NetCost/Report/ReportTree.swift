@@ -96,9 +96,14 @@ public enum ReportTree {
             return flat
         }
         var model = row(root, analysis, label: analysis.graph.name, prefix: "")
-        // Stored tensors shared between layers (ONNX) count once: the model row is the totals.
+        // Stored tensors shared between layers count once: the model row is the totals.
         model.cost.params = analysis.totals.params
         model.cost.buffers = analysis.totals.buffers
+        // The model's output and field are the footer's, whatever the order of the layers.
+        let outputs = analysis.graph.outputs
+        model.outputShape = outputs.count == 1 ? analysis.graph.layers[outputs[0]].outputShape : nil
+        if outputs.count > 1 { model.details += ", \(outputs.count) outputs" }
+        model.receptiveField = analysis.finalReceptiveField?.field
         rows.append(model)
         appendChildren(of: root, analysis, selection, indent: "", into: &rows)
         return rows
@@ -178,6 +183,7 @@ public enum ReportTree {
             let operation = graph.layers[layer].operation
             kind = operation.kind
             details = operation.rules.details(graph.inputShapes(of: layer))
+                + (analysis.sharedWeights[layer].map { " (weights of \(graph.layers[$0].name))" } ?? "")
         } else if node.depth == 0 {
             (kind, details) = ("model", "\(node.layerCount) layers")
         } else {

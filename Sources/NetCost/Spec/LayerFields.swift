@@ -159,6 +159,22 @@ public struct LayerFields {
         }
     }
 
+    /// A name or an array of names.
+    public mutating func stringArray(_ key: String) throws(InputError) -> [String]? {
+        switch value(key) {
+        case nil: return nil
+        case .string(let text)?: return [text]
+        case .array(let elements)?:
+            var result: [String] = []
+            for element in elements {
+                guard case .string(let text) = element else { throw error("expected names, got \(element.compactText)", field: key) }
+                result.append(text)
+            }
+            return result
+        case let other?: throw error("expected a name or an array of names, got \(other.typeDescription)", field: key)
+        }
+    }
+
     // MARK: Channels
 
     /// Output channels, scaled by the spec's width multiplier and rounding rule.

@@ -22,13 +22,21 @@ public enum ModelLoader {
             throw InputError("an ONNX file fixes its layers: --width, --depth-multiplier and --classes need a spec; --input and --resolution work", file: path)
         }
         var input = overrides.input
-        if let resolution = overrides.resolution {
-            let probe = try ONNXImporter.load(file: path, limits: overrides.limits)
-            guard probe.model.input.isFeatureMap else { throw InputError("--resolution needs a [C, H, W] input", file: path) }
-            input = [probe.model.input.channels, resolution, resolution]
+        var batch = overrides.batch ?? 1
+        if overrides.resolution != nil || input != nil {
+            // The file's own input shape: a [C, H, W] to resize, or the rank a leading batch axis adds to.
+            let probe = try ONNXImporter.load(file: path, limits: overrides.limits).model.input
+            if let resolution = overrides.resolution {
+                guard probe.isFeatureMap else { throw InputError("--resolution needs a [C, H, W] input", file: path) }
+                input = [probe.channels, resolution, resolution]
+            } else if let given = input {
+                (input, batch) = try SpecOverrides.splitBatch(given, rank: probe.rank, batch: batch)
+            }
         }
         let imported = try ONNXImporter.load(file: path, input: input, limits: overrides.limits)
         var model = imported.model
+        model.batch = batch
+        model.overrides = overrides
         model.isRebuildable = false
         model.warnings = imported.warnings + imported.unsupported.map { op in
             "\(op.opType) ×\(op.count) not counted\(op.reason.map { ": \($0)" } ?? "") (\(op.layers.prefix(3).joined(separator: ", "))\(op.layers.count > 3 ? ", …" : ""))"

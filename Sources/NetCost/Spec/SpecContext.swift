@@ -8,6 +8,8 @@ public struct SpecContext: Sendable {
     /// The class count that `"out": "classes"` stands for.
     public var classes: Int?
     public var defaults = LayerDefaults()
+    /// The spec's own blocks, by name (`"blocks"`).
+    var blocks: [String: UserBlock] = [:]
 
     public init() {}
 }

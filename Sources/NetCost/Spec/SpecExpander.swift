@@ -23,6 +23,8 @@ struct SpecExpander {
     /// Items waiting for a name, keyed by the name.
     private var waiting: [String: [Int]] = [:]
     private var done: [Bool] = []
+    /// The user blocks being expanded, outermost first, to refuse a block that uses itself.
+    var blockPath: [String] = []
 
     /// One entry to expand.
     struct Item {
@@ -51,6 +53,23 @@ struct SpecExpander {
         items.reserveCapacity(entries.count)
         builder.reserveCapacity(entries.count + 1)
         _ = try collect(entries, prefix: "", scopes: [], position: "layers", previous: Self.inputName, previousScopes: [])
+        return try expandCollected()
+    }
+
+    /// Expands a user block's layers under `prefix`, its inputs known by the block's
+    /// names for them; returns the index of its last entry's output.
+    mutating func expandBlockBody(_ entries: [JSONValue], prefix: String, inputs: [(name: String, layer: Int)]) throws(InputError) -> Int {
+        for input in inputs {
+            declared.insert(prefix + input.name)
+            aliases[prefix + input.name] = input.layer
+        }
+        _ = try collect(entries, prefix: prefix, scopes: [prefix], position: "blocks.\(blockPath.last ?? "").layers",
+                        previous: prefix + inputs[0].name, previousScopes: [])
+        return try expandCollected()
+    }
+
+    /// Expands the collected items, each once everything it reads exists.
+    private mutating func expandCollected() throws(InputError) -> Int {
         done = Array(repeating: false, count: items.count)
         // Woken items run before the next item in document order; a stack, not
         // recursion, so a long chain of forward references cannot exhaust the stack.
@@ -152,19 +171,22 @@ struct SpecExpander {
         guard !done[index] else { return [] }
         let item = items[index]
         var inputs: [Int] = []
-        for name in item.inputs {
+        // What it reads, and the layer or block whose weights it shares: both must exist first.
+        let share: String? = if case .string(let name)? = item.object["share"] { name } else { nil }
+        for (position, name) in (item.inputs + (share.map { [$0] } ?? [])).enumerated() {
             guard let layer = lookup(name, scopes: item.scopes) else {
                 let key = item.scopes.first(where: { declared.contains($0 + name) }).map { $0 + name } ?? name
                 waiting[key, default: []].append(index)
                 return []
             }
-            inputs.append(layer)
+            if position < item.inputs.count { inputs.append(layer) }
         }
         done[index] = true
         let before = builder.layers.count
         let output: Int
         do {
             output = try expandItem(item, inputs: inputs)
+            if let share { try shareWeights(of: item.name, from: fullName(share, scopes: item.scopes), layers: before..<builder.layers.count) }
         } catch {
             var located = error
             if located.line == nil { located.line = item.object.line == 0 ? nil : item.object.line }
@@ -198,7 +220,7 @@ struct SpecExpander {
 
     private mutating func expandItem(_ item: Item, inputs: [Int]) throws(InputError) -> Int {
         let object = item.object
-        var fields = LayerFields(object, layer: item.name, context: context, alreadyRead: ["name", "inputs"])
+        var fields = LayerFields(object, layer: item.name, context: context, alreadyRead: ["name", "inputs", "share"])
         if case .string(let op)? = fields.value("op") {
             guard let entry = OpTable.byName[op] else {
                 throw fields.error("unknown op \"\(op)\"\(Suggestion.phrase(for: op, among: OpTable.names)); `netcost ops` lists them", field: "op")
@@ -208,8 +230,16 @@ struct SpecExpander {
             return try builder.add(name: item.name, operation: operation, inputs: inputs)
         }
         if case .string(let block)? = fields.value("block") {
-            guard let expand = BlockTable.byName[block]?.expand else {
-                throw fields.error("unknown block \"\(block)\"\(Suggestion.phrase(for: block, among: BlockTable.names)); `netcost ops` lists them", field: "block")
+            let expand: BlockExpander
+            if let user = context.blocks[block] {
+                expand = { (expander: inout SpecExpander, fields: inout LayerFields, name: String, inputs: [Int]) throws(InputError) -> Int in
+                    try expander.expandUserBlock(user, &fields, name, inputs)
+                }
+            } else if let builtin = BlockTable.byName[block]?.expand {
+                expand = builtin
+            } else {
+                let known = BlockTable.names + context.blocks.keys.sorted()
+                throw fields.error("unknown block \"\(block)\"\(Suggestion.phrase(for: block, among: known)); `netcost ops` lists the built-in ones", field: "block")
             }
             if fields.has("rows") {
                 builder.groupKinds[item.name] = "stages"
@@ -225,6 +255,14 @@ struct SpecExpander {
         }
         throw fields.error("each entry needs \"op\" (one layer), \"block\" (a block or stage table) or \"layers\" (a group)")
     }
+
+    /// The full name a name written inside `scopes` stands for.
+    private func fullName(_ name: String, scopes: [String]) -> String {
+        scopes.first(where: { declared.contains($0 + name) }).map { $0 + name } ?? name
+    }
+
+    /// The layer a full name stands for (a layer, or a block's or group's output), after expansion.
+    func resolve(_ name: String) -> Int? { lookup(name, scopes: []) }
 
     /// Lets `name` stand for layer `index` (a block's or stage's output), unless a layer has that name.
     mutating func defineAlias(_ name: String, _ index: Int) {

@@ -10,6 +10,8 @@ public struct SpecOverrides: Sendable, Equatable {
     /// The whole input shape, `[C, H, W]`.
     public var input: [Int]?
     public var classes: Int?
+    /// Samples per pass (`--batch`).
+    public var batch: Int?
     /// `--max-layers` and `--max-elements`.
     public var limits: ModelLimits
 
@@ -21,6 +23,32 @@ public struct SpecOverrides: Sendable, Equatable {
         self.input = input
         self.classes = classes
         self.limits = limits
+    }
+}
+
+extension SpecOverrides {
+    /// The overrides that were given, as `--width 0.5 --resolution 160`; empty when none were.
+    public var commandLine: String {
+        var parts: [String] = []
+        if let width { parts.append("--width \(NumberFormat.shortest(width))") }
+        if let depth { parts.append("--depth-multiplier \(NumberFormat.shortest(depth))") }
+        if let resolution { parts.append("--resolution \(resolution)") }
+        if let input { parts.append("--input " + input.map(String.init).joined(separator: "x")) }
+        if let classes { parts.append("--classes \(classes)") }
+        if let batch { parts.append("--batch \(batch)") }
+        return parts.joined(separator: " ")
+    }
+
+    /// `--input` as given and the model's input rank (batch excluded): a shape with one
+    /// axis more leads with the batch, as PyTorch and ONNX write it (`1x3x224x224`).
+    /// Returns the per-sample shape and the batch.
+    static func splitBatch(_ input: [Int], rank: Int, batch: Int) throws(InputError) -> ([Int], Int) {
+        guard input.count == rank + 1 else { return (input, batch) }
+        guard input[0] == batch || batch == 1 else {
+            // Only an explicit --batch can disagree with the shape's own.
+            throw InputError("\(TensorShape.format(input)) leads with a batch of \(input[0]), but the batch is \(batch); drop the batch axis or give one batch", field: "input")
+        }
+        return (Array(input.dropFirst()), input[0])
     }
 }
 
@@ -36,6 +64,10 @@ public struct LoadedModel: Sendable {
     /// What the reader assumed or left out (ONNX: unsupported ops' shapes, unread
     /// initializers); printed as warnings.
     public var warnings: [String] = []
+    /// Samples per pass: the spec's `"batch"`, `--batch`, or a leading batch axis of `--input`.
+    public var batch = 1
+    /// What the command line changed (`--width`, `--resolution`, …), echoed by the reports.
+    public var overrides = SpecOverrides()
     /// Whether `--width`, `--depth-multiplier` and `--classes` can rebuild this model:
     /// true for specs, false for ONNX files, whose layers are fixed.
     public var isRebuildable = true
@@ -45,7 +77,7 @@ public struct LoadedModel: Sendable {
 public enum SpecLoader {
     /// Top-level fields of a spec.
     static let topLevelFields = ["name", "description", "source", "notes", "reference", "input", "classes", "width",
-                                 "width_rounding", "depth", "resolution", "defaults", "layers", "extends"]
+                                 "width_rounding", "depth", "resolution", "defaults", "layers", "extends", "outputs", "batch", "blocks"]
 
     /// Loads a spec from a file.
     public static func load(file path: String, overrides: SpecOverrides = SpecOverrides()) throws(InputError) -> LoadedModel {
@@ -145,6 +177,7 @@ public enum SpecLoader {
         context.classes = try fields.optionalInt("classes")
         if let classes = overrides.classes { context.classes = classes }
         context.defaults = try defaults(&fields)
+        context.blocks = try UserBlock.definitions(fields.value("blocks"))
 
         guard var inputDims = try fields.intArray("input") else {
             throw topLevel("is required: the input shape without the batch, such as [3, 224, 224]", "input")
@@ -156,7 +189,11 @@ public enum SpecLoader {
             inputDims[1] = resolution
             inputDims[2] = resolution
         }
-        if let input = overrides.input { inputDims = input }
+        var batch = try fields.int("batch", default: 1)
+        if let given = overrides.batch { batch = given }
+        if let input = overrides.input {
+            (inputDims, batch) = try SpecOverrides.splitBatch(input, rank: inputDims.count, batch: overrides.batch ?? 1)
+        }
         let inputShape: TensorShape
         do {
             inputShape = try TensorShape(inputDims)
@@ -167,6 +204,7 @@ public enum SpecLoader {
         guard case .array(let entries)? = fields.value("layers") else {
             throw topLevel("is required: the list of layers and blocks", "layers")
         }
+        let outputNames = try fields.stringArray("outputs")
         _ = fields.value("extends")
         try fields.finish(known: topLevelFields)
 
@@ -174,8 +212,23 @@ public enum SpecLoader {
         try builder.addInput(name: SpecExpander.inputName, shape: inputShape)
         var expander = SpecExpander(builder: builder, context: context)
         _ = try expander.expand(entries)
-        return LoadedModel(graph: expander.builder.build(), name: name, description: description, input: inputShape,
-                           width: context.width, depth: context.depth, rounding: context.rounding)
+        if let outputNames {
+            guard !outputNames.isEmpty else { throw topLevel("an empty list names no output; leave the field out to use every layer nothing reads", "outputs") }
+            var outputs: [Int] = []
+            for name in outputNames {
+                guard let index = expander.resolve(name) else {
+                    let known = expander.builder.layers.map(\.name)
+                    throw topLevel("names \"\(name)\", which no layer or block is called\(Suggestion.phrase(for: name, among: known))", "outputs")
+                }
+                if !outputs.contains(index) { outputs.append(index) }
+            }
+            expander.builder.declaredOutputs = outputs
+        }
+        var model = LoadedModel(graph: expander.builder.build(), name: name, description: description, input: inputShape,
+                                width: context.width, depth: context.depth, rounding: context.rounding)
+        model.batch = batch
+        model.overrides = overrides
+        return model
     }
 
     /// `defaults`: `norm`, `activation`, `bias` for blocks.
