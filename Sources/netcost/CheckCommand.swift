@@ -20,8 +20,8 @@ struct CheckCommand: Subcommand {
         options: SharedOptions.overrides + [
             .value("rules", "LIST", help: "the rules to run, comma-separated", default: "all"),
             .value("fail-on", "SEVERITY", help: "exit with status 1 when a finding is at least this severe", choices: ["warning", "error"]),
-            .value("width-probe", "ALPHA", help: "the width multiplier WIDTH-SCALING compares with", default: "0.5"),
-            .value("resolution-probe", "N", help: "the resolution RESOLUTION-SCALING compares with", default: "5/7 of the input"),
+            .value("width-probe", "ALPHA", help: "the width multiplier WIDTH-SCALING compares with", default: "0.5, else the first of 0.75, 0.25, 2 the network rebuilds at"),
+            .value("resolution-probe", "N", help: "the resolution RESOLUTION-SCALING compares with", default: "5/7 of the input, else a multiple of the network's stride"),
             .value("phi", "LIST", help: "the compound-scaling exponents COMPOUND-SCALING measures", default: "1,2,3"),
             .value("show", "SEVERITY", help: "the least severe findings the text lists", choices: Severity.allCases.map(\.rawValue), default: "info"),
             SharedOptions.format(["text", "markdown", "json"]),
@@ -48,7 +48,7 @@ struct CheckCommand: Subcommand {
         if let rules = try arguments.list("rules", element: "rule ids (\(Checker.rules.joined(separator: ", ")))", { Checker.rules.contains($0) ? $0 : nil }) {
             options.rules = Set(rules)
         }
-        options.widthProbe = try arguments.double("width-probe", in: 0.01...8) ?? 0.5
+        options.widthProbe = try arguments.double("width-probe", in: 0.01...8)
         options.resolutionProbe = try arguments.int("resolution-probe", in: 1...65536)
         if let phis = try arguments.list("phi", element: "numbers between 0.1 and 8", { Double($0).flatMap { $0 >= 0.1 && $0 <= 8 ? $0 : nil } }) {
             options.phis = phis

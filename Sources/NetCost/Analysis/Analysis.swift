@@ -141,6 +141,14 @@ public struct Analysis: Sendable {
         return receptiveFields[chosen].map { (chosen, $0) }
     }
 
+    /// The largest jump of any layer's field: how many input pixels one step of the
+    /// coarsest map spans (32 for ResNet, 128 for a RetinaNet with P7). Input sizes that
+    /// are multiples of it keep every join of the network aligned.
+    public var totalStride: Int {
+        let jump = receptiveFields.compactMap { $0.map { max($0.height.jump, $0.width.jump) } }.max() ?? 1
+        return jump.isFinite && jump >= 1 && jump < 1e9 ? Int(jump.rounded(.up)) : 1
+    }
+
     /// The graph's outputs (`Graph.outputs`) with their fields.
     public var outputs: [(layer: Int, field: ReceptiveField?)] {
         graph.outputs.map { ($0, receptiveFields[$0]) }

@@ -73,14 +73,17 @@ public enum Sweep {
     }
 
     /// The base model scaled by the compound rule at each φ.
+    /// `resolutionMultiple` rounds each scaled resolution to a multiple of it (a
+    /// network whose joins need sizes divisible by its stride, as an FPN's do).
     public static func compound(_ load: (SpecOverrides) throws(InputError) -> LoadedModel, base: LoadedModel,
-                                phis: [Double], scaling: CompoundScaling) throws(InputError) -> [SweepPoint] {
+                                phis: [Double], scaling: CompoundScaling, resolutionMultiple: Int = 1) throws(InputError) -> [SweepPoint] {
         guard base.input.isFeatureMap else { throw InputError("compound scaling needs a [C, H, W] input", field: "input") }
         let baseResolution = base.input.dims[1]
         var points: [SweepPoint] = []
         for phi in phis {
             let width = base.width * scaling.width(phi), depth = base.depth * scaling.depth(phi)
-            let resolution = scaling.resolution(phi, base: baseResolution)
+            let multiple = max(1, resolutionMultiple)
+            let resolution = max(multiple, Int((Double(scaling.resolution(phi, base: baseResolution)) / Double(multiple)).rounded()) * multiple)
             let model = try load(SpecOverrides(width: width, depth: depth, resolution: resolution))
             points.append(SweepPoint(label: "", phi: phi, width: width, depth: depth, resolution: resolution,
                                      totals: try Analysis(model.graph).totals))

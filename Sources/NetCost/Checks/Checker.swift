@@ -1,8 +1,10 @@
 /// What `netcost check` probes the network with.
 public struct CheckOptions: Sendable {
-    /// The width multiplier compared with the spec's own (α in α²).
-    public var widthProbe: Double = 0.5
-    /// The resolution compared with the spec's own; nil: 5/7 of it (224 → 160, MobileNets' ρ = 0.714).
+    /// The width multiplier compared with the spec's own (α in α²); nil tries 0.5, then
+    /// 0.75, 0.25 and 2 until the network rebuilds (group counts must still divide).
+    public var widthProbe: Double?
+    /// The resolution compared with the spec's own; nil: 5/7 of it (224 → 160, MobileNets' ρ = 0.714),
+    /// or, if the network does not rebuild there, the nearest multiple of its total stride.
     public var resolutionProbe: Int?
     /// Compound-scaling exponents to measure.
     public var phis: [Double] = [1, 2, 3]
@@ -45,7 +47,7 @@ public enum Checker {
                 do {
                     try run(network, model, rebuild, options, &report)
                 } catch {
-                    report.findings.append(Finding(rule, .warning, layer: error.layer, "the network does not rebuild at the probed setting: \(error.message)"))
+                    report.findings.append(Finding(rule, .info, layer: error.layer, "cannot be probed: the network does not rebuild at any probed setting: \(error.message)"))
                 }
             }
         } else {

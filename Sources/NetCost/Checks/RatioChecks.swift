@@ -59,8 +59,17 @@ enum RatioChecks {
     /// an output that keeps them (the classifier's classes), or rounding.
     static func width(_ network: NetworkView, _ model: LoadedModel, _ rebuild: (SpecOverrides) throws(InputError) -> LoadedModel,
                       _ options: CheckOptions, into report: inout CheckReport) throws(InputError) {
-        let alpha = options.widthProbe
-        let scaled = try Analysis(try rebuild(SpecOverrides(width: model.width * alpha)).graph)
+        // The first multiplier the network rebuilds at: group counts must still divide the channels.
+        var attempt: (alpha: Double, scaled: Analysis)?, failure: InputError?
+        for alpha in options.widthProbe.map({ [$0] }) ?? [0.5, 0.75, 0.25, 2] {
+            do {
+                attempt = (alpha, try Analysis(try rebuild(SpecOverrides(width: model.width * alpha)).graph))
+                break
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        guard let (alpha, scaled) = attempt else { throw failure ?? InputError("no width rebuilds") }
         let predicted = alpha * alpha
         let label = "width-\(JSONWriter.format(alpha))"
         report.ratios.append(MeasuredRatio(label + "-macs", rule: "WIDTH-SCALING", measured: ratio(scaled.totals.macs, network.analysis.totals.macs), predicted: predicted))
@@ -98,9 +107,26 @@ enum RatioChecks {
                            _ options: CheckOptions, into report: inout CheckReport) throws(InputError) {
         guard model.input.isFeatureMap else { return }
         let base = model.input.dims[1]
-        let probe = options.resolutionProbe ?? max(1, Int((Double(base) * 5 / 7).rounded()))
+        let target = Double(base) * 5 / 7
+        let stride = network.analysis.totalStride
+        // 5/7 of the input, or the nearest multiple of the total stride below the input,
+        // which every join of the network can take (an FPN's adds need it).
+        var candidates = options.resolutionProbe.map { [$0] } ?? [max(1, Int(target.rounded()))]
+        if options.resolutionProbe == nil, stride > 1 {
+            let aligned = min(max(stride, Int((target / Double(stride)).rounded()) * stride), base - stride)
+            if aligned >= stride, aligned != candidates[0] { candidates.append(aligned) }
+        }
+        var attempt: (probe: Int, scaled: Analysis)?, failure: InputError?
+        for candidate in candidates {
+            do {
+                attempt = (candidate, try Analysis(try rebuild(SpecOverrides(resolution: candidate)).graph))
+                break
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        guard let (probe, scaled) = attempt else { throw failure ?? InputError("no resolution rebuilds") }
         let rho = Double(probe) / Double(base)
-        let scaled = try Analysis(try rebuild(SpecOverrides(resolution: probe)).graph)
         let macs = ratio(scaled.totals.macs, network.analysis.totals.macs)
         let params = ratio(scaled.totals.params, network.analysis.totals.params)
         report.ratios.append(MeasuredRatio("resolution-\(probe)-macs", rule: "RESOLUTION-SCALING", measured: macs, predicted: rho * rho))
@@ -126,7 +152,21 @@ enum RatioChecks {
                          _ options: CheckOptions, into report: inout CheckReport) throws(InputError) {
         guard model.input.isFeatureMap, !options.phis.isEmpty else { return }
         let load = { (overrides: SpecOverrides) throws(InputError) -> LoadedModel in try rebuild(overrides) }
-        let points = try Sweep.compound(load, base: model, phis: options.phis, scaling: options.scaling)
+        // Compound scaling scales depth too: a spec without stage tables has no depth to scale.
+        let deeper = try rebuild(SpecOverrides(depth: model.depth * 2))
+        guard deeper.graph.layers.count != model.graph.layers.count else {
+            report.findings.append(Finding("COMPOUND-SCALING", .info,
+                "does not apply: the spec has no stage tables, so depth (α^φ) cannot scale; width and resolution alone are WIDTH-SCALING and RESOLUTION-SCALING"))
+            return
+        }
+        let points: [SweepPoint]
+        do {
+            points = try Sweep.compound(load, base: model, phis: options.phis, scaling: options.scaling)
+        } catch {
+            // Resolutions rounded to the network's stride, which its joins can take.
+            points = try Sweep.compound(load, base: model, phis: options.phis, scaling: options.scaling,
+                                        resolutionMultiple: network.analysis.totalStride)
+        }
         var values: [(key: String, value: Double)] = [("alpha_beta2_gamma2", options.scaling.flopsGrowthPerStep)]
         for point in points {
             guard let phi = point.phi else { continue }
@@ -134,7 +174,7 @@ enum RatioChecks {
             report.ratios.append(MeasuredRatio("compound-phi-\(JSONWriter.format(phi))-macs-growth", rule: "COMPOUND-SCALING", measured: growth, predicted: pow(2, phi)))
             values.append(("growth_phi_\(JSONWriter.format(phi))", growth))
         }
-        let summary = points.compactMap { point in point.phi.map { "φ=\(JSONWriter.format($0)): \(NumberFormat.fixed(ratio(point.totals.macs, network.analysis.totals.macs), 2))× (2^φ = \(JSONWriter.format(pow(2, $0))))" } }
+        let summary = points.compactMap { point in point.phi.map { "φ=\(JSONWriter.format($0)): \(NumberFormat.fixed(ratio(point.totals.macs, network.analysis.totals.macs), 2))× at \(point.resolution)x\(point.resolution) (2^φ = \(JSONWriter.format(pow(2, $0))))" } }
         report.findings.append(Finding("COMPOUND-SCALING", .info,
             "α·β²·γ² = \(NumberFormat.fixed(options.scaling.flopsGrowthPerStep, 3)); MACs growth \(summary.joined(separator: ", "))", values: values))
     }

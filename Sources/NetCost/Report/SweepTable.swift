@@ -22,11 +22,11 @@ public struct SweepTable: Sendable {
         return Double(point.totals.macs) / Double(first.totals.macs)
     }
 
-    /// What the documents predict for that ratio: `2^φ` along compound scaling (with the
-    /// exact `(α·β²·γ²)^φ` beside it), `(α/α₀)²·(ρ/ρ₀)²` on a width × resolution grid.
+    /// What the documents predict for that ratio, both against the first point:
+    /// `2^(φ − φ₀)` along compound scaling, `(α/α₀)²·(ρ/ρ₀)²` on a width × resolution grid.
     func predicted(_ index: Int) -> Double {
         let point = points[index], first = points[0]
-        if let phi = point.phi { return pow(2, phi) }
+        if let phi = point.phi { return pow(2, phi - (first.phi ?? 0)) }
         let width = point.width / first.width, resolution = Double(point.resolution) / Double(first.resolution)
         return width * width * resolution * resolution
     }
@@ -43,7 +43,9 @@ public struct SweepTable: Sendable {
     private func header(markdown: Bool) -> String {
         var lines: [String] = []
         if let compound {
+            let baseline = fmt(points.first?.phi ?? 0)
             lines.append("\(model) scaled by compound scaling: depth \(fmt(compound.alpha))^φ, width \(fmt(compound.beta))^φ, resolution \(fmt(compound.gamma))^φ; α·β²·γ² = \(NumberFormat.fixed(compound.flopsGrowthPerStep, 3)), so MACs should grow about 2^φ")
+            lines.append("growth and 2^(φ−\(baseline)) are against the first row, φ = \(baseline)")
         } else {
             lines.append("\(model): params and MACs over width × resolution; \"predicted\" is (width ratio)²·(resolution ratio)² against the first row")
         }
@@ -53,7 +55,7 @@ public struct SweepTable: Sendable {
     private func fmt(_ value: Double) -> String { JSONWriter.format(value) }
 
     private func table(machine: Bool) -> Table {
-        let compoundColumns = ["phi", "depth", "width", "resolution", "params", "macs", "growth", "2^phi"]
+        let compoundColumns = ["phi", "depth", "width", "resolution", "params", "macs", "growth", "2^(phi-\(fmt(points.first?.phi ?? 0)))"]
         let releasedColumns = ["released", "released_depth", "released_width", "released_resolution", "released_params", "released_macs", "released_growth"]
         let gridColumns = ["width", "resolution", "params", "macs", "flops", "macs_ratio", "predicted"]
         var names = compound == nil ? gridColumns : compoundColumns + (released.contains { $0 != nil } ? releasedColumns : [])
@@ -97,6 +99,13 @@ public struct SweepTable: Sendable {
             json.field("alpha_beta2_gamma2", compound.flopsGrowthPerStep)
             json.endObject()
         }
+        // What macs_ratio and predicted are measured against.
+        json.key("baseline")
+        json.beginObject()
+        if let phi = points.first?.phi { json.field("phi", phi) }
+        json.field("width", points.first?.width ?? 1)
+        json.field("resolution", points.first?.resolution ?? 0)
+        json.endObject()
         json.key("points")
         json.beginArray()
         for (index, point) in points.enumerated() {

@@ -295,6 +295,136 @@ extension BuiltinModels {
 }
 
 """#,
+        "retinanet_resnet18_fpn": #"""
+{
+  "name": "retinanet_resnet18_fpn",
+  "description": "RetinaNet on ResNet-18, the lighter baseline of the ID-card detection document: ResNet-18 without its classifier, the same FPN (P3-P7, 256 channels, P6 and P7 from P5) and the same shared heads (four 3x3 256-channel convs, 9 anchors), for 2 classes. Built in torchvision as RetinaNet(_resnet_fpn_extractor(resnet18(), 5, returned_layers=[2, 3, 4], extra_blocks=LastLevelP6P7(256, 256)), num_classes=2). Input 512x512; post-processing not counted.",
+  "source": "torchvision.models.detection.RetinaNet on resnet18 (weights=None); scripts/detector_counts.py",
+  "input": [3, 512, 512],
+  "classes": 2,
+  "defaults": {"norm": "batchnorm", "activation": "relu"},
+  "blocks": {
+    "retina_head": { "params": ["out", "values"], "layers": [
+      {"name": "conv0", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "relu0", "op": "relu"},
+      {"name": "conv1", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "relu1", "op": "relu"},
+      {"name": "conv2", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "relu2", "op": "relu"},
+      {"name": "conv3", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "relu3", "op": "relu"},
+      {"name": "logits", "op": "conv2d", "out": "$out", "kernel": 3, "padding": 1},
+      {"name": "nhwc", "op": "transpose", "perm": [1, 2, 0]},
+      {"name": "anchors", "op": "reshape", "shape": [-1, "$values"]}
+    ] }
+  },
+  "outputs": ["cls_logits", "bbox_regression"],
+  "layers": [
+    {"name": "conv1", "block": "conv", "out": 64, "kernel": 7, "stride": 2},
+    {"name": "maxpool", "op": "maxpool", "kernel": 3, "stride": 2, "padding": 1},
+    {"name": "layer", "block": "resnet_basic", "numbering": "nested", "first_index": 1, "columns": ["c", "n", "s"],
+      "rows": [
+        [64, 2, 1],
+        [128, 2, 2],
+        [256, 2, 2],
+        [512, 2, 2]
+      ] },
+    {"name": "fpn", "layers": [
+      {"name": "inner4", "op": "conv2d", "inputs": "layer4", "out": 256, "kernel": 1},
+      {"name": "p5", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "inner3", "op": "conv2d", "inputs": "layer3", "out": 256, "kernel": 1},
+      {"name": "up4", "op": "upsample", "inputs": "inner4", "mode": "nearest", "scale": 2},
+      {"name": "merge3", "op": "add", "inputs": ["inner3", "up4"]},
+      {"name": "p4", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "inner2", "op": "conv2d", "inputs": "layer2", "out": 256, "kernel": 1},
+      {"name": "up3", "op": "upsample", "inputs": "merge3", "mode": "nearest", "scale": 2},
+      {"name": "merge2", "op": "add", "inputs": ["inner2", "up3"]},
+      {"name": "p3", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "p6", "op": "conv2d", "inputs": "p5", "out": 256, "kernel": 3, "stride": 2, "padding": 1},
+      {"name": "p6_relu", "op": "relu"},
+      {"name": "p7", "op": "conv2d", "out": 256, "kernel": 3, "stride": 2, "padding": 1}
+    ]},
+    {"name": "cls_p3", "block": "retina_head", "inputs": "fpn.p3", "out": 18, "values": 2},
+    {"name": "cls_p4", "block": "retina_head", "inputs": "fpn.p4", "out": 18, "values": 2, "share": "cls_p3"},
+    {"name": "cls_p5", "block": "retina_head", "inputs": "fpn.p5", "out": 18, "values": 2, "share": "cls_p3"},
+    {"name": "cls_p6", "block": "retina_head", "inputs": "fpn.p6", "out": 18, "values": 2, "share": "cls_p3"},
+    {"name": "cls_p7", "block": "retina_head", "inputs": "fpn.p7", "out": 18, "values": 2, "share": "cls_p3"},
+    {"name": "box_p3", "block": "retina_head", "inputs": "fpn.p3", "out": 36, "values": 4},
+    {"name": "box_p4", "block": "retina_head", "inputs": "fpn.p4", "out": 36, "values": 4, "share": "box_p3"},
+    {"name": "box_p5", "block": "retina_head", "inputs": "fpn.p5", "out": 36, "values": 4, "share": "box_p3"},
+    {"name": "box_p6", "block": "retina_head", "inputs": "fpn.p6", "out": 36, "values": 4, "share": "box_p3"},
+    {"name": "box_p7", "block": "retina_head", "inputs": "fpn.p7", "out": 36, "values": 4, "share": "box_p3"},
+    {"name": "cls_logits", "op": "concat", "axis": 0, "inputs": ["cls_p3", "cls_p4", "cls_p5", "cls_p6", "cls_p7"]},
+    {"name": "bbox_regression", "op": "concat", "axis": 0, "inputs": ["box_p3", "box_p4", "box_p5", "box_p6", "box_p7"]}
+  ]
+}
+
+"""#,
+        "retinanet_resnet50_fpn": #"""
+{
+  "name": "retinanet_resnet50_fpn",
+  "description": "RetinaNet (Lin et al. 2017) with a ResNet-50 FPN backbone, laid out as torchvision's retinanet_resnet50_fpn: ResNet-50 without its classifier, an FPN on C3-C5 (1x1 lateral and 3x3 output convs, nearest 2x top-down, 256 channels) with P6 and P7 from P5 (3x3 stride-2 convs, ReLU between), and classification and box-regression heads of four 3x3 256-channel convs with ReLU, shared across P3-P7 (\"share\"), with 9 anchors per position and 91 classes. The heads' outputs are permuted to [positions x anchors, values] and concatenated over the levels; anchor generation, decoding and NMS are post-processing and not counted. Input 512x512, fed to the backbone directly (torchvision's transform would resize it to 800).",
+  "source": "torchvision.models.detection.retinanet_resnet50_fpn(weights=None, weights_backbone=None); scripts/detector_counts.py",
+  "input": [3, 512, 512],
+  "classes": 91,
+  "defaults": {"norm": "batchnorm", "activation": "relu"},
+  "blocks": {
+    "retina_head": { "params": ["out", "values"], "layers": [
+      {"name": "conv0", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "relu0", "op": "relu"},
+      {"name": "conv1", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "relu1", "op": "relu"},
+      {"name": "conv2", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "relu2", "op": "relu"},
+      {"name": "conv3", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "relu3", "op": "relu"},
+      {"name": "logits", "op": "conv2d", "out": "$out", "kernel": 3, "padding": 1},
+      {"name": "nhwc", "op": "transpose", "perm": [1, 2, 0]},
+      {"name": "anchors", "op": "reshape", "shape": [-1, "$values"]}
+    ] }
+  },
+  "outputs": ["cls_logits", "bbox_regression"],
+  "layers": [
+    {"name": "conv1", "block": "conv", "out": 64, "kernel": 7, "stride": 2},
+    {"name": "maxpool", "op": "maxpool", "kernel": 3, "stride": 2, "padding": 1},
+    {"name": "layer", "block": "resnet_bottleneck", "numbering": "nested", "first_index": 1, "columns": ["width", "n", "s"],
+      "rows": [
+        [64, 3, 1],
+        [128, 4, 2],
+        [256, 6, 2],
+        [512, 3, 2]
+      ] },
+    {"name": "fpn", "layers": [
+      {"name": "inner4", "op": "conv2d", "inputs": "layer4", "out": 256, "kernel": 1},
+      {"name": "p5", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "inner3", "op": "conv2d", "inputs": "layer3", "out": 256, "kernel": 1},
+      {"name": "up4", "op": "upsample", "inputs": "inner4", "mode": "nearest", "scale": 2},
+      {"name": "merge3", "op": "add", "inputs": ["inner3", "up4"]},
+      {"name": "p4", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "inner2", "op": "conv2d", "inputs": "layer2", "out": 256, "kernel": 1},
+      {"name": "up3", "op": "upsample", "inputs": "merge3", "mode": "nearest", "scale": 2},
+      {"name": "merge2", "op": "add", "inputs": ["inner2", "up3"]},
+      {"name": "p3", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
+      {"name": "p6", "op": "conv2d", "inputs": "p5", "out": 256, "kernel": 3, "stride": 2, "padding": 1},
+      {"name": "p6_relu", "op": "relu"},
+      {"name": "p7", "op": "conv2d", "out": 256, "kernel": 3, "stride": 2, "padding": 1}
+    ]},
+    {"name": "cls_p3", "block": "retina_head", "inputs": "fpn.p3", "out": 819, "values": 91},
+    {"name": "cls_p4", "block": "retina_head", "inputs": "fpn.p4", "out": 819, "values": 91, "share": "cls_p3"},
+    {"name": "cls_p5", "block": "retina_head", "inputs": "fpn.p5", "out": 819, "values": 91, "share": "cls_p3"},
+    {"name": "cls_p6", "block": "retina_head", "inputs": "fpn.p6", "out": 819, "values": 91, "share": "cls_p3"},
+    {"name": "cls_p7", "block": "retina_head", "inputs": "fpn.p7", "out": 819, "values": 91, "share": "cls_p3"},
+    {"name": "box_p3", "block": "retina_head", "inputs": "fpn.p3", "out": 36, "values": 4},
+    {"name": "box_p4", "block": "retina_head", "inputs": "fpn.p4", "out": 36, "values": 4, "share": "box_p3"},
+    {"name": "box_p5", "block": "retina_head", "inputs": "fpn.p5", "out": 36, "values": 4, "share": "box_p3"},
+    {"name": "box_p6", "block": "retina_head", "inputs": "fpn.p6", "out": 36, "values": 4, "share": "box_p3"},
+    {"name": "box_p7", "block": "retina_head", "inputs": "fpn.p7", "out": 36, "values": 4, "share": "box_p3"},
+    {"name": "cls_logits", "op": "concat", "axis": 0, "inputs": ["cls_p3", "cls_p4", "cls_p5", "cls_p6", "cls_p7"]},
+    {"name": "bbox_regression", "op": "concat", "axis": 0, "inputs": ["box_p3", "box_p4", "box_p5", "box_p6", "box_p7"]}
+  ]
+}
+
+"""#,
         "shufflenet_v2_x0_5": #"""
 {
   "name": "shufflenet_v2_x0_5",
