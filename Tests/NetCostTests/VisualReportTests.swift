@@ -137,11 +137,14 @@ struct VisualReportTests {
         let final = try #require(svg.all("g", class: "final-field").first)
         #expect(final["data-name"] == "head.act")
         #expect(final.number("data-size") == 7)
-        // One hover area per layer, sizes as the text report prints them: stem 3, block 7.
+        // One hover area per layer that has a field, sizes as the text report prints them:
+        // stem 3, block 7. The squeeze-excite's pool and its 1×1 convs on [C, 1, 1], and
+        // the global pool, flatten and classifier after the head, have none: 24 − 8 = 16.
         let sizes = Dictionary(svg.all("g", class: "rf").map { ($0["data-name"] ?? "", $0.number("data-size") ?? 0) }, uniquingKeysWith: { a, _ in a })
         #expect(sizes["stem.conv"] == 3)
         #expect(sizes["block.dw.conv"] == 7)
-        #expect(sizes["se.pool"] == 37)
-        #expect(svg.all("g", class: "rf").count == 24)
+        #expect(sizes["se.pool"] == nil)
+        #expect(sizes["se.scale"] == 7)
+        #expect(svg.all("g", class: "rf").count == 16)
     }
 }

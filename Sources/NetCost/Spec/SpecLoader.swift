@@ -16,7 +16,8 @@ public struct SpecOverrides: Sendable, Equatable {
     public var limits: ModelLimits
 
     public init(width: Double? = nil, depth: Double? = nil, resolution: Int? = nil, input: [Int]? = nil, classes: Int? = nil,
-                limits: ModelLimits = ModelLimits()) {
+                batch: Int? = nil, limits: ModelLimits = ModelLimits()) {
+        self.batch = batch
         self.width = width
         self.depth = depth
         self.resolution = resolution
