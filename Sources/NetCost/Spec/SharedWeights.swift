@@ -9,16 +9,19 @@ extension SpecExpander {
     /// memory access and activations.
     mutating func shareWeights(of name: String, from owner: String, layers: Range<Int>) throws(InputError) {
         guard owner != name else { throw InputError("a layer cannot share its own weights", layer: name, field: "share") }
+        let layersNow = builder.layers
+        func inputShapes(_ index: Int) -> [TensorShape] { layersNow[index].inputs.map { layersNow[$0].outputShape } }
+        func costOf(_ index: Int) throws(InputError) -> LayerCost {
+            do {
+                return try layersNow[index].operation.rules.cost(inputShapes(index), layersNow[index].outputShape)
+            } catch {
+                throw SizeOverflow().inputError(layer: layersNow[index].name)
+            }
+        }
         var shared = 0
         for index in layers {
             let layer = builder.layers[index]
-            let shapes = layer.inputs.map { builder.layers[$0].outputShape }
-            let cost: LayerCost
-            do {
-                cost = try layer.operation.rules.cost(shapes, layer.outputShape)
-            } catch {
-                throw SizeOverflow().inputError(layer: layer.name)
-            }
+            let cost = try costOf(index)
             guard cost.params > 0 || cost.buffers > 0 else { continue }
             let counterpart = owner + layer.name.dropFirst(name.count)
             guard let source = builder.index(of: counterpart) else {
@@ -26,18 +29,12 @@ extension SpecExpander {
                                  layer: layer.name, field: "share")
             }
             let sourceLayer = builder.layers[source]
-            let sourceShapes = sourceLayer.inputs.map { builder.layers[$0].outputShape }
-            let sourceCost: LayerCost
-            do {
-                sourceCost = try sourceLayer.operation.rules.cost(sourceShapes, sourceLayer.outputShape)
-            } catch {
-                throw SizeOverflow().inputError(layer: sourceLayer.name)
-            }
+            let sourceCost = try costOf(source)
             guard sourceLayer.operation == layer.operation, sourceCost.params == cost.params, sourceCost.buffers == cost.buffers else {
                 let describe = { (operation: Operation, shapes: [TensorShape]) in
                     "\(operation.kind) \(operation.rules.details(shapes)) on \(shapes.map(\.description).joined(separator: ", "))"
                 }
-                throw InputError("cannot share the weights of \"\(counterpart)\": it is \(describe(sourceLayer.operation, sourceShapes)), this is \(describe(layer.operation, shapes))",
+                throw InputError("cannot share the weights of \"\(counterpart)\": it is \(describe(sourceLayer.operation, inputShapes(source))), this is \(describe(layer.operation, inputShapes(index)))",
                                  layer: layer.name, field: "share")
             }
             var tensors = sourceLayer.storedParameters
