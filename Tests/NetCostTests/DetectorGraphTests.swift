@@ -152,6 +152,23 @@ struct DetectorGraphTests {
         }
     }
 
+    @Test func userBlocksFillStageTables() throws {
+        let text = #"""
+        {"input": [3, 32, 32],
+         "blocks": {"unit": {"params": ["out", {"name": "stride", "default": 1}], "layers": [
+            {"name": "conv", "op": "conv2d", "out": "$out", "kernel": 3, "stride": "$stride", "padding": 1},
+            {"name": "act", "op": "relu"}]}},
+         "layers": [{"name": "stage", "block": "unit", "numbering": "nested", "first_index": 1,
+                     "columns": ["c", "n", "s"], "rows": [[8, 2, 2], [16, 2, 2]]}]}
+        """#
+        let (model, analysis) = try Self.load(text)
+        #expect(model.graph.layers.filter { $0.name.hasSuffix(".conv") }.map(\.name) == ["stage1.0.conv", "stage1.1.conv", "stage2.0.conv", "stage2.1.conv"])
+        // 3→8, 8→8, 8→16, 16→16, 3×3 with bias: 224 + 584 + 1,168 + 2,320.
+        #expect(analysis.totals.params == 224 + 584 + 1_168 + 2_320)
+        // The row's stride on its first block only: 32 → 16 → 8.
+        #expect(model.graph.layers.last?.outputShape.dims == [16, 8, 8])
+    }
+
     // MARK: Batch
 
     @Test func aBatchScalesWorkAndActivationsButNotWeights() throws {

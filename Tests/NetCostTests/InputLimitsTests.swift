@@ -91,6 +91,15 @@ struct InputLimitsTests {
         #expect(try SpecLoader.load(text: text, overrides: SpecOverrides(limits: ModelLimits(elements: 640_000))).graph.layers.count == 2)
     }
 
+    @Test func theRankIsBounded() throws {
+        // 65 axes of one element each: the elements are few, the axes are not.
+        let text = #"{"input": [3, 8, 8], "layers": [{"name": "r", "op": "reshape", "shape": [\#(Array(repeating: "1", count: 64).joined(separator: ", ")), -1]}]}"#
+        #expect(throws: InputError("a shape of 65 axes has more than the 64 netcost accepts", file: "rank.json", line: 1, layer: "r")) {
+            try SpecLoader.load(text: text, file: "rank.json")
+        }
+        #expect(try TensorShape(Array(repeating: 1, count: 64)).rank == 64)
+    }
+
     // MARK: Sizes at the edge of 64 bits
 
     @Test func storedBytesAreExactUpToInt64() throws {

@@ -8,8 +8,15 @@ public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
     /// The number of elements, `dims` multiplied together.
     public let elements: Int
 
+    /// The most axes a tensor may have: ONNX models use up to 6 or 8; the bound keeps a
+    /// shape of a million 1s from being copied into every layer after it.
+    public static let maximumRank = 64
+
     public init(_ dims: [Int]) throws(InputError) {
         guard !dims.isEmpty else { throw InputError("a tensor needs at least one dimension") }
+        guard dims.count <= Self.maximumRank else {
+            throw InputError("a shape of \(dims.count) axes has more than the \(Self.maximumRank) netcost accepts")
+        }
         if let bad = dims.first(where: { $0 < 1 }) {
             throw InputError("dimension \(bad) in shape \(Self.format(dims)) is not positive")
         }
