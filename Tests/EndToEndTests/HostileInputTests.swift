@@ -71,6 +71,15 @@ struct HostileInputTests {
         try Self.expectRefused(["verify", path, "--resolution", "32"], message)
     }
 
+    /// User blocks each using the next: 20,000 of them (878 KB) overflowed the stack
+    /// (signal 11) before nesting was bounded; 40 show the bound.
+    @Test func userBlocksNestAtMostThirtyTwoDeep() throws {
+        let path = Self.directory + "stack_user_block_chain_40.json"
+        let layer = "x" + String(repeating: ".0", count: 32)
+        try Self.expectRefused(["report", path],
+                               "\(path):1: layer \"\(layer)\": field \"block\": blocks nest more than 32 deep: b0 → b1 → b2 → … → b32")
+    }
+
     @Test func aLayerLimitOfTheUsersOwn() throws {
         try Self.expectRefused(["report", "mobilenet_v2", "--max-layers", "100"],
                                "builtin:mobilenet_v2:12: layer \"features.12.dw.act\": the model would have more than 100 layers, the limit; --max-layers raises it")

@@ -8,7 +8,7 @@
 /// in stage tables too. Its layers are named under the instance's name (`cls3.0`), read
 /// the block's inputs by the names in `"inputs"` (`["input"]` when not given; the first
 /// layer reads the first input), and take each parameter wherever a value is exactly the
-/// string `"$name"`. Blocks may use other blocks, but not themselves.
+/// string `"$name"`. Blocks may use other blocks, 32 deep at most, but not themselves.
 struct UserBlock: Sendable {
     struct Parameter: Sendable {
         var name: String
@@ -104,6 +104,10 @@ struct UserBlock: Sendable {
 }
 
 extension SpecExpander {
+    /// How deep user blocks may nest: each level is a frame of expansion, and a chain of
+    /// thousands of blocks each using the next would exhaust the stack.
+    static let maximumBlockNesting = 32
+
     /// Expands one instance of a user block named `name` reading `inputs`; returns its output.
     mutating func expandUserBlock(_ block: UserBlock, _ fields: inout LayerFields, _ name: String, _ inputs: [Int]) throws(InputError) -> Int {
         guard inputs.count == block.inputs.count else {
@@ -111,6 +115,9 @@ extension SpecExpander {
         }
         guard !blockPath.contains(block.name) else {
             throw fields.error("block \"\(block.name)\" uses itself: \((blockPath + [block.name]).joined(separator: " → "))", field: "block")
+        }
+        guard blockPath.count < Self.maximumBlockNesting else {
+            throw fields.error("blocks nest more than \(Self.maximumBlockNesting) deep: \(blockPath.prefix(3).joined(separator: " → ")) → … → \(block.name)", field: "block")
         }
         let entries = try block.substituted(&fields)
         var inner = SpecExpander(builder: builder, context: context)
