@@ -15,7 +15,7 @@ struct BenchCommand: Subcommand {
         else the machine runs; see docs/executor.md.
         """,
         arguments: [SharedOptions.model],
-        options: SharedOptions.overrides + SharedOptions.runLimits + [
+        options: SharedOptions.singleSampleOverrides + SharedOptions.runLimits + [
             .flag("fuse", help: "time the deployed graph (batch norm folded, activations fused), as an inference engine runs it"),
             .value("repetitions", "N", help: "timed passes over the graph", default: "10"),
             .value("warmup", "N", help: "untimed passes first", default: "2"),
@@ -60,7 +60,7 @@ struct BenchCommand: Subcommand {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         guard loaded.batch == 1 else {
-            throw InputError("bench runs one sample per pass; --batch applies to report, check and sweep", field: "batch")
+            throw InputError("bench runs one sample per pass; a batch (a leading axis of --input) applies to report, check and sweep", field: "batch")
         }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
         // Measure the machine only for what was not given.

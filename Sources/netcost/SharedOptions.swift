@@ -26,6 +26,9 @@ enum SharedOptions {
         .value("format", short: "f", "FORMAT", help: "output format", choices: choices, default: value)
     }
 
+    /// The overrides for commands that run one sample at a time (`verify`, `bench`): no `--batch`.
+    static var singleSampleOverrides: [OptionSpec] { overrides.filter { $0.name != "batch" } }
+
     /// The spec hyper-parameters given on the command line.
     static func overrides(_ arguments: ParsedArguments) throws(UsageError) -> SpecOverrides {
         var overrides = SpecOverrides()

@@ -15,7 +15,7 @@ struct VerifyCommand: Subcommand {
         How the kernels count: docs/executor.md.
         """,
         arguments: [SharedOptions.model],
-        options: SharedOptions.overrides + SharedOptions.runLimits + [
+        options: SharedOptions.singleSampleOverrides + SharedOptions.runLimits + [
             .flag("fuse", help: "verify the deployed graph (batch norm folded, activations fused)"),
             .flag("mismatches", help: "list only the layers that do not match"),
             .value("seed", "N", help: "seed of the random weights and inputs", default: "0"),
@@ -52,7 +52,7 @@ struct VerifyCommand: Subcommand {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         guard loaded.batch == 1 else {
-            throw InputError("verify runs one sample per pass; --batch applies to report, check and sweep", field: "batch")
+            throw InputError("verify runs one sample per pass; a batch (a leading axis of --input) applies to report, check and sweep", field: "batch")
         }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
         let report = try Verifier.verify(graph, seed: seed, limits: limits)

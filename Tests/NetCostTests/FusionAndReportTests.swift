@@ -74,23 +74,18 @@ struct FusionAndReportTests {
     @Test func jsonReportFollowsTheContract() throws {
         let model = try SpecLoader.load(text: Self.convBnRelu)
         let report = CostReport(model: model, analysis: try Analysis(model.graph))
-        guard case .object(let json) = try JSONParser.parse(try report.render(.json)) else {
-            Issue.record("not an object")
-            return
-        }
+        let json = try #require(try JSONParser.parse(try report.render(.json)).objectValue)
         for key in ["model", "input", "dtype_bytes", "totals", "receptive_field", "layers"] {
             #expect(json[key] != nil, "missing \(key)")
         }
-        guard case .object(let totals)? = json["totals"], case .array(let layers)? = json["layers"] else {
-            Issue.record("totals or layers missing")
-            return
-        }
+        let totals = try #require(json["totals"]?.objectValue)
+        let layers = try #require(json["layers"]?.arrayValue)
         for key in ["params", "buffers", "macs", "flops", "memory_access", "memory_access_bytes", "activations"] {
             #expect(totals[key] != nil, "missing totals.\(key)")
         }
         #expect(totals["params"] == .integer(322))
         #expect(totals["memory_access_bytes"] == totals["memory_access"].flatMap { if case .integer(let n) = $0 { .integer(4 * n) } else { nil } })
-        guard case .object(let first)? = layers.first else { return }
+        let first = try #require(layers.first?.objectValue)
         for key in ["name", "op", "inputs", "output_shape", "params", "buffers", "macs", "flops", "memory_access", "receptive_field"] {
             #expect(first[key] != nil, "missing layers[0].\(key)")
         }

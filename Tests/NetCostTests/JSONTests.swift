@@ -64,7 +64,7 @@ struct JSONTests {
         #expect(writer.text.contains("\"shape\": [3, 224, 224]"))
         #expect(writer.text.contains("\"whole\": 32\n") || writer.text.contains("\"whole\": 32,"))
         let parsed = try JSONParser.parse(writer.text)
-        guard case .object(let object) = parsed else { return }
+        let object = try #require(parsed.objectValue)
         #expect(object["name"] == .string("a \"quoted\"\nname"))
         #expect(object["ratio"] == .number(0.25))
         #expect(object["none"] == .null)

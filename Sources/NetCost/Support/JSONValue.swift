@@ -69,3 +69,10 @@ public struct JSONObject: Sendable, Equatable {
             && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 }
+
+extension JSONValue {
+    /// The object, or nil for any other value.
+    public var objectValue: JSONObject? { if case .object(let object) = self { object } else { nil } }
+    /// The array, or nil for any other value.
+    public var arrayValue: [JSONValue]? { if case .array(let elements) = self { elements } else { nil } }
+}
