@@ -123,6 +123,19 @@ struct DetectorGraphTests {
         }
     }
 
+    @Test func aShareMustNameSomething() throws {
+        let base = #"{"input": [3, 8, 8], "layers": [{"name": "a", "op": "conv2d", "out": 4, "kernel": 1}, {"name": "b", "inputs": "input", "op": "conv2d", "out": 4, "kernel": 1, "share": SHARE}]}"#
+        #expect(throws: InputError("shares the weights of \"aa\", which no layer or block is called; did you mean \"a\"?", file: "detector.json", line: 1, layer: "b", field: "share")) {
+            try SpecLoader.load(text: base.replacingOccurrences(of: "SHARE", with: #""aa""#), file: "detector.json")
+        }
+        #expect(throws: InputError("expected the name of a layer or block, got 5", file: "detector.json", line: 1, layer: "b", field: "share")) {
+            try SpecLoader.load(text: base.replacingOccurrences(of: "SHARE", with: "5"), file: "detector.json")
+        }
+        // Named right, the 4·3 + 4 = 16 weights count once.
+        let (_, analysis) = try Self.load(base.replacingOccurrences(of: "SHARE", with: #""a""#))
+        #expect(analysis.totals.params == 16)
+    }
+
     @Test func userBlocksNestTakeDefaultsAndRefuseMistakes() throws {
         let nested = #"""
         {"input": [3, 16, 16],

@@ -35,6 +35,13 @@ struct SpecExpander {
         /// Enclosing group prefixes, innermost first, for resolving names the user wrote;
         /// empty when `inputs` is the implicit previous entry, already a full name.
         var scopes: [String]
+        /// The layer or block whose weights it reuses (`"share"`), resolved in the enclosing groups.
+        var share: (name: String, scopes: [String])?
+
+        /// Every name that must exist before it expands, with the scopes to resolve it in: its inputs, then its share.
+        var dependencies: [(name: String, scopes: [String])] {
+            inputs.map { ($0, scopes) } + (share.map { [$0] } ?? [])
+        }
     }
 
     static let inputName = "input"
@@ -126,7 +133,14 @@ struct SpecExpander {
                                        previous: first, previousScopes: explicit ? scopes : previousScopes)
                 groupEnds[last, default: []].append(name)
             } else {
-                items.append(Item(name: name, object: object, inputs: inputs, scopes: explicit ? scopes : previousScopes))
+                var share: (name: String, scopes: [String])?
+                switch object["share"] {
+                case nil: break
+                case .string(let owner)?: share = (owner, scopes)
+                case let other?:
+                    throw InputError("expected the name of a layer or block, got \(other.compactText)", line: object.line, layer: name, field: "share")
+                }
+                items.append(Item(name: name, object: object, inputs: inputs, scopes: explicit ? scopes : previousScopes, share: share))
             }
             previous = name
             previousScopes = []
@@ -170,23 +184,23 @@ struct SpecExpander {
     private mutating func attempt(_ index: Int) throws(InputError) -> [Int] {
         guard !done[index] else { return [] }
         let item = items[index]
-        var inputs: [Int] = []
         // What it reads, and the layer or block whose weights it shares: both must exist first.
-        let share: String? = if case .string(let name)? = item.object["share"] { name } else { nil }
-        for (position, name) in (item.inputs + (share.map { [$0] } ?? [])).enumerated() {
-            guard let layer = lookup(name, scopes: item.scopes) else {
-                let key = item.scopes.first(where: { declared.contains($0 + name) }).map { $0 + name } ?? name
-                waiting[key, default: []].append(index)
+        var inputs: [Int] = []
+        for (name, scopes) in item.dependencies {
+            guard let layer = lookup(name, scopes: scopes) else {
+                waiting[fullName(name, scopes: scopes), default: []].append(index)
                 return []
             }
-            if position < item.inputs.count { inputs.append(layer) }
+            if inputs.count < item.inputs.count { inputs.append(layer) }
         }
         done[index] = true
         let before = builder.layers.count
         let output: Int
         do {
             output = try expandItem(item, inputs: inputs)
-            if let share { try shareWeights(of: item.name, from: fullName(share, scopes: item.scopes), layers: before..<builder.layers.count) }
+            if let share = item.share {
+                try shareWeights(of: item.name, from: fullName(share.name, scopes: share.scopes), layers: before..<builder.layers.count)
+            }
         } catch {
             var located = error
             if located.line == nil { located.line = item.object.line == 0 ? nil : item.object.line }
@@ -286,11 +300,12 @@ struct SpecExpander {
         while !chain.contains(current) {
             chain.append(current)
             let item = items[current]
-            guard let missing = item.inputs.first(where: { lookup($0, scopes: item.scopes) == nil }) else { break }
-            guard let next = pendingItem(defining: missing, scopes: item.scopes) else {
+            guard let (missing, scopes) = item.dependencies.first(where: { lookup($0.name, scopes: $0.scopes) == nil }) else { break }
+            guard let next = pendingItem(defining: missing, scopes: scopes) else {
                 let known = Array(declared) + builder.layers.map(\.name) + [Self.inputName]
-                return InputError("reads \"\(missing)\", which no layer is called\(Suggestion.phrase(for: missing, among: known))",
-                                  line: item.object.line, layer: item.name, field: "inputs")
+                let isShare = item.share?.name == missing && !item.inputs.contains(missing)
+                return InputError("\(isShare ? "shares the weights of" : "reads") \"\(missing)\", which no layer\(isShare ? " or block" : "") is called\(Suggestion.phrase(for: missing, among: known))",
+                                  line: item.object.line, layer: item.name, field: isShare ? "share" : "inputs")
             }
             current = next
         }
