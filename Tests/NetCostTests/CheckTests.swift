@@ -110,6 +110,23 @@ struct CheckTests {
         #expect((value(finding, "fuse_saving") ?? 0) > 0.3)
     }
 
+    @Test func elementwiseSharesFromAHandDerivation() throws {
+        // On [16, 8, 8]: a 1×1 conv 16 → 16 without bias, then a ReLU.
+        // conv: memory 1,024 read + 256 weights + 1,024 written = 2,304; FLOPs 2·(64·16·16) = 32,768.
+        // relu: memory 1,024 + 1,024 = 2,048; FLOPs 1,024 (one per element).
+        // Element-wise share of memory 2,048 / 4,352, of FLOPs 1,024 / 33,792. Fused, the ReLU
+        // runs inside the conv and its 2,048 vanish: saving 2,048 / 4,352 as well.
+        let layers = #"{"name": "pw", "op": "conv2d", "out": 16, "kernel": 1, "bias": false}, {"name": "act", "op": "relu"}"#
+        let report = try check(layers, input: "[16, 8, 8]", rules: ["G4"])
+        let finding = try #require(report.findings.first)
+        #expect(abs((value(finding, "memory_access_share") ?? 0) - 2_048.0 / 4_352) < 1e-12)
+        #expect(abs((value(finding, "flops_share") ?? 0) - 1_024.0 / 33_792) < 1e-12)
+        #expect(value(finding, "fused_memory_access") == 2_304)
+        #expect(abs((value(finding, "fuse_saving") ?? 0) - 2_048.0 / 4_352) < 1e-12)
+        // 47.1% is under the 50% threshold: information, not a warning.
+        #expect(finding.severity == .info)
+    }
+
     // MARK: DW-RATIO
 
     @Test func depthwiseSeparableReproducesMobileNetsTableThree() throws {
