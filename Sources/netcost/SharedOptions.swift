@@ -50,7 +50,7 @@ enum SharedOptions {
 
     /// `--max-memory` and `--max-macs`: what one run of the executor may take.
     static let runLimits: [OptionSpec] = [
-        .value("max-memory", "SIZE", help: "the most tensor memory a run may use, such as 512M or 8G; larger graphs are refused before anything is allocated", default: "4G"),
+        .value("max-memory", "SIZE", help: "the most tensor memory a run may use, such as 512M or 8G; larger graphs are refused before anything is allocated", default: "1G"),
         .value("max-macs", "N", help: "the most multiply-accumulates one pass may take, such as 500G; larger graphs are refused before they run", default: "100G"),
     ]
 

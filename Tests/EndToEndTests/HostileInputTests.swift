@@ -89,13 +89,22 @@ struct HostileInputTests {
     }
 
     /// Two 6144-channel convs at 32×32: 6144·3·1024 + 6144·6144·9·1024 = 347,913,289,728
-    /// MACs, within the memory limit but minutes of counting kernels.
+    /// MACs: minutes of counting kernels within the old 4 GiB memory limit (2.8 GiB),
+    /// which the memory limit is raised to here to show the MAC budget alone.
     @Test func verifyRefusesWorkPastTheMACBudget() throws {
         let path = Self.directory + "slow_verify_compute_within_limit.json"
-        try Self.expectRefused(["verify", path, "--resolution", "32"],
+        try Self.expectRefused(["verify", path, "--resolution", "32", "--max-memory", "4G"],
                                "\(path): field \"max-macs\": one pass of this graph takes 347.91G MACs, more than the --max-macs limit of 100.00G; shrink the input with --resolution or raise --max-macs")
-        try Self.expectRefused(["bench", path, "--resolution", "32", "--max-macs", "1G"],
+        try Self.expectRefused(["bench", path, "--resolution", "32", "--max-macs", "1G", "--max-memory", "4G"],
                                "\(path): field \"max-macs\": one pass of this graph takes 347.91G MACs, more than the --max-macs limit of 1.00G; shrink the input with --resolution or raise --max-macs")
+    }
+
+    /// EfficientNet-B7 at width 3 (a mutation of its spec: 150 M weights): `verify` took
+    /// 1.14 GB of resident memory under the old 4 GiB default; the plan now refuses it.
+    @Test func verifyKeepsUnderOneGibibyteByDefault() throws {
+        let path = Self.directory + "mem_verify_b7_width3.json"
+        try Self.expectRefused(["verify", path, "--resolution", "16"],
+                               "\(path): field \"max-memory\": running this graph needs 1.1 GiB (activations at their peak 144 KiB, parameters 1.1 GiB, scratch 27 KiB), more than the --max-memory limit of 1 GiB; shrink the input with --resolution or raise --max-memory")
     }
 
     @Test func specialFilesAreRefusedByKind() throws {

@@ -4,8 +4,9 @@ import NetCost
 /// allocated or run: tensor memory (`--max-memory`) and work (`--max-macs`), so that a
 /// small file cannot hold a machine for hours.
 public struct RunLimits: Sendable, Equatable {
-    /// 4 GiB: far above any image network at batch 1, far below a machine's memory.
-    public static let defaultMemoryBytes = 4 << 30
+    /// 1 GiB: enough for every shipped network but VGG-16 (1.2 GiB with its packed
+    /// weights: `--max-memory 2G`), and a bound a few bytes of spec cannot pass.
+    public static let defaultMemoryBytes = 1 << 30
     /// 100 G multiply-accumulates per forward pass: EfficientNet-B7 at 600×600 takes 37 G,
     /// VGG-16 15.5 G; the counting kernels of `verify` run about 0.5–1 G a second.
     public static let defaultMACs = 100_000_000_000
