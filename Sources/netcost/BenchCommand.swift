@@ -60,7 +60,7 @@ struct BenchCommand: Subcommand {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         guard loaded.batch == 1 else {
-            throw InputError("bench runs one sample per pass; a batch (a leading axis of --input) applies to report, check and sweep", field: "batch")
+            throw InputError("bench runs one sample per pass; a batch (a leading axis of --input) applies to report and to a sweep of a spec that sets it", field: "batch")
         }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
         // Measure the machine only for what was not given.

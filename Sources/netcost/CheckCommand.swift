@@ -17,7 +17,7 @@ struct CheckCommand: Subcommand {
         for architecture changes.
         """,
         arguments: [SharedOptions.model],
-        options: SharedOptions.overrides + [
+        options: SharedOptions.singleSampleOverrides + [
             .value("rules", "LIST", help: "the rules to run, comma-separated", default: "all"),
             .value("fail-on", "SEVERITY", help: "exit with status 1 when a finding is at least this severe", choices: ["warning", "error"]),
             .value("width-probe", "ALPHA", help: "the width multiplier WIDTH-SCALING compares with", default: "0.5, else the first of 0.75, 0.25, 2 the network rebuilds at"),

@@ -26,7 +26,7 @@ enum SharedOptions {
         .value("format", short: "f", "FORMAT", help: "output format", choices: choices, default: value)
     }
 
-    /// The overrides for commands that run one sample at a time (`verify`, `bench`): no `--batch`.
+    /// The overrides for commands that measure one sample (`check`, `verify`, `bench`): no `--batch`.
     static var singleSampleOverrides: [OptionSpec] { overrides.filter { $0.name != "batch" } }
 
     /// The spec hyper-parameters given on the command line.
@@ -37,7 +37,7 @@ enum SharedOptions {
         overrides.input = try arguments.dimensions("input")
         overrides.depth = try arguments.double("depth-multiplier", in: 0.01...64)
         overrides.classes = try arguments.int("classes", in: 1...100_000_000)
-        overrides.batch = try arguments.int("batch", in: 1...1_048_576)
+        overrides.batch = try arguments.int("batch", in: 1...SpecOverrides.maximumBatch)
         overrides.limits.layers = try arguments.quantity("max-layers", units: ParsedArguments.decimalUnits, in: 1...Int(Int32.max), example: "1M")
             ?? ModelLimits.defaultLayers
         overrides.limits.elements = try arguments.quantity("max-elements", units: ParsedArguments.decimalUnits, in: 1...(1 << 60), example: "1T")

@@ -89,14 +89,14 @@ struct HostileInputTests {
     }
 
     /// Two 6144-channel convs at 32×32: 6144·3·1024 + 6144·6144·9·1024 = 347,913,289,728
-    /// MACs: minutes of counting kernels within the old 4 GiB memory limit (2.8 GiB),
+    /// MACs and 2·6144·1024 bias adds, half of which make the work 347,919,581,184: minutes of counting kernels within the old 4 GiB memory limit (2.8 GiB),
     /// which the memory limit is raised to here to show the MAC budget alone.
     @Test func verifyRefusesWorkPastTheMACBudget() throws {
         let path = Self.directory + "slow_verify_compute_within_limit.json"
         try Self.expectRefused(["verify", path, "--resolution", "32", "--max-memory", "4G"],
-                               "\(path): field \"max-macs\": one pass of this graph takes 347.91G MACs, more than the --max-macs limit of 100.00G; shrink the input with --resolution or raise --max-macs")
+                               "\(path): field \"max-macs\": one pass of this graph does the work of 347.92G MACs (half its FLOPs, or its memory access if more), more than the --max-macs limit of 100.00G; shrink the input with --resolution or raise --max-macs")
         try Self.expectRefused(["bench", path, "--resolution", "32", "--max-macs", "1G", "--max-memory", "4G"],
-                               "\(path): field \"max-macs\": one pass of this graph takes 347.91G MACs, more than the --max-macs limit of 1.00G; shrink the input with --resolution or raise --max-macs")
+                               "\(path): field \"max-macs\": one pass of this graph does the work of 347.92G MACs (half its FLOPs, or its memory access if more), more than the --max-macs limit of 1.00G; shrink the input with --resolution or raise --max-macs")
     }
 
     /// EfficientNet-B7 at width 3 (a mutation of its spec: 150 M weights): `verify` took
@@ -105,6 +105,14 @@ struct HostileInputTests {
         let path = Self.directory + "mem_verify_b7_width3.json"
         try Self.expectRefused(["verify", path, "--resolution", "16"],
                                "\(path): field \"max-memory\": running this graph needs 1.1 GiB (activations at their peak 144 KiB, parameters 1.1 GiB, scratch 27 KiB), more than the --max-memory limit of 1 GiB; shrink the input with --resolution or raise --max-memory")
+    }
+
+    /// Max pooling with a 1000×1000 window on 2000×2000: no MACs, 10¹² FLOPs. The budget
+    /// counts the work, half the FLOPs: 1001² · 1000² = 1.002 · 10¹² FLOPs, 501 G.
+    @Test func theWorkBudgetCountsMoreThanMACs() throws {
+        let path = Self.directory + "slow_verify_pooling_no_macs.json"
+        try Self.expectRefused(["verify", path],
+                               "\(path): field \"max-macs\": one pass of this graph does the work of 501.00G MACs (half its FLOPs, or its memory access if more), more than the --max-macs limit of 100.00G; shrink the input with --resolution or raise --max-macs")
     }
 
     @Test func specialFilesAreRefusedByKind() throws {

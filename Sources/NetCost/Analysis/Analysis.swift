@@ -117,14 +117,20 @@ public struct Analysis: Sendable {
     }
 
     /// The field of the network's final feature map: the largest field of any map that
-    /// still has spatial extent (H·W > 1). Fields never shrink along a path, so in a chain
-    /// this is the last such map; among layers that share it (a conv and its activation,
-    /// two heads on one level) the one no other of them reads, then the first by name, so
-    /// that the order of the layers in a file never changes the answer.
+    /// still has spatial extent (H·W > 1) and leads to an output. Fields never shrink along
+    /// a path, so in a chain this is the last such map; among layers that share it (a conv
+    /// and its activation, two heads on one level) the one no other of them reads, then the
+    /// first by name, so that the order of the layers in a file never changes the answer.
     public var finalReceptiveField: (layer: Int, field: ReceptiveField)? {
+        // The outputs and every layer they read from, directly or not.
+        var feedsOutput = Array(repeating: false, count: graph.layers.count)
+        for output in graph.outputs { feedsOutput[output] = true }
+        for index in graph.layers.indices.reversed() where feedsOutput[index] {
+            for input in graph.layers[index].inputs { feedsOutput[input] = true }
+        }
         var best: [Int] = []
         var bestArea = 0.0
-        for (index, layer) in graph.layers.enumerated() {
+        for (index, layer) in graph.layers.enumerated() where feedsOutput[index] {
             guard layer.outputShape.isFeatureMap, layer.outputShape.spatialElements > 1, let field = receptiveFields[index] else { continue }
             let area = field.height.size * field.width.size
             if area > bestArea {

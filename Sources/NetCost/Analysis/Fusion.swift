@@ -11,6 +11,7 @@ public enum Fusion {
         // For each layer, the layer of the new graph whose output stands for its output.
         var representative = Array(graph.layers.indices)
         var absorbed = Array(repeating: false, count: graph.layers.count)
+        var foldedNorms: Set<Int> = []
         var replacements: [Int: Operation] = [:]
 
         for (index, layer) in graph.layers.enumerated() where !absorbed[index] {
@@ -31,6 +32,7 @@ public enum Fusion {
                 tail = next
             }
             guard tail != index else { continue }
+            if foldedNorm { foldedNorms.insert(index) }
             replacements[index] = .fused(Fused(base: base, foldedNorm: foldedNorm, activations: activations))
             representative[tail] = index
         }
@@ -41,7 +43,11 @@ public enum Fusion {
         for (index, layer) in graph.layers.enumerated() where !absorbed[index] {
             let inputs = layer.inputs.map { newIndex[representative[$0]] }
             newIndex[index] = try builder.add(name: layer.name, operation: replacements[index] ?? layer.operation, inputs: inputs)
-            if !layer.storedParameters.isEmpty { try builder.setStoredParameters(layer.storedParameters, of: newIndex[index]) }
+            // A folded norm makes the weights this layer's own: they are no longer the stored,
+            // possibly shared, tensors, and count by the fused layer's formula.
+            if !layer.storedParameters.isEmpty, !foldedNorms.contains(index) {
+                try builder.setStoredParameters(layer.storedParameters, of: newIndex[index])
+            }
         }
         builder.declaredOutputs = graph.declaredOutputs?.map { newIndex[representative[$0]] }
         return builder.build()

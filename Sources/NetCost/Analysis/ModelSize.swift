@@ -55,8 +55,9 @@ public struct StorageModel: Sendable, Equatable {
 }
 
 extension Analysis {
-    /// Layers that hold parameters (each gets its own codebook under weight sharing).
-    public var weightedLayerCount: Int { costs.filter { $0.params > 0 }.count }
+    /// Layers that hold parameters of their own (each gets its own codebook under weight
+    /// sharing); a layer that reuses another's weights reuses its codebook too.
+    public var weightedLayerCount: Int { costs.indices.filter { costs[$0].params > 0 && sharedWeights[$0] == nil }.count }
 
     /// The stored size under `storage`, in bytes; an error when it passes 2⁶³ − 1.
     public func storedBytes(_ storage: StorageModel) throws(InputError) -> Int {

@@ -42,7 +42,7 @@ public enum Sweep {
     /// A loaded model as a sweep point, labelled (a released model's name) and placed at `phi`.
     public static func point(_ model: LoadedModel, label: String = "", phi: Double? = nil) throws(InputError) -> SweepPoint {
         SweepPoint(label: label, phi: phi, width: model.width, depth: model.depth,
-                   resolution: model.input.isFeatureMap ? model.input.dims[1] : 1, totals: try Analysis(model.graph).totals)
+                   resolution: model.input.isFeatureMap ? model.input.dims[1] : 1, totals: try Analysis(model.graph, batch: model.batch).totals)
     }
 
     /// The released EfficientNets at the integer φ among `phis` (B0–B7), nil elsewhere:
@@ -86,7 +86,7 @@ public enum Sweep {
             let resolution = max(multiple, Int((Double(scaling.resolution(phi, base: baseResolution)) / Double(multiple)).rounded()) * multiple)
             let model = try load(SpecOverrides(width: width, depth: depth, resolution: resolution))
             points.append(SweepPoint(label: "", phi: phi, width: width, depth: depth, resolution: resolution,
-                                     totals: try Analysis(model.graph).totals))
+                                     totals: try Analysis(model.graph, batch: model.batch).totals))
         }
         return points
     }

@@ -30,7 +30,7 @@ public enum ModelLoader {
                 guard probe.isFeatureMap else { throw InputError("--resolution needs a [C, H, W] input", file: path) }
                 input = [probe.channels, resolution, resolution]
             } else if let given = input {
-                (input, batch) = try SpecOverrides.splitBatch(given, rank: probe.rank, batch: batch)
+                (input, batch) = try SpecOverrides.splitBatch(given, rank: probe.rank, batch: overrides.batch)
             }
         }
         let imported = try ONNXImporter.load(file: path, input: input, limits: overrides.limits)

@@ -2,8 +2,9 @@ extension SpecExpander {
     /// `"share": "owner"`: the layers an entry just added reuse the weights of the layer
     /// or block it names. A layer entry shares with the layer `owner`; a block's layer
     /// `name.part` shares with `owner.part`. Each pair must be the same op with the same
-    /// number of weights (the same channels; the maps may differ in size, as the FPN
-    /// levels a detector head is shared across do), so the weights are the same tensors. Both then carry one set of
+    /// weights: the same count, and inputs that differ only along axes the weights do not
+    /// depend on (a conv's height and width, as on the FPN levels a detector head is
+    /// shared across; not a layer norm's normalized axes). Both then carry one set of
     /// stored-tensor names, which the totals count once (as they count an ONNX
     /// initializer that several nodes read), while every call keeps its MACs, FLOPs,
     /// memory access and activations.
@@ -30,7 +31,8 @@ extension SpecExpander {
             }
             let sourceLayer = builder.layers[source]
             let sourceCost = try costOf(source)
-            guard sourceLayer.operation == layer.operation, sourceCost.params == cost.params, sourceCost.buffers == cost.buffers else {
+            guard sourceLayer.operation == layer.operation, sourceCost.params == cost.params, sourceCost.buffers == cost.buffers,
+                  weightsIgnoreDifferences(layer.operation, inputShapes(source), inputShapes(index), cost) else {
                 let describe = { (operation: Operation, shapes: [TensorShape]) in
                     "\(operation.kind) \(operation.rules.details(shapes)) on \(shapes.map(\.description).joined(separator: ", "))"
                 }
@@ -49,5 +51,26 @@ extension SpecExpander {
         guard shared > 0 else {
             throw InputError("shares the weights of \"\(owner)\", but has no layer with weights", layer: name, field: "share")
         }
+    }
+
+    /// Whether `operation`'s weights are the same on `owner` and `shapes`, which may
+    /// differ along some axes: each differing axis is grown by one, and the weights must
+    /// not change with it.
+    private func weightsIgnoreDifferences(_ operation: Operation, _ owner: [TensorShape], _ shapes: [TensorShape], _ cost: LayerCost) -> Bool {
+        guard owner != shapes else { return true }
+        guard owner.count == shapes.count, zip(owner, shapes).allSatisfy({ $0.rank == $1.rank }) else { return false }
+        let rules = operation.rules
+        for (position, (ownerShape, shape)) in zip(owner, shapes).enumerated() {
+            for axis in shape.dims.indices where ownerShape.dims[axis] != shape.dims[axis] {
+                var grown = shapes
+                var dims = shape.dims
+                dims[axis] += 1
+                guard let widened = try? TensorShape(dims) else { return false }
+                grown[position] = widened
+                guard let output = try? rules.outputShape(grown), let probe = try? rules.cost(grown, output),
+                      probe.params == cost.params, probe.buffers == cost.buffers else { return false }
+            }
+        }
+        return true
     }
 }

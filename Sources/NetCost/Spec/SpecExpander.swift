@@ -176,6 +176,9 @@ struct SpecExpander {
         for scope in scopes where declared.contains(scope + name) {
             return builder.index(of: scope + name) ?? aliases[scope + name]
         }
+        // Inside a user block only the block's own names resolve: a layer outside it may
+        // not exist yet when the block expands, and the answer must not hang on the file's order.
+        if let prefix = blockPath.isEmpty ? nil : scopes.last, !name.hasPrefix(prefix) { return nil }
         return builder.index(of: name) ?? aliases[name]
     }
 
@@ -302,16 +305,20 @@ struct SpecExpander {
             let item = items[current]
             guard let (missing, scopes) = item.dependencies.first(where: { lookup($0.name, scopes: $0.scopes) == nil }) else { break }
             guard let next = pendingItem(defining: missing, scopes: scopes) else {
-                let known = Array(declared) + builder.layers.map(\.name) + [Self.inputName]
+                // Inside a block, only the block's own names are candidates for "did you mean".
+                let inBlock = blockPath.isEmpty ? nil : scopes.last
+                let known = (Array(declared) + builder.layers.map(\.name) + [Self.inputName]).filter { inBlock.map($0.hasPrefix) ?? true }
                 let isShare = item.share?.name == missing && !item.inputs.contains(missing)
-                return InputError("\(isShare ? "shares the weights of" : "reads") \"\(missing)\", which no layer\(isShare ? " or block" : "") is called\(Suggestion.phrase(for: missing, among: known))",
+                let hint = blockPath.isEmpty ? "" : "; a block's layers read and share only its inputs and its own layers"
+                return InputError("\(isShare ? "shares the weights of" : "reads") \"\(missing)\", which no layer\(isShare ? " or block" : "") is called\(Suggestion.phrase(for: missing, among: known))\(hint)",
                                   line: item.object.line, layer: item.name, field: isShare ? "share" : "inputs")
             }
             current = next
         }
         let loop = chain.drop(while: { $0 != current }).map { items[$0].name } + [items[current].name]
         let reads = zip(loop, loop.dropFirst()).map { "\($0) reads \($1)" }
-        return InputError("the inputs form a cycle: \(reads.joined(separator: ", "))",
+        let sharing = chain.contains { items[$0].share != nil }
+        return InputError("the inputs\(sharing ? " and shared weights" : "") form a cycle: \(reads.joined(separator: ", "))",
                           line: items[current].object.line, layer: items[current].name, field: "inputs")
     }
 

@@ -43,14 +43,20 @@ extension SpecOverrides {
     /// `--input` as given and the model's input rank (batch excluded): a shape with one
     /// axis more leads with the batch, as PyTorch and ONNX write it (`1x3x224x224`).
     /// Returns the per-sample shape and the batch.
-    static func splitBatch(_ input: [Int], rank: Int, batch: Int) throws(InputError) -> ([Int], Int) {
-        guard input.count == rank + 1 else { return (input, batch) }
-        guard input[0] == batch || batch == 1 else {
-            // Only an explicit --batch can disagree with the shape's own.
+    /// `batch` is the explicit `--batch`, if any: it must agree with the shape's.
+    static func splitBatch(_ input: [Int], rank: Int, batch: Int?) throws(InputError) -> ([Int], Int) {
+        guard input.count == rank + 1 else { return (input, batch ?? 1) }
+        guard input[0] <= maximumBatch else {
+            throw InputError("\(TensorShape.format(input)) leads with a batch of \(input[0]), more than the \(maximumBatch) netcost counts", field: "input")
+        }
+        if let batch, batch != input[0] {
             throw InputError("\(TensorShape.format(input)) leads with a batch of \(input[0]), but the batch is \(batch); drop the batch axis or give one batch", field: "input")
         }
         return (Array(input.dropFirst()), input[0])
     }
+
+    /// The largest batch: `--batch`, a spec's `"batch"` and a leading axis of `--input` alike.
+    public static let maximumBatch = 1 << 20
 }
 
 /// A spec turned into a graph, with what the reports say about it.
@@ -191,9 +197,12 @@ public enum SpecLoader {
             inputDims[2] = resolution
         }
         var batch = try fields.int("batch", default: 1)
+        guard batch <= SpecOverrides.maximumBatch else { throw topLevel("\(batch) is more than the \(SpecOverrides.maximumBatch) netcost counts", "batch") }
         if let given = overrides.batch { batch = given }
-        if let input = overrides.input {
-            (inputDims, batch) = try SpecOverrides.splitBatch(input, rank: inputDims.count, batch: overrides.batch ?? 1)
+        if let input = overrides.input, input.count == inputDims.count + 1 {
+            (inputDims, batch) = try SpecOverrides.splitBatch(input, rank: inputDims.count, batch: overrides.batch)
+        } else if let input = overrides.input {
+            inputDims = input
         }
         let inputShape: TensorShape
         do {

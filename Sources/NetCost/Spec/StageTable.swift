@@ -25,7 +25,7 @@ extension SpecExpander {
         }
         let nested = try fields.choice("numbering", from: ["continuous", "nested"], default: "continuous") == "nested"
         let firstIndex = try fields.int("first_index", default: 0, minimum: 0)
-        let tableKeys: Set<String> = ["name", "inputs", "block", "rows", "columns", "numbering", "first_index"]
+        let tableKeys: Set<String> = ["name", "inputs", "block", "rows", "columns", "numbering", "first_index", "share"]
         let shared = fields.object.entries.filter { !tableKeys.contains($0.key) }
 
         var last = input
@@ -57,7 +57,8 @@ extension SpecExpander {
             }
             for repeatIndex in 0..<Int(scaled) {
                 var entries = rowEntries
-                if repeatIndex > 0 {
+                // Later blocks of a row take stride 1, where the row sets one (a user block may have no stride).
+                if repeatIndex > 0, entries.contains(where: { $0.key == "stride" }) {
                     entries.removeAll { $0.key == "stride" }
                     entries.append(("stride", .integer(1)))
                 }

@@ -25,10 +25,41 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The value written back as compact JSON, for quoting it in messages.
+    /// The value on one line for messages, cut at about 100 bytes (`[1, 2, 3, …]`), so
+    /// that a huge value costs no more to quote than a small one.
     public var compactText: String {
-        var writer = JSONWriter(pretty: false)
-        writer.value(self)
-        return writer.text
+        var text = ""
+        appendCompact(to: &text, budget: 100)
+        return text
+    }
+
+    private func appendCompact(to text: inout String, budget: Int) {
+        guard text.utf8.count < budget else { text += "…"; return }
+        switch self {
+        case .array(let elements):
+            text += "["
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { text += ", " }
+                guard text.utf8.count < budget else { text += "…"; break }
+                element.appendCompact(to: &text, budget: budget)
+            }
+            text += "]"
+        case .object(let object):
+            text += "{"
+            for (offset, entry) in object.entries.enumerated() {
+                if offset > 0 { text += ", " }
+                guard text.utf8.count < budget else { text += "…"; break }
+                JSONValue.string(entry.key).appendCompact(to: &text, budget: budget)
+                text += ": "
+                entry.value.appendCompact(to: &text, budget: budget)
+            }
+            text += "}"
+        default:
+            var writer = JSONWriter(pretty: false)
+            writer.value(self)
+            let scalar = writer.text
+            text += scalar.utf8.count > budget ? String(scalar.prefix(budget)) + "…" : scalar
+        }
     }
 
     /// The value written as a whole pretty-printed document ending in a newline: a command's JSON output.

@@ -28,7 +28,7 @@ final class PreparedGraph: @unchecked Sendable {
     init(_ graph: Graph, seed: UInt64, limits: RunLimits,
          parameterOverrides: [Int: LayerParameters] = [:], inputOverrides: [Int: [Float]] = [:]) throws(InputError) {
         let memory = try MemoryPlan(graph)
-        try limits.check(memory, macs: try Analysis(graph).totals.macs)
+        try limits.check(memory, totals: try Analysis(graph).totals)
         self.graph = graph
         self.memory = memory
 

@@ -7,7 +7,7 @@ public struct RunLimits: Sendable, Equatable {
     /// 1 GiB: enough for every shipped network but VGG-16 (1.2 GiB with its packed
     /// weights: `--max-memory 2G`), and a bound a few bytes of spec cannot pass.
     public static let defaultMemoryBytes = 1 << 30
-    /// 100 G multiply-accumulates per forward pass: EfficientNet-B7 at 600×600 takes 37 G,
+    /// 100 G multiply-accumulates (or their equal, `work`) per forward pass: EfficientNet-B7 at 600×600 takes 37 G,
     /// VGG-16 15.5 G; the counting kernels of `verify` run about 0.5–1 G a second.
     public static let defaultMACs = 100_000_000_000
 
@@ -19,11 +19,17 @@ public struct RunLimits: Sendable, Equatable {
         self.macs = macs
     }
 
+    /// The work of one pass in multiply-accumulates or their equal: half the FLOPs (a
+    /// MAC is two), or the elements read and written where that is more, so that pooling
+    /// with a huge window or a chain of copies cannot slip past a budget of MACs alone.
+    static func work(_ totals: Totals) -> Int { max(totals.flops / 2, totals.memoryAccess) }
+
     /// Throws an `InputError` naming the limit that `graph`'s plan or work passes.
-    func check(_ memory: MemoryPlan, macs graphMACs: Int) throws(InputError) {
+    func check(_ memory: MemoryPlan, totals: Totals) throws(InputError) {
         try memory.check(limit: memoryBytes)
-        guard graphMACs > macs else { return }
-        throw InputError("one pass of this graph takes \(NumberFormat.count(graphMACs)) MACs, more than the --max-macs limit of \(NumberFormat.count(macs)); shrink the input with --resolution or raise --max-macs",
+        let work = Self.work(totals)
+        guard work > macs else { return }
+        throw InputError("one pass of this graph does the work of \(NumberFormat.count(work)) MACs (half its FLOPs, or its memory access if more), more than the --max-macs limit of \(NumberFormat.count(macs)); shrink the input with --resolution or raise --max-macs",
                          field: "max-macs")
     }
 }
