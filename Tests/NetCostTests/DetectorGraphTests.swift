@@ -113,6 +113,11 @@ struct DetectorGraphTests {
         let names = analysis.graph.layers.map(\.name)
         let shared = analysis.sharedWeights.map { names[$0.key] + "→" + names[$0.value] }.sorted()
         #expect(shared == ["h2.conv→h1.conv", "h2.logits→h1.logits"])
+        // The report's rows hold each weight once: h1 584 + 365, h2 none, and they add up to the totals.
+        let rows = try ReportTree.rows(analysis, RowSelection(depth: 1))
+        let params = Dictionary(rows.map { ($0.name, $0.cost.params) }, uniquingKeysWith: { first, _ in first })
+        #expect(params["h1"] == 584 + 365 && params["h2"] == 0 && params["down"] == 584)
+        #expect(rows.dropFirst().map(\.cost.params).reduce(0, +) == analysis.totals.params)
     }
 
     @Test func sharingNeedsTheSameWeights() throws {

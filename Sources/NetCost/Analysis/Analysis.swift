@@ -15,6 +15,9 @@ public struct Analysis: Sendable {
     /// Layers that reuse the stored weights of an earlier layer (a spec's `"share"`, an
     /// ONNX initializer read twice), mapped to the first layer that holds them.
     public let sharedWeights: [Int: Int]
+    /// For layers that read stored tensors: the parameters and buffers they hold first,
+    /// which the totals count (a layer that reuses another's holds none).
+    public let ownedWeights: [Int: (params: Int, buffers: Int)]
 
     public var isPartial: Bool { !unsupported.isEmpty }
     /// Samples per pass: MACs, FLOPs, activation reads and writes are for this many; weights are read once.
@@ -37,6 +40,7 @@ public struct Analysis: Sendable {
         var totals = Totals()
         var tensorOwners: [String: Int] = [:]
         var sharedWeights: [Int: Int] = [:]
+        var ownedWeights: [Int: (params: Int, buffers: Int)] = [:]
         var unsupported: [Int] = []
         for (index, layer) in graph.layers.enumerated() {
             let inputs = layer.inputs.map { graph.layers[$0].outputShape }
@@ -75,6 +79,7 @@ public struct Analysis: Sendable {
                     throw SizeOverflow().inputError(layer: layer.name)
                 }
                 stored = counted
+                ownedWeights[index] = counted
             }
             if case .unsupported = layer.operation { unsupported.append(index) }
             do {
@@ -89,6 +94,7 @@ public struct Analysis: Sendable {
         self.totals = totals
         self.unsupported = unsupported
         self.sharedWeights = sharedWeights
+        self.ownedWeights = ownedWeights
     }
 
     /// The layer's field: its inputs' fields merged (their union where they disagree),

@@ -114,7 +114,9 @@ public enum ReportTree {
         let root = Node(name: graph.name, label: graph.name, depth: 0)
         for (index, layer) in graph.layers.enumerated() {
             if case .input = layer.operation { continue }
-            let cost = analysis.costs[index]
+            // Weights count where they are held: a shared layer's row holds none, so rows add up to the totals.
+            var cost = analysis.costs[index]
+            if let owned = analysis.ownedWeights[index] { (cost.params, cost.buffers) = owned }
             let partial: Bool = if case .unsupported = layer.operation { true } else { false }
             var node = root
             var path: [Node] = [root]
