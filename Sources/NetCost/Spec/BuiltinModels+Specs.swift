@@ -313,7 +313,7 @@ extension BuiltinModels {
       {"name": "relu2", "op": "relu"},
       {"name": "conv3", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
       {"name": "relu3", "op": "relu"},
-      {"name": "logits", "op": "conv2d", "out": "$out", "kernel": 3, "padding": 1},
+      {"name": "logits", "op": "conv2d", "out": "$out", "kernel": 3, "padding": 1, "scale_width": false},
       {"name": "nhwc", "op": "transpose", "perm": [1, 2, 0]},
       {"name": "anchors", "op": "reshape", "shape": [-1, "$values"]}
     ] }
@@ -363,7 +363,7 @@ extension BuiltinModels {
         "retinanet_resnet50_fpn": #"""
 {
   "name": "retinanet_resnet50_fpn",
-  "description": "RetinaNet (Lin et al. 2017) with a ResNet-50 FPN backbone, laid out as torchvision's retinanet_resnet50_fpn: ResNet-50 without its classifier, an FPN on C3-C5 (1x1 lateral and 3x3 output convs, nearest 2x top-down, 256 channels) with P6 and P7 from P5 (3x3 stride-2 convs, ReLU between), and classification and box-regression heads of four 3x3 256-channel convs with ReLU, shared across P3-P7 (\"share\"), with 9 anchors per position and 91 classes. The heads' outputs are permuted to [positions x anchors, values] and concatenated over the levels; anchor generation, decoding and NMS are post-processing and not counted. Input 512x512, fed to the backbone directly (torchvision's transform would resize it to 800).",
+  "description": "RetinaNet (Lin et al. 2017) with a ResNet-50 FPN backbone, laid out as torchvision's retinanet_resnet50_fpn: ResNet-50 without its classifier, an FPN on C3-C5 (1x1 lateral and 3x3 output convs, nearest 2x top-down, 256 channels) with P6 and P7 from P5 (3x3 stride-2 convs, ReLU between), and classification and box-regression heads of four 3x3 256-channel convs with ReLU, shared across P3-P7 (\"share\"), with 9 anchors per position and 91 classes (the logits, anchors times classes or box values, keep their width under --width). The heads' outputs are permuted to [positions x anchors, values] and concatenated over the levels; anchor generation, decoding and NMS are post-processing and not counted. Input 512x512, fed to the backbone directly (torchvision's transform would resize it to 800).",
   "source": "torchvision.models.detection.retinanet_resnet50_fpn(weights=None, weights_backbone=None); scripts/detector_counts.py",
   "input": [3, 512, 512],
   "classes": 91,
@@ -378,7 +378,7 @@ extension BuiltinModels {
       {"name": "relu2", "op": "relu"},
       {"name": "conv3", "op": "conv2d", "out": 256, "kernel": 3, "padding": 1},
       {"name": "relu3", "op": "relu"},
-      {"name": "logits", "op": "conv2d", "out": "$out", "kernel": 3, "padding": 1},
+      {"name": "logits", "op": "conv2d", "out": "$out", "kernel": 3, "padding": 1, "scale_width": false},
       {"name": "nhwc", "op": "transpose", "perm": [1, 2, 0]},
       {"name": "anchors", "op": "reshape", "shape": [-1, "$values"]}
     ] }
