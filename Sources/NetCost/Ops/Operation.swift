@@ -56,6 +56,12 @@ public enum Operation: Sendable, Hashable {
 
     public var kind: String { rules.kind }
 
+    /// The convolution or linear layer inside a fused layer; the operation itself otherwise.
+    public var base: Operation {
+        if case .fused(let fused) = self { return fused.base }
+        return self
+    }
+
     /// True for ops that only relabel memory (views): they read and write nothing.
     public var isView: Bool {
         switch self {

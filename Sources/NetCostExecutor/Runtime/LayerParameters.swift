@@ -100,11 +100,3 @@ enum ParameterLayout {
         return parameters
     }
 }
-
-extension Operation {
-    /// The convolution or linear layer inside a fused layer; the operation itself otherwise.
-    var base: Operation {
-        if case .fused(let fused) = self { return fused.base }
-        return self
-    }
-}

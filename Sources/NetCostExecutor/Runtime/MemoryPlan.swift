@@ -36,7 +36,7 @@ public struct MemoryPlan: Sendable, Equatable {
             if let last = layers.indices.last { lastReader[last] = Int.max }
             // A view keeps its source's memory alive as long as the view is read.
             var root = Array(layers.indices)
-            for (index, layer) in layers.enumerated() where Self.isView(layer.operation) && !layer.inputs.isEmpty {
+            for (index, layer) in layers.enumerated() where layer.operation.isView && !layer.inputs.isEmpty {
                 root[index] = root[layer.inputs[0]]
                 lastReader[root[index]] = max(lastReader[root[index]], lastReader[index])
             }
@@ -48,7 +48,7 @@ public struct MemoryPlan: Sendable, Equatable {
             }
             for (index, layer) in layers.enumerated() {
                 var gathered = 0
-                if !Self.isView(layer.operation) {
+                if !layer.operation.isView {
                     if root[index] == index { live = try live.adding(try layer.outputShape.elements.multiplied(by: bytes)) }
                     // A strided view read by a kernel is first copied dense.
                     for input in layer.inputs where root[input] != input {
@@ -74,13 +74,6 @@ public struct MemoryPlan: Sendable, Equatable {
         guard totalBytes > limit else { return }
         throw InputError("running this graph needs \(NumberFormat.binaryBytes(totalBytes)) (activations at their peak \(NumberFormat.binaryBytes(peakActivationBytes)), parameters \(NumberFormat.binaryBytes(parameterBytes)), scratch \(NumberFormat.binaryBytes(scratchBytes))), more than the --max-memory limit of \(NumberFormat.binaryBytes(limit)); shrink the input with --resolution or raise --max-memory",
                          field: "max-memory")
-    }
-
-    static func isView(_ operation: Operation) -> Bool {
-        switch operation {
-        case .input, .constant, .slice, .reshape, .identity: true
-        default: false
-        }
     }
 
     /// Scratch floats a layer's fast kernel needs.
