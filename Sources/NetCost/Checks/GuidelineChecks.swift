@@ -164,7 +164,7 @@ enum GuidelineChecks {
     private static func isElementwise(_ operation: Operation, input: TensorShape?) -> Bool {
         switch operation {
         case .activation, .elementwise, .normalization, .softmax: true
-        case .convolution(let conv): conv.groups > 1 && conv.groups == input?.channels
+        case .convolution(let conv): conv.isDepthwise(inputChannels: input?.channels)
         default: false
         }
     }

@@ -12,7 +12,7 @@ enum RatioChecks {
     /// both come to 1/N + 1/Dk² of the standard conv's.
     static func depthwiseSeparable(_ network: NetworkView, into report: inout CheckReport) {
         var pairs = 0
-        for (index, conv, input) in network.convolutions where conv.groups == input.channels && conv.groups > 1 {
+        for (index, conv, input) in network.convolutions where conv.isDepthwise(inputChannels: input.channels) {
             guard let pointwise = followingPointwise(network, after: index) else { continue }
             let m = input.channels, n = pointwise.conv.outChannels
             let taps = conv.kernel.height * conv.kernel.width
@@ -82,7 +82,7 @@ enum RatioChecks {
             let inputKept = layer.inputs.first.map { scaled.graph.layers[$0].outputShape.dims.first } == network.inputShape(original).map { $0.dims.first }
             let outputKept = layer.outputShape.dims.first == network.layers[original].outputShape.dims.first
             let inputChannels = layer.inputs.first.map { scaled.graph.layers[$0].outputShape.channels }
-            let depthwise = if case .convolution(let conv) = layer.operation { conv.groups > 1 && conv.groups == inputChannels } else { false }
+            let depthwise = if case .convolution(let conv) = layer.operation { conv.isDepthwise(inputChannels: inputChannels) } else { false }
             let reason = inputKept ? "input channels do not scale"
                 : outputKept ? "output channels do not scale"
                 : depthwise && abs(measured / alpha - 1) <= tolerance ? "depthwise, scales by α"

@@ -63,11 +63,15 @@ public struct Convolution: OperationRules, SlidingWindowOperation, Hashable {
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { slidingWindow(inputs[0]) }
 
+    /// Depthwise: one group per input channel, of more than one channel (MobileNets'
+    /// depthwise conv). The one test of it: checks, reports and the executor ask here.
+    public func isDepthwise(inputChannels: Int?) -> Bool { groups > 1 && groups == inputChannels }
+
     /// `3x3/2 dw`, `1x1`, `3x3 d2 g4`.
     public func details(_ inputs: [TensorShape]) -> String {
         var text = windowText
         if let input = inputs.first, groups > 1 {
-            text += groups == input.channels ? " dw" : " g\(groups)"
+            text += isDepthwise(inputChannels: input.channels) ? " dw" : " g\(groups)"
         }
         return text
     }

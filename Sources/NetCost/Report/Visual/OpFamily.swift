@@ -9,8 +9,7 @@ enum OpFamily: Int, CaseIterable, Sendable {
     init(_ operation: Operation, input: TensorShape?) {
         switch operation {
         case .convolution(let conv):
-            let channels = input.map { $0.dims.first ?? 0 } ?? 0
-            self = conv.groups > 1 && conv.groups == channels ? .depthwise : .convolution
+            self = conv.isDepthwise(inputChannels: input?.dims.first) ? .depthwise : .convolution
         case .transposedConvolution: self = .convolution
         case .linear, .matmul: self = .linear
         case .normalization: self = .normalization
