@@ -60,16 +60,9 @@ enum RatioChecks {
     static func width(_ network: NetworkView, _ model: LoadedModel, _ rebuild: (SpecOverrides) throws(InputError) -> LoadedModel,
                       _ options: CheckOptions, into report: inout CheckReport) throws(InputError) {
         // The first multiplier the network rebuilds at: group counts must still divide the channels.
-        var attempt: (alpha: Double, scaled: Analysis)?, failure: InputError?
-        for alpha in options.widthProbe.map({ [$0] }) ?? [0.5, 0.75, 0.25, 2] {
-            do {
-                attempt = (alpha, try Analysis(try rebuild(SpecOverrides(width: model.width * alpha)).graph))
-                break
-            } catch {
-                failure = failure ?? error
-            }
+        let (alpha, scaled) = try firstRebuild(options.widthProbe.map { [$0] } ?? [0.5, 0.75, 0.25, 2]) { alpha throws(InputError) in
+            try rebuild(SpecOverrides(width: model.width * alpha))
         }
-        guard let (alpha, scaled) = attempt else { throw failure ?? InputError("no width rebuilds") }
         let predicted = alpha * alpha
         let label = "width-\(JSONWriter.format(alpha))"
         report.ratios.append(MeasuredRatio(label + "-macs", rule: "WIDTH-SCALING", measured: ratio(scaled.totals.macs, network.analysis.totals.macs), predicted: predicted))
@@ -116,16 +109,9 @@ enum RatioChecks {
             let aligned = min(max(stride, Int((target / Double(stride)).rounded()) * stride), base - stride)
             if aligned >= stride, aligned != candidates[0] { candidates.append(aligned) }
         }
-        var attempt: (probe: Int, scaled: Analysis)?, failure: InputError?
-        for candidate in candidates {
-            do {
-                attempt = (candidate, try Analysis(try rebuild(SpecOverrides(resolution: candidate)).graph))
-                break
-            } catch {
-                failure = failure ?? error
-            }
+        let (probe, scaled) = try firstRebuild(candidates) { resolution throws(InputError) in
+            try rebuild(SpecOverrides(resolution: resolution))
         }
-        guard let (probe, scaled) = attempt else { throw failure ?? InputError("no resolution rebuilds") }
         let rho = Double(probe) / Double(base)
         let macs = ratio(scaled.totals.macs, network.analysis.totals.macs)
         let params = ratio(scaled.totals.params, network.analysis.totals.params)
@@ -177,6 +163,21 @@ enum RatioChecks {
         let summary = points.compactMap { point in point.phi.map { "φ=\(JSONWriter.format($0)): \(NumberFormat.fixed(ratio(point.totals.macs, network.analysis.totals.macs), 2))× at \(point.resolution)x\(point.resolution) (2^φ = \(JSONWriter.format(pow(2, $0))))" } }
         report.findings.append(Finding("COMPOUND-SCALING", .info,
             "α·β²·γ² = \(NumberFormat.fixed(options.scaling.flopsGrowthPerStep, 3)); MACs growth \(summary.joined(separator: ", "))", values: values))
+    }
+
+    /// The first setting the network rebuilds at, with its analysis; the first setting's
+    /// error when none does.
+    private static func firstRebuild<Setting>(_ settings: [Setting], _ rebuild: (Setting) throws(InputError) -> LoadedModel)
+        throws(InputError) -> (Setting, Analysis) {
+        var failure: InputError?
+        for setting in settings {
+            do {
+                return (setting, try Analysis(try rebuild(setting).graph))
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        throw failure ?? InputError("no setting to probe")
     }
 
     private static func ratio(_ numerator: Int, _ denominator: Int) -> Double {

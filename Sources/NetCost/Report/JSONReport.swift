@@ -84,14 +84,7 @@ struct JSONReport {
     /// `overrides`: what the command line changed, only the options given.
     private func writeOverrides(_ overrides: SpecOverrides, _ json: inout JSONWriter) {
         json.key("overrides")
-        json.beginObject()
-        if let width = overrides.width { json.field("width", width) }
-        if let depth = overrides.depth { json.field("depth", depth) }
-        if let resolution = overrides.resolution { json.field("resolution", resolution) }
-        if let input = overrides.input { json.field("input", integers: input) }
-        if let classes = overrides.classes { json.field("classes", classes) }
-        if let batch = overrides.batch { json.field("batch", batch) }
-        json.endObject()
+        json.value(.object(JSONObject(overrides.given.map { ($0.key, $0.value) })))
     }
 
     private func writeUnsupported(_ analysis: Analysis, _ json: inout JSONWriter) {

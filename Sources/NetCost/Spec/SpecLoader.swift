@@ -28,16 +28,23 @@ public struct SpecOverrides: Sendable, Equatable {
 }
 
 extension SpecOverrides {
+    /// The overrides that were given, in command-line order: the JSON key, the option
+    /// and the value as typed. The header's `as given:` line and the JSON's `overrides`
+    /// both read this one list.
+    public var given: [(key: String, option: String, text: String, value: JSONValue)] {
+        var given: [(key: String, option: String, text: String, value: JSONValue)] = []
+        if let width { given.append(("width", "--width", NumberFormat.shortest(width), .number(width))) }
+        if let depth { given.append(("depth", "--depth-multiplier", NumberFormat.shortest(depth), .number(depth))) }
+        if let resolution { given.append(("resolution", "--resolution", String(resolution), .integer(resolution))) }
+        if let input { given.append(("input", "--input", input.map(String.init).joined(separator: "x"), .array(input.map { .integer($0) }))) }
+        if let classes { given.append(("classes", "--classes", String(classes), .integer(classes))) }
+        if let batch { given.append(("batch", "--batch", String(batch), .integer(batch))) }
+        return given
+    }
+
     /// The overrides that were given, as `--width 0.5 --resolution 160`; empty when none were.
     public var commandLine: String {
-        var parts: [String] = []
-        if let width { parts.append("--width \(NumberFormat.shortest(width))") }
-        if let depth { parts.append("--depth-multiplier \(NumberFormat.shortest(depth))") }
-        if let resolution { parts.append("--resolution \(resolution)") }
-        if let input { parts.append("--input " + input.map(String.init).joined(separator: "x")) }
-        if let classes { parts.append("--classes \(classes)") }
-        if let batch { parts.append("--batch \(batch)") }
-        return parts.joined(separator: " ")
+        given.map { "\($0.option) \($0.text)" }.joined(separator: " ")
     }
 
     /// `--input` as given and the model's input rank (batch excluded): a shape with one

@@ -80,7 +80,7 @@ public enum Benchmark {
         // Validated first: Analysis trusts a graph's indices and shapes.
         try PreparedGraph.validate(graph)
         let analysis = try Analysis(graph)
-        let prepared = try PreparedGraph(graph, seed: seed, limits: limits)
+        let prepared = try PreparedGraph(graph, seed: seed, limits: limits, totals: analysis.totals)
         for _ in 0..<warmup { _ = prepared.run() }
         var perLayer = Array(repeating: [Double](), count: graph.layers.count)
         var totals: [Double] = []

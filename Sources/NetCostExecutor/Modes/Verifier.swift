@@ -68,7 +68,7 @@ public enum Verifier {
         // Validated first: Analysis trusts a graph's indices and shapes.
         try PreparedGraph.validate(graph)
         let analysis = try Analysis(graph)
-        let prepared = try PreparedGraph(graph, seed: seed, limits: limits)
+        let prepared = try PreparedGraph(graph, seed: seed, limits: limits, totals: analysis.totals)
         let result = prepared.run(counting: true)
         var layers: [LayerVerification] = []
         for (index, layer) in graph.layers.enumerated() {

@@ -25,10 +25,12 @@ final class PreparedGraph: @unchecked Sendable {
 
     /// Prepares `graph`, filling what `parameterOverrides` and `inputOverrides` (by layer
     /// index) do not give from `seed`.
-    init(_ graph: Graph, seed: UInt64, limits: RunLimits,
+    /// `totals` are the graph's, when the caller has analysed it already.
+    init(_ graph: Graph, seed: UInt64, limits: RunLimits, totals: Totals? = nil,
          parameterOverrides: [Int: LayerParameters] = [:], inputOverrides: [Int: [Float]] = [:]) throws(InputError) {
         let memory = try MemoryPlan(graph)
-        try limits.check(memory, totals: try Analysis(graph).totals)
+        let graphTotals = if let totals { totals } else { try Analysis(graph).totals }
+        try limits.check(memory, totals: graphTotals)
         self.graph = graph
         self.memory = memory
 
