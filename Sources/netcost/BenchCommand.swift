@@ -97,6 +97,7 @@ struct BenchCommand: Subcommand {
         let roofline = report.layers.reduce(0) { $0 + ($1.roofline?.seconds ?? 0) }
         lines.append("Latency: \(NumberFormat.fixed(report.totalSeconds * 1e3, 3)) ms per image (median pass); \(NumberFormat.fixed(overall, 1)) GFLOP/s overall")
         lines.append("Roofline: \(NumberFormat.fixed(roofline * 1e3, 3)) ms at best; measured is \(roofline > 0 ? NumberFormat.fixed(report.totalSeconds / roofline, 2) + "×" : "-") that")
+        lines.append(report.kernels.summary)
         if let machine = report.machine {
             lines.append("Machine: peak \(NumberFormat.fixed(machine.peakGFLOPS, 1)) GFLOP/s, bandwidth \(NumberFormat.fixed(machine.bandwidthGBps, 1)) GB/s (ridge at \(NumberFormat.fixed(machine.rooflineDevice.ridge, 2)) FLOP/B)\(peak == nil || bandwidth == nil ? ", measured just now" : "")")
         }

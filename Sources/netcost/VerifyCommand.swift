@@ -81,6 +81,6 @@ struct VerifyCommand: Subcommand {
         let matching = report.layers.filter(\.match).count
         let summary = "\(report.model): \(matching) of \(report.layers.count) layers match" + (report.allMatch ? "" : "; \(report.layers.count - matching) do not")
         let heading = (markdown ? "## " : "") + "\(report.model): symbolic counts (left) against what the kernels counted (right), seed \(seed)"
-        return [heading, "", markdown ? table.markdown() : table.text(), "", summary].joined(separator: "\n") + "\n"
+        return [heading, "", markdown ? table.markdown() : table.text(), "", summary, report.kernels.summary].joined(separator: "\n") + "\n"
     }
 }

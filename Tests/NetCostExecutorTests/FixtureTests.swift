@@ -5,12 +5,13 @@ import Testing
 
 /// Every kernel against PyTorch: the fixtures of ../shared/fixtures/kernels, copied into
 /// Fixtures/. Each runs per sample through the fast path, the reference (direct) path
-/// and the counting path; all three must agree with PyTorch within 1e-4 relative error.
+/// and the counting path, with every kernel set this CPU runs; all must agree with
+/// PyTorch within 1e-4 relative error.
 @Suite struct FixtureTests {
     static let tolerance = 1e-4
 
-    @Test(arguments: FixturePaths.all)
-    func matchesPyTorch(_ name: String) throws {
+    @Test(arguments: FixturePaths.all, KernelSet.available)
+    func matchesPyTorch(_ name: String, kernels: KernelSet) throws {
         let fixture = try Fixture(name: name)
         let batch = fixture.inputs[0].shape[0]
         let perSample = fixture.inputs.map { Array($0.shape.dropFirst()) }
@@ -23,14 +24,14 @@ import Testing
                 let size = input.data.count / input.shape[0]
                 inputs[position] = Array(input.data[sample * size..<(sample + 1) * size])
             }
-            let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits(),
+            let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits(), kernels: kernels,
                                              parameterOverrides: [opIndex: fixture.parameters()], inputOverrides: inputs)
             let expected = Array(fixture.output.data[sample * outputSize..<(sample + 1) * outputSize])
             for (path, result) in [("fast", prepared.run()), ("reference", prepared.run(path: KernelPath.reference)),
                                    ("counting", prepared.run(counting: true))] {
                 let observed = result.finalOutput?.values ?? []
                 let comparison = Comparison(observed: observed, expected: expected)
-                #expect(comparison.within(Self.tolerance), "\(name) sample \(sample), \(path) path: \(comparison)")
+                #expect(comparison.within(Self.tolerance), "\(name) sample \(sample), \(path) path, \(kernels.name) kernels: \(comparison)")
             }
         }
     }

@@ -13,7 +13,7 @@ enum DirectConvolution {
                               weight: UnsafePointer<Float>, weightSlot: Int,
                               bias: UnsafePointer<Float>?, biasSlot: Int,
                               activations: [Activation.Function],
-                              output: UnsafeMutablePointer<Float>, probe: inout P) {
+                              output: UnsafeMutablePointer<Float>, kernels: KernelSet, probe: inout P) {
         output.update(repeating: 0, count: g.outChannels * g.outputPlane)
         for oc in 0..<g.outChannels {
             let group = oc / g.outPerGroup
@@ -37,7 +37,7 @@ enum DirectConvolution {
                                 let low = min(max(-x0, 0), g.outWidth), high = max(low, min(g.width - x0, g.outWidth))
                                 for ox in 0..<low { line[ox] += tap * 0 }
                                 let row = (ic * g.height + iy) * g.width
-                                executed += axpy(tap, input + row + x0 + low, line + low, high - low)
+                                executed += kernels.axpy(tap, input + row + x0 + low, line + low, high - low)
                                 probe.readInputs(0, row + x0 + low..<row + x0 + high)
                                 for ox in high..<g.outWidth { line[ox] += tap * 0 }
                                 executed += low + (g.outWidth - high)

@@ -7,19 +7,19 @@ import NetCost
 
 enum FastConvolution {
     /// The packed weights of each group: rows are output channels, depth `(C_in/g)·kh·kw`.
-    static func pack(_ g: ConvolutionGeometry, weight: UnsafePointer<Float>) -> [PackedMatrix] {
+    static func pack(_ g: ConvolutionGeometry, weight: UnsafePointer<Float>, kernels: KernelSet) -> [PackedMatrix] {
         (0..<g.groups).map { group in
             PackedMatrix(source: weight + group * g.outPerGroup * g.columnRows, rows: g.outPerGroup,
-                         depth: g.columnRows, rowStride: g.columnRows, depthStride: 1)
+                         depth: g.columnRows, rowStride: g.columnRows, depthStride: 1, kernels: kernels)
         }
     }
 
     /// Packed `Wᵀ` of each group of a transposed convolution: rows `(c_out, ky, kx)`, depth `C_in/g`.
-    static func packTransposed(_ g: ConvolutionGeometry, weight: UnsafePointer<Float>) -> [PackedMatrix] {
+    static func packTransposed(_ g: ConvolutionGeometry, weight: UnsafePointer<Float>, kernels: KernelSet) -> [PackedMatrix] {
         let rows = g.outPerGroup * g.taps
         return (0..<g.groups).map { group in
             PackedMatrix(source: weight + group * g.inPerGroup * rows, rows: rows, depth: g.inPerGroup,
-                         rowStride: 1, depthStride: rows)
+                         rowStride: 1, depthStride: rows, kernels: kernels)
         }
     }
 
@@ -30,19 +30,19 @@ enum FastConvolution {
     }
 
     static func run(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, packed: [PackedMatrix],
-                    epilogue: Epilogue, output: UnsafeMutablePointer<Float>, scratch: Scratch) {
-        let plane = g.outputPlane
+                    epilogue: Epilogue, output: UnsafeMutablePointer<Float>, scratch: Scratch, kernels: KernelSet) {
+        let plane = g.outputPlane, gemm = GEMM(kernels)
         for group in 0..<g.groups {
             var groupEpilogue = epilogue
             groupEpilogue.bias = epilogue.bias.map { $0 + group * g.outPerGroup }
             let groupInput = input + group * g.inPerGroup * g.inputPlane
             let groupOutput = output + group * g.outPerGroup * plane
             if g.isPointwise {
-                GEMM.multiply(packed[group], b: groupInput, ldb: plane, n: plane, c: groupOutput, ldc: plane, epilogue: groupEpilogue)
+                gemm.multiply(packed[group], b: groupInput, ldb: plane, n: plane, c: groupOutput, ldc: plane, epilogue: groupEpilogue)
             } else {
                 let columns = scratch.reserve(g.columnRows * plane)
                 im2col(g, input: groupInput, columns: columns)
-                GEMM.multiply(packed[group], b: columns, ldb: plane, n: plane, c: groupOutput, ldc: plane, epilogue: groupEpilogue)
+                gemm.multiply(packed[group], b: columns, ldb: plane, n: plane, c: groupOutput, ldc: plane, epilogue: groupEpilogue)
             }
         }
     }
@@ -108,14 +108,14 @@ enum FastConvolution {
     /// Transposed convolution: `columns = Wᵀ·X` per group, then each column value is
     /// added at its place in the output (positions in the cropped border are dropped).
     static func transposed(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, packed: [PackedMatrix],
-                           epilogue: Epilogue, output: UnsafeMutablePointer<Float>, scratch: Scratch) {
-        let rows = g.outPerGroup * g.taps
+                           epilogue: Epilogue, output: UnsafeMutablePointer<Float>, scratch: Scratch, kernels: KernelSet) {
+        let rows = g.outPerGroup * g.taps, gemm = GEMM(kernels)
         for oc in 0..<g.outChannels {
             output.advanced(by: oc * g.outputPlane).update(repeating: epilogue.bias?[oc] ?? 0, count: g.outputPlane)
         }
         for group in 0..<g.groups {
             let columns = scratch.reserve(rows * g.inputPlane)
-            GEMM.multiply(packed[group], b: input + group * g.inPerGroup * g.inputPlane, ldb: g.inputPlane, n: g.inputPlane,
+            gemm.multiply(packed[group], b: input + group * g.inPerGroup * g.inputPlane, ldb: g.inputPlane, n: g.inputPlane,
                           c: columns, ldc: g.inputPlane, epilogue: .none)
             for row in 0..<rows {
                 let oc = group * g.outPerGroup + row / g.taps, tap = row % g.taps

@@ -9,8 +9,8 @@ import NetCost
 
 enum DepthwiseConvolution {
     static func run(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                    epilogue: Epilogue, output: UnsafeMutablePointer<Float>) {
-        let w = Vector.scalarCount
+                    epilogue: Epilogue, output: UnsafeMutablePointer<Float>, kernels: KernelSet) {
+        let w = kernels.lanes
         let phaseWidth = g.outWidth + ((g.kernelWidth - 1) * g.dilationWidth) / g.strideWidth
         let phaseRows = g.outHeight + ((g.kernelHeight - 1) * g.dilationHeight) / g.strideHeight
         let phasePlane = phaseRows * phaseWidth
@@ -31,7 +31,7 @@ enum DepthwiseConvolution {
                 offsets.append(plane * phasePlane + (row / g.strideHeight) * phaseWidth + column / g.strideWidth)
             }
         }
-        let plan = Plan(phaseWidth: phaseWidth, phaseRows: phaseRows, flat: flat, rowLength: rowLength,
+        let plan = Plan(kernels: kernels, phaseWidth: phaseWidth, phaseRows: phaseRows, flat: flat, rowLength: rowLength,
                         clamp: epilogue.clamp, activations: epilogue.clamp == nil ? epilogue.activations : [])
         let source = SharedPointer(UnsafeMutablePointer(mutating: input))
         let weights = SharedPointer(UnsafeMutablePointer(mutating: weight))
@@ -58,6 +58,7 @@ enum DepthwiseConvolution {
 
     /// The per-layer constants of the loops.
     struct Plan {
+        let kernels: KernelSet
         let phaseWidth: Int, phaseRows: Int
         /// Walk each plane as one row (outputs on the padded width, extra columns dropped).
         let flat: Bool
@@ -128,71 +129,34 @@ enum DepthwiseConvolution {
         for j in k..<odds { oddLine[oddStart + j] = source[2 * j + 1] }
     }
 
-    /// One output channel from its padded, phase-split input plane.
+    /// One output channel from its padded, phase-split input plane. Rows are computed a
+    /// whole number of vectors at a time by the kernel set's depthwise row.
     @inline(__always)
     private static func channel(_ g: ConvolutionGeometry, _ plan: Plan, padded: UnsafeMutablePointer<Float>, offsets: UnsafePointer<Int>,
                                 weight: UnsafePointer<Float>, bias: Float, row: UnsafeMutablePointer<Float>,
                                 output: UnsafeMutablePointer<Float>) {
-        let low = Vector(repeating: plan.clamp?.low ?? -.infinity), high = Vector(repeating: plan.clamp?.high ?? .infinity)
+        let kernels = plan.kernels
+        let low = plan.clamp?.low ?? -.infinity, high = plan.clamp?.high ?? .infinity
         if plan.flat {
-            pass(g.taps, padded, offsets, weight, bias, low, high, into: row, count: plan.rowLength)
+            kernels.depthwiseRow(taps: g.taps, padded, offsets: offsets, weight: weight, bias: bias, low: low, high: high,
+                                 into: row, count: plan.rowLength)
             for oy in 0..<g.outHeight {
                 (output + oy * g.outWidth).update(from: row + oy * plan.phaseWidth, count: g.outWidth)
             }
         } else {
-            let w = Vector.scalarCount, whole = g.outWidth / w * w
+            let w = kernels.lanes, whole = g.outWidth / w * w
             for oy in 0..<g.outHeight {
                 let base = padded + oy * plan.phaseWidth, line = output + oy * g.outWidth
                 // Whole vectors straight into the output; the ragged end through `row`.
-                pass(g.taps, base, offsets, weight, bias, low, high, into: line, count: whole)
+                kernels.depthwiseRow(taps: g.taps, base, offsets: offsets, weight: weight, bias: bias, low: low, high: high,
+                                     into: line, count: whole)
                 if whole < g.outWidth {
-                    pass(g.taps, base + whole, offsets, weight, bias, low, high, into: row, count: w)
+                    kernels.depthwiseRow(taps: g.taps, base + whole, offsets: offsets, weight: weight, bias: bias, low: low, high: high,
+                                         into: row, count: w)
                     (line + whole).update(from: row, count: g.outWidth - whole)
                 }
             }
         }
         for function in plan.activations { function.apply(output, count: g.outputPlane) }
-    }
-
-    /// `count` outputs (a multiple of the vector width) from `base`: bias plus every tap,
-    /// clamped to `[low, high]`. A 3×3 kernel keeps its nine weights in registers.
-    @inline(__always)
-    private static func pass(_ taps: Int, _ base: UnsafeMutablePointer<Float>, _ offsets: UnsafePointer<Int>, _ weight: UnsafePointer<Float>,
-                             _ bias: Float, _ low: Vector, _ high: Vector, into destination: UnsafeMutablePointer<Float>, count: Int) {
-        let w = Vector.scalarCount
-        var ox = 0
-        if taps == 9 {
-            let (w0, w1, w2) = (Vector(repeating: weight[0]), Vector(repeating: weight[1]), Vector(repeating: weight[2]))
-            let (w3, w4, w5) = (Vector(repeating: weight[3]), Vector(repeating: weight[4]), Vector(repeating: weight[5]))
-            let (w6, w7, w8) = (Vector(repeating: weight[6]), Vector(repeating: weight[7]), Vector(repeating: weight[8]))
-            let (p0, p1, p2) = (base + offsets[0], base + offsets[1], base + offsets[2])
-            let (p3, p4, p5) = (base + offsets[3], base + offsets[4], base + offsets[5])
-            let (p6, p7, p8) = (base + offsets[6], base + offsets[7], base + offsets[8])
-            let start = Vector(repeating: bias)
-            while ox < count {
-                var sum = start.addingProduct(w0, loadVector(p0 + ox))
-                sum = sum.addingProduct(w1, loadVector(p1 + ox))
-                sum = sum.addingProduct(w2, loadVector(p2 + ox))
-                sum = sum.addingProduct(w3, loadVector(p3 + ox))
-                sum = sum.addingProduct(w4, loadVector(p4 + ox))
-                sum = sum.addingProduct(w5, loadVector(p5 + ox))
-                sum = sum.addingProduct(w6, loadVector(p6 + ox))
-                sum = sum.addingProduct(w7, loadVector(p7 + ox))
-                sum = sum.addingProduct(w8, loadVector(p8 + ox))
-                sum = sum.replacing(with: low, where: sum .< low)
-                storeVector(sum.replacing(with: high, where: sum .> high), destination + ox)
-                ox += w
-            }
-            return
-        }
-        while ox < count {
-            var sum = Vector(repeating: bias)
-            for tap in 0..<taps {
-                sum = sum.addingProduct(Vector(repeating: weight[tap]), loadVector(base + offsets[tap] + ox))
-            }
-            sum = sum.replacing(with: low, where: sum .< low)
-            storeVector(sum.replacing(with: high, where: sum .> high), destination + ox)
-            ox += w
-        }
     }
 }

@@ -1,52 +1,39 @@
 // The matrix product at the heart of convolutions and linear layers: C = A·B, with A
 // the weights (packed once, when the graph is prepared) and B the activations (a 1×1
 // convolution's input, or im2col's columns), copied tile by tile into a contiguous
-// buffer. A register tile (GEMM+Tiles.swift) of 8 or 6 rows by two SIMD vectors of
-// columns accumulates over blocks of K; both cores take column strips (or row panels
-// when the strips would be too few).
+// buffer. The kernel set's register tile (a C function compiled for its vector width)
+// of `panelRows` rows by two vectors of columns accumulates over blocks of K; both cores
+// take column strips (or row panels when the strips would be too few).
 
-#if NETCOST_WIDE_VECTORS
-/// The SIMD vector of the kernels: 16 lanes (one AVX-512 register) when built for it.
-typealias Vector = SIMD16<Float>
-#else
-/// The SIMD vector of the kernels: 8 lanes (one AVX2 register, or two SSE ones).
-typealias Vector = SIMD8<Float>
-#endif
-
-@inline(__always) func loadVector(_ pointer: UnsafePointer<Float>) -> Vector {
-    UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
-}
-
-@inline(__always) func storeVector(_ vector: Vector, _ pointer: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: Vector.self)
-}
-
-/// A's rows in panels of `GEMM.panelRows`: panel `p` stores, for each k, its rows'
-/// values side by side, zero-padded past the last row.
+/// A's rows in panels of the kernel set's `panelRows`: panel `p` stores, for each k,
+/// its rows' values side by side, zero-padded past the last row.
 final class PackedMatrix: @unchecked Sendable {
     let rows: Int
     let depth: Int
+    let panelRows: Int
     let panels: Int
     let data: UnsafeMutablePointer<Float>
 
-    /// Packs the `rows × depth` matrix whose element (i, k) is `source[i·rowStride + k·depthStride]`.
-    init(source: UnsafePointer<Float>, rows: Int, depth: Int, rowStride: Int, depthStride: Int) {
+    /// Packs the `rows × depth` matrix whose element (i, k) is `source[i·rowStride + k·depthStride]`
+    /// for `kernels`' register tile.
+    init(source: UnsafePointer<Float>, rows: Int, depth: Int, rowStride: Int, depthStride: Int, kernels: KernelSet) {
         self.rows = rows
         self.depth = depth
-        panels = (rows + GEMM.panelRows - 1) / GEMM.panelRows
-        let count = panels * GEMM.panelRows * depth
+        panelRows = kernels.panelRows
+        panels = (rows + panelRows - 1) / panelRows
+        let count = panels * panelRows * depth
         data = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         data.initialize(repeating: 0, count: count)
         for row in 0..<rows {
-            let panel = row / GEMM.panelRows, lane = row % GEMM.panelRows
-            let destination = data + panel * GEMM.panelRows * depth + lane
-            for k in 0..<depth { destination[k * GEMM.panelRows] = source[row * rowStride + k * depthStride] }
+            let panel = row / panelRows, lane = row % panelRows
+            let destination = data + panel * panelRows * depth + lane
+            for k in 0..<depth { destination[k * panelRows] = source[row * rowStride + k * depthStride] }
         }
     }
 
     deinit { data.deallocate() }
 
-    var bytes: Int { panels * GEMM.panelRows * depth * MemoryLayout<Float>.stride }
+    var bytes: Int { panels * panelRows * depth * MemoryLayout<Float>.stride }
 }
 
 /// What the last K block of a tile does before storing: add the rows' bias and clamp.
@@ -68,31 +55,28 @@ struct Finish: @unchecked Sendable {
         self.high = high
         active = true
     }
-
-    /// The bias of tile row `row`; rows past the matrix's end get none.
-    @inline(__always) func shift(_ row: Int) -> Float {
-        guard let bias, row < rows else { return 0 }
-        return bias[row]
-    }
 }
 
-enum GEMM {
-    #if NETCOST_WIDE_VECTORS
-    /// Rows of A per panel: 8 rows × 2 vectors make 16 accumulators of AVX-512's 32
-    /// registers, and MobileNet-style channel counts (16, 24, …, 1280) are multiples of 8.
-    static let panelRows = 8
-    #else
-    /// Rows of A per panel: 6 rows × 2 vectors make 12 accumulators of AVX2's 16 registers.
-    static let panelRows = 6
-    #endif
-    static let tileColumns = 2 * Vector.scalarCount
+/// The matrix product with one kernel set's register tile.
+struct GEMM: Sendable {
+    let kernels: KernelSet
+    /// Rows of A per panel and columns of B per tile: the register tile's shape.
+    let panelRows: Int, tileColumns: Int
     /// K is walked in blocks this deep so that a B tile stays in the L1 cache.
     static let depthBlock = 256
 
+    init(_ kernels: KernelSet) {
+        self.kernels = kernels
+        panelRows = kernels.panelRows
+        tileColumns = kernels.tileColumns
+    }
+
     /// `C[rows, n] = A·B` (then `epilogue`), B being `depth × n` with rows `ldb` apart
     /// and C rows `ldc` apart.
-    static func multiply(_ a: PackedMatrix, b: UnsafePointer<Float>, ldb: Int, n: Int,
-                         c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
+    func multiply(_ a: PackedMatrix, b: UnsafePointer<Float>, ldb: Int, n: Int,
+                  c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
+        precondition(a.panelRows == panelRows, "A was packed for another kernel set")
+        let depthBlock = Self.depthBlock
         let tiles = (n + tileColumns - 1) / tileColumns
         let work = a.rows * n * a.depth
         let bShared = SharedPointer(UnsafeMutablePointer(mutating: b)), cShared = SharedPointer(c)
@@ -115,8 +99,8 @@ enum GEMM {
                 let k0 = block * depthBlock, kc = min(depthBlock, a.depth - k0)
                 for tile in 0..<tiles {
                     let column = tile * tileColumns
-                    packTile(b + k0 * ldb + column, ldb, kc: kc, columns: min(tileColumns, n - column),
-                             into: packed.base + (block * tiles + tile) * tileFloats)
+                    kernels.packTile(b + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, n - column),
+                                     into: packed.base + (block * tiles + tile) * tileFloats)
                 }
             }
             let parts = Parallel.chunks(a.panels, grain: 2, perWorker: 4)
@@ -139,9 +123,10 @@ enum GEMM {
     /// block's B tiles are copied into a contiguous, zero-padded buffer (B's rows lie a
     /// whole feature map apart: read in place, every row would be a new page), then each
     /// panel of A sweeps the block, so C is written a few long rows at a time.
-    private static func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
+    private func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
                               _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
                               tiles: Range<Int>, panels: Range<Int>) {
+        let depthBlock = Self.depthBlock
         let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
         let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
         let packedB = UnsafeMutablePointer<Float>.allocate(capacity: blockTiles * tileFloats)
@@ -158,7 +143,7 @@ enum GEMM {
                 let kc = min(depthBlock, a.depth - k0)
                 for (slot, tile) in block.enumerated() {
                     let column = tile * tileColumns
-                    packTile(b + k0 * ldb + column, ldb, kc: kc, columns: min(tileColumns, n - column), into: packedB + slot * tileFloats)
+                    kernels.packTile(b + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, n - column), into: packedB + slot * tileFloats)
                 }
                 sweep(a, packed: packedB, tileFloats: tileFloats, tiles: block, panels: panels, k0: k0, kc: kc, n: n,
                       c: c, ldc: ldc, epilogue: epilogue, edgeC: edgeC)
@@ -172,7 +157,7 @@ enum GEMM {
     /// tiles of `tiles` (`tileFloats` apart from `packed`), accumulating into C. The last
     /// K block applies the epilogue: bias and relu/relu6 in registers, anything else over
     /// the finished tile.
-    private static func sweep(_ a: PackedMatrix, packed: UnsafePointer<Float>, tileFloats: Int, tiles: Range<Int>, panels: Range<Int>,
+    private func sweep(_ a: PackedMatrix, packed: UnsafePointer<Float>, tileFloats: Int, tiles: Range<Int>, panels: Range<Int>,
                               k0: Int, kc: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue,
                               edgeC: UnsafeMutablePointer<Float>) {
         let clamp = epilogue.clamp
@@ -191,36 +176,18 @@ enum GEMM {
                 let columns = min(tileColumns, n - column)
                 let bTile = packed + slot * tileFloats, cTile = c + row0 * ldc + column
                 if rows == panelRows && columns == tileColumns {
-                    GEMM.tile(aPanel, bTile, tileColumns, kc, cTile, ldc, accumulate: k0 > 0, finish: finish)
+                    kernels.gemmTile(aPanel, bTile, depth: kc, cTile, ldc: ldc, accumulate: k0 > 0, finish: finish)
                     if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
                 } else {
                     for i in 0..<rows {
                         for j in 0..<tileColumns { edgeC[i * tileColumns + j] = k0 > 0 && j < columns ? cTile[i * ldc + j] : 0 }
                     }
-                    GEMM.tile(aPanel, bTile, tileColumns, kc, edgeC, tileColumns, accumulate: k0 > 0, finish: finish)
+                    kernels.gemmTile(aPanel, bTile, depth: kc, edgeC, ldc: tileColumns, accumulate: k0 > 0, finish: finish)
                     if last { rest.apply(edgeC, tileColumns, rows: rows, columns: columns, firstRow: row0) }
                     for i in 0..<rows {
                         for j in 0..<columns { cTile[i * ldc + j] = edgeC[i * tileColumns + j] }
                     }
                 }
-            }
-        }
-    }
-
-    /// Copies `kc` rows of `columns` (≤ one tile) into `destination`, rows `tileColumns` apart, zero-padded.
-    @inline(__always)
-    private static func packTile(_ source: UnsafePointer<Float>, _ ldb: Int, kc: Int, columns: Int, into destination: UnsafeMutablePointer<Float>) {
-        let w = Vector.scalarCount
-        if columns == tileColumns {
-            for k in 0..<kc {
-                let row = source + k * ldb, target = destination + k * tileColumns
-                storeVector(loadVector(row), target)
-                storeVector(loadVector(row + w), target + w)
-            }
-        } else {
-            for k in 0..<kc {
-                let row = source + k * ldb, target = destination + k * tileColumns
-                for j in 0..<tileColumns { target[j] = j < columns ? row[j] : 0 }
             }
         }
     }

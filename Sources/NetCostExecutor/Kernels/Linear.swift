@@ -1,50 +1,14 @@
 import NetCost
 
-// Linear layers and matrix products. The inner loops are SIMD dot products and row
-// updates that return how many multiply-adds they executed, which is what the counting
-// run adds up.
-
-/// `Σ a[i]·b[i]` over `count` elements, and the number of multiply-adds it took.
-@inline(__always)
-func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> (value: Float, multiplyAdds: Int) {
-    let w = Vector.scalarCount
-    var lanes = Vector(), done = 0, index = 0
-    while index + w <= count {
-        lanes = lanes.addingProduct(loadVector(a + index), loadVector(b + index))
-        index += w
-        done += w
-    }
-    var sum = lanes.sum()
-    while index < count {
-        sum += a[index] * b[index]
-        index += 1
-        done += 1
-    }
-    return (sum, done)
-}
-
-/// `y[i] += a·x[i]` over `count` elements, and the number of multiply-adds it took.
-@inline(__always)
-func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) -> Int {
-    let w = Vector.scalarCount
-    let scale = Vector(repeating: a)
-    var index = 0
-    while index + w <= count {
-        storeVector(loadVector(y + index).addingProduct(scale, loadVector(x + index)), y + index)
-        index += w
-    }
-    while index < count {
-        y[index] += a * x[index]
-        index += 1
-    }
-    return count
-}
+// Linear layers and matrix products. The inner loops are the kernel set's dot products
+// and row updates (`y += a·x`); the counting run adds up the multiply-adds they execute.
 
 enum LinearKernel {
     /// `output[r, o] = input[r, :]·weight[o, :] + bias[o]`, then `activations`.
     static func run<P: Probe>(rows: Int, features: Int, outFeatures: Int, input: UnsafePointer<Float>,
                               weight: UnsafePointer<Float>, weightSlot: Int, bias: UnsafePointer<Float>?, biasSlot: Int,
-                              activations: [Activation.Function], output: UnsafeMutablePointer<Float>, probe: inout P) {
+                              activations: [Activation.Function], output: UnsafeMutablePointer<Float>,
+                              kernels: KernelSet, probe: inout P) {
         if !P.isCounting && rows * outFeatures * features >= 65_536 {
             let source = SharedPointer(UnsafeMutablePointer(mutating: input)), destination = SharedPointer(output)
             let weights = SharedPointer(UnsafeMutablePointer(mutating: weight))
@@ -54,21 +18,22 @@ enum LinearKernel {
                 var none = NoProbe()
                 block(rows: rows, features: features, outFeatures: outFeatures, range: parts[part], input: source.base,
                       weight: weights.base, weightSlot: weightSlot, bias: biases?.base, biasSlot: biasSlot,
-                      activations: activations, output: destination.base, probe: &none)
+                      activations: activations, output: destination.base, kernels: kernels, probe: &none)
             }
         } else {
             block(rows: rows, features: features, outFeatures: outFeatures, range: 0..<outFeatures, input: input,
                   weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
-                  activations: activations, output: output, probe: &probe)
+                  activations: activations, output: output, kernels: kernels, probe: &probe)
         }
     }
 
     private static func block<P: Probe>(rows: Int, features: Int, outFeatures: Int, range: Range<Int>, input: UnsafePointer<Float>,
                                         weight: UnsafePointer<Float>, weightSlot: Int, bias: UnsafePointer<Float>?, biasSlot: Int,
-                                        activations: [Activation.Function], output: UnsafeMutablePointer<Float>, probe: inout P) {
+                                        activations: [Activation.Function], output: UnsafeMutablePointer<Float>,
+                                        kernels: KernelSet, probe: inout P) {
         for row in 0..<rows {
             for feature in range {
-                var (sum, done) = dot(input + row * features, weight + feature * features, features)
+                var (sum, done) = kernels.dot(input + row * features, weight + feature * features, features)
                 probe.multiplyAdds(done)
                 probe.readInputs(0, row * features..<(row + 1) * features)
                 probe.readParameters(weightSlot, feature * features..<(feature + 1) * features)
@@ -86,7 +51,7 @@ enum LinearKernel {
 
 enum MatMulKernel {
     /// NumPy's matmul: `[..., M, K] × [..., K, N]`, batch axes broadcast, rank-1 operands promoted.
-    static func run<P: Probe>(left: Tensor, right: Tensor, output: Tensor, probe: inout P) {
+    static func run<P: Probe>(left: Tensor, right: Tensor, output: Tensor, kernels: KernelSet, probe: inout P) {
         let a = left.dims.count == 1 ? [1] + left.dims : left.dims
         let b = right.dims.count == 1 ? right.dims + [1] : right.dims
         let (m, k, n) = (a[a.count - 2], a[a.count - 1], b[b.count - 1])
@@ -112,7 +77,7 @@ enum MatMulKernel {
                 for p in 0..<k {
                     let value = left.pointer[offsetA + i * k + p]
                     probe.readInput(0, offsetA + i * k + p)
-                    probe.multiplyAdds(axpy(value, right.pointer + offsetB + p * n, row, n))
+                    probe.multiplyAdds(kernels.axpy(value, right.pointer + offsetB + p * n, row, n))
                     probe.readInputs(1, offsetB + p * n..<offsetB + (p + 1) * n)
                 }
                 probe.writes(position * m * n + i * n..<position * m * n + (i + 1) * n)

@@ -38,6 +38,8 @@ public struct BenchmarkReport: Sendable, Equatable {
     public let totalSeconds: Double
     /// The roofline's machine, when one was given.
     public let machine: MachineProfile?
+    /// The vector width's kernels that ran.
+    public let kernels: KernelSet
 
     /// Symbolic flops of the whole graph.
     public var totalFlops: Int { layers.reduce(0) { $0 &+ $1.flops } }
@@ -45,7 +47,7 @@ public struct BenchmarkReport: Sendable, Equatable {
     public var json: JSONValue {
         var top: [(key: String, value: JSONValue)] = [
             ("model", .string(model)), ("repetitions", .integer(repetitions)),
-            ("total_seconds", .number(totalSeconds)), ("total_flops", .integer(totalFlops)),
+            ("total_seconds", .number(totalSeconds)), ("total_flops", .integer(totalFlops)), ("kernels", .string(kernels.name)),
         ]
         if let machine {
             top.append(("machine", .object(JSONObject([("peak_gflops", .number(machine.peakGFLOPS)),
@@ -74,13 +76,14 @@ public struct BenchmarkReport: Sendable, Equatable {
 /// `repetitions` passes after `warmup` untimed ones, beside what the roofline allows.
 public enum Benchmark {
     public static func run(_ graph: Graph, repetitions: Int = 10, warmup: Int = 2, seed: UInt64 = 0,
-                           limits: RunLimits = RunLimits(), machine: MachineProfile? = nil) throws(InputError) -> BenchmarkReport {
+                           limits: RunLimits = RunLimits(), machine: MachineProfile? = nil,
+                           kernels: KernelSet? = nil) throws(InputError) -> BenchmarkReport {
         guard repetitions >= 1 else { throw InputError("must be at least 1", field: "repetitions") }
         guard warmup >= 0 else { throw InputError("must not be negative", field: "warmup") }
         // Validated first: Analysis trusts a graph's indices and shapes.
         try PreparedGraph.validate(graph)
         let analysis = try Analysis(graph)
-        let prepared = try PreparedGraph(graph, seed: seed, limits: limits, totals: analysis.totals)
+        let prepared = try PreparedGraph(graph, seed: seed, limits: limits, totals: analysis.totals, kernels: kernels)
         for _ in 0..<warmup { _ = prepared.run() }
         var perLayer = Array(repeating: [Double](), count: graph.layers.count)
         var totals: [Double] = []
@@ -108,7 +111,8 @@ public enum Benchmark {
             layers.append(LayerTiming(index: index, name: layer.name, op: layer.operation.kind, seconds: seconds,
                                       flops: cost.flops, bytes: bytes, roofline: roofline))
         }
-        return BenchmarkReport(model: graph.name, repetitions: repetitions, layers: layers, totalSeconds: median(totals), machine: machine)
+        return BenchmarkReport(model: graph.name, repetitions: repetitions, layers: layers, totalSeconds: median(totals), machine: machine,
+                               kernels: prepared.kernels)
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -31,36 +31,22 @@ public enum MachineProbe {
         MachineProfile(peakGFLOPS: peakGFLOPS(trials: trials), bandwidthGBps: bandwidthGBps(trials: trials))
     }
 
-    /// Ten independent FMA chains per core: enough to cover the FMA latency on both ports.
-    public static func peakGFLOPS(trials: Int = 3, iterations: Int = 2_000_000) -> Double {
+    /// Ten independent multiply-add chains per core, with the kernel set the executor
+    /// runs (`NETCOST_KERNELS`, else the widest): enough to cover the latency on both ports.
+    public static func peakGFLOPS(trials: Int = 3, iterations: Int = 2_000_000, kernels: KernelSet = .inUse) -> Double {
         var best = 0.0
         for _ in 0..<max(trials, 1) {
             let sink = SharedPointer(UnsafeMutablePointer<Float>.allocate(capacity: Parallel.workers))
             defer { sink.base.deallocate() }
             let start = DispatchTime.now().uptimeNanoseconds
             Parallel.forEach(Parallel.workers) { worker in
-                sink.base[worker] = fmaChains(iterations: iterations, seed: Float(worker))
+                sink.base[worker] = kernels.multiplyAddChains(iterations: iterations, seed: Float(worker))
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-            let flops = Double(Parallel.workers) * Double(iterations) * 10 * Double(Vector.scalarCount) * 2
+            let flops = Double(Parallel.workers) * Double(iterations) * 10 * Double(kernels.lanes) * 2
             best = max(best, flops / seconds / 1e9)
         }
         return best
-    }
-
-    @inline(never)
-    private static func fmaChains(iterations: Int, seed: Float) -> Float {
-        let a = Vector(repeating: 0.999_999), b = Vector(repeating: 1e-7 * (seed + 1))
-        var c0 = Vector(repeating: 1), c1 = Vector(repeating: 2), c2 = Vector(repeating: 3), c3 = Vector(repeating: 4)
-        var c4 = Vector(repeating: 5), c5 = Vector(repeating: 6), c6 = Vector(repeating: 7), c7 = Vector(repeating: 8)
-        var c8 = Vector(repeating: 9), c9 = Vector(repeating: 10)
-        for _ in 0..<iterations {
-            c0 = c0.addingProduct(a, b); c1 = c1.addingProduct(a, b); c2 = c2.addingProduct(a, b)
-            c3 = c3.addingProduct(a, b); c4 = c4.addingProduct(a, b); c5 = c5.addingProduct(a, b)
-            c6 = c6.addingProduct(a, b); c7 = c7.addingProduct(a, b); c8 = c8.addingProduct(a, b)
-            c9 = c9.addingProduct(a, b)
-        }
-        return (c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9).sum()
     }
 
     /// STREAM's triad on three arrays of `elements` floats (64 MiB each by default):

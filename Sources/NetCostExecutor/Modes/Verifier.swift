@@ -37,6 +37,8 @@ public struct LayerVerification: Sendable, Equatable {
 public struct VerificationReport: Sendable, Equatable {
     public let model: String
     public let layers: [LayerVerification]
+    /// The vector width's kernels that ran.
+    public let kernels: KernelSet
 
     public var allMatch: Bool { layers.allSatisfy(\.match) }
 
@@ -53,7 +55,8 @@ public struct VerificationReport: Sendable, Equatable {
                 ("match", .bool(layer.match)),
             ]))
         }
-        return .object(JSONObject([("model", .string(model)), ("all_match", .bool(allMatch)), ("layers", .array(rows))]))
+        return .object(JSONObject([("model", .string(model)), ("kernels", .string(kernels.name)), ("all_match", .bool(allMatch)),
+                                   ("layers", .array(rows))]))
     }
 }
 
@@ -64,11 +67,13 @@ public enum Verifier {
     ///
     /// Throws `InputError` for a graph that cannot run (an unsupported op) or whose
     /// tensors or work would pass `limits`; nothing is allocated before those checks.
-    public static func verify(_ graph: Graph, seed: UInt64 = 0, limits: RunLimits = RunLimits()) throws(InputError) -> VerificationReport {
+    /// `kernels` default to this process's set (`KernelSet.forThisProcess`).
+    public static func verify(_ graph: Graph, seed: UInt64 = 0, limits: RunLimits = RunLimits(),
+                              kernels: KernelSet? = nil) throws(InputError) -> VerificationReport {
         // Validated first: Analysis trusts a graph's indices and shapes.
         try PreparedGraph.validate(graph)
         let analysis = try Analysis(graph)
-        let prepared = try PreparedGraph(graph, seed: seed, limits: limits, totals: analysis.totals)
+        let prepared = try PreparedGraph(graph, seed: seed, limits: limits, totals: analysis.totals, kernels: kernels)
         let result = prepared.run(counting: true)
         var layers: [LayerVerification] = []
         for (index, layer) in graph.layers.enumerated() {
@@ -85,6 +90,6 @@ public enum Verifier {
                 params: CountComparison(symbolic: symbolic.params, counted: counted.params),
                 outOfRange: counted.outOfRange))
         }
-        return VerificationReport(model: graph.name, layers: layers)
+        return VerificationReport(model: graph.name, layers: layers, kernels: prepared.kernels)
     }
 }

@@ -16,7 +16,7 @@ extension PreparedGraph {
         case .fused(let fused):
             weighted(index, fused.base, activations: fused.activations.map(\.function), inputs: inputs, output: output, path: path, probe: &probe)
         case .matmul:
-            MatMulKernel.run(left: inputs[0], right: inputs[1], output: output, probe: &probe)
+            MatMulKernel.run(left: inputs[0], right: inputs[1], output: output, kernels: kernels, probe: &probe)
         case .normalization(let norm):
             NormalizationKernel.run(norm, input: inputs[0], parameters: parameters[index], output: output, probe: &probe)
         case .activation(let activation):
@@ -57,13 +57,14 @@ extension PreparedGraph {
             guard let g = geometries[index] else { return }
             if direct {
                 DirectConvolution.run(g, input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
-                                      activations: activations, output: output.pointer, probe: &probe)
+                                      activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
             } else if g.isDepthwise {
                 DepthwiseConvolution.run(g, input: inputs[0].pointer, weight: weight,
-                                         epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer)
+                                         epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer, kernels: kernels)
             } else {
                 FastConvolution.run(g, input: inputs[0].pointer, packed: packed[index],
-                                    epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer, scratch: scratch)
+                                    epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer, scratch: scratch,
+                                    kernels: kernels)
             }
         case .transposedConvolution:
             guard let g = geometries[index] else { return }
@@ -72,13 +73,14 @@ extension PreparedGraph {
                                              biasSlot: biasSlot, activations: activations, output: output.pointer, probe: &probe)
             } else {
                 FastConvolution.transposed(g, input: inputs[0].pointer, packed: packed[index],
-                                           epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer, scratch: scratch)
+                                           epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer, scratch: scratch,
+                                           kernels: kernels)
             }
         case .linear(let linear):
             let features = inputs[0].dims[inputs[0].dims.count - 1]
             LinearKernel.run(rows: inputs[0].elements / features, features: features, outFeatures: linear.outFeatures,
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
-                             activations: activations, output: output.pointer, probe: &probe)
+                             activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
         default:
             return
         }

@@ -22,12 +22,17 @@ final class PreparedGraph: @unchecked Sendable {
     let lastReader: [Int]
     let pool = BufferPool()
     let scratch = Scratch()
+    /// The vector width's kernels every layer of this graph runs with.
+    let kernels: KernelSet
 
     /// Prepares `graph`, filling what `parameterOverrides` and `inputOverrides` (by layer
     /// index) do not give from `seed`.
-    /// `totals` are the graph's, when the caller has analysed it already.
-    init(_ graph: Graph, seed: UInt64, limits: RunLimits, totals: Totals? = nil,
+    /// `totals` are the graph's, when the caller has analysed it already. `kernels` default
+    /// to this process's set (the widest the CPU runs, or the one `NETCOST_KERNELS` names).
+    init(_ graph: Graph, seed: UInt64, limits: RunLimits, totals: Totals? = nil, kernels: KernelSet? = nil,
          parameterOverrides: [Int: LayerParameters] = [:], inputOverrides: [Int: [Float]] = [:]) throws(InputError) {
+        let kernels = if let kernels { kernels } else { try KernelSet.forThisProcess.get() }
+        self.kernels = kernels
         let memory = try MemoryPlan(graph)
         let graphTotals = if let totals { totals } else { try Analysis(graph).totals }
         try limits.check(memory, totals: graphTotals)
@@ -64,11 +69,11 @@ final class PreparedGraph: @unchecked Sendable {
             case .convolution(let conv):
                 let g = ConvolutionGeometry(conv, input: shapes[0], output: layer.outputShape)
                 geometry = g
-                if !g.isDepthwise, let weight { matrices = FastConvolution.pack(g, weight: weight) }
+                if !g.isDepthwise, let weight { matrices = FastConvolution.pack(g, weight: weight, kernels: kernels) }
             case .transposedConvolution(let conv):
                 let g = ConvolutionGeometry(conv, input: shapes[0], output: layer.outputShape)
                 geometry = g
-                if let weight { matrices = FastConvolution.packTransposed(g, weight: weight) }
+                if let weight { matrices = FastConvolution.packTransposed(g, weight: weight, kernels: kernels) }
             default:
                 break
             }

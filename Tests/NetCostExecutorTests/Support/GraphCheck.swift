@@ -4,7 +4,7 @@ import Testing
 
 /// Runs a graph three ways and checks what a verification test needs: counted equals
 /// symbolic for every layer, and the counting, reference and fast paths compute the
-/// same output at every layer.
+/// same output at every layer, with every kernel set this CPU runs.
 enum GraphCheck {
     /// Fast kernels sum in another order than the direct loops, and outputs near zero
     /// come from sums that cancel: the fixtures' tolerance covers that rounding.
@@ -22,17 +22,20 @@ enum GraphCheck {
     }
 
     static func pathsAgree(_ graph: Graph, seed: UInt64 = 11, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let prepared = try PreparedGraph(graph, seed: seed, limits: RunLimits())
-        let fast = prepared.run(keepAll: true)
-        let counting = prepared.run(counting: true, keepAll: true)
-        let reference = prepared.run(path: .reference, keepAll: true)
-        for (index, layer) in graph.layers.enumerated() {
-            let expected = counting.outputs[index]?.values ?? []
-            #expect(!expected.isEmpty, "\(layer.name): no output", sourceLocation: sourceLocation)
-            for (path, result) in [("fast", fast), ("reference", reference)] {
-                let comparison = Comparison(observed: result.outputs[index]?.values ?? [], expected: expected)
-                #expect(comparison.within(pathTolerance), "\(graph.name) \(layer.name) (\(layer.operation.kind)): \(path) vs counting: \(comparison)",
-                        sourceLocation: sourceLocation)
+        let counting = try PreparedGraph(graph, seed: seed, limits: RunLimits()).run(counting: true, keepAll: true)
+        for kernels in KernelSet.available {
+            let prepared = try PreparedGraph(graph, seed: seed, limits: RunLimits(), kernels: kernels)
+            let fast = prepared.run(keepAll: true)
+            let reference = prepared.run(path: .reference, keepAll: true)
+            for (index, layer) in graph.layers.enumerated() {
+                let expected = counting.outputs[index]?.values ?? []
+                #expect(!expected.isEmpty, "\(layer.name): no output", sourceLocation: sourceLocation)
+                for (path, result) in [("fast", fast), ("reference", reference)] {
+                    let comparison = Comparison(observed: result.outputs[index]?.values ?? [], expected: expected)
+                    #expect(comparison.within(pathTolerance),
+                            "\(graph.name) \(layer.name) (\(layer.operation.kind)): \(path) with \(kernels.name) kernels vs counting: \(comparison)",
+                            sourceLocation: sourceLocation)
+                }
             }
         }
     }

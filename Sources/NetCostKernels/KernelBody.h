@@ -1,0 +1,152 @@
+// The kernels' bodies, written once for any vector width. A width's file defines
+//   VEC      the vector type (`float` lanes, `vector_size(LANES · 4)`)
+//   LANES    floats per vector
+//   MR       rows of A per register tile
+//   MADD     (acc, x, y) → acc + x·y, fused where the width has FMA
+//   KERNEL   (name) → the name with the width's suffix
+// then includes this file under a `#pragma clang attribute` that gives every function
+// the width's `target` attribute. Nothing here may be called across widths: functions
+// compiled for different targets only pass pointers and scalars to each other.
+
+#include <string.h>
+
+static inline __attribute__((always_inline)) VEC KERNEL(load)(const float *p) {
+    VEC v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline __attribute__((always_inline)) void KERNEL(store)(VEC v, float *p) {
+    memcpy(p, &v, sizeof v);
+}
+
+/// Every lane `x`. (Written as `x − 0`, which the compiler folds away; `0 + x` it may
+/// not, since that turns −0 into +0.)
+static inline __attribute__((always_inline)) VEC KERNEL(splat)(float x) {
+    return x - (VEC){0};
+}
+
+/// `v` clamped to [low, high] by compare and select, which keeps a NaN a NaN (as
+/// PyTorch's clamp does); a max/min instruction would replace it with a bound.
+static inline __attribute__((always_inline)) VEC KERNEL(clamp)(VEC v, VEC low, VEC high) {
+    typedef int IVEC __attribute__((vector_size(sizeof(VEC))));
+    IVEC below = (IVEC)(v < low), above = (IVEC)(v > high);
+    IVEC bits = ((IVEC)v & ~below) | ((IVEC)low & below);
+    bits = (bits & ~above) | ((IVEC)high & above);
+    return (VEC)bits;
+}
+
+static void KERNEL(gemm_tile)(const float *a, const float *b, long depth, float *c, long ldc, int accumulate,
+                              int finish, const float *bias, int bias_rows, float low, float high) {
+    VEC acc[MR][2];
+    for (int i = 0; i < MR; i++) {
+        acc[i][0] = accumulate ? KERNEL(load)(c + i * ldc) : KERNEL(splat)(0);
+        acc[i][1] = accumulate ? KERNEL(load)(c + i * ldc + LANES) : KERNEL(splat)(0);
+    }
+    for (long k = 0; k < depth; k++) {
+        VEC b0 = KERNEL(load)(b), b1 = KERNEL(load)(b + LANES);
+#pragma unroll
+        for (int i = 0; i < MR; i++) {
+            VEC ai = KERNEL(splat)(a[i]);
+            acc[i][0] = MADD(acc[i][0], ai, b0);
+            acc[i][1] = MADD(acc[i][1], ai, b1);
+        }
+        a += MR;
+        b += 2 * LANES;
+    }
+    if (finish) {
+        VEC lo = KERNEL(splat)(low), hi = KERNEL(splat)(high);
+        for (int i = 0; i < MR; i++) {
+            VEC shift = KERNEL(splat)(bias && i < bias_rows ? bias[i] : 0);
+            acc[i][0] = KERNEL(clamp)(acc[i][0] + shift, lo, hi);
+            acc[i][1] = KERNEL(clamp)(acc[i][1] + shift, lo, hi);
+        }
+    }
+    for (int i = 0; i < MR; i++) {
+        KERNEL(store)(acc[i][0], c + i * ldc);
+        KERNEL(store)(acc[i][1], c + i * ldc + LANES);
+    }
+}
+
+static void KERNEL(pack_tile)(const float *source, long ldb, long depth, long columns, float *destination) {
+    if (columns == 2 * LANES) {
+        for (long k = 0; k < depth; k++) {
+            const float *row = source + k * ldb;
+            float *target = destination + k * 2 * LANES;
+            KERNEL(store)(KERNEL(load)(row), target);
+            KERNEL(store)(KERNEL(load)(row + LANES), target + LANES);
+        }
+        return;
+    }
+    for (long k = 0; k < depth; k++) {
+        for (long j = 0; j < 2 * LANES; j++) destination[k * 2 * LANES + j] = j < columns ? source[k * ldb + j] : 0;
+    }
+}
+
+static void KERNEL(depthwise_row)(long taps, const float *base, const long *offsets, const float *weight,
+                                  float bias, float low, float high, float *out, long count) {
+    VEC lo = KERNEL(splat)(low), hi = KERNEL(splat)(high), start = KERNEL(splat)(bias);
+    if (taps == 9) {
+        // A 3×3 kernel keeps its nine weights in registers.
+        VEC w[9];
+        const float *p[9];
+        for (int t = 0; t < 9; t++) {
+            w[t] = KERNEL(splat)(weight[t]);
+            p[t] = base + offsets[t];
+        }
+        for (long x = 0; x < count; x += LANES) {
+            VEC sum = start;
+#pragma unroll
+            for (int t = 0; t < 9; t++) sum = MADD(sum, w[t], KERNEL(load)(p[t] + x));
+            KERNEL(store)(KERNEL(clamp)(sum, lo, hi), out + x);
+        }
+        return;
+    }
+    for (long x = 0; x < count; x += LANES) {
+        VEC sum = start;
+        for (long t = 0; t < taps; t++) sum = MADD(sum, KERNEL(splat)(weight[t]), KERNEL(load)(base + offsets[t] + x));
+        KERNEL(store)(KERNEL(clamp)(sum, lo, hi), out + x);
+    }
+}
+
+static float KERNEL(dot)(const float *a, const float *b, long count) {
+    VEC lanes0 = KERNEL(splat)(0), lanes1 = KERNEL(splat)(0);
+    long i = 0;
+    for (; i + 2 * LANES <= count; i += 2 * LANES) {
+        lanes0 = MADD(lanes0, KERNEL(load)(a + i), KERNEL(load)(b + i));
+        lanes1 = MADD(lanes1, KERNEL(load)(a + i + LANES), KERNEL(load)(b + i + LANES));
+    }
+    for (; i + LANES <= count; i += LANES) lanes0 = MADD(lanes0, KERNEL(load)(a + i), KERNEL(load)(b + i));
+    VEC lanes = lanes0 + lanes1;
+    float sum = 0;
+    for (int j = 0; j < LANES; j++) sum += lanes[j];
+    for (; i < count; i++) sum += a[i] * b[i];
+    return sum;
+}
+
+static void KERNEL(axpy)(float scale, const float *x, float *y, long count) {
+    VEC s = KERNEL(splat)(scale);
+    long i = 0;
+    for (; i + LANES <= count; i += LANES) KERNEL(store)(MADD(KERNEL(load)(y + i), s, KERNEL(load)(x + i)), y + i);
+    for (; i < count; i++) y[i] += scale * x[i];
+}
+
+static float KERNEL(multiply_add_chains)(long iterations, float seed) {
+    VEC a = KERNEL(splat)(0.999999f), b = KERNEL(splat)(1e-7f * (seed + 1));
+    VEC c[10];
+    for (int j = 0; j < 10; j++) c[j] = KERNEL(splat)((float)(j + 1));
+    for (long n = 0; n < iterations; n++) {
+#pragma unroll
+        for (int j = 0; j < 10; j++) c[j] = MADD(c[j], a, b);
+    }
+    VEC total = c[0];
+    for (int j = 1; j < 10; j++) total += c[j];
+    float sum = 0;
+    for (int j = 0; j < LANES; j++) sum += total[j];
+    return sum;
+}
+
+#define KERNEL_SET(label, needs) { \
+    .name = label, .requirement = needs, .lanes = LANES, .panel_rows = MR, .fused_multiply_add = FUSED, \
+    .gemm_tile = KERNEL(gemm_tile), .pack_tile = KERNEL(pack_tile), .depthwise_row = KERNEL(depthwise_row), .dot = KERNEL(dot), \
+    .axpy = KERNEL(axpy), .multiply_add_chains = KERNEL(multiply_add_chains) }

@@ -1,0 +1,21 @@
+// The architecture's baseline, which every CPU of it runs: SSE2 on x86-64 (4 lanes, 16
+// registers, no FMA: a multiply then an add), NEON on arm64 (4 lanes, 32 registers, FMA).
+#include "NetCostKernels.h"
+#include "KernelSets.h"
+
+typedef float VEC __attribute__((vector_size(16)));
+#define LANES 4
+#define KERNEL(name) name##_baseline
+#if defined(__aarch64__)
+#define MR 8
+#define FUSED 1
+#define MADD(acc, x, y) __builtin_elementwise_fma(x, y, acc)
+#include "KernelBody.h"
+const NetCostKernelSet netcost_baseline_kernels = KERNEL_SET("neon", "the arm64 baseline (NEON)");
+#else
+#define MR 6
+#define FUSED 0
+#define MADD(acc, x, y) ((acc) + (x) * (y))
+#include "KernelBody.h"
+const NetCostKernelSet netcost_baseline_kernels = KERNEL_SET("sse2", "the x86-64 baseline (SSE2)");
+#endif

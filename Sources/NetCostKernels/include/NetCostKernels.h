@@ -1,0 +1,70 @@
+// The executor's innermost loops, compiled once per vector width and chosen at run time.
+//
+// Swift cannot compile one function for several CPUs, and a package that passes CPU
+// flags to the compiler cannot be depended on. So the few loops that decide the
+// executor's speed live here, in C: each width's file marks its functions with a
+// `target` attribute, and `netcost_kernel_sets` lists the widths this CPU runs (from
+// its feature bits and what the operating system saves), widest first. Every other
+// part of the package is compiled for the architecture's baseline and runs anywhere.
+
+#ifndef NETCOST_KERNELS_H
+#define NETCOST_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// One vector width's kernels. Sizes are in floats; `long` strides are element counts.
+typedef struct NetCostKernelSet {
+    /// `avx512`, `avx2`, `sse2` or `neon`.
+    const char *name;
+    /// What the width needs of the CPU, in words (`AVX-512 F/VL/BW/DQ + FMA`).
+    const char *requirement;
+    /// Floats per vector register.
+    int lanes;
+    /// Rows of A per GEMM panel; a register tile is `panel_rows × 2·lanes`.
+    int panel_rows;
+    /// True when the multiply-add is fused (one rounding), as in the FMA instructions.
+    int fused_multiply_add;
+
+    /// A register tile of C: `c[i][j] (+)= Σ_k a[k·panel_rows + i] · b[k·2·lanes + j]`
+    /// over `depth` steps, C rows `ldc` apart. With `finish`, row i then gets `bias[i]`
+    /// (rows from `bias_rows` on, past the matrix's end, get none) and is clamped to
+    /// [low, high] before it is stored.
+    void (*gemm_tile)(const float *a, const float *b, long depth, float *c, long ldc, int accumulate,
+                      int finish, const float *bias, int bias_rows, float low, float high);
+
+    /// Copies `depth` rows of `columns` floats (at most one tile, `2·lanes`), rows `ldb`
+    /// apart, into a tile whose rows are `2·lanes` floats, zero-padded: a GEMM B tile.
+    void (*pack_tile)(const float *source, long ldb, long depth, long columns, float *destination);
+
+    /// `count` outputs (a multiple of `lanes`) of one depthwise channel:
+    /// `out[x] = clamp(bias + Σ_t weight[t] · base[offsets[t] + x], low, high)`.
+    void (*depthwise_row)(long taps, const float *base, const long *offsets, const float *weight,
+                          float bias, float low, float high, float *out, long count);
+
+    /// `Σ a[i]·b[i]` over `count` floats.
+    float (*dot)(const float *a, const float *b, long count);
+
+    /// `y[i] += scale·x[i]` over `count` floats.
+    void (*axpy)(float scale, const float *x, float *y, long count);
+
+    /// Runs `iterations` steps of ten independent multiply-add chains and returns a value
+    /// that depends on all of them (so the loop is not optimized away): the peak probe.
+    float (*multiply_add_chains)(long iterations, float seed);
+} NetCostKernelSet;
+
+/// The kernel sets this CPU can run, widest first: writes up to `capacity` pointers to
+/// static sets into `sets` and returns how many there are (at least one).
+int netcost_kernel_sets(const NetCostKernelSet **sets, int capacity);
+
+/// Every kernel set this build contains, whether or not this CPU runs it (for messages).
+int netcost_built_kernel_sets(const NetCostKernelSet **sets, int capacity);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,109 @@
+import NetCost
+@testable import NetCostExecutor
+import Testing
+
+/// The run-time choice of vector width, and the GEMM at every width this CPU runs
+/// against a plain triple loop in double precision.
+@Suite struct KernelSetTests {
+    @Test func theBaselineIsAlwaysAvailableAndLast() throws {
+        let last = try #require(KernelSet.available.last)
+        #if arch(x86_64)
+        #expect(last.name == "sse2")
+        #expect(KernelSet.built.map(\.name) == ["avx512", "avx2", "sse2"])
+        #elseif arch(arm64)
+        #expect(last.name == "neon")
+        #endif
+        #expect(last.lanes == 4)
+        // Widest first: lanes never grow down the list.
+        #expect(KernelSet.available.map(\.lanes) == KernelSet.available.map(\.lanes).sorted(by: >))
+    }
+
+    @Test func theEnvironmentPicksANarrowerSet() throws {
+        for set in KernelSet.available {
+            #expect(try KernelSet.chosen(environment: ["NETCOST_KERNELS": set.name]) == set)
+        }
+        #expect(try KernelSet.chosen(environment: [:]) == KernelSet.available[0])
+        #expect(try KernelSet.chosen(environment: ["NETCOST_KERNELS": ""]) == KernelSet.available[0])
+    }
+
+    @Test func aWidthTheCPUCannotRunIsRefusedByName() throws {
+        let baseline = try #require(KernelSet.available.last)
+        let widest = try #require(KernelSet.built.first)
+        // As on a CPU that runs only the baseline.
+        if widest != baseline {
+            let error = #expect(throws: InputError.self) {
+                try KernelSet.chosen(environment: ["NETCOST_KERNELS": widest.name], available: [baseline])
+            }
+            #expect(error?.message == "NETCOST_KERNELS=\(widest.name): this CPU cannot run the \(widest.name) kernels, which need \(widest.requirement); it runs \(baseline.name)")
+        }
+        let unknown = #expect(throws: InputError.self) { try KernelSet.chosen(environment: ["NETCOST_KERNELS": "avx1024"]) }
+        #expect(unknown?.message.hasPrefix("NETCOST_KERNELS=avx1024 names no kernel set; this build has ") == true)
+    }
+
+    /// Float sums of up to 300 products, some cancelling near zero: 1e-4 relative, as the
+    /// fixtures. Shapes that leave ragged tiles and panels at every width (13 rows, 37 columns),
+    /// two K blocks (depth 300 > 256), and one wide enough for the row-panel split.
+    @Test(arguments: KernelSet.available)
+    func gemmMatchesATripleLoop(kernels: KernelSet) throws {
+        for (rows, depth, columns) in [(13, 300, 37), (64, 40, 20), (8, 1, 33), (1, 7, 5)] {
+            var random = SeededRandom(seed: 3, stream: rows)
+            var a = [Float](repeating: 0, count: rows * depth), b = [Float](repeating: 0, count: depth * columns)
+            var bias = [Float](repeating: 0, count: rows)
+            a.withUnsafeMutableBufferPointer { random.fill($0.baseAddress!, count: $0.count, -1, 1) }
+            b.withUnsafeMutableBufferPointer { random.fill($0.baseAddress!, count: $0.count, -1, 1) }
+            bias.withUnsafeMutableBufferPointer { random.fill($0.baseAddress!, count: $0.count, -1, 1) }
+            for activations in [[], [Activation.Function.relu6], [Activation.Function.swish]] {
+                var expected = [Float](repeating: 0, count: rows * columns)
+                for i in 0..<rows {
+                    for j in 0..<columns {
+                        var sum = Double(bias[i])
+                        for k in 0..<depth { sum += Double(a[i * depth + k]) * Double(b[k * columns + j]) }
+                        var value = Float(sum)
+                        for function in activations { value = function.apply(value) }
+                        expected[i * columns + j] = value
+                    }
+                }
+                var c = [Float](repeating: .nan, count: rows * columns)
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        bias.withUnsafeBufferPointer { bias in
+                            c.withUnsafeMutableBufferPointer { c in
+                                let packed = PackedMatrix(source: a.baseAddress!, rows: rows, depth: depth, rowStride: depth, depthStride: 1,
+                                                          kernels: kernels)
+                                GEMM(kernels).multiply(packed, b: b.baseAddress!, ldb: columns, n: columns, c: c.baseAddress!, ldc: columns,
+                                                       epilogue: Epilogue(bias: bias.baseAddress, activations: activations))
+                            }
+                        }
+                    }
+                }
+                let comparison = Comparison(observed: c, expected: expected)
+                #expect(comparison.within(1e-4), "\(kernels.name) \(rows)×\(depth)×\(columns) \(activations): \(comparison)")
+            }
+        }
+    }
+
+    @Test(arguments: KernelSet.available)
+    func dotAndAxpyCoverRaggedLengths(kernels: KernelSet) {
+        // 1…40 floats: below, at and past one and two vectors of every width.
+        for count in 1...40 {
+            let x = (0..<count).map { Float($0 % 7) - 3 }, y = (0..<count).map { Float($0 % 5) + 1 }
+            let expected = zip(x, y).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+            let (value, multiplyAdds) = x.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { y in kernels.dot(x.baseAddress!, y.baseAddress!, count) }
+            }
+            #expect(value == expected, "\(kernels.name) dot of \(count)")
+            #expect(multiplyAdds == count)
+            var z = y
+            let done = x.withUnsafeBufferPointer { x in
+                z.withUnsafeMutableBufferPointer { z in kernels.axpy(2, x.baseAddress!, z.baseAddress!, count) }
+            }
+            #expect(done == count)
+            #expect(z == zip(x, y).map { 2 * $0 + $1 }, "\(kernels.name) axpy of \(count)")
+        }
+    }
+
+    @Test(arguments: KernelSet.available)
+    func thePeakProbeRunsEveryWidth(kernels: KernelSet) {
+        #expect(MachineProbe.peakGFLOPS(trials: 1, iterations: 10_000, kernels: kernels) > 0)
+    }
+}
