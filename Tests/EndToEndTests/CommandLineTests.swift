@@ -26,10 +26,11 @@ struct CommandLineTests {
 
     /// Runs the binary; a run still going after `deadline` seconds is killed (a hang),
     /// which the result shows as `signalled`.
-    static func run(_ arguments: [String], deadline: Double = 120) throws -> Result {
+    static func run(_ arguments: [String], deadline: Double = 120, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = root
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output

@@ -24,6 +24,31 @@ struct ExecutorCommandTests {
         #expect(result.output.contains("layers match"))
     }
 
+    /// The baseline set runs on every CPU of the architecture, so it can be forced here;
+    /// bench and verify say which set ran, in text and JSON.
+    @Test func theKernelSetCanBeForcedAndIsReported() throws {
+        #if arch(x86_64)
+        let baseline = "sse2"
+        #else
+        let baseline = "neon"
+        #endif
+        let verify = try CommandLineTests.run(["verify", CommandLineTests.tinyNet], environment: ["NETCOST_KERNELS": baseline])
+        #expect(verify.status == 0)
+        #expect(verify.output.split(separator: "\n").last?.hasPrefix("Kernels: \(baseline), 4-lane vectors") == true)
+        let bench = try CommandLineTests.run(["bench", CommandLineTests.tinyNet, "--repetitions", "1", "--warmup", "0", "--peak-gflops", "1",
+                                              "--bandwidth", "1", "--format", "json"], environment: ["NETCOST_KERNELS": baseline])
+        #expect(bench.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bench.output.utf8)) as? [String: Any])
+        #expect(object["kernels"] as? String == baseline)
+    }
+
+    @Test func anUnknownKernelSetIsAnErrorNamingTheVariable() throws {
+        let result = try CommandLineTests.run(["verify", CommandLineTests.tinyNet], environment: ["NETCOST_KERNELS": "avx1024"])
+        #expect(result.status == 1)
+        #expect(!result.signalled)
+        #expect(result.errors.hasPrefix("error: NETCOST_KERNELS=avx1024: no kernel set has that name; this build has "))
+    }
+
     @Test func tooMuchMemoryIsRefusedBeforeRunning() throws {
         let result = try CommandLineTests.run(["verify", "mobilenet_v2", "--max-memory", "1M"])
         #expect(result.status == 1)

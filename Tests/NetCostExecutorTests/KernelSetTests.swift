@@ -34,10 +34,10 @@ import Testing
             let error = #expect(throws: InputError.self) {
                 try KernelSet.chosen(environment: ["NETCOST_KERNELS": widest.name], available: [baseline])
             }
-            #expect(error?.message == "NETCOST_KERNELS=\(widest.name): this CPU cannot run the \(widest.name) kernels, which need \(widest.requirement); it runs \(baseline.name)")
+            #expect(error?.description == "NETCOST_KERNELS=\(widest.name): this CPU cannot run the \(widest.name) kernels, which need \(widest.requirement); it runs \(baseline.name)")
         }
         let unknown = #expect(throws: InputError.self) { try KernelSet.chosen(environment: ["NETCOST_KERNELS": "avx1024"]) }
-        #expect(unknown?.message.hasPrefix("NETCOST_KERNELS=avx1024 names no kernel set; this build has ") == true)
+        #expect(unknown?.description.hasPrefix("NETCOST_KERNELS=avx1024: no kernel set has that name; this build has ") == true)
     }
 
     /// Float sums of up to 300 products, some cancelling near zero: 1e-4 relative, as the

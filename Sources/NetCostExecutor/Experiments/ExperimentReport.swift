@@ -9,8 +9,12 @@ public struct ExperimentReport: Sendable {
     /// The machine before the first table and after the last.
     public let before: MachineState
     public let after: MachineState
+    /// The vector width's kernels the tables ran with.
+    public let kernels: KernelSet
 
-    public init(tables: [TableMeasurement], settings: ExperimentSettings, threads: Int, before: MachineState, after: MachineState) {
+    public init(tables: [TableMeasurement], settings: ExperimentSettings, threads: Int, before: MachineState, after: MachineState,
+                kernels: KernelSet = .inUse) {
+        self.kernels = kernels
         self.tables = tables
         self.settings = settings
         self.threads = threads
@@ -22,7 +26,7 @@ public struct ExperimentReport: Sendable {
 
     public func text() -> String {
         var lines = ["ShuffleNet V2's guideline experiments (Ma et al. 2018, Tables 1-4), timed with netcost's executor",
-                     "machine: \(before.cpu ?? "unknown CPU"), \(before.activeProcessors) processors, \(threads) worker threads; "
+                     "machine: \(before.cpu ?? "unknown CPU"), \(before.activeProcessors) processors, \(threads) worker threads, \(kernels.name) kernels; "
                          + "load average \(Self.load(before)) before, \(Self.load(after)) after",
                      "timing: \(settings.rounds) rounds, each row per round \(settings.warmup) untimed + at least \(settings.repetitions) timed passes "
                          + "(the \(settings.statistic.rawValue) pass stands for the round); rows interleaved; batch 1; "
@@ -126,6 +130,7 @@ public struct ExperimentReport: Sendable {
             ]))),
             ("machine", .object(JSONObject([
                 ("cpu", before.cpu.map(JSONValue.string) ?? .null), ("processors", .integer(before.activeProcessors)),
+                ("kernels", .string(kernels.name)),
                 ("load_average_before", Self.loadJSON(before)), ("load_average_after", Self.loadJSON(after)),
             ]))),
             ("tables", .array(tables.map(Self.json))),

@@ -68,10 +68,12 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
         guard let wanted = environment[environmentVariable], !wanted.isEmpty else { return available[0] }
         if let set = available.first(where: { $0.name == wanted }) { return set }
         let runs = available.map(\.name).joined(separator: ", ")
+        // The variable stands where a file would: it is where the problem is.
+        let source = "\(environmentVariable)=\(wanted)"
         if let set = built.first(where: { $0.name == wanted }) {
-            throw InputError("\(environmentVariable)=\(wanted): this CPU cannot run the \(set.name) kernels, which need \(set.requirement); it runs \(runs)")
+            throw InputError("this CPU cannot run the \(set.name) kernels, which need \(set.requirement); it runs \(runs)", file: source)
         }
-        throw InputError("\(environmentVariable)=\(wanted) names no kernel set; this build has \(built.map(\.name).joined(separator: ", ")), and this CPU runs \(runs)")
+        throw InputError("no kernel set has that name; this build has \(built.map(\.name).joined(separator: ", ")), and this CPU runs \(runs)", file: source)
     }
 
     /// This process's set, read once from its environment.
