@@ -36,8 +36,9 @@ static inline __attribute__((always_inline)) VEC KERNEL(clamp)(VEC v, VEC low, V
     return (VEC)bits;
 }
 
-static void KERNEL(gemm_tile)(const float *a, const float *b, long depth, float *c, long ldc, int accumulate,
-                              int finish, const float *bias, int bias_rows, float low, float high) {
+static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float *a, const float *b, long depth, float *c, long ldc,
+                                                                      int accumulate, int finish, const float *bias, int bias_rows,
+                                                                      float low, float high) {
     VEC acc[MR][2];
     for (int i = 0; i < MR; i++) {
         acc[i][0] = accumulate ? KERNEL(load)(c + i * ldc) : KERNEL(splat)(0);
@@ -68,6 +69,24 @@ static void KERNEL(gemm_tile)(const float *a, const float *b, long depth, float 
     }
 }
 
+static void KERNEL(gemm_tile)(const float *a, const float *b, long depth, float *c, long ldc, long rows, long columns,
+                              int accumulate, int finish, const float *bias, float low, float high) {
+    if (rows == MR && columns == 2 * LANES) {
+        KERNEL(tile_core)(a, b, depth, c, ldc, accumulate, finish, bias, MR, low, high);
+        return;
+    }
+    // A ragged tile at the matrix's edge: computed whole in a local tile, and only its
+    // `rows × columns` corner read from and written to C.
+    float edge[MR * 2 * LANES];
+    for (long i = 0; i < MR; i++) {
+        for (long j = 0; j < 2 * LANES; j++) edge[i * 2 * LANES + j] = accumulate && i < rows && j < columns ? c[i * ldc + j] : 0;
+    }
+    KERNEL(tile_core)(a, b, depth, edge, 2 * LANES, accumulate, finish, bias, (int)rows, low, high);
+    for (long i = 0; i < rows; i++) {
+        for (long j = 0; j < columns; j++) c[i * ldc + j] = edge[i * 2 * LANES + j];
+    }
+}
+
 static void KERNEL(pack_tile)(const float *source, long ldb, long depth, long columns, float *destination) {
     if (columns == 2 * LANES) {
         for (long k = 0; k < depth; k++) {
@@ -83,8 +102,9 @@ static void KERNEL(pack_tile)(const float *source, long ldb, long depth, long co
     }
 }
 
-static void KERNEL(depthwise_row)(long taps, const float *base, const long *offsets, const float *weight,
-                                  float bias, float low, float high, float *out, long count) {
+static inline __attribute__((always_inline)) void KERNEL(depthwise_row)(long taps, const float *base, const long *offsets,
+                                                                          const float *weight, float bias, float low, float high,
+                                                                          float *out, long count) {
     VEC lo = KERNEL(splat)(low), hi = KERNEL(splat)(high), start = KERNEL(splat)(bias);
     if (taps == 9) {
         // A 3×3 kernel keeps its nine weights in registers.
@@ -106,6 +126,65 @@ static void KERNEL(depthwise_row)(long taps, const float *base, const long *offs
         VEC sum = start;
         for (long t = 0; t < taps; t++) sum = MADD(sum, KERNEL(splat)(weight[t]), KERNEL(load)(base + offsets[t] + x));
         KERNEL(store)(KERNEL(clamp)(sum, lo, hi), out + x);
+    }
+}
+
+/// One input plane into its zero-padded phase planes (see NetCostDepthwisePlan): only
+/// the input's own values are written; the padding was zeroed once for the layer.
+static inline __attribute__((always_inline)) void KERNEL(depthwise_layout)(const NetCostDepthwisePlan *p, const float *plane,
+                                                                             float *padded) {
+    long sw = p->stride_width, phase_plane = p->phase_rows * p->phase_width;
+    for (long row_phase = 0; row_phase < p->stride_height; row_phase++) {
+        for (long row = 0; row < p->phase_rows; row++) {
+            long iy = row * p->stride_height + row_phase - p->pad_top;
+            if (iy < 0 || iy >= p->height) continue;
+            const float *source = plane + iy * p->width;
+            float *line = padded + (row_phase * sw * p->phase_rows + row) * p->phase_width;
+            // Phase q holds padded columns q, q + sw, …: input column j·sw + q − pad_left.
+            for (long q = 0; q < sw; q++) {
+                long first = q >= p->pad_left ? 0 : (p->pad_left - q + sw - 1) / sw;
+                long end = (p->width + p->pad_left - q + sw - 1) / sw;
+                if (end > p->phase_width) end = p->phase_width;
+                float *target = line + q * phase_plane;
+                const float *start = source + q - p->pad_left;
+                if (sw == 1) {
+                    for (long j = first; j < end; j++) target[j] = start[j];
+                } else if (sw == 2) {
+                    for (long j = first; j < end; j++) target[j] = start[2 * j];
+                } else {
+                    for (long j = first; j < end; j++) target[j] = start[j * sw];
+                }
+            }
+        }
+    }
+}
+
+static void KERNEL(depthwise_channel)(const NetCostDepthwisePlan *p, const float *plane, float *padded, float *row,
+                                      long multiplier, const float *weights, const float *biases, float *outputs) {
+    KERNEL(depthwise_layout)(p, plane, padded);
+    long out_plane = p->out_height * p->out_width;
+    for (long m = 0; m < multiplier; m++) {
+        const float *weight = weights + m * p->taps;
+        float bias = biases ? biases[m] : 0;
+        float *output = outputs + m * out_plane;
+        if (p->flat) {
+            // The padded plane walked as one row; the columns past each output row dropped.
+            KERNEL(depthwise_row)(p->taps, padded, p->offsets, weight, bias, p->low, p->high, row, p->row_length);
+            for (long oy = 0; oy < p->out_height; oy++) {
+                for (long ox = 0; ox < p->out_width; ox++) output[oy * p->out_width + ox] = row[oy * p->phase_width + ox];
+            }
+            continue;
+        }
+        long whole = p->out_width / LANES * LANES;
+        for (long oy = 0; oy < p->out_height; oy++) {
+            const float *base = padded + oy * p->phase_width;
+            float *line = output + oy * p->out_width;
+            KERNEL(depthwise_row)(p->taps, base, p->offsets, weight, bias, p->low, p->high, line, whole);
+            if (whole < p->out_width) {
+                KERNEL(depthwise_row)(p->taps, base + whole, p->offsets, weight, bias, p->low, p->high, row, LANES);
+                for (long ox = whole; ox < p->out_width; ox++) line[ox] = row[ox - whole];
+            }
+        }
     }
 }
 
@@ -148,5 +227,5 @@ static float KERNEL(multiply_add_chains)(long iterations, float seed) {
 
 #define KERNEL_SET(label, needs) { \
     .name = label, .requirement = needs, .lanes = LANES, .panel_rows = MR, .fused_multiply_add = FUSED, \
-    .gemm_tile = KERNEL(gemm_tile), .pack_tile = KERNEL(pack_tile), .depthwise_row = KERNEL(depthwise_row), .dot = KERNEL(dot), \
+    .gemm_tile = KERNEL(gemm_tile), .pack_tile = KERNEL(pack_tile), .depthwise_channel = KERNEL(depthwise_channel), .dot = KERNEL(dot), \
     .axpy = KERNEL(axpy), .multiply_add_chains = KERNEL(multiply_add_chains) }

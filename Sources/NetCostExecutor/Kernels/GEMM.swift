@@ -39,7 +39,6 @@ final class PackedMatrix: @unchecked Sendable {
 /// What the last K block of a tile does before storing: add the rows' bias and clamp.
 struct Finish: @unchecked Sendable {
     var bias: UnsafePointer<Float>?
-    var rows = 0
     var low: Float = 0
     var high: Float = 0
     var active = false
@@ -48,9 +47,8 @@ struct Finish: @unchecked Sendable {
 
     init() {}
 
-    init(bias: UnsafePointer<Float>?, rows: Int, low: Float, high: Float) {
+    init(bias: UnsafePointer<Float>?, low: Float, high: Float) {
         self.bias = bias
-        self.rows = rows
         self.low = low
         self.high = high
         active = true
@@ -105,13 +103,11 @@ struct GEMM: Sendable {
             }
             let parts = Parallel.chunks(a.panels, grain: 2, perWorker: 4)
             Parallel.forEach(parts.count) { part in
-                let edgeC = UnsafeMutablePointer<Float>.allocate(capacity: panelRows * tileColumns)
-                defer { edgeC.deallocate() }
                 for block in 0..<blocks {
                     let k0 = block * depthBlock
                     sweep(a, packed: packed.base + block * tiles * tileFloats, tileFloats: tileFloats, tiles: 0..<tiles,
                           panels: parts[part], k0: k0, kc: min(depthBlock, a.depth - k0), n: n, c: cShared.base, ldc: ldc,
-                          epilogue: epilogue, edgeC: edgeC)
+                          epilogue: epilogue)
                 }
             }
         }
@@ -124,17 +120,13 @@ struct GEMM: Sendable {
     /// whole feature map apart: read in place, every row would be a new page), then each
     /// panel of A sweeps the block, so C is written a few long rows at a time.
     private func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
-                              _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
-                              tiles: Range<Int>, panels: Range<Int>) {
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
+                       tiles: Range<Int>, panels: Range<Int>) {
         let depthBlock = Self.depthBlock
         let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
         let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
         let packedB = UnsafeMutablePointer<Float>.allocate(capacity: blockTiles * tileFloats)
-        let edgeC = UnsafeMutablePointer<Float>.allocate(capacity: panelRows * tileColumns)
-        defer {
-            packedB.deallocate()
-            edgeC.deallocate()
-        }
+        defer { packedB.deallocate() }
         var blockStart = tiles.lowerBound
         while blockStart < tiles.upperBound {
             let block = blockStart..<min(blockStart + blockTiles, tiles.upperBound)
@@ -146,7 +138,7 @@ struct GEMM: Sendable {
                     kernels.packTile(b + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, n - column), into: packedB + slot * tileFloats)
                 }
                 sweep(a, packed: packedB, tileFloats: tileFloats, tiles: block, panels: panels, k0: k0, kc: kc, n: n,
-                      c: c, ldc: ldc, epilogue: epilogue, edgeC: edgeC)
+                      c: c, ldc: ldc, epilogue: epilogue)
                 k0 += kc
             }
             blockStart = block.upperBound
@@ -158,8 +150,7 @@ struct GEMM: Sendable {
     /// K block applies the epilogue: bias and relu/relu6 in registers, anything else over
     /// the finished tile.
     private func sweep(_ a: PackedMatrix, packed: UnsafePointer<Float>, tileFloats: Int, tiles: Range<Int>, panels: Range<Int>,
-                              k0: Int, kc: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue,
-                              edgeC: UnsafeMutablePointer<Float>) {
+                       k0: Int, kc: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
         let clamp = epilogue.clamp
         let rest = clamp == nil ? epilogue : .none
         let last = k0 + kc == a.depth
@@ -169,25 +160,15 @@ struct GEMM: Sendable {
             let aPanel = UnsafePointer(a.data + panel * panelRows * a.depth + k0 * panelRows)
             var finish = Finish.none
             if last, let clamp {
-                finish = Finish(bias: epilogue.bias.map { $0 + row0 }, rows: rows, low: clamp.low, high: clamp.high)
+                finish = Finish(bias: epilogue.bias.map { $0 + row0 }, low: clamp.low, high: clamp.high)
             }
             for (slot, tile) in tiles.enumerated() {
                 let column = tile * tileColumns
                 let columns = min(tileColumns, n - column)
-                let bTile = packed + slot * tileFloats, cTile = c + row0 * ldc + column
-                if rows == panelRows && columns == tileColumns {
-                    kernels.gemmTile(aPanel, bTile, depth: kc, cTile, ldc: ldc, accumulate: k0 > 0, finish: finish)
-                    if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
-                } else {
-                    for i in 0..<rows {
-                        for j in 0..<tileColumns { edgeC[i * tileColumns + j] = k0 > 0 && j < columns ? cTile[i * ldc + j] : 0 }
-                    }
-                    kernels.gemmTile(aPanel, bTile, depth: kc, edgeC, ldc: tileColumns, accumulate: k0 > 0, finish: finish)
-                    if last { rest.apply(edgeC, tileColumns, rows: rows, columns: columns, firstRow: row0) }
-                    for i in 0..<rows {
-                        for j in 0..<columns { cTile[i * ldc + j] = edgeC[i * tileColumns + j] }
-                    }
-                }
+                let cTile = c + row0 * ldc + column
+                kernels.gemmTile(aPanel, packed + slot * tileFloats, depth: kc, cTile, ldc: ldc, rows: rows, columns: columns,
+                                 accumulate: k0 > 0, finish: finish)
+                if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
             }
         }
     }

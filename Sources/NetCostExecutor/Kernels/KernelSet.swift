@@ -87,11 +87,12 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
 
     // MARK: Calls into the C kernels
 
+    /// The register tile's `rows × columns` corner of C (the whole tile inside the matrix).
     @inline(__always)
     func gemmTile(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, depth: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int,
-                  accumulate: Bool, finish: Finish) {
-        table.pointer.pointee.gemm_tile(a, b, depth, c, ldc, accumulate ? 1 : 0, finish.active ? 1 : 0,
-                                        finish.bias, Int32(finish.rows), finish.low, finish.high)
+                  rows: Int, columns: Int, accumulate: Bool, finish: Finish) {
+        table.pointer.pointee.gemm_tile(a, b, depth, c, ldc, rows, columns, accumulate ? 1 : 0, finish.active ? 1 : 0,
+                                        finish.bias, finish.low, finish.high)
     }
 
     /// Copies `depth` rows of `columns` (≤ one tile) `ldb` apart into a zero-padded B tile.
@@ -100,10 +101,12 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
         table.pointer.pointee.pack_tile(source, ldb, depth, columns, destination)
     }
 
+    /// One input channel of a depthwise layer and its `multiplier` output channels.
     @inline(__always)
-    func depthwiseRow(taps: Int, _ base: UnsafePointer<Float>, offsets: UnsafePointer<Int>, weight: UnsafePointer<Float>,
-                      bias: Float, low: Float, high: Float, into output: UnsafeMutablePointer<Float>, count: Int) {
-        table.pointer.pointee.depthwise_row(taps, base, offsets, weight, bias, low, high, output, count)
+    func depthwiseChannel(_ plan: UnsafePointer<NetCostDepthwisePlan>, plane: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>,
+                          row: UnsafeMutablePointer<Float>, multiplier: Int, weights: UnsafePointer<Float>, biases: UnsafePointer<Float>?,
+                          outputs: UnsafeMutablePointer<Float>) {
+        table.pointer.pointee.depthwise_channel(plan, plane, padded, row, multiplier, weights, biases, outputs)
     }
 
     /// `Σ a[i]·b[i]` over `count` elements, and the number of multiply-adds it took.

@@ -16,6 +16,25 @@
 extern "C" {
 #endif
 
+/// One depthwise layer's loop constants. Each input plane is laid out zero-padded and
+/// split into `stride_height × stride_width` phase planes of `phase_rows × phase_width`
+/// (plane (p, q) holds padded rows p, p + sh, … and columns q, q + sw, …), so that every
+/// tap of every output vector is one contiguous load; `offsets[t]` is where tap t of
+/// output (0, 0) lies, and output (oy, ox) reads `oy · phase_width + ox` further on.
+typedef struct NetCostDepthwisePlan {
+    long height, width, out_height, out_width;
+    long stride_height, stride_width, pad_top, pad_left;
+    long phase_rows, phase_width;
+    long taps;
+    const long *offsets;
+    /// Compute the padded plane as one row of `row_length` floats (a multiple of the
+    /// lanes) and drop the columns past each output row: for short, ragged rows.
+    int flat;
+    long row_length;
+    /// The fused clamp (−∞ and +∞ when there is none).
+    float low, high;
+} NetCostDepthwisePlan;
+
 /// One vector width's kernels. Sizes are in floats; `long` strides are element counts.
 typedef struct NetCostKernelSet {
     /// `avx512`, `avx2`, `sse2` or `neon`.
@@ -30,20 +49,22 @@ typedef struct NetCostKernelSet {
     int fused_multiply_add;
 
     /// A register tile of C: `c[i][j] (+)= Σ_k a[k·panel_rows + i] · b[k·2·lanes + j]`
-    /// over `depth` steps, C rows `ldc` apart. With `finish`, row i then gets `bias[i]`
-    /// (rows from `bias_rows` on, past the matrix's end, get none) and is clamped to
-    /// [low, high] before it is stored.
-    void (*gemm_tile)(const float *a, const float *b, long depth, float *c, long ldc, int accumulate,
-                      int finish, const float *bias, int bias_rows, float low, float high);
+    /// over `depth` steps for the `rows × columns` corner that lies inside C (at most
+    /// `panel_rows × 2·lanes`), C rows `ldc` apart. With `finish`, row i then gets
+    /// `bias[i]` (when `bias` is not null) and is clamped to [low, high] before it is stored.
+    void (*gemm_tile)(const float *a, const float *b, long depth, float *c, long ldc, long rows, long columns,
+                      int accumulate, int finish, const float *bias, float low, float high);
 
     /// Copies `depth` rows of `columns` floats (at most one tile, `2·lanes`), rows `ldb`
     /// apart, into a tile whose rows are `2·lanes` floats, zero-padded: a GEMM B tile.
     void (*pack_tile)(const float *source, long ldb, long depth, long columns, float *destination);
 
-    /// `count` outputs (a multiple of `lanes`) of one depthwise channel:
-    /// `out[x] = clamp(bias + Σ_t weight[t] · base[offsets[t] + x], low, high)`.
-    void (*depthwise_row)(long taps, const float *base, const long *offsets, const float *weight,
-                          float bias, float low, float high, float *out, long count);
+    /// One input channel of a depthwise layer and its `multiplier` output channels:
+    /// lays `plane` out in `padded` (whose padding is zero), then
+    /// `out[m][y][x] = clamp(biases[m] + Σ_t weights[m·taps + t] · tap t, low, high)`.
+    /// `row` is scratch of `row_length` + `lanes` floats; `biases` may be null.
+    void (*depthwise_channel)(const NetCostDepthwisePlan *plan, const float *plane, float *padded, float *row,
+                              long multiplier, const float *weights, const float *biases, float *outputs);
 
     /// `Σ a[i]·b[i]` over `count` floats.
     float (*dot)(const float *a, const float *b, long count);
