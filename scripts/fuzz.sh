@@ -38,16 +38,32 @@ build_module() {
         -emit-library -static -o "$archive" "${sources[@]}"
 }
 
+# The executor's C kernels (one file per vector width), instrumented the same way.
+build_kernels() {
+    local archive="$out/libNetCostKernels.a"
+    if [ -f "$archive" ] && [ -z "$(find Sources/NetCostKernels -newer "$archive" | head -1)" ]; then return; fi
+    echo "fuzz: compiling NetCostKernels (C, instrumented)" >&2
+    local objects=()
+    for source in Sources/NetCostKernels/*.c; do
+        local object="$out/$(basename "$source" .c).o"
+        clang -O2 -g -fsanitize=fuzzer-no-link,address -I Sources/NetCostKernels/include -c "$source" -o "$object"
+        objects+=("$object")
+    done
+    rm -f "$archive"
+    ar rcs "$archive" "${objects[@]}"
+}
+
 build_module NetCost
 libraries=("$out/libNetCost.a")
 if [ "$target" = verify ]; then
-    build_module NetCostExecutor
-    libraries=("$out/libNetCostExecutor.a" "${libraries[@]}")
+    build_kernels
+    build_module NetCostExecutor -I Sources/NetCostKernels/include
+    libraries=("$out/libNetCostExecutor.a" "${libraries[@]}" "$out/libNetCostKernels.a")
 fi
 binary="$out/fuzz-$target"
 if [ ! -f "$binary" ] || [ -n "$(find fuzz/targets/$target.swift "${libraries[@]}" -newer "$binary" | head -1)" ]; then
     echo "fuzz: linking $binary" >&2
-    swiftc "${flags[@]}" -module-name "fuzz_$target" -I "$out" "fuzz/targets/$target.swift" "${libraries[@]}" -lm -o "$binary" 2> "$out/link-$target.log" \
+    swiftc "${flags[@]}" -module-name "fuzz_$target" -I "$out" -I Sources/NetCostKernels/include "fuzz/targets/$target.swift" "${libraries[@]}" -lm -o "$binary" 2> "$out/link-$target.log" \
         || { cat "$out/link-$target.log" >&2; exit 1; }
 fi
 

@@ -8,16 +8,14 @@
 // the width's `target` attribute. Nothing here may be called across widths: functions
 // compiled for different targets only pass pointers and scalars to each other.
 
-#include <string.h>
-
 static inline __attribute__((always_inline)) VEC KERNEL(load)(const float *p) {
     VEC v;
-    memcpy(&v, p, sizeof v);
+    __builtin_memcpy(&v, p, sizeof v);
     return v;
 }
 
 static inline __attribute__((always_inline)) void KERNEL(store)(VEC v, float *p) {
-    memcpy(p, &v, sizeof v);
+    __builtin_memcpy(p, &v, sizeof v);
 }
 
 /// Every lane `x`. (Written as `x − 0`, which the compiler folds away; `0 + x` it may
