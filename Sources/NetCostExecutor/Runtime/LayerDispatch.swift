@@ -80,7 +80,10 @@ extension PreparedGraph {
             LinearKernel.run(rows: inputs[0].elements / features, features: features, outFeatures: linear.outFeatures,
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
                              activations: activations, output: output.pointer, probe: &probe)
-        default:
+        case .input, .constant, .unsupported, .fused, .matmul, .normalization, .activation, .softmax, .pooling,
+             .globalPooling, .adaptivePooling, .elementwise, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .identity, .upsample, .pad:
+            // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
             return
         }
     }
