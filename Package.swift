@@ -20,9 +20,11 @@ let package = Package(
         .executableTarget(name: "netcost", dependencies: ["NetCost", "NetCostExecutor", "ArgumentParsing"]),
         // Benchmarks: measured, never asserted in tests (docs/benchmarks.md).
         .executableTarget(name: "netcost-bench", dependencies: ["NetCost", "NetCostExecutor"]),
-        .testTarget(name: "NetCostTests", dependencies: ["NetCost"], exclude: ["Fixtures"]),
+        // The PyTorch kernel fixtures and their mapping to ops, shared by the two test targets below.
+        .target(name: "_NetCostTestSupport", dependencies: ["NetCost"], path: "Tests/_NetCostTestSupport"),
+        .testTarget(name: "NetCostTests", dependencies: ["NetCost", "_NetCostTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ONNXTests", dependencies: ["NetCost"], exclude: ["Fixtures"]),
-        .testTarget(name: "NetCostExecutorTests", dependencies: ["NetCost", "NetCostExecutor"]),
+        .testTarget(name: "NetCostExecutorTests", dependencies: ["NetCost", "NetCostExecutor", "_NetCostTestSupport"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(name: "EndToEndTests", dependencies: ["netcost"], exclude: ["Fixtures", "Golden"]),
     ]

@@ -17,7 +17,7 @@ struct OpsCommand: Subcommand {
 
     func run() throws -> ExitStatus {
         var ops = Table(columns: [Table.Column("Op"), Table.Column("Family"), Table.Column("What it is")])
-        for entry in OpTable.entries { ops.append([entry.name, entry.family, entry.summary]) }
+        for entry in OpTable.entries { ops.append([entry.name, entry.family.rawValue, entry.summary]) }
         var blocks = Table(columns: [Table.Column("Block"), Table.Column("What it expands to")])
         for entry in BlockTable.entries { blocks.append([entry.name, entry.summary]) }
         print(markdown ? ops.markdown() : ops.text())

@@ -83,7 +83,7 @@ public struct Analysis: Sendable {
             }
             if case .unsupported = layer.operation { unsupported.append(index) }
             do {
-                try totals.add(cost, stored: stored, isView: layer.operation.isView)
+                try totals.add(cost, stored: stored, isView: rules.storage == .view)
             } catch {
                 throw InputError("with this layer the model's totals pass 2⁶⁰ − 1 (about 1.15 × 10¹⁸), the most netcost counts", layer: layer.name)
             }
@@ -101,11 +101,9 @@ public struct Analysis: Sendable {
     /// then carried through its window.
     private static func receptiveField(of index: Int, in graph: Graph, inputFields: [ReceptiveField?]) -> (ReceptiveField?, Misalignment?) {
         let layer = graph.layers[index]
-        switch layer.operation {
-        case .input: return (layer.outputShape.isFeatureMap ? .pixel : nil, nil)
-        case .constant: return (nil, nil)
-        default: break
-        }
+        // The input image starts a field of one pixel. Other layers without inputs (stored
+        // constants) have none: the merge below finds no field to carry.
+        if case .input = layer.operation { return (layer.outputShape.isFeatureMap ? .pixel : nil, nil) }
         // A broadcast operand with no spatial extent (squeeze-excite's [C, 1, 1] scale)
         // carries global context, not a window: the field follows the spatial inputs.
         let spatial = layer.outputShape.spatialElements > 1

@@ -5,6 +5,7 @@
 /// - Activations that follow such a layer (or its folded norm), again as its only
 ///   reader, are applied to its output before it is written.
 /// Everything else is kept as it was. The fused layer keeps the base layer's name.
+/// Which op plays which part is the op's `fusion` role (`FusionRole`), not a list here.
 public enum Fusion {
     public static func deploy(_ graph: Graph) throws(InputError) -> Graph {
         let consumers = graph.consumers()
@@ -15,18 +16,18 @@ public enum Fusion {
         var replacements: [Int: Operation] = [:]
 
         for (index, layer) in graph.layers.enumerated() where !absorbed[index] {
-            guard var base = fusableBase(layer.operation) else { continue }
+            guard case .base(let withBias) = layer.operation.rules.fusion else { continue }
+            var base = layer.operation
             var tail = index
             var foldedNorm = false
             var activations: [Activation] = []
-            if let next = soleReader(of: tail, consumers, graph), case .normalization(let norm) = graph.layers[next].operation,
-               norm.method == .batch {
+            if let next = soleReader(of: tail, consumers, graph), case .foldsIntoBase = graph.layers[next].operation.rules.fusion {
                 foldedNorm = true
                 absorbed[next] = true
                 tail = next
-                base = withBias(base)
+                base = withBias
             }
-            while let next = soleReader(of: tail, consumers, graph), case .activation(let activation) = graph.layers[next].operation {
+            while let next = soleReader(of: tail, consumers, graph), case .fusesIntoBase(let activation) = graph.layers[next].operation.rules.fusion {
                 activations.append(activation)
                 absorbed[next] = true
                 tail = next
@@ -57,29 +58,5 @@ public enum Fusion {
     private static func soleReader(of index: Int, _ consumers: [[Int]], _ graph: Graph) -> Int? {
         guard consumers[index].count == 1, let reader = consumers[index].first, graph.layers[reader].inputs == [index] else { return nil }
         return reader
-    }
-
-    private static func fusableBase(_ operation: Operation) -> Operation? {
-        switch operation {
-        case .convolution, .transposedConvolution, .linear: operation
-        default: nil
-        }
-    }
-
-    /// The same layer with a bias: a folded norm's shift becomes one.
-    private static func withBias(_ operation: Operation) -> Operation {
-        switch operation {
-        case .convolution(var convolution):
-            convolution.bias = true
-            return .convolution(convolution)
-        case .transposedConvolution(var convolution):
-            convolution.bias = true
-            return .transposedConvolution(convolution)
-        case .linear(var linear):
-            linear.bias = true
-            return .linear(linear)
-        default:
-            return operation
-        }
     }
 }

@@ -99,11 +99,9 @@ enum GuidelineChecks {
             values: [("blocks", Double(blocks)), ("max_series", Double(worst.series)), ("max_parallel", Double(worst.parallel))]))
     }
 
+    /// Convolutions and linear layers, fused or not: the layers a block is fragmented into.
     private static func isFragment(_ operation: Operation) -> Bool {
-        switch operation {
-        case .convolution, .transposedConvolution, .linear, .matmul, .fused: true
-        default: false
-        }
+        [.convolution, .linear, .fused].contains(operation.rules.family)
     }
 
     /// Layers grouped by their block: the longest name prefix the spec labels a block or
@@ -162,10 +160,7 @@ enum GuidelineChecks {
     }
 
     private static func isElementwise(_ operation: Operation, input: TensorShape?) -> Bool {
-        switch operation {
-        case .activation, .elementwise, .normalization, .softmax: true
-        case .convolution(let conv): conv.isDepthwise(inputChannels: input?.channels)
-        default: false
-        }
+        let rules = operation.rules
+        return [.activation, .elementwise, .normalization].contains(rules.family) || rules.isDepthwise(inputChannels: input?.channels)
     }
 }

@@ -40,14 +40,12 @@ enum RatioChecks {
     private static func followingPointwise(_ network: NetworkView, after index: Int) -> (index: Int, conv: Convolution)? {
         var current = index
         while let next = network.soleConsumer(current) {
-            switch network.layers[next].operation {
-            case .normalization, .activation:
-                current = next
-            case .convolution(let conv) where conv.kernel == .square(1) && conv.groups == 1:
-                return (next, conv)
-            default:
-                return nil
+            let operation = network.layers[next].operation
+            if case .convolution(let conv) = operation {
+                return conv.kernel == .square(1) && conv.groups == 1 ? (next, conv) : nil
             }
+            guard [.normalization, .activation].contains(operation.rules.family) else { return nil }
+            current = next
         }
         return nil
     }
@@ -75,7 +73,7 @@ enum RatioChecks {
             let inputKept = layer.inputs.first.map { scaled.graph.layers[$0].outputShape.dims.first } == network.inputShape(original).map { $0.dims.first }
             let outputKept = layer.outputShape.dims.first == network.layers[original].outputShape.dims.first
             let inputChannels = layer.inputs.first.map { scaled.graph.layers[$0].outputShape.channels }
-            let depthwise = if case .convolution(let conv) = layer.operation { conv.isDepthwise(inputChannels: inputChannels) } else { false }
+            let depthwise = layer.operation.rules.isDepthwise(inputChannels: inputChannels)
             let reason = inputKept ? "input channels do not scale"
                 : outputKept ? "output channels do not scale"
                 : depthwise && abs(measured / alpha - 1) <= tolerance ? "depthwise, scales by α"

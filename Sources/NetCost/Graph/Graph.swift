@@ -23,12 +23,8 @@ public struct Graph: Sendable {
         if let declaredOutputs { return declaredOutputs }
         var read = Array(repeating: false, count: layers.count)
         for layer in layers { for input in layer.inputs { read[input] = true } }
-        return layers.indices.filter { index in
-            switch layers[index].operation {
-            case .input, .constant: false
-            default: !read[index]
-            }
-        }.sorted { layers[$0].name < layers[$1].name }
+        return layers.indices.filter { !read[$0] && layers[$0].operation.rules.family != .source }
+            .sorted { layers[$0].name < layers[$1].name }
     }
 
     /// The input layers' shapes.

@@ -61,6 +61,11 @@ public struct Activation: OperationRules, Hashable {
 
     public var kind: String { function.name }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .activation }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .fusesIntoBase(self) }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { inputs[0] }
 
@@ -90,6 +95,11 @@ public struct Softmax: OperationRules, Hashable {
 
     public var kind: String { "softmax" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .activation }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         _ = try ShapeCheck.axis(axis, rank: inputs[0].rank)

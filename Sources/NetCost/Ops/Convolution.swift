@@ -32,6 +32,20 @@ public struct Convolution: OperationRules, SlidingWindowOperation, Hashable {
 
     public var kind: String { "conv2d" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .convolution }
+    public var storage: OutputStorage { .buffer }
+
+    public var fusion: FusionRole {
+        var biased = self
+        biased.bias = true
+        return .base(withBias: .convolution(biased))
+    }
+
+    /// `[C_out, C_in/g, kh, kw]`, then `[C_out]` with a bias.
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] {
+        let weight = ParameterShape(.weight, [outChannels, inputs[0].channels / groups, kernel.height, kernel.width])
+        return bias ? [weight, ParameterShape(.bias, [outChannels])] : [weight]
+    }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let (channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
@@ -113,6 +127,23 @@ public struct TransposedConvolution: OperationRules, Hashable {
 
     public var kind: String { "conv_transpose2d" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .convolution }
+    public var storage: OutputStorage { .buffer }
+
+    public var fusion: FusionRole {
+        var biased = self
+        biased.bias = true
+        return .base(withBias: .transposedConvolution(biased))
+    }
+
+    /// Counted as a convolution of its own kind, never as depthwise.
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+
+    /// `[C_in, C_out/g, kh, kw]` (PyTorch's transposed layout), then `[C_out]` with a bias.
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] {
+        let weight = ParameterShape(.weight, [inputs[0].channels, outChannels / groups, kernel.height, kernel.width])
+        return bias ? [weight, ParameterShape(.bias, [outChannels])] : [weight]
+    }
 
     /// Padding per axis as (before, after); "same" is not defined for transposed convolution.
     var cropping: [(before: Int, after: Int)] {

@@ -16,6 +16,11 @@ public struct Elementwise: OperationRules, Hashable {
 
     public var kind: String { op.rawValue }
     public var arity: Arity { op == .add || op == .mul ? .atLeastTwo : .two }
+    public static var family: OpFamily { .elementwise }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         if inputs.allSatisfy({ $0 == inputs[0] }) { return inputs[0] }

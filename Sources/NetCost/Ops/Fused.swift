@@ -23,6 +23,13 @@ public struct Fused: OperationRules, Hashable {
     }
 
     public var arity: Arity { base.rules.arity }
+    public static var family: OpFamily { .fused }
+    public var storage: OutputStorage { .buffer }
+    /// Already fused: `Fusion.deploy` runs once.
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { base.rules.isDepthwise(inputChannels: inputChannels) }
+    /// The base's tensors: a folded norm lives in its weights and bias.
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { base.rules.parameterShapes(inputs) }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { try base.rules.outputShape(inputs) }
 

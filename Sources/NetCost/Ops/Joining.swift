@@ -14,6 +14,11 @@ public struct Concat: OperationRules, Hashable {
 
     public var kind: String { "concat" }
     public var arity: Arity { .atLeastOne }
+    public static var family: OpFamily { .joining }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let first = inputs[0]
@@ -66,6 +71,11 @@ public struct Slice: OperationRules, Hashable {
 
     public var kind: String { label }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .joining }
+    public var storage: OutputStorage { .view }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     /// The concrete start and end on an axis of `size`, negative values counting from the end.
     func bounds(size: Int) -> (start: Int, end: Int) {
@@ -112,6 +122,11 @@ public struct ChannelShuffle: OperationRules, Hashable {
 
     public var kind: String { "channel_shuffle" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .joining }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         guard inputs[0].channels % groups == 0 else {

@@ -18,6 +18,22 @@ public struct Linear: OperationRules, Hashable {
 
     public var kind: String { "linear" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .linear }
+    public var storage: OutputStorage { .buffer }
+
+    public var fusion: FusionRole {
+        var biased = self
+        biased.bias = true
+        return .base(withBias: .linear(biased))
+    }
+
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+
+    /// `[F_out, F_in]`, then `[F_out]` with a bias.
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] {
+        let weight = ParameterShape(.weight, [outFeatures, inputs[0].dims[inputs[0].rank - 1]])
+        return bias ? [weight, ParameterShape(.bias, [outFeatures])] : [weight]
+    }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         try TensorShape(inputs[0].dims.dropLast() + [outFeatures])
@@ -60,6 +76,11 @@ public struct MatMul: OperationRules, Hashable {
 
     public var kind: String { "matmul" }
     public var arity: Arity { .two }
+    public static var family: OpFamily { .linear }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     /// `(batch dims, M, K, N)` and the output dims, or an error.
     private func plan(_ a: TensorShape, _ b: TensorShape) throws(InputError) -> (m: Int, k: Int, n: Int, output: [Int]) {

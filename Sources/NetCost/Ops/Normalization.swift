@@ -32,6 +32,30 @@ public struct Normalization: OperationRules, Hashable {
     }
 
     public var arity: Arity { .one }
+    public static var family: OpFamily { .normalization }
+    public var storage: OutputStorage { .buffer }
+
+    /// Batch norm at inference is a fixed affine map that folds into the layer before it;
+    /// group and layer norm compute statistics of their input and stay.
+    public var fusion: FusionRole { method == .batch ? .foldsIntoBase : .standalone }
+
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+
+    /// Scale γ and shift β (per channel, or over the normalized dims for layer norm), then
+    /// batch norm's running mean and variance.
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] {
+        let input = inputs[0]
+        switch method {
+        case .batch:
+            return [ParameterShape(.scale, [input.channels]), ParameterShape(.shift, [input.channels]),
+                    ParameterShape(.runningMean, [input.channels]), ParameterShape(.runningVariance, [input.channels])]
+        case .group:
+            return [ParameterShape(.scale, [input.channels]), ParameterShape(.shift, [input.channels])]
+        case .layer(let axes):
+            let normalized = Array(input.dims.suffix(axes))
+            return [ParameterShape(.scale, normalized), ParameterShape(.shift, normalized)]
+        }
+    }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let input = inputs[0]

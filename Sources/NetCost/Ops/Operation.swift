@@ -1,5 +1,7 @@
-/// Every operation netcost knows, one case per op family. The executor switches over
-/// this enum, so a new case does not compile until it has a kernel.
+/// Every operation netcost knows, one case per op type. What an op is (family, storage,
+/// fusion role) is asked of its `rules`, never decided by a switch over these cases; the
+/// executor's dispatch switches over them, so a new case does not compile until it has
+/// a kernel.
 public enum Operation: Sendable, Hashable {
     case input(GraphInput)
     case convolution(Convolution)
@@ -61,14 +63,6 @@ public enum Operation: Sendable, Hashable {
         if case .fused(let fused) = self { return fused.base }
         return self
     }
-
-    /// True for ops that only relabel memory (views): they read and write nothing.
-    public var isView: Bool {
-        switch self {
-        case .input, .constant, .slice, .reshape, .identity: true
-        default: false
-        }
-    }
 }
 
 /// A graph input: its shape is given, it costs nothing.
@@ -81,6 +75,11 @@ public struct GraphInput: OperationRules, Hashable {
 
     public var kind: String { "input" }
     public var arity: Arity { .none }
+    public static var family: OpFamily { .source }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
@@ -98,6 +97,11 @@ public struct ConstantTensor: OperationRules, Hashable {
 
     public var kind: String { "constant" }
     public var arity: Arity { .none }
+    public static var family: OpFamily { .source }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
@@ -117,6 +121,11 @@ public struct UnsupportedOperation: OperationRules, Hashable {
 
     public var kind: String { opType }
     public var arity: Arity { Arity(minimum: 0, maximum: nil) }
+    public static var family: OpFamily { .unknown }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
     /// Unknown: reported as such, never read as a zero cost.
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }

@@ -1,10 +1,32 @@
 /// What every op family provides, side by side: how many inputs it takes, its shape
-/// rule, its cost rule and its receptive-field rule. The conventions behind the
+/// rule, its cost rule and its receptive-field rule, and what the op is (its family,
+/// its storage, its part in fusion, the tensors it stores). The conventions behind the
 /// costs are written once, in `LayerCost` and docs/counting.md.
+///
+/// Only `details` has a default: an op that forgets anything else does not compile.
+/// docs/adding-an-op.md lists what a new op needs.
 public protocol OperationRules: Sendable {
     /// The op's name in specs and reports: `conv2d`, `relu`, `concat`.
     var kind: String { get }
     var arity: Arity { get }
+
+    // MARK: What the op is
+
+    /// The op's family; the same for every op of the type, so the op table can list it.
+    static var family: OpFamily { get }
+    /// Whether the output is a view of the first input or a buffer of its own.
+    var storage: OutputStorage { get }
+    /// What `--fuse` may do with the op.
+    var fusion: FusionRole { get }
+    /// Whether the op is a depthwise convolution on an input of `inputChannels` channels
+    /// (one group per channel): G4 and the cost chart single these out.
+    func isDepthwise(inputChannels: Int?) -> Bool
+    /// The tensors the op stores, in PyTorch's layout and order; empty for most ops.
+    /// Their elements add up to the cost's `params + buffers`.
+    func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape]
+
+    // MARK: Shapes, costs and fields
+
     /// The output shape for these input shapes, or an error naming the field at fault.
     func outputShape(_ inputs: [TensorShape]) throws -> TensorShape
     /// The layer's cost; throws `SizeOverflow` when a count does not fit in 64 bits.
@@ -19,6 +41,9 @@ public protocol OperationRules: Sendable {
 
 extension OperationRules {
     public func details(_ inputs: [TensorShape]) -> String { "" }
+
+    /// The op's family (`Self.family`), read from a value.
+    public var family: OpFamily { Self.family }
 }
 
 /// How many inputs an op takes.

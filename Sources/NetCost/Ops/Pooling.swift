@@ -33,6 +33,11 @@ public struct Pooling: OperationRules, SlidingWindowOperation, Hashable {
 
     public var kind: String { mode == .max ? "maxpool" : "avgpool" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .pooling }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
@@ -75,6 +80,11 @@ public struct GlobalPooling: OperationRules, Hashable {
 
     public var kind: String { mode == .max ? "global_maxpool" : "global_avgpool" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .pooling }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let (channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
@@ -105,6 +115,11 @@ public struct AdaptivePooling: OperationRules, Hashable {
 
     public var kind: String { mode == .max ? "adaptive_maxpool" : "adaptive_avgpool" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .pooling }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     /// Start and end (exclusive) of output cell `cell`'s window along an axis.
     public static func window(cell: Int, input: Int, output: Int) -> Range<Int> {

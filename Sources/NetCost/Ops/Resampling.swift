@@ -29,6 +29,11 @@ public struct Upsample: OperationRules, Hashable {
 
     public var kind: String { "upsample" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .resampling }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
@@ -118,6 +123,11 @@ public struct Pad: OperationRules, Hashable {
 
     public var kind: String { "pad" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .resampling }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)

@@ -24,6 +24,11 @@ public struct Reshape: OperationRules, Hashable {
     }
 
     public var arity: Arity { .one }
+    public static var family: OpFamily { .reshaping }
+    public var storage: OutputStorage { .view }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let input = inputs[0]
@@ -75,6 +80,11 @@ public struct Transpose: OperationRules, Hashable {
 
     public var kind: String { "transpose" }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .reshaping }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let input = inputs[0]
@@ -106,6 +116,11 @@ public struct Identity: OperationRules, Hashable {
 
     public var kind: String { label }
     public var arity: Arity { .one }
+    public static var family: OpFamily { .reshaping }
+    public var storage: OutputStorage { .view }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { inputs[0] }
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }

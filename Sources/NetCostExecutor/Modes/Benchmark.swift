@@ -93,11 +93,7 @@ public enum Benchmark {
             totals.append(result.totalSeconds)
         }
         var layers: [LayerTiming] = []
-        for (index, layer) in graph.layers.enumerated() {
-            switch layer.operation {
-            case .input, .constant: continue
-            default: break
-            }
+        for (index, layer) in graph.layers.enumerated() where layer.operation.rules.family != .source {
             let cost = analysis.costs[index]
             let seconds = median(perLayer[index])
             let bytes = cost.memoryAccess &* MemoryLayout<Float>.stride

@@ -76,11 +76,7 @@ public enum Verifier {
         let prepared = try PreparedGraph(graph, seed: seed, limits: limits, totals: analysis.totals, kernels: kernels)
         let result = prepared.run(counting: true)
         var layers: [LayerVerification] = []
-        for (index, layer) in graph.layers.enumerated() {
-            switch layer.operation {
-            case .input, .constant: continue
-            default: break
-            }
+        for (index, layer) in graph.layers.enumerated() where layer.operation.rules.family != .source {
             let symbolic = analysis.costs[index]
             let counted = result.counts[index] ?? LayerCount()
             layers.append(LayerVerification(

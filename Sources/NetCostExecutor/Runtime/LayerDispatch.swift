@@ -1,7 +1,8 @@
 import NetCost
 
-// The one switch from operations to kernels. It is exhaustive on purpose: a new
-// operation does not compile until it has a kernel here.
+// The switches from operations to kernels: which kernel a layer runs, which convolution
+// geometry it needs, how a view is made. They are exhaustive on purpose: a new operation
+// does not compile until it has a kernel here. Everything else asks the op's traits.
 
 extension PreparedGraph {
     /// Runs layer `index`'s kernel on dense `inputs` into `output`. Views, inputs and
@@ -81,8 +82,51 @@ extension PreparedGraph {
             LinearKernel.run(rows: inputs[0].elements / features, features: features, outFeatures: linear.outFeatures,
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
                              activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
-        default:
+        case .input, .constant, .unsupported, .fused, .matmul, .normalization, .activation, .softmax, .pooling,
+             .globalPooling, .adaptivePooling, .elementwise, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .identity, .upsample, .pad:
+            // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
             return
+        }
+    }
+
+    /// The zero-copy output of a view layer, or nil when the layer runs a kernel.
+    func view(_ index: Int, _ layer: Layer, _ tensors: [Tensor?]) -> Tensor? {
+        guard let first = layer.inputs.first, let input = tensors[first] else { return nil }
+        switch layer.operation {
+        case .identity:
+            return input
+        case .reshape:
+            return input.contiguous(pool: pool).reshaped(layer.outputShape.dims)
+        case .slice(let slice):
+            let axis = slice.axis < 0 ? slice.axis + input.dims.count : slice.axis
+            let size = input.dims[axis]
+            let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
+            return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
+        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .linear, .fused, .matmul, .normalization,
+             .activation, .softmax, .pooling, .globalPooling, .adaptivePooling, .elementwise, .concat, .channelShuffle,
+             .transpose, .upsample, .pad:
+            return nil
+        }
+    }
+
+    /// The geometry of the convolution kernel a layer runs (a fused layer runs its base's),
+    /// and whether it is transposed; nil for layers that run no convolution, or whose
+    /// shapes are not feature maps (a graph that `validate` refuses).
+    static func convolutionGeometry(_ operation: Operation, inputs: [TensorShape], output: TensorShape)
+        -> (geometry: ConvolutionGeometry, transposed: Bool)? {
+        guard let input = inputs.first, input.isFeatureMap, output.isFeatureMap else { return nil }
+        switch operation {
+        case .convolution(let conv):
+            return (ConvolutionGeometry(conv, input: input, output: output), false)
+        case .transposedConvolution(let conv):
+            return (ConvolutionGeometry(conv, input: input, output: output), true)
+        case .fused(let fused):
+            return convolutionGeometry(fused.base, inputs: inputs, output: output)
+        case .input, .constant, .unsupported, .linear, .matmul, .normalization, .activation, .softmax, .pooling,
+             .globalPooling, .adaptivePooling, .elementwise, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .identity, .upsample, .pad:
+            return nil
         }
     }
 }

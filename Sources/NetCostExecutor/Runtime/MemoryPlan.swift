@@ -28,7 +28,7 @@ public struct MemoryPlan: Sendable, Equatable {
             for (index, layer) in layers.enumerated() {
                 let shapes = layer.inputs.map { layers[$0].outputShape }
                 for input in layer.inputs { lastReader[input] = max(lastReader[input], index) }
-                for tensor in ParameterLayout.tensors(for: layer.operation, inputs: shapes) {
+                for tensor in layer.operation.rules.parameterShapes(shapes) {
                     parameters = try parameters.adding(try product(of: tensor.dims).multiplied(by: 2 * bytes))
                 }
                 scratch = max(scratch, try Self.scratchElements(layer.operation, shapes, layer.outputShape).multiplied(by: bytes))
@@ -36,7 +36,7 @@ public struct MemoryPlan: Sendable, Equatable {
             if let last = layers.indices.last { lastReader[last] = Int.max }
             // A view keeps its source's memory alive as long as the view is read.
             var root = Array(layers.indices)
-            for (index, layer) in layers.enumerated() where layer.operation.isView && !layer.inputs.isEmpty {
+            for (index, layer) in layers.enumerated() where layer.operation.rules.storage == .view && !layer.inputs.isEmpty {
                 root[index] = root[layer.inputs[0]]
                 lastReader[root[index]] = max(lastReader[root[index]], lastReader[index])
             }
@@ -48,14 +48,12 @@ public struct MemoryPlan: Sendable, Equatable {
             }
             for (index, layer) in layers.enumerated() {
                 var gathered = 0
-                if !layer.operation.isView {
+                if layer.operation.rules.storage == .buffer {
                     if root[index] == index { live = try live.adding(try layer.outputShape.elements.multiplied(by: bytes)) }
                     // A strided view read by a kernel is first copied dense.
                     for input in layer.inputs where root[input] != input {
                         gathered = try gathered.adding(try layers[input].outputShape.elements.multiplied(by: bytes))
                     }
-                } else if layer.inputs.isEmpty {
-                    live = try live.adding(try layer.outputShape.elements.multiplied(by: bytes))
                 }
                 peak = max(peak, try live.adding(gathered))
                 for freed in freeing[index] ?? [] { live -= layers[freed].outputShape.elements * bytes }
@@ -76,22 +74,17 @@ public struct MemoryPlan: Sendable, Equatable {
                          field: "max-memory")
     }
 
-    /// Scratch floats a layer's fast kernel needs.
+    /// Scratch floats a layer's fast kernel needs: im2col columns, a depthwise kernel's
+    /// padded rows, or a transposed convolution's columns.
     static func scratchElements(_ operation: Operation, _ inputs: [TensorShape], _ output: TensorShape) throws(SizeOverflow) -> Int {
-        switch operation.base {
-        case .convolution(let conv):
-            guard let input = inputs.first, input.isFeatureMap, output.isFeatureMap else { return 0 }
-            let perGroup = input.channels / max(conv.groups, 1)
-            if perGroup == 1 && conv.groups > 1 {
-                return try product(conv.stride.width, input.dims[1] + 2 * conv.kernel.height * conv.dilation.height,
-                                   input.dims[2] + 2 * conv.kernel.width * conv.dilation.width, 2)
-            }
-            return try product(perGroup, conv.kernel.height, conv.kernel.width, output.spatialElements)
-        case .transposedConvolution(let conv):
-            guard let input = inputs.first else { return 0 }
-            return try product(conv.outChannels / max(conv.groups, 1), conv.kernel.height, conv.kernel.width, input.spatialElements)
-        default:
-            return 0
+        guard let (g, transposed) = PreparedGraph.convolutionGeometry(operation, inputs: inputs, output: output) else { return 0 }
+        if transposed {
+            return try product(g.outPerGroup, g.kernelHeight, g.kernelWidth, g.inputPlane)
         }
+        if g.isDepthwise {
+            return try product(g.strideWidth, g.height + 2 * g.kernelHeight * g.dilationHeight,
+                               g.width + 2 * g.kernelWidth * g.dilationWidth, 2)
+        }
+        return try product(g.inPerGroup, g.kernelHeight, g.kernelWidth, g.outputPlane)
     }
 }

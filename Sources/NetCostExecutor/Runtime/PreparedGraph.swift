@@ -47,11 +47,10 @@ final class PreparedGraph: @unchecked Sendable {
             for input in layer.inputs { lastReader[input] = max(lastReader[input], index) }
             var random = SeededRandom(seed: seed, stream: index)
             let layerParameters = parameterOverrides[index]
-                ?? ParameterLayout.make(for: layer.operation, inputs: shapes, random: &random)
+                ?? SeededParameters.make(for: layer.operation, inputs: shapes, random: &random)
             parameters.append(layerParameters)
 
-            switch layer.operation {
-            case .input, .constant:
+            if layer.operation.rules.family == .source {
                 let tensor = Tensor(dims: layer.outputShape.dims)
                 if let given = inputOverrides[index], given.count == tensor.elements {
                     given.withUnsafeBufferPointer { if let base = $0.baseAddress { tensor.pointer.update(from: base, count: tensor.elements) } }
@@ -59,25 +58,20 @@ final class PreparedGraph: @unchecked Sendable {
                     random.fill(tensor.pointer, count: tensor.elements, -1, 1)
                 }
                 sources.append(tensor)
-            default:
+            } else {
                 sources.append(nil)
             }
 
-            var geometry: ConvolutionGeometry?, matrices: [PackedMatrix] = []
-            let weight = layerParameters.pointer(.weight)
-            switch layer.operation.base {
-            case .convolution(let conv):
-                let g = ConvolutionGeometry(conv, input: shapes[0], output: layer.outputShape)
-                geometry = g
-                if !g.isDepthwise, let weight { matrices = FastConvolution.pack(g, weight: weight, kernels: kernels) }
-            case .transposedConvolution(let conv):
-                let g = ConvolutionGeometry(conv, input: shapes[0], output: layer.outputShape)
-                geometry = g
-                if let weight { matrices = FastConvolution.packTransposed(g, weight: weight, kernels: kernels) }
-            default:
-                break
+            var matrices: [PackedMatrix] = []
+            let convolution = Self.convolutionGeometry(layer.operation, inputs: shapes, output: layer.outputShape)
+            if let (g, transposed) = convolution, let weight = layerParameters.pointer(.weight) {
+                if transposed {
+                    matrices = FastConvolution.packTransposed(g, weight: weight, kernels: kernels)
+                } else if !g.isDepthwise {
+                    matrices = FastConvolution.pack(g, weight: weight, kernels: kernels)
+                }
             }
-            geometries.append(geometry)
+            geometries.append(convolution?.geometry)
             packed.append(matrices)
         }
         if let last = graph.layers.indices.last { lastReader[last] = Int.max }
@@ -95,15 +89,13 @@ final class PreparedGraph: @unchecked Sendable {
             guard layer.inputs.allSatisfy({ $0 >= 0 && $0 < index }) else {
                 throw InputError("reads a layer that does not come before it", layer: layer.name, field: "inputs")
             }
-            switch layer.operation {
-            case .unsupported(let op):
+            if case .unsupported(let op) = layer.operation {
                 throw InputError("cannot be run: netcost has no kernel for the ONNX op \(op.opType)", layer: layer.name)
-            case .fused(let fused):
-                switch fused.base {
-                case .convolution, .transposedConvolution, .linear: break
-                default: throw InputError("cannot be run: a fused layer must be built on a convolution or linear layer", layer: layer.name)
+            }
+            if case .fused(let fused) = layer.operation {
+                guard case .base = fused.base.rules.fusion else {
+                    throw InputError("cannot be run: a fused layer must be built on a convolution or linear layer", layer: layer.name)
                 }
-            default: break
             }
             let rules = layer.operation.rules
             let shapes = layer.inputs.map { graph.layers[$0].outputShape }

@@ -74,24 +74,6 @@ extension PreparedGraph {
         return RunResult(outputs: kept, counts: counts, seconds: seconds, totalSeconds: total)
     }
 
-    /// The zero-copy output of a view layer, or nil when the layer runs a kernel.
-    private func view(_ index: Int, _ layer: Layer, _ tensors: [Tensor?]) -> Tensor? {
-        guard let first = layer.inputs.first, let input = tensors[first] else { return nil }
-        switch layer.operation {
-        case .identity:
-            return input
-        case .reshape:
-            return input.contiguous(pool: pool).reshaped(layer.outputShape.dims)
-        case .slice(let slice):
-            let axis = slice.axis < 0 ? slice.axis + input.dims.count : slice.axis
-            let size = input.dims[axis]
-            let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
-            return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
-        default:
-            return nil
-        }
-    }
-
     private func count(_ probe: CountingProbe, _ parameters: LayerParameters) -> LayerCount {
         var result = LayerCount()
         result.macs = probe.macs

@@ -2,19 +2,6 @@ import Foundation
 import NetCost
 @testable import NetCostExecutor
 
-/// Where the copied PyTorch fixtures live (`Tests/Fixtures/kernels`, shared with the
-/// symbolic tests), found from this file so that the tests run in any clone (no ../shared needed).
-enum FixturePaths {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/kernels")
-
-    static var all: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".json") && $0 != "index.json" }.map { String($0.dropLast(5)) }.sorted()
-    }
-}
-
 /// The worst element of `observed` against `expected`, as a relative error: each element's
 /// `|o − e| / max(|e|, s)` where `s = 10⁻³·max|e|`, so that values near zero compare on
 /// the tensor's own scale instead of dividing by almost nothing.
@@ -49,17 +36,6 @@ struct Comparison: CustomStringConvertible {
 
 /// Builds graphs for tests.
 enum TestGraphs {
-    /// One op on inputs of the given per-sample shapes.
-    static func single(_ operation: NetCost.Operation, inputs: [[Int]], name: String = "op") throws -> Graph {
-        var builder = GraphBuilder(name: name)
-        var indices: [Int] = []
-        for (position, dims) in inputs.enumerated() {
-            indices.append(try builder.addInput(name: "x\(position)", shape: try TensorShape(dims)))
-        }
-        try builder.add(name: name, operation: operation, inputs: indices)
-        return builder.build()
-    }
-
     /// The graph of a spec written inline.
     static func spec(_ text: String) throws -> Graph {
         try SpecLoader.load(text: text).graph

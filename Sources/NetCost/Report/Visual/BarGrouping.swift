@@ -8,8 +8,8 @@ struct BarGroup: Sendable {
     /// Graph indices of the layers it holds, in graph order.
     var layers: [Int]
     var cost = LayerCost()
-    /// The cost split by `OpFamily`, indexed by its raw value: the bar's stacked segments.
-    var byFamily = Array(repeating: LayerCost(), count: OpFamily.allCases.count)
+    /// The cost split by `ChartFamily`, indexed by its raw value: the bar's stacked segments.
+    var byFamily = Array(repeating: LayerCost(), count: ChartFamily.allCases.count)
 
     var firstLayer: Int { layers.first ?? 0 }
 }
@@ -80,7 +80,7 @@ enum BarGrouping {
             if case .input = layer.operation { continue }
             guard let row = owner(of: layer.name, in: rowByName) else { continue }
             let input = layer.inputs.first.map { graph.layers[$0].outputShape }
-            let family = OpFamily(layer.operation, input: input).rawValue
+            let family = ChartFamily(layer.operation, input: input).rawValue
             let cost = analysis.costs[index]
             bars[row].layers.append(index)
             do {

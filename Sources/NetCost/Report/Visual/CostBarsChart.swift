@@ -66,7 +66,7 @@ struct CostBarsChart {
         var svg = SVGWriter()
         svg.openDocument(width: Self.width, height: height, standalone: standalone, label: "cost per layer")
         svg.label("Cost per layer, in graph order (\(level.description), \(level.bars.count) bars)", x: 12, y: 22, size: 14, weight: "600")
-        let used = OpFamily.allCases.filter { family in level.bars.contains { $0.byFamily[family.rawValue] != LayerCost() } }
+        let used = ChartFamily.allCases.filter { family in level.bars.contains { $0.byFamily[family.rawValue] != LayerCost() } }
         svg.legend(used.map { ($0.color, $0.label, false) }, x: 12, y: 46)
         if !findings.byLayer.isEmpty {
             svg.element("path", [("d", .text("M12,55h10l-5,10z")), ("fill", .text(Palette.warning))])
@@ -115,7 +115,7 @@ struct CostBarsChart {
             if linksToTable { svg.open("a", [("href", .text("#L\(bar.firstLayer)"))]) }
             if let segments = panel.segments?[offset] {
                 var base = 0.0
-                for family in OpFamily.allCases where segments[family.rawValue] > 0 {
+                for family in ChartFamily.allCases where segments[family.rawValue] > 0 {
                     let low = scale.position(base / scaled.divisor)
                     base += segments[family.rawValue]
                     let high = scale.position(base / scaled.divisor)

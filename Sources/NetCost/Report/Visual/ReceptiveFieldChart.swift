@@ -21,12 +21,7 @@ struct ReceptiveFieldChart {
 
     func render(standalone: Bool) -> String {
         let graph = analysis.graph
-        let shown = graph.layers.indices.filter {
-            switch graph.layers[$0].operation {
-            case .input, .constant: false
-            default: true
-            }
-        }
+        let shown = graph.layers.indices.filter { graph.layers[$0].operation.rules.family != .source }
         let fields = shown.map { analysis.receptiveFields[$0] }
         let names = shown.map { graph.layers[$0].name }
         let ribbon = BlockRibbon.spans(names)
@@ -47,7 +42,7 @@ struct ReceptiveFieldChart {
         var legend: [(color: String, label: String, circle: Bool)] = [
             (Palette.memoryBound, squareFields ? "receptive field size" : "receptive field height", false),
         ]
-        if !squareFields { legend.append((OpFamily.depthwise.color, "receptive field width", false)) }
+        if !squareFields { legend.append((ChartFamily.depthwise.color, "receptive field width", false)) }
         legend += [(Palette.muted, "effective stride (jump)", false), (Palette.computeBound, "input size", false)]
         svg.legend(legend, x: 12, y: 46)
 
@@ -75,7 +70,7 @@ struct ReceptiveFieldChart {
         let spatial = shown.map { graph.layers[$0].outputShape.spatialElements > 1 }
         series(fields.map { $0?.height.jump }, spatial: spatial, x: x, scale: yScale, color: Palette.muted, name: "jump", width: 1.2, into: &svg)
         if !squareFields {
-            series(fields.map { $0?.width.size }, spatial: spatial, x: x, scale: yScale, color: OpFamily.depthwise.color, name: "width", width: 1.8, into: &svg)
+            series(fields.map { $0?.width.size }, spatial: spatial, x: x, scale: yScale, color: ChartFamily.depthwise.color, name: "width", width: 1.8, into: &svg)
         }
         series(fields.map { $0?.height.size }, spatial: spatial, x: x, scale: yScale, color: Palette.memoryBound, name: "size", width: 2, into: &svg)
         // Invisible hit areas with tooltips, one per layer, so hovering names the layer.

@@ -65,12 +65,7 @@ public struct VisualReport: Sendable {
 
     var roofline: RooflineChart {
         let points = rooflinePoints
-        let layers = shown.graph.layers.filter {
-            switch $0.operation {
-            case .input, .constant: false
-            default: true
-            }
-        }.count
+        let layers = shown.graph.layers.filter { $0.operation.rules.family != .source }.count
         return RooflineChart(points: points, device: device, dataType: report.dataType, graph: shown.graph, omitted: layers - points.count)
     }
 

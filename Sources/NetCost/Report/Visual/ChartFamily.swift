@@ -1,24 +1,24 @@
-/// The op families the cost bars are stacked and coloured by.
+/// The families the cost bars are stacked and coloured by: the ops' own families
+/// (`OpFamily`), with depthwise convolutions apart and the data movers together.
 ///
-/// Depthwise convolutions get their own family because ShuffleNet V2 (G4) and the
+/// Depthwise convolutions get their own colour because ShuffleNet V2 (G4) and the
 /// MobileNets single them out: few MACs, much memory access. A fused layer (`--fuse`)
 /// belongs to the family of the convolution or linear layer it is built on.
-enum OpFamily: Int, CaseIterable, Sendable {
+enum ChartFamily: Int, CaseIterable, Sendable {
     case convolution, depthwise, linear, normalization, activation, pooling, elementwise, movement, other
 
     init(_ operation: Operation, input: TensorShape?) {
-        switch operation {
-        case .convolution(let conv):
-            self = conv.isDepthwise(inputChannels: input?.dims.first) ? .depthwise : .convolution
-        case .transposedConvolution: self = .convolution
-        case .linear, .matmul: self = .linear
+        let rules = operation.rules
+        switch rules.family {
+        case .convolution: self = rules.isDepthwise(inputChannels: input?.dims.first) ? .depthwise : .convolution
+        case .linear: self = .linear
         case .normalization: self = .normalization
-        case .activation, .softmax: self = .activation
-        case .pooling, .globalPooling, .adaptivePooling: self = .pooling
+        case .activation: self = .activation
+        case .pooling: self = .pooling
         case .elementwise: self = .elementwise
-        case .concat, .slice, .channelShuffle, .reshape, .transpose, .identity, .upsample, .pad: self = .movement
-        case .input, .constant, .unsupported: self = .other
-        case .fused(let fused): self = OpFamily(fused.base, input: input)
+        case .joining, .reshaping, .resampling: self = .movement
+        case .source, .unknown: self = .other
+        case .fused: self = ChartFamily(operation.base, input: input)
         }
     }
 

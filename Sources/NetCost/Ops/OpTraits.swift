@@ -1,0 +1,74 @@
+// What an op is, as the rest of netcost asks it: its family, where its output lives,
+// its part in fusion and the tensors it stores. Every op answers each of these in its
+// own family file (`OperationRules` requires them), so that a new op cannot be
+// classified by a `default:` written before it existed.
+
+/// The family an op belongs to: the `Family` column of `netcost ops`, and what the
+/// checks and reports group ops by (G3 counts convolution and linear layers, G4 the
+/// activations, element-wise ops and norms; the cost chart colours by family).
+public enum OpFamily: String, CaseIterable, Sendable {
+    /// Graph inputs and stored constants: tensors the graph is given, not computes.
+    case source
+    case convolution
+    /// Fully connected layers and matrix products.
+    case linear
+    case normalization
+    /// Activation functions and softmax.
+    case activation
+    case pooling
+    case elementwise
+    /// Concat, split, slice, channel shuffle: ops that join or cut tensors.
+    case joining
+    /// Flatten, reshape, transpose, identity, dropout.
+    case reshaping
+    /// Upsampling and padding.
+    case resampling
+    /// A convolution or linear layer with its norm and activations fused (`--fuse`);
+    /// the cost chart files it under its base's family.
+    case fused
+    /// An op netcost has no rules for (from an ONNX file).
+    case unknown
+}
+
+/// Where an op's output lives.
+public enum OutputStorage: Sendable, Equatable {
+    /// A new header on its first input's memory (reshape, slice, identity): the op reads
+    /// and writes nothing, and the input stays alive as long as the view is read.
+    case view
+    /// A buffer of its own: computed by a kernel (or, for a source, given).
+    case buffer
+}
+
+/// An op's part in `Fusion.deploy`, the rewrite into the graph an inference engine runs.
+public enum FusionRole: Sendable {
+    /// A convolution or linear layer: a batch norm after it folds into its weights, and
+    /// activations after it run on its output as it is written. `withBias` is this layer
+    /// with a bias, which a folded norm's shift becomes.
+    case base(withBias: Operation)
+    /// Batch norm at inference: a per-channel affine map that folds into the base's weights.
+    case foldsIntoBase
+    /// An activation that the base applies to its output before writing it.
+    case fusesIntoBase(Activation)
+    /// Stays a layer of its own.
+    case standalone
+}
+
+/// What a stored tensor of a layer is for. Running statistics are buffers; the rest are
+/// learned parameters (netcost's `params`).
+public enum ParameterRole: String, Sendable {
+    case weight, bias, scale, shift, runningMean = "running_mean", runningVariance = "running_var"
+
+    public var isBuffer: Bool { self == .runningMean || self == .runningVariance }
+}
+
+/// One tensor a layer stores, in PyTorch's layout: a convolution's weight is
+/// `[C_out, C_in/g, kh, kw]`, a linear layer's `[F_out, F_in]`.
+public struct ParameterShape: Sendable, Equatable {
+    public var role: ParameterRole
+    public var dims: [Int]
+
+    public init(_ role: ParameterRole, _ dims: [Int]) {
+        self.role = role
+        self.dims = dims
+    }
+}

@@ -1,0 +1,87 @@
+import NetCost
+import Testing
+
+/// What each op says it is (Ops/OpTraits.swift): the op table's families come from the
+/// types its decoders build, and the fusion roles, storage and depthwise-ness the checks,
+/// `--fuse`, the reports and the executor's memory plan read.
+@Suite("Op traits")
+struct OpTraitsTests {
+    /// The fewest fields each table op decodes from.
+    static let minimalFields: [String: JSONObject] = [
+        "conv2d": JSONObject([("out", .integer(4)), ("kernel", .integer(3))]),
+        "conv_transpose2d": JSONObject([("out", .integer(4)), ("kernel", .integer(2))]),
+        "linear": JSONObject([("out", .integer(5))]),
+        "groupnorm": JSONObject([("groups", .integer(2))]),
+        "maxpool": JSONObject([("kernel", .integer(2))]),
+        "avgpool": JSONObject([("kernel", .integer(2))]),
+        "adaptive_avgpool": JSONObject([("output_size", .integer(1))]),
+        "adaptive_maxpool": JSONObject([("output_size", .integer(1))]),
+        "split": JSONObject([("index", .integer(0))]),
+        "channel_shuffle": JSONObject([("groups", .integer(2))]),
+        "reshape": JSONObject([("shape", .array([.integer(-1)]))]),
+        "transpose": JSONObject([("perm", .array([.integer(0), .integer(2), .integer(1)]))]),
+        "upsample": JSONObject([("scale", .integer(2))]),
+        "pad": JSONObject([("pads", .integer(1))]),
+    ]
+
+    /// Every table op, decoded on a `[4, 8, 8]` input (two of them for the binary ops).
+    static func decoded() throws -> [(entry: OpTable.Entry, operation: Operation)] {
+        let input = try TensorShape([4, 8, 8])
+        return try OpTable.entries.map { entry in
+            var fields = LayerFields(minimalFields[entry.name] ?? JSONObject(), layer: entry.name, context: SpecContext())
+            return (entry, try entry.decode(&fields, [input, input]))
+        }
+    }
+
+    @Test func eachRowNamesTheTypeItsDecoderBuilds() throws {
+        for (entry, operation) in try Self.decoded() {
+            #expect(ObjectIdentifier(type(of: operation.rules)) == ObjectIdentifier(entry.op), "\(entry.name)")
+            #expect(operation.rules.family == entry.family, "\(entry.name)")
+        }
+    }
+
+    @Test func viewsAreTheOpsThatMoveNoData() throws {
+        let views = try Self.decoded().filter { $0.operation.rules.storage == .view }.map(\.entry.name)
+        #expect(views == ["split", "slice", "flatten", "reshape", "identity", "dropout"])
+    }
+
+    /// Convolutions and linear layers take a norm and activations; batch norm folds, the
+    /// statistics norms stay; activations fuse, softmax does not.
+    @Test func fusionRoles() throws {
+        var roles: [String: String] = [:]
+        for (entry, operation) in try Self.decoded() {
+            roles[entry.name] = switch operation.rules.fusion {
+            case .base(let withBias): withBias.kind == operation.kind ? "base" : "base of another kind"
+            case .foldsIntoBase: "folds"
+            case .fusesIntoBase(let activation): activation.kind == operation.kind ? "fuses" : "fuses another function"
+            case .standalone: "standalone"
+            }
+        }
+        #expect(roles["conv2d"] == "base" && roles["conv_transpose2d"] == "base" && roles["linear"] == "base")
+        #expect(roles["batchnorm"] == "folds" && roles["groupnorm"] == "standalone" && roles["layernorm"] == "standalone")
+        #expect(roles["relu"] == "fuses" && roles["hardswish"] == "fuses" && roles["softmax"] == "standalone")
+        #expect(roles["matmul"] == "standalone" && roles["add"] == "standalone" && roles["concat"] == "standalone")
+    }
+
+    /// A base's `withBias` is the same layer with a bias: what a folded norm's shift becomes.
+    @Test func folding() throws {
+        let conv = Convolution(outChannels: 8, kernel: .square(3), bias: false)
+        guard case .base(let withBias) = conv.fusion, case .convolution(let biased) = withBias else {
+            Issue.record("a convolution is a fusion base")
+            return
+        }
+        #expect(biased.bias && biased.kernel == conv.kernel && biased.outChannels == 8)
+    }
+
+    /// One group per input channel, of more than one channel; a fused layer is what its base is.
+    @Test func depthwise() {
+        let depthwise = Convolution(outChannels: 8, kernel: .square(3), groups: 8)
+        #expect(depthwise.isDepthwise(inputChannels: 8))
+        #expect(!depthwise.isDepthwise(inputChannels: 16))
+        #expect(!Convolution(outChannels: 1, kernel: .square(3), groups: 1).isDepthwise(inputChannels: 1))
+        #expect(!TransposedConvolution(outChannels: 8, kernel: .square(2), groups: 8).isDepthwise(inputChannels: 8))
+        let fused = Fused(base: .convolution(depthwise), foldedNorm: true, activations: [Activation(.relu6)])
+        #expect(fused.isDepthwise(inputChannels: 8))
+        #expect(Fused.family == .fused)
+    }
+}
