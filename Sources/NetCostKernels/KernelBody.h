@@ -132,19 +132,18 @@ static inline __attribute__((always_inline)) void KERNEL(depthwise_row)(long tap
 static inline __attribute__((always_inline)) void KERNEL(depthwise_layout)(const NetCostDepthwisePlan *p, const float *plane,
                                                                              float *padded) {
     long sw = p->stride_width, phase_plane = p->phase_rows * p->phase_width;
-    for (long row_phase = 0; row_phase < p->stride_height; row_phase++) {
-        for (long row = 0; row < p->phase_rows; row++) {
-            long iy = row * p->stride_height + row_phase - p->pad_top;
-            if (iy < 0 || iy >= p->height) continue;
-            const float *source = plane + iy * p->width;
-            float *line = padded + (row_phase * sw * p->phase_rows + row) * p->phase_width;
-            // Phase q holds padded columns q, q + sw, …: input column j·sw + q − pad_left.
-            for (long q = 0; q < sw; q++) {
-                long first = q >= p->pad_left ? 0 : (p->pad_left - q + sw - 1) / sw;
-                long end = (p->width + p->pad_left - q + sw - 1) / sw;
-                if (end > p->phase_width) end = p->phase_width;
-                float *target = line + q * phase_plane;
-                const float *start = source + q - p->pad_left;
+    // Column phase q holds padded columns q, q + sw, …: input column j·sw + q − pad_left,
+    // inside the input for j in [first, end). The same for every row, so found once.
+    for (long q = 0; q < sw; q++) {
+        long first = q >= p->pad_left ? 0 : (p->pad_left - q + sw - 1) / sw;
+        long end = (p->width + p->pad_left - q + sw - 1) / sw;
+        if (end > p->phase_width) end = p->phase_width;
+        for (long row_phase = 0; row_phase < p->stride_height; row_phase++) {
+            for (long row = 0; row < p->phase_rows; row++) {
+                long iy = row * p->stride_height + row_phase - p->pad_top;
+                if (iy < 0 || iy >= p->height) continue;
+                const float *start = plane + iy * p->width + q - p->pad_left;
+                float *target = padded + (row_phase * sw * p->phase_rows + row) * p->phase_width + q * phase_plane;
                 if (sw == 1) {
                     for (long j = first; j < end; j++) target[j] = start[j];
                 } else if (sw == 2) {
