@@ -11,8 +11,10 @@ graph (batch norms folded, activations fused), through `netcost-bench mobilenet_
 
 The two are timed in alternating rounds so that a busy machine slows both alike; each
 round reports a median latency, and the script prints the median of the rounds and the
-ratio executor / onnxruntime (the goal is <= 2), then the same for each side's fastest
-round (on a shared machine, the least disturbed one).
+ratio executor / onnxruntime (the goal is <= 1.3), then the same for each side's fastest
+round (on a shared machine, the least disturbed one). --kernels avx512|avx2|sse2 sets the
+executor's vector width (NETCOST_KERNELS); onnxruntime has no such switch and always runs
+the widest kernels the CPU has, so at a narrower width the comparison is the harder one.
 
     pip install onnxruntime onnx numpy
     swift build -c release --product netcost-bench
@@ -75,6 +77,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repetitions", type=int, default=30)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--kernels", choices=["avx512", "avx2", "sse2", "neon"], help="the executor's vector width")
     args = parser.parse_args()
 
     options = ort.SessionOptions()
@@ -85,6 +88,9 @@ def main():
     name = session.get_inputs()[0].name
     feed = {name: np.random.default_rng(1).uniform(-1, 1, size=(1, 3, 224, 224)).astype(np.float32)}
 
+    if args.kernels:
+        os.environ["NETCOST_KERNELS"] = args.kernels
+        print(f"vector width: executor NETCOST_KERNELS={args.kernels}; onnxruntime its own widest")
     ours, theirs = [], []
     for _ in range(args.rounds):
         theirs.append(onnxruntime_seconds(session, feed, args.repetitions, warmup=5))
@@ -96,7 +102,7 @@ def main():
     executor, reference = statistics.median(ours), statistics.median(theirs)
     print(f"onnxruntime {ort.__version__} ({args.threads} threads): {reference * 1e3:.2f} ms per image")
     print(f"netcost executor (deployed graph):     {executor * 1e3:.2f} ms per image")
-    print(f"ratio executor/onnxruntime latency: {executor / reference:.2f} (goal <= 2.00)")
+    print(f"ratio executor/onnxruntime latency: {executor / reference:.2f} (goal <= 1.30)")
     # The machine may be shared: the fastest round of each side is the least disturbed.
     print(f"best rounds: onnxruntime {min(theirs) * 1e3:.2f} ms, executor {min(ours) * 1e3:.2f} ms, "
           f"ratio {min(ours) / min(theirs):.2f}")
