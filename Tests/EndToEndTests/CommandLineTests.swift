@@ -122,6 +122,28 @@ struct CommandLineTests {
         #expect(missing.errors.contains("netcost models"))
     }
 
+    /// The same refusal in every process, whatever its hash seed: `x` in group `a` reads
+    /// `b`, the nested group `a.b` (not the top-level `b`), and each waits on a name
+    /// nothing defines; the message follows `a.b` on all eight runs.
+    @Test func unresolvedNameIsExplainedTheSameWayInEveryProcess() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("netcost-groups-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"""
+            {"input": [3, 8, 8], "layers": [
+              {"name": "a", "layers": [
+                {"name": "x", "op": "relu", "inputs": "b"},
+                {"name": "b", "layers": [{"name": "y", "op": "relu", "inputs": "missing_inner"}]}
+              ]},
+              {"name": "b", "layers": [{"name": "z", "op": "relu", "inputs": "missing_outer"}]}
+            ]}
+            """#.write(toFile: path, atomically: true, encoding: .utf8)
+        for _ in 0..<8 {
+            let result = try Self.run(["report", path])
+            #expect(result.status == 1)
+            #expect(result.errors == "error: \(path):4: layer \"a.b.y\": field \"inputs\": reads \"missing_inner\", which no layer is called\n")
+        }
+    }
+
     @Test func everySubcommandHasHelp() throws {
         let overview = try Self.run(["--help"])
         #expect(overview.status == 0)

@@ -42,6 +42,33 @@ struct ONNXCommandTests {
         #expect(result.output.contains(",\(3 * 49 * 64 * 6400),"))
     }
 
+    /// `verify --fuse` of the Squeeze fixture: at its own 4x1x1 input both reshapes
+    /// match; at --resolution 32 its Squeeze of axes 2 and 3 (then 32 wide) cannot run,
+    /// and six runs (six processes, six hash seeds) give the same refusal byte for byte.
+    @Test func squeezeFixtureVerifiesAtItsOwnSizeAndIsRefusedTheSameWayAtAnother() throws {
+        let model = Self.fixtures.appendingPathComponent("generated/squeeze_opset13.onnx").path
+        let own = try CommandLineTests.run(["verify", model, "--fuse"])
+        #expect(own.status == 0)
+        #expect(own.output.hasPrefix("""
+            squeeze_opset13: symbolic counts (left) against what the kernels counted (right), seed 0
+
+            Layer  Op       MACs  counted  Memory  counted  Params  counted
+            -----  -------  ----  -------  ------  -------  ------  -------  --
+            s      reshape     0        0       0        0       0        0  ok
+            y      reshape     0        0       0        0       0        0  ok
+
+            squeeze_opset13: 2 of 2 layers match
+
+            """))
+        let refusal = "error: \(model): layer \"s\": field \"axes\": Squeeze node: axis 2 of [1, 4, 32, 32] has size 32, not 1 (the file's input is 4x1x1; --resolution 32 made it 4x32x32)\n"
+        for _ in 0..<6 {
+            let resized = try CommandLineTests.run(["verify", model, "--fuse", "--resolution", "32"])
+            #expect(resized.status == 1)
+            #expect(resized.output.isEmpty)
+            #expect(resized.errors == refusal)
+        }
+    }
+
     @Test func widthCannotChangeAnONNXFile() throws {
         let result = try CommandLineTests.run(["report", Self.fixtures.appendingPathComponent("shared/tv_resnet18.onnx").path, "--width", "0.5"])
         #expect(result.status == 1)

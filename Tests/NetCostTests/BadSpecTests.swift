@@ -129,6 +129,24 @@ struct BadSpecTests {
         #expect(error.message.contains("a reads c, c reads b, b reads a"))
     }
 
+    /// `x` in group `a` reads `b`, which resolves to the nested group `a.b`, not to the
+    /// top-level group `b`; each waits on a name nothing defines. The explanation follows
+    /// `a.b`, as `x` resolves the name, on every load: it once followed whichever of the
+    /// two groups a dictionary's hashed order met first.
+    @Test func unresolvedNameInNestedGroupsIsExplainedTheSameWayEveryTime() throws {
+        let layers = #"""
+        {"name": "a", "layers": [
+          {"name": "x", "op": "relu", "inputs": "b"},
+          {"name": "b", "layers": [{"name": "y", "op": "relu", "inputs": "missing_inner"}]}
+        ]},
+        {"name": "b", "layers": [{"name": "z", "op": "relu", "inputs": "missing_outer"}]}
+        """#
+        let expected = InputError("reads \"missing_inner\", which no layer is called", file: "bad.json", line: 3, layer: "a.b.y", field: "inputs")
+        for _ in 0..<20 {
+            #expect(refusal(spec(layers)) == expected)
+        }
+    }
+
     @Test func unknownInputSuggestsTheNearestName() throws {
         let layers = #"""
         {"name": "stem", "op": "conv2d", "out": 8, "kernel": 3},

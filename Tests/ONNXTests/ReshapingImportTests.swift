@@ -56,6 +56,48 @@ import Testing
         #expect(model.layers.map(\.outputShape.dims) == [[4, 1, 1], [4], [4, 1, 1]])
     }
 
+    /// The same file at --resolution 32: its Squeeze names axes 2 and 3, which are then
+    /// 32 wide, so the model cannot take that input (ONNX's Squeeze removes only axes of
+    /// size 1). The refusal names the layer, the field, the first bad axis in the node's
+    /// order and the override, and is the same on every import: the check once picked
+    /// the axis from a `Set`, whose order changes from one instance to the next.
+    @Test func squeezeOfAResizedAxisIsRefusedTheSameWayEveryTime() throws {
+        let path = Fixtures.generated("squeeze_opset13.onnx")
+        var overrides = SpecOverrides()
+        overrides.resolution = 32
+        let refusal = InputError("Squeeze node: axis 2 of [1, 4, 32, 32] has size 32, not 1 (the file's input is 4x1x1; --resolution 32 made it 4x32x32)",
+                                 file: path, layer: "s", field: "axes")
+        for _ in 0..<20 {
+            #expect(throws: refusal) { try ModelLoader.load(path, overrides: overrides) }
+        }
+    }
+
+    /// A Squeeze folded at import time on a stored [2, 3] tensor, of axes [0, 1] (an
+    /// attribute, opset 11), neither of size 1: refused naming axis 0, the first the
+    /// node lists, on every import.
+    @Test func foldedSqueezeOfAWideAxisIsRefusedTheSameWayEveryTime() throws {
+        var model = ProtobufWriter()
+        model.int(1, 8)
+        model.message(8) { $0.int(2, 11) }
+        model.message(7) { graph in
+            graph.message(1) { node in
+                node.string(1, "c"); node.string(2, "s"); node.string(4, "Squeeze")
+                node.message(5) { axes in
+                    axes.string(1, "axes"); axes.int(8, 0); axes.int(8, 1); axes.int(20, 7)    // INTS
+                }
+            }
+            graph.message(1) { node in node.string(1, "x"); node.string(2, "y"); node.string(4, "Relu") }
+            graph.message(5) { tensor in
+                tensor.int(1, 2); tensor.int(1, 3); tensor.int(2, 1); tensor.string(8, "c")
+            }
+            graph.bytes(11, ProtobufWriter.valueInfo("x", [1, 3, 4, 4]))
+        }
+        let refusal = InputError("Squeeze node: axis 0 of [2, 3] has size 2, not 1", file: "squeeze_constant.onnx", layer: "s", field: "axes")
+        for _ in 0..<20 {
+            #expect(throws: refusal) { try ONNXImporter.load(bytes: model.bytes, file: "squeeze_constant.onnx") }
+        }
+    }
+
     /// The target [1, 2·3·4] computed with Shape, Slice, ReduceProd, Concat, Equal,
     /// Where and Cast folds to a constant; Range and ConstantOfShape fold too.
     @Test func foldedShapeArithmetic() throws {

@@ -70,17 +70,14 @@ extension ONNXFolding {
 
     static func squeeze(_ context: ONNXNodeContext, _ inputs: [ONNXConstant?]) throws(InputError) -> ONNXConstant? {
         guard let data = inputs.first ?? nil else { return nil }
-        let axes: Set<Int>
+        let given: [Int]?
         switch try integers(context, inputs, position: 1, attribute: "axes") {
         case .unknown: return nil
-        case .absent: axes = Set(data.dims.indices.filter { data.dims[$0] == 1 })
-        case .known(let given):
-            axes = Set(try context.resolveAxes(given, rank: data.dims.count, field: "axes"))
-            if let bad = axes.first(where: { data.dims[$0] != 1 }) {
-                throw context.error("axis \(bad) has size \(data.dims[bad]), not 1", field: "axes")
-            }
+        case .absent: given = nil
+        case .known(let values): given = values
         }
-        let dims = data.dims.indices.filter { !axes.contains($0) }.map { data.dims[$0] }
+        let removed = try context.squeezedAxes(given, of: data.dims)
+        let dims = data.dims.indices.filter { !removed.contains($0) }.map { data.dims[$0] }
         return result(context, dims: dims, type: data.dataType, values: data.values, from: [data])
     }
 

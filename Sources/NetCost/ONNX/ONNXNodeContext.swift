@@ -103,6 +103,18 @@ struct ONNXNodeContext {
         return resolved
     }
 
+    /// The axes a Squeeze removes from `dims`, in the node's own order: `axes` resolved,
+    /// or every axis of size 1 when the node names none. An axis not of size 1 is an
+    /// error naming the first such axis the node lists, so the message is the same on
+    /// every run (an array, not a `Set`, whose order changes from process to process).
+    func squeezedAxes(_ axes: [Int]?, of dims: [Int]) throws(InputError) -> [Int] {
+        let resolved = try resolveAxes(axes ?? dims.indices.filter { dims[$0] == 1 }, rank: dims.count, field: "axes")
+        if let bad = resolved.first(where: { dims[$0] != 1 }) {
+            throw error("axis \(bad) of \(TensorShape.format(dims)) has size \(dims[bad]), not 1", field: "axes")
+        }
+        return resolved
+    }
+
     /// One axis resolved against `rank`.
     func resolveAxis(_ axis: Int, rank: Int, field: String = "axis") throws(InputError) -> Int {
         try resolveAxes([axis], rank: rank, field: field)[0]

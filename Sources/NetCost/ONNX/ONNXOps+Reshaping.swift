@@ -214,9 +214,8 @@ extension ONNXOps {
             var source = dims.makeIterator()
             output = (0..<rank).map { resolved.contains($0) ? 1 : source.next() ?? 1 }
         } else {
-            let resolved = Set(try context.resolveAxes(axes ?? dims.indices.filter { dims[$0] == 1 }, rank: dims.count, field: "axes"))
-            if let bad = resolved.first(where: { dims[$0] != 1 }) { throw context.error("axis \(bad) has size \(dims[bad]), not 1", field: "axes") }
-            output = dims.indices.filter { !resolved.contains($0) }.map { dims[$0] }
+            let removed = try context.squeezedAxes(axes, of: dims)
+            output = dims.indices.filter { !removed.contains($0) }.map { dims[$0] }
         }
         try reshaped(&importer, context, to: output, deferrable: false)
     }

@@ -23,17 +23,30 @@ public enum ModelLoader {
         }
         var input = overrides.input
         var batch = overrides.batch ?? 1
-        if overrides.resolution != nil || input != nil {
-            // The file's own input shape: a [C, H, W] to resize, or the rank a leading batch axis adds to.
-            let probe = try ONNXImporter.load(file: path, limits: overrides.limits).model.input
-            if let resolution = overrides.resolution {
-                guard probe.isFeatureMap else { throw InputError("--resolution needs a [C, H, W] input", file: path) }
-                input = [probe.channels, resolution, resolution]
-            } else if let given = input {
-                (input, batch) = try SpecOverrides.splitBatch(given, rank: probe.rank, batch: overrides.batch)
-            }
+        // The file's own input shape: a [C, H, W] to resize, or the rank a leading batch axis adds to.
+        let probe: TensorShape? = if overrides.resolution != nil || input != nil {
+            try ONNXImporter.load(file: path, limits: overrides.limits).model.input
+        } else {
+            nil
         }
-        let imported = try ONNXImporter.load(file: path, input: input, limits: overrides.limits)
+        if let probe, let resolution = overrides.resolution {
+            guard probe.isFeatureMap else { throw InputError("--resolution needs a [C, H, W] input", file: path) }
+            input = [probe.channels, resolution, resolution]
+        } else if let probe, let given = input {
+            (input, batch) = try SpecOverrides.splitBatch(given, rank: probe.rank, batch: overrides.batch)
+        }
+        let imported: ONNXImport
+        do {
+            imported = try ONNXImporter.load(file: path, input: input, limits: overrides.limits)
+        } catch {
+            // The file imports at its own shape, so the new one is what it cannot take
+            // (a Squeeze of an axis that is no longer 1, a Reshape to a fixed size).
+            guard let probe, let input else { throw error }
+            let option = overrides.resolution.map { "--resolution \($0)" } ?? "--input"
+            var explained = error
+            explained.message += " (the file's input is \(probe); \(option) made it \(input.map(String.init).joined(separator: "x")))"
+            throw explained
+        }
         var model = imported.model
         model.batch = batch
         model.overrides = overrides

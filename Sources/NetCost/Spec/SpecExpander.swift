@@ -323,13 +323,16 @@ struct SpecExpander {
     }
 
     /// The pending item that would define `name`: an item of that name, the last item
-    /// of a group of that name, or a block whose sub-layers carry it as a prefix.
+    /// of a group of that name, or a block whose sub-layers carry it as a prefix. The
+    /// full names are tried in the order `lookup` resolves them (innermost scope first),
+    /// and the pending items in document order, never in `groupEnds`' hashed order: the
+    /// explanation must not change from run to run.
     private func pendingItem(defining name: String, scopes: [String]) -> Int? {
         let candidates = scopes.map { $0 + name } + [name]
         let pending = items.indices.filter { !done[$0] }
-        if let item = pending.first(where: { candidates.contains(items[$0].name) }) { return item }
-        for (last, groups) in groupEnds where groups.contains(where: candidates.contains) {
-            if let item = pending.first(where: { items[$0].name == last }) { return item }
+        for candidate in candidates {
+            if let item = pending.first(where: { items[$0].name == candidate }) { return item }
+            if let item = pending.first(where: { groupEnds[items[$0].name]?.contains(candidate) ?? false }) { return item }
         }
         return pending.first { item in candidates.contains { $0.hasPrefix(items[item].name + ".") } }
     }
