@@ -24,6 +24,8 @@ enum Parallel {
             for index in 0..<count { body(index) }
             return
         }
+        if WorkerPool.shared.run(count, body) { return }
+        // The pool is busy (another thread's loop, or a loop inside a loop's body).
         withoutActuallyEscaping(body) { escaping in
             let box = UncheckedBox(escaping)
             DispatchQueue.concurrentPerform(iterations: count) { index in box.value(index) }
