@@ -69,6 +69,35 @@ struct ONNXCommandTests {
         }
     }
 
+    /// `symbolic_input_opset13.onnx` is one Relu on an input declared `[N, 3, H, W]`.
+    /// At `--input 3x32x32` it is one relu layer on 3·32·32 elements (docs/counting.md):
+    /// no params or MACs, 1 flop per element, memory access = its reads and writes,
+    /// activations = its output. A leading batch axis of 2 doubles all but the
+    /// (absent) weights, and `--resolution 32` keeps the file's 3 channels.
+    @Test func symbolicInputTakesTheGivenSize() throws {
+        let model = Self.fixtures.appendingPathComponent("generated/symbolic_input_opset13.onnx").path
+        let elements = 3 * 32 * 32
+        for (arguments, batch) in [(["--input", "3x32x32"], 1), (["--input", "2x3x32x32"], 2), (["--resolution", "32"], 1)] {
+            let result = try CommandLineTests.run(["report", model, "--format", "json"] + arguments)
+            #expect(result.status == 0, "\(arguments): \(result.errors)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+            #expect(object["input"] as? [Int] == [3, 32, 32])
+            #expect(object["batch"] as? Int == batch)
+            let totals = try #require(object["totals"] as? [String: Any])
+            #expect(totals["params"] as? Int == 0)
+            #expect(totals["buffers"] as? Int == 0)
+            #expect(totals["macs"] as? Int == 0)
+            #expect(totals["flops"] as? Int == batch * elements * 1)
+            #expect(totals["memory_access"] as? Int == batch * (elements + elements))
+            #expect(totals["memory_access_bytes"] as? Int == batch * (elements + elements) * 4)
+            #expect(totals["activations"] as? Int == batch * elements)
+        }
+        let refused = try CommandLineTests.run(["report", model])
+        #expect(refused.status == 1)
+        #expect(refused.output.isEmpty)
+        #expect(refused.errors == "error: \(model): field \"input\": dimension 2 of graph input \"x\" is symbolic (H in [N, 3, H, W]); give the input size with --input (per sample: 3xHxW)\n")
+    }
+
     @Test func widthCannotChangeAnONNXFile() throws {
         let result = try CommandLineTests.run(["report", Self.fixtures.appendingPathComponent("shared/tv_resnet18.onnx").path, "--width", "0.5"])
         #expect(result.status == 1)

@@ -169,27 +169,9 @@ struct ONNXGraphImporter {
         var first = true
         for input in graph.inputs where values[input.name] == nil {
             guard !input.name.isEmpty else { throw InputError("a graph input has no name", field: "input") }
-            var shape: [Int]
-            if first, let override {
-                shape = override
-            } else {
-                guard let dims = input.dims else {
-                    throw InputError("graph input \"\(input.name)\" has no shape; give the input size", field: "input")
-                }
-                guard !dims.isEmpty else {
-                    throw InputError("graph input \"\(input.name)\" is a scalar; netcost needs a batch axis first", field: "input")
-                }
-                if let batch = dims[0], batch != 1 {
-                    throw InputError("graph input \"\(input.name)\" has a batch of \(batch); netcost counts one sample: export with batch 1 or a dynamic batch", field: "input")
-                }
-                shape = []
-                for (axis, dim) in dims.enumerated().dropFirst() {
-                    guard let dim else {
-                        throw InputError("dimension \(axis) of graph input \"\(input.name)\" is symbolic; give the input size", field: "input")
-                    }
-                    shape.append(dim)
-                }
-            }
+            // The first is the input an override replaces (`ONNXGraph.declaredInput`).
+            let declared = ONNXDeclaredInput(name: input.name, dims: input.shape)
+            var shape = try declared.sampleShape(given: first ? override : nil)
             let isBatchOnly = shape.isEmpty
             if isBatchOnly { shape = [1] }
             let tensorShape: TensorShape

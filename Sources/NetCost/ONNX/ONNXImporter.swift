@@ -53,8 +53,16 @@ public enum ONNXImporter {
     /// Imports the model in `path`. `input` replaces the first graph input's
     /// per-sample shape (`[C, H, W]`, no batch), for models exported with symbolic sizes.
     public static func load(file path: String, input: [Int]? = nil, limits: ModelLimits = ModelLimits()) throws(InputError) -> ONNXImport {
+        try load(file: path, limits: limits) { (_: ONNXDeclaredInput) throws(InputError) -> [Int]? in input }
+    }
+
+    /// Imports the model in `path` at the input that `choosingInput` makes of the first
+    /// graph input as the file declares it (`ONNXDeclaredInput`): a per-sample shape to
+    /// replace it with, or nil for the file's own. The file is read and imported once.
+    public static func load(file path: String, limits: ModelLimits = ModelLimits(),
+                            choosingInput: (ONNXDeclaredInput) throws(InputError) -> [Int]?) throws(InputError) -> ONNXImport {
         try InputFile.withMappedBytes(of: path, kind: "an ONNX model") { (bytes: UnsafeRawBufferPointer) throws(InputError) -> ONNXImport in
-            try load(bytes: bytes, file: path, input: input, limits: limits)
+            try load(bytes: bytes, file: path, limits: limits, choosingInput: choosingInput)
         }
     }
 
@@ -74,6 +82,13 @@ public enum ONNXImporter {
 
     /// Imports a model from bytes that stay valid for the duration of the call.
     public static func load(bytes: UnsafeRawBufferPointer, file: String, input: [Int]? = nil, limits: ModelLimits = ModelLimits()) throws(InputError) -> ONNXImport {
+        try load(bytes: bytes, file: file, limits: limits) { (_: ONNXDeclaredInput) throws(InputError) -> [Int]? in input }
+    }
+
+    /// Imports a model from bytes that stay valid for the duration of the call, at the
+    /// input that `choosingInput` makes of the declared one (see `load(file:limits:choosingInput:)`).
+    public static func load(bytes: UnsafeRawBufferPointer, file: String, limits: ModelLimits = ModelLimits(),
+                            choosingInput: (ONNXDeclaredInput) throws(InputError) -> [Int]?) throws(InputError) -> ONNXImport {
         let model: ONNXModel
         do {
             var reader = ProtobufReader(bytes, range: 0..<bytes.count, message: "ModelProto")
@@ -81,7 +96,11 @@ public enum ONNXImporter {
         } catch {
             throw error.inputError(file: file)
         }
-        do {
+        do throws(InputError) {
+            guard !model.graph.nodes.isEmpty || !model.graph.inputs.isEmpty else {
+                throw InputError("is not an ONNX model: it has no graph (a ModelProto with nodes and inputs)")
+            }
+            let input = try choosingInput(try model.graph.declaredInput())
             return try build(model, file: file, input: input, limits: limits)
         } catch {
             throw error.inFile(file)
@@ -89,9 +108,6 @@ public enum ONNXImporter {
     }
 
     private static func build(_ model: ONNXModel, file: String, input: [Int]?, limits: ModelLimits) throws(InputError) -> ONNXImport {
-        guard !model.graph.nodes.isEmpty || !model.graph.inputs.isEmpty else {
-            throw InputError("is not an ONNX model: it has no graph (a ModelProto with nodes and inputs)")
-        }
         var warnings: [String] = []
         let opset: Int
         if let declared = model.defaultOpset {

@@ -168,7 +168,7 @@ extension ONNXValueInfo {
                     while let tensorKey = try tensor.nextKey() {
                         switch (tensorKey.field, tensorKey.wireType) {
                         case (1, .varint): info.elementType = try tensor.readInt()
-                        case (2, .lengthDelimited): info.dims = try decodeShape(&tensor)
+                        case (2, .lengthDelimited): info.shape = try decodeShape(&tensor)
                         default: try tensor.skip(tensorKey.wireType)
                         }
                     }
@@ -179,10 +179,11 @@ extension ONNXValueInfo {
         return info
     }
 
-    /// A `TensorShapeProto`: each dim's value, or nil when symbolic or absent.
-    private static func decodeShape(_ outer: inout ProtobufReader) throws(ProtobufError) -> [Int?] {
+    /// A `TensorShapeProto`: each dim's value, its symbol (`dim_param`), or unknown
+    /// when it has neither or a value below 1.
+    private static func decodeShape(_ outer: inout ProtobufReader) throws(ProtobufError) -> [ONNXDimension] {
         var shape = try outer.readMessage("TensorShapeProto")
-        var dims: [Int?] = []
+        var dims: [ONNXDimension] = []
         while let key = try shape.nextKey() {
             guard key.field == 1, key.wireType == .lengthDelimited else {
                 try shape.skip(key.wireType)
@@ -190,17 +191,20 @@ extension ONNXValueInfo {
             }
             guard dims.count < ONNXLimits.rank else { throw shape.error("a shape has more than \(ONNXLimits.rank) dims") }
             var dimension = try shape.readMessage("TensorShapeProto.Dimension")
-            var value: Int?
+            // `dim_value` and `dim_param` are a oneof: the last one read wins.
+            var value = ONNXDimension.unknown
             while let dimKey = try dimension.nextKey() {
                 switch (dimKey.field, dimKey.wireType) {
-                case (1, .varint): value = try dimension.readInt()
+                case (1, .varint):
+                    let size = try dimension.readInt()
+                    value = size > 0 ? .fixed(size) : .unknown
                 case (2, .lengthDelimited):
-                    _ = try dimension.readString()
-                    value = nil
+                    let symbol = try dimension.readString()
+                    value = symbol.isEmpty ? .unknown : .symbolic(symbol)
                 default: try dimension.skip(dimKey.wireType)
                 }
             }
-            dims.append(value.flatMap { $0 > 0 ? $0 : nil })
+            dims.append(value)
         }
         return dims
     }

@@ -100,12 +100,15 @@ enum TensorValues: Equatable {
     }
 }
 
-/// A `ValueInfoProto` of tensor type: the name, element type and dims, each dim
-/// nil when symbolic (`dim_param`) or absent. `dims` is nil when the rank is unknown.
+/// A `ValueInfoProto` of tensor type: the name, element type and shape. `shape` is
+/// nil when the rank is unknown.
 struct ONNXValueInfo {
     var name = ""
     var elementType = 0
-    var dims: [Int?]?
+    var shape: [ONNXDimension]?
+
+    /// The dims, each nil when symbolic (`dim_param`) or absent.
+    var dims: [Int?]? { shape?.map(\.size) }
 }
 
 /// ONNX's `TensorProto.DataType` codes that netcost distinguishes.

@@ -356,6 +356,8 @@ def main():
     # Inputs netcost refuses or needs help with.
     save("symbolic_input_opset13.onnx", [helper.make_node("Relu", ["x"], ["y"])],
          [value("x", ["N", 3, "H", "W"])], [value("y", ["N", 3, "H", "W"])])
+    save("symbolic_channels_opset13.onnx", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])],
+         [value("x", ["N", "C", "H", "W"])], [value("y", ["N", 8, "H", "W"])], [weight("w", 8, 3, 3, 3)])
     save("batch2_opset13.onnx", [helper.make_node("Relu", ["x"], ["y"])], [x(2, 3, 8, 8)], [value("y", [2, 3, 8, 8])])
 
     # Hostile files: each must end in a clear error.
