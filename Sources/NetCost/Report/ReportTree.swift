@@ -16,6 +16,10 @@ public struct ReportRow: Sendable {
     public var receptiveField: ReceptiveField?
     public var layerCount: Int
     public var isLayer: Bool
+    /// The layer the row stands for (a layer row, or a group that shares a layer's name).
+    public var layer: Int?
+    /// The group (`Graph.groups`) the row folds; nil for a layer row and the model row.
+    public var group: Int?
     /// True when the row holds a layer netcost could not cost.
     public var isPartial: Bool
     /// Tree glyphs drawn before the label (`│  ├─ `); empty in flat tables.
@@ -55,8 +59,9 @@ public struct RowSelection: Sendable {
     }
 }
 
-/// Builds report rows from a graph's hierarchical layer names: `features.3.dw.conv`
-/// sits under `features.3` under `features`. Linear in the number of layers.
+/// Builds report rows from a graph's groups (`Graph.groups`): `features.3.dw.conv`
+/// sits under `features.3.dw` under `features.3` under `features`, each row labelled
+/// with the part of its name after its parent's. Linear in the number of layers.
 public enum ReportTree {
     private final class Node {
         let name: String
@@ -65,6 +70,7 @@ public enum ReportTree {
         var children: [Node] = []
         var childByLabel: [Substring: Node] = [:]
         var layer: Int?
+        var group: Int?
         var cost = LayerCost()
         var lastLayer = -1
         var layerCount = 0
@@ -118,20 +124,15 @@ public enum ReportTree {
             var cost = analysis.costs[index]
             if let owned = analysis.ownedWeights[index] { (cost.params, cost.buffers) = owned }
             let partial: Bool = if case .unsupported = layer.operation { true } else { false }
-            var node = root
             var path: [Node] = [root]
-            for part in layer.name.split(separator: ".", omittingEmptySubsequences: false) {
-                if let child = node.childByLabel[part] {
-                    node = child
-                } else {
-                    let prefix = node === root ? "" : node.name + "."
-                    let child = Node(name: prefix + part, label: String(part), depth: node.depth + 1)
-                    node.children.append(child)
-                    node.childByLabel[part] = child
-                    node = child
-                }
-                path.append(node)
+            for group in graph.groups.ancestors(ofLayer: index) {
+                let child = child(of: path[path.count - 1], named: graph.groups[group].name)
+                child.group = group
+                path.append(child)
             }
+            // A layer named like a group beside it (`a` beside `a.b`) shares the group's row.
+            let node = child(of: path[path.count - 1], named: Substring(layer.name))
+            path.append(node)
             node.layer = index
             for member in path {
                 member.cost = try member.cost.adding(cost)
@@ -141,6 +142,17 @@ public enum ReportTree {
             }
         }
         return root
+    }
+
+    /// The child of `node` with the full name `name`, made if it is new.
+    private static func child(of node: Node, named name: Substring) -> Node {
+        // Below the model row, a name is its parent's, a dot, and the child's own part.
+        let label = node.depth == 0 ? name : name.dropFirst(node.name.count + 1)
+        if let child = node.childByLabel[label] { return child }
+        let child = Node(name: String(name), label: String(label), depth: node.depth + 1)
+        node.children.append(child)
+        node.childByLabel[label] = child
+        return child
     }
 
     private static func appendChildren(of node: Node, _ analysis: Analysis, _ selection: RowSelection, indent: String, into rows: inout [ReportRow]) {
@@ -189,14 +201,14 @@ public enum ReportTree {
         } else if node.depth == 0 {
             (kind, details) = ("model", "\(node.layerCount) layers")
         } else {
-            (kind, details) = (graph.groupKinds[node.name] ?? "group", "\(node.layerCount) layers")
+            (kind, details) = (node.group.map { graph.groups[$0].kind.name } ?? "group", "\(node.layerCount) layers")
         }
         let last = node.lastLayer >= 0 ? node.lastLayer : nil
         return ReportRow(name: node.name, label: label, depth: node.depth, kind: kind, details: details, cost: node.cost,
                          outputShape: last.map { graph.layers[$0].outputShape },
                          receptiveField: last.flatMap { analysis.receptiveFields[$0] },
                          layerCount: node.layerCount, isLayer: node.layer != nil && node.children.isEmpty,
-                         isPartial: node.isPartial, prefix: prefix)
+                         layer: node.layer, group: node.group, isPartial: node.isPartial, prefix: prefix)
     }
 
     private static func stableSorted(_ rows: [ReportRow], by key: SortKey) -> [ReportRow] {

@@ -37,9 +37,12 @@ struct FindingIndex: Sendable {
                                           message: "\(ratio.name): measured \(NumberFormat.fixed(ratio.measured, 4)), predicted \(NumberFormat.fixed(ratio.predicted, 4))",
                                           isRatio: true))
         }
+        var groupByName: [Substring: Int] = [:]
+        for (index, group) in graph.groups.enumerated() { groupByName[group.name] = index }
         for annotation in annotations {
+            let block = groupByName[Substring(annotation.subject)]
             guard !annotation.subject.isEmpty,
-                  let index = indexByName[annotation.subject] ?? Self.firstLayer(under: annotation.subject, graph) else {
+                  let index = indexByName[annotation.subject] ?? block.flatMap(graph.groups.firstLayer(in:)) else {
                 network.append(annotation)
                 ordered.append((annotation, nil))
                 continue
@@ -47,12 +50,6 @@ struct FindingIndex: Sendable {
             byLayer[index, default: []].append(annotation)
             ordered.append((annotation, index))
         }
-    }
-
-    /// The first layer named `block.…`.
-    private static func firstLayer(under block: String, _ graph: Graph) -> Int? {
-        let prefix = block + "."
-        return graph.layers.firstIndex { $0.name.hasPrefix(prefix) }
     }
 
     /// The annotations on a set of layers (a bar's members), in graph order.
