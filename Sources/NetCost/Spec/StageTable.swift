@@ -47,9 +47,9 @@ extension SpecExpander {
                     rowEntries.append((column, value))
                 }
             }
-            let scaled = (Double(repeats) * context.depth).rounded(.up)
+            let scaled = context.scaling.repeats(repeats)
             guard scaled >= 1, scaled <= Double(LayerFields.maximumSize) else {
-                throw fields.error("row \(rowIndex): depth multiplier \(context.depth) gives \(scaled) repeats", field: "rows")
+                throw fields.error("row \(rowIndex): depth multiplier \(context.scaling.depth) gives \(scaled) repeats", field: "rows")
             }
             // Each repeat adds at least one layer: refuse a row that cannot fit before expanding any of it.
             guard scaled <= Double(builder.limits.layers - builder.layers.count) else {
