@@ -12,7 +12,7 @@ struct BuiltinGroupTests {
 
     /// The groups a group holds directly.
     private func children(_ group: Int, _ graph: Graph) -> [Int] {
-        graph.groups[group].members.compactMap { if case .group(let child) = $0 { child } else { nil } }
+        graph.groups.members(of: group).compactMap { if case .group(let child) = $0 { child } else { nil } }
     }
 
     /// The output of the group's last layer, `[C, H, W]`.
@@ -85,29 +85,32 @@ struct BuiltinGroupTests {
     @Test func squeezeNetHasEightFireModules() throws {
         let graph = try BuiltinModels.load("squeezenet1_0").graph
         let fires = graph.groups.indices.filter { graph.groups[$0].kind == .block(.fire) }
-        let squeezes = try fires.map { fire in graph.layers[try #require(graph.groups.firstLayer(in: fire))].outputShape.channels }
+        let squeezes = fires.map { graph.layers[graph.groups[$0].firstLayer].outputShape.channels }
         #expect(squeezes == [16, 16, 32, 32, 48, 48, 64, 64])
     }
 
-    /// Every group's name is a prefix of its members' names, and the members come in
-    /// graph order: what lets the reports show the groups under the layers' names.
+    /// Every group's name is a prefix of its members' names, and a group's layers are
+    /// its own and its subgroups': what lets the reports show the groups under the
+    /// layers' names.
     @Test(arguments: ["mobilenet_v2", "efficientnet_b0", "shufflenet_v2_x1_0", "retinanet_resnet18_fpn"])
     func groupsAgreeWithTheNames(model: String) throws {
         let graph = try BuiltinModels.load(model).graph
         for (index, group) in graph.groups.enumerated() {
-            let firsts = try group.members.map { member -> Int in
+            var layers: [Int] = []
+            for member in graph.groups.members(of: index) {
                 switch member {
                 case .layer(let layer):
                     #expect(graph.layers[layer].name.hasPrefix(group.name + "."))
                     #expect(graph.groups.group(ofLayer: layer) == index)
-                    return layer
+                    layers.append(layer)
                 case .group(let child):
                     #expect(graph.groups[child].name.hasPrefix(group.name + "."))
-                    #expect(graph.groups[child].parent == index)
-                    return try #require(graph.groups.firstLayer(in: child))
+                    #expect(graph.groups[child].parent == index && graph.groups[child].depth == group.depth + 1)
+                    layers += graph.groups.layers(in: child)
                 }
             }
-            #expect(firsts == firsts.sorted(), "\(group.name)")
+            #expect(layers.sorted() == graph.groups.layers(in: index), "\(group.name)")
+            #expect(layers.min() == group.firstLayer)
         }
     }
 }

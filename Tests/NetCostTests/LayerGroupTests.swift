@@ -32,12 +32,12 @@ struct LayerGroupTests {
         #expect(graph.groups[ab].parent == a && graph.groups[ab].depth == 2)
         // Layers 0 (the input) and 4 ("f") are at the top level, beside "a".
         #expect(graph.groups.topLevel == [.layer(0), .group(a), .layer(4)])
-        #expect(graph.groups[a].members == [.group(ab), .layer(3)])
-        #expect(graph.groups[ab].members == [.layer(1), .layer(2)])
+        #expect(graph.groups.members(of: a) == [.group(ab), .layer(3)])
+        #expect(graph.groups.members(of: ab) == [.layer(1), .layer(2)])
         #expect(graph.groups.group(ofLayer: 2) == ab)
         #expect(graph.groups.ancestors(ofLayer: 2) == [a, ab])
         #expect(graph.groups.layers(in: a) == [1, 2, 3])
-        #expect(graph.groups.firstLayer(in: a) == 1)
+        #expect(graph.groups[a].firstLayer == 1)
         // Nothing names a kind: every prefix is a module, which reports call a group.
         #expect(graph.groups.allSatisfy { $0.kind == .module && $0.kind.name == "group" })
     }
@@ -63,7 +63,7 @@ struct LayerGroupTests {
         let graph = try graph(["a", "a.b"])
         let a = try index("a", graph)
         #expect(graph.groups.topLevel == [.layer(0), .layer(1), .group(a)])
-        #expect(graph.groups[a].members == [.layer(2)])
+        #expect(graph.groups.members(of: a) == [.layer(2)])
         #expect(graph.groups.group(ofLayer: 1) == nil)
     }
 
@@ -90,7 +90,7 @@ struct LayerGroupTests {
         let graph = model.graph
         let g = try index("g", graph)
         #expect(graph.groups[g].kind == .list)
-        let names = graph.groups[g].members.map { member -> String in
+        let names = graph.groups.members(of: g).map { member -> String in
             if case .layer(let layer) = member { graph.layers[layer].name } else { "a group" }
         }
         #expect(names == ["g.q", "g.p", "g.r"])
@@ -119,7 +119,7 @@ struct LayerGroupTests {
         }
         // The nested table's own name, "layer", prefixes no layer name: it is no group.
         #expect(!graph.groups.contains { $0.name == "layer" })
-        #expect(graph.groups[try index("layer1", graph)].members.count == 2)
+        #expect(graph.groups.members(of: try index("layer1", graph)).count == 2)
     }
 
     @Test func fusionKeepsTheKindsAndDropsTheFoldedLayers() throws {
@@ -133,6 +133,6 @@ struct LayerGroupTests {
         #expect(deployed.groups[block].kind == .block(.invertedResidual))
         #expect(deployed.groups[expand].kind == .block(.conv))
         // conv, bn and relu of the unit are one fused layer now.
-        #expect(deployed.groups[expand].members == [.layer(try layer("block.expand.conv", deployed))])
+        #expect(deployed.groups.members(of: expand) == [.layer(try layer("block.expand.conv", deployed))])
     }
 }

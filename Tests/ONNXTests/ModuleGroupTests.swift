@@ -12,7 +12,7 @@ struct ModuleGroupTests {
             try #require(graph.groups.firstIndex { $0.name == name && $0.parent == nil }, "no group \(name)")
         }
         for stage in stages {
-            let blocks = graph.groups[stage].members.compactMap { if case .group(let block) = $0 { graph.groups[block].name } else { nil } }
+            let blocks = graph.groups.members(of: stage).compactMap { if case .group(let block) = $0 { graph.groups[block].name } else { nil } }
             #expect(blocks == ["0", "1"].map { graph.groups[stage].name + "." + $0 })
         }
         // An ONNX file says nothing of block kinds: every group is a module.

@@ -7,7 +7,7 @@ public struct GraphBuilder {
     /// See `Graph.groups`: filed as each layer is added.
     private var groups = GroupTree()
     /// What whoever builds the graph said each group is, by name; given to the groups in `build()`.
-    private var kinds: [Substring: GroupKind] = [:]
+    private var kinds: [String: GroupKind] = [:]
     /// See `Graph.declaredOutputs`.
     public var declaredOutputs: [Int]?
     public let name: String
@@ -88,18 +88,18 @@ public struct GraphBuilder {
     /// its layers are added; the last kind given wins. A name that no layer's name
     /// extends makes no group.
     public mutating func setKind(_ kind: GroupKind, ofGroup name: String) {
-        kinds[Substring(name)] = kind
+        kinds[name] = kind
     }
 
     /// Whether a kind was given for the group `name`.
     public func hasKind(ofGroup name: String) -> Bool {
-        kinds[Substring(name)] != nil
+        kinds[name] != nil
     }
 
     /// Gives the groups of this graph the kinds of another graph's groups of the same
     /// names: for a graph rebuilt from that one with its layers' names (`Fusion`).
     public mutating func setKinds(from groups: GroupTree) {
-        for group in groups where group.kind != .module { kinds[group.name] = group.kind }
+        for group in groups where group.kind != .module { kinds[String(group.name)] = group.kind }
     }
 
     public func build() -> Graph {

@@ -7,22 +7,27 @@
 /// nobody describes is a `.module`. Reports, checks and charts read the groups, never
 /// the names' dots.
 ///
-/// A layer may share its name with a group (a layer `a` beside a layer `a.b`): the layer
-/// then sits beside the group, in the group's parent, as the names say.
+/// Each layer knows the group that holds it and each group its parent; what a group
+/// holds is found from those. A layer may share its name with a group (a layer `a`
+/// beside a layer `a.b`): the layer then sits beside the group, as the names say.
 public struct GroupTree: Sendable, RandomAccessCollection {
     private var groups: [LayerGroup] = []
-    /// The layers and groups no group holds, in graph order.
-    public private(set) var topLevel: [LayerGroup.Member] = []
     /// For each layer, the innermost group that holds it; nil at the top level.
     private var groupOfLayer: [Int?] = []
     /// Groups by their parent and the last part of their name, so that placing a layer
     /// costs one look-up per part of its name, however long the name.
     private var childIndex: [ChildKey: Int] = [:]
+    /// The group the newest layer went into, if any: consecutive layers mostly share it
+    /// or one around it (`x.expand.act`, then `x.dw.conv`), and comparing names with
+    /// it is cheaper than looking each part up.
+    private var lastGroup: Int?
 
     private struct ChildKey: Hashable {
         /// The parent group, -1 for the top level.
         var parent: Int
-        var label: Substring
+        /// A `String`, not a slice: parts of names are short, and short strings hash
+        /// and compare without touching the heap.
+        var label: String
     }
 
     public init() {}
@@ -55,28 +60,42 @@ public struct GroupTree: Sendable, RandomAccessCollection {
         return chain.reversed()
     }
 
-    /// The first layer, in graph order, that the group holds at any depth.
-    public func firstLayer(in index: Int) -> Int? {
-        switch groups[index].members.first {
-        case .layer(let layer)?: layer
-        case .group(let group)?: firstLayer(in: group)
-        case nil: nil
-        }
+    /// The layers and groups that `group` holds directly (nil: those no group holds),
+    /// in the order their first layers come in the graph. A pass over every layer and
+    /// group: ask once per group, not once per layer.
+    public func members(of group: Int?) -> [LayerGroup.Member] {
+        var members: [(first: Int, member: LayerGroup.Member)] = []
+        for (layer, holder) in groupOfLayer.enumerated() where holder == group { members.append((layer, .layer(layer))) }
+        for (index, child) in groups.enumerated() where child.parent == group { members.append((child.firstLayer, .group(index))) }
+        return members.sorted { $0.first < $1.first }.map(\.member)
     }
+
+    /// The layers and groups no group holds, in graph order.
+    public var topLevel: [LayerGroup.Member] { members(of: nil) }
 
     /// Every layer the group holds, at any depth, in graph order.
     public func layers(in index: Int) -> [Int] {
-        var layers: [Int] = []
-        var pending = [index]
-        while let group = pending.popLast() {
-            for member in groups[group].members {
-                switch member {
-                case .layer(let layer): layers.append(layer)
-                case .group(let inner): pending.append(inner)
-                }
+        groupOfLayer.indices.filter { layer in
+            var current = groupOfLayer[layer]
+            while let group = current, groups[group].depth >= groups[index].depth {
+                if group == index { return true }
+                current = groups[group].parent
             }
+            return false
         }
-        return layers.sorted()
+    }
+
+    /// The group whose full name is `name`, if some layer's name extends it.
+    public func index<Name: StringProtocol>(named name: Name) -> Int? {
+        var group = -1
+        var start = name.startIndex
+        while true {
+            let end = name[start...].firstIndex(of: ".") ?? name.endIndex
+            guard let child = childIndex[ChildKey(parent: group, label: String(name[start..<end]))] else { return nil }
+            group = child
+            guard end < name.endIndex else { return group }
+            start = name.index(after: end)
+        }
     }
 
     // MARK: Building
@@ -90,36 +109,49 @@ public struct GroupTree: Sendable, RandomAccessCollection {
     mutating func place(layer index: Int, named name: String) {
         var parent: Int?
         var start = name.startIndex
+        if let (group, rest) = nearestGroup(beginning: name) { (parent, start) = (group, rest) }
         while let dot = name[start...].firstIndex(of: ".") {
-            let key = ChildKey(parent: parent ?? -1, label: name[start..<dot])
+            let key = ChildKey(parent: parent ?? -1, label: String(name[start..<dot]))
             if let existing = childIndex[key] {
                 parent = existing
             } else {
                 let group = groups.count
-                groups.append(LayerGroup(kind: .module, name: name[..<dot], parent: parent, depth: parent.map { groups[$0].depth + 1 } ?? 1))
-                append(.group(group), to: parent)
+                groups.append(LayerGroup(kind: .module, name: name[..<dot], label: name[start..<dot], parent: parent,
+                                         depth: parent.map { groups[$0].depth + 1 } ?? 1, firstLayer: index))
                 childIndex[key] = group
                 parent = group
             }
             start = name.index(after: dot)
         }
-        append(.layer(index), to: parent)
         groupOfLayer.append(parent)
+        lastGroup = parent
     }
 
-    /// Gives each group the kind named for it; the others stay modules.
-    mutating func setKinds(_ kinds: [Substring: GroupKind]) {
-        guard !kinds.isEmpty else { return }
-        for index in groups.indices {
-            if let kind = kinds[groups[index].name] { groups[index].kind = kind }
+    /// The deepest group around the newest layer whose name and a dot begin `name`, with
+    /// the position after that dot. Four steps up cover a block's parts and stages; the
+    /// look-ups do the rest, so a name of many parts costs no more than its length.
+    private func nearestGroup(beginning name: String) -> (group: Int, rest: String.Index)? {
+        var current = lastGroup
+        for _ in 0..<4 {
+            guard let group = current else { break }
+            let prefix = groups[group].name.utf8
+            // The same bytes, then a dot that is a character of its own (not one that a
+            // combining mark extends), as the part-by-part search would find it.
+            if name.utf8.starts(with: prefix) {
+                let dot = name.utf8.index(name.startIndex, offsetBy: prefix.count)
+                if dot < name.endIndex, name[dot...].first == "." { return (group, name.index(after: dot)) }
+            }
+            current = groups[group].parent
         }
+        return nil
     }
 
-    private mutating func append(_ member: LayerGroup.Member, to group: Int?) {
-        if let group {
-            groups[group].members.append(member)
-        } else {
-            topLevel.append(member)
+    /// Gives the group of each name its kind; the others stay modules.
+    mutating func setKinds(_ kinds: [String: GroupKind]) {
+        // Found part by part, not by hashing every group's whole name, which a name of
+        // many parts would make quadratic.
+        for (name, kind) in kinds {
+            if let index = index(named: name) { groups[index].kind = kind }
         }
     }
 }

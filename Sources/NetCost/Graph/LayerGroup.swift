@@ -3,9 +3,10 @@
 ///
 /// `features.3` (an inverted residual) holds `features.3.expand` (a conv unit, holding
 /// the layers `features.3.expand.conv`, `.bn`, `.act`), `features.3.dw`,
-/// `features.3.project` and the layer `features.3.add`.
+/// `features.3.project` and the layer `features.3.add`. What a group holds is in its
+/// graph's `GroupTree`: each layer knows its group, each group its parent.
 public struct LayerGroup: Sendable {
-    /// One thing a group holds.
+    /// One thing a group holds (`GroupTree.members(of:)`).
     public enum Member: Sendable, Hashable {
         /// A layer, by its index in `Graph.layers`.
         case layer(Int)
@@ -17,12 +18,14 @@ public struct LayerGroup: Sendable {
     /// The full dotted name, `features.3`. A slice of the name of the group's first layer,
     /// so that a hostile name of a million parts is not copied once per part.
     public let name: Substring
+    /// The part of the name after its parent's and the dot: `3` of `features.3`.
+    public let label: Substring
     /// The group that holds this one; nil at the top level.
     public let parent: Int?
     /// 1 for a top-level group, 2 for a group inside it, and so on.
     public let depth: Int
-    /// The layers and groups it holds, in the order their first layers come in the graph.
-    public internal(set) var members: [Member] = []
+    /// The first layer, in graph order, that it holds at any depth: the one that made it.
+    public let firstLayer: Int
 }
 
 /// What a group of layers is, as the spec expander and the importers know it.

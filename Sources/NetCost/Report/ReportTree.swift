@@ -118,22 +118,25 @@ public enum ReportTree {
     private static func buildTree(_ analysis: Analysis) throws(SizeOverflow) -> Node {
         let graph = analysis.graph
         let root = Node(name: graph.name, label: graph.name, depth: 0)
+        var groupNodes = [Node?](repeating: nil, count: graph.groups.count)
         for (index, layer) in graph.layers.enumerated() {
             if case .input = layer.operation { continue }
             // Weights count where they are held: a shared layer's row holds none, so rows add up to the totals.
             var cost = analysis.costs[index]
             if let owned = analysis.ownedWeights[index] { (cost.params, cost.buffers) = owned }
             let partial: Bool = if case .unsupported = layer.operation { true } else { false }
-            var path: [Node] = [root]
-            for group in graph.groups.ancestors(ofLayer: index) {
-                let child = child(of: path[path.count - 1], named: graph.groups[group].name)
-                child.group = group
-                path.append(child)
-            }
+            let group = graph.groups.group(ofLayer: index)
+            let parent = group.map { node(forGroup: $0, graph.groups, &groupNodes, root: root) } ?? root
             // A layer named like a group beside it (`a` beside `a.b`) shares the group's row.
-            let node = child(of: path[path.count - 1], named: Substring(layer.name))
-            path.append(node)
-            node.layer = index
+            let label = group.map { layer.name.dropFirst(graph.groups[$0].name.count + 1) } ?? Substring(layer.name)
+            let leaf = child(of: parent, labelled: label)
+            leaf.layer = index
+            var path = [leaf, root]
+            var current = group
+            while let enclosing = current {
+                if let row = groupNodes[enclosing] { path.append(row) }
+                current = graph.groups[enclosing].parent
+            }
             for member in path {
                 member.cost = try member.cost.adding(cost)
                 member.lastLayer = index
@@ -144,12 +147,27 @@ public enum ReportTree {
         return root
     }
 
-    /// The child of `node` with the full name `name`, made if it is new.
-    private static func child(of node: Node, named name: Substring) -> Node {
-        // Below the model row, a name is its parent's, a dot, and the child's own part.
-        let label = node.depth == 0 ? name : name.dropFirst(node.name.count + 1)
+    /// The row of group `index`, made with those of its enclosing groups that are new.
+    private static func node(forGroup index: Int, _ groups: GroupTree, _ nodes: inout [Node?], root: Node) -> Node {
+        var missing: [Int] = []
+        var current: Int? = index
+        while let group = current, nodes[group] == nil {
+            missing.append(group)
+            current = groups[group].parent
+        }
+        var parent = current.flatMap { nodes[$0] } ?? root
+        for group in missing.reversed() {
+            parent = child(of: parent, labelled: groups[group].label)
+            parent.group = group
+            nodes[group] = parent
+        }
+        return parent
+    }
+
+    /// The child of `node` called `label`, made if it is new.
+    private static func child(of node: Node, labelled label: Substring) -> Node {
         if let child = node.childByLabel[label] { return child }
-        let child = Node(name: String(name), label: String(label), depth: node.depth + 1)
+        let child = Node(name: node.depth == 0 ? String(label) : node.name + "." + label, label: String(label), depth: node.depth + 1)
         node.children.append(child)
         node.childByLabel[label] = child
         return child

@@ -37,12 +37,10 @@ struct FindingIndex: Sendable {
                                           message: "\(ratio.name): measured \(NumberFormat.fixed(ratio.measured, 4)), predicted \(NumberFormat.fixed(ratio.predicted, 4))",
                                           isRatio: true))
         }
-        var groupByName: [Substring: Int] = [:]
-        for (index, group) in graph.groups.enumerated() { groupByName[group.name] = index }
         for annotation in annotations {
-            let block = groupByName[Substring(annotation.subject)]
-            guard !annotation.subject.isEmpty,
-                  let index = indexByName[annotation.subject] ?? block.flatMap(graph.groups.firstLayer(in:)) else {
+            // A block's annotation sits on the block's first layer.
+            let block = indexByName[annotation.subject] == nil ? graph.groups.index(named: annotation.subject) : nil
+            guard !annotation.subject.isEmpty, let index = indexByName[annotation.subject] ?? block.map({ graph.groups[$0].firstLayer }) else {
                 network.append(annotation)
                 ordered.append((annotation, nil))
                 continue
