@@ -18,20 +18,8 @@ public enum ModelLoader {
     /// An ONNX file. Its layers are fixed: only the input shape may change (`--input`,
     /// `--resolution`), and the importer infers every shape again from it.
     static func loadONNX(_ path: String, overrides: SpecOverrides) throws(InputError) -> LoadedModel {
-        if overrides.width != nil || overrides.depth != nil || overrides.classes != nil {
-            throw InputError("an ONNX file fixes its layers: --width, --depth-multiplier and --classes need a spec; --input and --resolution work", file: path)
-        }
-        var input = overrides.input
-        var batch = overrides.batch ?? 1
-        if overrides.resolution != nil || input != nil {
-            // The file's own input shape: a [C, H, W] to resize, or the rank a leading batch axis adds to.
-            let probe = try ONNXImporter.load(file: path, limits: overrides.limits).model.input
-            if let resolution = overrides.resolution {
-                guard probe.isFeatureMap else { throw InputError("--resolution needs a [C, H, W] input", file: path) }
-                input = [probe.channels, resolution, resolution]
-            } else if let given = input {
-                (input, batch) = try SpecOverrides.splitBatch(given, rank: probe.rank, batch: overrides.batch)
-            }
+        let (input, batch) = try overrides.fixedLayersInput(file: path) { () throws(InputError) -> TensorShape in
+            try ONNXImporter.load(file: path, limits: overrides.limits).model.input
         }
         let imported = try ONNXImporter.load(file: path, input: input, limits: overrides.limits)
         var model = imported.model

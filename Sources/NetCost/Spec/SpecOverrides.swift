@@ -101,6 +101,23 @@ public struct SpecOverrides: Sendable, Equatable {
         return try Self.splitBatch(input, rank: dims.count, batch: batch)
     }
 
+    /// What a model whose layers are fixed (an ONNX file) takes of these: its input's
+    /// shape, at `--resolution` or as `--input` gives it, and the batch. `fileInput`
+    /// reads the file's own input, needed only to resize it or to find a batch axis.
+    func fixedLayersInput(file path: String, _ fileInput: () throws(InputError) -> TensorShape) throws(InputError) -> (input: [Int]?, batch: Int) {
+        if width != nil || depth != nil || classes != nil {
+            throw InputError("an ONNX file fixes its layers: --width, --depth-multiplier and --classes need a spec; --input and --resolution work", file: path)
+        }
+        guard resolution != nil || input != nil else { return (nil, batch ?? 1) }
+        let own = try fileInput()
+        if let resolution {
+            guard own.isFeatureMap else { throw InputError("--resolution needs a [C, H, W] input", file: path) }
+            return ([own.channels, resolution, resolution], batch ?? 1)
+        }
+        guard let input else { return (nil, batch ?? 1) }
+        return try Self.splitBatch(input, rank: own.rank, batch: batch)
+    }
+
     /// `--input` as given and the model's input rank (batch excluded): a shape with one
     /// axis more leads with the batch, as PyTorch and ONNX write it (`1x3x224x224`).
     /// Returns the per-sample shape and the batch.

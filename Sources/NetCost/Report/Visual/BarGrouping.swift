@@ -139,11 +139,11 @@ enum BlockRibbon {
     struct Item {
         var name: String
         /// The names of the groups that hold it, outermost first.
-        var groups: [Substring]
+        var groupNames: [Substring]
 
         /// The group that holds it at `depth`, or the item itself when it sits higher.
         func span(atDepth depth: Int) -> String {
-            depth <= groups.count ? String(groups[depth - 1]) : name
+            depth <= groupNames.count ? String(groupNames[depth - 1]) : name
         }
     }
 
@@ -155,14 +155,14 @@ enum BlockRibbon {
 
     /// The items of layers or bars, from the graph's groups.
     static func items(_ names: [String], enclosingGroups: [[Int]], _ graph: Graph) -> [Item] {
-        zip(names, enclosingGroups).map { Item(name: $0, groups: $1.map { graph.groups[$0].name }) }
+        zip(names, enclosingGroups).map { Item(name: $0, groupNames: $1.map { graph.groups[$0].name }) }
     }
 
     /// The deepest group depth whose spans are at most `maximumSpans` and hold at
     /// least `minimumAverage` items on average (so most spans are wide enough to name);
     /// nil when no depth groups anything.
     static func spans(_ items: [Item], maximumSpans: Int = 30, minimumAverage: Double = 2.5) -> [Span]? {
-        let deepest = items.map { $0.groups.count + 1 }.max() ?? 1
+        let deepest = items.map { $0.groupNames.count + 1 }.max() ?? 1
         var best: [Span]?
         for depth in 1..<max(deepest, 2) {
             let spans = spans(items, depth: depth)
