@@ -137,7 +137,10 @@ public struct GroupTree: Sendable, RandomAccessCollection {
             let prefix = groups[group].name.utf8
             // The same bytes, then a dot that is a character of its own (not one that a
             // combining mark extends), as the part-by-part search would find it.
-            if name.utf8.starts(with: prefix) {
+            let same = name.utf8.withContiguousStorageIfAvailable { whole in
+                prefix.withContiguousStorageIfAvailable { part in whole.count > part.count && whole.starts(with: part) }
+            }
+            if same == true {
                 let dot = name.utf8.index(name.startIndex, offsetBy: prefix.count)
                 if dot < name.endIndex, name[dot...].first == "." { return (group, name.index(after: dot)) }
             }
