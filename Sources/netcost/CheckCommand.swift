@@ -49,7 +49,7 @@ struct CheckCommand: Subcommand {
             options.rules = Set(rules)
         }
         options.widthProbe = try arguments.double("width-probe", in: 0.01...8)
-        options.resolutionProbe = try arguments.int("resolution-probe", in: 1...65536)
+        options.resolutionProbe = try arguments.int("resolution-probe", in: SpecOverrides.resolutionRange)
         if let phis = try arguments.list("phi", element: "numbers between 0.1 and 8", { Double($0).flatMap { $0 >= 0.1 && $0 <= 8 ? $0 : nil } }) {
             options.phis = phis
         }

@@ -32,11 +32,11 @@ enum SharedOptions {
     /// The spec hyper-parameters given on the command line.
     static func overrides(_ arguments: ParsedArguments) throws(UsageError) -> SpecOverrides {
         var overrides = SpecOverrides()
-        overrides.width = try arguments.double("width", in: 0.01...64)
-        overrides.resolution = try arguments.int("resolution", in: 1...65536)
+        overrides.width = try arguments.double("width", in: SpecOverrides.multiplierRange)
+        overrides.resolution = try arguments.int("resolution", in: SpecOverrides.resolutionRange)
         overrides.input = try arguments.dimensions("input")
-        overrides.depth = try arguments.double("depth-multiplier", in: 0.01...64)
-        overrides.classes = try arguments.int("classes", in: 1...100_000_000)
+        overrides.depth = try arguments.double("depth-multiplier", in: SpecOverrides.multiplierRange)
+        overrides.classes = try arguments.int("classes", in: SpecOverrides.classesRange)
         overrides.batch = try arguments.int("batch", in: 1...SpecOverrides.maximumBatch)
         overrides.limits.layers = try arguments.quantity("max-layers", units: ParsedArguments.decimalUnits, in: 1...Int(Int32.max), example: "1M")
             ?? ModelLimits.defaultLayers
@@ -65,14 +65,7 @@ enum SharedOptions {
     /// for the scaling checks.
     static func rebuilder(_ reference: String, _ base: SpecOverrides) -> (SpecOverrides) throws(InputError) -> LoadedModel {
         { (changes: SpecOverrides) throws(InputError) -> LoadedModel in
-            var merged = base
-            if let width = changes.width { merged.width = width }
-            if let depth = changes.depth { merged.depth = depth }
-            if let resolution = changes.resolution {
-                merged.resolution = resolution
-                merged.input = nil
-            }
-            return try ModelLoader.load(reference, overrides: merged)
+            try ModelLoader.load(reference, overrides: base.rescaled(by: changes))
         }
     }
 

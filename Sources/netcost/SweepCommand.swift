@@ -20,9 +20,9 @@ struct SweepCommand: Subcommand {
             .value("width", "LIST", help: "width multipliers, comma-separated", default: "the spec's"),
             .value("resolution", "LIST", help: "input resolutions, comma-separated", default: "the spec's"),
             .value("phi", "LIST", help: "compound-scaling exponents, comma-separated (instead of --width and --resolution)"),
-            .value("alpha", "A", help: "depth coefficient of compound scaling", default: "1.2"),
-            .value("beta", "B", help: "width coefficient of compound scaling", default: "1.1"),
-            .value("gamma", "G", help: "resolution coefficient of compound scaling", default: "1.15"),
+            .value("alpha", "A", help: "depth coefficient of compound scaling", default: NumberFormat.shortest(CompoundScaling.efficientNet.alpha)),
+            .value("beta", "B", help: "width coefficient of compound scaling", default: NumberFormat.shortest(CompoundScaling.efficientNet.beta)),
+            .value("gamma", "G", help: "resolution coefficient of compound scaling", default: NumberFormat.shortest(CompoundScaling.efficientNet.gamma)),
             SharedOptions.format(["text", "markdown", "csv", "json"]),
             SharedOptions.output,
         ],
@@ -41,15 +41,21 @@ struct SweepCommand: Subcommand {
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         model = arguments.argument("MODEL") ?? ""
-        widths = try arguments.list("width", element: "numbers between 0.01 and 64") { Double($0).flatMap { $0 >= 0.01 && $0 <= 64 ? $0 : nil } }
-        resolutions = try arguments.list("resolution", element: "sizes between 1 and 65536") { Int($0).flatMap { $0 >= 1 && $0 <= 65536 ? $0 : nil } }
+        let (widthRange, resolutionRange) = (SpecOverrides.multiplierRange, SpecOverrides.resolutionRange)
+        widths = try arguments.list("width", element: "numbers between \(NumberFormat.shortest(widthRange.lowerBound)) and \(NumberFormat.shortest(widthRange.upperBound))") {
+            Double($0).flatMap { widthRange.contains($0) ? $0 : nil }
+        }
+        resolutions = try arguments.list("resolution", element: "sizes between \(resolutionRange.lowerBound) and \(resolutionRange.upperBound)") {
+            Int($0).flatMap { resolutionRange.contains($0) ? $0 : nil }
+        }
         phis = try arguments.list("phi", element: "numbers between -8 and 16") { Double($0).flatMap { $0 >= -8 && $0 <= 16 ? $0 : nil } }
         if phis != nil && (widths != nil || resolutions != nil) {
             throw arguments.fail("--phi sets width and resolution itself; give it alone, or --width and --resolution")
         }
-        scaling = CompoundScaling(alpha: try arguments.double("alpha", in: 0.1...10) ?? 1.2,
-                                  beta: try arguments.double("beta", in: 0.1...10) ?? 1.1,
-                                  gamma: try arguments.double("gamma", in: 0.1...10) ?? 1.15)
+        let rule = CompoundScaling.efficientNet, coefficients = CompoundScaling.coefficientRange
+        scaling = CompoundScaling(alpha: try arguments.double("alpha", in: coefficients) ?? rule.alpha,
+                                  beta: try arguments.double("beta", in: coefficients) ?? rule.beta,
+                                  gamma: try arguments.double("gamma", in: coefficients) ?? rule.gamma)
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
     }

@@ -39,7 +39,7 @@ public enum Fusion {
         }
 
         var builder = GraphBuilder(name: graph.name, limits: .unlimited)
-        builder.groupKinds = graph.groupKinds
+        builder.setKinds(from: graph.groups)
         var newIndex = Array(repeating: -1, count: graph.layers.count)
         for (index, layer) in graph.layers.enumerated() where !absorbed[index] {
             let inputs = layer.inputs.map { newIndex[representative[$0]] }

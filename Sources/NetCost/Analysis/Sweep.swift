@@ -12,31 +12,6 @@ public struct SweepPoint: Sendable {
     public var totals: Totals
 }
 
-/// EfficientNet's compound scaling rule: depth `α^φ`, width `β^φ`, resolution `γ^φ`,
-/// chosen so that `α·β²·γ² ≈ 2` and FLOPS grow by about `2^φ`.
-public struct CompoundScaling: Sendable {
-    public var alpha: Double
-    public var beta: Double
-    public var gamma: Double
-
-    /// Tan & Le (2019), Section 3.3: α = 1.2, β = 1.1, γ = 1.15.
-    public static let efficientNet = CompoundScaling(alpha: 1.2, beta: 1.1, gamma: 1.15)
-
-    public init(alpha: Double, beta: Double, gamma: Double) {
-        self.alpha = alpha
-        self.beta = beta
-        self.gamma = gamma
-    }
-
-    /// `α·β²·γ²`: how much the FLOPS of a convolutional network grow per unit of φ.
-    public var flopsGrowthPerStep: Double { alpha * beta * beta * gamma * gamma }
-
-    public func depth(_ phi: Double) -> Double { pow(alpha, phi) }
-    public func width(_ phi: Double) -> Double { pow(beta, phi) }
-    /// The scaled resolution, rounded to the nearest pixel.
-    public func resolution(_ phi: Double, base: Int) -> Int { Int((Double(base) * pow(gamma, phi)).rounded()) }
-}
-
 /// Builds a model at several hyper-parameter settings and collects the totals.
 public enum Sweep {
     /// A loaded model as a sweep point, labelled (a released model's name) and placed at `phi`.
@@ -72,7 +47,7 @@ public enum Sweep {
         return points
     }
 
-    /// The base model scaled by the compound rule at each φ.
+    /// The base model scaled by the compound rule at each φ (`CompoundScaling.overrides`).
     /// `resolutionMultiple` rounds each scaled resolution to a multiple of it (a
     /// network whose joins need sizes divisible by its stride, as an FPN's do).
     public static func compound(_ load: (SpecOverrides) throws(InputError) -> LoadedModel, base: LoadedModel,
@@ -81,11 +56,9 @@ public enum Sweep {
         let baseResolution = base.input.dims[1]
         var points: [SweepPoint] = []
         for phi in phis {
-            let width = base.width * scaling.width(phi), depth = base.depth * scaling.depth(phi)
-            let multiple = max(1, resolutionMultiple)
-            let resolution = max(multiple, Int((Double(scaling.resolution(phi, base: baseResolution)) / Double(multiple)).rounded()) * multiple)
-            let model = try load(SpecOverrides(width: width, depth: depth, resolution: resolution))
-            points.append(SweepPoint(label: "", phi: phi, width: width, depth: depth, resolution: resolution,
+            let overrides = scaling.overrides(phi, base: base.scaling, resolution: baseResolution, resolutionMultiple: resolutionMultiple)
+            let model = try load(overrides)
+            points.append(SweepPoint(label: "", phi: phi, width: model.width, depth: model.depth, resolution: overrides.resolution ?? baseResolution,
                                      totals: try Analysis(model.graph, batch: model.batch).totals))
         }
         return points

@@ -67,8 +67,8 @@ enum GuidelineChecks {
 
     // MARK: G3: network fragmentation reduces parallelism
 
-    /// Per block (a name with a block kind, or a top-level name), the convolutions in
-    /// series (the longest chain) and in parallel (the most at one depth of that chain).
+    /// Per block (see `blockMembers`), the convolutions in series (the longest chain)
+    /// and in parallel (the most at one depth of that chain).
     static func g3(_ network: NetworkView, into report: inout CheckReport) {
         var worst = (series: 0, parallel: 0)
         var blocks = 0
@@ -104,35 +104,34 @@ enum GuidelineChecks {
         [.convolution, .linear, .fused].contains(operation.rules.family)
     }
 
-    /// Layers grouped by their block: the longest name prefix the spec labels a block or
-    /// a group (a user's own block; conv units aside). A graph without such labels (ONNX)
-    /// groups by the first two parts of the name, which is how PyTorch names blocks
-    /// (`layer1.0`, `features.3`).
+    /// Layers grouped by their block: the innermost group around them that is a built-in
+    /// block (conv units aside) or a spec's list of entries. A graph with no such group
+    /// (an ONNX file) takes the groups at depth 2, which is where PyTorch's module paths
+    /// put blocks (`layer1.0`, `features.3`).
     static func blockMembers(_ network: NetworkView) -> [(String, [Int])] {
-        let blockKinds = Set(BlockTable.names).subtracting(["conv"]).union(["group"])
-        let labelled = network.graph.groupKinds.values.contains(where: blockKinds.contains)
-        var order: [String] = []
-        var members: [String: [Int]] = [:]
+        let groups = network.graph.groups
+        let labelled = groups.contains { holdsFragments($0.kind) }
+        var order: [Int] = []
+        var members: [Int: [Int]] = [:]
         for (index, layer) in network.layers.enumerated() {
             if case .input = layer.operation { continue }
-            let parts = layer.name.split(separator: ".")
-            var block: String?
-            if labelled {
-                for length in stride(from: parts.count - 1, through: 1, by: -1) {
-                    let prefix = parts[..<length].joined(separator: ".")
-                    if let kind = network.graph.groupKinds[prefix], blockKinds.contains(kind) {
-                        block = prefix
-                        break
-                    }
-                }
-            } else if parts.count >= 3 {
-                block = parts[..<2].joined(separator: ".")
-            }
+            let ancestors = groups.ancestors(ofLayer: index)
+            let block = labelled ? ancestors.last(where: { holdsFragments(groups[$0].kind) })
+                                 : ancestors.count >= 2 ? ancestors[1] : nil
             guard let block else { continue }
             if members[block] == nil { order.append(block) }
             members[block, default: []].append(index)
         }
-        return order.map { ($0, members[$0] ?? []) }
+        return order.map { (String(groups[$0].name), members[$0] ?? []) }
+    }
+
+    /// Whether G3 counts the convolutions of a group of this kind as one block's.
+    private static func holdsFragments(_ kind: GroupKind) -> Bool {
+        switch kind {
+        case .block(let block): block != .conv
+        case .list: true
+        case .stageTable, .stage, .userBlock, .module: false
+        }
     }
 
     // MARK: G4: element-wise operations are not negligible

@@ -59,7 +59,7 @@ enum RatioChecks {
                       _ options: CheckOptions, into report: inout CheckReport) throws(InputError) {
         // The first multiplier the network rebuilds at: group counts must still divide the channels.
         let (alpha, scaled) = try firstRebuild(options.widthProbe.map { [$0] } ?? [0.5, 0.75, 0.25, 2]) { alpha throws(InputError) in
-            try rebuild(SpecOverrides(width: model.width * alpha))
+            try rebuild(SpecOverrides(width: model.scaling.width * alpha))
         }
         let predicted = alpha * alpha
         let label = "width-\(JSONWriter.format(alpha))"
@@ -104,7 +104,7 @@ enum RatioChecks {
         // which every join of the network can take (an FPN's adds need it).
         var candidates = options.resolutionProbe.map { [$0] } ?? [max(1, Int(target.rounded()))]
         if options.resolutionProbe == nil, stride > 1 {
-            let aligned = min(max(stride, Int((target / Double(stride)).rounded()) * stride), base - stride)
+            let aligned = min(Scaling.resolution(target, multipleOf: stride), base - stride)
             if aligned >= stride, aligned != candidates[0] { candidates.append(aligned) }
         }
         let (probe, scaled) = try firstRebuild(candidates) { resolution throws(InputError) in
@@ -137,7 +137,7 @@ enum RatioChecks {
         guard model.input.isFeatureMap, !options.phis.isEmpty else { return }
         let load = { (overrides: SpecOverrides) throws(InputError) -> LoadedModel in try rebuild(overrides) }
         // Compound scaling scales depth too: a spec without stage tables has no depth to scale.
-        let deeper = try rebuild(SpecOverrides(depth: model.depth * 2))
+        let deeper = try rebuild(SpecOverrides(depth: model.scaling.depth * 2))
         guard deeper.graph.layers.count != model.graph.layers.count else {
             report.findings.append(Finding("COMPOUND-SCALING", .info,
                 "does not apply: the spec has no stage tables, so depth (α^φ) cannot scale; width and resolution alone are WIDTH-SCALING and RESOLUTION-SCALING"))

@@ -33,8 +33,8 @@ enum SqueezeNetChecks {
         func layer(_ name: String, _ part: String) -> Int? {
             network.index(of: "\(name).\(part).conv") ?? network.index(of: "\(name).\(part)")
         }
-        let fires = network.graph.groupKinds.filter { $0.value == "fire" }.map(\.key)
-            .sorted { (layer($0, "squeeze") ?? 0) < (layer($1, "squeeze") ?? 0) }
+        // Groups come in the order of their first layers: the fire modules' squeeze convs.
+        let fires = network.graph.groups.filter { $0.kind == .block(.fire) }.map { String($0.name) }
         for name in fires {
             func channels(_ part: String) -> Int? { layer(name, part).map { network.layers[$0].outputShape.channels } }
             guard let squeeze = channels("squeeze"), let e1 = channels("expand1x1"), let e3 = channels("expand3x3") else { continue }

@@ -3,16 +3,16 @@
 public struct Graph: Sendable {
     public var name: String
     public var layers: [Layer]
-    /// What each block or group name stands for (`features.3` → `inverted_residual`),
-    /// so reports can label the rows that fold a block's layers.
-    public var groupKinds: [String: String]
+    /// The blocks, stages and modules the layers' names form, each with its kind.
+    public var groups: GroupTree
     /// The outputs a spec lists under `"outputs"`; nil means every layer nothing reads.
     public var declaredOutputs: [Int]?
 
-    public init(name: String, layers: [Layer], groupKinds: [String: String] = [:], declaredOutputs: [Int]? = nil) {
+    /// A graph made here from bare layers has no groups; `GraphBuilder` makes them.
+    public init(name: String, layers: [Layer], groups: GroupTree = GroupTree(), declaredOutputs: [Int]? = nil) {
         self.name = name
         self.layers = layers
-        self.groupKinds = groupKinds
+        self.groups = groups
         self.declaredOutputs = declaredOutputs
     }
 

@@ -4,8 +4,10 @@
 public struct GraphBuilder {
     public private(set) var layers: [Layer] = []
     private var indexByName: [String: Int] = [:]
-    /// See `Graph.groupKinds`.
-    public var groupKinds: [String: String] = [:]
+    /// See `Graph.groups`: filed as each layer is added.
+    private var groups = GroupTree()
+    /// What whoever builds the graph said each group is, by name; given to the groups in `build()`.
+    private var kinds: [String: GroupKind] = [:]
     /// See `Graph.declaredOutputs`.
     public var declaredOutputs: [Int]?
     public let name: String
@@ -21,6 +23,7 @@ public struct GraphBuilder {
     public mutating func reserveCapacity(_ count: Int) {
         layers.reserveCapacity(count)
         indexByName.reserveCapacity(count)
+        groups.reserveCapacity(layers: count)
     }
 
     /// Adds a graph input with the given shape and returns its index.
@@ -59,6 +62,7 @@ public struct GraphBuilder {
         let index = layers.count
         layers.append(Layer(name: name, operation: operation, inputs: inputs, outputShape: outputShape))
         indexByName[name] = index
+        groups.place(layer: index, named: name)
         return index
     }
 
@@ -78,5 +82,29 @@ public struct GraphBuilder {
 
     public var isEmpty: Bool { layers.isEmpty }
 
-    public func build() -> Graph { Graph(name: name, layers: layers, groupKinds: groupKinds, declaredOutputs: declaredOutputs) }
+    // MARK: Groups
+
+    /// Says what the group `name` is (`features.3`: an inverted residual), before or after
+    /// its layers are added; the last kind given wins. A name that no layer's name
+    /// extends makes no group.
+    public mutating func setKind(_ kind: GroupKind, ofGroup name: String) {
+        kinds[name] = kind
+    }
+
+    /// Whether a kind was given for the group `name`.
+    public func hasKind(ofGroup name: String) -> Bool {
+        kinds[name] != nil
+    }
+
+    /// Gives the groups of this graph the kinds of another graph's groups of the same
+    /// names: for a graph rebuilt from that one with its layers' names (`Fusion`).
+    public mutating func setKinds(from groups: GroupTree) {
+        for group in groups where group.kind != .module { kinds[String(group.name)] = group.kind }
+    }
+
+    public func build() -> Graph {
+        var groups = groups
+        groups.setKinds(kinds)
+        return Graph(name: name, layers: layers, groups: groups, declaredOutputs: declaredOutputs)
+    }
 }

@@ -134,7 +134,7 @@ public enum ONNXImporter {
         let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         let description = "ONNX, opset \(opset)" + (producer.isEmpty ? "" : ", from \(producer)")
         let loaded = LoadedModel(graph: graph, name: name, description: description, input: first.outputShape,
-                                 width: 1, depth: 1, rounding: .floor)
+                                 scaling: Scaling(rounding: .floor))
         return ONNXImport(model: loaded, unsupported: group(importer.unsupported), opsetVersion: opset,
                           irVersion: model.irVersion, producer: producer, warnings: warnings)
     }

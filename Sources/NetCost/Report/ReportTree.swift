@@ -16,6 +16,10 @@ public struct ReportRow: Sendable {
     public var receptiveField: ReceptiveField?
     public var layerCount: Int
     public var isLayer: Bool
+    /// The layer the row stands for (a layer row, or a group that shares a layer's name).
+    public var layer: Int?
+    /// The group (`Graph.groups`) the row folds; nil for a layer row and the model row.
+    public var group: Int?
     /// True when the row holds a layer netcost could not cost.
     public var isPartial: Bool
     /// Tree glyphs drawn before the label (`│  ├─ `); empty in flat tables.
@@ -55,8 +59,9 @@ public struct RowSelection: Sendable {
     }
 }
 
-/// Builds report rows from a graph's hierarchical layer names: `features.3.dw.conv`
-/// sits under `features.3` under `features`. Linear in the number of layers.
+/// Builds report rows from a graph's groups (`Graph.groups`): `features.3.dw.conv`
+/// sits under `features.3.dw` under `features.3` under `features`, each row labelled
+/// with the part of its name after its parent's. Linear in the number of layers.
 public enum ReportTree {
     private final class Node {
         let name: String
@@ -65,6 +70,7 @@ public enum ReportTree {
         var children: [Node] = []
         var childByLabel: [Substring: Node] = [:]
         var layer: Int?
+        var group: Int?
         var cost = LayerCost()
         var lastLayer = -1
         var layerCount = 0
@@ -112,27 +118,25 @@ public enum ReportTree {
     private static func buildTree(_ analysis: Analysis) throws(SizeOverflow) -> Node {
         let graph = analysis.graph
         let root = Node(name: graph.name, label: graph.name, depth: 0)
+        var groupNodes = [Node?](repeating: nil, count: graph.groups.count)
         for (index, layer) in graph.layers.enumerated() {
             if case .input = layer.operation { continue }
             // Weights count where they are held: a shared layer's row holds none, so rows add up to the totals.
             var cost = analysis.costs[index]
             if let owned = analysis.ownedWeights[index] { (cost.params, cost.buffers) = owned }
             let partial: Bool = if case .unsupported = layer.operation { true } else { false }
-            var node = root
-            var path: [Node] = [root]
-            for part in layer.name.split(separator: ".", omittingEmptySubsequences: false) {
-                if let child = node.childByLabel[part] {
-                    node = child
-                } else {
-                    let prefix = node === root ? "" : node.name + "."
-                    let child = Node(name: prefix + part, label: String(part), depth: node.depth + 1)
-                    node.children.append(child)
-                    node.childByLabel[part] = child
-                    node = child
-                }
-                path.append(node)
+            let group = graph.groups.group(ofLayer: index)
+            let parent = group.map { node(forGroup: $0, graph.groups, &groupNodes, root: root) } ?? root
+            // A layer named like a group beside it (`a` beside `a.b`) shares the group's row.
+            let label = group.map { layer.name.dropFirst(graph.groups[$0].name.count + 1) } ?? Substring(layer.name)
+            let leaf = child(of: parent, labelled: label)
+            leaf.layer = index
+            var path = [leaf, root]
+            var current = group
+            while let enclosing = current {
+                if let row = groupNodes[enclosing] { path.append(row) }
+                current = graph.groups[enclosing].parent
             }
-            node.layer = index
             for member in path {
                 member.cost = try member.cost.adding(cost)
                 member.lastLayer = index
@@ -141,6 +145,32 @@ public enum ReportTree {
             }
         }
         return root
+    }
+
+    /// The row of group `index`, made with those of its enclosing groups that are new.
+    private static func node(forGroup index: Int, _ groups: GroupTree, _ nodes: inout [Node?], root: Node) -> Node {
+        var missing: [Int] = []
+        var current: Int? = index
+        while let group = current, nodes[group] == nil {
+            missing.append(group)
+            current = groups[group].parent
+        }
+        var parent = current.flatMap { nodes[$0] } ?? root
+        for group in missing.reversed() {
+            parent = child(of: parent, labelled: groups[group].label)
+            parent.group = group
+            nodes[group] = parent
+        }
+        return parent
+    }
+
+    /// The child of `node` called `label`, made if it is new.
+    private static func child(of node: Node, labelled label: Substring) -> Node {
+        if let child = node.childByLabel[label] { return child }
+        let child = Node(name: node.depth == 0 ? String(label) : node.name + "." + label, label: String(label), depth: node.depth + 1)
+        node.children.append(child)
+        node.childByLabel[label] = child
+        return child
     }
 
     private static func appendChildren(of node: Node, _ analysis: Analysis, _ selection: RowSelection, indent: String, into rows: inout [ReportRow]) {
@@ -189,14 +219,14 @@ public enum ReportTree {
         } else if node.depth == 0 {
             (kind, details) = ("model", "\(node.layerCount) layers")
         } else {
-            (kind, details) = (graph.groupKinds[node.name] ?? "group", "\(node.layerCount) layers")
+            (kind, details) = (node.group.map { graph.groups[$0].kind.name } ?? "group", "\(node.layerCount) layers")
         }
         let last = node.lastLayer >= 0 ? node.lastLayer : nil
         return ReportRow(name: node.name, label: label, depth: node.depth, kind: kind, details: details, cost: node.cost,
                          outputShape: last.map { graph.layers[$0].outputShape },
                          receptiveField: last.flatMap { analysis.receptiveFields[$0] },
                          layerCount: node.layerCount, isLayer: node.layer != nil && node.children.isEmpty,
-                         isPartial: node.isPartial, prefix: prefix)
+                         layer: node.layer, group: node.group, isPartial: node.isPartial, prefix: prefix)
     }
 
     private static func stableSorted(_ rows: [ReportRow], by key: SortKey) -> [ReportRow] {

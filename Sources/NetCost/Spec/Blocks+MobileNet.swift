@@ -40,7 +40,7 @@ extension SpecExpander {
         let expansion = try fields.double("expand")
         guard expansion > 0, expansion <= 1024 else { throw fields.error("expected a positive expansion ratio", field: "expand") }
         // torchvision: expanded_channels = _make_divisible(input_channels · expand_ratio, 8).
-        let expanded = fields.context.rounding.apply(Double(inChannels) * expansion)
+        let expanded = fields.context.scaling.rounding.apply(Double(inChannels) * expansion)
         var last = input
         if expanded != inChannels {
             last = try expander.addConvUnit(name + ".expand", input: last, ConvUnit(out: expanded, norm: norm, activation: activation))

@@ -3,24 +3,27 @@
 typealias BlockExpander = @Sendable (inout SpecExpander, inout LayerFields, String, [Int]) throws(InputError) -> Int
 
 /// The block table: every block a spec may name. Each expands into layers named
-/// `block.part` (`features.3.expand.conv`), so reports fold them back into one row.
+/// `block.part` (`features.3.expand.conv`), which the graph files under the block's
+/// group (`Graph.groups`), so reports fold them back into one row.
 public enum BlockTable {
     public struct Entry: Sendable {
-        public let name: String
+        public let kind: BlockKind
         public let summary: String
         let expand: BlockExpander
+
+        public var name: String { kind.rawValue }
     }
 
     public static let entries: [Entry] = [
-        Entry(name: "conv", summary: "Convolution, then normalization and activation.", expand: SpecExpander.convBlock),
-        Entry(name: "depthwise_separable", summary: "MobileNet V1: 3x3 depthwise then 1x1 pointwise, each with norm and activation.", expand: SpecExpander.depthwiseSeparable),
-        Entry(name: "inverted_residual", summary: "MobileNetV2: 1x1 expand, depthwise, linear 1x1 project, residual add.", expand: SpecExpander.invertedResidual),
-        Entry(name: "mbconv", summary: "EfficientNet: inverted residual with squeeze-excite and swish.", expand: SpecExpander.mbconv),
-        Entry(name: "squeeze_excite", summary: "Global pool, 1x1 reduce, activation, 1x1 expand, gate, channel-wise scale.", expand: SpecExpander.squeezeExciteBlock),
-        Entry(name: "fire", summary: "SqueezeNet: 1x1 squeeze, then 1x1 and 3x3 expands concatenated.", expand: SpecExpander.fire),
-        Entry(name: "shufflenet_v2", summary: "ShuffleNet V2 unit: channel split (stride 1) or two branches (stride 2), concat, shuffle.", expand: SpecExpander.shuffleNetV2),
-        Entry(name: "resnet_basic", summary: "ResNet basic block: two 3x3 convs and a shortcut.", expand: SpecExpander.resnetBasic),
-        Entry(name: "resnet_bottleneck", summary: "ResNet bottleneck: 1x1, 3x3, 1x1 (x4) and a shortcut.", expand: SpecExpander.resnetBottleneck),
+        Entry(kind: .conv, summary: "Convolution, then normalization and activation.", expand: SpecExpander.convBlock),
+        Entry(kind: .depthwiseSeparable, summary: "MobileNet V1: 3x3 depthwise then 1x1 pointwise, each with norm and activation.", expand: SpecExpander.depthwiseSeparable),
+        Entry(kind: .invertedResidual, summary: "MobileNetV2: 1x1 expand, depthwise, linear 1x1 project, residual add.", expand: SpecExpander.invertedResidual),
+        Entry(kind: .mbconv, summary: "EfficientNet: inverted residual with squeeze-excite and swish.", expand: SpecExpander.mbconv),
+        Entry(kind: .squeezeExcite, summary: "Global pool, 1x1 reduce, activation, 1x1 expand, gate, channel-wise scale.", expand: SpecExpander.squeezeExciteBlock),
+        Entry(kind: .fire, summary: "SqueezeNet: 1x1 squeeze, then 1x1 and 3x3 expands concatenated.", expand: SpecExpander.fire),
+        Entry(kind: .shuffleNetV2, summary: "ShuffleNet V2 unit: channel split (stride 1) or two branches (stride 2), concat, shuffle.", expand: SpecExpander.shuffleNetV2),
+        Entry(kind: .resnetBasic, summary: "ResNet basic block: two 3x3 convs and a shortcut.", expand: SpecExpander.resnetBasic),
+        Entry(kind: .resnetBottleneck, summary: "ResNet bottleneck: 1x1, 3x3, 1x1 (x4) and a shortcut.", expand: SpecExpander.resnetBottleneck),
     ]
 
     static let byName: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0) })
@@ -59,7 +62,8 @@ extension SpecExpander {
         let convolution = Convolution(outChannels: unit.out, kernel: unit.kernel, stride: unit.stride, dilation: unit.dilation,
                                       padding: padding, groups: unit.groups, bias: unit.bias ?? (unit.norm == .none))
         let bare = unit.norm == .none && unit.activation == nil
-        if !bare, builder.groupKinds[name] == nil { builder.groupKinds[name] = "conv" }
+        // A conv block already has its kind; a block's unit (`features.3.expand`) gets it here.
+        if !bare, !builder.hasKind(ofGroup: name) { builder.setKind(.block(.conv), ofGroup: name) }
         var last = try add(bare ? name : name + ".conv", .convolution(convolution), [input])
         if unit.norm == .batchNorm {
             last = try add(name + ".bn", .normalization(Normalization(.batch)), [last])

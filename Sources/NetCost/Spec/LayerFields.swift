@@ -191,15 +191,15 @@ public struct LayerFields {
 
     /// Scales a channel count by the width multiplier, honouring the layer's `scale_width`.
     public mutating func scaled(_ base: Int) throws(InputError) -> Int {
-        let multiplier: Double
+        let rule: WidthRule
         switch value("scale_width") {
-        case nil, .bool(true)?: multiplier = context.width
-        case .bool(false)?: multiplier = 1
-        case .string("grow_only")?: multiplier = max(context.width, 1)
+        case nil, .bool(true)?: rule = .scaled
+        case .bool(false)?: rule = .fixed
+        case .string("grow_only")?: rule = .growOnly
         case let other?:
             throw error("expected true, false or \"grow_only\", got \(other.compactText)", field: "scale_width")
         }
-        return context.rounding.apply(Double(base) * multiplier)
+        return context.scaling.channels(base, rule)
     }
 
     /// Output features of a linear layer: a number, or `"classes"` for the spec's class count.

@@ -21,9 +21,6 @@ public enum ModelLoader {
     /// the graph is imported, so a file whose sizes are symbolic imports once, at the
     /// size given.
     static func loadONNX(_ path: String, overrides: SpecOverrides) throws(InputError) -> LoadedModel {
-        if overrides.width != nil || overrides.depth != nil || overrides.classes != nil {
-            throw InputError("an ONNX file fixes its layers: --width, --depth-multiplier and --classes need a spec; --input and --resolution work", file: path)
-        }
         var declared: ONNXDeclaredInput?
         var input: [Int]?
         var batch = overrides.batch ?? 1
@@ -31,11 +28,11 @@ public enum ModelLoader {
         do {
             imported = try ONNXImporter.load(file: path, limits: overrides.limits) { (file: ONNXDeclaredInput) throws(InputError) -> [Int]? in
                 declared = file
-                (input, batch) = try onnxInput(file, overrides: overrides)
+                (input, batch) = try overrides.fixedLayersInput(file)
                 return input
             }
         } catch {
-            throw explained(error, at: input, declared: declared, path: path, overrides: overrides)
+            throw explained(error, at: input, declared: declared, path: path, overrides: overrides).inFile(path)
         }
         var model = imported.model
         model.batch = batch
@@ -45,29 +42,6 @@ public enum ModelLoader {
             "\(op.opType) ×\(op.count) not counted\(op.reason.map { ": \($0)" } ?? "") (\(op.layers.prefix(3).joined(separator: ", "))\(op.layers.count > 3 ? ", …" : ""))"
         }
         return model
-    }
-
-    /// The per-sample input that `--resolution` or `--input` makes of the input the
-    /// file declares, and the batch; nil for the file's own shape, which must then be
-    /// complete. `--input` with one axis more than the file's per-sample rank leads with
-    /// the batch, as for specs (`SpecOverrides.splitBatch`). `--resolution` keeps the
-    /// file's channels, so they must be a size, not a symbol.
-    static func onnxInput(_ declared: ONNXDeclaredInput, overrides: SpecOverrides) throws(InputError) -> (input: [Int]?, batch: Int) {
-        if let resolution = overrides.resolution {
-            guard let dims = declared.dims, dims.count == 4 else {
-                throw InputError("--resolution needs a [C, H, W] input; graph input \"\(declared.name)\" is \(declared.shapeText)", field: "input")
-            }
-            guard let channels = dims[1].size else {
-                throw InputError("\(declared.unsized(axis: 1)), and --resolution keeps the channels; give the whole input with --input (per sample: \(dims[1])x\(resolution)x\(resolution))", field: "input")
-            }
-            return (try declared.sampleShape(given: [channels, resolution, resolution]), overrides.batch ?? 1)
-        }
-        if let given = overrides.input {
-            let (sample, batch) = try SpecOverrides.splitBatch(given, rank: declared.sampleRank ?? given.count, batch: overrides.batch)
-            return (try declared.sampleShape(given: sample), batch)
-        }
-        _ = try declared.sampleShape(remedy: "give the input size with --input" + (declared.sampleText.map { " (per sample: \($0))" } ?? ""))
-        return (nil, overrides.batch ?? 1)
     }
 
     /// An import error at the input an option gave, with the file's own input beside it

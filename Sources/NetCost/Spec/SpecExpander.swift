@@ -128,7 +128,7 @@ struct SpecExpander {
                 guard let first else {
                     throw InputError("a group reads one input; put multi-input layers inside it", line: object.line, layer: name, field: "inputs")
                 }
-                builder.groupKinds[name] = "group"
+                builder.setKind(.list, ofGroup: name)
                 let last = try collect(children, prefix: name + ".", scopes: [name + "."] + scopes, position: here() + ".layers",
                                        previous: first, previousScopes: explicit ? scopes : previousScopes)
                 groupEnds[last, default: []].append(name)
@@ -247,22 +247,23 @@ struct SpecExpander {
             return try builder.add(name: item.name, operation: operation, inputs: inputs)
         }
         if case .string(let block)? = fields.value("block") {
-            let expand: BlockExpander
+            let expand: BlockExpander, kind: GroupKind
             if let user = context.blocks[block] {
                 expand = { (expander: inout SpecExpander, fields: inout LayerFields, name: String, inputs: [Int]) throws(InputError) -> Int in
                     try expander.expandUserBlock(user, &fields, name, inputs)
                 }
-            } else if let builtin = BlockTable.byName[block]?.expand {
-                expand = builtin
+                kind = .userBlock(block)
+            } else if let builtin = BlockTable.byName[block] {
+                (expand, kind) = (builtin.expand, .block(builtin.kind))
             } else {
                 let known = BlockTable.names + context.blocks.keys.sorted()
                 throw fields.error("unknown block \"\(block)\"\(Suggestion.phrase(for: block, among: known)); `netcost ops` lists the built-in ones", field: "block")
             }
             if fields.has("rows") {
-                builder.groupKinds[item.name] = "stages"
-                return try expandStages(&fields, block: block, expand: expand, input: try single(inputs, fields))
+                builder.setKind(.stageTable, ofGroup: item.name)
+                return try expandStages(&fields, kind: kind, expand: expand, input: try single(inputs, fields))
             }
-            builder.groupKinds[item.name] = block
+            builder.setKind(kind, ofGroup: item.name)
             let output = try expand(&self, &fields, item.name, inputs)
             try fields.finish()
             return output

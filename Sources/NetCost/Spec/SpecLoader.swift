@@ -1,80 +1,13 @@
 import Foundation
 
-/// Hyper-parameters given on the command line, each replacing the spec's own, and the
-/// limits the model must keep within.
-public struct SpecOverrides: Sendable, Equatable {
-    public var width: Double?
-    public var depth: Double?
-    /// Input height and width.
-    public var resolution: Int?
-    /// The whole input shape, `[C, H, W]`.
-    public var input: [Int]?
-    public var classes: Int?
-    /// Samples per pass (`--batch`).
-    public var batch: Int?
-    /// `--max-layers` and `--max-elements`.
-    public var limits: ModelLimits
-
-    public init(width: Double? = nil, depth: Double? = nil, resolution: Int? = nil, input: [Int]? = nil, classes: Int? = nil,
-                batch: Int? = nil, limits: ModelLimits = ModelLimits()) {
-        self.batch = batch
-        self.width = width
-        self.depth = depth
-        self.resolution = resolution
-        self.input = input
-        self.classes = classes
-        self.limits = limits
-    }
-}
-
-extension SpecOverrides {
-    /// The overrides that were given, in command-line order: the JSON key, the option
-    /// and the value as typed. The header's `as given:` line and the JSON's `overrides`
-    /// both read this one list.
-    public var given: [(key: String, option: String, text: String, value: JSONValue)] {
-        var given: [(key: String, option: String, text: String, value: JSONValue)] = []
-        if let width { given.append(("width", "--width", NumberFormat.shortest(width), .number(width))) }
-        if let depth { given.append(("depth", "--depth-multiplier", NumberFormat.shortest(depth), .number(depth))) }
-        if let resolution { given.append(("resolution", "--resolution", String(resolution), .integer(resolution))) }
-        if let input { given.append(("input", "--input", input.map(String.init).joined(separator: "x"), .array(input.map { .integer($0) }))) }
-        if let classes { given.append(("classes", "--classes", String(classes), .integer(classes))) }
-        if let batch { given.append(("batch", "--batch", String(batch), .integer(batch))) }
-        return given
-    }
-
-    /// The overrides that were given, as `--width 0.5 --resolution 160`; empty when none were.
-    public var commandLine: String {
-        given.map { "\($0.option) \($0.text)" }.joined(separator: " ")
-    }
-
-    /// `--input` as given and the model's input rank (batch excluded): a shape with one
-    /// axis more leads with the batch, as PyTorch and ONNX write it (`1x3x224x224`).
-    /// Returns the per-sample shape and the batch.
-    /// `batch` is the explicit `--batch`, if any: it must agree with the shape's.
-    static func splitBatch(_ input: [Int], rank: Int, batch: Int?) throws(InputError) -> ([Int], Int) {
-        guard input.count == rank + 1 else { return (input, batch ?? 1) }
-        guard input[0] <= maximumBatch else {
-            throw InputError("\(TensorShape.format(input)) leads with a batch of \(input[0]), more than the \(maximumBatch) netcost counts", field: "input")
-        }
-        if let batch, batch != input[0] {
-            throw InputError("\(TensorShape.format(input)) leads with a batch of \(input[0]), but the batch is \(batch); drop the batch axis or give one batch", field: "input")
-        }
-        return (Array(input.dropFirst()), input[0])
-    }
-
-    /// The largest batch: `--batch`, a spec's `"batch"` and a leading axis of `--input` alike.
-    public static let maximumBatch = 1 << 20
-}
-
 /// A spec turned into a graph, with what the reports say about it.
 public struct LoadedModel: Sendable {
     public var graph: Graph
     public var name: String
     public var description: String?
     public var input: TensorShape
-    public var width: Double
-    public var depth: Double
-    public var rounding: ChannelRounding
+    /// The width and depth multipliers it was built at, and its rounding rule.
+    public var scaling: Scaling
     /// What the reader assumed or left out (ONNX: unsupported ops' shapes, unread
     /// initializers); printed as warnings.
     public var warnings: [String] = []
@@ -85,6 +18,11 @@ public struct LoadedModel: Sendable {
     /// Whether `--width`, `--depth-multiplier` and `--classes` can rebuild this model:
     /// true for specs, false for ONNX files, whose layers are fixed.
     public var isRebuildable = true
+
+    /// Its width multiplier α (`scaling.width`).
+    public var width: Double { scaling.width }
+    /// Its depth multiplier (`scaling.depth`).
+    public var depth: Double { scaling.depth }
 }
 
 /// Reads netcost's JSON spec format (docs/spec-format.md).
@@ -176,41 +114,23 @@ public enum SpecLoader {
         _ = fields.value("reference")
 
         var context = SpecContext()
-        context.width = try fields.double("width", default: 1)
-        context.depth = try fields.double("depth", default: 1)
-        if let width = overrides.width { context.width = width }
-        if let depth = overrides.depth { context.depth = depth }
-        guard context.width > 0, context.width <= 64 else { throw topLevel("width multiplier \(context.width) is out of range (0, 64]", "width") }
-        guard context.depth > 0, context.depth <= 64 else { throw topLevel("depth multiplier \(context.depth) is out of range (0, 64]", "depth") }
+        context.scaling = try overrides.scaling(specWidth: try fields.double("width", default: 1), specDepth: try fields.double("depth", default: 1))
         if let rounding = try fields.string("width_rounding") {
             guard let rule = ChannelRounding(name: rounding) else {
                 throw topLevel("\"\(rounding)\" is not a rounding rule; use floor, nearest or divisible_by_N", "width_rounding")
             }
-            context.rounding = rule
+            context.scaling.rounding = rule
         }
         context.classes = try fields.optionalInt("classes")
         if let classes = overrides.classes { context.classes = classes }
         context.defaults = try defaults(&fields)
         context.blocks = try UserBlock.definitions(fields.value("blocks"))
 
-        guard var inputDims = try fields.intArray("input") else {
+        guard let specInput = try fields.intArray("input") else {
             throw topLevel("is required: the input shape without the batch, such as [3, 224, 224]", "input")
         }
-        var resolution = try fields.optionalInt("resolution")
-        if let override = overrides.resolution { resolution = override }
-        if let resolution {
-            guard inputDims.count == 3 else { throw topLevel("a resolution needs a [C, H, W] input", "resolution") }
-            inputDims[1] = resolution
-            inputDims[2] = resolution
-        }
-        var batch = try fields.int("batch", default: 1)
-        guard batch <= SpecOverrides.maximumBatch else { throw topLevel("\(batch) is more than the \(SpecOverrides.maximumBatch) netcost counts", "batch") }
-        if let given = overrides.batch { batch = given }
-        if let input = overrides.input, input.count == inputDims.count + 1 {
-            (inputDims, batch) = try SpecOverrides.splitBatch(input, rank: inputDims.count, batch: overrides.batch)
-        } else if let input = overrides.input {
-            inputDims = input
-        }
+        let resized = try overrides.input(specInput, specResolution: try fields.optionalInt("resolution"))
+        let (inputDims, batch) = try overrides.batched(resized, specBatch: try fields.int("batch", default: 1))
         let inputShape: TensorShape
         do {
             inputShape = try TensorShape(inputDims)
@@ -242,7 +162,7 @@ public enum SpecLoader {
             expander.builder.declaredOutputs = outputs
         }
         var model = LoadedModel(graph: expander.builder.build(), name: name, description: description, input: inputShape,
-                                width: context.width, depth: context.depth, rounding: context.rounding)
+                                scaling: context.scaling)
         model.batch = batch
         model.overrides = overrides
         return model

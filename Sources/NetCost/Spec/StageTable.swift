@@ -10,7 +10,7 @@ extension SpecExpander {
     /// from `first_index` (0) across rows (`features.1` … `features.17`); with
     /// `"nested"` `name{first_index + row}.i` (`layer1.0`, `stage2.3`; a name ending in
     /// "." gives `features.1.0`).
-    mutating func expandStages(_ fields: inout LayerFields, block: String, expand: BlockExpander, input: Int) throws(InputError) -> Int {
+    mutating func expandStages(_ fields: inout LayerFields, kind: GroupKind, expand: BlockExpander, input: Int) throws(InputError) -> Int {
         let name = fields.layer
         guard case .array(let columnValues)? = fields.value("columns") else {
             throw fields.error("a stage table needs \"columns\", the field each row value sets (t, c, n, s or field names)", field: "columns")
@@ -47,9 +47,9 @@ extension SpecExpander {
                     rowEntries.append((column, value))
                 }
             }
-            let scaled = (Double(repeats) * context.depth).rounded(.up)
+            let scaled = context.scaling.repeats(repeats)
             guard scaled >= 1, scaled <= Double(LayerFields.maximumSize) else {
-                throw fields.error("row \(rowIndex): depth multiplier \(context.depth) gives \(scaled) repeats", field: "rows")
+                throw fields.error("row \(rowIndex): depth multiplier \(context.scaling.depth) gives \(scaled) repeats", field: "rows")
             }
             // Each repeat adds at least one layer: refuse a row that cannot fit before expanding any of it.
             guard scaled <= Double(builder.limits.layers - builder.layers.count) else {
@@ -65,14 +65,14 @@ extension SpecExpander {
                 let blockName = nested ? "\(name)\(firstIndex + rowIndex).\(repeatIndex)" : "\(name).\(counter)"
                 counter += 1
                 var blockFields = LayerFields(JSONObject(entries, line: fields.object.line), layer: blockName, context: context)
-                builder.groupKinds[blockName] = block
+                builder.setKind(kind, ofGroup: blockName)
                 last = try expand(&self, &blockFields, blockName, [last])
                 try blockFields.finish()
                 defineAlias(blockName, last)
             }
             if nested {
                 defineAlias("\(name)\(firstIndex + rowIndex)", last)
-                builder.groupKinds["\(name)\(firstIndex + rowIndex)"] = "stage"
+                builder.setKind(.stage, ofGroup: "\(name)\(firstIndex + rowIndex)")
             }
         }
         for key in shared.map(\.key) { fields.markRead(key) }

@@ -15,9 +15,7 @@ public enum FuzzTargets {
         let overrides = SpecOverrides(limits: limits)
         guard let model = try? SpecLoader.load(bytes: bytes, file: file, overrides: overrides) else { return false }
         let rebuild = { (changes: SpecOverrides) throws(InputError) -> LoadedModel in
-            var merged = changes
-            merged.limits = limits
-            return try SpecLoader.load(bytes: bytes, file: file, overrides: merged)
+            try SpecLoader.load(bytes: bytes, file: file, overrides: overrides.rescaled(by: changes))
         }
         exercise(model, rebuild: rebuild)
         return true

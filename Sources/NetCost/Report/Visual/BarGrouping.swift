@@ -7,6 +7,8 @@ struct BarGroup: Sendable {
     var details: String
     /// Graph indices of the layers it holds, in graph order.
     var layers: [Int]
+    /// The groups that hold the bar's layer or group, outermost first; empty for a run.
+    var enclosingGroups: [Int] = []
     var cost = LayerCost()
     /// The cost split by `ChartFamily`, indexed by its raw value: the bar's stacked segments.
     var byFamily = Array(repeating: LayerCost(), count: ChartFamily.allCases.count)
@@ -69,16 +71,23 @@ enum BarGrouping {
         return folded.bars.count < finest.bars.count ? folded : nil
     }
 
-    /// Bars for flat report rows: each row's layers found by name (a layer belongs to
-    /// the row named like it, or like its nearest ancestor).
+    /// Bars for flat report rows: a layer belongs to its own row, or else to the row of
+    /// the innermost group around it that has one.
     private static func level(_ analysis: Analysis, rows: [ReportRow], depth: Int?) throws(InputError) -> BarLevel {
         let graph = analysis.graph
-        var bars = rows.map { BarGroup(name: $0.name, kind: $0.kind, details: $0.details, layers: []) }
-        var rowByName: [Substring: Int] = [:]
-        for (offset, row) in rows.enumerated() { rowByName[Substring(row.name)] = offset }
+        var bars = rows.map { row in
+            BarGroup(name: row.name, kind: row.kind, details: row.details, layers: [],
+                     enclosingGroups: row.group.map(graph.groups.ancestors(ofGroup:)) ?? row.layer.map(graph.groups.ancestors(ofLayer:)) ?? [])
+        }
+        var rowOfLayer: [Int: Int] = [:], rowOfGroup: [Int: Int] = [:]
+        for (offset, row) in rows.enumerated() {
+            if let layer = row.layer { rowOfLayer[layer] = offset }
+            if let group = row.group { rowOfGroup[group] = offset }
+        }
         for (index, layer) in graph.layers.enumerated() {
             if case .input = layer.operation { continue }
-            guard let row = owner(of: layer.name, in: rowByName) else { continue }
+            let row = rowOfLayer[index] ?? graph.groups.ancestors(ofLayer: index).reversed().lazy.compactMap { rowOfGroup[$0] }.first
+            guard let row else { continue }
             let input = layer.inputs.first.map { graph.layers[$0].outputShape }
             let family = ChartFamily(layer.operation, input: input).rawValue
             let cost = analysis.costs[index]
@@ -95,16 +104,6 @@ enum BarGrouping {
         let folded = depth ?? rows.map(\.depth).max() ?? 1
         let description = perLayer ? "one bar per layer" : "one bar per block at depth \(folded)"
         return BarLevel(bars: bars, description: description, isPerLayer: perLayer, depth: folded)
-    }
-
-    /// The row a layer belongs to: its own name, else the longest ancestor name.
-    private static func owner(of name: String, in rows: [Substring: Int]) -> Int? {
-        var candidate = Substring(name)
-        while true {
-            if let row = rows[candidate] { return row }
-            guard let dot = candidate.lastIndex(of: ".") else { return nil }
-            candidate = candidate[..<dot]
-        }
     }
 
     /// Consecutive bars merged into runs of equal length, at most `limit` of them.
@@ -133,34 +132,51 @@ enum BarGrouping {
     }
 }
 
-/// Spans of consecutive items that share a name prefix: the band of block names under
-/// a chart's x axis.
+/// Spans of consecutive items that share a group: the band of block names under a
+/// chart's x axis.
 enum BlockRibbon {
+    /// One position along the axis: a layer, a folded group or a run of rows.
+    struct Item {
+        var name: String
+        /// The names of the groups that hold it, outermost first.
+        var groupNames: [Substring]
+
+        /// The group that holds it at `depth`, or the item itself when it sits higher.
+        func span(atDepth depth: Int) -> String {
+            depth <= groupNames.count ? String(groupNames[depth - 1]) : name
+        }
+    }
+
     struct Span: Equatable {
         var name: String
         var first: Int
         var last: Int
     }
 
-    /// The deepest prefix depth whose spans are at most `maximumSpans` and hold at
-    /// least `minimumAverage` names on average (so most spans are wide enough to name);
+    /// The items of layers or bars, from the graph's groups.
+    static func items(_ names: [String], enclosingGroups: [[Int]], _ graph: Graph) -> [Item] {
+        zip(names, enclosingGroups).map { Item(name: $0, groupNames: $1.map { graph.groups[$0].name }) }
+    }
+
+    /// The deepest group depth whose spans are at most `maximumSpans` and hold at
+    /// least `minimumAverage` items on average (so most spans are wide enough to name);
     /// nil when no depth groups anything.
-    static func spans(_ names: [String], maximumSpans: Int = 30, minimumAverage: Double = 2.5) -> [Span]? {
-        let deepest = names.map { $0.split(separator: ".", omittingEmptySubsequences: false).count }.max() ?? 1
+    static func spans(_ items: [Item], maximumSpans: Int = 30, minimumAverage: Double = 2.5) -> [Span]? {
+        let deepest = items.map { $0.groupNames.count + 1 }.max() ?? 1
         var best: [Span]?
         for depth in 1..<max(deepest, 2) {
-            let spans = spans(names, depth: depth)
-            if spans.count <= maximumSpans && spans.count < names.count && Double(names.count) >= minimumAverage * Double(spans.count) {
+            let spans = spans(items, depth: depth)
+            if spans.count <= maximumSpans && spans.count < items.count && Double(items.count) >= minimumAverage * Double(spans.count) {
                 best = spans
             }
         }
         return best
     }
 
-    static func spans(_ names: [String], depth: Int) -> [Span] {
+    static func spans(_ items: [Item], depth: Int) -> [Span] {
         var spans: [Span] = []
-        for (offset, name) in names.enumerated() {
-            let prefix = name.split(separator: ".", omittingEmptySubsequences: false).prefix(depth).joined(separator: ".")
+        for (offset, item) in items.enumerated() {
+            let prefix = item.span(atDepth: depth)
             if let last = spans.last, last.name == prefix, last.last == offset - 1 {
                 spans[spans.count - 1].last = offset
             } else {

@@ -58,7 +58,7 @@ struct CostBarsChart {
         let names = level.bars.map(\.name)
         let labelled = level.bars.count <= 40
         let labelDepth = labelled ? min(Double(names.map(\.count).max() ?? 0), 28) * 11 * TextMetrics.averageAdvance * 0.77 + 14 : 0
-        let ribbon = BlockRibbon.spans(names)
+        let ribbon = BlockRibbon.spans(BlockRibbon.items(names, enclosingGroups: level.bars.map(\.enclosingGroups), graph))
         let panels = panels
         let panelsBottom = area.top + Double(panels.count) * (Self.panelHeight + Self.panelGap) - Self.panelGap
         let height = panelsBottom + labelDepth + (ribbon == nil ? 0 : 24) + 40

@@ -38,8 +38,9 @@ struct FindingIndex: Sendable {
                                           isRatio: true))
         }
         for annotation in annotations {
-            guard !annotation.subject.isEmpty,
-                  let index = indexByName[annotation.subject] ?? Self.firstLayer(under: annotation.subject, graph) else {
+            // A block's annotation sits on the block's first layer.
+            let block = indexByName[annotation.subject] == nil ? graph.groups.index(named: annotation.subject) : nil
+            guard !annotation.subject.isEmpty, let index = indexByName[annotation.subject] ?? block.map({ graph.groups[$0].firstLayer }) else {
                 network.append(annotation)
                 ordered.append((annotation, nil))
                 continue
@@ -47,12 +48,6 @@ struct FindingIndex: Sendable {
             byLayer[index, default: []].append(annotation)
             ordered.append((annotation, index))
         }
-    }
-
-    /// The first layer named `block.…`.
-    private static func firstLayer(under block: String, _ graph: Graph) -> Int? {
-        let prefix = block + "."
-        return graph.layers.firstIndex { $0.name.hasPrefix(prefix) }
     }
 
     /// The annotations on a set of layers (a bar's members), in graph order.

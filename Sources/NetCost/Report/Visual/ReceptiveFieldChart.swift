@@ -24,7 +24,7 @@ struct ReceptiveFieldChart {
         let shown = graph.layers.indices.filter { graph.layers[$0].operation.rules.family != .source }
         let fields = shown.map { analysis.receptiveFields[$0] }
         let names = shown.map { graph.layers[$0].name }
-        let ribbon = BlockRibbon.spans(names)
+        let ribbon = BlockRibbon.spans(BlockRibbon.items(names, enclosingGroups: shown.map(graph.groups.ancestors(ofLayer:)), graph))
         let area = PlotArea(left: 76, top: 70, width: Self.width - 76 - 28, height: Self.height - 70 - (ribbon == nil ? 70 : 96))
         let count = max(shown.count, 1)
         let slot = area.width / Double(count)
