@@ -101,31 +101,6 @@ import Testing
     }
 }
 
-extension ProtobufWriter {
-    /// A `ValueInfoProto` of a float tensor whose dims may be symbols (`dim_param`);
-    /// an unknown dim is written as a `Dimension` with neither field.
-    static func valueInfo(_ name: String, _ dims: [ONNXDimension]) -> [UInt8] {
-        var info = ProtobufWriter()
-        info.string(1, name)
-        info.message(2) { type in
-            type.message(1) { tensor in
-                tensor.int(1, 1)
-                tensor.message(2) { shape in
-                    for dim in dims {
-                        shape.message(1) { dimension in
-                            switch dim {
-                            case .fixed(let size): dimension.int(1, size)
-                            case .symbolic(let symbol): dimension.string(2, symbol)
-                            case .unknown: break
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return info.bytes
-    }
-}
 
 /// `--input` and `--resolution` on ONNX files (`ModelLoader`), made from the declared
 /// input, so that files whose sizes are symbolic take them.

@@ -1,3 +1,5 @@
+import NetCost
+
 /// A minimal protobuf encoder for building test files byte by byte: hostile values
 /// the Python generator cannot write, and models with huge payloads.
 struct ProtobufWriter {
@@ -35,13 +37,27 @@ struct ProtobufWriter {
 
     /// A `ValueInfoProto` of a float tensor with the given dims.
     static func valueInfo(_ name: String, _ dims: [Int]) -> [UInt8] {
+        valueInfo(name, dims.map(ONNXDimension.fixed))
+    }
+
+    /// A `ValueInfoProto` of a float tensor whose dims may be symbols (`dim_param`);
+    /// an unknown dim is written as a `Dimension` with neither field.
+    static func valueInfo(_ name: String, _ dims: [ONNXDimension]) -> [UInt8] {
         var info = ProtobufWriter()
         info.string(1, name)
         info.message(2) { type in
             type.message(1) { tensor in
                 tensor.int(1, 1)
                 tensor.message(2) { shape in
-                    for dim in dims { shape.message(1) { $0.int(1, dim) } }
+                    for dim in dims {
+                        shape.message(1) { dimension in
+                            switch dim {
+                            case .fixed(let size): dimension.int(1, size)
+                            case .symbolic(let symbol): dimension.string(2, symbol)
+                            case .unknown: break
+                            }
+                        }
+                    }
                 }
             }
         }
