@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -14,10 +15,9 @@ final class WorkerPool: @unchecked Sendable {
     /// caller works too.
     static let shared = WorkerPool(threads: Parallel.workers - 1)
 
-    /// How long an idle worker spins before it sleeps: about 100 µs on a 3 GHz core,
-    /// longer than the gap between two layers and short enough not to hold a core that
-    /// another process wants.
-    private static let spinLimit = 20_000
+    /// How long an idle worker spins before it sleeps, in nanoseconds: longer than the gap
+    /// between two layers, short enough not to hold a core that another process wants.
+    private static let spinNanoseconds: UInt64 = 200_000
 
     private let threads: Int
     /// Bumped once per loop: a worker that sees it change has a loop to join.
@@ -92,8 +92,13 @@ final class WorkerPool: @unchecked Sendable {
     private func workerLoop() {
         var seen = 0
         while true {
+            // The clock is read once per 256 looks, so that the spin mostly just loads.
+            let start = DispatchTime.now().uptimeNanoseconds
             var spins = 0
-            while generation.load(ordering: .acquiring) == seen && spins < Self.spinLimit { spins += 1 }
+            while generation.load(ordering: .acquiring) == seen {
+                spins += 1
+                if spins & 255 == 0 && DispatchTime.now().uptimeNanoseconds - start > Self.spinNanoseconds { break }
+            }
             wake.lock()
             while generation.load(ordering: .acquiring) == seen { wake.wait() }
             seen = generation.load(ordering: .acquiring)
