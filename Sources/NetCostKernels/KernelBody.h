@@ -96,7 +96,9 @@ static void KERNEL(pack_tile)(const float *source, long ldb, long depth, long co
         return;
     }
     for (long k = 0; k < depth; k++) {
-        for (long j = 0; j < 2 * LANES; j++) destination[k * 2 * LANES + j] = j < columns ? source[k * ldb + j] : 0;
+        float *target = destination + k * 2 * LANES;
+        for (long j = 0; j < columns; j++) target[j] = source[k * ldb + j];
+        for (long j = columns; j < 2 * LANES; j++) target[j] = 0;
     }
 }
 
