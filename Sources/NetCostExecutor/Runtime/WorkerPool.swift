@@ -80,7 +80,13 @@ final class WorkerPool: @unchecked Sendable {
                 wake.broadcast()
                 wake.unlock()
                 loop.work()
-                while loop.finished.load(ordering: .acquiring) < count {}
+                // The last indices are running on the workers: wait, giving the core away
+                // now and then in case a worker is waiting for it.
+                var spins = 0
+                while loop.finished.load(ordering: .acquiring) < count {
+                    spins += 1
+                    if spins & 1023 == 0 { sched_yield() }
+                }
                 wake.lock()
                 current = nil
                 wake.unlock()
