@@ -4,9 +4,10 @@ import Synchronization
 
 /// Threads that stay awake between parallel loops. A layer of MobileNetV2 takes 50 to
 /// 500 µs; a thread woken from sleep for each one starts late enough to lose a good part
-/// of that (the executor ran about 1.5× faster on two cores than on one, where onnxruntime
-/// and OpenBLAS, which keep spinning workers, ran 1.8× faster). So the workers spin for
-/// a short while after each loop, ready for the next, and only then sleep.
+/// of that (with Dispatch alone the executor ran MobileNetV2 about 1.2× faster on two
+/// cores than on one, where onnxruntime, which keeps spinning workers, ran 1.5–1.9×
+/// faster). So the workers spin for a short while after each loop, ready for the next,
+/// and only then sleep.
 ///
 /// One loop runs at a time: a caller that finds the pool busy (another thread's loop, or
 /// a loop started inside a loop's body) gets `false` and runs its loop another way.
