@@ -12,7 +12,9 @@ struct BenchCommand: Subcommand {
         over the time) and GB/s (memory access bytes over the time), its arithmetic intensity, \
         and the roofline: min(peak, intensity × bandwidth) and the time that allows. The peak \
         and bandwidth default to a short measurement of this machine. Speed varies with what \
-        else the machine runs; see docs/executor.md.
+        else the machine runs; see docs/executor.md. The kernels are the widest vector \
+        width this CPU runs (AVX-512, AVX2 or the baseline); NETCOST_KERNELS=avx2 or sse2 \
+        forces a narrower set.
         """,
         arguments: [SharedOptions.model],
         options: SharedOptions.singleSampleOverrides + SharedOptions.runLimits + [

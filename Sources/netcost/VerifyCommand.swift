@@ -12,7 +12,8 @@ struct VerifyCommand: Subcommand {
         weight and output elements it reads and writes; per layer these are compared with \
         netcost's MACs, parameters and memory access. The exit status is 1 on any mismatch. \
         Weights and inputs are random (--seed). --resolution shrinks the input to save time. \
-        How the kernels count: docs/executor.md.
+        How the kernels count: docs/executor.md. NETCOST_KERNELS=avx2 or sse2 forces a \
+        narrower vector width than the widest this CPU runs.
         """,
         arguments: [SharedOptions.model],
         options: SharedOptions.singleSampleOverrides + SharedOptions.runLimits + [
