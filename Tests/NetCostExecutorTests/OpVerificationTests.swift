@@ -110,6 +110,18 @@ import Testing
         #expect(GraphCheck.layer(report, "scale")?.memoryAccess.counted == 150 + 6 + 150)
     }
 
+    /// A residual add long enough (4·128·130 = 66,560 elements) to be split across the
+    /// workers: it reads both operands once and writes once, 3 · 66,560 elements.
+    @Test func longResidualAddSplitAcrossWorkers() throws {
+        let report = try GraphCheck.all(try TestGraphs.spec(#"""
+        {"input": [4, 128, 130], "layers": [
+          {"name": "branch", "op": "relu"},
+          {"name": "residual", "op": "add", "inputs": ["branch", "input"]}
+        ]}
+        """#))
+        #expect(GraphCheck.layer(report, "residual")?.memoryAccess.counted == 3 * 66_560)
+    }
+
     /// Nearest (up and down) and bilinear resizing, and constant padding.
     @Test func resamplingAndPadding() throws {
         try GraphCheck.all(try TestGraphs.spec(#"""

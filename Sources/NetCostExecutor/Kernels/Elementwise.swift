@@ -45,6 +45,16 @@ enum ElementwiseKernel {
         }
         let inner = dims[dims.count - 1], innerA = a[a.count - 1], innerB = b[b.count - 1]
         let outerDims = Array(dims.dropLast())
+        if outerDims.isEmpty && !P.isCounting && inner >= 65_536 {
+            // One long run (a residual add): split across the workers.
+            let x = SharedPointer(left.pointer), y = SharedPointer(right.pointer), out = SharedPointer(output.pointer)
+            let parts = Parallel.chunks(inner, grain: 16_384)
+            Parallel.forEach(parts.count) { part in
+                let start = parts[part].lowerBound
+                row(op, x.base + start * innerA, innerA, y.base + start * innerB, innerB, out.base + start, parts[part].count)
+            }
+            return
+        }
         var index = Array(repeating: 0, count: outerDims.count)
         for _ in 0..<outerDims.reduce(1, *) {
             var offsetA = 0, offsetB = 0, offsetC = 0
