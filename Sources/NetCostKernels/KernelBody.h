@@ -24,6 +24,31 @@ static inline __attribute__((always_inline)) VEC KERNEL(splat)(float x) {
     return x - (VEC){0};
 }
 
+/// Copies `count` floats that do not overlap: whole vectors, then one last vector that
+/// overlaps the previous one (copying a float twice is harmless), so that the short rows
+/// of small maps (7, 14, 28 wide) take a vector or two instead of a scalar loop.
+static inline __attribute__((always_inline)) void KERNEL(copy)(float *target, const float *source, long count) {
+    typedef float V4 __attribute__((vector_size(16)));
+    if (count >= LANES) {
+        long j = 0;
+        for (; j + LANES <= count; j += LANES) KERNEL(store)(KERNEL(load)(source + j), target + j);
+        if (j < count) KERNEL(store)(KERNEL(load)(source + count - LANES), target + count - LANES);
+    } else if (count >= 4) {
+        V4 v;
+        long j = 0;
+        for (; j + 4 <= count; j += 4) {
+            __builtin_memcpy(&v, source + j, sizeof v);
+            __builtin_memcpy(target + j, &v, sizeof v);
+        }
+        if (j < count) {
+            __builtin_memcpy(&v, source + count - 4, sizeof v);
+            __builtin_memcpy(target + count - 4, &v, sizeof v);
+        }
+    } else {
+        for (long j = 0; j < count; j++) target[j] = source[j];
+    }
+}
+
 /// `v` clamped to [low, high] by compare and select, which keeps a NaN a NaN (as
 /// PyTorch's clamp does); a max/min instruction would replace it with a bound.
 static inline __attribute__((always_inline)) VEC KERNEL(clamp)(VEC v, VEC low, VEC high) {
@@ -147,7 +172,7 @@ static inline __attribute__((always_inline)) void KERNEL(depthwise_layout)(const
                 const float *start = plane + iy * p->width + q - p->pad_left;
                 float *target = padded + (row_phase * sw * p->phase_rows + row) * p->phase_width + q * phase_plane;
                 if (sw == 1) {
-                    for (long j = first; j < end; j++) target[j] = start[j];
+                    if (end > first) KERNEL(copy)(target + first, start + first, end - first);
                 } else if (sw == 2) {
                     for (long j = first; j < end; j++) target[j] = start[2 * j];
                 } else {
@@ -170,7 +195,7 @@ static void KERNEL(depthwise_channel)(const NetCostDepthwisePlan *p, const float
             // The padded plane walked as one row; the columns past each output row dropped.
             KERNEL(depthwise_row)(p->taps, padded, p->offsets, weight, bias, p->low, p->high, row, p->row_length);
             for (long oy = 0; oy < p->out_height; oy++) {
-                for (long ox = 0; ox < p->out_width; ox++) output[oy * p->out_width + ox] = row[oy * p->phase_width + ox];
+                KERNEL(copy)(output + oy * p->out_width, row + oy * p->phase_width, p->out_width);
             }
             continue;
         }
@@ -181,7 +206,7 @@ static void KERNEL(depthwise_channel)(const NetCostDepthwisePlan *p, const float
             KERNEL(depthwise_row)(p->taps, base, p->offsets, weight, bias, p->low, p->high, line, whole);
             if (whole < p->out_width) {
                 KERNEL(depthwise_row)(p->taps, base + whole, p->offsets, weight, bias, p->low, p->high, row, LANES);
-                for (long ox = whole; ox < p->out_width; ox++) line[ox] = row[ox - whole];
+                KERNEL(copy)(line + whole, row, p->out_width - whole);
             }
         }
     }
