@@ -156,9 +156,57 @@ static inline __attribute__((always_inline)) void KERNEL(depthwise_row)(long tap
 
 /// One input plane into its zero-padded phase planes (see NetCostDepthwisePlan): only
 /// the input's own values are written; the padding was zeroed once for the layer.
+/// The even and the odd floats of the `2·LANES` floats at `source`, each as a vector.
+static inline __attribute__((always_inline)) void KERNEL(deinterleave)(const float *source, VEC *evens, VEC *odds) {
+    VEC first = KERNEL(load)(source), second = KERNEL(load)(source + LANES);
+#if LANES == 16
+    *evens = __builtin_shufflevector(first, second, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    *odds = __builtin_shufflevector(first, second, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+#elif LANES == 8
+    *evens = __builtin_shufflevector(first, second, 0, 2, 4, 6, 8, 10, 12, 14);
+    *odds = __builtin_shufflevector(first, second, 1, 3, 5, 7, 9, 11, 13, 15);
+#else
+    *evens = __builtin_shufflevector(first, second, 0, 2, 4, 6);
+    *odds = __builtin_shufflevector(first, second, 1, 3, 5, 7);
+#endif
+}
+
+/// One input row of `width` floats into the two column phases of its zero-padded
+/// version (stride 2), in one read: input column 2m goes to phase `pad_left % 2` at
+/// `m + pad_left / 2`, column 2m + 1 to the other phase at `m + (pad_left + 1) / 2`;
+/// neither phase is written past `phase_width`.
+static inline __attribute__((always_inline)) void KERNEL(split_row)(const float *source, long width, long pad_left,
+                                                                      float *phase0, float *phase1, long phase_width) {
+    float *even_line = pad_left % 2 == 0 ? phase0 : phase1, *odd_line = pad_left % 2 == 0 ? phase1 : phase0;
+    long even_start = pad_left / 2, odd_start = (pad_left + 1) / 2;
+    long evens = (width + 1) / 2, odds = width / 2;
+    if (evens > phase_width - even_start) evens = phase_width - even_start;
+    if (odds > phase_width - odd_start) odds = phase_width - odd_start;
+    long both = evens < odds ? evens : odds, m = 0;
+    for (; m + LANES <= both && 2 * (m + LANES) <= width; m += LANES) {
+        VEC e, o;
+        KERNEL(deinterleave)(source + 2 * m, &e, &o);
+        KERNEL(store)(e, even_line + even_start + m);
+        KERNEL(store)(o, odd_line + odd_start + m);
+    }
+    for (long j = m; j < evens; j++) even_line[even_start + j] = source[2 * j];
+    for (long j = m; j < odds; j++) odd_line[odd_start + j] = source[2 * j + 1];
+}
+
 static inline __attribute__((always_inline)) void KERNEL(depthwise_layout)(const NetCostDepthwisePlan *p, const float *plane,
                                                                              float *padded) {
     long sw = p->stride_width, phase_plane = p->phase_rows * p->phase_width;
+    if (sw == 2 && p->pad_left >= 0) {
+        for (long row_phase = 0; row_phase < p->stride_height; row_phase++) {
+            for (long row = 0; row < p->phase_rows; row++) {
+                long iy = row * p->stride_height + row_phase - p->pad_top;
+                if (iy < 0 || iy >= p->height) continue;
+                float *line = padded + (row_phase * 2 * p->phase_rows + row) * p->phase_width;
+                KERNEL(split_row)(plane + iy * p->width, p->width, p->pad_left, line, line + phase_plane, p->phase_width);
+            }
+        }
+        return;
+    }
     // Column phase q holds padded columns q, q + sw, …: input column j·sw + q − pad_left,
     // inside the input for j in [first, end). The same for every row, so found once.
     for (long q = 0; q < sw; q++) {
@@ -173,8 +221,6 @@ static inline __attribute__((always_inline)) void KERNEL(depthwise_layout)(const
                 float *target = padded + (row_phase * sw * p->phase_rows + row) * p->phase_width + q * phase_plane;
                 if (sw == 1) {
                     if (end > first) KERNEL(copy)(target + first, start + first, end - first);
-                } else if (sw == 2) {
-                    for (long j = first; j < end; j++) target[j] = start[2 * j];
                 } else {
                     for (long j = first; j < end; j++) target[j] = start[j * sw];
                 }
