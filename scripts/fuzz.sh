@@ -34,6 +34,8 @@ build_module() {
     mapfile -t sources < <(find "Sources/$name" -name '*.swift' | sort)
     if [ -f "$archive" ] && [ -z "$(find "Sources/$name" -name '*.swift' -newer "$archive" | head -1)" ]; then return; fi
     echo "fuzz: compiling $name (${#sources[@]} files, instrumented)" >&2
+    # A static archive is updated in place: a renamed source would leave its old object in it.
+    rm -f "$archive"
     swiftc "${flags[@]}" -module-name "$name" -I "$out" "$@" -emit-module -emit-module-path "$out/$name.swiftmodule" \
         -emit-library -static -o "$archive" "${sources[@]}"
 }
