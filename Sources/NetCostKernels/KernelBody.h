@@ -3,6 +3,7 @@
 //   LANES    floats per vector
 //   MR       rows of A per register tile
 //   MADD     (acc, x, y) → acc + x·y, fused where the width has FMA
+//   FUSED    1 when MADD rounds once (FMA), else 0
 //   KERNEL   (name) → the name with the width's suffix
 // then includes this file under a `#pragma clang attribute` that gives every function
 // the width's `target` attribute. Nothing here may be called across widths: functions
@@ -196,7 +197,7 @@ static inline __attribute__((always_inline)) void KERNEL(split_row)(const float 
 static inline __attribute__((always_inline)) void KERNEL(depthwise_layout)(const NetCostDepthwisePlan *p, const float *plane,
                                                                              float *padded) {
     long sw = p->stride_width, phase_plane = p->phase_rows * p->phase_width;
-    if (sw == 2 && p->pad_left >= 0) {
+    if (sw == 2) {
         for (long row_phase = 0; row_phase < p->stride_height; row_phase++) {
             for (long row = 0; row < p->phase_rows; row++) {
                 long iy = row * p->stride_height + row_phase - p->pad_top;

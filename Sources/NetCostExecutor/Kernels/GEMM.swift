@@ -58,16 +58,16 @@ struct Finish: @unchecked Sendable {
 /// The matrix product with one kernel set's register tile.
 struct GEMM: Sendable {
     let kernels: KernelSet
-    /// Rows of A per panel and columns of B per tile: the register tile's shape.
-    let panelRows: Int, tileColumns: Int
     /// K is walked in blocks this deep so that a B tile stays in the L1 cache.
     static let depthBlock = 256
 
     init(_ kernels: KernelSet) {
         self.kernels = kernels
-        panelRows = kernels.panelRows
-        tileColumns = kernels.tileColumns
     }
+
+    /// Rows of A per panel and columns of B per tile: the register tile's shape.
+    private var panelRows: Int { kernels.panelRows }
+    private var tileColumns: Int { kernels.tileColumns }
 
     /// `C[rows, n] = A·B` (then `epilogue`), B being `depth × n` with rows `ldb` apart
     /// and C rows `ldc` apart.
@@ -95,7 +95,7 @@ struct GEMM: Sendable {
             defer { packed.base.deallocate() }
             // Packed by both workers too: for a 7×7 map with K = 960, packing alone is a
             // fifth of the layer.
-            Parallel.forEach(blocks * tiles, serial: blocks * tiles < 2) { item in
+            Parallel.forEach(blocks * tiles) { item in
                 let block = item / tiles, tile = item % tiles
                 let k0 = block * depthBlock, kc = min(depthBlock, a.depth - k0)
                 let column = tile * tileColumns
