@@ -85,6 +85,13 @@ struct BenchCommand: Subcommand {
         for layer in report.layers {
             // Views move and compute nothing: no roofline verdict.
             let roofline = layer.flops == 0 && layer.bytes == 0 ? nil : layer.roofline
+            if let band = layer.band, !band.isFirst {
+                table.append([layer.name, layer.op, "in bands", "-", "-", "-", NumberFormat.fixed(layer.intensity, 2),
+                              roofline.map { NumberFormat.fixed($0.attainableGFLOPS, 1) } ?? "-",
+                              roofline.map { $0.memoryBound ? "memory" : "compute" } ?? "",
+                              roofline.map { NumberFormat.fixed($0.seconds * 1e3, 3) } ?? "-"])
+                continue
+            }
             table.append([layer.name, layer.op, NumberFormat.fixed(layer.seconds * 1e3, 3),
                           layerTime > 0 ? NumberFormat.fixed(100 * layer.seconds / layerTime, 1) : "-",
                           NumberFormat.fixed(layer.gflops, 1), NumberFormat.fixed(layer.gbps, 1), NumberFormat.fixed(layer.intensity, 2),
@@ -95,6 +102,11 @@ struct BenchCommand: Subcommand {
         var lines = [(markdown ? "## " : "") + "\(report.model): median of \(report.repetitions) passes" + (fuse ? ", deployed graph (--fuse)" : ""), ""]
         lines.append(markdown ? table.markdown() : table.text())
         lines.append("")
+        let banded = report.layers.filter { $0.band?.isFirst == true }
+        if !banded.isEmpty {
+            lines.append("Banded: \(banded.count) 1×1 convolution\(banded.count == 1 ? "" : "s") ran with the depthwise layer after it, in row bands (`in bands`): "
+                + "the 1×1 row's time and rates cover both layers; NETCOST_BANDS=0 times them apart")
+        }
         let overall = report.totalSeconds > 0 ? Double(report.totalFlops) / report.totalSeconds / 1e9 : 0
         let roofline = report.layers.reduce(0) { $0 + ($1.roofline?.seconds ?? 0) }
         lines.append("Latency: \(NumberFormat.fixed(report.totalSeconds * 1e3, 3)) ms per image (median pass); \(NumberFormat.fixed(overall, 1)) GFLOP/s overall")

@@ -22,7 +22,8 @@ extension Activation.Function {
     }
 
     /// Applies the function in place to `count` floats. The switch sits outside the loop
-    /// so that each case is one tight SIMD loop.
+    /// so that each case is one tight SIMD loop. Vector and scalar forms round alike
+    /// (a division by 6 stays a division), so a value does not depend on where it falls.
     func apply(_ row: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .relu:
@@ -33,9 +34,9 @@ extension Activation.Function {
             let a = Float(slope)
             Self.map(row, count) { $0.replacing(with: $0 * a, where: $0 .< 0) } scalar: { $0 < 0 ? $0 * a : $0 }
         case .hardSigmoid:
-            Self.map(row, count) { clamp($0 + 3, low: 0, high: 6) * (1 / 6) } scalar: { min(max($0 + 3, 0), 6) / 6 }
+            Self.map(row, count) { clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { min(max($0 + 3, 0), 6) / 6 }
         case .hardSwish:
-            Self.map(row, count) { $0 * clamp($0 + 3, low: 0, high: 6) * (1 / 6) } scalar: { $0 * min(max($0 + 3, 0), 6) / 6 }
+            Self.map(row, count) { $0 * clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { $0 * min(max($0 + 3, 0), 6) / 6 }
         case .sigmoid, .swish, .gelu, .tanh:
             for index in 0..<count { row[index] = apply(row[index]) }
         }

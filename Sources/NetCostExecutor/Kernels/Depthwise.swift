@@ -9,22 +9,27 @@ import NetCostKernels
 // as one long row over the padded width, the extra columns dropped, so that vectors
 // stay full.
 
-enum DepthwiseConvolution {
-    static func run(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                    epilogue: Epilogue, output: UnsafeMutablePointer<Float>, kernels: KernelSet) {
-        let w = kernels.lanes
-        let phaseWidth = g.outWidth + ((g.kernelWidth - 1) * g.dilationWidth) / g.strideWidth
-        let phaseRows = g.outHeight + ((g.kernelHeight - 1) * g.dilationHeight) / g.strideHeight
+/// Where a depthwise layer's padded phase planes put things, for a run of `outHeight`
+/// output rows (the whole map, or one band of it).
+struct DepthwiseLayout {
+    let phaseWidth: Int, phaseRows: Int
+    /// Walking the plane as one row pays for copying the outputs out; it wins when rows
+    /// are short and ragged, not when they are whole vectors.
+    let flat: Bool
+    let rowLength: Int
+    /// Floats of the phase planes, with slack for a last vector that reads past them.
+    let planeSize: Int
+    /// Where tap (ky, kx) of output (0, 0) lies: its phase plane, then its place in it.
+    let offsets: [Int]
+
+    init(_ g: ConvolutionGeometry, outHeight: Int, lanes w: Int) {
+        phaseWidth = g.outWidth + ((g.kernelWidth - 1) * g.dilationWidth) / g.strideWidth
+        phaseRows = outHeight + ((g.kernelHeight - 1) * g.dilationHeight) / g.strideHeight
         let phasePlane = phaseRows * phaseWidth
-        // Walking the plane as one row pays for copying the outputs out; it wins when
-        // rows are short and ragged, not when they are whole vectors.
-        let flat = g.outWidth % w != 0 && g.outWidth < 4 * w
-        // Slack past the planes: a last vector may read beyond them (those lanes are dropped).
-        let planeSize = g.strideHeight * g.strideWidth * phasePlane + phaseWidth + 2 * w
-        let span = flat ? g.outHeight * phaseWidth : g.outWidth
-        let rowLength = (span + w - 1) / w * w
-        // Where tap (ky, kx) of output (0, 0) lies: its row and column phase planes, then
-        // its place in them.
+        flat = g.outWidth % w != 0 && g.outWidth < 4 * w
+        planeSize = g.strideHeight * g.strideWidth * phasePlane + phaseWidth + 2 * w
+        let span = flat ? outHeight * phaseWidth : g.outWidth
+        rowLength = (span + w - 1) / w * w
         var offsets: [Int] = []
         for ky in 0..<g.kernelHeight {
             for kx in 0..<g.kernelWidth {
@@ -33,6 +38,29 @@ enum DepthwiseConvolution {
                 offsets.append(plane * phasePlane + (row / g.strideHeight) * phaseWidth + column / g.strideWidth)
             }
         }
+        self.offsets = offsets
+    }
+
+    /// Floats of scratch one worker needs: the phase planes, then a row.
+    func scratchFloats(lanes: Int) -> Int { planeSize + rowLength + lanes }
+
+    /// The kernel's constants for `height` input rows that start `padTop` rows of zeros
+    /// below the padded plane's top, giving `outHeight` output rows.
+    func plan(_ g: ConvolutionGeometry, height: Int, outHeight: Int, padTop: Int, clamp: (low: Float, high: Float)?,
+              offsets: UnsafePointer<Int>) -> NetCostDepthwisePlan {
+        NetCostDepthwisePlan(
+            height: height, width: g.width, out_height: outHeight, out_width: g.outWidth,
+            stride_height: g.strideHeight, stride_width: g.strideWidth, pad_top: padTop, pad_left: g.padLeft,
+            phase_rows: phaseRows, phase_width: phaseWidth, taps: g.taps, offsets: offsets,
+            flat: flat ? 1 : 0, row_length: rowLength, low: clamp?.low ?? -.infinity, high: clamp?.high ?? .infinity)
+    }
+}
+
+enum DepthwiseConvolution {
+    static func run(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                    epilogue: Epilogue, output: UnsafeMutablePointer<Float>, kernels: KernelSet) {
+        let w = kernels.lanes
+        let layout = DepthwiseLayout(g, outHeight: g.outHeight, lanes: w)
         let clamp = epilogue.clamp
         let activations = clamp == nil ? epilogue.activations : []
         let source = SharedPointer(UnsafeMutablePointer(mutating: input))
@@ -42,20 +70,17 @@ enum DepthwiseConvolution {
         let parts = Parallel.chunks(g.inChannels, grain: 8, perWorker: 4)
         Parallel.forEach(parts.count, serial: g.inChannels * g.outputPlane * g.taps < 32_768) { part in
             // The planes' padding is zeroed here, once: each channel writes only its input values.
-            let padded = UnsafeMutablePointer<Float>.allocate(capacity: planeSize + rowLength + w)
-            padded.initialize(repeating: 0, count: planeSize + rowLength + w)
-            defer { padded.deallocate() }
-            offsets.withUnsafeBufferPointer { offsets in
-                var plan = NetCostDepthwisePlan(
-                    height: g.height, width: g.width, out_height: g.outHeight, out_width: g.outWidth,
-                    stride_height: g.strideHeight, stride_width: g.strideWidth, pad_top: g.padTop, pad_left: g.padLeft,
-                    phase_rows: phaseRows, phase_width: phaseWidth, taps: g.taps, offsets: offsets.baseAddress,
-                    flat: flat ? 1 : 0, row_length: rowLength, low: clamp?.low ?? -.infinity, high: clamp?.high ?? .infinity)
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: layout.scratchFloats(lanes: w))
+            scratch.initialize(repeating: 0, count: layout.scratchFloats(lanes: w))
+            defer { scratch.deallocate() }
+            layout.offsets.withUnsafeBufferPointer { offsets in
+                guard let offsets = offsets.baseAddress else { return }
+                var plan = layout.plan(g, height: g.height, outHeight: g.outHeight, padTop: g.padTop, clamp: clamp, offsets: offsets)
                 for ic in parts[part] {
                     let first = ic * g.outPerGroup
-                    kernels.depthwiseChannel(&plan, plane: source.base + ic * g.inputPlane, padded: padded, row: padded + planeSize,
-                                             multiplier: g.outPerGroup, weights: weights.base + first * g.taps,
-                                             biases: biases.map { UnsafePointer($0.base + first) },
+                    kernels.depthwiseChannel(&plan, plane: source.base + ic * g.inputPlane, padded: scratch,
+                                             row: scratch + layout.planeSize, multiplier: g.outPerGroup,
+                                             weights: weights.base + first * g.taps, biases: biases.map { UnsafePointer($0.base + first) },
                                              outputs: destination.base + first * g.outputPlane)
                     for function in activations { function.apply(destination.base + first * g.outputPlane, count: g.outPerGroup * g.outputPlane) }
                 }

@@ -69,6 +69,15 @@ struct GEMM: Sendable {
     private var panelRows: Int { kernels.panelRows }
     private var tileColumns: Int { kernels.tileColumns }
 
+    /// The rows of A's panels `panels` times B, on the calling thread: `c` holds C from
+    /// the first of those panels' rows on.
+    func multiply(_ a: PackedMatrix, panels: Range<Int>, b: UnsafePointer<Float>, ldb: Int, n: Int,
+                  c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
+        precondition(a.panelRows == panelRows, "A was packed for another kernel set")
+        strip(a, b, ldb, n, c, ldc, epilogue, tiles: 0..<(n + tileColumns - 1) / tileColumns, panels: panels,
+              cFirstRow: panels.lowerBound * panelRows)
+    }
+
     /// `C[rows, n] = A·B` (then `epilogue`), B being `depth × n` with rows `ldb` apart
     /// and C rows `ldc` apart.
     func multiply(_ a: PackedMatrix, b: UnsafePointer<Float>, ldb: Int, n: Int,
@@ -122,7 +131,7 @@ struct GEMM: Sendable {
     /// panel of A sweeps the block, so C is written a few long rows at a time.
     private func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
-                       tiles: Range<Int>, panels: Range<Int>) {
+                       tiles: Range<Int>, panels: Range<Int>, cFirstRow: Int = 0) {
         let depthBlock = Self.depthBlock
         let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
         let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
@@ -139,7 +148,7 @@ struct GEMM: Sendable {
                     kernels.packTile(b + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, n - column), into: packedB + slot * tileFloats)
                 }
                 sweep(a, packed: packedB, tileFloats: tileFloats, tiles: block, panels: panels, k0: k0, kc: kc, n: n,
-                      c: c, ldc: ldc, epilogue: epilogue)
+                      c: c, ldc: ldc, cFirstRow: cFirstRow, epilogue: epilogue)
                 k0 += kc
             }
             blockStart = block.upperBound
@@ -147,11 +156,12 @@ struct GEMM: Sendable {
     }
 
     /// One K block (`k0 ..< k0 + kc`): each panel of A in `panels` sweeps the packed B
-    /// tiles of `tiles` (`tileFloats` apart from `packed`), accumulating into C. The last
+    /// tiles of `tiles` (`tileFloats` apart from `packed`), accumulating into C (whose row
+    /// `cFirstRow` is at `c`). The last
     /// K block applies the epilogue: bias and relu/relu6 in registers, anything else over
     /// the finished tile.
     private func sweep(_ a: PackedMatrix, packed: UnsafePointer<Float>, tileFloats: Int, tiles: Range<Int>, panels: Range<Int>,
-                       k0: Int, kc: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
+                       k0: Int, kc: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, cFirstRow: Int = 0, epilogue: Epilogue) {
         let clamp = epilogue.clamp
         let rest = clamp == nil ? epilogue : .none
         let last = k0 + kc == a.depth
@@ -166,7 +176,7 @@ struct GEMM: Sendable {
             for (slot, tile) in tiles.enumerated() {
                 let column = tile * tileColumns
                 let columns = min(tileColumns, n - column)
-                let cTile = c + row0 * ldc + column
+                let cTile = c + (row0 - cFirstRow) * ldc + column
                 kernels.gemmTile(aPanel, packed + slot * tileFloats, depth: kc, cTile, ldc: ldc, rows: rows, columns: columns,
                                  accumulate: k0 > 0, finish: finish)
                 if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }

@@ -20,11 +20,26 @@ public struct LayerTiming: Sendable, Equatable {
     public let flops: Int
     public let bytes: Int
     public let roofline: RooflineEstimate?
+    /// For a 1×1 convolution and the depthwise layer that alone reads it, computed together
+    /// in row bands: the other layer. The first layer's `seconds` cover both; the second's
+    /// are zero.
+    public let band: Band?
 
-    /// Achieved GFLOP/s: symbolic flops over the measured time.
-    public var gflops: Double { seconds > 0 ? Double(flops) / seconds / 1e9 : 0 }
+    public struct Band: Sendable, Equatable {
+        public let partner: String
+        public let isFirst: Bool
+        /// The partner's flops and bytes, which the first layer's rates include.
+        public let partnerFlops: Int
+        public let partnerBytes: Int
+    }
+
+    /// Achieved GFLOP/s: symbolic flops over the measured time (a band's first layer: the
+    /// pair's flops over the pair's time; its second: none).
+    public var gflops: Double { seconds > 0 ? Double(pairFlops) / seconds / 1e9 : 0 }
     /// Achieved GB/s: memory access bytes over the measured time.
-    public var gbps: Double { seconds > 0 ? Double(bytes) / seconds / 1e9 : 0 }
+    public var gbps: Double { seconds > 0 ? Double(pairBytes) / seconds / 1e9 : 0 }
+    private var pairFlops: Int { band.map { $0.isFirst ? flops &+ $0.partnerFlops : 0 } ?? flops }
+    private var pairBytes: Int { band.map { $0.isFirst ? bytes &+ $0.partnerBytes : 0 } ?? bytes }
     /// Arithmetic intensity, flops per byte; 0 for a layer that moves nothing.
     public var intensity: Double { bytes > 0 ? Double(flops) / Double(bytes) : 0 }
 }
@@ -60,6 +75,7 @@ public struct BenchmarkReport: Sendable, Equatable {
                 ("flops", .integer(layer.flops)), ("bytes", .integer(layer.bytes)), ("gflops", .number(layer.gflops)),
                 ("gbps", .number(layer.gbps)), ("intensity", .number(layer.intensity)),
             ]
+            if let band = layer.band { entries.append((band.isFirst ? "banded_with" : "computed_in_bands_of", .string(band.partner))) }
             if let roofline = layer.roofline {
                 entries.append(("roofline", .object(JSONObject([
                     ("attainable_gflops", .number(roofline.attainableGFLOPS)), ("bound", .string(roofline.memoryBound ? "memory" : "compute")),
@@ -92,6 +108,15 @@ public enum Benchmark {
             for (index, seconds) in result.seconds.enumerated() { perLayer[index].append(seconds) }
             totals.append(result.totalSeconds)
         }
+        var bands: [Int: LayerTiming.Band] = [:]
+        for pair in prepared.bands.compactMap({ $0 }) where PointwiseDepthwise.enabled {
+            let first = analysis.costs[pair.pointwise], second = analysis.costs[pair.depthwise]
+            let bytes = MemoryLayout<Float>.stride
+            bands[pair.pointwise] = LayerTiming.Band(partner: graph.layers[pair.depthwise].name, isFirst: true,
+                                                     partnerFlops: second.flops, partnerBytes: second.memoryAccess &* bytes)
+            bands[pair.depthwise] = LayerTiming.Band(partner: graph.layers[pair.pointwise].name, isFirst: false,
+                                                     partnerFlops: first.flops, partnerBytes: first.memoryAccess &* bytes)
+        }
         var layers: [LayerTiming] = []
         for (index, layer) in graph.layers.enumerated() where layer.operation.rules.family != .source {
             let cost = analysis.costs[index]
@@ -105,10 +130,28 @@ public enum Benchmark {
                                             seconds: attainable > 0 ? Double(cost.flops) / attainable / 1e9 : 0)
             }
             layers.append(LayerTiming(index: index, name: layer.name, op: layer.operation.kind, seconds: seconds,
-                                      flops: cost.flops, bytes: bytes, roofline: roofline))
+                                      flops: cost.flops, bytes: bytes, roofline: roofline, band: bands[index]))
         }
         return BenchmarkReport(model: graph.name, repetitions: repetitions, layers: layers, totalSeconds: median(totals), machine: machine,
                                kernels: prepared.kernels)
+    }
+
+    /// Median whole-pass times with banded pairs (`PointwiseDepthwise`) and without, from
+    /// passes that alternate in one process, so that both meet the same machine.
+    public static func bandingComparison(_ graph: Graph, repetitions: Int = 30, warmup: Int = 2, seed: UInt64 = 0,
+                                         kernels: KernelSet? = nil) throws(InputError) -> (banded: Double, apart: Double, pairs: Int) {
+        try PreparedGraph.validate(graph)
+        let prepared = try PreparedGraph(graph, seed: seed, limits: RunLimits(), kernels: kernels)
+        for _ in 0..<warmup {
+            _ = prepared.run(banded: true)
+            _ = prepared.run(banded: false)
+        }
+        var banded: [Double] = [], apart: [Double] = []
+        for _ in 0..<max(1, repetitions) {
+            banded.append(prepared.run(banded: true).totalSeconds)
+            apart.append(prepared.run(banded: false).totalSeconds)
+        }
+        return (median(banded), median(apart), prepared.bands.compactMap { $0 }.count)
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -45,6 +45,21 @@ extension PreparedGraph {
         }
     }
 
+    /// Runs the pair `bands` names (a 1×1 convolution and the depthwise one that alone
+    /// reads it) in row bands, from the first's input straight into the second's output.
+    func executeBanded(_ pair: BandedPair, input: Tensor, output: Tensor) {
+        guard let pointwise = geometries[pair.pointwise], let depthwise = geometries[pair.depthwise],
+              let weight = parameters[pair.depthwise].pointer(.weight), let packed = packed[pair.pointwise].first else { return }
+        func epilogue(_ index: Int) -> Epilogue {
+            let activations: [Activation.Function]
+            if case .fused(let fused) = graph.layers[index].operation { activations = fused.activations.map(\.function) } else { activations = [] }
+            return Epilogue(bias: parameters[index].pointer(.bias).map { UnsafePointer($0) }, activations: activations)
+        }
+        PointwiseDepthwise.run(bandBytes: pair.bandBytes, pointwise: pointwise, packed: packed, pointwiseEpilogue: epilogue(pair.pointwise),
+                               depthwise: depthwise, weight: weight, depthwiseEpilogue: epilogue(pair.depthwise),
+                               input: input.pointer, output: output.pointer, scratch: scratch, kernels: kernels)
+    }
+
     /// Convolutions and linear layers, alone or fused with their activations.
     private func weighted<P: Probe>(_ index: Int, _ operation: Operation, activations: [Activation.Function],
                                     inputs: [Tensor], output: Tensor, path: KernelPath, probe: inout P) {
@@ -107,6 +122,18 @@ extension PreparedGraph {
              .activation, .softmax, .pooling, .globalPooling, .adaptivePooling, .elementwise, .concat, .channelShuffle,
              .transpose, .upsample, .pad:
             return nil
+        }
+    }
+
+    /// Whether a layer runs a forward (not transposed) convolution, alone or fused.
+    static func runsConvolution(_ operation: Operation) -> Bool {
+        switch operation {
+        case .convolution: true
+        case .fused(let fused): runsConvolution(fused.base)
+        case .input, .constant, .unsupported, .transposedConvolution, .linear, .matmul, .normalization, .activation, .softmax,
+             .pooling, .globalPooling, .adaptivePooling, .elementwise, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .identity, .upsample, .pad:
+            false
         }
     }
 

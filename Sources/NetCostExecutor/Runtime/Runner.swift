@@ -33,7 +33,11 @@ struct RunResult {
 extension PreparedGraph {
     /// Runs every layer in graph order: allocates each output, runs its kernel, and drops
     /// each tensor after its last reader (views keep their source alive).
-    func run(counting: Bool = false, path: KernelPath = .fast, keepAll: Bool = false) -> RunResult {
+    /// A fast run that keeps only the graph's output computes banded pairs together
+    /// (`PointwiseDepthwise`), unless `banded` is false: the first layer of a pair then
+    /// takes the pair's time and the second none.
+    func run(counting: Bool = false, path: KernelPath = .fast, keepAll: Bool = false, banded: Bool = PointwiseDepthwise.enabled) -> RunResult {
+        let banding = banded && !counting && path == .fast && !keepAll
         let layers = graph.layers
         var tensors: [Tensor?] = Array(repeating: nil, count: layers.count)
         var kept: [Tensor?] = Array(repeating: nil, count: layers.count)
@@ -41,30 +45,43 @@ extension PreparedGraph {
         var seconds = Array(repeating: 0.0, count: layers.count)
         var dropAfter: [Int: [Int]] = [:]
         for (index, reader) in lastReader.enumerated() where reader != Int.max { dropAfter[reader, default: []].append(index) }
+        var bandedOutput: (layer: Int, tensor: Tensor)?
         let start = DispatchTime.now().uptimeNanoseconds
 
         for (index, layer) in layers.enumerated() {
             let begin = DispatchTime.now().uptimeNanoseconds
-            let output: Tensor
+            var output: Tensor?
+            var timed = true
             if let source = sources[index] {
                 output = source
+            } else if let pending = bandedOutput, pending.layer == index {
+                // Made with the pair's first layer, which took the time.
+                output = pending.tensor
+                bandedOutput = nil
+                timed = false
+            } else if banding, let pair = bands[index], let input = tensors[layer.inputs[0]]?.contiguous(pool: pool) {
+                // The pair's first layer: its output is never made.
+                let tensor = Tensor(dims: layers[pair.depthwise].outputShape.dims, pool: pool, zeroed: false)
+                executeBanded(pair, input: input, output: tensor)
+                bandedOutput = (pair.depthwise, tensor)
             } else if let view = view(index, layer, tensors) {
                 output = view
             } else {
                 let inputs = layer.inputs.compactMap { tensors[$0]?.contiguous(pool: pool) }
-                output = Tensor(dims: layer.outputShape.dims, pool: pool, zeroed: false)
+                let made = Tensor(dims: layer.outputShape.dims, pool: pool, zeroed: false)
+                output = made
                 if counting {
                     var probe = CountingProbe(inputSizes: inputs.map(\.elements),
                                               parameterSizes: parameters[index].tensors.map(\.data.elements),
-                                              outputSize: output.elements)
-                    execute(index, inputs: inputs, output: output, path: path, probe: &probe)
+                                              outputSize: made.elements)
+                    execute(index, inputs: inputs, output: made, path: path, probe: &probe)
                     counts[index] = count(probe, parameters[index])
                 } else {
                     var probe = NoProbe()
-                    execute(index, inputs: inputs, output: output, path: path, probe: &probe)
+                    execute(index, inputs: inputs, output: made, path: path, probe: &probe)
                 }
             }
-            seconds[index] = Double(DispatchTime.now().uptimeNanoseconds - begin) * 1e-9
+            if timed { seconds[index] = Double(DispatchTime.now().uptimeNanoseconds - begin) * 1e-9 }
             tensors[index] = output
             if keepAll || index == layers.count - 1 { kept[index] = output }
             if counting && counts[index] == nil { counts[index] = LayerCount() }

@@ -1,0 +1,63 @@
+import NetCost
+@testable import NetCostExecutor
+import Testing
+
+/// A 1×1 convolution read only by a depthwise one runs in row bands (`PointwiseDepthwise`).
+/// Each output value is the same sum in the same order as when the layers run apart, so
+/// the banded and unbanded runs must agree exactly, at every width and band size.
+@Suite struct BandedPairTests {
+    /// Pairs of every geometry the banded kernel takes: stride 1 and 2, 3×3 and 5×5,
+    /// dilation, `same` and asymmetric padding, a fused clamp and a hardswish (applied
+    /// after the kernel), maps of odd sizes, and a last band shorter than the others.
+    static let blocks = #"""
+    {"input": [5, 19, 23], "layers": [
+      {"name": "e1", "op": "conv2d", "out": 12, "kernel": 1, "bias": false}, {"name": "e1_bn", "op": "batchnorm"},
+      {"name": "e1_act", "op": "relu6"},
+      {"name": "d1", "op": "conv2d", "kernel": 3, "padding": 1, "groups": "depthwise", "bias": false},
+      {"name": "d1_bn", "op": "batchnorm"}, {"name": "d1_act", "op": "relu6"},
+      {"name": "e2", "op": "conv2d", "out": 10, "kernel": 1},
+      {"name": "d2", "op": "conv2d", "kernel": 3, "stride": 2, "padding": 1, "groups": "depthwise"},
+      {"name": "e3", "op": "conv2d", "out": 9, "kernel": 1, "bias": false}, {"name": "e3_bn", "op": "batchnorm"},
+      {"name": "e3_act", "op": "hardswish"},
+      {"name": "d3", "op": "conv2d", "kernel": 5, "padding": "same", "groups": "depthwise", "bias": false},
+      {"name": "d3_bn", "op": "batchnorm"}, {"name": "d3_act", "op": "hardswish"},
+      {"name": "e4", "op": "conv2d", "out": 7, "kernel": 1},
+      {"name": "d4", "op": "conv2d", "kernel": 3, "dilation": 2, "padding": 2, "groups": "depthwise"},
+      {"name": "e5", "op": "conv2d", "out": 6, "kernel": 1},
+      {"name": "d5", "op": "conv2d", "kernel": 3, "stride": 2, "padding": "same", "groups": "depthwise"},
+      {"name": "pool", "op": "global_avgpool"}
+    ]}
+    """#
+
+    @Test(arguments: [64, 700, 2_000, 1 << 20])
+    func bandedRunEqualsLayerByLayer(bandBytes: Int) throws {
+        let graph = try Fusion.deploy(try TestGraphs.spec(Self.blocks))
+        for kernels in KernelSet.available {
+            let prepared = try PreparedGraph(graph, seed: 5, limits: RunLimits(), kernels: kernels, bandBytes: bandBytes)
+            // Five expand/depthwise pairs, e1/d1 … e5/d5.
+            #expect(prepared.bands.compactMap { $0 }.count == 5)
+            let banded = try #require(prepared.run(banded: true).finalOutput).values
+            let apart = try #require(prepared.run(banded: false).finalOutput).values
+            #expect(banded == apart, "\(kernels.name), \(bandBytes) bytes per band")
+            let reference = try #require(prepared.run(path: .reference).finalOutput).values
+            let comparison = Comparison(observed: banded, expected: reference)
+            #expect(comparison.within(GraphCheck.pathTolerance), "\(kernels.name): \(comparison)")
+        }
+    }
+
+    /// A 1×1 convolution whose output something else also reads is not banded, nor one
+    /// followed by a grouped (not depthwise) convolution.
+    @Test func onlyWhenTheDepthwiseLayerIsTheSoleReader() throws {
+        let graph = try TestGraphs.spec(#"""
+        {"input": [4, 9, 9], "layers": [
+          {"name": "e1", "op": "conv2d", "out": 8, "kernel": 1},
+          {"name": "d1", "op": "conv2d", "kernel": 3, "padding": 1, "groups": "depthwise"},
+          {"name": "sum", "op": "add", "inputs": ["d1", "e1"]},
+          {"name": "e2", "op": "conv2d", "out": 8, "kernel": 1},
+          {"name": "g2", "op": "conv2d", "out": 8, "kernel": 3, "padding": 1, "groups": 2}
+        ]}
+        """#)
+        let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits())
+        #expect(prepared.bands.compactMap { $0 }.isEmpty)
+    }
+}
