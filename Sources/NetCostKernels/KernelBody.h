@@ -60,7 +60,7 @@ static inline __attribute__((always_inline)) VEC KERNEL(clamp)(VEC v, VEC low, V
     return (VEC)bits;
 }
 
-static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float *a, const float *b, long depth, float *c, long ldc,
+static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float *a, const float *b, long ldb, long depth, float *c, long ldc,
                                                                       int accumulate, int finish, const float *bias, int bias_rows,
                                                                       float low, float high) {
     VEC acc[MR][2];
@@ -77,7 +77,7 @@ static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float 
             acc[i][1] = MADD(acc[i][1], ai, b1);
         }
         a += MR;
-        b += 2 * LANES;
+        b += ldb;
     }
     if (finish) {
         VEC lo = KERNEL(splat)(low), hi = KERNEL(splat)(high);
@@ -93,10 +93,11 @@ static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float 
     }
 }
 
-static void KERNEL(gemm_tile)(const float *a, const float *b, long depth, float *c, long ldc, long rows, long columns,
+static void KERNEL(gemm_tile)(const float *a, const float *b, long ldb, long depth, float *c, long ldc, long rows, long columns,
                               int accumulate, int finish, const float *bias, float low, float high) {
     if (rows == MR && columns == 2 * LANES) {
-        KERNEL(tile_core)(a, b, depth, c, ldc, accumulate, finish, bias, MR, low, high);
+        if (ldb == 2 * LANES) KERNEL(tile_core)(a, b, 2 * LANES, depth, c, ldc, accumulate, finish, bias, MR, low, high);
+        else KERNEL(tile_core)(a, b, ldb, depth, c, ldc, accumulate, finish, bias, MR, low, high);
         return;
     }
     // A ragged tile at the matrix's edge: computed whole in a local tile, and only its
@@ -105,7 +106,7 @@ static void KERNEL(gemm_tile)(const float *a, const float *b, long depth, float 
     for (long i = 0; i < MR; i++) {
         for (long j = 0; j < 2 * LANES; j++) edge[i * 2 * LANES + j] = accumulate && i < rows && j < columns ? c[i * ldc + j] : 0;
     }
-    KERNEL(tile_core)(a, b, depth, edge, 2 * LANES, accumulate, finish, bias, (int)rows, low, high);
+    KERNEL(tile_core)(a, b, ldb, depth, edge, 2 * LANES, accumulate, finish, bias, (int)rows, low, high);
     for (long i = 0; i < rows; i++) {
         for (long j = 0; j < columns; j++) c[i * ldc + j] = edge[i * 2 * LANES + j];
     }

@@ -30,3 +30,11 @@ int netcost_built_kernel_sets(const NetCostKernelSet **sets, int capacity) {
 #endif
     return add(sets, capacity, count, &netcost_baseline_kernels);
 }
+
+void netcost_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}

@@ -55,6 +55,29 @@ struct Finish: @unchecked Sendable {
     }
 }
 
+/// Where a sweep finds B's tiles: packed, `tileFloats` apart, or read in place (rows
+/// `ldb` apart) with only a ragged tile packed (then `tileFloats` is 0).
+struct BTiles {
+    let packed: UnsafePointer<Float>
+    let tileFloats: Int
+    var inPlace: UnsafePointer<Float>?
+    var ldb = 0
+
+    init(packed: UnsafeMutablePointer<Float>, tileFloats: Int, inPlace: UnsafeMutablePointer<Float>? = nil, ldb: Int = 0) {
+        self.packed = UnsafePointer(packed)
+        self.tileFloats = tileFloats
+        self.inPlace = inPlace.map { UnsafePointer($0) }
+        self.ldb = ldb
+    }
+
+    /// The tile in slot `slot` (at `column` of B), and its row stride.
+    @inline(__always)
+    func tile(slot: Int, column: Int, whole: Bool, tileColumns: Int) -> (UnsafePointer<Float>, Int) {
+        if let inPlace, whole { return (inPlace + column, ldb) }
+        return (packed + slot * tileFloats, tileColumns)
+    }
+}
+
 /// The matrix product with one kernel set's register tile.
 struct GEMM: Sendable {
     let kernels: KernelSet
@@ -95,15 +118,39 @@ struct GEMM: Sendable {
             Parallel.forEach(parts.count) { part in
                 strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: parts[part], panels: 0..<a.panels)
             }
+        } else if ldb % 1024 != 0 {
+            // Few columns (a 7×7 or 14×14 map): the workers take row panels and read B's
+            // whole tiles in place (B is small enough to stay in cache, and its rows do
+            // not fall on one cache set); only a ragged last tile is packed, per K block.
+            let blocks = (a.depth + depthBlock - 1) / depthBlock
+            let tileFloats = depthBlock * tileColumns
+            let wholeTiles = n / tileColumns
+            let ragged = SharedPointer(UnsafeMutablePointer<Float>.allocate(capacity: blocks * tileFloats))
+            defer { ragged.base.deallocate() }
+            if wholeTiles < tiles {
+                for block in 0..<blocks {
+                    let k0 = block * depthBlock
+                    kernels.packTile(bShared.base + k0 * ldb + wholeTiles * tileColumns, ldb: ldb, depth: min(depthBlock, a.depth - k0),
+                                     columns: n - wholeTiles * tileColumns, into: ragged.base + block * tileFloats)
+                }
+            }
+            let parts = Parallel.chunks(a.panels, grain: 2, perWorker: 4)
+            Parallel.forEach(parts.count) { part in
+                for block in 0..<blocks {
+                    let k0 = block * depthBlock
+                    let source = BTiles(packed: ragged.base + block * tileFloats, tileFloats: 0, inPlace: bShared.base + k0 * ldb, ldb: ldb)
+                    sweep(a, b: source, tiles: 0..<tiles, panels: parts[part], k0: k0, kc: min(depthBlock, a.depth - k0), n: n,
+                          c: cShared.base, ldc: ldc, epilogue: epilogue)
+                }
+            }
         } else {
-            // Few columns (a 7×7 or 14×14 map): B is packed once, whole, and the workers
-            // share it while they take row panels.
+            // Few columns whose rows lie a multiple of 4 KiB apart: B is packed once, whole
+            // (read in place, its rows would share a cache set), by both workers, and the
+            // workers share it while they take row panels.
             let blocks = (a.depth + depthBlock - 1) / depthBlock
             let tileFloats = depthBlock * tileColumns
             let packed = SharedPointer(UnsafeMutablePointer<Float>.allocate(capacity: blocks * tiles * tileFloats))
             defer { packed.base.deallocate() }
-            // Packed by both workers too: for a 7×7 map with K = 960, packing alone is a
-            // fifth of the layer.
             Parallel.forEach(blocks * tiles) { item in
                 let block = item / tiles, tile = item % tiles
                 let k0 = block * depthBlock, kc = min(depthBlock, a.depth - k0)
@@ -115,9 +162,9 @@ struct GEMM: Sendable {
             Parallel.forEach(parts.count) { part in
                 for block in 0..<blocks {
                     let k0 = block * depthBlock
-                    sweep(a, packed: packed.base + block * tiles * tileFloats, tileFloats: tileFloats, tiles: 0..<tiles,
-                          panels: parts[part], k0: k0, kc: min(depthBlock, a.depth - k0), n: n, c: cShared.base, ldc: ldc,
-                          epilogue: epilogue)
+                    let source = BTiles(packed: packed.base + block * tiles * tileFloats, tileFloats: tileFloats)
+                    sweep(a, b: source, tiles: 0..<tiles, panels: parts[part], k0: k0, kc: min(depthBlock, a.depth - k0), n: n,
+                          c: cShared.base, ldc: ldc, epilogue: epilogue)
                 }
             }
         }
@@ -147,7 +194,7 @@ struct GEMM: Sendable {
                     let column = tile * tileColumns
                     kernels.packTile(b + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, n - column), into: packedB + slot * tileFloats)
                 }
-                sweep(a, packed: packedB, tileFloats: tileFloats, tiles: block, panels: panels, k0: k0, kc: kc, n: n,
+                sweep(a, b: BTiles(packed: packedB, tileFloats: tileFloats), tiles: block, panels: panels, k0: k0, kc: kc, n: n,
                       c: c, ldc: ldc, cFirstRow: cFirstRow, epilogue: epilogue)
                 k0 += kc
             }
@@ -155,12 +202,12 @@ struct GEMM: Sendable {
         }
     }
 
-    /// One K block (`k0 ..< k0 + kc`): each panel of A in `panels` sweeps the packed B
-    /// tiles of `tiles` (`tileFloats` apart from `packed`), accumulating into C (whose row
+    /// One K block (`k0 ..< k0 + kc`): each panel of A in `panels` sweeps the B tiles of
+    /// `tiles` (`b`'s slot 0 being the first), accumulating into C (whose row
     /// `cFirstRow` is at `c`). The last
     /// K block applies the epilogue: bias and relu/relu6 in registers, anything else over
     /// the finished tile.
-    private func sweep(_ a: PackedMatrix, packed: UnsafePointer<Float>, tileFloats: Int, tiles: Range<Int>, panels: Range<Int>,
+    private func sweep(_ a: PackedMatrix, b: BTiles, tiles: Range<Int>, panels: Range<Int>,
                        k0: Int, kc: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, cFirstRow: Int = 0, epilogue: Epilogue) {
         let clamp = epilogue.clamp
         let rest = clamp == nil ? epilogue : .none
@@ -177,7 +224,8 @@ struct GEMM: Sendable {
                 let column = tile * tileColumns
                 let columns = min(tileColumns, n - column)
                 let cTile = c + (row0 - cFirstRow) * ldc + column
-                kernels.gemmTile(aPanel, packed + slot * tileFloats, depth: kc, cTile, ldc: ldc, rows: rows, columns: columns,
+                let (bTile, ldb) = b.tile(slot: slot, column: column, whole: columns == tileColumns, tileColumns: tileColumns)
+                kernels.gemmTile(aPanel, bTile, ldb: ldb, depth: kc, cTile, ldc: ldc, rows: rows, columns: columns,
                                  accumulate: k0 > 0, finish: finish)
                 if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
             }

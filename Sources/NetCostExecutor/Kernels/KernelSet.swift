@@ -87,11 +87,12 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
 
     // MARK: Calls into the C kernels
 
-    /// The register tile's `rows × columns` corner of C (the whole tile inside the matrix).
+    /// The register tile's `rows × columns` corner of C (the whole tile inside the matrix),
+    /// B's rows `ldb` apart: a packed tile (`2·lanes`), or a whole tile read in place.
     @inline(__always)
-    func gemmTile(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, depth: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int,
+    func gemmTile(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, ldb: Int, depth: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int,
                   rows: Int, columns: Int, accumulate: Bool, finish: Finish) {
-        table.pointer.pointee.gemm_tile(a, b, depth, c, ldc, rows, columns, accumulate ? 1 : 0, finish.active ? 1 : 0,
+        table.pointer.pointee.gemm_tile(a, b, ldb, depth, c, ldc, rows, columns, accumulate ? 1 : 0, finish.active ? 1 : 0,
                                         finish.bias, finish.low, finish.high)
     }
 

@@ -31,6 +31,22 @@ public enum MachineProbe {
         MachineProfile(peakGFLOPS: peakGFLOPS(trials: trials), bandwidthGBps: bandwidthGBps(trials: trials))
     }
 
+    /// Median microseconds of one parallel loop that does nothing but hand one index to
+    /// each worker and wait for all: what every parallel kernel pays per loop on top of
+    /// its work. Zero with one worker.
+    public static func parallelLoopMicroseconds(loops: Int = 20_000) -> Double {
+        guard Parallel.workers > 1 else { return 0 }
+        var times: [Double] = []
+        let touched = SharedPointer(UnsafeMutablePointer<Float>.allocate(capacity: Parallel.workers * 16))
+        defer { touched.base.deallocate() }
+        for _ in 0..<max(loops, 1) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            Parallel.forEach(Parallel.workers) { index in touched.base[index * 16] += 1 }
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3)
+        }
+        return Benchmark.median(times)
+    }
+
     /// Ten independent multiply-add chains per core, with the kernel set the executor
     /// runs (`NETCOST_KERNELS`, else the widest): enough to cover the latency on both ports.
     public static func peakGFLOPS(trials: Int = 3, iterations: Int = 2_000_000, kernels: KernelSet = .inUse) -> Double {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import NetCostKernels
 import Synchronization
 
 /// Threads that stay awake between parallel loops. A layer of MobileNetV2 takes 50 to
@@ -85,6 +86,7 @@ final class WorkerPool: @unchecked Sendable {
                 // now and then in case a worker is waiting for it.
                 var spins = 0
                 while loop.finished.load(ordering: .acquiring) < count {
+                    netcost_spin_pause()
                     spins += 1
                     if spins & 1023 == 0 { sched_yield() }
                 }
@@ -103,6 +105,7 @@ final class WorkerPool: @unchecked Sendable {
             let start = DispatchTime.now().uptimeNanoseconds
             var spins = 0
             while generation.load(ordering: .acquiring) == seen {
+                netcost_spin_pause()
                 spins += 1
                 if spins & 255 == 0 && DispatchTime.now().uptimeNanoseconds - start > Self.spinNanoseconds { break }
             }

@@ -48,11 +48,13 @@ typedef struct NetCostKernelSet {
     /// True when the multiply-add is fused (one rounding), as in the FMA instructions.
     int fused_multiply_add;
 
-    /// A register tile of C: `c[i][j] (+)= Σ_k a[k·panel_rows + i] · b[k·2·lanes + j]`
+    /// A register tile of C: `c[i][j] (+)= Σ_k a[k·panel_rows + i] · b[k·ldb + j]`
     /// over `depth` steps for the `rows × columns` corner that lies inside C (at most
-    /// `panel_rows × 2·lanes`), C rows `ldc` apart. With `finish`, row i then gets
-    /// `bias[i]` (when `bias` is not null) and is clamped to [low, high] before it is stored.
-    void (*gemm_tile)(const float *a, const float *b, long depth, float *c, long ldc, long rows, long columns,
+    /// `panel_rows × 2·lanes`), C rows `ldc` apart. B is a packed tile (`ldb` = 2·lanes)
+    /// or, for a whole tile (`columns` = 2·lanes), read in place. With `finish`, row i
+    /// then gets `bias[i]` (when `bias` is not null) and is clamped to [low, high] before
+    /// it is stored.
+    void (*gemm_tile)(const float *a, const float *b, long ldb, long depth, float *c, long ldc, long rows, long columns,
                       int accumulate, int finish, const float *bias, float low, float high);
 
     /// Copies `depth` rows of `columns` floats (at most one tile, `2·lanes`), rows `ldb`
@@ -83,6 +85,11 @@ int netcost_kernel_sets(const NetCostKernelSet **sets, int capacity);
 
 /// Every kernel set this build contains, whether or not this CPU runs it (for messages).
 int netcost_built_kernel_sets(const NetCostKernelSet **sets, int capacity);
+
+/// One pause in a spin-wait loop (x86's `pause`, arm64's `yield`): tells the core that
+/// the thread is waiting, so that a sibling hardware thread runs at full speed and the
+/// loop does not flood the memory system with loads.
+void netcost_spin_pause(void);
 
 #ifdef __cplusplus
 }
