@@ -6,18 +6,18 @@ import NetCostExecutor
 /// folded into the convolutions, activations fused, as onnxruntime runs it), timed as
 /// the median of whole passes. `--spec PATH` picks the spec (default specs/mobilenet_v2.json,
 /// else the built-in copy); `--no-fuse` times the training graph instead; `--layers`
-/// prints every layer; `--bands` compares banded pairs with layer-by-layer runs.
+/// prints every layer; `--merges` compares merged pairs with layer-by-layer runs.
 enum MobileNetV2Benchmark {
     static func main(_ arguments: [String]) -> Int32 {
         var options = BenchmarkOptions(arguments, repetitions: 30)
-        var specPath = "specs/mobilenet_v2.json", fuse = true, layers = false, bands = false
+        var specPath = "specs/mobilenet_v2.json", fuse = true, layers = false, merges = false
         var iterator = options.rest.makeIterator()
         while let argument = iterator.next() {
             switch argument {
             case "--spec": specPath = iterator.next() ?? specPath
             case "--no-fuse": fuse = false
             case "--layers": layers = true
-            case "--bands": bands = true
+            case "--merges": merges = true
             default: break
             }
         }
@@ -26,10 +26,10 @@ enum MobileNetV2Benchmark {
             let model = FileManager.default.fileExists(atPath: specPath)
                 ? try SpecLoader.load(file: specPath) : try BuiltinModels.load("mobilenet_v2")
             let graph = fuse ? try Fusion.deploy(model.graph) : model.graph
-            if bands {
-                let times = try Benchmark.bandingComparison(graph, repetitions: options.repetitions, warmup: options.warmup)
-                print("mobilenet_v2 224x224: median \(milliseconds(times.banded)) ms with \(times.pairs) banded pairs, "
-                    + "\(milliseconds(times.apart)) ms layer by layer (\(String(format: "%.3f", times.banded / times.apart))×), alternating passes")
+            if merges {
+                let times = try Benchmark.mergeComparison(graph, repetitions: options.repetitions, warmup: options.warmup)
+                print("mobilenet_v2 224x224: median \(milliseconds(times.merged)) ms with \(times.pairs) merged pairs, "
+                    + "\(milliseconds(times.apart)) ms layer by layer (\(String(format: "%.3f", times.merged / times.apart))×), alternating passes")
                 return 0
             }
             let report = try Benchmark.run(graph, repetitions: options.repetitions, warmup: options.warmup)

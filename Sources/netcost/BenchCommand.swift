@@ -85,8 +85,8 @@ struct BenchCommand: Subcommand {
         for layer in report.layers {
             // Views move and compute nothing: no roofline verdict.
             let roofline = layer.flops == 0 && layer.bytes == 0 ? nil : layer.roofline
-            if let band = layer.band, !band.isFirst {
-                table.append([layer.name, layer.op, "in bands", "-", "-", "-", NumberFormat.fixed(layer.intensity, 2),
+            if let merge = layer.merge, !merge.isFirst {
+                table.append([layer.name, layer.op, "merged", "-", "-", "-", NumberFormat.fixed(layer.intensity, 2),
                               roofline.map { NumberFormat.fixed($0.attainableGFLOPS, 1) } ?? "-",
                               roofline.map { $0.memoryBound ? "memory" : "compute" } ?? "",
                               roofline.map { NumberFormat.fixed($0.seconds * 1e3, 3) } ?? "-"])
@@ -102,10 +102,14 @@ struct BenchCommand: Subcommand {
         var lines = [(markdown ? "## " : "") + "\(report.model): median of \(report.repetitions) passes" + (fuse ? ", deployed graph (--fuse)" : ""), ""]
         lines.append(markdown ? table.markdown() : table.text())
         lines.append("")
-        let banded = report.layers.filter { $0.band?.isFirst == true }
-        if !banded.isEmpty {
-            lines.append("Banded: \(banded.count) 1×1 convolution\(banded.count == 1 ? "" : "s") ran with the depthwise layer after it, in row bands (`in bands`): "
-                + "the 1×1 row's time and rates cover both layers; NETCOST_BANDS=0 times them apart")
+        let merged = report.layers.filter { $0.merge?.isFirst == true }
+        if !merged.isEmpty {
+            let bands = merged.filter { $0.merge?.how == "row bands" }.count, residuals = merged.count - bands
+            var kinds: [String] = []
+            if bands > 0 { kinds.append("\(bands) 1×1 convolution\(bands == 1 ? "" : "s") with the depthwise layer after, in row bands") }
+            if residuals > 0 { kinds.append("\(residuals) convolution\(residuals == 1 ? "" : "s") with the residual add after, in the epilogue") }
+            lines.append("Merged: \(kinds.joined(separator: "; ")). The first row's time and rates cover both layers; "
+                + "NETCOST_MERGE=0 times them apart")
         }
         let overall = report.totalSeconds > 0 ? Double(report.totalFlops) / report.totalSeconds / 1e9 : 0
         let roofline = report.layers.reduce(0) { $0 + ($1.roofline?.seconds ?? 0) }

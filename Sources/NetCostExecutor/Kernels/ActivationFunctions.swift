@@ -66,15 +66,43 @@ extension Activation.Function {
 }
 
 /// What a convolution or linear kernel does to its output before it is written: add the
-/// per-row bias, then apply a fused layer's activations.
+/// per-row bias, apply a fused layer's activations, then add a residual (a tensor laid out
+/// as the output, from the add that a merged pair folds in).
 struct Epilogue: @unchecked Sendable {
     /// One value per output row (output channel), or none.
     var bias: UnsafePointer<Float>?
     var activations: [Activation.Function]
+    var residual: UnsafePointer<Float>?
 
     static let none = Epilogue(bias: nil, activations: [])
 
-    var isEmpty: Bool { bias == nil && activations.isEmpty }
+    init(bias: UnsafePointer<Float>?, activations: [Activation.Function], residual: UnsafePointer<Float>? = nil) {
+        self.bias = bias
+        self.activations = activations
+        self.residual = residual
+    }
+
+    var isEmpty: Bool { bias == nil && activations.isEmpty && residual == nil }
+
+    /// Adds the residual to a `rows × columns` block of C at (`firstRow`, `firstColumn`),
+    /// C's rows (and the residual's) `ldc` apart.
+    @inline(__always)
+    func addResidual(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, columns: Int, firstRow: Int, firstColumn: Int) {
+        guard let residual else { return }
+        for i in 0..<rows {
+            let row = c + i * ldc, source = residual + (firstRow + i) * ldc + firstColumn
+            let w = Vector.scalarCount
+            var index = 0
+            while index + w <= columns {
+                storeVector(loadVector(row + index) + loadVector(source + index), row + index)
+                index += w
+            }
+            while index < columns {
+                row[index] += source[index]
+                index += 1
+            }
+        }
+    }
 
     /// When every activation is a relu or relu6, their composition is one clamp to
     /// `[low, high]`, which the GEMM tile applies in registers as it stores.
@@ -93,7 +121,7 @@ struct Epilogue: @unchecked Sendable {
     /// Applies the epilogue to a `rows × columns` block whose first row is output row `firstRow`.
     @inline(__always)
     func apply(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, columns: Int, firstRow: Int) {
-        if isEmpty { return }
+        if bias == nil && activations.isEmpty { return }
         for i in 0..<rows {
             let row = c + i * ldc
             if let bias { Self.add(bias[firstRow + i], row, columns) }

@@ -118,10 +118,9 @@ struct GEMM: Sendable {
             Parallel.forEach(parts.count) { part in
                 strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: parts[part], panels: 0..<a.panels)
             }
-        } else if ldb % 1024 != 0 {
+        } else if Self.readsInPlace(ldb: ldb) {
             // Few columns (a 7×7 or 14×14 map): the workers take row panels and read B's
-            // whole tiles in place (B is small enough to stay in cache, and its rows do
-            // not fall on one cache set); only a ragged last tile is packed, per K block.
+            // whole tiles in place; only a ragged last tile is packed, per K block.
             let blocks = (a.depth + depthBlock - 1) / depthBlock
             let tileFloats = depthBlock * tileColumns
             let wholeTiles = n / tileColumns
@@ -144,9 +143,8 @@ struct GEMM: Sendable {
                 }
             }
         } else {
-            // Few columns whose rows lie a multiple of 4 KiB apart: B is packed once, whole
-            // (read in place, its rows would share a cache set), by both workers, and the
-            // workers share it while they take row panels.
+            // Few columns whose rows lie far apart: B is packed once, whole, by both
+            // workers, and the workers share it while they take row panels.
             let blocks = (a.depth + depthBlock - 1) / depthBlock
             let tileFloats = depthBlock * tileColumns
             let packed = SharedPointer(UnsafeMutablePointer<Float>.allocate(capacity: blocks * tiles * tileFloats))
@@ -170,19 +168,25 @@ struct GEMM: Sendable {
         }
     }
 
+    /// Whether B's whole tiles are read where they lie: when its rows are at most a page
+    /// apart (a map of up to 32×32) and not a multiple of 4 KiB apart (which would put
+    /// them all in one cache set). Farther apart, every row of a tile is a new page, and
+    /// copying the tiles into a packed buffer costs less than the misses.
+    static func readsInPlace(ldb: Int) -> Bool { ldb <= 1024 && ldb % 1024 != 0 }
+
     /// The tiles `tiles` × panels `panels` of C.
     ///
     /// Tiles go in blocks whose packed B fits in half the L2 cache. For each K block, the
-    /// block's B tiles are copied into a contiguous, zero-padded buffer (B's rows lie a
-    /// whole feature map apart: read in place, every row would be a new page), then each
-    /// panel of A sweeps the block, so C is written a few long rows at a time.
+    /// block's B tiles are read in place (`readsInPlace`) or copied into a contiguous,
+    /// zero-padded buffer, then each panel of A sweeps the block, so C is written a few
+    /// long rows at a time.
     private func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
                        tiles: Range<Int>, panels: Range<Int>, cFirstRow: Int = 0) {
         let depthBlock = Self.depthBlock
         let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
         let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: blockTiles * tileFloats)
+        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: (Self.readsInPlace(ldb: ldb) ? 1 : blockTiles) * tileFloats)
         defer { packedB.deallocate() }
         var blockStart = tiles.lowerBound
         while blockStart < tiles.upperBound {
@@ -190,12 +194,22 @@ struct GEMM: Sendable {
             var k0 = 0
             while k0 < a.depth {
                 let kc = min(depthBlock, a.depth - k0)
-                for (slot, tile) in block.enumerated() {
-                    let column = tile * tileColumns
-                    kernels.packTile(b + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, n - column), into: packedB + slot * tileFloats)
+                if Self.readsInPlace(ldb: ldb) {
+                    // Whole tiles read in place; a ragged last tile packed alone.
+                    let whole = n / tileColumns
+                    if block.contains(whole) {
+                        kernels.packTile(b + k0 * ldb + whole * tileColumns, ldb: ldb, depth: kc, columns: n - whole * tileColumns, into: packedB)
+                    }
+                    sweep(a, b: BTiles(packed: packedB, tileFloats: 0, inPlace: UnsafeMutablePointer(mutating: b + k0 * ldb), ldb: ldb),
+                          tiles: block, panels: panels, k0: k0, kc: kc, n: n, c: c, ldc: ldc, cFirstRow: cFirstRow, epilogue: epilogue)
+                } else {
+                    for (slot, tile) in block.enumerated() {
+                        let column = tile * tileColumns
+                        kernels.packTile(b + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, n - column), into: packedB + slot * tileFloats)
+                    }
+                    sweep(a, b: BTiles(packed: packedB, tileFloats: tileFloats), tiles: block, panels: panels, k0: k0, kc: kc, n: n,
+                          c: c, ldc: ldc, cFirstRow: cFirstRow, epilogue: epilogue)
                 }
-                sweep(a, b: BTiles(packed: packedB, tileFloats: tileFloats), tiles: block, panels: panels, k0: k0, kc: kc, n: n,
-                      c: c, ldc: ldc, cFirstRow: cFirstRow, epilogue: epilogue)
                 k0 += kc
             }
             blockStart = block.upperBound
@@ -227,7 +241,10 @@ struct GEMM: Sendable {
                 let (bTile, ldb) = b.tile(slot: slot, column: column, whole: columns == tileColumns, tileColumns: tileColumns)
                 kernels.gemmTile(aPanel, bTile, ldb: ldb, depth: kc, cTile, ldc: ldc, rows: rows, columns: columns,
                                  accumulate: k0 > 0, finish: finish)
-                if last { rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0) }
+                if last {
+                    rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0)
+                    epilogue.addResidual(cTile, ldc, rows: rows, columns: columns, firstRow: row0, firstColumn: column)
+                }
             }
         }
     }

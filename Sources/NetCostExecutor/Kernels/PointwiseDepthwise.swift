@@ -1,4 +1,3 @@
-import Foundation
 import NetCost
 import NetCostKernels
 
@@ -9,21 +8,10 @@ import NetCostKernels
 // band's windows share with the next are kept for it. Every output value is the same
 // sum in the same order as when the two layers run apart.
 
-/// A 1×1 convolution and the depthwise convolution that alone reads it, by layer index.
-struct BandedPair: Sendable, Equatable {
-    let pointwise: Int
-    let depthwise: Int
-    /// Bytes of expanded rows each worker's bands aim at.
-    let bandBytes: Int
-}
-
 enum PointwiseDepthwise {
-    /// False when `NETCOST_BANDS=0`: to measure what banding brings.
-    static let enabled: Bool = ProcessInfo.processInfo.environment["NETCOST_BANDS"] != "0"
-
     /// Bytes of expanded rows a band aims at: a good part of a core's L2 cache, with room
     /// for the input rows and the depthwise planes.
-    static let bandBytes = Int(ProcessInfo.processInfo.environment["NETCOST_BAND_BYTES"] ?? "") ?? 256 * 1024
+    static let bandBytes = 256 * 1024
 
     /// Whether the two convolutions can run banded: a plain 1×1 convolution into a
     /// depthwise one without a channel multiplier.

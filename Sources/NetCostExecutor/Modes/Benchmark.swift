@@ -20,26 +20,28 @@ public struct LayerTiming: Sendable, Equatable {
     public let flops: Int
     public let bytes: Int
     public let roofline: RooflineEstimate?
-    /// For a 1×1 convolution and the depthwise layer that alone reads it, computed together
-    /// in row bands: the other layer. The first layer's `seconds` cover both; the second's
-    /// are zero.
-    public let band: Band?
+    /// For two layers computed as one (a 1×1 convolution and the depthwise layer after it,
+    /// in row bands; a convolution and the residual add after it): the other layer. The
+    /// first layer's `seconds` cover both; the second's are zero.
+    public let merge: Merge?
 
-    public struct Band: Sendable, Equatable {
+    public struct Merge: Sendable, Equatable {
         public let partner: String
         public let isFirst: Bool
+        /// `row bands` or `residual epilogue`.
+        public let how: String
         /// The partner's flops and bytes, which the first layer's rates include.
         public let partnerFlops: Int
         public let partnerBytes: Int
     }
 
-    /// Achieved GFLOP/s: symbolic flops over the measured time (a band's first layer: the
-    /// pair's flops over the pair's time; its second: none).
+    /// Achieved GFLOP/s: symbolic flops over the measured time (a merged pair's first
+    /// layer: the pair's flops over the pair's time; its second: none).
     public var gflops: Double { seconds > 0 ? Double(pairFlops) / seconds / 1e9 : 0 }
     /// Achieved GB/s: memory access bytes over the measured time.
     public var gbps: Double { seconds > 0 ? Double(pairBytes) / seconds / 1e9 : 0 }
-    private var pairFlops: Int { band.map { $0.isFirst ? flops &+ $0.partnerFlops : 0 } ?? flops }
-    private var pairBytes: Int { band.map { $0.isFirst ? bytes &+ $0.partnerBytes : 0 } ?? bytes }
+    private var pairFlops: Int { merge.map { $0.isFirst ? flops &+ $0.partnerFlops : 0 } ?? flops }
+    private var pairBytes: Int { merge.map { $0.isFirst ? bytes &+ $0.partnerBytes : 0 } ?? bytes }
     /// Arithmetic intensity, flops per byte; 0 for a layer that moves nothing.
     public var intensity: Double { bytes > 0 ? Double(flops) / Double(bytes) : 0 }
 }
@@ -75,7 +77,10 @@ public struct BenchmarkReport: Sendable, Equatable {
                 ("flops", .integer(layer.flops)), ("bytes", .integer(layer.bytes)), ("gflops", .number(layer.gflops)),
                 ("gbps", .number(layer.gbps)), ("intensity", .number(layer.intensity)),
             ]
-            if let band = layer.band { entries.append((band.isFirst ? "banded_with" : "computed_in_bands_of", .string(band.partner))) }
+            if let merge = layer.merge {
+                entries.append((merge.isFirst ? "merged_with" : "merged_into", .string(merge.partner)))
+                entries.append(("merge", .string(merge.how)))
+            }
             if let roofline = layer.roofline {
                 entries.append(("roofline", .object(JSONObject([
                     ("attainable_gflops", .number(roofline.attainableGFLOPS)), ("bound", .string(roofline.memoryBound ? "memory" : "compute")),
@@ -108,14 +113,14 @@ public enum Benchmark {
             for (index, seconds) in result.seconds.enumerated() { perLayer[index].append(seconds) }
             totals.append(result.totalSeconds)
         }
-        var bands: [Int: LayerTiming.Band] = [:]
-        for pair in prepared.bands.compactMap({ $0 }) where PointwiseDepthwise.enabled {
-            let first = analysis.costs[pair.pointwise], second = analysis.costs[pair.depthwise]
+        var merges: [Int: LayerTiming.Merge] = [:]
+        for pair in prepared.merges.compactMap({ $0 }) where MergedPair.enabled {
+            let first = analysis.costs[pair.first], second = analysis.costs[pair.second]
             let bytes = MemoryLayout<Float>.stride
-            bands[pair.pointwise] = LayerTiming.Band(partner: graph.layers[pair.depthwise].name, isFirst: true,
-                                                     partnerFlops: second.flops, partnerBytes: second.memoryAccess &* bytes)
-            bands[pair.depthwise] = LayerTiming.Band(partner: graph.layers[pair.pointwise].name, isFirst: false,
-                                                     partnerFlops: first.flops, partnerBytes: first.memoryAccess &* bytes)
+            merges[pair.first] = LayerTiming.Merge(partner: graph.layers[pair.second].name, isFirst: true, how: pair.label,
+                                                   partnerFlops: second.flops, partnerBytes: second.memoryAccess &* bytes)
+            merges[pair.second] = LayerTiming.Merge(partner: graph.layers[pair.first].name, isFirst: false, how: pair.label,
+                                                    partnerFlops: first.flops, partnerBytes: first.memoryAccess &* bytes)
         }
         var layers: [LayerTiming] = []
         for (index, layer) in graph.layers.enumerated() where layer.operation.rules.family != .source {
@@ -130,28 +135,28 @@ public enum Benchmark {
                                             seconds: attainable > 0 ? Double(cost.flops) / attainable / 1e9 : 0)
             }
             layers.append(LayerTiming(index: index, name: layer.name, op: layer.operation.kind, seconds: seconds,
-                                      flops: cost.flops, bytes: bytes, roofline: roofline, band: bands[index]))
+                                      flops: cost.flops, bytes: bytes, roofline: roofline, merge: merges[index]))
         }
         return BenchmarkReport(model: graph.name, repetitions: repetitions, layers: layers, totalSeconds: median(totals), machine: machine,
                                kernels: prepared.kernels)
     }
 
-    /// Median whole-pass times with banded pairs (`PointwiseDepthwise`) and without, from
-    /// passes that alternate in one process, so that both meet the same machine.
-    public static func bandingComparison(_ graph: Graph, repetitions: Int = 30, warmup: Int = 2, seed: UInt64 = 0,
-                                         kernels: KernelSet? = nil) throws(InputError) -> (banded: Double, apart: Double, pairs: Int) {
+    /// Median whole-pass times with merged pairs (`MergedPair`) and without, from passes
+    /// that alternate in one process, so that both meet the same machine.
+    public static func mergeComparison(_ graph: Graph, repetitions: Int = 30, warmup: Int = 2, seed: UInt64 = 0,
+                                       kernels: KernelSet? = nil) throws(InputError) -> (merged: Double, apart: Double, pairs: Int) {
         try PreparedGraph.validate(graph)
         let prepared = try PreparedGraph(graph, seed: seed, limits: RunLimits(), kernels: kernels)
         for _ in 0..<warmup {
-            _ = prepared.run(banded: true)
-            _ = prepared.run(banded: false)
+            _ = prepared.run(merged: true)
+            _ = prepared.run(merged: false)
         }
-        var banded: [Double] = [], apart: [Double] = []
+        var merged: [Double] = [], apart: [Double] = []
         for _ in 0..<max(1, repetitions) {
-            banded.append(prepared.run(banded: true).totalSeconds)
-            apart.append(prepared.run(banded: false).totalSeconds)
+            merged.append(prepared.run(merged: true).totalSeconds)
+            apart.append(prepared.run(merged: false).totalSeconds)
         }
-        return (median(banded), median(apart), prepared.bands.compactMap { $0 }.count)
+        return (median(merged), median(apart), prepared.merges.compactMap { $0 }.count)
     }
 
     static func median(_ values: [Double]) -> Double {

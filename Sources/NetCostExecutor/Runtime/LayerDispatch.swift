@@ -45,19 +45,30 @@ extension PreparedGraph {
         }
     }
 
-    /// Runs the pair `bands` names (a 1×1 convolution and the depthwise one that alone
-    /// reads it) in row bands, from the first's input straight into the second's output.
-    func executeBanded(_ pair: BandedPair, input: Tensor, output: Tensor) {
-        guard let pointwise = geometries[pair.pointwise], let depthwise = geometries[pair.depthwise],
-              let weight = parameters[pair.depthwise].pointer(.weight), let packed = packed[pair.pointwise].first else { return }
-        func epilogue(_ index: Int) -> Epilogue {
-            let activations: [Activation.Function]
-            if case .fused(let fused) = graph.layers[index].operation { activations = fused.activations.map(\.function) } else { activations = [] }
-            return Epilogue(bias: parameters[index].pointer(.bias).map { UnsafePointer($0) }, activations: activations)
+    /// Runs a merged pair from the first layer's input (and, for a residual, the add's
+    /// other operand) straight into the second layer's output.
+    func executeMerged(_ pair: MergedPair, input: Tensor, residual: Tensor?, output: Tensor) {
+        guard let geometry = geometries[pair.first] else { return }
+        var first = epilogue(pair.first)
+        switch pair.kind {
+        case .bands(let bandBytes):
+            guard let depthwise = geometries[pair.second], let weight = parameters[pair.second].pointer(.weight),
+                  let packed = packed[pair.first].first else { return }
+            PointwiseDepthwise.run(bandBytes: bandBytes, pointwise: geometry, packed: packed, pointwiseEpilogue: first,
+                                   depthwise: depthwise, weight: weight, depthwiseEpilogue: epilogue(pair.second),
+                                   input: input.pointer, output: output.pointer, scratch: scratch, kernels: kernels)
+        case .residual:
+            first.residual = residual.map { UnsafePointer($0.pointer) }
+            FastConvolution.run(geometry, input: input.pointer, packed: packed[pair.first], epilogue: first, output: output.pointer,
+                                scratch: scratch, kernels: kernels)
         }
-        PointwiseDepthwise.run(bandBytes: pair.bandBytes, pointwise: pointwise, packed: packed, pointwiseEpilogue: epilogue(pair.pointwise),
-                               depthwise: depthwise, weight: weight, depthwiseEpilogue: epilogue(pair.depthwise),
-                               input: input.pointer, output: output.pointer, scratch: scratch, kernels: kernels)
+    }
+
+    /// A convolution layer's bias and fused activations.
+    private func epilogue(_ index: Int) -> Epilogue {
+        let activations: [Activation.Function]
+        if case .fused(let fused) = graph.layers[index].operation { activations = fused.activations.map(\.function) } else { activations = [] }
+        return Epilogue(bias: parameters[index].pointer(.bias).map { UnsafePointer($0) }, activations: activations)
     }
 
     /// Convolutions and linear layers, alone or fused with their activations.

@@ -24,14 +24,14 @@ final class PreparedGraph: @unchecked Sendable {
     let scratch = Scratch()
     /// The vector width's kernels every layer of this graph runs with.
     let kernels: KernelSet
-    /// Per layer, the banded pair it starts (`PointwiseDepthwise`), if any.
-    let bands: [BandedPair?]
+    /// Per layer, the merged pair it starts, if any.
+    let merges: [MergedPair?]
 
     /// Prepares `graph`, filling what `parameterOverrides` and `inputOverrides` (by layer
     /// index) do not give from `seed`.
     /// `totals` are the graph's, when the caller has analysed it already. `kernels` default
     /// to this process's set (the widest the CPU runs, or the one `NETCOST_KERNELS` names).
-    /// `bandBytes` sizes the bands of banded pairs (`PointwiseDepthwise`).
+    /// `bandBytes` sizes the bands of merged 1×1 and depthwise pairs (`PointwiseDepthwise`).
     init(_ graph: Graph, seed: UInt64, limits: RunLimits, totals: Totals? = nil, kernels: KernelSet? = nil,
          bandBytes: Int = PointwiseDepthwise.bandBytes,
          parameterOverrides: [Int: LayerParameters] = [:], inputOverrides: [Int: [Float]] = [:]) throws(InputError) {
@@ -79,27 +79,12 @@ final class PreparedGraph: @unchecked Sendable {
             packed.append(matrices)
         }
         if let last = graph.layers.indices.last { lastReader[last] = Int.max }
-        bands = Self.bandedPairs(graph, geometries: geometries, packed: packed, lastReader: lastReader, bandBytes: bandBytes)
+        merges = MergedPair.find(graph, geometries: geometries, packed: packed, bandBytes: bandBytes)
         self.parameters = parameters
         self.sources = sources
         self.geometries = geometries
         self.packed = packed
         self.lastReader = lastReader
-    }
-
-    /// The 1×1 convolutions that only the next layer reads, a depthwise convolution.
-    private static func bandedPairs(_ graph: Graph, geometries: [ConvolutionGeometry?], packed: [[PackedMatrix]],
-                                    lastReader: [Int], bandBytes: Int) -> [BandedPair?] {
-        var readers = Array(repeating: 0, count: graph.layers.count)
-        for layer in graph.layers { for input in layer.inputs { readers[input] += 1 } }
-        return graph.layers.indices.map { index in
-            let next = index + 1
-            guard next < graph.layers.count, graph.layers[next].inputs == [index], readers[index] == 1, lastReader[index] == next,
-                  runsConvolution(graph.layers[index].operation), runsConvolution(graph.layers[next].operation),
-                  packed[index].count == 1, let pointwise = geometries[index], let depthwise = geometries[next],
-                  PointwiseDepthwise.applies(pointwise: pointwise, depthwise: depthwise) else { return nil }
-            return BandedPair(pointwise: index, depthwise: next, bandBytes: bandBytes)
-        }
     }
 
     /// Refuses what no kernel can run, and graphs whose recorded shapes do not follow

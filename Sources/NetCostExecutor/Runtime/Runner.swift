@@ -33,11 +33,11 @@ struct RunResult {
 extension PreparedGraph {
     /// Runs every layer in graph order: allocates each output, runs its kernel, and drops
     /// each tensor after its last reader (views keep their source alive).
-    /// A fast run that keeps only the graph's output computes banded pairs together
-    /// (`PointwiseDepthwise`), unless `banded` is false: the first layer of a pair then
-    /// takes the pair's time and the second none.
-    func run(counting: Bool = false, path: KernelPath = .fast, keepAll: Bool = false, banded: Bool = PointwiseDepthwise.enabled) -> RunResult {
-        let banding = banded && !counting && path == .fast && !keepAll
+    /// A fast run that keeps only the graph's output computes merged pairs (`MergedPair`)
+    /// as one, unless `merged` is false: the first layer of a pair then takes the pair's
+    /// time and the second none.
+    func run(counting: Bool = false, path: KernelPath = .fast, keepAll: Bool = false, merged: Bool = MergedPair.enabled) -> RunResult {
+        let merging = merged && !counting && path == .fast && !keepAll
         let layers = graph.layers
         var tensors: [Tensor?] = Array(repeating: nil, count: layers.count)
         var kept: [Tensor?] = Array(repeating: nil, count: layers.count)
@@ -45,7 +45,7 @@ extension PreparedGraph {
         var seconds = Array(repeating: 0.0, count: layers.count)
         var dropAfter: [Int: [Int]] = [:]
         for (index, reader) in lastReader.enumerated() where reader != Int.max { dropAfter[reader, default: []].append(index) }
-        var bandedOutput: (layer: Int, tensor: Tensor)?
+        var mergedOutput: (layer: Int, tensor: Tensor)?
         let start = DispatchTime.now().uptimeNanoseconds
 
         for (index, layer) in layers.enumerated() {
@@ -54,16 +54,18 @@ extension PreparedGraph {
             var timed = true
             if let source = sources[index] {
                 output = source
-            } else if let pending = bandedOutput, pending.layer == index {
+            } else if let pending = mergedOutput, pending.layer == index {
                 // Made with the pair's first layer, which took the time.
                 output = pending.tensor
-                bandedOutput = nil
+                mergedOutput = nil
                 timed = false
-            } else if banding, let pair = bands[index], let input = tensors[layer.inputs[0]]?.contiguous(pool: pool) {
+            } else if merging, let pair = merges[index], let input = tensors[layer.inputs[0]]?.contiguous(pool: pool) {
                 // The pair's first layer: its output is never made.
-                let tensor = Tensor(dims: layers[pair.depthwise].outputShape.dims, pool: pool, zeroed: false)
-                executeBanded(pair, input: input, output: tensor)
-                bandedOutput = (pair.depthwise, tensor)
+                var residual: Tensor?
+                if case .residual(let other) = pair.kind { residual = tensors[other]?.contiguous(pool: pool) }
+                let tensor = Tensor(dims: layers[pair.second].outputShape.dims, pool: pool, zeroed: false)
+                executeMerged(pair, input: input, residual: residual, output: tensor)
+                mergedOutput = (pair.second, tensor)
             } else if let view = view(index, layer, tensors) {
                 output = view
             } else {

@@ -2,10 +2,11 @@ import NetCost
 @testable import NetCostExecutor
 import Testing
 
-/// A 1×1 convolution read only by a depthwise one runs in row bands (`PointwiseDepthwise`).
-/// Each output value is the same sum in the same order as when the layers run apart, so
-/// the banded and unbanded runs must agree exactly, at every width and band size.
-@Suite struct BandedPairTests {
+/// Merged pairs (`MergedPair`): a 1×1 convolution read only by a depthwise one runs in
+/// row bands, and a convolution read only by an add takes the add's other operand in its
+/// epilogue. Each output value is the same sum in the same order as when the layers run
+/// apart, so merged and unmerged runs must agree exactly, at every width and band size.
+@Suite struct MergedPairTests {
     /// Pairs of every geometry the banded kernel takes: stride 1 and 2, 3×3 and 5×5,
     /// dilation, `same` and asymmetric padding, a fused clamp and a hardswish (applied
     /// after the kernel), maps of odd sizes, and a last band shorter than the others.
@@ -25,39 +26,51 @@ import Testing
       {"name": "d4", "op": "conv2d", "kernel": 3, "dilation": 2, "padding": 2, "groups": "depthwise"},
       {"name": "e5", "op": "conv2d", "out": 6, "kernel": 1},
       {"name": "d5", "op": "conv2d", "kernel": 3, "stride": 2, "padding": "same", "groups": "depthwise"},
+      {"name": "p5", "op": "conv2d", "out": 6, "kernel": 1, "bias": false}, {"name": "p5_bn", "op": "batchnorm"},
+      {"name": "r5", "op": "add", "inputs": ["p5_bn", "d5"]},
+      {"name": "c6", "op": "conv2d", "out": 6, "kernel": 3, "padding": 1}, {"name": "c6_act", "op": "relu"},
+      {"name": "r6", "op": "add", "inputs": ["r5", "c6_act"]},
       {"name": "pool", "op": "global_avgpool"}
     ]}
     """#
 
     @Test(arguments: [64, 700, 2_000, 1 << 20])
-    func bandedRunEqualsLayerByLayer(bandBytes: Int) throws {
+    func mergedRunEqualsLayerByLayer(bandBytes: Int) throws {
         let graph = try Fusion.deploy(try TestGraphs.spec(Self.blocks))
         for kernels in KernelSet.available {
             let prepared = try PreparedGraph(graph, seed: 5, limits: RunLimits(), kernels: kernels, bandBytes: bandBytes)
-            // Five expand/depthwise pairs, e1/d1 … e5/d5.
-            #expect(prepared.bands.compactMap { $0 }.count == 5)
-            let banded = try #require(prepared.run(banded: true).finalOutput).values
-            let apart = try #require(prepared.run(banded: false).finalOutput).values
-            #expect(banded == apart, "\(kernels.name), \(bandBytes) bytes per band")
+            // Five expand/depthwise pairs, e1/d1 … e5/d5, then p5/r5 (1×1, residual second)
+            // and c6/r6 (3×3 with a relu, residual first).
+            let merges = prepared.merges.compactMap { $0 }
+            #expect(merges.count == 7)
+            #expect(merges.filter { if case .residual = $0.kind { true } else { false } }.map { graph.layers[$0.second].name } == ["r5", "r6"])
+            let merged = try #require(prepared.run(merged: true).finalOutput).values
+            let apart = try #require(prepared.run(merged: false).finalOutput).values
+            #expect(merged == apart, "\(kernels.name), \(bandBytes) bytes per band")
             let reference = try #require(prepared.run(path: .reference).finalOutput).values
-            let comparison = Comparison(observed: banded, expected: reference)
+            let comparison = Comparison(observed: merged, expected: reference)
             #expect(comparison.within(GraphCheck.pathTolerance), "\(kernels.name): \(comparison)")
         }
     }
 
-    /// A 1×1 convolution whose output something else also reads is not banded, nor one
-    /// followed by a grouped (not depthwise) convolution.
-    @Test func onlyWhenTheDepthwiseLayerIsTheSoleReader() throws {
+    /// A 1×1 convolution whose output something else also reads is not merged, nor one
+    /// followed by a grouped (not depthwise) convolution, nor a depthwise convolution into
+    /// an add, nor an add of a tensor to itself.
+    @Test func onlyWhenTheSecondLayerIsTheSoleReader() throws {
         let graph = try TestGraphs.spec(#"""
         {"input": [4, 9, 9], "layers": [
           {"name": "e1", "op": "conv2d", "out": 8, "kernel": 1},
           {"name": "d1", "op": "conv2d", "kernel": 3, "padding": 1, "groups": "depthwise"},
           {"name": "sum", "op": "add", "inputs": ["d1", "e1"]},
           {"name": "e2", "op": "conv2d", "out": 8, "kernel": 1},
-          {"name": "g2", "op": "conv2d", "out": 8, "kernel": 3, "padding": 1, "groups": 2}
+          {"name": "g2", "op": "conv2d", "out": 8, "kernel": 3, "padding": 1, "groups": 2},
+          {"name": "d3", "op": "conv2d", "kernel": 3, "padding": 1, "groups": "depthwise"},
+          {"name": "r3", "op": "add", "inputs": ["d3", "g2"]},
+          {"name": "c4", "op": "conv2d", "out": 8, "kernel": 1},
+          {"name": "r4", "op": "add", "inputs": ["c4", "c4"]}
         ]}
         """#)
         let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits())
-        #expect(prepared.bands.compactMap { $0 }.isEmpty)
+        #expect(prepared.merges.compactMap { $0 }.isEmpty)
     }
 }
