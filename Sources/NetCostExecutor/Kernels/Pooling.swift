@@ -49,15 +49,32 @@ enum PoolingKernel {
         let channels = input.dims[0], plane = input.elements / channels
         for channel in 0..<channels {
             let source = input.pointer + channel * plane
-            var best = -Float.infinity, total: Float = 0
-            for index in 0..<plane {
-                best = max(best, source[index])
-                total += source[index]
+            if mode == .max {
+                var best = -Float.infinity
+                for index in 0..<plane { best = max(best, source[index]) }
+                output.pointer[channel] = best
+            } else {
+                output.pointer[channel] = sum(source, plane) / Float(plane)
             }
-            output.pointer[channel] = mode == .max ? best : total / Float(plane)
             probe.readInputs(0, channel * plane..<(channel + 1) * plane)
             probe.write(channel)
         }
+    }
+
+    /// `Σ x[i]` a vector at a time, so that the adds do not wait on one another.
+    private static func sum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
+        let w = Vector.scalarCount
+        var lanes = Vector(repeating: 0), index = 0
+        while index + w <= count {
+            lanes += loadVector(x + index)
+            index += w
+        }
+        var total = lanes.sum()
+        while index < count {
+            total += x[index]
+            index += 1
+        }
+        return total
     }
 
     static func adaptive<P: Probe>(_ mode: PoolingMode, input: Tensor, output: Tensor, probe: inout P) {
