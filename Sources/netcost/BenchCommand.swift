@@ -14,7 +14,9 @@ struct BenchCommand: Subcommand {
         and bandwidth default to a short measurement of this machine. Speed varies with what \
         else the machine runs; see docs/executor.md. The kernels are the widest vector \
         width this CPU runs (AVX-512, AVX2 or the baseline); NETCOST_KERNELS=avx2 or sse2 \
-        forces a narrower set.
+        forces a narrower set. Adjacent layers that the executor merges (a 1×1 convolution \
+        and the depthwise one after it; a convolution and its residual add) are timed \
+        together; NETCOST_MERGE=0 times every layer alone.
         """,
         arguments: [SharedOptions.model],
         options: SharedOptions.singleSampleOverrides + SharedOptions.runLimits + [

@@ -78,6 +78,13 @@ struct BTiles {
     }
 }
 
+/// `count` floats on a cache-line boundary, so that no vector load of a packed tile
+/// (whose rows are whole cache lines) is split across two lines.
+func allocateAligned(_ count: Int) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        .bindMemory(to: Float.self, capacity: max(count, 1))
+}
+
 /// The matrix product with one kernel set's register tile.
 struct GEMM: Sendable {
     let kernels: KernelSet
@@ -124,7 +131,7 @@ struct GEMM: Sendable {
             let blocks = (a.depth + depthBlock - 1) / depthBlock
             let tileFloats = depthBlock * tileColumns
             let wholeTiles = n / tileColumns
-            let ragged = SharedPointer(UnsafeMutablePointer<Float>.allocate(capacity: blocks * tileFloats))
+            let ragged = SharedPointer(allocateAligned(blocks * tileFloats))
             defer { ragged.base.deallocate() }
             if wholeTiles < tiles {
                 for block in 0..<blocks {
@@ -147,7 +154,7 @@ struct GEMM: Sendable {
             // workers, and the workers share it while they take row panels.
             let blocks = (a.depth + depthBlock - 1) / depthBlock
             let tileFloats = depthBlock * tileColumns
-            let packed = SharedPointer(UnsafeMutablePointer<Float>.allocate(capacity: blocks * tiles * tileFloats))
+            let packed = SharedPointer(allocateAligned(blocks * tiles * tileFloats))
             defer { packed.base.deallocate() }
             Parallel.forEach(blocks * tiles) { item in
                 let block = item / tiles, tile = item % tiles
@@ -186,7 +193,7 @@ struct GEMM: Sendable {
         let depthBlock = Self.depthBlock
         let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
         let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
-        let packedB = UnsafeMutablePointer<Float>.allocate(capacity: (Self.readsInPlace(ldb: ldb) ? 1 : blockTiles) * tileFloats)
+        let packedB = allocateAligned((Self.readsInPlace(ldb: ldb) ? 1 : blockTiles) * tileFloats)
         defer { packedB.deallocate() }
         var blockStart = tiles.lowerBound
         while blockStart < tiles.upperBound {
