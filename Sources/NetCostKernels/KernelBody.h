@@ -2,6 +2,7 @@
 //   VEC      the vector type (`float` lanes, `vector_size(LANES · 4)`)
 //   LANES    floats per vector
 //   MR       rows of A per register tile
+//   NV       vectors of B per register tile row (the tile is MR × NV·LANES)
 //   MADD     (acc, x, y) → acc + x·y, fused where the width has FMA
 //   FUSED    1 when MADD rounds once (FMA), else 0
 //   KERNEL   (name) → the name with the width's suffix
@@ -63,18 +64,19 @@ static inline __attribute__((always_inline)) VEC KERNEL(clamp)(VEC v, VEC low, V
 static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float *a, const float *b, long ldb, long depth, float *c, long ldc,
                                                                       int accumulate, int finish, const float *bias, int bias_rows,
                                                                       float low, float high) {
-    VEC acc[MR][2];
+    VEC acc[MR][NV];
     for (int i = 0; i < MR; i++) {
-        acc[i][0] = accumulate ? KERNEL(load)(c + i * ldc) : KERNEL(splat)(0);
-        acc[i][1] = accumulate ? KERNEL(load)(c + i * ldc + LANES) : KERNEL(splat)(0);
+        for (int v = 0; v < NV; v++) acc[i][v] = accumulate ? KERNEL(load)(c + i * ldc + v * LANES) : KERNEL(splat)(0);
     }
     for (long k = 0; k < depth; k++) {
-        VEC b0 = KERNEL(load)(b), b1 = KERNEL(load)(b + LANES);
+        VEC bv[NV];
+#pragma unroll
+        for (int v = 0; v < NV; v++) bv[v] = KERNEL(load)(b + v * LANES);
 #pragma unroll
         for (int i = 0; i < MR; i++) {
             VEC ai = KERNEL(splat)(a[i]);
-            acc[i][0] = MADD(acc[i][0], ai, b0);
-            acc[i][1] = MADD(acc[i][1], ai, b1);
+#pragma unroll
+            for (int v = 0; v < NV; v++) acc[i][v] = MADD(acc[i][v], ai, bv[v]);
         }
         a += MR;
         b += ldb;
@@ -83,49 +85,46 @@ static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float 
         VEC lo = KERNEL(splat)(low), hi = KERNEL(splat)(high);
         for (int i = 0; i < MR; i++) {
             VEC shift = KERNEL(splat)(bias && i < bias_rows ? bias[i] : 0);
-            acc[i][0] = KERNEL(clamp)(acc[i][0] + shift, lo, hi);
-            acc[i][1] = KERNEL(clamp)(acc[i][1] + shift, lo, hi);
+            for (int v = 0; v < NV; v++) acc[i][v] = KERNEL(clamp)(acc[i][v] + shift, lo, hi);
         }
     }
     for (int i = 0; i < MR; i++) {
-        KERNEL(store)(acc[i][0], c + i * ldc);
-        KERNEL(store)(acc[i][1], c + i * ldc + LANES);
+        for (int v = 0; v < NV; v++) KERNEL(store)(acc[i][v], c + i * ldc + v * LANES);
     }
 }
 
 static void KERNEL(gemm_tile)(const float *a, const float *b, long ldb, long depth, float *c, long ldc, long rows, long columns,
                               int accumulate, int finish, const float *bias, float low, float high) {
-    if (rows == MR && columns == 2 * LANES) {
-        if (ldb == 2 * LANES) KERNEL(tile_core)(a, b, 2 * LANES, depth, c, ldc, accumulate, finish, bias, MR, low, high);
+    if (rows == MR && columns == NV * LANES) {
+        if (ldb == NV * LANES) KERNEL(tile_core)(a, b, NV * LANES, depth, c, ldc, accumulate, finish, bias, MR, low, high);
         else KERNEL(tile_core)(a, b, ldb, depth, c, ldc, accumulate, finish, bias, MR, low, high);
         return;
     }
     // A ragged tile at the matrix's edge: computed whole in a local tile, and only its
     // `rows × columns` corner read from and written to C.
-    float edge[MR * 2 * LANES];
+    float edge[MR * NV * LANES];
     for (long i = 0; i < MR; i++) {
-        for (long j = 0; j < 2 * LANES; j++) edge[i * 2 * LANES + j] = accumulate && i < rows && j < columns ? c[i * ldc + j] : 0;
+        for (long j = 0; j < NV * LANES; j++) edge[i * NV * LANES + j] = accumulate && i < rows && j < columns ? c[i * ldc + j] : 0;
     }
-    KERNEL(tile_core)(a, b, ldb, depth, edge, 2 * LANES, accumulate, finish, bias, (int)rows, low, high);
+    KERNEL(tile_core)(a, b, ldb, depth, edge, NV * LANES, accumulate, finish, bias, (int)rows, low, high);
     for (long i = 0; i < rows; i++) {
-        for (long j = 0; j < columns; j++) c[i * ldc + j] = edge[i * 2 * LANES + j];
+        for (long j = 0; j < columns; j++) c[i * ldc + j] = edge[i * NV * LANES + j];
     }
 }
 
 static void KERNEL(pack_tile)(const float *source, long ldb, long depth, long columns, float *destination) {
-    if (columns == 2 * LANES) {
+    if (columns == NV * LANES) {
         for (long k = 0; k < depth; k++) {
             const float *row = source + k * ldb;
-            float *target = destination + k * 2 * LANES;
-            KERNEL(store)(KERNEL(load)(row), target);
-            KERNEL(store)(KERNEL(load)(row + LANES), target + LANES);
+            float *target = destination + k * NV * LANES;
+            for (int v = 0; v < NV; v++) KERNEL(store)(KERNEL(load)(row + v * LANES), target + v * LANES);
         }
         return;
     }
     for (long k = 0; k < depth; k++) {
-        float *target = destination + k * 2 * LANES;
+        float *target = destination + k * NV * LANES;
         for (long j = 0; j < columns; j++) target[j] = source[k * ldb + j];
-        for (long j = columns; j < 2 * LANES; j++) target[j] = 0;
+        for (long j = columns; j < NV * LANES; j++) target[j] = 0;
     }
 }
 
@@ -263,7 +262,7 @@ static void KERNEL(depthwise_channel)(const NetCostDepthwisePlan *p, const float
 static float KERNEL(dot)(const float *a, const float *b, long count) {
     VEC lanes0 = KERNEL(splat)(0), lanes1 = KERNEL(splat)(0);
     long i = 0;
-    for (; i + 2 * LANES <= count; i += 2 * LANES) {
+    for (; i + NV * LANES <= count; i += NV * LANES) {
         lanes0 = MADD(lanes0, KERNEL(load)(a + i), KERNEL(load)(b + i));
         lanes1 = MADD(lanes1, KERNEL(load)(a + i + LANES), KERNEL(load)(b + i + LANES));
     }
@@ -298,6 +297,6 @@ static float KERNEL(multiply_add_chains)(long iterations, float seed) {
 }
 
 #define KERNEL_SET(label, needs) { \
-    .name = label, .requirement = needs, .lanes = LANES, .panel_rows = MR, .fused_multiply_add = FUSED, \
+    .name = label, .requirement = needs, .lanes = LANES, .panel_rows = MR, .tile_columns = NV * LANES, .fused_multiply_add = FUSED, \
     .gemm_tile = KERNEL(gemm_tile), .pack_tile = KERNEL(pack_tile), .depthwise_channel = KERNEL(depthwise_channel), .dot = KERNEL(dot), \
     .axpy = KERNEL(axpy), .multiply_add_chains = KERNEL(multiply_add_chains) }

@@ -6,6 +6,7 @@
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 typedef float VEC __attribute__((vector_size(32)));
 #define LANES 8
+#define NV 2
 #define MR 6
 #define FUSED 1
 #define MADD(acc, x, y) __builtin_elementwise_fma(x, y, acc)

@@ -6,6 +6,7 @@
 #pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma"))), apply_to = function)
 typedef float VEC __attribute__((vector_size(64)));
 #define LANES 16
+#define NV 2
 #define MR 8
 #define FUSED 1
 #define MADD(acc, x, y) __builtin_elementwise_fma(x, y, acc)

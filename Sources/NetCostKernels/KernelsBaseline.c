@@ -7,12 +7,14 @@ typedef float VEC __attribute__((vector_size(16)));
 #define LANES 4
 #define KERNEL(name) name##_baseline
 #if defined(__aarch64__)
+#define NV 2
 #define MR 8
 #define FUSED 1
 #define MADD(acc, x, y) __builtin_elementwise_fma(x, y, acc)
 #include "KernelBody.h"
 const NetCostKernelSet netcost_baseline_kernels = KERNEL_SET("neon", "the arm64 baseline (NEON)");
 #else
+#define NV 2
 #define MR 6
 #define FUSED 0
 #define MADD(acc, x, y) ((acc) + (x) * (y))

@@ -31,6 +31,7 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
         requirement = String(cString: set.requirement)
         lanes = Int(set.lanes)
         panelRows = Int(set.panel_rows)
+        tileColumns = Int(set.tile_columns)
         fusedMultiplyAdd = set.fused_multiply_add != 0
         table = Table(pointer: pointer)
     }
@@ -45,7 +46,8 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Columns of a GEMM register tile: two vectors.
-    var tileColumns: Int { 2 * lanes }
+    /// Columns of B per GEMM tile.
+    let tileColumns: Int
 
     /// The sets this CPU runs, widest first; the last is the baseline.
     public static let available: [KernelSet] = sets(netcost_kernel_sets)
@@ -88,7 +90,7 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
     // MARK: Calls into the C kernels
 
     /// The register tile's `rows × columns` corner of C (the whole tile inside the matrix),
-    /// B's rows `ldb` apart: a packed tile (`2·lanes`), or a whole tile read in place.
+    /// B's rows `ldb` apart: a packed tile (`tileColumns`), or a whole tile read in place.
     @inline(__always)
     func gemmTile(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, ldb: Int, depth: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int,
                   rows: Int, columns: Int, accumulate: Bool, finish: Finish) {

@@ -43,22 +43,24 @@ typedef struct NetCostKernelSet {
     const char *requirement;
     /// Floats per vector register.
     int lanes;
-    /// Rows of A per GEMM panel; a register tile is `panel_rows × 2·lanes`.
+    /// Rows of A per GEMM panel and columns of B per tile: a register tile is
+    /// `panel_rows × tile_columns` (a whole number of vectors).
     int panel_rows;
+    int tile_columns;
     /// True when the multiply-add is fused (one rounding), as in the FMA instructions.
     int fused_multiply_add;
 
     /// A register tile of C: `c[i][j] (+)= Σ_k a[k·panel_rows + i] · b[k·ldb + j]`
     /// over `depth` steps for the `rows × columns` corner that lies inside C (at most
-    /// `panel_rows × 2·lanes`), C rows `ldc` apart. B is a packed tile (`ldb` = 2·lanes)
-    /// or, for a whole tile (`columns` = 2·lanes), read in place. With `finish`, row i
+    /// `panel_rows × tile_columns`), C rows `ldc` apart. B is a packed tile (`ldb` = tile_columns)
+    /// or, for a whole tile (`columns` = tile_columns), read in place. With `finish`, row i
     /// then gets `bias[i]` (when `bias` is not null) and is clamped to [low, high] before
     /// it is stored.
     void (*gemm_tile)(const float *a, const float *b, long ldb, long depth, float *c, long ldc, long rows, long columns,
                       int accumulate, int finish, const float *bias, float low, float high);
 
-    /// Copies `depth` rows of `columns` floats (at most one tile, `2·lanes`), rows `ldb`
-    /// apart, into a tile whose rows are `2·lanes` floats, zero-padded: a GEMM B tile.
+    /// Copies `depth` rows of `columns` floats (at most one tile, `tile_columns`), rows `ldb`
+    /// apart, into a tile whose rows are `tile_columns` floats, zero-padded: a GEMM B tile.
     void (*pack_tile)(const float *source, long ldb, long depth, long columns, float *destination);
 
     /// One input channel of a depthwise layer and its `multiplier` output channels:
