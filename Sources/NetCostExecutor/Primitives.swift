@@ -22,7 +22,8 @@ public enum Primitive: String, CaseIterable, Sendable {
     case map
     /// A binary operator with NumPy broadcasting: add, sub, mul, div.
     case broadcast
-    /// Statistics of contiguous groups: group and layer norm, softmax.
+    /// Statistics of contiguous groups, or of any axes: group and layer norm, softmax,
+    /// reductions.
     case reduce
     /// Max or average over sliding, whole-map or adaptive windows.
     case window
@@ -50,7 +51,7 @@ public enum Primitive: String, CaseIterable, Sendable {
             if case .batch = norm.method { return [.map] }
             return [.reduce, .map]
         case .activation: return [.map]
-        case .softmax: return [.reduce]
+        case .softmax, .reduction: return [.reduce]
         case .pooling, .globalPooling, .adaptivePooling: return [.window]
         case .elementwise: return [.broadcast]
         case .concat, .channelShuffle, .transpose, .pad: return [.gather]

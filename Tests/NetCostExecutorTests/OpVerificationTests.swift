@@ -123,6 +123,23 @@ import Testing
     }
 
     /// Nearest (up and down) and bilinear resizing, and constant padding.
+    /// Reductions over any axes: ConvNeXt V2's global response norm (an L2 norm over H
+    /// and W, its mean over channels, a gate) and a max over the last two axes.
+    @Test func reductions() throws {
+        try GraphCheck.all(try TestGraphs.spec(#"""
+        {"input": [8, 9, 7], "layers": [
+          {"name": "conv", "op": "conv2d", "out": 6, "kernel": 3, "padding": 1},
+          {"name": "norm", "op": "reduce_l2", "axes": [1, 2], "keepdims": true},
+          {"name": "mean", "op": "reduce_mean", "axes": [0], "keepdims": true, "inputs": ["norm"]},
+          {"name": "gate", "op": "div", "inputs": ["norm", "mean"]},
+          {"name": "scaled", "op": "mul", "inputs": ["conv", "gate"]},
+          {"name": "sum", "op": "reduce_sum", "axes": [0]},
+          {"name": "low", "op": "reduce_min", "axes": [-1], "inputs": ["scaled"]},
+          {"name": "top", "op": "reduce_max", "axes": [-1, -2], "inputs": ["scaled"]}
+        ]}
+        """#))
+    }
+
     @Test func resamplingAndPadding() throws {
         try GraphCheck.all(try TestGraphs.spec(#"""
         {"input": [2, 5, 6], "layers": [

@@ -18,6 +18,30 @@ import Testing
         #expect(model.outputDims == [4])
     }
 
+    /// ReduceSum over the channels of a 1×6×5×4 input (axes an input, keepdims) → 1×5×4,
+    /// 120 adds; ReduceMax over the width without keepdims → 1×5, 20 comparisons; ReduceL2
+    /// over the height with keepdims → 1×1, 2 × 5 flops (square and add); ReduceMin over
+    /// axes −1 and 1 of the input → 5, 120 comparisons.
+    @Test func reductionsOverAnyAxes() throws {
+        let model = try Imported("reductions_opset13.onnx")
+        #expect(model.kinds == ["reduce_sum", "reduce_max", "reduce_l2", "reduce_min"])
+        #expect(model.layers.filter { $0.operation.kind.hasPrefix("reduce_") }.map(\.outputShape.dims) == [[1, 5, 4], [1, 5], [1, 1], [5]])
+        #expect(model.layers.filter { $0.operation.kind.hasPrefix("reduce_") }.map { model.cost($0.name)?.flops } == [120, 20, 10, 120])
+        #expect(model.result.unsupported.isEmpty)
+    }
+
+    /// A vision transformer's mean over its 7 tokens of 12 features (opset 18): 84 adds,
+    /// 12 values; a sum over the batch axis is listed as unsupported, with the reason.
+    @Test func tokenMeanAndBatchReduction() throws {
+        let tokens = try Imported("reducemean_tokens_opset18.onnx")
+        #expect(tokens.kinds == ["reduce_mean"])
+        #expect(tokens.outputDims == [12])
+        #expect(tokens.cost(tokens.layers.last?.name ?? "")?.flops == 84)
+        let batch = try Imported("reducesum_batch_opset13.onnx")
+        #expect(batch.result.unsupported.map(\.opType) == ["ReduceSum"])
+        #expect(batch.result.unsupported.first?.reason == "a reduction over the batch axis")
+    }
+
     /// Nearest ×2 from scales (opset 11, empty roi); linear to sizes 9×12 (13);
     /// linear ×2, ×3 on axes [2, 3] with align_corners (18).
     @Test func resize() throws {

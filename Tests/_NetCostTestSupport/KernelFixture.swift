@@ -73,15 +73,21 @@ public struct KernelFixture: Sendable {
                              "negative_slope": "slope", "output_index": "index", "start_axis": "start"]
     /// Attributes a spec does not take: sizes the input shape gives, eps, comments.
     static let ignoredAttributes: Set = ["in_channels", "in_features", "num_features", "num_channels", "eps", "note"]
-    /// Axis attributes: torch's axis 0 is the batch, netcost's is the channels.
-    static let axisAttributes: Set = ["axis", "start_axis"]
+    /// Axis attributes (one axis or a list): torch's axis 0 is the batch, netcost's is
+    /// the channels; negative axes count from the end in both.
+    static let axisAttributes: Set = ["axis", "start_axis", "axes"]
 
     /// The fixture as one layer of a spec: the op table's name and the layer's fields.
     public var specLayer: (op: String, fields: JSONObject) {
         var fields = JSONObject()
         for (key, value) in attrs.entries where !Self.ignoredAttributes.contains(key) {
             var value = value
-            if Self.axisAttributes.contains(key), case .integer(let axis) = value { value = .integer(axis - 1) }
+            if Self.axisAttributes.contains(key) {
+                if case .integer(let axis) = value { value = .integer(axis < 0 ? axis : axis - 1) }
+                if case .array(let axes) = value {
+                    value = .array(axes.map { if case .integer(let axis) = $0 { .integer(axis < 0 ? axis : axis - 1) } else { $0 } })
+                }
+            }
             fields[Self.fieldNames[key] ?? key] = value
         }
         return (Self.opNames[op] ?? op, fields)

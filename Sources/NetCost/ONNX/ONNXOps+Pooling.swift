@@ -82,10 +82,12 @@ extension ONNXOps {
         }
     }
 
-    /// `ReduceMean` and `ReduceMax` over H and W → global pooling (then a reshape to
-    /// `[C]` without `keepdims`); over other axes, unsupported. Axes are an attribute
-    /// before opset 18 and an input from it.
-    static func reduce(_ mode: PoolingMode) -> ONNXOpHandler {
+    /// `ReduceMean`, `ReduceSum`, `ReduceMax`, `ReduceMin` and `ReduceL2` over the
+    /// sample's axes → a reduction; a mean or max over the H and W of an `[N, C, H, W]`
+    /// map → global pooling (then a reshape to `[C]` without `keepdims`), as the report
+    /// names it. Over the batch axis they are unsupported. Axes are an attribute before
+    /// opset 13 (ReduceSum) or 18 (the others) and an input from then on.
+    static func reduce(_ mode: Reduction.Mode) -> ONNXOpHandler {
         { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
             if try importer.fold(context) { return }
             let dims = try importer.onnxDims(context, 0) ?? []
@@ -103,13 +105,18 @@ extension ONNXOps {
             guard !resolved.contains(0), !resolved.isEmpty else {
                 return try importer.addUnsupported(context, reason: resolved.isEmpty ? "no axes" : "a reduction over the batch axis")
             }
-            guard dims.count == 4, resolved == [2, 3] else {
-                let kept = dims.indices.compactMap { resolved.contains($0) ? (keep ? 1 : nil) : dims[$0] }
-                return try importer.addUnsupported(context, reason: "a reduction over axes \(TensorShape.format(resolved))",
-                                                   shape: kept.count > 1 ? Array(kept.dropFirst()) : [1])
-            }
             guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
-            var layer = try importer.addLayer(context.name, .globalPooling(GlobalPooling(mode)), inputs: [input], context)
+            let pooling: PoolingMode? = switch mode {
+            case .mean: .average
+            case .max: .max
+            case .sum, .min, .l2: nil
+            }
+            guard dims.count == 4, resolved == [2, 3], let pooling else {
+                let reduction = Reduction(mode, axes: resolved.map { $0 - 1 }, keepDims: keep)
+                importer.define(context, .activation(try importer.addLayer(context.name, .reduction(reduction), inputs: [input], context)))
+                return
+            }
+            var layer = try importer.addLayer(context.name, .globalPooling(GlobalPooling(pooling)), inputs: [input], context)
             if !keep {
                 layer = try importer.addLayer(context.name + "_squeeze", .reshape(Reshape(.shape([dims[1]]))), inputs: [layer], context)
             }

@@ -47,8 +47,11 @@ enum ONNXOps {
         ("AveragePool", pooling(.average)),
         ("GlobalAveragePool", globalPooling(.average)),
         ("GlobalMaxPool", globalPooling(.max)),
-        ("ReduceMean", reduce(.average)),
+        ("ReduceMean", reduce(.mean)),
         ("ReduceMax", reduce(.max)),
+        ("ReduceSum", reduce(.sum)),
+        ("ReduceMin", reduce(.min)),
+        ("ReduceL2", reduce(.l2)),
 
         // MARK: Resampling and padding
         ("Resize", resize),
@@ -96,8 +99,6 @@ enum ONNXOps {
         ("Or", foldOnly),
         ("Where", foldOnly),
         ("ReduceProd", foldOnly),
-        ("ReduceSum", foldOnly),
-        ("ReduceMin", foldOnly),
     ]
 
     static let table: [String: ONNXOpHandler] = Dictionary(entries.map { ($0.opType, $0.handler) }, uniquingKeysWith: { first, _ in first })

@@ -53,6 +53,11 @@ public enum OpTable {
         Entry(name: "global_maxpool", op: GlobalPooling.self, summary: "Max over the whole map.", decode: GlobalPooling.decoder(.max)),
         Entry(name: "adaptive_avgpool", op: AdaptivePooling.self, summary: "Average pooling to a fixed output size.", decode: AdaptivePooling.decoder(.average)),
         Entry(name: "adaptive_maxpool", op: AdaptivePooling.self, summary: "Max pooling to a fixed output size.", decode: AdaptivePooling.decoder(.max)),
+        Entry(name: "reduce_mean", op: Reduction.self, summary: "Mean over any axes.", decode: Reduction.decoder(.mean)),
+        Entry(name: "reduce_sum", op: Reduction.self, summary: "Sum over any axes.", decode: Reduction.decoder(.sum)),
+        Entry(name: "reduce_max", op: Reduction.self, summary: "Largest value over any axes.", decode: Reduction.decoder(.max)),
+        Entry(name: "reduce_min", op: Reduction.self, summary: "Smallest value over any axes.", decode: Reduction.decoder(.min)),
+        Entry(name: "reduce_l2", op: Reduction.self, summary: "L2 norm, √Σx², over any axes.", decode: Reduction.decoder(.l2)),
 
         // MARK: Element-wise
         Entry(name: "add", op: Elementwise.self, summary: "Sum of two or more inputs, broadcast.", decode: Elementwise.decoder(.add)),

@@ -14,6 +14,7 @@ public enum Operation: Sendable, Hashable {
     case pooling(Pooling)
     case globalPooling(GlobalPooling)
     case adaptivePooling(AdaptivePooling)
+    case reduction(Reduction)
     case elementwise(Elementwise)
     case concat(Concat)
     case slice(Slice)
@@ -41,6 +42,7 @@ public enum Operation: Sendable, Hashable {
         case .pooling(let op): op
         case .globalPooling(let op): op
         case .adaptivePooling(let op): op
+        case .reduction(let op): op
         case .elementwise(let op): op
         case .concat(let op): op
         case .slice(let op): op

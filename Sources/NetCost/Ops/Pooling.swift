@@ -201,3 +201,81 @@ extension AdaptivePooling {
         }
     }
 }
+
+// MARK: Reductions
+
+/// A reduction over any axes of the sample (`axes` count from 0, the first axis of the
+/// sample; negative from the end): the mean, sum, largest or smallest value, or the L2
+/// norm `√Σx²` (ConvNeXt V2's global response norm). The reduced axes are dropped, or
+/// kept as 1 with `keepdims`; reducing every axis without `keepdims` leaves `[1]`.
+/// - flops  = one per input element (the adds or comparisons; a mean's division is
+///            folded in, as for global pooling), two for L2 (square and add)
+/// - memory = the input and the output
+public struct Reduction: OperationRules, Hashable {
+    public enum Mode: String, Hashable, Sendable, CaseIterable {
+        case mean, sum, max, min, l2
+    }
+
+    public var mode: Mode
+    public var axes: [Int]
+    public var keepDims: Bool
+
+    public init(_ mode: Mode, axes: [Int], keepDims: Bool) {
+        self.mode = mode
+        self.axes = axes
+        self.keepDims = keepDims
+    }
+
+    public var kind: String { "reduce_" + mode.rawValue }
+    public var arity: Arity { .one }
+    public static var family: OpFamily { .pooling }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
+
+    /// The axes resolved against `rank`, sorted; an error names a bad or repeated one.
+    public func resolvedAxes(rank: Int) throws(InputError) -> [Int] {
+        var resolved: [Int] = []
+        for axis in axes {
+            let axis = try ShapeCheck.axis(axis, rank: rank, field: "axes")
+            guard !resolved.contains(axis) else { throw InputError("axis \(axis) is named twice", field: "axes") }
+            resolved.append(axis)
+        }
+        return resolved.sorted()
+    }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let reduced = Set(try resolvedAxes(rank: inputs[0].rank))
+        let dims = inputs[0].dims.indices.compactMap { axis in reduced.contains(axis) ? (keepDims ? 1 : nil) : inputs[0].dims[axis] }
+        return try TensorShape(dims.isEmpty ? [1] : dims)
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        LayerCost(flops: try inputs[0].elements.multiplied(by: mode == .l2 ? 2 : 1), inputReads: inputs[0].elements,
+                  outputWrites: output.elements)
+    }
+
+    /// Over a feature map's height or width the map is gone; over its channels alone
+    /// (a mean across channels), each position still sees what its input saw.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        guard inputs[0].isFeatureMap, let reduced = try? resolvedAxes(rank: inputs[0].rank) else { return .ends }
+        return reduced == [0] && keepDims ? .pointwise : .ends
+    }
+
+    public func details(_ inputs: [TensorShape]) -> String {
+        "axes " + axes.map(String.init).joined(separator: ",") + (keepDims ? " keep" : "")
+    }
+}
+
+extension Reduction {
+    /// `axes` (every axis when absent) and `keepdims` (false, as in PyTorch).
+    static func decoder(_ mode: Mode) -> OpDecoder {
+        { (fields: inout LayerFields, inputs: [TensorShape]) throws(InputError) -> Operation in
+            let rank = inputs.first?.rank ?? 1
+            let axes = try fields.intArray("axes", minimum: -TensorShape.maximumRank) ?? Array(0..<rank)
+            guard !axes.isEmpty else { throw InputError("must name at least one axis", field: "axes") }
+            return .reduction(Reduction(mode, axes: axes, keepDims: try fields.bool("keepdims", default: false)))
+        }
+    }
+}

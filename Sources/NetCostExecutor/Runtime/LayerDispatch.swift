@@ -30,6 +30,8 @@ extension PreparedGraph {
             PoolingKernel.global(pooling.mode, input: inputs[0], output: output, probe: &probe)
         case .adaptivePooling(let pooling):
             PoolingKernel.adaptive(pooling.mode, input: inputs[0], output: output, probe: &probe)
+        case .reduction(let reduction):
+            ReductionKernel.run(reduction, input: inputs[0], output: output, probe: &probe)
         case .elementwise(let elementwise):
             ElementwiseKernel.run(elementwise.op, inputs: inputs, output: output, probe: &probe)
         case .concat(let concat):
@@ -109,7 +111,7 @@ extension PreparedGraph {
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
                              activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
         case .input, .constant, .unsupported, .fused, .matmul, .normalization, .activation, .softmax, .pooling,
-             .globalPooling, .adaptivePooling, .elementwise, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .globalPooling, .adaptivePooling, .reduction, .elementwise, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
             return
@@ -130,7 +132,7 @@ extension PreparedGraph {
             let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
             return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
         case .input, .constant, .unsupported, .convolution, .transposedConvolution, .linear, .fused, .matmul, .normalization,
-             .activation, .softmax, .pooling, .globalPooling, .adaptivePooling, .elementwise, .concat, .channelShuffle,
+             .activation, .softmax, .pooling, .globalPooling, .adaptivePooling, .reduction, .elementwise, .concat, .channelShuffle,
              .transpose, .upsample, .pad:
             return nil
         }
@@ -142,7 +144,7 @@ extension PreparedGraph {
         case .convolution: true
         case .fused(let fused): runsConvolution(fused.base)
         case .input, .constant, .unsupported, .transposedConvolution, .linear, .matmul, .normalization, .activation, .softmax,
-             .pooling, .globalPooling, .adaptivePooling, .elementwise, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .pooling, .globalPooling, .adaptivePooling, .reduction, .elementwise, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             false
         }
@@ -162,7 +164,7 @@ extension PreparedGraph {
         case .fused(let fused):
             return convolutionGeometry(fused.base, inputs: inputs, output: output)
         case .input, .constant, .unsupported, .linear, .matmul, .normalization, .activation, .softmax, .pooling,
-             .globalPooling, .adaptivePooling, .elementwise, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .globalPooling, .adaptivePooling, .reduction, .elementwise, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             return nil
         }

@@ -217,6 +217,20 @@ def main():
     save("reducemean_opset18.onnx", [helper.make_node("ReduceMean", ["x", "axes"], ["y"], keepdims=0)],
          [x(1, 4, 6, 6)], [value("y", [1, 4])], [ints("axes", [-1, -2])], opset=18)
 
+    # Reductions over other axes: sum over channels (axes an input from opset 13), max over
+    # the width, L2 over the height, min over what is left; a token mean (opset 18); and
+    # a sum over the batch axis, which netcost does not map.
+    save("reductions_opset13.onnx",
+         [helper.make_node("ReduceSum", ["x", "channels"], ["s"], keepdims=1),
+          helper.make_node("ReduceMax", ["s"], ["m"], axes=[3], keepdims=0),
+          helper.make_node("ReduceL2", ["m"], ["l"], axes=[2], keepdims=1),
+          helper.make_node("ReduceMin", ["x"], ["y"], axes=[-1, 1], keepdims=0)],
+         [x(1, 6, 5, 4)], [value("l", [1, 1, 1]), value("y", [1, 5])], [ints("channels", [1])])
+    save("reducemean_tokens_opset18.onnx", [helper.make_node("ReduceMean", ["x", "axes"], ["y"], keepdims=0)],
+         [value("x", [1, 7, 12])], [value("y", [1, 12])], [ints("axes", [1])], opset=18)
+    save("reducesum_batch_opset13.onnx", [helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=1)],
+         [x(1, 4, 3, 3)], [value("y", [1, 4, 3, 3])], [ints("axes", [0])])
+
     # Resizing and padding.
     save("resize_opset11.onnx", [helper.make_node("Resize", ["x", "roi", "scales"], ["y"], mode="nearest")],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 10, 12])], [floats("roi", []), floats("scales", [1, 1, 2, 2])], opset=11)

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Writes the PyTorch kernel fixtures that netcost adds to those of shared/fixtures/kernels,
+in their format: the op, its attributes (axes count the batch as axis 0, as torch does),
+the inputs, the parameters (none here), torch's output, and FlopCounterMode's total.
+
+    pip install torch
+    python3 scripts/make_kernel_fixtures.py            # writes Tests/Fixtures/kernels/*.json
+"""
+import json
+import os
+
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DIRECTORY = os.path.join(HERE, "..", "Tests", "Fixtures", "kernels")
+
+
+def reduce(mode, x, axes, keepdims):
+    if mode == "mean":
+        return torch.mean(x, dim=axes, keepdim=keepdims)
+    if mode == "sum":
+        return torch.sum(x, dim=axes, keepdim=keepdims)
+    if mode == "max":
+        return torch.amax(x, dim=axes, keepdim=keepdims)
+    if mode == "min":
+        return torch.amin(x, dim=axes, keepdim=keepdims)
+    return torch.linalg.vector_norm(x, ord=2, dim=axes, keepdim=keepdims)
+
+
+# (name, mode, input shape, torch axes, keepdims, note)
+REDUCTIONS = [
+    ("reduce_mean_channels_keep", "mean", [2, 6, 5, 4], [1], True, "a mean across channels, kept as one map"),
+    ("reduce_mean_tokens", "mean", [2, 7, 12], [1], False, "a vision transformer's mean over tokens"),
+    ("reduce_sum_last", "sum", [1, 3, 5, 8], [-1], False, "a sum over the last axis"),
+    ("reduce_max_height", "max", [2, 4, 6, 5], [2], True, "the largest value down each column"),
+    ("reduce_min_channels_width", "min", [1, 5, 4, 6], [1, 3], False, "two axes at once"),
+    ("reduce_l2_spatial_keep", "l2", [2, 8, 5, 5], [2, 3], True, "ConvNeXt V2's GRN: the L2 norm over H and W"),
+]
+
+
+def tensor(value):
+    return {"shape": list(value.shape), "data": [float(v) for v in value.flatten().tolist()]}
+
+
+def main():
+    generator = torch.Generator().manual_seed(15)
+    index_path = os.path.join(DIRECTORY, "index.json")
+    with open(index_path) as file:
+        index = [entry for entry in json.load(file) if not entry["name"].startswith("reduce_")]
+    for name, mode, shape, axes, keepdims, note in REDUCTIONS:
+        x = torch.rand(shape, generator=generator) * 2 - 1
+        with FlopCounterMode(display=False) as counter:
+            y = reduce(mode, x, axes, keepdims)
+        fixture = {
+            "name": name, "op": "reduce_" + mode, "attrs": {"axes": axes, "keepdims": keepdims}, "params": {},
+            "inputs": [tensor(x)], "output": tensor(y), "torch_flopcounter_flops": counter.get_total_flops(),
+            "note": note, "generated_by": f"torch {torch.__version__}, float32, CPU",
+        }
+        with open(os.path.join(DIRECTORY, name + ".json"), "w") as file:
+            json.dump(fixture, file)
+        index.append({"name": name, "op": fixture["op"], "output_shape": list(y.shape)})
+    with open(index_path, "w") as file:
+        json.dump(index, file, indent=1)
+        file.write("\n")
+
+
+if __name__ == "__main__":
+    main()
