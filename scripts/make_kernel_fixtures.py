@@ -39,6 +39,23 @@ REDUCTIONS = [
 ]
 
 
+# (name, spec op, torch function, attributes, input low and high): inputs kept where the
+# function is defined (log, sqrt, a fractional power) and away from 0 for 1/x.
+MATH = [
+    ("math_exp", "exp", torch.exp, {}, -2.0, 2.0),
+    ("math_log", "log", torch.log, {}, 0.1, 3.0),
+    ("math_sqrt", "sqrt", torch.sqrt, {}, 0.0, 3.0),
+    ("math_reciprocal", "reciprocal", torch.reciprocal, {}, 0.5, 2.0),
+    ("math_abs", "abs", torch.abs, {}, -1.0, 1.0),
+    ("math_neg", "neg", torch.neg, {}, -1.0, 1.0),
+    ("math_sin", "sin", torch.sin, {}, -4.0, 4.0),
+    ("math_cos", "cos", torch.cos, {}, -4.0, 4.0),
+    ("math_erf", "erf", torch.erf, {}, -2.0, 2.0),
+    ("math_pow_2", "pow", lambda x: torch.pow(x, 2), {"exponent": 2}, -2.0, 2.0),
+    ("math_pow_half", "pow", lambda x: torch.pow(x, 0.5), {"exponent": 0.5}, 0.0, 3.0),
+]
+
+
 def tensor(value):
     return {"shape": list(value.shape), "data": [float(v) for v in value.flatten().tolist()]}
 
@@ -60,6 +77,18 @@ def main():
         with open(os.path.join(DIRECTORY, name + ".json"), "w") as file:
             json.dump(fixture, file)
         index.append({"name": name, "op": fixture["op"], "output_shape": list(y.shape)})
+    index = [entry for entry in index if not entry["name"].startswith("math_")]
+    for name, op, function, attrs, low, high in MATH:
+        x = torch.rand([2, 3, 4, 5], generator=generator) * (high - low) + low
+        with FlopCounterMode(display=False) as counter:
+            y = function(x)
+        fixture = {
+            "name": name, "op": op, "attrs": attrs, "params": {}, "inputs": [tensor(x)], "output": tensor(y),
+            "torch_flopcounter_flops": counter.get_total_flops(), "note": "", "generated_by": f"torch {torch.__version__}, float32, CPU",
+        }
+        with open(os.path.join(DIRECTORY, name + ".json"), "w") as file:
+            json.dump(fixture, file)
+        index.append({"name": name, "op": op, "output_shape": list(y.shape)})
     with open(index_path, "w") as file:
         json.dump(index, file, indent=1)
         file.write("\n")

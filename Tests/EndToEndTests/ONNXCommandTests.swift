@@ -21,7 +21,7 @@ struct ONNXCommandTests {
         let model = Self.fixtures.appendingPathComponent("generated/unsupported_opset13.onnx").path
         let text = try CommandLineTests.run(["report", model])
         #expect(text.status == 1)
-        #expect(text.output.contains("PARTIAL: 5 layers (Elu ×1, Erf ×1, PRelu ×1, Pad ×1, com.example.Foo ×1) were not counted"))
+        #expect(text.output.contains("PARTIAL: 5 layers (Celu ×1, Elu ×1, PRelu ×1, Pad ×1, com.example.Foo ×1) were not counted"))
         #expect(text.errors.contains("warning: Pad ×1 not counted: mode reflect"))
         let json = try CommandLineTests.run(["report", model, "--format", "json"])
         #expect(json.status == 1)

@@ -98,4 +98,17 @@ import Testing
         #expect(model.params == 32 + 32)
         #expect(model.outputDims == [5, 32])
     }
+
+    /// Each math function on the 120 elements of a 4×5×6 sample is a layer of its own, one
+    /// flop per element; Pow by the constant 2 is `pow` ^2; Pow by a tensor of exponents
+    /// is listed as unsupported with its reason.
+    @Test func elementwiseMath() throws {
+        let model = try Imported("math_opset13.onnx")
+        #expect(model.kinds == ["abs", "exp", "log", "sqrt", "reciprocal", "neg", "sin", "cos", "erf", "pow", "Pow"])
+        #expect(model.layers.first { $0.operation.kind == "pow" }?.operation == .activation(Activation(.pow(exponent: 2))))
+        let counted = model.layers.filter { $0.operation.kind != "Pow" && $0.operation.kind != "input" }
+        #expect(counted.map { model.cost($0.name)?.flops } == Array(repeating: 120, count: 10))
+        #expect(model.result.unsupported.map(\.opType) == ["Pow"])
+        #expect(model.result.unsupported.first?.reason == "an exponent that is not one constant")
+    }
 }

@@ -111,9 +111,23 @@ extension ONNXOps {
         importer.define(context, .activation(layer))
     }
 
-    /// `Erf` alone has no netcost activation; inside GELU's pattern it is fused before this runs.
-    static func erf(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+    /// An element-wise math function (`Exp`, `Log`, `Sqrt`, `Reciprocal`, `Abs`, `Neg`,
+    /// `Sin`, `Cos`, `Erf` outside a recognised GELU): folded on constants, a layer of
+    /// that function otherwise.
+    static func math(_ function: Activation.Function) -> ONNXOpHandler {
+        { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
+            if try importer.fold(context) { return }
+            try addActivation(&importer, context, function)
+        }
+    }
+
+    /// `Pow(x, c)` with one constant exponent → `pow`; a tensor of exponents, or an
+    /// exponent computed at run time, is unsupported.
+    static func pow(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
-        try importer.addUnsupported(context, reason: "erf outside a recognised GELU")
+        guard case .known(let exponents) = try importer.numberInput(context, 1), exponents.count == 1 else {
+            return try importer.addUnsupported(context, reason: "an exponent that is not one constant")
+        }
+        try addActivation(&importer, context, .pow(exponent: exponents[0]))
     }
 }

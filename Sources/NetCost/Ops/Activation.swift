@@ -17,10 +17,16 @@
 /// | hardswish | 5 | x · hardsigmoid(x) |
 /// | gelu | 5 | x/2 · (1 + erf(x/√2)) |
 /// | tanh | 1 | tanh(x) |
+///
+/// The element-wise math functions of exported graphs (position codes, norms written
+/// out, GELU's erf) are functions of this family too, one flop each: exp, log, sqrt,
+/// reciprocal 1/x, abs, neg −x, sin, cos, erf, and pow xᶜ with a constant exponent.
 public struct Activation: OperationRules, Hashable {
     public enum Function: Hashable, Sendable {
         case relu, relu6, sigmoid, swish, hardSigmoid, hardSwish, gelu, tanh
         case leakyRelu(slope: Double)
+        case exp, log, sqrt, reciprocal, abs, neg, sin, cos, erf
+        case pow(exponent: Double)
 
         public var name: String {
             switch self {
@@ -33,12 +39,22 @@ public struct Activation: OperationRules, Hashable {
             case .gelu: "gelu"
             case .tanh: "tanh"
             case .leakyRelu: "leaky_relu"
+            case .exp: "exp"
+            case .log: "log"
+            case .sqrt: "sqrt"
+            case .reciprocal: "reciprocal"
+            case .abs: "abs"
+            case .neg: "neg"
+            case .sin: "sin"
+            case .cos: "cos"
+            case .erf: "erf"
+            case .pow: "pow"
             }
         }
 
         public var flopsPerElement: Int {
             switch self {
-            case .relu, .tanh: 1
+            case .relu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow: 1
             case .relu6, .leakyRelu: 2
             case .sigmoid, .hardSigmoid: 4
             case .swish, .hardSwish, .gelu: 5
@@ -50,6 +66,8 @@ public struct Activation: OperationRules, Hashable {
             "relu": .relu, "relu6": .relu6, "sigmoid": .sigmoid, "swish": .swish, "silu": .swish,
             "hardsigmoid": .hardSigmoid, "hardswish": .hardSwish, "gelu": .gelu, "tanh": .tanh,
             "leaky_relu": .leakyRelu(slope: 0.01),
+            "exp": .exp, "log": .log, "sqrt": .sqrt, "reciprocal": .reciprocal, "abs": .abs, "neg": .neg,
+            "sin": .sin, "cos": .cos, "erf": .erf, "pow": .pow(exponent: 2),
         ]
     }
 
@@ -77,6 +95,7 @@ public struct Activation: OperationRules, Hashable {
 
     public func details(_ inputs: [TensorShape]) -> String {
         if case .leakyRelu(let slope) = function { return "a=\(JSONWriter.format(slope))" }
+        if case .pow(let exponent) = function { return "^\(JSONWriter.format(exponent))" }
         return ""
     }
 }
@@ -117,11 +136,15 @@ public struct Softmax: OperationRules, Hashable {
 // MARK: Spec fields
 
 extension Activation {
-    /// A decoder for one function; `leaky_relu` reads `slope` (0.01, PyTorch's default).
+    /// A decoder for one function; `leaky_relu` reads `slope` (0.01, PyTorch's default),
+    /// `pow` its `exponent` (2).
     static func decoder(_ function: Function) -> OpDecoder {
         { (fields: inout LayerFields, _: [TensorShape]) throws(InputError) -> Operation in
             if case .leakyRelu = function {
                 return .activation(Activation(.leakyRelu(slope: try fields.double("slope", default: 0.01))))
+            }
+            if case .pow = function {
+                return .activation(Activation(.pow(exponent: try fields.double("exponent", default: 2))))
             }
             return .activation(Activation(function))
         }

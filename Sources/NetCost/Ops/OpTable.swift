@@ -44,6 +44,16 @@ public enum OpTable {
         Entry(name: "hardswish", op: Activation.self, summary: "x · hardsigmoid(x).", decode: Activation.decoder(.hardSwish)),
         Entry(name: "gelu", op: Activation.self, summary: "x/2 · (1 + erf(x/√2)).", decode: Activation.decoder(.gelu)),
         Entry(name: "tanh", op: Activation.self, summary: "Hyperbolic tangent.", decode: Activation.decoder(.tanh)),
+        Entry(name: "exp", op: Activation.self, summary: "eˣ.", decode: Activation.decoder(.exp)),
+        Entry(name: "log", op: Activation.self, summary: "Natural logarithm.", decode: Activation.decoder(.log)),
+        Entry(name: "sqrt", op: Activation.self, summary: "√x.", decode: Activation.decoder(.sqrt)),
+        Entry(name: "reciprocal", op: Activation.self, summary: "1/x.", decode: Activation.decoder(.reciprocal)),
+        Entry(name: "abs", op: Activation.self, summary: "|x|.", decode: Activation.decoder(.abs)),
+        Entry(name: "neg", op: Activation.self, summary: "−x.", decode: Activation.decoder(.neg)),
+        Entry(name: "sin", op: Activation.self, summary: "Sine (position codes).", decode: Activation.decoder(.sin)),
+        Entry(name: "cos", op: Activation.self, summary: "Cosine (position codes).", decode: Activation.decoder(.cos)),
+        Entry(name: "erf", op: Activation.self, summary: "The error function (GELU written out).", decode: Activation.decoder(.erf)),
+        Entry(name: "pow", op: Activation.self, summary: "xᶜ for a constant `exponent` (2).", decode: Activation.decoder(.pow(exponent: 2))),
         Entry(name: "softmax", op: Softmax.self, summary: "Softmax along one axis.", decode: Softmax.decode),
 
         // MARK: Pooling

@@ -18,6 +18,16 @@ extension Activation.Function {
         case .hardSwish: return x * min(max(x + 3, 0), 6) / 6
         case .gelu: return 0.5 * x * (1 + Foundation.erf(x * 0.707_106_77))
         case .tanh: return Foundation.tanh(x)
+        case .exp: return Foundation.exp(x)
+        case .log: return Foundation.log(x)
+        case .sqrt: return x.squareRoot()
+        case .reciprocal: return 1 / x
+        case .abs: return Swift.abs(x)
+        case .neg: return -x
+        case .sin: return Foundation.sin(x)
+        case .cos: return Foundation.cos(x)
+        case .erf: return Foundation.erf(x)
+        case .pow(let exponent): return Foundation.pow(x, Float(exponent))
         }
     }
 
@@ -37,7 +47,7 @@ extension Activation.Function {
             Self.map(row, count) { clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { min(max($0 + 3, 0), 6) / 6 }
         case .hardSwish:
             Self.map(row, count) { $0 * clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { $0 * min(max($0 + 3, 0), 6) / 6 }
-        case .sigmoid, .swish, .gelu, .tanh:
+        case .sigmoid, .swish, .gelu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow:
             for index in 0..<count { row[index] = apply(row[index]) }
         }
     }

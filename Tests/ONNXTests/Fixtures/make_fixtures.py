@@ -246,11 +246,24 @@ def main():
     save("pad_opset18.onnx", [helper.make_node("Pad", ["x", "pads", "", "axes"], ["y"])],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 7, 10])], [ints("pads", [1, 2, 1, 2]), ints("axes", [2, 3])], opset=18)
 
+    # Element-wise math: each function on a 1×4×5×6 input; Pow by one constant, and by a
+    # tensor of exponents, which netcost does not map.
+    save("math_opset13.onnx",
+         [helper.make_node("Abs", ["x"], ["a"]), helper.make_node("Exp", ["x"], ["e"]),
+          helper.make_node("Log", ["a"], ["l"]), helper.make_node("Sqrt", ["a"], ["s"]),
+          helper.make_node("Reciprocal", ["x"], ["r"]), helper.make_node("Neg", ["x"], ["n"]),
+          helper.make_node("Sin", ["x"], ["si"]), helper.make_node("Cos", ["x"], ["co"]),
+          helper.make_node("Erf", ["x"], ["er"]), helper.make_node("Pow", ["x", "two"], ["p"]),
+          helper.make_node("Pow", ["x", "powers"], ["q"])],
+         [x(1, 4, 5, 6)],
+         [value(name, [1, 4, 5, 6]) for name in ["e", "l", "s", "r", "n", "si", "co", "er", "p", "q"]],
+         [floats("two", [2.0]), weight("powers", 4, 1, 1)])
+
     # Unsupported ops: listed, the rest still counted.
     save("unsupported_opset13.onnx",
          [helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1]),
           helper.make_node("Elu", ["c"], ["e"]),
-          helper.make_node("Erf", ["e"], ["f"]),
+          helper.make_node("Celu", ["e"], ["f"]),
           helper.make_node("PRelu", ["f", "slope"], ["p"]),
           helper.make_node("Pad", ["p", "pads"], ["q"], mode="reflect"),
           helper.make_node("Foo", ["q"], ["g"], domain="com.example"),
