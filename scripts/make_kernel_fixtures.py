@@ -56,6 +56,22 @@ MATH = [
 ]
 
 
+# (name, spec op, torch function of x and y): y broadcasts over x's H and W. Comparison
+# inputs are rounded to halves so that some pairs are equal; logic inputs are 0 or 1.
+BINARY = [
+    ("binary_max", "max", torch.maximum),
+    ("binary_min", "min", torch.minimum),
+    ("binary_pow_tensor", "pow_tensor", torch.pow),
+    ("binary_equal", "equal", lambda x, y: torch.eq(x, y).float()),
+    ("binary_less", "less", lambda x, y: torch.lt(x, y).float()),
+    ("binary_greater", "greater", lambda x, y: torch.gt(x, y).float()),
+    ("binary_less_equal", "less_equal", lambda x, y: torch.le(x, y).float()),
+    ("binary_greater_equal", "greater_equal", lambda x, y: torch.ge(x, y).float()),
+    ("binary_and", "and", lambda x, y: torch.logical_and(x > 0, y > 0).float()),
+    ("binary_or", "or", lambda x, y: torch.logical_or(x > 0, y > 0).float()),
+]
+
+
 def tensor(value):
     return {"shape": list(value.shape), "data": [float(v) for v in value.flatten().tolist()]}
 
@@ -89,6 +105,30 @@ def main():
         with open(os.path.join(DIRECTORY, name + ".json"), "w") as file:
             json.dump(fixture, file)
         index.append({"name": name, "op": op, "output_shape": list(y.shape)})
+    index = [entry for entry in index if not entry["name"].startswith("binary_") and entry["name"] != "math_not"]
+    for name, op, function in BINARY:
+        x = torch.round((torch.rand([2, 3, 4, 5], generator=generator) * 2 - 1) * 2) / 2
+        y = torch.round((torch.rand([2, 3, 1, 1], generator=generator) * 2 - 1) * 2) / 2
+        if op in ("and", "or"):
+            x, y = (x > 0).float(), (y > 0).float()
+        if op == "pow_tensor":
+            x = x.abs() + 0.1
+        with FlopCounterMode(display=False) as counter:
+            z = function(x, y)
+        fixture = {
+            "name": name, "op": op, "attrs": {}, "params": {}, "inputs": [tensor(x), tensor(y)], "output": tensor(z),
+            "torch_flopcounter_flops": counter.get_total_flops(), "note": "", "generated_by": f"torch {torch.__version__}, float32, CPU",
+        }
+        with open(os.path.join(DIRECTORY, name + ".json"), "w") as file:
+            json.dump(fixture, file)
+        index.append({"name": name, "op": op, "output_shape": list(z.shape)})
+    x = (torch.rand([2, 3, 4, 5], generator=generator) > 0.5).float()
+    z = torch.logical_not(x).float()
+    fixture = {"name": "math_not", "op": "not", "attrs": {}, "params": {}, "inputs": [tensor(x)], "output": tensor(z),
+               "torch_flopcounter_flops": 0, "note": "", "generated_by": f"torch {torch.__version__}, float32, CPU"}
+    with open(os.path.join(DIRECTORY, "math_not.json"), "w") as file:
+        json.dump(fixture, file)
+    index.append({"name": "math_not", "op": "not", "output_shape": list(z.shape)})
     with open(index_path, "w") as file:
         json.dump(index, file, indent=1)
         file.write("\n")

@@ -100,15 +100,14 @@ import Testing
     }
 
     /// Each math function on the 120 elements of a 4×5×6 sample is a layer of its own, one
-    /// flop per element; Pow by the constant 2 is `pow` ^2; Pow by a tensor of exponents
-    /// is listed as unsupported with its reason.
+    /// flop per element; Pow by the constant 2 is `pow` ^2, and by a `[4, 1, 1]` tensor of
+    /// exponents a broadcast `pow_tensor`, one flop per output element too.
     @Test func elementwiseMath() throws {
         let model = try Imported("math_opset13.onnx")
-        #expect(model.kinds == ["abs", "exp", "log", "sqrt", "reciprocal", "neg", "sin", "cos", "erf", "pow", "Pow"])
+        #expect(model.kinds == ["abs", "exp", "log", "sqrt", "reciprocal", "neg", "sin", "cos", "erf", "pow", "pow_tensor"])
         #expect(model.layers.first { $0.operation.kind == "pow" }?.operation == .activation(Activation(.pow(exponent: 2))))
-        let counted = model.layers.filter { $0.operation.kind != "Pow" && $0.operation.kind != "input" }
-        #expect(counted.map { model.cost($0.name)?.flops } == Array(repeating: 120, count: 10))
-        #expect(model.result.unsupported.map(\.opType) == ["Pow"])
-        #expect(model.result.unsupported.first?.reason == "an exponent that is not one constant")
+        let counted = model.layers.filter { !["input", "constant"].contains($0.operation.kind) }
+        #expect(counted.map { model.cost($0.name)?.flops } == Array(repeating: 120, count: 11))
+        #expect(model.result.unsupported.isEmpty)
     }
 }

@@ -121,12 +121,12 @@ extension ONNXOps {
         }
     }
 
-    /// `Pow(x, c)` with one constant exponent → `pow`; a tensor of exponents, or an
-    /// exponent computed at run time, is unsupported.
+    /// `Pow(x, c)` with one constant exponent → `pow`; with a tensor of exponents →
+    /// `pow_tensor`, broadcast.
     static func pow(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         guard case .known(let exponents) = try importer.numberInput(context, 1), exponents.count == 1 else {
-            return try importer.addUnsupported(context, reason: "an exponent that is not one constant")
+            return try elementwise(.pow)(&importer, context)
         }
         try addActivation(&importer, context, .pow(exponent: exponents[0]))
     }

@@ -20,12 +20,15 @@
 ///
 /// The element-wise math functions of exported graphs (position codes, norms written
 /// out, GELU's erf) are functions of this family too, one flop each: exp, log, sqrt,
-/// reciprocal 1/x, abs, neg −x, sin, cos, erf, and pow xᶜ with a constant exponent.
+/// reciprocal 1/x, abs, neg −x, sin, cos, erf, pow xᶜ with a constant exponent, and
+/// logical not.
 public struct Activation: OperationRules, Hashable {
     public enum Function: Hashable, Sendable {
         case relu, relu6, sigmoid, swish, hardSigmoid, hardSwish, gelu, tanh
         case leakyRelu(slope: Double)
         case exp, log, sqrt, reciprocal, abs, neg, sin, cos, erf
+        /// Logical not: 1 where x is 0, else 0.
+        case not
         case pow(exponent: Double)
 
         public var name: String {
@@ -48,13 +51,14 @@ public struct Activation: OperationRules, Hashable {
             case .sin: "sin"
             case .cos: "cos"
             case .erf: "erf"
+            case .not: "not"
             case .pow: "pow"
             }
         }
 
         public var flopsPerElement: Int {
             switch self {
-            case .relu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow: 1
+            case .relu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow, .not: 1
             case .relu6, .leakyRelu: 2
             case .sigmoid, .hardSigmoid: 4
             case .swish, .hardSwish, .gelu: 5
@@ -67,7 +71,7 @@ public struct Activation: OperationRules, Hashable {
             "hardsigmoid": .hardSigmoid, "hardswish": .hardSwish, "gelu": .gelu, "tanh": .tanh,
             "leaky_relu": .leakyRelu(slope: 0.01),
             "exp": .exp, "log": .log, "sqrt": .sqrt, "reciprocal": .reciprocal, "abs": .abs, "neg": .neg,
-            "sin": .sin, "cos": .cos, "erf": .erf, "pow": .pow(exponent: 2),
+            "sin": .sin, "cos": .cos, "erf": .erf, "pow": .pow(exponent: 2), "not": .not,
         ]
     }
 

@@ -1,11 +1,17 @@
 /// Binary element-wise arithmetic (and sums of more inputs), with NumPy broadcasting:
-/// the residual add, squeeze-excite's per-channel multiply `[C, H, W] × [C, 1, 1]`.
+/// the residual add, squeeze-excite's per-channel multiply `[C, H, W] × [C, 1, 1]`; also
+/// the larger and smaller of inputs, a power with a tensor of exponents, and the
+/// comparisons and logic of attention masks (1 for true, 0 for false).
 ///
 /// - flops  = `(inputs − 1)·outputElements`: one operation per output element and pair
 /// - memory = every input once (a broadcast operand is read once, not per use), the output
 public struct Elementwise: OperationRules, Hashable {
     public enum Operator: String, Hashable, Sendable, CaseIterable {
         case add, sub, mul, div
+        case max, min, pow = "pow_tensor"
+        case equal, less, greater
+        case lessOrEqual = "less_equal", greaterOrEqual = "greater_equal"
+        case and, or
     }
 
     public var op: Operator
@@ -15,7 +21,7 @@ public struct Elementwise: OperationRules, Hashable {
     }
 
     public var kind: String { op.rawValue }
-    public var arity: Arity { op == .add || op == .mul ? .atLeastTwo : .two }
+    public var arity: Arity { [.add, .mul, .max, .min].contains(op) ? .atLeastTwo : .two }
     public static var family: OpFamily { .elementwise }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }

@@ -54,6 +54,7 @@ public enum OpTable {
         Entry(name: "cos", op: Activation.self, summary: "Cosine (position codes).", decode: Activation.decoder(.cos)),
         Entry(name: "erf", op: Activation.self, summary: "The error function (GELU written out).", decode: Activation.decoder(.erf)),
         Entry(name: "pow", op: Activation.self, summary: "xᶜ for a constant `exponent` (2).", decode: Activation.decoder(.pow(exponent: 2))),
+        Entry(name: "not", op: Activation.self, summary: "1 where x is 0, else 0.", decode: Activation.decoder(.not)),
         Entry(name: "softmax", op: Softmax.self, summary: "Softmax along one axis.", decode: Softmax.decode),
 
         // MARK: Pooling
@@ -74,6 +75,16 @@ public enum OpTable {
         Entry(name: "sub", op: Elementwise.self, summary: "Difference of two inputs, broadcast.", decode: Elementwise.decoder(.sub)),
         Entry(name: "mul", op: Elementwise.self, summary: "Product of two or more inputs, broadcast (squeeze-excite's scale).", decode: Elementwise.decoder(.mul)),
         Entry(name: "div", op: Elementwise.self, summary: "Quotient of two inputs, broadcast.", decode: Elementwise.decoder(.div)),
+        Entry(name: "max", op: Elementwise.self, summary: "The largest of two or more inputs, broadcast.", decode: Elementwise.decoder(.max)),
+        Entry(name: "min", op: Elementwise.self, summary: "The smallest of two or more inputs, broadcast.", decode: Elementwise.decoder(.min)),
+        Entry(name: "pow_tensor", op: Elementwise.self, summary: "x to the power y, both tensors, broadcast.", decode: Elementwise.decoder(.pow)),
+        Entry(name: "equal", op: Elementwise.self, summary: "1 where x = y, else 0; broadcast.", decode: Elementwise.decoder(.equal)),
+        Entry(name: "less", op: Elementwise.self, summary: "1 where x < y, else 0; broadcast.", decode: Elementwise.decoder(.less)),
+        Entry(name: "greater", op: Elementwise.self, summary: "1 where x > y, else 0; broadcast.", decode: Elementwise.decoder(.greater)),
+        Entry(name: "less_equal", op: Elementwise.self, summary: "1 where x ≤ y, else 0; broadcast.", decode: Elementwise.decoder(.lessOrEqual)),
+        Entry(name: "greater_equal", op: Elementwise.self, summary: "1 where x ≥ y, else 0; broadcast.", decode: Elementwise.decoder(.greaterOrEqual)),
+        Entry(name: "and", op: Elementwise.self, summary: "1 where both are non-zero, else 0; broadcast.", decode: Elementwise.decoder(.and)),
+        Entry(name: "or", op: Elementwise.self, summary: "1 where either is non-zero, else 0; broadcast.", decode: Elementwise.decoder(.or)),
 
         // MARK: Reshaping and copies
         Entry(name: "concat", op: Concat.self, summary: "Join inputs along an axis (a copy).", decode: Concat.decode),

@@ -28,6 +28,7 @@ extension Activation.Function {
         case .cos: return Foundation.cos(x)
         case .erf: return Foundation.erf(x)
         case .pow(let exponent): return Foundation.pow(x, Float(exponent))
+        case .not: return x == 0 ? 1 : 0
         }
     }
 
@@ -47,7 +48,7 @@ extension Activation.Function {
             Self.map(row, count) { clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { min(max($0 + 3, 0), 6) / 6 }
         case .hardSwish:
             Self.map(row, count) { $0 * clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { $0 * min(max($0 + 3, 0), 6) / 6 }
-        case .sigmoid, .swish, .gelu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow:
+        case .sigmoid, .swish, .gelu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow, .not:
             for index in 0..<count { row[index] = apply(row[index]) }
         }
     }

@@ -1,6 +1,8 @@
+import Foundation
 import NetCost
 
-// Add, subtract, multiply and divide with NumPy broadcasting. Axes that can be walked
+// Binary element-wise ops (arithmetic, max and min, comparisons, logic) with NumPy
+// broadcasting. Axes that can be walked
 // as one (for every operand) are merged first, so squeeze-excite's `[C, H, W] × [C, 1, 1]`
 // runs as C rows of H·W elements times one scalar each.
 
@@ -89,6 +91,17 @@ enum ElementwiseKernel {
         case .sub: for j in 0..<count { out[j] = x[j * sx] - y[j * sy] }
         case .mul: for j in 0..<count { out[j] = x[j * sx] * y[j * sy] }
         case .div: for j in 0..<count { out[j] = x[j * sx] / y[j * sy] }
+        // A NaN wins, as in PyTorch's maximum and minimum.
+        case .max: for j in 0..<count { let a = x[j * sx], b = y[j * sy]; out[j] = a > b || a.isNaN ? a : b }
+        case .min: for j in 0..<count { let a = x[j * sx], b = y[j * sy]; out[j] = a < b || a.isNaN ? a : b }
+        case .pow: for j in 0..<count { out[j] = Foundation.pow(x[j * sx], y[j * sy]) }
+        case .equal: for j in 0..<count { out[j] = x[j * sx] == y[j * sy] ? 1 : 0 }
+        case .less: for j in 0..<count { out[j] = x[j * sx] < y[j * sy] ? 1 : 0 }
+        case .greater: for j in 0..<count { out[j] = x[j * sx] > y[j * sy] ? 1 : 0 }
+        case .lessOrEqual: for j in 0..<count { out[j] = x[j * sx] <= y[j * sy] ? 1 : 0 }
+        case .greaterOrEqual: for j in 0..<count { out[j] = x[j * sx] >= y[j * sy] ? 1 : 0 }
+        case .and: for j in 0..<count { out[j] = x[j * sx] != 0 && y[j * sy] != 0 ? 1 : 0 }
+        case .or: for j in 0..<count { out[j] = x[j * sx] != 0 || y[j * sy] != 0 ? 1 : 0 }
         }
     }
 }

@@ -247,7 +247,7 @@ def main():
          [x(1, 4, 5, 6)], [value("y", [1, 4, 7, 10])], [ints("pads", [1, 2, 1, 2]), ints("axes", [2, 3])], opset=18)
 
     # Element-wise math: each function on a 1×4×5×6 input; Pow by one constant, and by a
-    # tensor of exponents, which netcost does not map.
+    # tensor of exponents.
     save("math_opset13.onnx",
          [helper.make_node("Abs", ["x"], ["a"]), helper.make_node("Exp", ["x"], ["e"]),
           helper.make_node("Log", ["a"], ["l"]), helper.make_node("Sqrt", ["a"], ["s"]),
