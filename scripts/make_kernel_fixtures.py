@@ -76,6 +76,29 @@ def tensor(value):
     return {"shape": list(value.shape), "data": [float(v) for v in value.flatten().tolist()]}
 
 
+def copies(generator):
+    """Where, running sums, expand and tile. Shapes in `attrs` are per sample (the spec's),
+    since a spec names no batch; axes count the batch, as torch's do."""
+    made = "torch %s, float32, CPU" % torch.__version__
+
+    def fixture(name, op, attrs, inputs, output):
+        return {"name": name, "op": op, "attrs": attrs, "params": {}, "inputs": [tensor(x) for x in inputs],
+                "output": tensor(output), "torch_flopcounter_flops": 0, "note": "", "generated_by": made}
+
+    x = torch.rand([2, 3, 4, 5], generator=generator) * 2 - 1
+    condition = (torch.rand([2, 1, 4, 1], generator=generator) > 0.5).float()
+    y = torch.rand([2, 3, 1, 5], generator=generator) * 2 - 1
+    yield fixture("where_broadcast", "where", {}, [condition, x, y], torch.where(condition != 0, x, y))
+    yield fixture("cumsum_axis2", "cumsum", {"axis": 2}, [x], torch.cumsum(x, dim=2))
+    exclusive = torch.cumsum(x, dim=3) - x
+    yield fixture("cumsum_exclusive", "cumsum", {"axis": -1, "exclusive": True}, [x], exclusive)
+    reverse = torch.flip(torch.cumsum(torch.flip(x, [1]), dim=1), [1])
+    yield fixture("cumsum_reverse", "cumsum", {"axis": 1, "reverse": True}, [x], reverse)
+    small = torch.rand([2, 3, 1, 5], generator=generator) * 2 - 1
+    yield fixture("expand_height", "expand", {"shape": [3, 4, 5]}, [small], small.expand(2, 3, 4, 5))
+    yield fixture("tile_2x3", "tile", {"repeats": [1, 2, 3]}, [x], x.repeat(1, 1, 2, 3))
+
+
 def main():
     generator = torch.Generator().manual_seed(15)
     index_path = os.path.join(DIRECTORY, "index.json")
@@ -129,6 +152,11 @@ def main():
     with open(os.path.join(DIRECTORY, "math_not.json"), "w") as file:
         json.dump(fixture, file)
     index.append({"name": "math_not", "op": "not", "output_shape": list(z.shape)})
+    index = [entry for entry in index if entry["name"].split("_")[0] not in ("where", "cumsum", "expand", "tile")]
+    for fixture in copies(generator):
+        with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
+            json.dump(fixture, file)
+        index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})
     with open(index_path, "w") as file:
         json.dump(index, file, indent=1)
         file.write("\n")

@@ -22,6 +22,8 @@ struct OpTraitsTests {
         "transpose": JSONObject([("perm", .array([.integer(0), .integer(2), .integer(1)]))]),
         "upsample": JSONObject([("scale", .integer(2))]),
         "pad": JSONObject([("pads", .integer(1))]),
+        "expand": JSONObject([("shape", .array([.integer(4), .integer(8), .integer(8)]))]),
+        "tile": JSONObject([("repeats", .array([.integer(1), .integer(2), .integer(2)]))]),
     ]
 
     /// Every table op, decoded on a `[4, 8, 8]` input (two of them for the binary ops).

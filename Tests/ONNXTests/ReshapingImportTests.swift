@@ -114,3 +114,20 @@ import Testing
         #expect(model.layers.map(\.outputShape.dims) == [[5, 8], [1, 8], [8]])
     }
 }
+
+/// Masks and copies on computed tensors.
+@Suite struct MaskAndCopyImportTests {
+    /// On a 1×4×5×6 input: Greater and Where against a constant 0 (120 elements, one flop
+    /// each), an exclusive CumSum along H (per-sample axis 1), the 4×1×1 pooled map
+    /// expanded back to 4×5×6 (a copy: 4 read, 120 written), and a tile along H to 4×10×6.
+    @Test func whereCumSumExpandTile() throws {
+        let model = try Imported("where_cumsum_expand_tile_opset13.onnx")
+        #expect(model.kinds == ["greater", "where", "cumsum", "global_avgpool", "expand", "tile"])
+        #expect(model.layer("cs")?.operation == .cumulativeSum(CumulativeSum(axis: 1, exclusive: true)))
+        #expect(model.layer("e")?.outputShape.dims == [4, 5, 6])
+        #expect(model.layer("t")?.outputShape.dims == [4, 10, 6])
+        #expect(model.cost("w")?.flops == 120)
+        #expect(model.cost("e")?.memoryAccess == 4 + 120)
+        #expect(model.result.unsupported.isEmpty)
+    }
+}

@@ -6,6 +6,14 @@ extension ONNXOps {
     /// `Add`, `Sub`, `Mul`, `Div` and `Sum` with broadcasting. A constant operand (a
     /// bias, hardswish's 3 and 6) becomes a constant layer; on constants alone the op folds.
     static func elementwise(_ op: Elementwise.Operator) -> ONNXOpHandler {
+        broadcasting(.elementwise(Elementwise(op)))
+    }
+
+    /// `Where(condition, x, y)` on computed tensors → `where`; folded on constants.
+    static let select: ONNXOpHandler = broadcasting(.select(Select()))
+
+    /// An op on broadcast operands, each computed or a constant of its own layer.
+    private static func broadcasting(_ operation: Operation) -> ONNXOpHandler {
         { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
             if try importer.fold(context) { return }
             var operands: [ONNXValue] = []
@@ -32,7 +40,7 @@ extension ONNXOps {
                 }
             }
             if inputs.count == 1 { return importer.define(context, .activation(inputs[0])) }
-            let layer = try importer.addLayer(context.name, .elementwise(Elementwise(op)), inputs: inputs, context)
+            let layer = try importer.addLayer(context.name, operation, inputs: inputs, context)
             importer.setBatched(layer, onnxRank: operands.map { importer.onnxDims(of: $0).count }.max() ?? rank)
             importer.define(context, .activation(layer))
         }

@@ -287,7 +287,43 @@ extension ONNXOps {
             throw context.error("cannot expand \(TensorShape.format(dims)) to \(TensorShape.format(shape))", field: "shape")
         }
         guard output != dims else { return importer.define(context, input) }
-        let perSample = output.first == 1 && output.count >= 2 ? Array(output.dropFirst()) : nil
-        try importer.addUnsupported(context, reason: "a broadcast that grows the tensor", shape: perSample)
+        guard output.count == dims.count, output.first == 1, try importer.batchOffset(context, 0) == 1,
+              let source = try importer.batchedInput(context, 0) else {
+            let perSample = output.first == 1 && output.count >= 2 ? Array(output.dropFirst()) : nil
+            return try importer.addUnsupported(context, reason: "a broadcast that grows the batch axis or the rank", shape: perSample)
+        }
+        let layer = try importer.addLayer(context.name, .repeating(Repeat(.expand(shape: Array(output.dropFirst())))), inputs: [source], context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `Tile(x, repeats)` with known repeats, the batch axis repeated once → `tile`.
+    static func tile(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        guard case .known(let repeats) = try importer.integerInput(context, 1) else {
+            return try importer.addUnsupported(context, reason: "repeats computed at run time")
+        }
+        guard repeats.first == 1, repeats.count >= 2, try importer.batchOffset(context, 0) == 1,
+              let source = try importer.batchedInput(context, 0) else {
+            return try importer.addUnsupported(context, reason: "a tile that repeats the batch axis")
+        }
+        let layer = try importer.addLayer(context.name, .repeating(Repeat(.tile(repeats: Array(repeats.dropFirst())))), inputs: [source], context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `CumSum(x, axis)` along an axis of the sample → `cumsum`.
+    static func cumulativeSum(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        let rank = try importer.onnxDims(context, 0)?.count ?? 0
+        guard case .known(let axes) = try importer.integerInput(context, 1), axes.count == 1 else {
+            return try importer.addUnsupported(context, reason: "an axis computed at run time")
+        }
+        let axis = try context.resolveAxis(axes[0], rank: rank)
+        let offset = try importer.batchOffset(context, 0)
+        guard axis >= offset, offset == 1, let source = try importer.batchedInput(context, 0) else {
+            return try importer.addUnsupported(context, reason: "a running sum along the batch axis")
+        }
+        let op = CumulativeSum(axis: axis - offset, exclusive: try context.flag("exclusive", default: false),
+                               reverse: try context.flag("reverse", default: false))
+        importer.define(context, .activation(try importer.addLayer(context.name, .cumulativeSum(op), inputs: [source], context)))
     }
 }

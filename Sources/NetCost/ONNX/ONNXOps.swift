@@ -92,6 +92,9 @@ enum ONNXOps {
         ("CastLike", identity("cast")),
         ("Gather", gather),
         ("Expand", expand),
+        ("Tile", tile),
+        ("CumSum", cumulativeSum),
+        ("Where", select),
 
         // MARK: Shape arithmetic, folded at import time
         ("Constant", constant),
@@ -102,7 +105,6 @@ enum ONNXOps {
         ("Floor", foldOnly),
         ("Ceil", foldOnly),
         ("Mod", foldOnly),
-        ("Where", foldOnly),
         ("ReduceProd", foldOnly),
     ]
 

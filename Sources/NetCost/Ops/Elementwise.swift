@@ -73,3 +73,90 @@ extension Elementwise {
         { (_: inout LayerFields, _: [TensorShape]) throws(InputError) -> Operation in .elementwise(Elementwise(op)) }
     }
 }
+
+// MARK: Select
+
+/// ONNX's `Where(condition, x, y)`: x where the condition is non-zero, else y, the three
+/// broadcast together (attention masks).
+/// - flops  = one select per output element
+/// - memory = every input once, the output
+public struct Select: OperationRules, Hashable {
+    public init() {}
+
+    public var kind: String { "where" }
+    public var arity: Arity { Arity(minimum: 3, maximum: 3) }
+    public static var family: OpFamily { .elementwise }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        var dims = inputs[0].dims
+        for input in inputs.dropFirst() {
+            do {
+                dims = try Broadcast.shape(dims, input.dims)
+            } catch {
+                throw InputError("cannot select between shapes \(inputs.map { TensorShape.format($0.dims) }.joined(separator: ", ")): \(error.message)", field: "inputs")
+            }
+        }
+        return try TensorShape(dims)
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 1)
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation { .select(Select()) }
+}
+
+// MARK: Cumulative sum
+
+/// A running sum along one axis (ONNX's CumSum): `exclusive` leaves each element out of
+/// its own sum, `reverse` runs from the end.
+/// - flops  = one add per element
+/// - memory = the input and the output
+public struct CumulativeSum: OperationRules, Hashable {
+    /// Axis of the sample (0 = its first).
+    public var axis: Int
+    public var exclusive: Bool
+    public var reverse: Bool
+
+    public init(axis: Int, exclusive: Bool = false, reverse: Bool = false) {
+        self.axis = axis
+        self.exclusive = exclusive
+        self.reverse = reverse
+    }
+
+    public var kind: String { "cumsum" }
+    public var arity: Arity { .one }
+    public static var family: OpFamily { .elementwise }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        _ = try ShapeCheck.axis(axis, rank: inputs[0].rank)
+        return inputs[0]
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 1)
+    }
+
+    /// Along H or W every position sees all before it; along other axes the map stays.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        let resolved = axis < 0 ? axis + inputs[0].rank : axis
+        return inputs[0].isFeatureMap && resolved > 0 ? .ends : .pointwise
+    }
+
+    /// `axis` (0), `exclusive` and `reverse` (false).
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        .cumulativeSum(CumulativeSum(axis: try fields.int("axis", default: 0, minimum: -TensorShape.maximumRank),
+                                     exclusive: try fields.bool("exclusive", default: false),
+                                     reverse: try fields.bool("reverse", default: false)))
+    }
+}

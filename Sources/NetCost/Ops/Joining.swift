@@ -193,3 +193,78 @@ extension ChannelShuffle {
         .channelShuffle(ChannelShuffle(groups: try fields.int("groups")))
     }
 }
+
+// MARK: Expand and tile
+
+/// Copies of the input laid side by side: `expand` broadcasts it to `shape` (NumPy's
+/// rules: sizes of 1 grow), `tile` repeats it `repeats[i]` times along axis i
+/// (global-query attention copied to every window). A copy: no flops, memory = input
+/// and output.
+public struct Repeat: OperationRules, Hashable {
+    public enum Mode: Hashable, Sendable {
+        /// The target shape, broadcast with the input's.
+        case expand(shape: [Int])
+        /// How many times each axis repeats.
+        case tile(repeats: [Int])
+    }
+
+    public var mode: Mode
+
+    public init(_ mode: Mode) {
+        self.mode = mode
+    }
+
+    public var kind: String {
+        switch mode {
+        case .expand: "expand"
+        case .tile: "tile"
+        }
+    }
+    public var arity: Arity { .one }
+    public static var family: OpFamily { .joining }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let dims = inputs[0].dims
+        switch mode {
+        case .expand(let shape):
+            return try TensorShape(try Broadcast.shape(dims, shape))
+        case .tile(let repeats):
+            guard repeats.count == dims.count else {
+                throw InputError("has \(repeats.count) repeats for a tensor of rank \(dims.count)", field: "repeats")
+            }
+            var result: [Int] = []
+            for (size, times) in zip(dims, repeats) {
+                guard times >= 1 else { throw InputError("repeat \(times) is not positive", field: "repeats") }
+                result.append(try product(size, times))
+            }
+            return try TensorShape(result)
+        }
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 0)
+    }
+
+    /// A copied map is laid beside itself along the axes it grows: a position's field is
+    /// its source's, but where the map repeats the receptive field no longer describes
+    /// one map, so it ends unless only non-spatial axes grow.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        guard inputs[0].isFeatureMap, output.isFeatureMap else { return .ends }
+        return output.dims[1] == inputs[0].dims[1] && output.dims[2] == inputs[0].dims[2] ? .pointwise : .ends
+    }
+
+    /// `expand`: `shape`; `tile`: `repeats`.
+    static func decodeExpand(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        guard let shape = try fields.intArray("shape") else { throw InputError("is required", field: "shape") }
+        return .repeating(Repeat(.expand(shape: shape)))
+    }
+
+    static func decodeTile(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        guard let repeats = try fields.intArray("repeats") else { throw InputError("is required", field: "repeats") }
+        return .repeating(Repeat(.tile(repeats: repeats)))
+    }
+}

@@ -84,12 +84,16 @@ public enum OpTable {
         Entry(name: "less_equal", op: Elementwise.self, summary: "1 where x ≤ y, else 0; broadcast.", decode: Elementwise.decoder(.lessOrEqual)),
         Entry(name: "greater_equal", op: Elementwise.self, summary: "1 where x ≥ y, else 0; broadcast.", decode: Elementwise.decoder(.greaterOrEqual)),
         Entry(name: "and", op: Elementwise.self, summary: "1 where both are non-zero, else 0; broadcast.", decode: Elementwise.decoder(.and)),
+        Entry(name: "where", op: Select.self, summary: "x where the condition is non-zero, else y; broadcast.", decode: Select.decode),
+        Entry(name: "cumsum", op: CumulativeSum.self, summary: "Running sum along an axis.", decode: CumulativeSum.decode),
         Entry(name: "or", op: Elementwise.self, summary: "1 where either is non-zero, else 0; broadcast.", decode: Elementwise.decoder(.or)),
 
         // MARK: Reshaping and copies
         Entry(name: "concat", op: Concat.self, summary: "Join inputs along an axis (a copy).", decode: Concat.decode),
         Entry(name: "split", op: Slice.self, summary: "One chunk of a split along an axis (a view).", decode: Slice.decodeSplit),
         Entry(name: "slice", op: Slice.self, summary: "A strided range of one axis (a view).", decode: Slice.decodeSlice),
+        Entry(name: "expand", op: Repeat.self, summary: "Broadcast to a larger shape (a copy).", decode: Repeat.decodeExpand),
+        Entry(name: "tile", op: Repeat.self, summary: "Repeat along each axis (a copy).", decode: Repeat.decodeTile),
         Entry(name: "channel_shuffle", op: ChannelShuffle.self, summary: "ShuffleNet's channel shuffle (a copy).", decode: ChannelShuffle.decode),
         Entry(name: "flatten", op: Reshape.self, summary: "Merge axes into one (a view).", decode: Reshape.decodeFlatten),
         Entry(name: "reshape", op: Reshape.self, summary: "A new shape for the same elements (a view).", decode: Reshape.decodeReshape),

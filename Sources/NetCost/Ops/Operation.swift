@@ -16,7 +16,10 @@ public enum Operation: Sendable, Hashable {
     case adaptivePooling(AdaptivePooling)
     case reduction(Reduction)
     case elementwise(Elementwise)
+    case select(Select)
+    case cumulativeSum(CumulativeSum)
     case concat(Concat)
+    case repeating(Repeat)
     case slice(Slice)
     case channelShuffle(ChannelShuffle)
     case reshape(Reshape)
@@ -44,7 +47,10 @@ public enum Operation: Sendable, Hashable {
         case .adaptivePooling(let op): op
         case .reduction(let op): op
         case .elementwise(let op): op
+        case .select(let op): op
+        case .cumulativeSum(let op): op
         case .concat(let op): op
+        case .repeating(let op): op
         case .slice(let op): op
         case .channelShuffle(let op): op
         case .reshape(let op): op

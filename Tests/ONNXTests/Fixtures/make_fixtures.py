@@ -259,6 +259,19 @@ def main():
          [value(name, [1, 4, 5, 6]) for name in ["e", "l", "s", "r", "n", "si", "co", "er", "p", "q"]],
          [floats("two", [2.0]), weight("powers", 4, 1, 1)])
 
+    # Masks and copies on computed tensors: Greater and Where against a constant 0, an
+    # exclusive CumSum along H, a pooled map expanded back, a tile along H.
+    save("where_cumsum_expand_tile_opset13.onnx",
+         [helper.make_node("Greater", ["x", "zero"], ["c"]),
+          helper.make_node("Where", ["c", "x", "zero"], ["w"]),
+          helper.make_node("CumSum", ["x", "axis"], ["cs"], exclusive=1),
+          helper.make_node("ReduceMean", ["x"], ["g"], axes=[2, 3], keepdims=1),
+          helper.make_node("Expand", ["g", "shape"], ["e"]),
+          helper.make_node("Tile", ["x", "repeats"], ["t"])],
+         [x(1, 4, 5, 6)],
+         [value("w", [1, 4, 5, 6]), value("cs", [1, 4, 5, 6]), value("e", [1, 4, 5, 6]), value("t", [1, 4, 10, 6])],
+         [floats("zero", [0.0]), ints("axis", [2]), ints("shape", [1, 4, 5, 6]), ints("repeats", [1, 1, 2, 1])])
+
     # Unsupported ops: listed, the rest still counted.
     save("unsupported_opset13.onnx",
          [helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1]),
