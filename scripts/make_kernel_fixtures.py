@@ -97,6 +97,9 @@ def copies(generator):
     small = torch.rand([2, 3, 1, 5], generator=generator) * 2 - 1
     yield fixture("expand_height", "expand", {"shape": [3, 4, 5]}, [small], small.expand(2, 3, 4, 5))
     yield fixture("tile_2x3", "tile", {"repeats": [1, 2, 3]}, [x], x.repeat(1, 1, 2, 3))
+    picked = torch.tensor([3, 0, 3])
+    yield fixture("take_repeated", "take", {"axis": 2, "indices": [3, 0, 3]}, [x], torch.index_select(x, 2, picked))
+    yield fixture("take_negative", "take", {"axis": -1, "indices": [-1, 1]}, [x], torch.index_select(x, 3, torch.tensor([4, 1])))
 
 
 def main():
@@ -152,7 +155,7 @@ def main():
     with open(os.path.join(DIRECTORY, "math_not.json"), "w") as file:
         json.dump(fixture, file)
     index.append({"name": "math_not", "op": "not", "output_shape": list(z.shape)})
-    index = [entry for entry in index if entry["name"].split("_")[0] not in ("where", "cumsum", "expand", "tile")]
+    index = [entry for entry in index if entry["name"].split("_")[0] not in ("where", "cumsum", "expand", "tile", "take")]
     for fixture in copies(generator):
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)

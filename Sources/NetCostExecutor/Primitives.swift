@@ -55,7 +55,7 @@ public enum Primitive: String, CaseIterable, Sendable {
         case .pooling, .globalPooling, .adaptivePooling: return [.window]
         case .elementwise, .select: return [.broadcast]
         case .cumulativeSum: return [.reduce]
-        case .repeating: return [.gather]
+        case .repeating, .take: return [.gather]
         case .concat, .channelShuffle, .transpose, .pad: return [.gather]
         case .slice, .reshape, .identity: return [.view]
         case .upsample(let upsample): return upsample.mode == .nearest ? [.gather] : [.interpolate]

@@ -131,3 +131,26 @@ import Testing
         #expect(model.result.unsupported.isEmpty)
     }
 }
+
+/// Gathers of several indices.
+@Suite struct GatherImportTests {
+    /// A 2×2 block of constant indices along axis 1 of a 1×6×8 input: a take of rows
+    /// 0, 2, 2, 5 (three distinct rows of 8 read, 32 written) and a reshape to 2×2×8.
+    @Test func constantIndicesTake() throws {
+        let model = try Imported("gather_take_opset13.onnx")
+        #expect(model.kinds == ["take", "reshape"])
+        #expect(model.layers.first { $0.operation.kind == "take" }?.operation == .take(Take(axis: 0, indices: [0, 2, 2, 5])))
+        #expect(model.outputDims == [2, 2, 8])
+        #expect(model.cost("y")?.memoryAccess == 3 * 8 + 32)
+    }
+
+    /// An embedding lookup (run-time token ids into a stored 10×4 table) is listed as not
+    /// counted, and the table still counts as 40 parameters.
+    @Test func embeddingLookupIsNamed() throws {
+        let model = try Imported("embedding_opset13.onnx")
+        #expect(model.result.unsupported.map(\.opType) == ["Gather"])
+        #expect(model.result.unsupported.first?.reason == "a lookup of run-time indices")
+        #expect(model.params == 40)
+        #expect(model.outputDims == [5, 4])
+    }
+}

@@ -247,8 +247,10 @@ extension ONNXOps {
     }
 
     /// `Gather` of one index along a non-batch axis (`x[:, 0]`) → a `gather` slice and,
-    /// for a scalar index, a reshape that drops the axis. Other gathers (embedding
-    /// lookups) are unsupported, with the output shape computed.
+    /// for a scalar index, a reshape that drops the axis; of several constant indices →
+    /// `take`, then a reshape when the indices have more than one axis (a relative
+    /// position bias table indexed by a stored index). Lookups of run-time indices
+    /// (embeddings) are unsupported, with the output shape computed.
     static func gather(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         guard let data = try importer.value(context, 0), let indicesValue = try importer.value(context, 1) else {
@@ -258,10 +260,18 @@ extension ONNXOps {
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: dims.count)
         let full = Array(dims[..<axis]) + indexDims + Array(dims[(axis + 1)...])
         let offset = importer.batchOffset(of: data)
-        guard case .constant(let indices) = indicesValue, let picked = indices.integers, picked.count == 1, axis >= offset,
+        guard case .constant(let indices) = indicesValue, let picked = indices.integers, !picked.isEmpty, axis >= offset,
               !(importer.onnxDims(of: data).isEmpty) else {
             let shape = full.first == 1 && full.count >= 2 ? Array(full.dropFirst()) : nil
-            return try importer.addUnsupported(context, reason: "a lookup of several or run-time indices", shape: shape)
+            return try importer.addUnsupported(context, reason: "a lookup of run-time indices", shape: shape)
+        }
+        if picked.count > 1 {
+            var layer = try importer.addLayer(context.name, .take(Take(axis: axis - offset, indices: picked)),
+                                              inputs: [try importer.layer(for: data, context)], context)
+            if full != importer.onnxDims(of: .activation(layer)) {
+                layer = try importer.addReshape(context.name + "_reshape", input: layer, output: full, context)
+            }
+            return importer.define(context, .activation(layer))
         }
         let position = picked[0] < 0 ? picked[0] + dims[axis] : picked[0]
         guard position >= 0, position < dims[axis] else {
@@ -275,8 +285,8 @@ extension ONNXOps {
         importer.define(context, .activation(layer))
     }
 
-    /// `Expand` that leaves a run-time tensor's shape as it is passes it through; one
-    /// that grows it is unsupported.
+    /// `Expand` that leaves a run-time tensor's shape as it is passes it through; one to
+    /// a known target that keeps the batch axis at 1 and the rank → `expand`.
     static func expand(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         guard let input = try importer.value(context, 0), case .known(let shape) = try importer.integerInput(context, 1) else {

@@ -268,3 +268,72 @@ public struct Repeat: OperationRules, Hashable {
         return .repeating(Repeat(.tile(repeats: repeats)))
     }
 }
+
+// MARK: Take
+
+/// NumPy's `take`: the entries `indices` of one axis, in that order, repeats allowed
+/// (`x[:, [0, 2, 2]]`; ONNX's Gather with constant indices). A copy: memory = the entries
+/// read and the output, no flops.
+public struct Take: OperationRules, Hashable {
+    /// Axis of the sample (0 = its first).
+    public var axis: Int
+    /// Positions along the axis; negative ones count from its end.
+    public var indices: [Int]
+
+    public init(axis: Int, indices: [Int]) {
+        self.axis = axis
+        self.indices = indices
+    }
+
+    public var kind: String { "take" }
+    public var arity: Arity { .one }
+    public static var family: OpFamily { .joining }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
+
+    /// The indices resolved against an axis of `size`; an error names one out of range.
+    public func resolvedIndices(size: Int) throws(InputError) -> [Int] {
+        var resolved: [Int] = []
+        for index in indices {
+            let position = index < 0 ? index + size : index
+            guard (0..<size).contains(position) else {
+                throw InputError("index \(index) is out of range for an axis of \(size)", field: "indices")
+            }
+            resolved.append(position)
+        }
+        return resolved
+    }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let axis = try ShapeCheck.axis(axis, rank: inputs[0].rank)
+        guard !indices.isEmpty else { throw InputError("must name at least one index", field: "indices") }
+        _ = try resolvedIndices(size: inputs[0].dims[axis])
+        var dims = inputs[0].dims
+        dims[axis] = indices.count
+        return try TensorShape(dims)
+    }
+
+    /// Reads the distinct entries it takes, once each.
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        let axis = axis < 0 ? axis + inputs[0].rank : axis
+        let distinct = Set((try? resolvedIndices(size: inputs[0].dims[axis])) ?? []).count
+        let reads = inputs[0].elements / inputs[0].dims[axis] * distinct
+        return LayerCost(inputReads: reads, outputWrites: output.elements)
+    }
+
+    /// Along channels each position keeps its place; along H or W the map is cut and reordered.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
+        let resolved = axis < 0 ? axis + inputs[0].rank : axis
+        return inputs[0].isFeatureMap && resolved > 0 ? .ends : .pointwise
+    }
+
+    public func details(_ inputs: [TensorShape]) -> String { "axis \(axis), \(indices.count) indices" }
+
+    /// `axis` (0) and `indices`.
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        guard let indices = try fields.intArray("indices", minimum: Int.min / 2) else { throw InputError("is required", field: "indices") }
+        return .take(Take(axis: try fields.int("axis", default: 0, minimum: -TensorShape.maximumRank), indices: indices))
+    }
+}

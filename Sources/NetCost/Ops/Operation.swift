@@ -20,6 +20,7 @@ public enum Operation: Sendable, Hashable {
     case cumulativeSum(CumulativeSum)
     case concat(Concat)
     case repeating(Repeat)
+    case take(Take)
     case slice(Slice)
     case channelShuffle(ChannelShuffle)
     case reshape(Reshape)
@@ -51,6 +52,7 @@ public enum Operation: Sendable, Hashable {
         case .cumulativeSum(let op): op
         case .concat(let op): op
         case .repeating(let op): op
+        case .take(let op): op
         case .slice(let op): op
         case .channelShuffle(let op): op
         case .reshape(let op): op

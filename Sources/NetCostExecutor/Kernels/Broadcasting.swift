@@ -91,3 +91,24 @@ enum BroadcastKernel {
         }
     }
 }
+
+extension BroadcastKernel {
+    /// The entries `indices` of one axis, in order: for each position before the axis,
+    /// one contiguous run of the axes after it per index.
+    static func take<P: Probe>(_ op: Take, input: Tensor, output: Tensor, probe: inout P) {
+        let dims = input.dims
+        let axis = op.axis < 0 ? op.axis + dims.count : op.axis
+        guard let indices = try? op.resolvedIndices(size: dims[axis]) else { return }
+        let inner = dims[(axis + 1)...].reduce(1, *), outer = dims[..<axis].reduce(1, *)
+        var target = 0
+        for o in 0..<outer {
+            for index in indices {
+                let source = (o * dims[axis] + index) * inner
+                (output.pointer + target).update(from: input.pointer + source, count: inner)
+                probe.readInputs(0, source..<(source + inner))
+                probe.writes(target..<(target + inner))
+                target += inner
+            }
+        }
+    }
+}

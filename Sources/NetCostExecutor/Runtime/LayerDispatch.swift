@@ -40,6 +40,8 @@ extension PreparedGraph {
             BroadcastKernel.cumulativeSum(op, input: inputs[0], output: output, probe: &probe)
         case .repeating(let op):
             BroadcastKernel.repeating(op.mode, input: inputs[0], output: output, probe: &probe)
+        case .take(let op):
+            BroadcastKernel.take(op, input: inputs[0], output: output, probe: &probe)
         case .concat(let concat):
             CopyKernel.concat(axis: concat.axis, inputs: inputs, output: output, probe: &probe)
         case .channelShuffle(let shuffle):
@@ -117,7 +119,7 @@ extension PreparedGraph {
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
                              activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
         case .input, .constant, .unsupported, .fused, .matmul, .normalization, .activation, .softmax, .pooling,
-             .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
             return
@@ -138,7 +140,7 @@ extension PreparedGraph {
             let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
             return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
         case .input, .constant, .unsupported, .convolution, .transposedConvolution, .linear, .fused, .matmul, .normalization,
-             .activation, .softmax, .pooling, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .concat, .channelShuffle,
+             .activation, .softmax, .pooling, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .channelShuffle,
              .transpose, .upsample, .pad:
             return nil
         }
@@ -150,7 +152,7 @@ extension PreparedGraph {
         case .convolution: true
         case .fused(let fused): runsConvolution(fused.base)
         case .input, .constant, .unsupported, .transposedConvolution, .linear, .matmul, .normalization, .activation, .softmax,
-             .pooling, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .pooling, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             false
         }
@@ -170,7 +172,7 @@ extension PreparedGraph {
         case .fused(let fused):
             return convolutionGeometry(fused.base, inputs: inputs, output: output)
         case .input, .constant, .unsupported, .linear, .matmul, .normalization, .activation, .softmax, .pooling,
-             .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             return nil
         }

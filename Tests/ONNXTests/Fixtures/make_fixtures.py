@@ -206,6 +206,13 @@ def main():
     save("gather_opset13.onnx", [helper.make_node("Gather", ["x", "index"], ["y"], axis=1)],
          [x(1, 5, 8)], [value("y", [1, 8])], [ints("index", 0)])
 
+    # Gather of a 2×2 block of constant indices along axis 1 of a 1×6×8 input: a take of
+    # four rows and a reshape to 2×2×8. An embedding lookup of run-time token ids.
+    save("gather_take_opset13.onnx", [helper.make_node("Gather", ["x", "index"], ["y"], axis=1)],
+         [x(1, 6, 8)], [value("y", [1, 2, 2, 8])], [ints("index", [[0, 2], [2, 5]])])
+    save("embedding_opset13.onnx", [helper.make_node("Gather", ["table", "ids"], ["y"], axis=0)],
+         [value("ids", [1, 5], dtype=TensorProto.INT64)], [value("y", [1, 5, 4])], [weight("table", 10, 4)])
+
     # Pooling and reductions.
     save("pooling_opset13.onnx",
          [helper.make_node("MaxPool", ["x"], ["m"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
