@@ -97,6 +97,13 @@ def copies(generator):
     small = torch.rand([2, 3, 1, 5], generator=generator) * 2 - 1
     yield fixture("expand_height", "expand", {"shape": [3, 4, 5]}, [small], small.expand(2, 3, 4, 5))
     yield fixture("tile_2x3", "tile", {"repeats": [1, 2, 3]}, [x], x.repeat(1, 1, 2, 3))
+    q, k = torch.rand([2, 3, 4, 5], generator=generator) * 2 - 1, torch.rand([2, 3, 6, 5], generator=generator) * 2 - 1
+    with FlopCounterMode(display=False) as counter:
+        scores = torch.einsum("bhid,bhjd->bhij", q, k)
+    attention = fixture("einsum_attention", "einsum", {"equation": "hid,hjd->hij"}, [q, k], scores)
+    attention["torch_flopcounter_flops"] = counter.get_total_flops()
+    yield attention
+    yield fixture("einsum_sum", "einsum", {"equation": "hij->j"}, [q], torch.einsum("bhij->bj", q))
     picked = torch.tensor([3, 0, 3])
     yield fixture("take_repeated", "take", {"axis": 2, "indices": [3, 0, 3]}, [x], torch.index_select(x, 2, picked))
     yield fixture("take_negative", "take", {"axis": -1, "indices": [-1, 1]}, [x], torch.index_select(x, 3, torch.tensor([4, 1])))
@@ -155,7 +162,7 @@ def main():
     with open(os.path.join(DIRECTORY, "math_not.json"), "w") as file:
         json.dump(fixture, file)
     index.append({"name": "math_not", "op": "not", "output_shape": list(z.shape)})
-    index = [entry for entry in index if entry["name"].split("_")[0] not in ("where", "cumsum", "expand", "tile", "take")]
+    index = [entry for entry in index if entry["name"].split("_")[0] not in ("where", "cumsum", "expand", "tile", "take", "einsum")]
     for fixture in copies(generator):
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)

@@ -47,6 +47,7 @@ public enum Primitive: String, CaseIterable, Sendable {
             return pointwise ? [.gemm] : [.im2col, .gemm]
         case .transposedConvolution: return [.gemm, .col2im]
         case .linear, .matmul: return [.dot]
+        case .einsum: return [.direct]
         case .normalization(let norm):
             if case .batch = norm.method { return [.map] }
             return [.reduce, .map]

@@ -25,6 +25,7 @@ struct OpTraitsTests {
         "expand": JSONObject([("shape", .array([.integer(4), .integer(8), .integer(8)]))]),
         "tile": JSONObject([("repeats", .array([.integer(1), .integer(2), .integer(2)]))]),
         "take": JSONObject([("indices", .array([.integer(0), .integer(3)]))]),
+        "einsum": JSONObject([("equation", .string("cij,cjk->cik"))]),
     ]
 
     /// Every table op, decoded on a `[4, 8, 8]` input (two of them for the binary ops).

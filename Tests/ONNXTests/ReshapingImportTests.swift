@@ -154,3 +154,16 @@ import Testing
         #expect(model.outputDims == [5, 4])
     }
 }
+
+/// Einsum.
+@Suite struct EinsumImportTests {
+    /// Attention scores of a 1×2×4×5 input with itself: the batch letter dropped, 2·4·4·5
+    /// = 160 MACs; with "..." or a stored operand the node is named as not counted.
+    @Test func attentionScores() throws {
+        let model = try Imported("einsum_opset13.onnx")
+        #expect(model.layer("s")?.operation == .einsum(Einsum(equation: "hid,hjd->hij")))
+        #expect(model.cost("s")?.macs == 160)
+        #expect(model.result.unsupported.map(\.opType) == ["Einsum"])
+        #expect(model.result.unsupported.first?.count == 2)
+    }
+}

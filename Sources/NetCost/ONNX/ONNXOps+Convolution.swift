@@ -199,3 +199,34 @@ extension ONNXOps {
         importer.define(context, .activation(layer))
     }
 }
+
+extension ONNXOps {
+    /// `Einsum` on run-time tensors that all lead with the batch axis under one letter,
+    /// which the output leads with too (`bhid,bhjd->bhij`): `einsum` with that letter
+    /// dropped, the equation of one sample. Over stored tensors, or with `...`, it is
+    /// unsupported.
+    static func einsum(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        let equation = try context.string("equation", default: "").filter { !$0.isWhitespace }
+        let sides = equation.components(separatedBy: "->")
+        let operands = sides[0].split(separator: ",", omittingEmptySubsequences: false).map { Array($0) }
+        guard sides.count == 2, !equation.contains("."), let batch = operands.first?.first, operands.allSatisfy({ $0.first == batch }),
+              sides[1].first == batch, operands.count == context.node.inputs.count else {
+            return try importer.addUnsupported(context, reason: "an equation without one leading batch letter in every operand and the output")
+        }
+        var inputs: [Int] = []
+        for position in context.node.inputs.indices {
+            guard try importer.isActivation(context, position), try importer.batchOffset(context, position) == 1,
+                  let input = try importer.batchedInput(context, position) else {
+                return try importer.addUnsupported(context, reason: "an operand that is stored or has no leading batch axis")
+            }
+            inputs.append(input)
+        }
+        let perSample = operands.map { String($0.dropFirst()) }.joined(separator: ",") + "->" + String(sides[1].dropFirst())
+        guard !perSample.contains(batch) else {
+            return try importer.addUnsupported(context, reason: "a batch letter used on another axis")
+        }
+        let layer = try importer.addLayer(context.name, .einsum(Einsum(equation: perSample)), inputs: inputs, context)
+        importer.define(context, .activation(layer))
+    }
+}

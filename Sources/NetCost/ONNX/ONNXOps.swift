@@ -16,6 +16,7 @@ enum ONNXOps {
         ("ConvTranspose", transposedConvolution),
         ("Gemm", gemm),
         ("MatMul", matmul),
+        ("Einsum", einsum),
 
         // MARK: Normalization
         ("BatchNormalization", batchNormalization),

@@ -133,3 +133,106 @@ extension MatMul {
         .matmul(MatMul())
     }
 }
+
+// MARK: Einsum
+
+/// Einstein summation over explicit subscripts (`bhid,bhjd->bhij`, MaxViT's and other
+/// attentions'): each operand names its axes by letters, a letter seen twice must have
+/// one size (or 1 in one operand, broadcast), and the output keeps the letters after
+/// `->`; the others are summed over.
+///
+/// - macs   = `(operands − 1)·∏ sizes of all letters`: every combination of letters is
+///            one product of the operands (a matmul `ij,jk->ik` is `i·j·k`); one operand
+///            alone multiplies nothing
+/// - flops  = `2·macs`, or for one operand one add per input element
+/// - memory = every operand and the output
+public struct Einsum: OperationRules, Hashable {
+    /// The equation as written, without spaces.
+    public var equation: String
+
+    public init(equation: String) {
+        self.equation = equation.filter { !$0.isWhitespace }
+    }
+
+    public var kind: String { "einsum" }
+    public var arity: Arity { .atLeastOne }
+    public static var family: OpFamily { .linear }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
+
+    /// The subscripts of each operand and of the output, each letter's size, checked
+    /// against the operands' shapes.
+    public struct Plan: Sendable {
+        public let operands: [[Character]]
+        public let output: [Character]
+        public let sizes: [Character: Int]
+        /// Every letter once, the output's first.
+        public var letters: [Character] { output + sizes.keys.filter { !output.contains($0) }.sorted() }
+    }
+
+    public func plan(_ inputs: [TensorShape]) throws(InputError) -> Plan {
+        let sides = equation.components(separatedBy: "->")
+        guard sides.count <= 2, let left = sides.first else { throw InputError("\"\(equation)\" has more than one ->", field: "equation") }
+        let operands = left.split(separator: ",", omittingEmptySubsequences: false).map { Array($0) }
+        guard operands.count == inputs.count else {
+            throw InputError("\"\(equation)\" names \(operands.count) operands for \(inputs.count) inputs", field: "equation")
+        }
+        var sizes: [Character: Int] = [:]
+        for (letters, shape) in zip(operands, inputs) {
+            guard letters.allSatisfy({ $0.isLetter && $0.isASCII }) else {
+                throw InputError("\"\(equation)\": only letters are supported (no ...)", field: "equation")
+            }
+            guard letters.count == shape.rank else {
+                throw InputError("\"\(String(letters))\" names \(letters.count) axes of a tensor of rank \(shape.rank)", field: "equation")
+            }
+            for (letter, size) in zip(letters, shape.dims) {
+                if let known = sizes[letter], known != size, known != 1, size != 1 {
+                    throw InputError("letter \(letter) stands for sizes \(known) and \(size)", field: "equation")
+                }
+                sizes[letter] = max(sizes[letter] ?? size, size)
+            }
+        }
+        let output: [Character]
+        if sides.count == 2 {
+            output = Array(sides[1])
+            guard Set(output).count == output.count, output.allSatisfy({ sizes[$0] != nil }) else {
+                throw InputError("the output \"\(sides[1])\" repeats a letter or names one no operand has", field: "equation")
+            }
+        } else {
+            // Implicit form: the letters seen once, in alphabetical order.
+            let counts = operands.joined().reduce(into: [Character: Int]()) { $0[$1, default: 0] += 1 }
+            output = counts.filter { $0.value == 1 }.keys.sorted()
+        }
+        return Plan(operands: operands, output: output, sizes: sizes)
+    }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let plan = try plan(inputs)
+        return try TensorShape(plan.output.isEmpty ? [1] : plan.output.map { plan.sizes[$0] ?? 1 })
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        let plan = try plan(inputs)
+        var combinations = 1
+        for size in plan.sizes.values { combinations = try combinations.multiplied(by: size) }
+        var reads = 0
+        for input in inputs { reads = try reads.adding(input.elements) }
+        if inputs.count == 1 {
+            return LayerCost(flops: inputs[0].elements, inputReads: reads, outputWrites: output.elements)
+        }
+        let macs = try combinations.multiplied(by: inputs.count - 1)
+        return LayerCost(macs: macs, flops: try macs.multiplied(by: 2), inputReads: reads, outputWrites: output.elements)
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
+
+    public func details(_ inputs: [TensorShape]) -> String { equation }
+
+    /// `equation`.
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        guard let equation = try fields.string("equation") else { throw InputError("is required", field: "equation") }
+        return .einsum(Einsum(equation: equation))
+    }
+}

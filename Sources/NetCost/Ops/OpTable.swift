@@ -27,6 +27,7 @@ public enum OpTable {
         // MARK: Linear algebra
         Entry(name: "linear", op: Linear.self, summary: "Fully connected layer on the last axis.", decode: Linear.decode),
         Entry(name: "matmul", op: MatMul.self, summary: "Matrix product of two activations.", decode: MatMul.decode),
+        Entry(name: "einsum", op: Einsum.self, summary: "Einstein summation over lettered axes (`equation`).", decode: Einsum.decode),
 
         // MARK: Normalization
         Entry(name: "batchnorm", op: Normalization.self, summary: "Batch normalization at inference.", decode: Normalization.decodeBatch),

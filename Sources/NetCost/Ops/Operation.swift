@@ -8,6 +8,7 @@ public enum Operation: Sendable, Hashable {
     case transposedConvolution(TransposedConvolution)
     case linear(Linear)
     case matmul(MatMul)
+    case einsum(Einsum)
     case normalization(Normalization)
     case activation(Activation)
     case softmax(Softmax)
@@ -40,6 +41,7 @@ public enum Operation: Sendable, Hashable {
         case .transposedConvolution(let op): op
         case .linear(let op): op
         case .matmul(let op): op
+        case .einsum(let op): op
         case .normalization(let op): op
         case .activation(let op): op
         case .softmax(let op): op

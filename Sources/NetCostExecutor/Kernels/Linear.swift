@@ -92,3 +92,49 @@ enum MatMulKernel {
         }
     }
 }
+
+enum EinsumKernel {
+    /// Every combination of the equation's letters, the output's first: the operands'
+    /// elements at those positions multiplied (a size-1 axis broadcast) and added into
+    /// the output element. A direct loop, as the counting run's convolutions are.
+    static func run<P: Probe>(_ einsum: Einsum, inputs: [Tensor], output: Tensor, probe: inout P) {
+        guard let shapes = try? inputs.map({ try TensorShape($0.dims) }), let plan = try? einsum.plan(shapes) else { return }
+        let letters = plan.letters
+        let sizes = letters.map { plan.sizes[$0] ?? 1 }
+        // Each operand's stride per letter (0 where it lacks the letter or broadcasts it).
+        let strides: [[Int]] = zip(plan.operands, inputs).map { subscripts, tensor in
+            let own = Tensor.rowMajorStrides(tensor.dims)
+            return letters.map { letter in
+                guard let axis = subscripts.firstIndex(of: letter), tensor.dims[axis] != 1 else { return 0 }
+                return own[axis]
+            }
+        }
+        let outputStrides = Tensor.rowMajorStrides(output.dims)
+        let outputLetterStrides = letters.map { letter in plan.output.firstIndex(of: letter).map { outputStrides[$0] } ?? 0 }
+        output.pointer.update(repeating: 0, count: output.elements)
+        let total = sizes.reduce(1, *)
+        var position = Array(repeating: 0, count: letters.count)
+        var offsets = Array(repeating: 0, count: inputs.count), target = 0
+        for _ in 0..<total {
+            var value: Float = 1
+            for (operand, tensor) in inputs.enumerated() {
+                value *= tensor.pointer[offsets[operand]]
+                probe.readInput(operand, offsets[operand])
+            }
+            output.pointer[target] += value
+            if inputs.count > 1 { probe.multiplyAdds(inputs.count - 1) }
+            var axis = letters.count - 1
+            while axis >= 0 {
+                position[axis] += 1
+                target += outputLetterStrides[axis]
+                for operand in offsets.indices { offsets[operand] += strides[operand][axis] }
+                if position[axis] < sizes[axis] { break }
+                target -= outputLetterStrides[axis] * sizes[axis]
+                for operand in offsets.indices { offsets[operand] -= strides[operand][axis] * sizes[axis] }
+                position[axis] = 0
+                axis -= 1
+            }
+        }
+        probe.writes(0..<output.elements)
+    }
+}

@@ -18,6 +18,8 @@ extension PreparedGraph {
             weighted(index, fused.base, activations: fused.activations.map(\.function), inputs: inputs, output: output, path: path, probe: &probe)
         case .matmul:
             MatMulKernel.run(left: inputs[0], right: inputs[1], output: output, kernels: kernels, probe: &probe)
+        case .einsum(let einsum):
+            EinsumKernel.run(einsum, inputs: inputs, output: output, probe: &probe)
         case .normalization(let norm):
             NormalizationKernel.run(norm, input: inputs[0], parameters: parameters[index], output: output, probe: &probe)
         case .activation(let activation):
@@ -118,7 +120,7 @@ extension PreparedGraph {
             LinearKernel.run(rows: inputs[0].elements / features, features: features, outFeatures: linear.outFeatures,
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
                              activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
-        case .input, .constant, .unsupported, .fused, .matmul, .normalization, .activation, .softmax, .pooling,
+        case .input, .constant, .unsupported, .fused, .matmul, .einsum, .normalization, .activation, .softmax, .pooling,
              .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
@@ -139,7 +141,7 @@ extension PreparedGraph {
             let size = input.dims[axis]
             let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
             return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
-        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .linear, .fused, .matmul, .normalization,
+        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .linear, .fused, .matmul, .einsum, .normalization,
              .activation, .softmax, .pooling, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .channelShuffle,
              .transpose, .upsample, .pad:
             return nil
@@ -151,7 +153,7 @@ extension PreparedGraph {
         switch operation {
         case .convolution: true
         case .fused(let fused): runsConvolution(fused.base)
-        case .input, .constant, .unsupported, .transposedConvolution, .linear, .matmul, .normalization, .activation, .softmax,
+        case .input, .constant, .unsupported, .transposedConvolution, .linear, .matmul, .einsum, .normalization, .activation, .softmax,
              .pooling, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             false
@@ -171,7 +173,7 @@ extension PreparedGraph {
             return (ConvolutionGeometry(conv, input: input, output: output), true)
         case .fused(let fused):
             return convolutionGeometry(fused.base, inputs: inputs, output: output)
-        case .input, .constant, .unsupported, .linear, .matmul, .normalization, .activation, .softmax, .pooling,
+        case .input, .constant, .unsupported, .linear, .matmul, .einsum, .normalization, .activation, .softmax, .pooling,
              .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             return nil

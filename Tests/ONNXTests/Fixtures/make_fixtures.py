@@ -213,6 +213,15 @@ def main():
     save("embedding_opset13.onnx", [helper.make_node("Gather", ["table", "ids"], ["y"], axis=0)],
          [value("ids", [1, 5], dtype=TensorProto.INT64)], [value("y", [1, 5, 4])], [weight("table", 10, 4)])
 
+    # Einsum: attention scores of a 1×2×4×5 input with itself, then the same with "..."
+    # and with a stored operand, which netcost does not map.
+    save("einsum_opset13.onnx",
+         [helper.make_node("Einsum", ["x", "x"], ["s"], equation="bhid,bhjd->bhij"),
+          helper.make_node("Einsum", ["x", "x"], ["e"], equation="...id,...jd->...ij"),
+          helper.make_node("Einsum", ["x", "w"], ["p"], equation="bhid,de->bhie")],
+         [x(1, 2, 4, 5)], [value("s", [1, 2, 4, 4]), value("e", [1, 2, 4, 4]), value("p", [1, 2, 4, 3])],
+         [weight("w", 5, 3)], opset=13)
+
     # Pooling and reductions.
     save("pooling_opset13.onnx",
          [helper.make_node("MaxPool", ["x"], ["m"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
