@@ -104,6 +104,10 @@ def copies(generator):
     attention["torch_flopcounter_flops"] = counter.get_total_flops()
     yield attention
     yield fixture("einsum_sum", "einsum", {"equation": "hij->j"}, [q], torch.einsum("bhij->bj", q))
+    norm = torch.nn.GroupNorm(3, 3, affine=False)
+    yield fixture("groupnorm_no_affine", "groupnorm", {"groups": 3, "affine": False}, [x], norm(x))
+    layer = torch.nn.LayerNorm([5], elementwise_affine=False)
+    yield fixture("layernorm_no_affine", "layernorm", {"affine": False}, [x], layer(x))
     picked = torch.tensor([3, 0, 3])
     yield fixture("take_repeated", "take", {"axis": 2, "indices": [3, 0, 3]}, [x], torch.index_select(x, 2, picked))
     yield fixture("take_negative", "take", {"axis": -1, "indices": [-1, 1]}, [x], torch.index_select(x, 3, torch.tensor([4, 1])))
@@ -162,7 +166,7 @@ def main():
     with open(os.path.join(DIRECTORY, "math_not.json"), "w") as file:
         json.dump(fixture, file)
     index.append({"name": "math_not", "op": "not", "output_shape": list(z.shape)})
-    index = [entry for entry in index if entry["name"].split("_")[0] not in ("where", "cumsum", "expand", "tile", "take", "einsum")]
+    index = [entry for entry in index if entry["name"].split("_")[0] not in ("where", "cumsum", "expand", "tile", "take", "einsum") and not entry["name"].endswith("_no_affine")]
     for fixture in copies(generator):
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)

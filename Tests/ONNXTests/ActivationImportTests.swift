@@ -111,3 +111,18 @@ import Testing
         #expect(model.result.unsupported.isEmpty)
     }
 }
+
+/// Constants that are not parameters.
+@Suite struct ConstantParameterTests {
+    /// InstanceNormalization whose scale and shift are Constant-node ones and zeros (as
+    /// PyTorch exports GroupNorm) has no affine map of its own: the 8 parameters are the
+    /// stored γ and β of the Mul and Add after it, the file's float initializers.
+    @Test func groupNormAsInstanceNorm() throws {
+        let model = try Imported("groupnorm_as_instancenorm_opset13.onnx")
+        #expect(model.layer("n")?.operation == .normalization(Normalization(.group(groups: 4), affine: false)))
+        #expect(model.cost("n")?.params == 0)
+        #expect(model.params == 8)
+        // 6 flops per element without the affine, 5 per group of 30.
+        #expect(model.cost("n")?.flops == 6 * 120 + 5 * 4)
+    }
+}

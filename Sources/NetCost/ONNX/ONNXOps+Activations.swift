@@ -44,15 +44,22 @@ extension ONNXOps {
     private static func normalization(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, _ method: Normalization.Method,
                                       needsBatch: Bool) throws(InputError) {
         var tensors: [StoredTensor] = []
+        var identity = true
         for position in 1...2 where context.node.input(position) != nil {
             guard let constant = try importer.constant(context, position) else {
                 return try importer.addUnsupported(context, reason: "scale or shift computed at run time")
             }
             tensors += constant.sources
+            // A scale of ones and a shift of zeros held in Constant nodes, not stored:
+            // PyTorch's GroupNorm exported as InstanceNormalization, whose learned affine
+            // follows as a Mul and an Add. Such a norm has no affine map of its own.
+            let unit: Double = position == 1 ? 1 : 0
+            if !constant.sources.isEmpty || !(constant.doubles?.allSatisfy { $0 == unit } ?? false) { identity = false }
         }
         let found = needsBatch ? try importer.batchedInput(context, 0) : try importer.activation(context, 0)
         guard let input = found else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
-        let layer = try importer.addLayer(context.name, .normalization(Normalization(method)), inputs: [input], stored: tensors, context)
+        let normalization = Normalization(method, affine: !identity)
+        let layer = try importer.addLayer(context.name, .normalization(normalization), inputs: [input], stored: tensors, context)
         importer.define(context, .activation(layer))
     }
 

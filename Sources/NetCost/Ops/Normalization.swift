@@ -8,7 +8,8 @@
 ///   per element 8 flops (mean: add; variance: subtract, multiply, add; normalize:
 ///   subtract, multiply; affine: multiply, add) and per normalized group 5 (two divides,
 ///   add ε, square root, reciprocal). Params `2C` for group norm, `2·∏(normalized dims)`
-///   for layer norm; no buffers.
+///   for layer norm; no buffers. Without an affine map (PyTorch's `affine=False`,
+///   `elementwise_affine=False`) they store nothing and skip its 2 flops per element.
 public struct Normalization: OperationRules, Hashable {
     public enum Method: Hashable, Sendable {
         case batch
@@ -18,9 +19,12 @@ public struct Normalization: OperationRules, Hashable {
     }
 
     public var method: Method
+    /// Whether group or layer norm applies a learned scale and shift (batch norm always does).
+    public var affine: Bool
 
-    public init(_ method: Method) {
+    public init(_ method: Method, affine: Bool = true) {
         self.method = method
+        self.affine = affine || method == .batch
     }
 
     public var kind: String {
@@ -45,6 +49,7 @@ public struct Normalization: OperationRules, Hashable {
     /// batch norm's running mean and variance.
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] {
         let input = inputs[0]
+        guard affine else { return [] }
         switch method {
         case .batch:
             return [ParameterShape(.scale, [input.channels]), ParameterShape(.shift, [input.channels]),
@@ -96,9 +101,10 @@ public struct Normalization: OperationRules, Hashable {
         case .group, .layer:
             let groupSize = normalizedElements(input)
             let groups = input.elements / groupSize
-            let params = if case .layer = method { 2 * groupSize } else { 2 * input.channels }
+            let perAffine = if case .layer = method { 2 * groupSize } else { 2 * input.channels }
+            let params = affine ? perAffine : 0
             return LayerCost(params: params,
-                             flops: try sum(try input.elements.multiplied(by: 8), try groups.multiplied(by: 5)),
+                             flops: try sum(try input.elements.multiplied(by: affine ? 8 : 6), try groups.multiplied(by: 5)),
                              inputReads: input.elements,
                              weightReads: params,
                              outputWrites: output.elements)
@@ -112,8 +118,8 @@ public struct Normalization: OperationRules, Hashable {
     public func details(_ inputs: [TensorShape]) -> String {
         switch method {
         case .batch: ""
-        case .group(let groups): "g\(groups)"
-        case .layer(let axes): axes == 1 ? "" : "last \(axes)"
+        case .group(let groups): "g\(groups)" + (affine ? "" : " no affine")
+        case .layer(let axes): (axes == 1 ? "" : "last \(axes)") + (affine ? "" : " no affine")
         }
     }
 }
@@ -125,13 +131,13 @@ extension Normalization {
         .normalization(Normalization(.batch))
     }
 
-    /// `groups`.
+    /// `groups`, `affine` (true).
     static func decodeGroup(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
-        .normalization(Normalization(.group(groups: try fields.int("groups"))))
+        .normalization(Normalization(.group(groups: try fields.int("groups")), affine: try fields.bool("affine", default: true)))
     }
 
-    /// `axes` (1): how many trailing dimensions are normalized.
+    /// `axes` (1): how many trailing dimensions are normalized; `affine` (true).
     static func decodeLayer(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
-        .normalization(Normalization(.layer(axes: try fields.int("axes", default: 1))))
+        .normalization(Normalization(.layer(axes: try fields.int("axes", default: 1)), affine: try fields.bool("affine", default: true)))
     }
 }

@@ -28,8 +28,9 @@ enum NormalizationKernel {
     static func grouped<P: Probe>(input: Tensor, groups: Int, parameters: LayerParameters, output: Tensor,
                                   affineIndex: (Int, Int) -> Int, probe: inout P) {
         let size = input.elements / groups
-        guard let scale = parameters.pointer(.scale), let shift = parameters.pointer(.shift),
-              let scaleSlot = parameters.slot(.scale), let shiftSlot = parameters.slot(.shift) else { return }
+        // Without an affine map (no stored scale and shift) the normalized value is the output.
+        let scale = parameters.pointer(.scale), shift = parameters.pointer(.shift)
+        let scaleSlot = parameters.slot(.scale), shiftSlot = parameters.slot(.shift)
         for group in 0..<groups {
             let source = input.pointer + group * size, destination = output.pointer + group * size
             var total: Double = 0
@@ -42,8 +43,13 @@ enum NormalizationKernel {
             }
             let inverse = Float(1 / (squares / Double(size) + Double(epsilon)).squareRoot())
             for index in 0..<size {
+                let normalized = (source[index] - Float(mean)) * inverse
+                guard let scale, let shift, let scaleSlot, let shiftSlot else {
+                    destination[index] = normalized
+                    continue
+                }
                 let affine = affineIndex(group, index)
-                destination[index] = (source[index] - Float(mean)) * inverse * scale[affine] + shift[affine]
+                destination[index] = normalized * scale[affine] + shift[affine]
                 probe.readParameter(scaleSlot, affine)
                 probe.readParameter(shiftSlot, affine)
             }

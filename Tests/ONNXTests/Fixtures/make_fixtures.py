@@ -222,6 +222,17 @@ def main():
          [x(1, 2, 4, 5)], [value("s", [1, 2, 4, 4]), value("e", [1, 2, 4, 4]), value("p", [1, 2, 4, 3])],
          [weight("w", 5, 3)], opset=13)
 
+    # As PyTorch exports GroupNorm: InstanceNormalization with a Constant-node scale of
+    # ones and shift of zeros, then the learned affine as a Mul and an Add by stored
+    # [4, 1, 1] tensors.
+    save("groupnorm_as_instancenorm_opset13.onnx",
+         [helper.make_node("Constant", [], ["ones"], value=numpy_helper.from_array(np.ones(4, dtype=np.float32), "ones_value")),
+          helper.make_node("Constant", [], ["zeros"], value=numpy_helper.from_array(np.zeros(4, dtype=np.float32), "zeros_value")),
+          helper.make_node("InstanceNormalization", ["x", "ones", "zeros"], ["n"]),
+          helper.make_node("Mul", ["n", "gamma"], ["m"]),
+          helper.make_node("Add", ["m", "beta"], ["y"])],
+         [x(1, 4, 5, 6)], [value("y", [1, 4, 5, 6])], [weight("gamma", 4, 1, 1), weight("beta", 4, 1, 1)])
+
     # Pooling and reductions.
     save("pooling_opset13.onnx",
          [helper.make_node("MaxPool", ["x"], ["m"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
