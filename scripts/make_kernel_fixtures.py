@@ -53,6 +53,8 @@ MATH = [
     ("math_erf", "erf", torch.erf, {}, -2.0, 2.0),
     ("math_pow_2", "pow", lambda x: torch.pow(x, 2), {"exponent": 2}, -2.0, 2.0),
     ("math_pow_half", "pow", lambda x: torch.pow(x, 0.5), {"exponent": 0.5}, 0.0, 3.0),
+    ("math_clip", "clip", lambda x: torch.clamp(x, -0.3, 0.5), {"min": -0.3, "max": 0.5}, -1.0, 1.0),
+    ("math_clip_below", "clip", lambda x: torch.clamp(x, min=0.25), {"min": 0.25}, -1.0, 1.0),
 ]
 
 

@@ -126,3 +126,16 @@ import Testing
         #expect(model.cost("n")?.flops == 6 * 120 + 5 * 4)
     }
 }
+
+/// Clip to bounds other than relu's and relu6's.
+@Suite struct ClipImportTests {
+    /// A lower bound only (1e-12, as Swin V2 clamps a norm): a `clip` to [1e-12, ∞),
+    /// 2 flops per element.
+    @Test func lowerBoundOnly() throws {
+        let model = try Imported("clip_lower_opset13.onnx")
+        #expect(model.kinds == ["clip"])
+        #expect(model.layers.last?.operation == .activation(Activation(.clip(low: Double(Float(1e-12)), high: .infinity))))
+        #expect(model.cost("y")?.flops == 2 * 120)
+        #expect(model.result.unsupported.isEmpty)
+    }
+}

@@ -83,7 +83,7 @@ extension ONNXOps {
         try addActivation(&importer, context, .leakyRelu(slope: try context.float("alpha", default: 0.01)))
     }
 
-    /// `Clip(0, 6)` → `relu6`, `Clip(0, ∞)` → `relu`; other bounds are unsupported.
+    /// `Clip(0, 6)` → `relu6`, `Clip(0, ∞)` → `relu`, other constant bounds → `clip`.
     /// The bounds are inputs from opset 11 on and attributes before.
     static func clip(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
@@ -103,7 +103,7 @@ extension ONNXOps {
         } else if low == 0 && high >= limit {
             try addActivation(&importer, context, .relu)
         } else {
-            try importer.addUnsupported(context, reason: "clip to [\(low), \(high)]")
+            try addActivation(&importer, context, .clip(low: low, high: high))
         }
     }
 

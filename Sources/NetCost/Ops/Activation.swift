@@ -21,7 +21,7 @@
 /// The element-wise math functions of exported graphs (position codes, norms written
 /// out, GELU's erf) are functions of this family too, one flop each: exp, log, sqrt,
 /// reciprocal 1/x, abs, neg −x, sin, cos, erf, pow xᶜ with a constant exponent, and
-/// logical not.
+/// logical not; clip to any bounds is 2 (compare with each).
 public struct Activation: OperationRules, Hashable {
     public enum Function: Hashable, Sendable {
         case relu, relu6, sigmoid, swish, hardSigmoid, hardSwish, gelu, tanh
@@ -29,6 +29,8 @@ public struct Activation: OperationRules, Hashable {
         case exp, log, sqrt, reciprocal, abs, neg, sin, cos, erf
         /// Logical not: 1 where x is 0, else 0.
         case not
+        /// `min(max(x, low), high)`; either bound may be infinite.
+        case clip(low: Double, high: Double)
         case pow(exponent: Double)
 
         public var name: String {
@@ -52,6 +54,7 @@ public struct Activation: OperationRules, Hashable {
             case .cos: "cos"
             case .erf: "erf"
             case .not: "not"
+            case .clip: "clip"
             case .pow: "pow"
             }
         }
@@ -59,7 +62,7 @@ public struct Activation: OperationRules, Hashable {
         public var flopsPerElement: Int {
             switch self {
             case .relu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow, .not: 1
-            case .relu6, .leakyRelu: 2
+            case .relu6, .leakyRelu, .clip: 2
             case .sigmoid, .hardSigmoid: 4
             case .swish, .hardSwish, .gelu: 5
             }
@@ -72,6 +75,7 @@ public struct Activation: OperationRules, Hashable {
             "leaky_relu": .leakyRelu(slope: 0.01),
             "exp": .exp, "log": .log, "sqrt": .sqrt, "reciprocal": .reciprocal, "abs": .abs, "neg": .neg,
             "sin": .sin, "cos": .cos, "erf": .erf, "pow": .pow(exponent: 2), "not": .not,
+            "clip": .clip(low: -.infinity, high: .infinity),
         ]
     }
 
@@ -100,6 +104,7 @@ public struct Activation: OperationRules, Hashable {
     public func details(_ inputs: [TensorShape]) -> String {
         if case .leakyRelu(let slope) = function { return "a=\(JSONWriter.format(slope))" }
         if case .pow(let exponent) = function { return "^\(JSONWriter.format(exponent))" }
+        if case .clip(let low, let high) = function { return "[\(JSONWriter.format(low)), \(JSONWriter.format(high))]" }
         return ""
     }
 }
@@ -149,6 +154,11 @@ extension Activation {
             }
             if case .pow = function {
                 return .activation(Activation(.pow(exponent: try fields.double("exponent", default: 2))))
+            }
+            if case .clip = function {
+                let low = try fields.double("min", default: -.infinity), high = try fields.double("max", default: .infinity)
+                guard low <= high else { throw InputError("min \(low) is above max \(high)", field: "min") }
+                return .activation(Activation(.clip(low: low, high: high)))
             }
             return .activation(Activation(function))
         }

@@ -55,6 +55,7 @@ public enum OpTable {
         Entry(name: "cos", op: Activation.self, summary: "Cosine (position codes).", decode: Activation.decoder(.cos)),
         Entry(name: "erf", op: Activation.self, summary: "The error function (GELU written out).", decode: Activation.decoder(.erf)),
         Entry(name: "pow", op: Activation.self, summary: "xᶜ for a constant `exponent` (2).", decode: Activation.decoder(.pow(exponent: 2))),
+        Entry(name: "clip", op: Activation.self, summary: "min(max(x, `min`), `max`); either bound may be left out.", decode: Activation.decoder(.clip(low: -.infinity, high: .infinity))),
         Entry(name: "not", op: Activation.self, summary: "1 where x is 0, else 0.", decode: Activation.decoder(.not)),
         Entry(name: "softmax", op: Softmax.self, summary: "Softmax along one axis.", decode: Softmax.decode),
 

@@ -29,6 +29,8 @@ extension Activation.Function {
         case .erf: return Foundation.erf(x)
         case .pow(let exponent): return Foundation.pow(x, Float(exponent))
         case .not: return x == 0 ? 1 : 0
+        // A NaN stays a NaN, as in PyTorch's clamp.
+        case .clip(let low, let high): return x < Float(low) ? Float(low) : x > Float(high) ? Float(high) : x
         }
     }
 
@@ -48,7 +50,7 @@ extension Activation.Function {
             Self.map(row, count) { clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { min(max($0 + 3, 0), 6) / 6 }
         case .hardSwish:
             Self.map(row, count) { $0 * clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { $0 * min(max($0 + 3, 0), 6) / 6 }
-        case .sigmoid, .swish, .gelu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow, .not:
+        case .sigmoid, .swish, .gelu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow, .not, .clip:
             for index in 0..<count { row[index] = apply(row[index]) }
         }
     }
@@ -123,6 +125,7 @@ struct Epilogue: @unchecked Sendable {
             switch function {
             case .relu: low = max(low, 0)
             case .relu6: low = max(low, 0); high = min(high, 6)
+            case .clip(let lower, let upper): low = max(low, Float(lower)); high = min(high, Float(upper))
             default: return nil
             }
         }

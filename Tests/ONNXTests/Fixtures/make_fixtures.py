@@ -233,6 +233,10 @@ def main():
           helper.make_node("Add", ["m", "beta"], ["y"])],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 5, 6])], [weight("gamma", 4, 1, 1), weight("beta", 4, 1, 1)])
 
+    # Clip with a lower bound only (Swin V2's norm clamps to 1e-12): a general clip.
+    save("clip_lower_opset13.onnx", [helper.make_node("Clip", ["x", "low"], ["y"])],
+         [x(1, 4, 5, 6)], [value("y", [1, 4, 5, 6])], [floats("low", 1e-12)])
+
     # Pooling and reductions.
     save("pooling_opset13.onnx",
          [helper.make_node("MaxPool", ["x"], ["m"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
