@@ -29,16 +29,7 @@ public struct Elementwise: OperationRules, Hashable {
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        if inputs.allSatisfy({ $0 == inputs[0] }) { return inputs[0] }
-        var dims = inputs[0].dims
-        for input in inputs.dropFirst() {
-            do {
-                dims = try Broadcast.shape(dims, input.dims)
-            } catch {
-                throw InputError("cannot \(op.rawValue) shapes \(TensorShape.format(dims)) and \(TensorShape.format(input.dims)): \(error.message)", field: "inputs")
-            }
-        }
-        return try TensorShape(dims)
+        try Broadcast.shape(of: inputs, verb: op.rawValue)
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
@@ -51,6 +42,21 @@ public struct Elementwise: OperationRules, Hashable {
 /// NumPy's broadcasting rule: align shapes at the right; each pair of sizes must be
 /// equal or contain a 1.
 public enum Broadcast {
+    /// The shape all `inputs` broadcast to; an error says which pair does not and what
+    /// the op (`verb`: "add", "select between") could not do.
+    static func shape(of inputs: [TensorShape], verb: String) throws(InputError) -> TensorShape {
+        if inputs.allSatisfy({ $0 == inputs[0] }) { return inputs[0] }
+        var dims = inputs[0].dims
+        for input in inputs.dropFirst() {
+            do {
+                dims = try shape(dims, input.dims)
+            } catch {
+                throw InputError("cannot \(verb) shapes \(TensorShape.format(dims)) and \(TensorShape.format(input.dims)): \(error.message)", field: "inputs")
+            }
+        }
+        return try TensorShape(dims)
+    }
+
     public static func shape(_ a: [Int], _ b: [Int]) throws(InputError) -> [Int] {
         let rank = max(a.count, b.count)
         let left = Array(repeating: 1, count: rank - a.count) + a
@@ -92,15 +98,7 @@ public struct Select: OperationRules, Hashable {
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        var dims = inputs[0].dims
-        for input in inputs.dropFirst() {
-            do {
-                dims = try Broadcast.shape(dims, input.dims)
-            } catch {
-                throw InputError("cannot select between shapes \(inputs.map { TensorShape.format($0.dims) }.joined(separator: ", ")): \(error.message)", field: "inputs")
-            }
-        }
-        return try TensorShape(dims)
+        try Broadcast.shape(of: inputs, verb: "select between")
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
@@ -149,8 +147,7 @@ public struct CumulativeSum: OperationRules, Hashable {
 
     /// Along H or W every position sees all before it; along other axes the map stays.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        let resolved = axis < 0 ? axis + inputs[0].rank : axis
-        return inputs[0].isFeatureMap && resolved > 0 ? .ends : .pointwise
+        .along(axis: axis, of: inputs[0])
     }
 
     /// `axis` (0), `exclusive` and `reverse` (false).

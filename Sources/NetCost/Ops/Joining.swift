@@ -42,8 +42,7 @@ public struct Concat: OperationRules, Hashable {
 
     /// Along channels each position keeps its place; along H or W the maps are laid end to end.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        let resolved = axis < 0 ? axis + inputs[0].rank : axis
-        return inputs[0].isFeatureMap && resolved > 0 ? .ends : .pointwise
+        .along(axis: axis, of: inputs[0])
     }
 }
 
@@ -325,8 +324,7 @@ public struct Take: OperationRules, Hashable {
 
     /// Along channels each position keeps its place; along H or W the map is cut and reordered.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        let resolved = axis < 0 ? axis + inputs[0].rank : axis
-        return inputs[0].isFeatureMap && resolved > 0 ? .ends : .pointwise
+        .along(axis: axis, of: inputs[0])
     }
 
     public func details(_ inputs: [TensorShape]) -> String { "axis \(axis), \(indices.count) indices" }

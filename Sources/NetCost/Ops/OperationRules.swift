@@ -83,6 +83,16 @@ public enum SpatialWindow: Sendable, Equatable {
     case unknown
 }
 
+extension SpatialWindow {
+    /// An op that works along one axis of its input (concat, take, a running sum): along
+    /// a feature map's channels each position keeps its place; along H or W the map is
+    /// cut, joined or summed across, and the field ends.
+    static func along(axis: Int, of input: TensorShape) -> SpatialWindow {
+        let resolved = axis < 0 ? axis + input.rank : axis
+        return input.isFeatureMap && resolved > 0 ? .ends : .pointwise
+    }
+}
+
 /// One axis of a window in receptive-field terms: output position `o` reads `extent`
 /// consecutive input positions starting at `o·stride − offset`. Stride and offset are
 /// fractional for upsampling.
