@@ -69,14 +69,17 @@ def torchvision_entries():
         return lambda: (OutOnly(tvm.get_model(name, weights=None, weights_backbone=None)).eval(),
                         (image(3, 224, 224),))
 
-    def detector(name):
+    def detector(name, batched=False):
         size = DETECTION_SIZE.get(name, 320)
         extra = {} if name in DETECTION_SIZE else {"min_size": size, "max_size": size}
 
         def build():
             provide_torchvision_ops()
             model = tvm.get_model(name, weights=None, weights_backbone=None, **extra).eval()
-            return model, ([torch.randn(3, size, size)],)
+            # Detectors take a list of [3, H, W] images, which exports as a graph input
+            # without a batch axis; a [1, 3, H, W] tensor iterates as a list of one image.
+            x = torch.randn(1, 3, size, size)
+            return model, (x if batched else [x[0]],)
         return build
 
     def video(name):
@@ -90,6 +93,10 @@ def torchvision_entries():
                                (tvm.detection, "detection", detector)]:
         for name in tvm.list_models(module=module):
             entries.append(Entry(f"torchvision/{name}", task, make(name)))
+    # The detectors again, with a batched input (key suffix @nchw), to see what netcost
+    # meets past the graph input.
+    for name in tvm.list_models(module=tvm.detection):
+        entries.append(Entry(f"torchvision/{name}@nchw", "detection", detector(name, batched=True)))
     return entries
 
 
