@@ -106,7 +106,7 @@ struct BenchCommand: Subcommand {
         lines.append("")
         let merged = report.layers.filter { $0.merge?.isFirst == true }
         if !merged.isEmpty {
-            let bands = merged.filter { $0.merge?.how == "row bands" }.count, residuals = merged.count - bands
+            let bands = merged.filter { $0.merge?.how == .rowBands }.count, residuals = merged.count - bands
             var kinds: [String] = []
             if bands > 0 { kinds.append("\(bands) 1×1 convolution\(bands == 1 ? "" : "s") with the depthwise layer after, in row bands") }
             if residuals > 0 { kinds.append("\(residuals) convolution\(residuals == 1 ? "" : "s") with the residual add after, in the epilogue") }

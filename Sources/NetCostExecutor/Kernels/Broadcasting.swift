@@ -72,8 +72,9 @@ enum BroadcastKernel {
         }
     }
 
-    /// Calls `body(outputIndex, operandOffsets)` for every output element in memory order.
-    private static func walk(_ dims: [Int], _ strides: [[Int]], _ body: (Int, [Int]) -> Void) {
+    /// Calls `body(outputIndex, operandOffsets)` for every output element in memory order,
+    /// each operand's offset moved by its stride per output axis.
+    static func walk(_ dims: [Int], _ strides: [[Int]], _ body: (Int, [Int]) -> Void) {
         let count = dims.reduce(1, *)
         var position = Array(repeating: 0, count: dims.count)
         var offsets = Array(repeating: 0, count: strides.count)

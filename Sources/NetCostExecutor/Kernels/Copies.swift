@@ -36,22 +36,10 @@ enum CopyKernel {
     /// Output axis `i` is input axis `permutation[i]`.
     static func transpose<P: Probe>(permutation: [Int], input: Tensor, output: Tensor, probe: inout P) {
         let inputStrides = Tensor.rowMajorStrides(input.dims)
-        let strides = permutation.map { inputStrides[$0] }
-        let dims = output.dims
-        var index = Array(repeating: 0, count: dims.count)
-        for position in 0..<output.elements {
-            var source = 0
-            for axis in dims.indices { source += index[axis] * strides[axis] }
-            output.pointer[position] = input.pointer[source]
-            probe.readInput(0, source)
+        BroadcastKernel.walk(output.dims, [permutation.map { inputStrides[$0] }]) { position, offsets in
+            output.pointer[position] = input.pointer[offsets[0]]
+            probe.readInput(0, offsets[0])
             probe.write(position)
-            var axis = dims.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < dims[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
         }
     }
 

@@ -36,7 +36,7 @@ enum PointwiseDepthwise {
     /// The channel slices (whole panels of the expand's weights) that the workers take,
     /// each walking its slice down the map band by band: at least one per worker, and
     /// more when a slice's `minimumBandRows` rows would not fit in `bandBytes`.
-    static func slices(_ d: ConvolutionGeometry, panels: Int, panelRows: Int, bandBytes: Int) -> [Range<Int>] {
+    static func slices(_ d: ConvolutionGeometry, panels: Int, bandBytes: Int) -> [Range<Int>] {
         let rows = min(d.outHeight, minimumBandRows)
         let inputRows = min(d.height, (rows - 1) * d.strideHeight + (d.kernelHeight - 1) * d.dilationHeight + 1)
         let bytes = d.inChannels * inputRows * d.width * MemoryLayout<Float>.stride
@@ -48,7 +48,7 @@ enum PointwiseDepthwise {
                     depthwise d: ConvolutionGeometry, weight: UnsafePointer<Float>, depthwiseEpilogue: Epilogue,
                     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, scratch: Scratch, kernels: KernelSet) {
         let w = kernels.lanes, gemm = GEMM(kernels)
-        let parts = slices(d, panels: packed.panels, panelRows: packed.panelRows, bandBytes: bandBytes)
+        let parts = slices(d, panels: packed.panels, bandBytes: bandBytes)
         let widest = (parts.map(\.count).max() ?? 0) * packed.panelRows
         let rowsPerBand = bandRows(d, channels: min(widest, d.inChannels), bandBytes: bandBytes)
         let bands = (d.outHeight + rowsPerBand - 1) / rowsPerBand

@@ -28,8 +28,11 @@ public struct LayerTiming: Sendable, Equatable {
     public struct Merge: Sendable, Equatable {
         public let partner: String
         public let isFirst: Bool
-        /// `row bands` or `residual epilogue`.
-        public let how: String
+        public let how: How
+        public enum How: String, Sendable {
+            case rowBands = "row bands"
+            case residualEpilogue = "residual epilogue"
+        }
         /// The partner's flops and bytes, which the first layer's rates include.
         public let partnerFlops: Int
         public let partnerBytes: Int
@@ -79,7 +82,7 @@ public struct BenchmarkReport: Sendable, Equatable {
             ]
             if let merge = layer.merge {
                 entries.append((merge.isFirst ? "merged_with" : "merged_into", .string(merge.partner)))
-                entries.append(("merge", .string(merge.how)))
+                entries.append(("merge", .string(merge.how.rawValue)))
             }
             if let roofline = layer.roofline {
                 entries.append(("roofline", .object(JSONObject([
@@ -117,9 +120,9 @@ public enum Benchmark {
         for pair in prepared.merges.compactMap({ $0 }) where MergedPair.enabled {
             let first = analysis.costs[pair.first], second = analysis.costs[pair.second]
             let bytes = MemoryLayout<Float>.stride
-            merges[pair.first] = LayerTiming.Merge(partner: graph.layers[pair.second].name, isFirst: true, how: pair.label,
+            merges[pair.first] = LayerTiming.Merge(partner: graph.layers[pair.second].name, isFirst: true, how: pair.how,
                                                    partnerFlops: second.flops, partnerBytes: second.memoryAccess &* bytes)
-            merges[pair.second] = LayerTiming.Merge(partner: graph.layers[pair.first].name, isFirst: false, how: pair.label,
+            merges[pair.second] = LayerTiming.Merge(partner: graph.layers[pair.first].name, isFirst: false, how: pair.how,
                                                     partnerFlops: first.flops, partnerBytes: first.memoryAccess &* bytes)
         }
         var layers: [LayerTiming] = []

@@ -22,10 +22,10 @@ struct MergedPair: Sendable, Equatable {
     static let enabled: Bool = ProcessInfo.processInfo.environment["NETCOST_MERGE"] != "0"
 
     /// What `netcost bench` calls the merge.
-    var label: String {
+    var how: LayerTiming.Merge.How {
         switch kind {
-        case .bands: "row bands"
-        case .residual: "residual epilogue"
+        case .bands: .rowBands
+        case .residual: .residualEpilogue
         }
     }
 
