@@ -15,7 +15,7 @@ struct JSONReport {
         let analysis = report.analysis
         json.beginObject()
         json.field("model", report.model.name)
-        json.field("input", integers: report.model.input.dims)
+        json.field("input", integers: report.model.input.sample)
         json.field("batch", report.model.batch)
         json.field("width", report.model.width)
         json.field("depth", report.model.depth)
