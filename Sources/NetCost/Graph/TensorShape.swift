@@ -76,7 +76,7 @@ public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
     public var spatialElements: Int { isFeatureMap ? dims[2] * dims[3] : 1 }
 
     /// `3x224x224`: one sample's dims.
-    public var description: String { sample.map(String.init).joined(separator: "x") }
+    public var description: String { sample.isEmpty ? "1" : sample.map(String.init).joined(separator: "x") }
 
     static func format(_ dims: [Int]) -> String { "[" + dims.map(String.init).joined(separator: ", ") + "]" }
 }

@@ -137,11 +137,11 @@ enum ShapeCheck {
 
 /// Where the samples went, for the ops' `batchAxis` rules.
 public enum BatchAxis {
-    /// The first input's batch axis, where the output keeps the input's rank: element-wise
-    /// ops, convolutions, pooling, normalizations, concatenation.
+    /// The batch axis of the first input that has one, where the output keeps that
+    /// input's rank: element-wise ops, convolutions, pooling, normalizations,
+    /// concatenation (a stored class token joined to the patches has none).
     public static func kept(_ inputs: [TensorShape], _ output: TensorShape) -> Int? {
-        guard let input = inputs.first, input.rank == output.rank else { return nil }
-        return input.batchAxis
+        inputs.first { $0.batchAxis != nil && $0.rank == output.rank }?.batchAxis
     }
 
     /// Operands broadcast to the output's rank, aligned at their last axes: the first
