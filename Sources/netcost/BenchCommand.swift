@@ -63,9 +63,6 @@ struct BenchCommand: Subcommand {
     func run() throws -> ExitStatus {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
-        guard loaded.batch == 1 else {
-            throw InputError("bench runs one sample per pass; a batch (a leading axis of --input) applies to report and to a sweep of a spec that sets it", field: "batch")
-        }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
         // Measure the machine only for what was not given.
         var machine = MachineProfile(peakGFLOPS: peak ?? 0, bandwidthGBps: bandwidth ?? 0)

@@ -30,7 +30,7 @@ struct ModelsCommand: Subcommand {
                           machine || format == "markdown" ? model.description ?? "" : Self.abbreviated(model.description ?? "")])
             json.beginObject()
             json.field("name", name)
-            json.field("input", integers: model.input.dims)
+            json.field("input", integers: model.input.sample)
             json.field("params", totals.params)
             json.field("macs", totals.macs)
             json.field("description", model.description ?? "")

@@ -99,8 +99,8 @@ struct ReportCommand: Subcommand {
     func run() throws -> ExitStatus {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
-        let analysis = try Analysis(loaded.graph, batch: loaded.batch)
-        let deployed = fuse ? try Analysis(Fusion.deploy(loaded.graph), batch: loaded.batch) : nil
+        let analysis = try Analysis(loaded.graph)
+        let deployed = fuse ? try Analysis(Fusion.deploy(loaded.graph)) : nil
         let report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage)
         switch format {
         case .table(let format):

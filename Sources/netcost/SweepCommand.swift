@@ -74,7 +74,7 @@ struct SweepCommand: Subcommand {
             table = SweepTable(model: base.name, compound: scaling, points: points, released: released)
         } else {
             let widths = widths ?? [base.width]
-            let resolutions = resolutions ?? [base.input.dims.count == 3 ? base.input.dims[1] : 1]
+            let resolutions = resolutions ?? [base.input.isFeatureMap ? base.input.dims[2] : 1]
             table = SweepTable(model: base.name, compound: nil, points: try Sweep.grid(load, widths: widths, resolutions: resolutions), released: [])
         }
         try SharedOptions.write(table.render(format), to: output)

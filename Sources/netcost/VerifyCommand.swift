@@ -52,9 +52,6 @@ struct VerifyCommand: Subcommand {
     func run() throws -> ExitStatus {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
-        guard loaded.batch == 1 else {
-            throw InputError("verify runs one sample per pass; a batch (a leading axis of --input) applies to report and to a sweep of a spec that sets it", field: "batch")
-        }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
         let report = try Verifier.verify(graph, seed: seed, limits: limits)
         let text = format == "json" ? report.json.documentText : render(table: report, markdown: format == "markdown")

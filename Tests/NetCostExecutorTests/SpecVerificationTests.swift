@@ -41,6 +41,27 @@ import Testing
         #expect(report.layers.contains { $0.macs.counted > 0 && $0.memoryAccess.counted > 0 && $0.params.counted > 0 })
     }
 
+    /// A batch of two runs as one graph of whole tensors: the counted MACs and memory
+    /// match the symbolic ones, which hold both samples, and each sample's output equals
+    /// the output of the same network run on that sample alone.
+    @Test(arguments: ["mobilenet_v2", "shufflenet_v2_x1_0", "squeezenet1_1", "retinanet_resnet18_fpn"])
+    func aBatchOfTwoIsTwoSamples(_ name: String) throws {
+        let path = TestGraphs.specsDirectory.appendingPathComponent(name + ".json").path
+        let pair = try SpecLoader.load(file: path, overrides: SpecOverrides(width: 0.5, input: [2, 3, 64, 64])).graph
+        let single = try SpecLoader.load(file: path, overrides: SpecOverrides(width: 0.5, input: [3, 64, 64])).graph
+        #expect(pair.layers[0].outputShape.dims == [2, 3, 64, 64])
+        let report = try Verifier.verify(pair, seed: 5)
+        #expect(report.allMatch, "\(report.layers.filter { !$0.match }.map(\.name))")
+        let sample: [Float] = (0..<(3 * 64 * 64)).map { (index: Int) -> Float in Float((index * 37) % 101) / 50 - 1 }
+        let other: [Float] = sample.map { (value: Float) -> Float in 0.5 - value }
+        let both = try PreparedGraph(pair, seed: 5, limits: RunLimits(), inputOverrides: [0: sample + other]).run()
+        let outputs = try [sample, other].map { input in
+            try PreparedGraph(single, seed: 5, limits: RunLimits(), inputOverrides: [0: input]).run().finalOutput?.values ?? []
+        }
+        let comparison = Comparison(observed: both.finalOutput?.values ?? [], expected: outputs[0] + outputs[1])
+        #expect(comparison.within(1e-5), "\(name): \(comparison)")
+    }
+
     @Test(arguments: ["mobilenet_v2", "shufflenet_v2_x1_0", "resnet18", "efficientnet_b0"])
     func fusedGraphsVerify(_ name: String) throws {
         let graph = try Fusion.deploy(try Self.smallGraph(name))

@@ -104,7 +104,7 @@ struct BadSpecTests {
         let error = try #require(refusal(spec(layers)))
         #expect(error.layer == "sum")
         #expect(error.field == "inputs")
-        #expect(error.message.contains("[8, 16, 16]") && error.message.contains("[16, 16, 16]"))
+        #expect(error.message.contains("[1, 8, 16, 16]") && error.message.contains("[1, 16, 16, 16]"))
     }
 
     @Test func concatWithDifferentSpatialSizes() throws {
@@ -179,7 +179,7 @@ struct BadSpecTests {
     @Test func convolutionAfterFlattenNeedsAFeatureMap() throws {
         let error = try #require(refusal(spec(#"{"op": "flatten"}, {"name": "c", "op": "conv2d", "out": 4, "kernel": 1}"#)))
         #expect(error.layer == "c")
-        #expect(error.message.contains("[C, H, W]"))
+        #expect(error.message.contains("[N, C, H, W]"))
     }
 
     @Test func classesUsedButNotSet() throws {

@@ -18,7 +18,7 @@ struct BuiltinGroupTests {
     /// The output of the group's last layer, `[C, H, W]`.
     private func output(_ group: Int, _ graph: Graph) throws -> [Int] {
         let last = try #require(graph.groups.layers(in: group).last)
-        return graph.layers[last].outputShape.dims
+        return graph.layers[last].outputShape.sample
     }
 
     /// Sandler et al. 2018, Table 2: the bottleneck rows (t, c, n, s) = (1, 16, 1, 1),

@@ -9,7 +9,7 @@ import Testing
 struct DetectorGraphTests {
     static func load(_ text: String, _ overrides: SpecOverrides = SpecOverrides()) throws -> (LoadedModel, Analysis) {
         let model = try SpecLoader.load(text: text, file: "detector.json", overrides: overrides)
-        return (model, try Analysis(model.graph, batch: model.batch))
+        return (model, try Analysis(model.graph))
     }
 
     static func field(_ analysis: Analysis, _ name: String) -> ReceptiveField? {
@@ -184,7 +184,7 @@ struct DetectorGraphTests {
         // 3→8, 8→8, 8→16, 16→16, 3×3 with bias: 224 + 584 + 1,168 + 2,320.
         #expect(analysis.totals.params == 224 + 584 + 1_168 + 2_320)
         // The row's stride on its first block only: 32 → 16 → 8.
-        #expect(model.graph.layers.last?.outputShape.dims == [16, 8, 8])
+        #expect(model.graph.layers.last?.outputShape.sample == [16, 8, 8])
     }
 
     // MARK: Batch
@@ -201,7 +201,7 @@ struct DetectorGraphTests {
         #expect(analysis.totals.activations == 8 * 800)
         // A leading batch axis on --input is the batch; an explicit --batch must agree.
         let (fromInput, _) = try Self.load(text, SpecOverrides(input: [2, 4, 10, 10]))
-        #expect(fromInput.batch == 2 && fromInput.input.dims == [4, 10, 10])
+        #expect(fromInput.batch == 2 && fromInput.input.sample == [4, 10, 10])
         #expect(throws: InputError("[2, 4, 10, 10] leads with a batch of 2, but the batch is 3; drop the batch axis or give one batch", file: "detector.json", field: "input")) {
             try SpecLoader.load(text: text, file: "detector.json", overrides: SpecOverrides(input: [2, 4, 10, 10], batch: 3))
         }

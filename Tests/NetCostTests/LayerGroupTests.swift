@@ -8,7 +8,7 @@ struct LayerGroupTests {
     /// A graph of 1×1 convs on an 8-channel input, one per name, each reading the input.
     private func graph(_ names: [String], kinds: [(String, GroupKind)] = []) throws -> Graph {
         var builder = GraphBuilder(name: "names")
-        let input = try builder.addInput(name: "input", shape: TensorShape([8, 4, 4]))
+        let input = try builder.addInput(name: "input", shape: TensorShape([1, 8, 4, 4], batchAxis: 0))
         for name in names {
             try builder.add(name: name, operation: .convolution(Convolution(outChannels: 8, kernel: .square(1))), inputs: [input])
         }
@@ -44,7 +44,7 @@ struct LayerGroupTests {
 
     @Test func kindsNamedBeforeOrAfterTheLayersAndOnlyForPrefixes() throws {
         var builder = GraphBuilder(name: "kinds")
-        let input = try builder.addInput(name: "input", shape: TensorShape([8, 4, 4]))
+        let input = try builder.addInput(name: "input", shape: TensorShape([1, 8, 4, 4], batchAxis: 0))
         builder.setKind(.block(.fire), ofGroup: "early")
         builder.setKind(.stage, ofGroup: "single")
         #expect(builder.hasKind(ofGroup: "early") && !builder.hasKind(ofGroup: "late"))

@@ -28,9 +28,9 @@ struct OpTraitsTests {
         "einsum": JSONObject([("equation", .string("cij,cjk->cik"))]),
     ]
 
-    /// Every table op, decoded on a `[4, 8, 8]` input (two of them for the binary ops).
+    /// Every table op, decoded on a `[1, 4, 8, 8]` input (two of them for the binary ops).
     static func decoded() throws -> [(entry: OpTable.Entry, operation: Operation)] {
-        let input = try TensorShape([4, 8, 8])
+        let input = try TensorShape([1, 4, 8, 8], batchAxis: 0)
         return try OpTable.entries.map { entry in
             var fields = LayerFields(minimalFields[entry.name] ?? JSONObject(), layer: entry.name, context: SpecContext())
             return (entry, try entry.decode(&fields, [input, input]))

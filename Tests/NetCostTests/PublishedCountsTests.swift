@@ -25,7 +25,7 @@ struct PublishedCountsTests {
         let published = try Published.load()
         let input = try published.ints("exact", entry, "input")
         let measured = try AnalysedSpec(spec, SpecOverrides(input: input))
-        #expect(measured.model.input.dims == input)
+        #expect(measured.model.input.sample == input)
         #expect(measured.totals.params == (try published.int("exact", entry, "params")))
         #expect(measured.totals.buffers == (try published.int("exact", entry, "buffers")))
         #expect(measured.totals.macs == (try published.int("exact", entry, "macs")))
@@ -39,7 +39,7 @@ struct PublishedCountsTests {
     func efficientNetB1() throws {
         let published = try Published.load()
         let b1 = try AnalysedSpec("efficientnet_b1")
-        #expect(b1.model.input.dims == (try published.ints("exact", "efficientnet_b1", "input")))
+        #expect(b1.model.input.sample == (try published.ints("exact", "efficientnet_b1", "input")))
         #expect(b1.totals.params == (try published.int("exact", "efficientnet_b1", "params")))
         #expect(b1.totals.buffers == (try published.int("exact", "efficientnet_b1", "buffers")))
 
@@ -132,8 +132,8 @@ struct PublishedCountsTests {
         let mobilenetFinal = try #require(mobilenet.analysis.finalReceptiveField)
         // VGG-16: pool5 (features.30) feeds a 7x7 adaptive pool, which changes nothing.
         #expect(vgg.model.graph.layers[vggFinal.layer].name == "avgpool")
-        #expect(vgg.model.graph.layers[vggFinal.layer].outputShape.dims == [512, 7, 7])
+        #expect(vgg.model.graph.layers[vggFinal.layer].outputShape.sample == [512, 7, 7])
         #expect(mobilenet.model.graph.layers[mobilenetFinal.layer].name == "features.13.pw.act")
-        #expect(mobilenet.model.graph.layers[mobilenetFinal.layer].outputShape.dims == [1024, 7, 7])
+        #expect(mobilenet.model.graph.layers[mobilenetFinal.layer].outputShape.sample == [1024, 7, 7])
     }
 }

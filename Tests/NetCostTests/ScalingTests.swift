@@ -62,10 +62,10 @@ struct ScalingTests {
         #expect(plain.batch == 2)
         let given = try SpecLoader.load(text: spec, overrides: SpecOverrides(width: 2, resolution: 96))
         #expect(given.scaling == Scaling(width: 2, depth: 2))
-        #expect(given.graph.layers[1].outputShape.dims == [16, 96, 96])
+        #expect(given.graph.layers[1].outputShape.sample == [16, 96, 96])
         // An --input with a leading batch axis sets the batch.
         let batched = try SpecLoader.load(text: spec, overrides: SpecOverrides(input: [8, 3, 64, 64]))
-        #expect(batched.input.dims == [3, 64, 64] && batched.batch == 8)
+        #expect(batched.input.sample == [3, 64, 64] && batched.batch == 8)
         #expect(throws: InputError.self) { try SpecLoader.load(text: spec, overrides: SpecOverrides(depth: 65)) }
     }
 }

@@ -62,7 +62,7 @@ struct SpecExpansionTests {
         #expect(blocks.isSuperset(of: ["features.1", "features.2", "features.3", "layer1.0", "layer1.1", "layer2.0"]))
         // Only the first block of a row takes the row's stride: 16 → 8 once.
         let last = try #require(model.graph.layers.last { $0.name.hasPrefix("features.3") })
-        #expect(last.outputShape.dims == [16, 8, 8])
+        #expect(last.outputShape.sample == [16, 8, 8])
     }
 
     @Test func depthMultiplierRoundsRepeatsUp() throws {
@@ -100,20 +100,20 @@ struct SpecExpansionTests {
         ]}
         """#
         let model = try load(text)
-        func channels(_ name: String) -> Int? { model.graph.layers.first { $0.name == name }?.outputShape.dims[0] }
+        func channels(_ name: String) -> Int? { model.graph.layers.first { $0.name == name }?.outputShape.sample[0] }
         #expect(channels("c") == 32)
         #expect(channels("fixed") == 64)
         #expect(channels("grow") == 64)
         #expect(channels("fc") == 10)
         let wider = try load(text, overrides: SpecOverrides(width: 1.5, classes: 7))
-        #expect(wider.graph.layers.first { $0.name == "grow" }?.outputShape.dims[0] == 96)
-        #expect(wider.graph.layers.last?.outputShape.dims == [7])
+        #expect(wider.graph.layers.first { $0.name == "grow" }?.outputShape.sample[0] == 96)
+        #expect(wider.graph.layers.last?.outputShape.sample == [7])
     }
 
     @Test func resolutionAndInputOverrides() throws {
         let text = #"{"input": [3, 224, 224], "layers": [{"op": "conv2d", "out": 4, "kernel": 3, "stride": 2, "padding": 1}]}"#
-        #expect(try load(text, overrides: SpecOverrides(resolution: 160)).graph.layers.last?.outputShape.dims == [4, 80, 80])
-        #expect(try load(text, overrides: SpecOverrides(input: [3, 32, 64])).graph.layers.last?.outputShape.dims == [4, 16, 32])
+        #expect(try load(text, overrides: SpecOverrides(resolution: 160)).graph.layers.last?.outputShape.sample == [4, 80, 80])
+        #expect(try load(text, overrides: SpecOverrides(input: [3, 32, 64])).graph.layers.last?.outputShape.sample == [4, 16, 32])
     }
 
     @Test func invertedResidualExpandsLikeTorchvision() throws {
@@ -131,7 +131,7 @@ struct SpecExpansionTests {
         #expect(one.graph.layers.last?.operation.kind == "channel_shuffle")
         let two = try load(#"{"input": [24, 56, 56], "layers": [{"name": "u", "block": "shufflenet_v2", "out": 116, "stride": 2}]}"#)
         #expect(names(two).contains("u.shortcut.dw.conv"))
-        #expect(two.graph.layers.last?.outputShape.dims == [116, 28, 28])
+        #expect(two.graph.layers.last?.outputShape.sample == [116, 28, 28])
     }
 
     @Test func shuffleNetUnitInTheAuthorsLayout() throws {
@@ -142,7 +142,7 @@ struct SpecExpansionTests {
         #expect(channels("u.shortcut.pw.conv") == 24)
         #expect(channels("u.branch.pw1.conv") == 58)
         #expect(channels("u.branch.pw2.conv") == 92)
-        #expect(model.graph.layers.last?.outputShape.dims == [116, 28, 28])
+        #expect(model.graph.layers.last?.outputShape.sample == [116, 28, 28])
     }
 
     @Test func extendsOverridesTheBase() throws {

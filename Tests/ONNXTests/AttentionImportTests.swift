@@ -17,7 +17,7 @@ import Testing
         #expect(model.params == params)
         // After the permute the heads' tensors are [2, 5, 8] again: the batch is back in front.
         let scores = try #require(model.layer("blocks.0.attn.matmul"))
-        #expect(scores.outputShape.dims == [2, 5, 5])
+        #expect(scores.outputShape.sample == [2, 5, 5])
     }
 
     /// Transpose(1, 0, 2) to sequence-first, a linear layer, and back: 5·16·16 mult-adds.

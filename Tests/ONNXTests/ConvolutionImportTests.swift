@@ -29,7 +29,7 @@ import Testing
     /// SAME_UPPER stride 2 on 15 → 8; SAME_LOWER 2×2 keeps 8 (pad 1 before); VALID 3×3 → 6.
     @Test func autoPadding() throws {
         let model = try Imported("conv_autopad_opset18.onnx")
-        #expect(model.layers.map(\.outputShape.dims) == [[4, 15, 15], [6, 8, 8], [6, 8, 8], [2, 6, 6]])
+        #expect(model.layers.map(\.outputShape.sample) == [[4, 15, 15], [6, 8, 8], [6, 8, 8], [2, 6, 6]])
         guard case .convolution(let lower) = model.layers[2].operation else { Issue.record("not a conv"); return }
         #expect(lower.padding == .explicit(top: 1, bottom: 0, left: 1, right: 0))
         #expect(model.macs == 6 * 8 * 8 * (4 * 9) + 6 * 8 * 8 * (6 * 4) + 2 * 6 * 6 * (6 * 9))
@@ -41,7 +41,7 @@ import Testing
     @Test func transposedConvolution() throws {
         let model = try Imported("conv_transpose_opset17.onnx")
         #expect(model.kinds == ["conv_transpose2d", "conv_transpose2d"])
-        #expect(model.layers.map(\.outputShape.dims) == [[8, 7, 7], [4, 14, 14], [2, 28, 28]])
+        #expect(model.layers.map(\.outputShape.sample) == [[8, 7, 7], [4, 14, 14], [2, 28, 28]])
         #expect(model.params == 8 * 4 * 9 + 4 + 4 * 1 * 16)
         #expect(model.macs == 8 * 7 * 7 * (4 * 9) + 4 * 14 * 14 * (1 * 16))
     }

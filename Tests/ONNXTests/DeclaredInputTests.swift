@@ -13,16 +13,16 @@ import Testing
     /// fixture's `[N, 3, H, W]`, with the symbols' names.
     @Test func theDeclaredInputKeepsItsSymbols() throws {
         var seen: ONNXDeclaredInput?
-        let imported = try ONNXImporter.load(file: Self.symbolic) { (declared: ONNXDeclaredInput) throws(InputError) -> [Int]? in
+        let imported = try ONNXImporter.load(file: Self.symbolic) { (declared: ONNXDeclaredInput) throws(InputError) -> ONNXInputChoice in
             seen = declared
-            return [3, 32, 32]
+            return ONNXInputChoice(sample: [3, 32, 32])
         }
         let declared = try #require(seen)
         #expect(declared == ONNXDeclaredInput(name: "x", dims: [.symbolic("N"), .fixed(3), .symbolic("H"), .symbolic("W")]))
         #expect(declared.sampleRank == 3)
         #expect(declared.sampleText == "3xHxW")
         #expect(declared.shapeText == "[N, 3, H, W]")
-        #expect(imported.model.input.dims == [3, 32, 32])
+        #expect(imported.model.input.sample == [3, 32, 32])
     }
 
     @Test func theFilesOwnShapeNamesTheFirstSymbolicDimension() {
@@ -34,8 +34,8 @@ import Testing
         }
     }
 
-    /// Per-sample shapes from the declaration: literal, scalar, fixed batch, no shape,
-    /// a dim with neither size nor symbol, and a given shape of the wrong rank.
+    /// Per-sample and whole shapes from the declaration: literal, scalar, fixed batch,
+    /// no shape, a dim with neither size nor symbol, and a given shape of the wrong rank.
     @Test func sampleShapes() throws {
         let fixed = ONNXDeclaredInput(name: "x", dims: [.fixed(1), .fixed(3), .fixed(8), .fixed(8)])
         #expect(try fixed.sampleShape() == [3, 8, 8])
@@ -48,10 +48,14 @@ import Testing
         #expect(throws: InputError("the input [32, 32] has 2 axes, but graph input \"x\" [N, 3, ?, ?] has 3 after the batch", field: "input")) {
             try open.sampleShape(given: [32, 32])
         }
+        // A fixed batch is the file's: two frames stay two, and another batch is refused.
         let batch2 = ONNXDeclaredInput(name: "x", dims: [.fixed(2), .fixed(3), .fixed(8), .fixed(8)])
-        let refusal = InputError("graph input \"x\" has a batch of 2; netcost counts one sample: export with batch 1 or a dynamic batch", field: "input")
-        #expect(throws: refusal) { try batch2.sampleShape() }
-        #expect(throws: refusal) { try batch2.sampleShape(given: [3, 8, 8]) }
+        #expect(try batch2.wholeShape() == [2, 3, 8, 8])
+        #expect(try batch2.wholeShape(given: [3, 4, 4], batch: 2) == [2, 3, 4, 4])
+        #expect(throws: InputError("graph input \"x\" [2, 3, 8, 8] fixes a batch of 2, not 4: drop --batch or export with a dynamic batch", field: "input")) {
+            try batch2.wholeShape(batch: 4)
+        }
+        #expect(try open.wholeShape(given: [3, 5, 5], batch: 3) == [3, 3, 5, 5])
         let scalar = ONNXDeclaredInput(name: "s", dims: [])
         #expect(scalar.sampleRank == nil)
         #expect(throws: InputError("graph input \"s\" is a scalar; netcost needs a batch axis first", field: "input")) {
@@ -91,13 +95,13 @@ import Testing
         }
         var seen: ONNXDeclaredInput?
         let resized = try model.bytes.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws(InputError) -> ONNXImport in
-            try ONNXImporter.load(bytes: bytes, file: "old.onnx") { (declared: ONNXDeclaredInput) throws(InputError) -> [Int]? in
+            try ONNXImporter.load(bytes: bytes, file: "old.onnx") { (declared: ONNXDeclaredInput) throws(InputError) -> ONNXInputChoice in
                 seen = declared
-                return [3, 4, 4]
+                return ONNXInputChoice(sample: [3, 4, 4])
             }
         }
         #expect(seen == ONNXDeclaredInput(name: "x", dims: [.symbolic("batch"), .unknown, .symbolic("height"), .unknown]))
-        #expect(resized.model.graph.layers.last?.outputShape.dims == [2, 4, 4])
+        #expect(resized.model.graph.layers.last?.outputShape.sample == [2, 4, 4])
     }
 }
 
@@ -116,14 +120,14 @@ import Testing
     /// the file's per-sample rank, as for specs), and `--resolution` with the file's 3 channels.
     @Test func symbolicSizesTakeTheGivenInput() throws {
         let perSample = try Self.load(Self.symbolic, input: [3, 32, 32])
-        #expect(perSample.input.dims == [3, 32, 32])
+        #expect(perSample.input.sample == [3, 32, 32])
         #expect(perSample.batch == 1)
         let batched = try Self.load(Self.symbolic, input: [2, 3, 32, 32])
-        #expect(batched.input.dims == [3, 32, 32])
+        #expect(batched.input.sample == [3, 32, 32])
         #expect(batched.batch == 2)
         let resized = try Self.load(Self.symbolic, resolution: 32)
-        #expect(resized.input.dims == [3, 32, 32])
-        #expect(resized.graph.layers.last?.outputShape.dims == [3, 32, 32])
+        #expect(resized.input.sample == [3, 32, 32])
+        #expect(resized.graph.layers.last?.outputShape.sample == [3, 32, 32])
     }
 
     /// A symbolic channel count: `--input` gives it, and the conv's MACs follow
@@ -145,17 +149,18 @@ import Testing
         #expect(throws: refusal) { try Self.load(Self.symbolic) }
     }
 
-    @Test func inputsThatCannotFitAreRefusedBeforeTheImport() {
+    @Test func inputsThatCannotFitAreRefusedBeforeTheImport() throws {
         #expect(throws: InputError("the input [32, 32] has 2 axes, but graph input \"x\" [N, 3, H, W] has 3 after the batch", file: Self.symbolic, field: "input")) {
             try Self.load(Self.symbolic, input: [32, 32])
         }
         #expect(throws: InputError("[2, 3, 32, 32] leads with a batch of 2, but the batch is 4; drop the batch axis or give one batch", file: Self.symbolic, field: "input")) {
             try Self.load(Self.symbolic, input: [2, 3, 32, 32], batch: 4)
         }
-        // A file that fixes a batch of 2 is refused with an input too: its graph was computed for 2.
+        // A file that fixes a batch of 2 takes an input of its own batch, and refuses another.
         let batch2 = Fixtures.generated("batch2_opset13.onnx")
-        #expect(throws: InputError("graph input \"x\" has a batch of 2; netcost counts one sample: export with batch 1 or a dynamic batch", file: batch2, field: "input")) {
-            try Self.load(batch2, input: [3, 8, 8])
+        #expect(try Self.load(batch2, input: [3, 4, 4]).input.dims == [2, 3, 4, 4])
+        #expect(throws: InputError("graph input \"x\" [2, 3, 8, 8] fixes a batch of 2, not 1: drop --batch or export with a dynamic batch", file: batch2, field: "input")) {
+            try Self.load(batch2, input: [1, 3, 8, 8])
         }
         // --resolution needs [N, C, H, W]: Gemm's input is [1, 64].
         let gemm = Fixtures.generated("gemm_opset11.onnx")

@@ -36,7 +36,7 @@ import Testing
         #expect(imported.unsupported.isEmpty, "\(imported.unsupported)")
         #expect(Self.convMACs(analysis) == truth.convMACs)
         #expect(Fixtures.convLinearMACs(analysis) == truth.convMACs + 200 * 2)
-        #expect(imported.model.graph.layers.last?.outputShape.dims == [2])
+        #expect(imported.model.graph.layers.last?.outputShape.sample == [2])
     }
 
     /// PP-OCRv4 text detector: a DB head with Resize and two transposed convolutions
@@ -48,6 +48,6 @@ import Testing
         #expect(imported.unsupported.isEmpty, "\(imported.unsupported)")
         #expect(imported.opsetVersion == 12)
         #expect(Self.convMACs(analysis) == truth.convMACs)
-        #expect(imported.model.graph.layers.last?.outputShape.dims == [1, 640, 640])
+        #expect(imported.model.graph.layers.last?.outputShape.sample == [1, 640, 640])
     }
 }

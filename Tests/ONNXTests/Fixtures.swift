@@ -60,7 +60,8 @@ struct Imported {
     }
 
     /// The last layer's per-sample output dims.
-    var outputDims: [Int] { layers.last?.outputShape.dims ?? [] }
+    /// The last layer's per-sample dims (the batch axis left out), as reports show them.
+    var outputDims: [Int] { layers.last?.outputShape.sample ?? [] }
 
     var macs: Int { Fixtures.convLinearMACs(analysis) }
     var params: Int { analysis.totals.params }

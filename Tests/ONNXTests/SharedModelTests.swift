@@ -38,7 +38,7 @@ import Testing
         #expect(analysis.totals.params + analysis.totals.buffers == expectedParams)
         #expect(analysis.totals.params == expectedParams)
         #expect(Fixtures.convLinearMACs(analysis) == expectedMACs)
-        #expect(imported.model.input.dims == [3, 224, 224])
+        #expect(imported.model.input.sample == [3, 224, 224])
         #expect(imported.opsetVersion == 17)
     }
 }

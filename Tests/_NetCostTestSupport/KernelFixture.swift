@@ -60,8 +60,8 @@ public struct KernelFixture: Sendable {
 
     public var batch: Int { inputs[0].shape[0] }
 
-    /// The inputs' shapes without the batch: netcost's shapes.
-    public var sampleShapes: [[Int]] { inputs.map { Array($0.shape.dropFirst()) } }
+    /// The inputs' whole shapes, batch first, as netcost's graph holds them.
+    public func inputShapes() throws -> [TensorShape] { try inputs.map { try TensorShape($0.shape, batchAxis: 0) } }
 
     // MARK: The mapping to netcost
 
@@ -73,8 +73,8 @@ public struct KernelFixture: Sendable {
                              "negative_slope": "slope", "output_index": "index", "start_axis": "start"]
     /// Attributes a spec does not take: sizes the input shape gives, eps, comments.
     static let ignoredAttributes: Set = ["in_channels", "in_features", "num_features", "num_channels", "eps", "note"]
-    /// Axis attributes (one axis or a list): torch's axis 0 is the batch, netcost's is
-    /// the channels; negative axes count from the end in both.
+    /// Axis attributes (one axis or a list): torch's count the batch as axis 0, a spec's
+    /// count from the sample's first; negative axes count from the end in both.
     static let axisAttributes: Set = ["axis", "start_axis", "axes"]
 
     /// The fixture as one layer of a spec: the op table's name and the layer's fields.
@@ -93,24 +93,24 @@ public struct KernelFixture: Sendable {
         return (Self.opNames[op] ?? op, fields)
     }
 
-    /// The netcost operation: the spec layer decoded by the op table on `sampleShapes`;
+    /// The netcost operation: the spec layer decoded by the op table on `inputShapes()`;
     /// a field the decoder does not read is an error, as in a spec.
     public func operation() throws -> NetCost.Operation {
         let (opName, fields) = specLayer
         guard let entry = OpTable.byName[opName] else { throw KernelFixtureError(name, "maps to \"\(opName)\", which the op table lacks") }
         var reader = LayerFields(fields, layer: name, context: SpecContext())
-        let operation = try entry.decode(&reader, try sampleShapes.map { try TensorShape($0) })
+        let operation = try entry.decode(&reader, try inputShapes())
         try reader.finish()
         return operation
     }
 
-    /// The op on graph inputs `x0`, `x1`, … of `sampleShapes`; the op is the last layer,
+    /// The op on graph inputs `x0`, `x1`, … of `inputShapes()`; the op is the last layer,
     /// named after the fixture.
     public func graph() throws -> Graph {
         var builder = GraphBuilder(name: name)
         var inputs: [Int] = []
-        for (position, dims) in sampleShapes.enumerated() {
-            inputs.append(try builder.addInput(name: "x\(position)", shape: try TensorShape(dims)))
+        for (position, shape) in try inputShapes().enumerated() {
+            inputs.append(try builder.addInput(name: "x\(position)", shape: shape))
         }
         try builder.add(name: name, operation: try operation(), inputs: inputs)
         return builder.build()
@@ -120,7 +120,7 @@ public struct KernelFixture: Sendable {
     /// (a norm's scale and shift are torch's `weight` and `bias`). Throws when the op's
     /// stored tensors and torch's differ in number or dims.
     public func parameters() throws -> [(role: ParameterRole, tensor: FixtureTensor)] {
-        let shapes = try operation().rules.parameterShapes(try sampleShapes.map { try TensorShape($0) })
+        let shapes = try operation().rules.parameterShapes(try inputShapes())
         guard shapes.count == params.count else {
             throw KernelFixtureError(name, "stores \(params.count) tensors in torch, \(shapes.count) in netcost")
         }

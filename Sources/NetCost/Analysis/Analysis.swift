@@ -20,13 +20,15 @@ public struct Analysis: Sendable {
     public let ownedWeights: [Int: (params: Int, buffers: Int)]
 
     public var isPartial: Bool { !unsupported.isEmpty }
-    /// Samples per pass: MACs, FLOPs, activation reads and writes are for this many; weights are read once.
-    public let batch: Int
+    /// Samples per pass, as the first graph input's batch axis holds them: every count is
+    /// taken on the whole tensors, so MACs, FLOPs and activations are for this many, and
+    /// weights are read once.
+    public var batch: Int {
+        graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
+    }
 
-    /// Analyses `graph` for a batch of `batch` samples.
-    public init(_ graph: Graph, batch: Int = 1) throws(InputError) {
-        guard batch >= 1 else { throw InputError("must be at least 1, got \(batch)", field: "batch") }
-        self.batch = batch
+    /// Analyses `graph`: its shapes hold the whole tensors, so nothing is multiplied by a batch.
+    public init(_ graph: Graph) throws(InputError) {
         // A graph built by hand may not be in order; one read before its producer is an error, not a trap.
         for (index, layer) in graph.layers.enumerated() where layer.inputs.contains(where: { $0 < 0 || $0 >= index }) {
             throw InputError("reads a layer that does not come before it", layer: layer.name, field: "inputs")
@@ -47,7 +49,7 @@ public struct Analysis: Sendable {
             let rules = layer.operation.rules
             let cost: LayerCost
             do {
-                cost = try rules.cost(inputs, layer.outputShape).batched(batch)
+                cost = try rules.cost(inputs, layer.outputShape)
                 _ = try sum(cost.inputReads, cost.weightReads, cost.outputWrites)
             } catch {
                 throw SizeOverflow().inputError(layer: layer.name)

@@ -1,4 +1,4 @@
-/// What one layer costs, per sample (batch 1). These are netcost's counting
+/// What one layer costs, on the whole tensors its shapes hold (every sample of the batch). These are netcost's counting
 /// conventions; docs/counting.md gives every op's formulas and the reasons.
 ///
 /// - `params`: learned parameters: weights, biases, normalization scale and shift.
@@ -46,16 +46,6 @@ public struct LayerCost: Sendable, Equatable {
         for input in inputs { reads = try reads.adding(input.elements) }
         return LayerCost(flops: try output.elements.multiplied(by: flopsPerOutput),
                          inputReads: reads, outputWrites: output.elements)
-    }
-
-    /// The cost of `batch` samples in one pass: every sample's arithmetic and activations,
-    /// the weights read once (the ideal cache of the memory-access convention) and stored once.
-    public func batched(_ batch: Int) throws(SizeOverflow) -> LayerCost {
-        guard batch != 1 else { return self }
-        return LayerCost(params: params, buffers: buffers,
-                         macs: try macs.multiplied(by: batch), flops: try flops.multiplied(by: batch),
-                         inputReads: try inputReads.multiplied(by: batch), weightReads: weightReads,
-                         outputWrites: try outputWrites.multiplied(by: batch))
     }
 
     /// The sum of two costs, or `SizeOverflow`.

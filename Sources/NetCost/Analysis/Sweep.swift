@@ -17,7 +17,7 @@ public enum Sweep {
     /// A loaded model as a sweep point, labelled (a released model's name) and placed at `phi`.
     public static func point(_ model: LoadedModel, label: String = "", phi: Double? = nil) throws(InputError) -> SweepPoint {
         SweepPoint(label: label, phi: phi, width: model.width, depth: model.depth,
-                   resolution: model.input.isFeatureMap ? model.input.dims[1] : 1, totals: try Analysis(model.graph, batch: model.batch).totals)
+                   resolution: model.input.isFeatureMap ? model.input.dims[2] : 1, totals: try Analysis(model.graph).totals)
     }
 
     /// The released EfficientNets at the integer φ among `phis` (B0–B7), nil elsewhere:
@@ -53,13 +53,13 @@ public enum Sweep {
     public static func compound(_ load: (SpecOverrides) throws(InputError) -> LoadedModel, base: LoadedModel,
                                 phis: [Double], scaling: CompoundScaling, resolutionMultiple: Int = 1) throws(InputError) -> [SweepPoint] {
         guard base.input.isFeatureMap else { throw InputError("compound scaling needs a [C, H, W] input", field: "input") }
-        let baseResolution = base.input.dims[1]
+        let baseResolution = base.input.dims[2]
         var points: [SweepPoint] = []
         for phi in phis {
             let overrides = scaling.overrides(phi, base: base.scaling, resolution: baseResolution, resolutionMultiple: resolutionMultiple)
             let model = try load(overrides)
             points.append(SweepPoint(label: "", phi: phi, width: model.width, depth: model.depth, resolution: overrides.resolution ?? baseResolution,
-                                     totals: try Analysis(model.graph, batch: model.batch).totals))
+                                     totals: try Analysis(model.graph).totals))
         }
         return points
     }

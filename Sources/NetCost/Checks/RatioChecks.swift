@@ -70,8 +70,8 @@ enum RatioChecks {
             guard let original = network.index(of: layer.name) else { continue }
             let measured = ratio(scaled.costs[index].macs, network.analysis.costs[original].macs)
             guard abs(measured / predicted - 1) > tolerance else { continue }
-            let inputKept = layer.inputs.first.map { scaled.graph.layers[$0].outputShape.dims.first } == network.inputShape(original).map { $0.dims.first }
-            let outputKept = layer.outputShape.dims.first == network.layers[original].outputShape.dims.first
+            let inputKept = layer.inputs.first.map { scaled.graph.layers[$0].outputShape.channels } == network.inputShape(original).map { $0.channels }
+            let outputKept = layer.outputShape.channels == network.layers[original].outputShape.channels
             let inputChannels = layer.inputs.first.map { scaled.graph.layers[$0].outputShape.channels }
             let depthwise = layer.operation.rules.isDepthwise(inputChannels: inputChannels)
             let reason = inputKept ? "input channels do not scale"
@@ -97,7 +97,7 @@ enum RatioChecks {
     static func resolution(_ network: NetworkView, _ model: LoadedModel, _ rebuild: (SpecOverrides) throws(InputError) -> LoadedModel,
                            _ options: CheckOptions, into report: inout CheckReport) throws(InputError) {
         guard model.input.isFeatureMap else { return }
-        let base = model.input.dims[1]
+        let base = model.input.dims[2]
         let target = Double(base) * 5 / 7
         let stride = network.analysis.totalStride
         // 5/7 of the input, or the nearest multiple of the total stride below the input,

@@ -18,12 +18,12 @@ enum ReceptiveFieldChecks {
                 values: [("kernel", Double(conv.kernel.height)), ("dilation", Double(conv.dilation.height)), ("effective_kernel", Double(effective.height))]))
         }
         guard let (layer, field) = analysis.finalReceptiveField, input.isFeatureMap else { return }
-        let (height, width) = (Double(input.dims[1]), Double(input.dims[2]))
+        let (height, width) = (Double(input.dims[2]), Double(input.dims[3]))
         let coverage = min(field.height.size / height, field.width.size / width)
         let name = network.layers[layer].name
         let severity: Severity = coverage < 1 ? .warning : .info
         report.findings.append(Finding("RF", severity, layer: name,
-            "the final feature map's field is \(NumberFormat.field(field.height.size))x\(NumberFormat.field(field.width.size)) with stride \(NumberFormat.field(field.height.jump)) and padding \(NumberFormat.field(field.height.padding)): \(NumberFormat.fixed(coverage, 2))× the \(input.dims[1])x\(input.dims[2]) input\(coverage < 1 ? "; each output sees only part of the image" : "")",
+            "the final feature map's field is \(NumberFormat.field(field.height.size))x\(NumberFormat.field(field.width.size)) with stride \(NumberFormat.field(field.height.jump)) and padding \(NumberFormat.field(field.height.padding)): \(NumberFormat.fixed(coverage, 2))× the \(input.dims[2])x\(input.dims[3]) input\(coverage < 1 ? "; each output sees only part of the image" : "")",
             values: [("size", field.height.size), ("stride", field.height.jump), ("padding", field.height.padding), ("input", height), ("coverage", coverage)]))
     }
 }

@@ -35,7 +35,7 @@ enum FragmentationExperiment {
                     let out = join == .concat ? c / parts : narrow
                     branches.append(try builder.convolution("\(name).branch\(branch).conv", previous, out: out))
                 }
-                let op: Operation = join == .concat ? .concat(Concat(axis: 0)) : .elementwise(Elementwise(.add))
+                let op: Operation = join == .concat ? .concat(Concat(axis: 1)) : .elementwise(Elementwise(.add))
                 previous = try builder.add(name: "\(name).\(join.rawValue)", operation: op, inputs: branches)
             }
             let configuration: String

@@ -140,7 +140,7 @@ struct ExperimentSetup {
     /// A builder holding the input map with `channels` channels.
     func builder(_ name: String, channels: Int) throws(InputError) -> (GraphBuilder, Int) {
         var builder = GraphBuilder(name: name)
-        let input = try builder.addInput(name: "input", shape: TensorShape([channels, resolution, resolution]))
+        let input = try builder.addInput(name: "input", shape: TensorShape([1, channels, resolution, resolution], batchAxis: 0))
         return (builder, input)
     }
 }

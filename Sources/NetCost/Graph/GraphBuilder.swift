@@ -50,7 +50,8 @@ public struct GraphBuilder {
         let outputShape: TensorShape
         do {
             try rules.arity.check(shapes.count)
-            outputShape = try rules.outputShape(shapes)
+            let dims = try rules.outputShape(shapes)
+            outputShape = dims.withBatchAxis(rules.batchAxis(shapes, dims))
         } catch let error as InputError {
             throw error.inLayer(name)
         } catch is SizeOverflow {

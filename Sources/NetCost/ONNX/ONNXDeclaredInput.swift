@@ -26,9 +26,9 @@ public enum ONNXDimension: Sendable, Hashable, CustomStringConvertible {
 /// `graph.input`: the first input that is not an initializer (exporters before IR 4
 /// list every weight among the inputs too).
 ///
-/// Axis 0 is the batch (docs/onnx.md, "The batch"): it must be 1 or symbolic, and it
-/// is not part of the per-sample shape that netcost's layers see. The axes after it
-/// are that shape, and each needs a size, from the file or from the caller.
+/// Axis 0 is the batch (docs/onnx.md, "The batch"): a size, or a symbol that `--batch`
+/// (else 1) fills. The axes after it are one sample's shape, and each needs a size,
+/// from the file or from the caller.
 public struct ONNXDeclaredInput: Sendable, Equatable {
     public var name: String
     /// The ONNX dims, batch first; nil when the file declares no shape.
@@ -58,21 +58,28 @@ public struct ONNXDeclaredInput: Sendable, Equatable {
         return "[" + dims.map(\.description).joined(separator: ", ") + "]"
     }
 
+    /// The whole shape, batch first: the batch the file fixes, else `batch`, else 1,
+    /// then `sampleShape(given:)`. A file that fixes its batch refuses another.
+    public func wholeShape(given: [Int]? = nil, batch: Int? = nil) throws(InputError) -> [Int] {
+        let sample = try sampleShape(given: given)
+        if let fixed = dims?.first?.size {
+            if let batch, batch != fixed {
+                throw InputError("graph input \"\(name)\" \(shapeText) fixes a batch of \(fixed), not \(batch): drop --batch or export with a dynamic batch", field: "input")
+            }
+            return [fixed] + sample
+        }
+        return [batch ?? 1] + sample
+    }
+
     /// The per-sample shape: `given` (per sample, no batch) when there is one, else
     /// the file's own.
     ///
-    /// Refuses a scalar input, a fixed batch other than 1 (netcost counts one sample),
-    /// a `given` shape of another rank than the file's, and, with nothing given, an
-    /// input without a shape or with an axis after the batch that has no size.
-    /// `remedy` ends the message of the last two: what the caller can do about it.
+    /// Refuses a scalar input, a `given` shape of another rank than the file's, and,
+    /// with nothing given, an input without a shape or with an axis after the batch that
+    /// has no size. `remedy` ends the message of the last two: what the caller can do.
     public func sampleShape(given: [Int]? = nil, remedy: String = "give the input size") throws(InputError) -> [Int] {
-        if let dims {
-            guard let batch = dims.first else {
-                throw InputError("graph input \"\(name)\" is a scalar; netcost needs a batch axis first", field: "input")
-            }
-            if let size = batch.size, size != 1 {
-                throw InputError("graph input \"\(name)\" has a batch of \(size); netcost counts one sample: export with batch 1 or a dynamic batch", field: "input")
-            }
+        if let dims, dims.isEmpty {
+            throw InputError("graph input \"\(name)\" is a scalar; netcost needs a batch axis first", field: "input")
         }
         if let given {
             if let rank = sampleRank, given.count != rank {

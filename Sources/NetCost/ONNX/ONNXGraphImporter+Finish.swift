@@ -21,13 +21,11 @@ extension ONNXGraphImporter {
                                      inputs: [try layer(for: input, context)], stored: weight.sources + bias.sources, context)
             values[fusion.output] = .activation(index)
         case let .layerNorm(axes, scaleName, shiftName):
-            // Only over trailing axes that are not the batch's.
+            // Only over trailing axes.
             let dims = onnxDims(of: input)
             let resolved = Set(axes.map { $0 < 0 ? $0 + dims.count : $0 })
             let count = resolved.count
-            guard count >= 1, resolved == Set((dims.count - count)..<dims.count), !resolved.contains(0) || batchOffset(of: input) == 0 else {
-                return false
-            }
+            guard count >= 1, resolved == Set((dims.count - count)..<dims.count) else { return false }
             var tensors: [StoredTensor] = []
             for name in [scaleName, shiftName].compactMap({ $0 }) {
                 guard case .constant(let constant)? = values[name] else { return false }
@@ -53,7 +51,7 @@ extension ONNXGraphImporter {
     }
 
     /// Extends a view by one step, or starts one from a layer; collapses ShuffleNet's
-    /// `[C,H,W] → [g,C/g,H,W] → transpose(1,0) → [C,H,W]` into a channel shuffle.
+    /// `[N,C,H,W] → [N,g,C/g,H,W] → transpose(0,2,1,3,4) → [N,C,H,W]` into a channel shuffle.
     mutating func extendView(_ input: ONNXValue, _ step: DeferredView.Step, dims: [Int], _ context: ONNXNodeContext) throws(InputError) {
         var view: DeferredView
         switch input {
@@ -79,12 +77,12 @@ extension ONNXGraphImporter {
     /// The group count when the view is exactly a channel shuffle of its base.
     private func shuffleGroups(_ view: DeferredView) -> Int? {
         let base = builder.shape(of: view.base).dims
-        guard view.steps.count == 3, base.count == 3, view.dims == base,
+        guard view.steps.count == 3, base.count == 4, view.dims == base,
               case .reshape(let split) = view.steps[0].step, case .transpose(let permutation) = view.steps[1].step,
               case .reshape = view.steps[2].step,
-              split.count == 4, permutation == [1, 0, 2, 3], split[0] > 1, split[0] * split[1] == base[0],
-              Array(split[2...]) == Array(base[1...]) else { return nil }
-        return split[0]
+              split.count == 5, permutation == [0, 2, 1, 3, 4], split[0] == base[0], split[1] > 1, split[1] * split[2] == base[1],
+              Array(split[3...]) == Array(base[2...]) else { return nil }
+        return split[1]
     }
 
     /// Adds a view's steps as layers and returns the last.

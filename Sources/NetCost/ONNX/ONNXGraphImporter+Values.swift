@@ -32,7 +32,7 @@ extension ONNXGraphImporter {
         return .known(doubles)
     }
 
-    /// The ONNX dims of input `position`: the batch first for an activation.
+    /// The ONNX dims of input `position`: a layer's whole shape, as the file's tensor has it.
     func onnxDims(_ context: ONNXNodeContext, _ position: Int) throws(InputError) -> [Int]? {
         guard let value = try value(context, position) else { return nil }
         return onnxDims(of: value)
@@ -40,61 +40,16 @@ extension ONNXGraphImporter {
 
     func onnxDims(of value: ONNXValue) -> [Int] {
         switch value {
-        case .activation(let index):
-            if unbatched.contains(index) { return builder.shape(of: index).dims }
-            return batchOnly.contains(index) ? [1] : [1] + builder.shape(of: index).dims
+        case .activation(let index): return builder.shape(of: index).dims
         case .constant(let constant): return constant.dims
-        case .deferred(let view): return [1] + view.dims
+        case .deferred(let view): return view.dims
         }
     }
 
-    /// Where a run-time value's layer axes start in its ONNX dims: 1 behind the batch,
-    /// 0 for an unbatched layer (see `unbatched`).
-    func batchOffset(of value: ONNXValue) -> Int {
-        if case .activation(let index) = value, unbatched.contains(index) { return 0 }
-        return 1
-    }
-
-    func batchOffset(_ context: ONNXNodeContext, _ position: Int) throws(InputError) -> Int {
-        guard let value = try value(context, position) else { return 1 }
-        return batchOffset(of: value)
-    }
-
-    /// Input `position` as a layer with the batch first, for ops that need `[C, H, W]`:
-    /// an unbatched layer whose ONNX dims lead with 1 gets a view dropping that 1; nil
-    /// when the batch cannot be put first.
-    mutating func batchedInput(_ context: ONNXNodeContext, _ position: Int) throws(InputError) -> Int? {
-        let index = try activation(context, position)
-        guard unbatched.contains(index) else { return index }
-        if let view = rebatched[index] { return view }
-        let dims = builder.shape(of: index).dims
-        guard dims.count >= 2, dims[0] == 1 else { return nil }
-        let view = try addLayer(builder.layers[index].name + "_squeeze", .reshape(Reshape(.shape(Array(dims.dropFirst())))),
-                                inputs: [index], batched: true, context)
-        rebatched[index] = view
-        return view
-    }
-
-    /// Marks a layer unbatched when its shape has the ONNX rank of its output (an op
-    /// that joined an unbatched tensor), batched when it has one axis less.
-    mutating func setBatched(_ layer: Int, onnxRank: Int) {
-        let rank = builder.shape(of: layer).rank
-        if rank == onnxRank {
-            unbatched.insert(layer)
-        } else if rank == onnxRank - 1 {
-            unbatched.remove(layer)
-        }
-    }
-
-    /// Adds a reshape of `input` to the ONNX dims `output`: with a leading 1 that is the
-    /// batch, otherwise the layer is unbatched and keeps all of them.
+    /// Adds a reshape of `input` to the ONNX dims `output` (a scalar becomes `[1]`).
     @discardableResult
     mutating func addReshape(_ base: String, input: Int, output: [Int], _ context: ONNXNodeContext) throws(InputError) -> Int {
-        let batched = output.first == 1
-        let dims = batched ? Array(output.dropFirst()) : output
-        let layer = try addLayer(base, .reshape(Reshape(.shape(dims.isEmpty ? [1] : dims))), inputs: [input], batched: batched || output.isEmpty, context)
-        if batched && dims.isEmpty { batchOnly.insert(layer) }
-        return layer
+        try addLayer(base, .reshape(Reshape(.shape(output.isEmpty ? [1] : output))), inputs: [input], context)
     }
 
     /// Input `position` as a layer; a constant becomes a constant layer, a deferred view is added.
@@ -110,10 +65,7 @@ extension ONNXGraphImporter {
         case .activation(let index): return index
         case .deferred(let view): return try materialize(view, context)
         case .constant(let constant):
-            // A constant read where a sample is expected: its leading 1 stands for the batch.
-            var dims = constant.dims
-            if dims.count >= 2, dims[0] == 1 { dims.removeFirst() }
-            return try constantLayer(constant, dims: dims.isEmpty ? [1] : dims, context)
+            return try constantLayer(constant, dims: constant.dims.isEmpty ? [1] : constant.dims, context)
         }
     }
 
@@ -125,11 +77,13 @@ extension ONNXGraphImporter {
         }
     }
 
-    /// The declared per-sample shape of a tensor: its value_info dims without the batch.
+    /// The declared shape of a tensor (its value_info dims), when every axis has a size;
+    /// a symbolic first axis is the graph's batch.
     func declaredShape(_ name: String) -> [Int]? {
-        guard let dims = declared[name], let first = dims.first, first == nil || first == 1 else { return nil }
+        guard let dims = declared[name] else { return nil }
         var shape: [Int] = []
-        for dim in dims.dropFirst() {
+        for (axis, dim) in dims.enumerated() {
+            if axis == 0, dim == nil, dims.count > 1 { shape.append(graphBatch); continue }
             guard let dim else { return nil }
             shape.append(dim)
         }
@@ -152,11 +106,9 @@ extension ONNXGraphImporter {
     ///
     /// When the op's shape rule rejects inputs whose shapes were guessed after an
     /// unsupported op, the layer becomes unsupported too instead of failing the import.
-    /// `batched` says whether the new layer's shape drops a leading batch axis; by
-    /// default it does unless one of its inputs is unbatched.
     @discardableResult
     mutating func addLayer(_ base: String, _ operation: Operation, inputs: [Int], stored tensors: [StoredTensor] = [],
-                           batched: Bool? = nil, _ context: ONNXNodeContext) throws(InputError) -> Int {
+                           _ context: ONNXNodeContext) throws(InputError) -> Int {
         let name = names.unique(base)
         let fromGuess = inputs.contains { guessed.contains($0) }
         let index: Int
@@ -174,7 +126,6 @@ extension ONNXGraphImporter {
         }
         try checkSize(builder.shape(of: index), layer: name)
         if fromGuess { guessed.insert(index) }
-        if !(batched ?? !inputs.contains { unbatched.contains($0) }) { unbatched.insert(index) }
         if !tensors.isEmpty {
             stored[index, default: []].append(contentsOf: tensors)
             storedNames.formUnion(tensors.map(\.name))
@@ -182,7 +133,7 @@ extension ONNXGraphImporter {
         return index
     }
 
-    /// The layer for a constant operand with the given per-sample dims, added once per name and shape.
+    /// The layer for a constant operand with the given dims, added once per name and shape.
     mutating func constantLayer(_ constant: ONNXConstant, dims: [Int], _ context: ONNXNodeContext) throws(InputError) -> Int {
         let key = constant.label + TensorShape.format(dims)
         if let index = constantLayers[key] { return index }
@@ -193,19 +144,9 @@ extension ONNXGraphImporter {
         return index
     }
 
-    /// A constant operand broadcast against activations of ONNX rank `rank`: a
-    /// full-rank constant loses its leading (batch) axis, which must be 1.
-    mutating func operandLayer(_ constant: ONNXConstant, againstRank rank: Int, batched: Bool = true,
-                               _ context: ONNXNodeContext) throws(InputError) -> Int? {
-        var dims = constant.dims
-        if !batched {
-            return try constantLayer(constant, dims: dims.isEmpty ? [1] : dims, context)
-        }
-        if dims.count >= rank {
-            guard dims.count == rank, dims.first == 1 else { return nil }
-            dims.removeFirst()
-        }
-        return try constantLayer(constant, dims: dims.isEmpty ? [1] : dims, context)
+    /// A constant operand, broadcast against the activations by the op's own rule.
+    mutating func operandLayer(_ constant: ONNXConstant, _ context: ONNXNodeContext) throws(InputError) -> Int {
+        try constantLayer(constant, dims: constant.dims.isEmpty ? [1] : constant.dims, context)
     }
 
     /// Tensor names as layer names: `onnx::Conv_123` and `/a/b/Constant_output_0` stay readable.
@@ -239,17 +180,17 @@ extension ONNXGraphImporter {
         }
         var first = true
         for (position, output) in context.node.outputs.enumerated() where !output.isEmpty || position == 0 {
-            var declaredDims = declaredShape(output)
-            var batched: Bool? = declaredDims == nil ? nil : true
-            if declaredDims == nil, let full = declared[output], !full.isEmpty, full.allSatisfy({ $0 != nil }) {
-                // Declared without the batch first: the layer keeps all the dims.
-                declaredDims = full.compactMap { $0 }
-                batched = false
-            }
+            let declaredDims = declaredShape(output)
             let dims = declaredDims ?? (first ? computed : nil) ?? inputs.first.map { builder.shape(of: $0).dims } ?? [1]
+            // The batch stays where an input has it when the rank is kept, or in front
+            // when both lead with the batch's size (an embedding lookup).
+            var shape = try shapeOf(dims, context)
+            let shapes = inputs.map { builder.shape(of: $0) }
+            let leading = shapes.contains { $0.batchAxis == 0 && $0.dims[0] == dims[0] } ? 0 : nil
+            shape = shape.withBatchAxis(BatchAxis.kept(shapes, shape) ?? leading)
             let base = first ? context.name : context.name + "_output\(position)"
-            let index = try addLayer(base, .unsupported(UnsupportedOperation(opType: context.node.qualifiedOpType, shape: try shapeOf(dims, context))),
-                                     inputs: inputs, stored: first ? tensors : [], batched: batched, context)
+            let index = try addLayer(base, .unsupported(UnsupportedOperation(opType: context.node.qualifiedOpType, shape: shape)),
+                                     inputs: inputs, stored: first ? tensors : [], context)
             if declaredDims == nil && (computed == nil || !first) {
                 guessed.insert(index)
                 if first { guessedUnsupported += 1 }

@@ -1,11 +1,9 @@
 /// Walks an ONNX graph in node order and builds netcost's layer graph, inferring
 /// shapes as it goes.
 ///
-/// ONNX tensors carry the batch as axis 0; netcost's shapes do not. An activation's
-/// ONNX dims are therefore `[1] + shape`, and every axis an op names is shifted by
-/// −1 (an op along the batch axis is not mapped), except for the layers after an op
-/// that moved the batch inward, which keep their whole ONNX shape (`unbatched`).
-/// Constants have no batch axis.
+/// Layers keep ONNX's whole shapes, batch included, and ops take ONNX's axes as they
+/// are: nothing is shifted or guessed. The graph input's axis 0 is the batch
+/// (`TensorShape.batchAxis`); the ops carry it along for the reports' per-sample view.
 struct ONNXGraphImporter {
     let graph: ONNXGraph
     let opset: Int
@@ -22,15 +20,9 @@ struct ONNXGraphImporter {
     /// Layers whose shape is a guess (an unsupported op's, with no declared shape),
     /// and the layers computed from them.
     var guessed: Set<Int> = []
-    /// Layers whose per-sample shape is `[1]` standing for ONNX's batch-only `[1]`.
-    var batchOnly: Set<Int> = []
-    /// Layers whose shape is their whole ONNX shape: an op moved the batch axis away
-    /// from the front or merged it into another (attention's sequence-first layout).
-    /// With a batch of 1 that is still the same data; axes are not shifted for them.
-    var unbatched: Set<Int> = []
-    /// For an unbatched layer whose ONNX dims lead with 1, the view that makes that 1
-    /// the batch again, for the ops that need `[C, H, W]`.
-    var rebatched: [Int: Int] = [:]
+    /// The samples the graph runs: the first input's batch (axis 0), and the size a
+    /// symbolic leading axis stands for elsewhere.
+    var graphBatch = 1
     var constantLayers: [String: Int] = [:]
     var warnings: [String] = []
     /// Unsupported ops whose output shape was assumed from their input.
@@ -72,10 +64,11 @@ struct ONNXGraphImporter {
 
     // MARK: The walk
 
-    /// Imports every node; `inputShape` replaces the first graph input's per-sample shape.
-    mutating func run(inputShape: [Int]?) throws(InputError) {
+    /// Imports every node; `inputShape` replaces the first graph input's per-sample
+    /// shape, and `batch`, when given, its batch.
+    mutating func run(inputShape: [Int]?, batch: Int?) throws(InputError) {
         try addInitializers()
-        try addInputs(override: inputShape)
+        try addInputs(override: inputShape, batch: batch)
         for fusion in ONNXPatterns.find(in: graph, constants: staticConstants(), consumers: consumers, producers: producers) {
             fusionsByStart[fusion.nodes[0]] = fusion
         }
@@ -165,24 +158,24 @@ struct ONNXGraphImporter {
         return constant
     }
 
-    private mutating func addInputs(override: [Int]?) throws(InputError) {
+    private mutating func addInputs(override: [Int]?, batch: Int?) throws(InputError) {
         var first = true
         for input in graph.inputs where values[input.name] == nil {
             guard !input.name.isEmpty else { throw InputError("a graph input has no name", field: "input") }
-            // The first is the input an override replaces (`ONNXGraph.declaredInput`).
+            // The first is the input an override replaces (`ONNXGraph.declaredInput`);
+            // its batch is the graph's, which a symbolic batch of the others takes.
             let declared = ONNXDeclaredInput(name: input.name, dims: input.shape)
-            var shape = try declared.sampleShape(given: first ? override : nil)
-            let isBatchOnly = shape.isEmpty
-            if isBatchOnly { shape = [1] }
+            let symbolicBatch = declared.dims?.first?.size == nil
+            let dims = try declared.wholeShape(given: first ? override : nil, batch: first ? batch : (symbolicBatch ? graphBatch : nil))
+            if first { graphBatch = dims[0] }
             let tensorShape: TensorShape
             do {
-                tensorShape = try TensorShape(shape)
+                tensorShape = try TensorShape(dims, batchAxis: 0)
             } catch {
                 throw InputError("graph input \"\(input.name)\": \(error.message)", field: "input")
             }
             try checkSize(tensorShape, layer: input.name)
             let index = try builder.addInput(name: names.unique(input.name), shape: tensorShape)
-            if isBatchOnly { batchOnly.insert(index) }
             values[input.name] = .activation(index)
             first = false
         }

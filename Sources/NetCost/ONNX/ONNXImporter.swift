@@ -31,6 +31,18 @@ public struct ONNXImport: Sendable {
     public var isPartial: Bool { !unsupported.isEmpty }
 }
 
+/// The first graph input as a caller wants it: one sample's shape (nil for the file's
+/// own) and the batch (nil for the file's, else 1).
+public struct ONNXInputChoice: Sendable {
+    public var sample: [Int]?
+    public var batch: Int?
+
+    public init(sample: [Int]? = nil, batch: Int? = nil) {
+        self.sample = sample
+        self.batch = batch
+    }
+}
+
 /// Reads ONNX models (docs/onnx.md).
 ///
 /// The file is mapped, not read: the decoder steps over weight payloads by their
@@ -53,14 +65,14 @@ public enum ONNXImporter {
     /// Imports the model in `path`. `input` replaces the first graph input's
     /// per-sample shape (`[C, H, W]`, no batch), for models exported with symbolic sizes.
     public static func load(file path: String, input: [Int]? = nil, limits: ModelLimits = ModelLimits()) throws(InputError) -> ONNXImport {
-        try load(file: path, limits: limits) { (_: ONNXDeclaredInput) throws(InputError) -> [Int]? in input }
+        try load(file: path, limits: limits) { (_: ONNXDeclaredInput) throws(InputError) -> ONNXInputChoice in ONNXInputChoice(sample: input) }
     }
 
     /// Imports the model in `path` at the input that `choosingInput` makes of the first
     /// graph input as the file declares it (`ONNXDeclaredInput`): a per-sample shape to
-    /// replace it with, or nil for the file's own. The file is read and imported once.
+    /// replace it with (nil for the file's own) and a batch. The file is read and imported once.
     public static func load(file path: String, limits: ModelLimits = ModelLimits(),
-                            choosingInput: (ONNXDeclaredInput) throws(InputError) -> [Int]?) throws(InputError) -> ONNXImport {
+                            choosingInput: (ONNXDeclaredInput) throws(InputError) -> ONNXInputChoice) throws(InputError) -> ONNXImport {
         try InputFile.withMappedBytes(of: path, kind: "an ONNX model") { (bytes: UnsafeRawBufferPointer) throws(InputError) -> ONNXImport in
             try load(bytes: bytes, file: path, limits: limits, choosingInput: choosingInput)
         }
@@ -82,13 +94,13 @@ public enum ONNXImporter {
 
     /// Imports a model from bytes that stay valid for the duration of the call.
     public static func load(bytes: UnsafeRawBufferPointer, file: String, input: [Int]? = nil, limits: ModelLimits = ModelLimits()) throws(InputError) -> ONNXImport {
-        try load(bytes: bytes, file: file, limits: limits) { (_: ONNXDeclaredInput) throws(InputError) -> [Int]? in input }
+        try load(bytes: bytes, file: file, limits: limits) { (_: ONNXDeclaredInput) throws(InputError) -> ONNXInputChoice in ONNXInputChoice(sample: input) }
     }
 
     /// Imports a model from bytes that stay valid for the duration of the call, at the
     /// input that `choosingInput` makes of the declared one (see `load(file:limits:choosingInput:)`).
     public static func load(bytes: UnsafeRawBufferPointer, file: String, limits: ModelLimits = ModelLimits(),
-                            choosingInput: (ONNXDeclaredInput) throws(InputError) -> [Int]?) throws(InputError) -> ONNXImport {
+                            choosingInput: (ONNXDeclaredInput) throws(InputError) -> ONNXInputChoice) throws(InputError) -> ONNXImport {
         let model: ONNXModel
         do {
             var reader = ProtobufReader(bytes, range: 0..<bytes.count, message: "ModelProto")
@@ -100,14 +112,14 @@ public enum ONNXImporter {
             guard !model.graph.nodes.isEmpty || !model.graph.inputs.isEmpty else {
                 throw InputError("is not an ONNX model: it has no graph (a ModelProto with nodes and inputs)")
             }
-            let input = try choosingInput(try model.graph.declaredInput())
-            return try build(model, file: file, input: input, limits: limits)
+            let choice = try choosingInput(try model.graph.declaredInput())
+            return try build(model, file: file, choice: choice, limits: limits)
         } catch {
             throw error.inFile(file)
         }
     }
 
-    private static func build(_ model: ONNXModel, file: String, input: [Int]?, limits: ModelLimits) throws(InputError) -> ONNXImport {
+    private static func build(_ model: ONNXModel, file: String, choice: ONNXInputChoice, limits: ModelLimits) throws(InputError) -> ONNXImport {
         var warnings: [String] = []
         let opset: Int
         if let declared = model.defaultOpset {
@@ -122,7 +134,7 @@ public enum ONNXImporter {
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = model.graph.name.isEmpty || model.graph.name == "main_graph" ? stem : model.graph.name
         var importer = ONNXGraphImporter(graph: model.graph, opset: opset, name: name, limits: limits)
-        try importer.run(inputShape: input)
+        try importer.run(inputShape: choice.sample, batch: choice.batch)
         warnings += importer.warnings
         let unread = model.graph.initializers.filter { importer.consumers[$0.name] == nil }.count
         if unread > 0 { warnings.append("\(unread) initializer\(unread == 1 ? "" : "s") no node reads (not counted)") }
@@ -133,8 +145,9 @@ public enum ONNXImporter {
         }
         let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         let description = "ONNX, opset \(opset)" + (producer.isEmpty ? "" : ", from \(producer)")
-        let loaded = LoadedModel(graph: graph, name: name, description: description, input: first.outputShape,
+        var loaded = LoadedModel(graph: graph, name: name, description: description, input: first.outputShape,
                                  scaling: Scaling(rounding: .floor))
+        loaded.batch = first.outputShape.batch
         return ONNXImport(model: loaded, unsupported: group(importer.unsupported), opsetVersion: opset,
                           irVersion: model.irVersion, producer: producer, warnings: warnings)
     }

@@ -13,7 +13,7 @@ extension ONNXOps {
             }
             tensors += constant.sources.map { StoredTensor(name: $0.name, elements: $0.elements, isBuffer: position >= 3) }
         }
-        guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
+        let input = try importer.activation(context, 0)
         let layer = try importer.addLayer(context.name, .normalization(Normalization(.batch)), inputs: [input], stored: tensors, context)
         importer.define(context, .activation(layer))
     }
@@ -22,8 +22,7 @@ extension ONNXOps {
     static func layerNormalization(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         let rank = try importer.onnxDims(context, 0)?.count ?? 0
         let axis = try context.resolveAxis(try context.int("axis", default: -1), rank: rank)
-        guard axis >= (try importer.batchOffset(context, 0)) else { return try importer.addUnsupported(context, reason: "normalizes across the batch axis") }
-        try normalization(&importer, context, .layer(axes: rank - axis), needsBatch: false)
+        try normalization(&importer, context, .layer(axes: rank - axis))
     }
 
     /// `InstanceNormalization` → `groupnorm` with one group per channel.
@@ -31,18 +30,18 @@ extension ONNXOps {
         guard let dims = try importer.onnxDims(context, 0), dims.count >= 3 else {
             return try importer.addUnsupported(context, reason: "an input without channels and spatial axes")
         }
-        try normalization(&importer, context, .group(groups: dims[1]), needsBatch: true)
+        try normalization(&importer, context, .group(groups: dims[1]))
     }
 
     /// `GroupNormalization` (opset 18, 21) → `groupnorm`.
     static func groupNormalization(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         let groups = try context.size(try context.int("num_groups", default: 0), field: "num_groups")
-        try normalization(&importer, context, .group(groups: groups), needsBatch: true)
+        try normalization(&importer, context, .group(groups: groups))
     }
 
     /// A normalization whose scale and shift (inputs 1 and 2) are stored tensors.
-    private static func normalization(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, _ method: Normalization.Method,
-                                      needsBatch: Bool) throws(InputError) {
+    private static func normalization(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext,
+                                      _ method: Normalization.Method) throws(InputError) {
         var tensors: [StoredTensor] = []
         var identity = true
         for position in 1...2 where context.node.input(position) != nil {
@@ -56,8 +55,7 @@ extension ONNXOps {
             let unit: Double = position == 1 ? 1 : 0
             if !constant.sources.isEmpty || !(constant.doubles?.allSatisfy { $0 == unit } ?? false) { identity = false }
         }
-        let found = needsBatch ? try importer.batchedInput(context, 0) : try importer.activation(context, 0)
-        guard let input = found else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
+        let input = try importer.activation(context, 0)
         let normalization = Normalization(method, affine: !identity)
         let layer = try importer.addLayer(context.name, .normalization(normalization), inputs: [input], stored: tensors, context)
         importer.define(context, .activation(layer))
@@ -111,10 +109,8 @@ extension ONNXOps {
     static func softmax(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         let rank = try importer.onnxDims(context, 0)?.count ?? 0
         let axis = try context.resolveAxis(try context.int("axis", default: context.opset >= 13 ? -1 : 1), rank: rank)
-        let offset = try importer.batchOffset(context, 0)
-        guard axis >= offset else { return try importer.addUnsupported(context, reason: "softmax over the batch axis") }
         let input = try importer.activation(context, 0)
-        let layer = try importer.addLayer(context.name, .softmax(Softmax(axis: axis - offset)), inputs: [input], context)
+        let layer = try importer.addLayer(context.name, .softmax(Softmax(axis: axis)), inputs: [input], context)
         importer.define(context, .activation(layer))
     }
 

@@ -15,7 +15,7 @@ extension ONNXOps {
             let shape = slidingOutput(context, input: inputDims, weight: weight.dims, channels: weight.dims.first)
             return try importer.addUnsupported(context, reason: "\(max(weight.dims.count - 2, 0))-D convolution", shape: shape)
         }
-        guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
+        let input = try importer.activation(context, 0)
         let channels = inputDims[1]
         let outChannels = try context.size(weight.dims[0], field: "weight")
         let (expected, overflow) = weight.dims[1].multipliedReportingOverflow(by: group)
@@ -85,7 +85,7 @@ extension ONNXOps {
             pads = [0, 0, 0, 0]
         }
         let bias = try importer.constant(context, 2)
-        guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
+        let input = try importer.activation(context, 0)
         let operation = TransposedConvolution(outChannels: outChannels, kernel: Size2D(kernel[0], kernel[1]), stride: Size2D(stride[0], stride[1]),
                                               dilation: Size2D(dilation[0], dilation[1]),
                                               padding: .explicit(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3]),
@@ -114,9 +114,9 @@ extension ONNXOps {
         }
     }
 
-    /// The per-sample output shape of a sliding window of any rank (1-D and 3-D conv
-    /// and pooling), for the graph to go on past an op netcost does not count; nil
-    /// when the attributes do not give one.
+    /// The output shape of a sliding window of any rank (1-D and 3-D conv and pooling),
+    /// for the graph to go on past an op netcost does not count; nil when the attributes
+    /// do not give one.
     static func slidingOutput(_ context: ONNXNodeContext, input: [Int], weight: [Int]?, channels: Int?) -> [Int]? {
         guard input.count >= 3 else { return nil }
         let spatial = Array(input.dropFirst(2))
@@ -128,7 +128,7 @@ extension ONNXOps {
         let pads = (try? context.windows("pads", count: 2 * count, minimum: 0, fallback: Array(repeating: 0, count: 2 * count))) ?? []
         guard stride.count == count, dilation.count == count, pads.count == 2 * count,
               kernel.allSatisfy({ $0 >= 1 && $0 <= ONNXNodeContext.maximumWindow }) else { return nil }
-        var output = [channels ?? input[1]]
+        var output = [input[0], channels ?? input[1]]
         for axis in 0..<count {
             let span = spatial[axis] + pads[axis] + pads[axis + count] - dilation[axis] * (kernel[axis] - 1) - 1
             guard span >= 0 else { return nil }
@@ -175,58 +175,41 @@ extension ONNXOps {
                                               inputs: [try importer.layer(for: left, context)], stored: weight.sources, context)
             return importer.define(context, .activation(layer))
         }
-        // Batched matrices: a batched operand needs rank 3 or more for the product of
-        // its samples to be ONNX's; an unbatched one is used whole.
+        // Between run-time tensors, or a stored operand of another rank: NumPy's
+        // rules on the whole tensors, batch axes and all.
         var operands: [Int] = []
-        let rank = max(leftDims.count, rightDims.count)
-        let activations = [left, right].filter { if case .constant = $0 { false } else { true } }
-        let allBatched = activations.allSatisfy { importer.batchOffset(of: $0) == 1 }
         for value in [left, right] {
             if case .constant(let constant) = value {
-                guard let layer = try importer.operandLayer(constant, againstRank: rank, batched: allBatched, context) else {
-                    return try importer.addUnsupported(context, reason: "a constant operand that spans the batch")
-                }
-                operands.append(layer)
+                operands.append(try importer.operandLayer(constant, context))
             } else {
-                guard importer.batchOffset(of: value) == 0 || importer.onnxDims(of: value).count >= 3 else {
-                    return try importer.addUnsupported(context, reason: "a product over the batch axis")
-                }
                 operands.append(try importer.layer(for: value, context))
             }
         }
+        _ = rightDims
         let layer = try importer.addLayer(context.name, .matmul(MatMul()), inputs: operands, context)
-        importer.setBatched(layer, onnxRank: rank)
         importer.define(context, .activation(layer))
     }
 }
 
 extension ONNXOps {
-    /// `Einsum` on run-time tensors that all lead with the batch axis under one letter,
-    /// which the output leads with too (`bhid,bhjd->bhij`): `einsum` with that letter
-    /// dropped, the equation of one sample. Over stored tensors, or with `...`, it is
-    /// unsupported.
+    /// `Einsum` with explicit letters (no `...`) on any operands → `einsum`; stored
+    /// operands become constant layers. With `...` it is unsupported.
     static func einsum(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         let equation = try context.string("equation", default: "").filter { !$0.isWhitespace }
-        let sides = equation.components(separatedBy: "->")
-        let operands = sides[0].split(separator: ",", omittingEmptySubsequences: false).map { Array($0) }
-        guard sides.count == 2, !equation.contains("."), let batch = operands.first?.first, operands.allSatisfy({ $0.first == batch }),
-              sides[1].first == batch, operands.count == context.node.inputs.count else {
-            return try importer.addUnsupported(context, reason: "an equation without one leading batch letter in every operand and the output")
+        guard !equation.contains(".") else {
+            return try importer.addUnsupported(context, reason: "an equation with ...")
         }
         var inputs: [Int] = []
         for position in context.node.inputs.indices {
-            guard try importer.isActivation(context, position), try importer.batchOffset(context, position) == 1,
-                  let input = try importer.batchedInput(context, position) else {
-                return try importer.addUnsupported(context, reason: "an operand that is stored or has no leading batch axis")
+            guard let value = try importer.value(context, position) else { throw context.error("input \(position) is required", field: "inputs") }
+            if case .constant(let constant) = value {
+                inputs.append(try importer.operandLayer(constant, context))
+            } else {
+                inputs.append(try importer.layer(for: value, context))
             }
-            inputs.append(input)
         }
-        let perSample = operands.map { String($0.dropFirst()) }.joined(separator: ",") + "->" + String(sides[1].dropFirst())
-        guard !perSample.contains(batch) else {
-            return try importer.addUnsupported(context, reason: "a batch letter used on another axis")
-        }
-        let layer = try importer.addLayer(context.name, .einsum(Einsum(equation: perSample)), inputs: inputs, context)
+        let layer = try importer.addLayer(context.name, .einsum(Einsum(equation: equation)), inputs: inputs, context)
         importer.define(context, .activation(layer))
     }
 }

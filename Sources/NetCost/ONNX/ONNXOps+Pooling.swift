@@ -20,28 +20,16 @@ extension ONNXOps {
             for position in context.node.inputs.indices {
                 if let value = try importer.value(context, position) { operands.append(value) }
             }
-            let rank = operands.map { value -> Int in
-                if case .constant = value { return 0 }
-                return importer.onnxDims(of: value).count
-            }.max() ?? 0
-            let allBatched = operands.allSatisfy { value in
-                if case .constant = value { return true }
-                return importer.batchOffset(of: value) == 1
-            }
             var inputs: [Int] = []
             for value in operands {
                 if case .constant(let constant) = value {
-                    guard let layer = try importer.operandLayer(constant, againstRank: rank, batched: allBatched, context) else {
-                        return try importer.addUnsupported(context, reason: "a constant operand that spans the batch")
-                    }
-                    inputs.append(layer)
+                    inputs.append(try importer.operandLayer(constant, context))
                 } else {
                     inputs.append(try importer.layer(for: value, context))
                 }
             }
             if inputs.count == 1 { return importer.define(context, .activation(inputs[0])) }
             let layer = try importer.addLayer(context.name, operation, inputs: inputs, context)
-            importer.setBatched(layer, onnxRank: operands.map { importer.onnxDims(of: $0).count }.max() ?? rank)
             importer.define(context, .activation(layer))
         }
     }
@@ -70,7 +58,7 @@ extension ONNXOps {
                                     dilation: Size2D(dilation[0], dilation[1]), padding: padding,
                                     ceilMode: try context.flag("ceil_mode", default: false),
                                     countIncludePad: try context.flag("count_include_pad", default: false))
-            guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
+            let input = try importer.activation(context, 0)
             let layer = try importer.addLayer(context.name, .pooling(operation), inputs: [input], context)
             importer.define(context, .activation(layer))
         }
@@ -81,19 +69,19 @@ extension ONNXOps {
         { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
             let dims = try importer.onnxDims(context, 0) ?? []
             guard dims.count == 4 else {
-                let shape = dims.count >= 3 ? [dims[1]] + Array(repeating: 1, count: dims.count - 2) : nil
+                let shape = dims.count >= 3 ? [dims[0], dims[1]] + Array(repeating: 1, count: dims.count - 2) : nil
                 return try importer.addUnsupported(context, reason: "a rank-\(dims.count) input", shape: shape)
             }
-            guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
+            let input = try importer.activation(context, 0)
             let layer = try importer.addLayer(context.name, .globalPooling(GlobalPooling(mode)), inputs: [input], context)
             importer.define(context, .activation(layer))
         }
     }
 
-    /// `ReduceMean`, `ReduceSum`, `ReduceMax`, `ReduceMin` and `ReduceL2` over the
-    /// sample's axes → a reduction; a mean or max over the H and W of an `[N, C, H, W]`
-    /// map → global pooling (then a reshape to `[C]` without `keepdims`), as the report
-    /// names it. Over the batch axis they are unsupported. Axes are an attribute before
+    /// `ReduceMean`, `ReduceSum`, `ReduceMax`, `ReduceMin` and `ReduceL2` over any axes
+    /// → a reduction; a mean or max over the H and W of an `[N, C, H, W]` map → global
+    /// pooling (then a reshape to `[N, C]` without `keepdims`), as the report names it.
+    /// Axes are an attribute before
     /// opset 13 (ReduceSum) or 18 (the others) and an input from then on.
     static func reduce(_ mode: Reduction.Mode) -> ONNXOpHandler {
         { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
@@ -106,27 +94,28 @@ extension ONNXOps {
             case .unknown: return try importer.addUnsupported(context, reason: "axes computed at run time")
             case .absent: axes = try context.ints("axes") ?? Array(dims.indices)
             }
-            let resolved = try context.resolveAxes(axes, rank: dims.count, field: "axes").sorted()
-            guard try importer.batchOffset(context, 0) == 1 else {
-                return try importer.addUnsupported(context, reason: "a reduction of a tensor whose batch axis is not first")
+            var resolved = try context.resolveAxes(axes, rank: dims.count, field: "axes").sorted()
+            if resolved.isEmpty {
+                // No axes: every axis, or with noop_with_empty_axes the input as it is.
+                guard !(try context.flag("noop_with_empty_axes", default: false)) else {
+                    return importer.define(context, .activation(try importer.activation(context, 0)))
+                }
+                resolved = Array(dims.indices)
             }
-            guard !resolved.contains(0), !resolved.isEmpty else {
-                return try importer.addUnsupported(context, reason: resolved.isEmpty ? "no axes" : "a reduction over the batch axis")
-            }
-            guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
+            let input = try importer.activation(context, 0)
             let pooling: PoolingMode? = switch mode {
             case .mean: .average
             case .max: .max
             case .sum, .min, .l2: nil
             }
             guard dims.count == 4, resolved == [2, 3], let pooling else {
-                let reduction = Reduction(mode, axes: resolved.map { $0 - 1 }, keepDims: keep)
+                let reduction = Reduction(mode, axes: resolved, keepDims: keep)
                 importer.define(context, .activation(try importer.addLayer(context.name, .reduction(reduction), inputs: [input], context)))
                 return
             }
             var layer = try importer.addLayer(context.name, .globalPooling(GlobalPooling(pooling)), inputs: [input], context)
             if !keep {
-                layer = try importer.addLayer(context.name + "_squeeze", .reshape(Reshape(.shape([dims[1]]))), inputs: [layer], context)
+                layer = try importer.addLayer(context.name + "_squeeze", .reshape(Reshape(.shape([dims[0], dims[1]]))), inputs: [layer], context)
             }
             importer.define(context, .activation(layer))
         }
@@ -181,7 +170,7 @@ extension ONNXOps {
             return try importer.addUnsupported(context, reason: "scales or sizes computed at run time", shape: importer.declaredShape(context.node.outputs.first ?? ""))
         }
         let alignCorners = try context.string("coordinate_transformation_mode", default: "half_pixel") == "align_corners"
-        guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
+        let input = try importer.activation(context, 0)
         let layer = try importer.addLayer(context.name, .upsample(Upsample(mode, target: target, alignCorners: alignCorners)), inputs: [input], context)
         importer.define(context, .activation(layer))
     }
@@ -210,7 +199,7 @@ extension ONNXOps {
             pads[axis + rank] = try context.window(given[index + axes.count], field: "pads", minimum: -ONNXNodeContext.maximumWindow)
         }
         let padded = dims.indices.map { dims[$0] + pads[$0] + pads[$0 + rank] }
-        let shape = padded.first == 1 && padded.allSatisfy({ $0 >= 1 }) ? Array(padded.dropFirst()) : nil
+        let shape = padded.allSatisfy({ $0 >= 1 }) ? padded : nil
         let mode = try context.string("mode", default: "constant")
         guard mode == "constant" else { return try importer.addUnsupported(context, reason: "mode \(mode)", shape: shape) }
         guard rank == 4, pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0, pads.allSatisfy({ $0 >= 0 }) else {
@@ -222,7 +211,7 @@ extension ONNXOps {
         case .unknown: break
         case .absent: value = try context.float("value", default: 0)
         }
-        guard let input = try importer.batchedInput(context, 0) else { return try importer.addUnsupported(context, reason: "an input whose batch axis is not first") }
+        let input = try importer.activation(context, 0)
         let layer = try importer.addLayer(context.name, .pad(Pad(top: pads[2], bottom: pads[6], left: pads[3], right: pads[7], value: value)),
                                           inputs: [input], context)
         importer.define(context, .activation(layer))

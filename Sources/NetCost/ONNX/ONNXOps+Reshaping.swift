@@ -4,7 +4,7 @@
 extension ONNXOps {
     // MARK: Joining and splitting
 
-    /// `Concat` along a non-batch axis → `concat`.
+    /// `Concat` along any axis → `concat` (along the batch: two frames into a batch of two).
     static func concat(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         var operands: [ONNXValue] = []
@@ -13,27 +13,15 @@ extension ONNXOps {
         }
         let rank = operands.map { importer.onnxDims(of: $0).count }.max() ?? 0
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: rank)
-        let offsets = Set(operands.compactMap { value -> Int? in
-            if case .constant = value { return nil }
-            return importer.batchOffset(of: value)
-        })
-        guard offsets.count == 1, let offset = offsets.first else {
-            return try importer.addUnsupported(context, reason: "inputs with the batch axis in different places")
-        }
-        guard axis >= offset else { return try importer.addUnsupported(context, reason: "concatenation along the batch axis") }
         var inputs: [Int] = []
         for value in operands {
             if case .constant(let constant) = value {
-                guard constant.dims.count == rank,
-                      let layer = try importer.operandLayer(constant, againstRank: rank, batched: offset == 1, context) else {
-                    return try importer.addUnsupported(context, reason: "a constant operand that spans the batch")
-                }
-                inputs.append(layer)
+                inputs.append(try importer.operandLayer(constant, context))
             } else {
                 inputs.append(try importer.layer(for: value, context))
             }
         }
-        let layer = try importer.addLayer(context.name, .concat(Concat(axis: axis - offset)), inputs: inputs, context)
+        let layer = try importer.addLayer(context.name, .concat(Concat(axis: axis)), inputs: inputs, context)
         importer.define(context, .activation(layer))
     }
 
@@ -43,8 +31,6 @@ extension ONNXOps {
         if try importer.fold(context) { return }
         let dims = try importer.onnxDims(context, 0) ?? []
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: dims.count)
-        let offset = try importer.batchOffset(context, 0)
-        guard axis >= offset else { return try importer.addUnsupported(context, reason: "a split of the batch axis") }
         var given = try importer.integerInput(context, 1)
         if case .absent = given, let attribute = try context.ints("split") { given = .known(attribute) }
         guard let sizes = try ONNXFolding.splitSizes(context, given: given, size: dims[axis], outputs: context.node.outputs.count) else {
@@ -56,14 +42,14 @@ extension ONNXOps {
             defer { start += size }
             guard !context.node.outputs[index].isEmpty else { continue }
             let layer = try importer.addLayer(index == 0 ? context.name : context.name + "_\(index)",
-                                              .slice(Slice(axis: axis - offset, start: start, end: start + size, label: "split")),
+                                              .slice(Slice(axis: axis, start: start, end: start + size, label: "split")),
                                               inputs: [input], context)
             importer.define(context, .activation(layer), output: index)
         }
     }
 
     /// `Slice` → one `slice` per sliced axis. A slice that keeps a whole axis adds
-    /// nothing; one of the batch axis must keep the sample. Starts, ends, axes and
+    /// nothing. Starts, ends, axes and
     /// steps are inputs from opset 10, attributes before.
     static func slice(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
@@ -93,19 +79,14 @@ extension ONNXOps {
         let resolved = try context.resolveAxes(axes, rank: dims.count, field: "axes")
         guard let source = try importer.value(context, 0) else { throw context.error("input 0 is required", field: "input") }
         var current: ONNXValue = source
-        let offset = importer.batchOffset(of: source)
         for (index, axis) in resolved.enumerated() {
             let step = steps[index]
             guard step != 0, step != .min else { throw context.error("step \(step) is not usable", field: "steps") }
             let range = ONNXConstantMath.sliceRange(start: starts[index], end: ends[index], step: step, size: dims[axis])
-            if axis == 0 && offset == 1 {
-                guard range.count == 1 else { return try importer.addUnsupported(context, reason: "a slice of the batch axis") }
-                continue
-            }
             guard range.count >= 1 else { throw context.error("the slice of axis \(axis) (size \(dims[axis])) is empty", field: "starts") }
             guard step > 0 || range.count == 1 else { return try importer.addUnsupported(context, reason: "a reversing slice") }
             if range.count == dims[axis] && step == 1 { continue }
-            let operation = Slice(axis: axis - offset, start: range.first, end: range.first + (range.count - 1) * max(step, 1) + 1,
+            let operation = Slice(axis: axis, start: range.first, end: range.first + (range.count - 1) * max(step, 1) + 1,
                                   step: range.count == 1 ? 1 : step, label: "slice")
             let layer = try importer.addLayer(context.name, .slice(operation), inputs: [try importer.layer(for: current, context)], context)
             current = .activation(layer)
@@ -116,9 +97,7 @@ extension ONNXOps {
 
     // MARK: Reshaping
 
-    /// `Reshape` with a target known at import time → `reshape`: the batch entry is
-    /// dropped when the target leads with 1, else the layer keeps the whole target
-    /// (the batch was merged into another axis; see `ONNXGraphImporter.unbatched`).
+    /// `Reshape` with a target known at import time → `reshape` to ONNX's dims.
     static func reshape(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         guard case .known(let target) = try importer.integerInput(context, 1) else {
@@ -129,8 +108,8 @@ extension ONNXOps {
         try reshaped(&importer, context, to: output, deferrable: true)
     }
 
-    /// `Flatten` at axis 1 → `flatten` to `[features]`; at other axes a `reshape` to
-    /// ONNX's `[outer, inner]`.
+    /// `Flatten` at axis 1 → `flatten` to `[N, features]`; at other axes a `reshape`
+    /// to ONNX's `[outer, inner]`.
     static func flatten(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         let dims = try importer.onnxDims(context, 0) ?? []
@@ -141,15 +120,15 @@ extension ONNXOps {
             throw context.error("the input has too many elements", field: "axis")
         }
         let input = try importer.activation(context, 0)
-        if resolved == 1, try importer.batchOffset(context, 0) == 1 {
-            let layer = try importer.addLayer(context.name, .reshape(Reshape(.flatten(start: 0, end: -1))), inputs: [input], context)
+        if resolved == 1, dims.count >= 2 {
+            let layer = try importer.addLayer(context.name, .reshape(Reshape(.flatten(start: 1, end: -1))), inputs: [input], context)
             return importer.define(context, .activation(layer))
         }
         importer.define(context, .activation(try importer.addReshape(context.name, input: input, output: [outer, inner], context)))
     }
 
-    /// `Transpose` → `transpose` of the non-batch axes; one that moves the batch inward
-    /// adds a `reshape` view placing it, and the result keeps its whole ONNX shape.
+    /// `Transpose` → `transpose`, held back as a view while a Reshape or Transpose reads
+    /// it next (a channel shuffle's middle step).
     static func transpose(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         let dims = try importer.onnxDims(context, 0) ?? []
@@ -158,30 +137,14 @@ extension ONNXOps {
             throw context.error("\(TensorShape.format(permutation)) is not a permutation of \(dims.count) axes", field: "perm")
         }
         guard let input = try importer.value(context, 0) else { throw context.error("input 0 is required", field: "input") }
-        if importer.batchOffset(of: input) == 0 {
-            let layer = try importer.addLayer(context.name, .transpose(Transpose(permutation: permutation)),
-                                              inputs: [try importer.layer(for: input, context)], context)
-            return importer.define(context, .activation(layer))
-        }
-        let perSample = permutation.filter { $0 != 0 }.map { $0 - 1 }
-        guard permutation.first == 0 else {
-            // The batch moves inward: the other axes are permuted, then the size-1
-            // batch is put where it goes, in a view; the result is unbatched.
-            var current = try importer.layer(for: input, context)
-            if perSample != Array(perSample.indices) {
-                current = try importer.addLayer(context.name, .transpose(Transpose(permutation: perSample)), inputs: [current], context)
-            }
-            let layer = try importer.addReshape(context.name + "_batch", input: current, output: permutation.map { dims[$0] }, context)
-            return importer.define(context, .activation(layer))
-        }
-        let output = perSample.map { dims[$0 + 1] }
+        let output = permutation.map { dims[$0] }
         if case .deferred = input {
-            return try importer.extendView(input, .transpose(perSample), dims: output, context)
+            return try importer.extendView(input, .transpose(permutation), dims: output, context)
         }
-        if importer.canDefer(context), !output.isEmpty {
-            return try importer.extendView(input, .transpose(perSample), dims: output, context)
+        if importer.canDefer(context) {
+            return try importer.extendView(input, .transpose(permutation), dims: output, context)
         }
-        let layer = try importer.addLayer(context.name, .transpose(Transpose(permutation: perSample)),
+        let layer = try importer.addLayer(context.name, .transpose(Transpose(permutation: permutation)),
                                           inputs: [try importer.layer(for: input, context)], context)
         importer.define(context, .activation(layer))
     }
@@ -224,10 +187,9 @@ extension ONNXOps {
     /// deferred view when a Reshape or Transpose reads it next.
     private static func reshaped(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, to output: [Int], deferrable: Bool) throws(InputError) {
         guard let input = try importer.value(context, 0) else { throw context.error("input 0 is required", field: "input") }
-        let dims = Array(output.dropFirst())
-        if deferrable, output.first == 1, !dims.isEmpty, importer.batchOffset(of: input) == 1 {
-            if case .deferred = input { return try importer.extendView(input, .reshape(dims), dims: dims, context) }
-            if importer.canDefer(context) { return try importer.extendView(input, .reshape(dims), dims: dims, context) }
+        if deferrable, !output.isEmpty {
+            if case .deferred = input { return try importer.extendView(input, .reshape(output), dims: output, context) }
+            if importer.canDefer(context) { return try importer.extendView(input, .reshape(output), dims: output, context) }
         }
         let layer = try importer.addReshape(context.name, input: try importer.layer(for: input, context), output: output, context)
         importer.define(context, .activation(layer))
@@ -246,7 +208,7 @@ extension ONNXOps {
         }
     }
 
-    /// `Gather` of one index along a non-batch axis (`x[:, 0]`) → a `gather` slice and,
+    /// `Gather` of one index along any axis (`x[:, 0]`, a detector's `x[0]`) → a `gather` slice and,
     /// for a scalar index, a reshape that drops the axis; of several constant indices →
     /// `take`, then a reshape when the indices have more than one axis (a relative
     /// position bias table indexed by a stored index). Lookups of run-time indices
@@ -259,14 +221,12 @@ extension ONNXOps {
         let dims = importer.onnxDims(of: data), indexDims = importer.onnxDims(of: indicesValue)
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: dims.count)
         let full = Array(dims[..<axis]) + indexDims + Array(dims[(axis + 1)...])
-        let offset = importer.batchOffset(of: data)
-        guard case .constant(let indices) = indicesValue, let picked = indices.integers, !picked.isEmpty, axis >= offset,
+        guard case .constant(let indices) = indicesValue, let picked = indices.integers, !picked.isEmpty,
               !(importer.onnxDims(of: data).isEmpty) else {
-            let shape = full.first == 1 && full.count >= 2 ? Array(full.dropFirst()) : nil
-            return try importer.addUnsupported(context, reason: "a lookup of run-time indices", shape: shape)
+            return try importer.addUnsupported(context, reason: "a lookup of run-time indices", shape: full.isEmpty ? [1] : full)
         }
         if picked.count > 1 {
-            var layer = try importer.addLayer(context.name, .take(Take(axis: axis - offset, indices: picked)),
+            var layer = try importer.addLayer(context.name, .take(Take(axis: axis, indices: picked)),
                                               inputs: [try importer.layer(for: data, context)], context)
             if full != importer.onnxDims(of: .activation(layer)) {
                 layer = try importer.addReshape(context.name + "_reshape", input: layer, output: full, context)
@@ -277,7 +237,7 @@ extension ONNXOps {
         guard position >= 0, position < dims[axis] else {
             throw context.error("index \(picked[0]) is out of range for an axis of \(dims[axis])", field: "indices")
         }
-        var layer = try importer.addLayer(context.name, .slice(Slice(axis: axis - offset, start: position, end: position + 1, label: "gather")),
+        var layer = try importer.addLayer(context.name, .slice(Slice(axis: axis, start: position, end: position + 1, label: "gather")),
                                           inputs: [try importer.layer(for: data, context)], context)
         if full != importer.onnxDims(of: .activation(layer)) {
             layer = try importer.addReshape(context.name + "_squeeze", input: layer, output: full, context)
@@ -286,7 +246,7 @@ extension ONNXOps {
     }
 
     /// `Expand` that leaves a run-time tensor's shape as it is passes it through; one to
-    /// a known target that keeps the batch axis at 1 and the rank → `expand`.
+    /// a known target → `expand`.
     static func expand(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         guard let input = try importer.value(context, 0), case .known(let shape) = try importer.integerInput(context, 1) else {
@@ -297,30 +257,23 @@ extension ONNXOps {
             throw context.error("cannot expand \(TensorShape.format(dims)) to \(TensorShape.format(shape))", field: "shape")
         }
         guard output != dims else { return importer.define(context, input) }
-        guard output.count == dims.count, output.first == 1, try importer.batchOffset(context, 0) == 1,
-              let source = try importer.batchedInput(context, 0) else {
-            let perSample = output.first == 1 && output.count >= 2 ? Array(output.dropFirst()) : nil
-            return try importer.addUnsupported(context, reason: "a broadcast that grows the batch axis or the rank", shape: perSample)
-        }
-        let layer = try importer.addLayer(context.name, .repeating(Repeat(.expand(shape: Array(output.dropFirst())))), inputs: [source], context)
+        let source = try importer.layer(for: input, context)
+        let layer = try importer.addLayer(context.name, .repeating(Repeat(.expand(shape: output))), inputs: [source], context)
         importer.define(context, .activation(layer))
     }
 
-    /// `Tile(x, repeats)` with known repeats, the batch axis repeated once → `tile`.
+    /// `Tile(x, repeats)` with known repeats → `tile`.
     static func tile(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         guard case .known(let repeats) = try importer.integerInput(context, 1) else {
             return try importer.addUnsupported(context, reason: "repeats computed at run time")
         }
-        guard repeats.first == 1, repeats.count >= 2, try importer.batchOffset(context, 0) == 1,
-              let source = try importer.batchedInput(context, 0) else {
-            return try importer.addUnsupported(context, reason: "a tile that repeats the batch axis")
-        }
-        let layer = try importer.addLayer(context.name, .repeating(Repeat(.tile(repeats: Array(repeats.dropFirst())))), inputs: [source], context)
+        let source = try importer.activation(context, 0)
+        let layer = try importer.addLayer(context.name, .repeating(Repeat(.tile(repeats: repeats))), inputs: [source], context)
         importer.define(context, .activation(layer))
     }
 
-    /// `CumSum(x, axis)` along an axis of the sample → `cumsum`.
+    /// `CumSum(x, axis)` along any axis → `cumsum`.
     static func cumulativeSum(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         let rank = try importer.onnxDims(context, 0)?.count ?? 0
@@ -328,11 +281,8 @@ extension ONNXOps {
             return try importer.addUnsupported(context, reason: "an axis computed at run time")
         }
         let axis = try context.resolveAxis(axes[0], rank: rank)
-        let offset = try importer.batchOffset(context, 0)
-        guard axis >= offset, offset == 1, let source = try importer.batchedInput(context, 0) else {
-            return try importer.addUnsupported(context, reason: "a running sum along the batch axis")
-        }
-        let op = CumulativeSum(axis: axis - offset, exclusive: try context.flag("exclusive", default: false),
+        let source = try importer.activation(context, 0)
+        let op = CumulativeSum(axis: axis, exclusive: try context.flag("exclusive", default: false),
                                reverse: try context.flag("reverse", default: false))
         importer.define(context, .activation(try importer.addLayer(context.name, .cumulativeSum(op), inputs: [source], context)))
     }

@@ -57,9 +57,9 @@ struct ONNXConstant {
 /// Reshapes and transposes of a layer's output that have not been added to the graph yet.
 struct DeferredView {
     enum Step {
-        /// A reshape to these per-sample dims.
+        /// A reshape to these dims.
         case reshape([Int])
-        /// A transpose with this per-sample permutation.
+        /// A transpose with this permutation.
         case transpose([Int])
     }
 
@@ -67,6 +67,6 @@ struct DeferredView {
     var base: Int
     /// Steps in order, each with the layer name it takes if it is added.
     var steps: [(step: Step, name: String)]
-    /// Per-sample dims after the last step.
+    /// Dims after the last step.
     var dims: [Int]
 }

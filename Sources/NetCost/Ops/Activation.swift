@@ -100,6 +100,7 @@ public struct Activation: OperationRules, Hashable {
     }
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
     public func details(_ inputs: [TensorShape]) -> String {
         if case .leakyRelu(let slope) = function { return "a=\(JSONWriter.format(slope))" }
@@ -114,10 +115,10 @@ public struct Activation: OperationRules, Hashable {
 /// Softmax along one axis: per element 5 flops (max, subtract, exp, add to the sum,
 /// divide). Memory: input and output once.
 public struct Softmax: OperationRules, Hashable {
-    /// Axis of the per-sample shape (0 = channels).
+    /// Axis of the whole tensor (1 = a feature map's channels).
     public var axis: Int
 
-    public init(axis: Int = 0) {
+    public init(axis: Int = 1) {
         self.axis = axis
     }
 
@@ -140,6 +141,7 @@ public struct Softmax: OperationRules, Hashable {
 
     /// A normalization of values, over whichever axis: the field passes through.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 }
 
 // MARK: Spec fields
@@ -168,6 +170,6 @@ extension Activation {
 extension Softmax {
     /// `axis` (0, the channels).
     static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
-        .softmax(Softmax(axis: try fields.int("axis", default: 0, minimum: -8)))
+        .softmax(Softmax(axis: SampleAxis.whole(try fields.int("axis", default: 0, minimum: -8), of: inputs.first)))
     }
 }

@@ -1,6 +1,6 @@
 // MARK: Convolution
 
-/// 2-D convolution: standard, grouped, depthwise (`groups = C_in`, optionally with a
+/// 2-D convolution of `[N, C, H, W]`: standard, grouped, depthwise (`groups = C_in`, optionally with a
 /// channel multiplier `C_out = m·C_in`), dilated, with asymmetric kernels and padding.
 ///
 /// With `g` groups each output channel sees `C_in/g` input channels through a `kh×kw` kernel:
@@ -48,7 +48,7 @@ public struct Convolution: OperationRules, SlidingWindowOperation, Hashable {
     }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        let (channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        let (batch, channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
         guard channels % groups == 0 else {
             throw InputError("groups = \(groups) does not divide the \(channels) input channels", field: "groups")
         }
@@ -56,9 +56,9 @@ public struct Convolution: OperationRules, SlidingWindowOperation, Hashable {
             throw InputError("groups = \(groups) does not divide the \(outChannels) output channels", field: "out")
         }
         let axes = axes(inputs[0])
-        return try TensorShape([outChannels,
-                                try axes[0].outputSize(input: inputs[0].dims[1]),
-                                try axes[1].outputSize(input: inputs[0].dims[2])])
+        return try TensorShape([batch, outChannels,
+                                try axes[0].outputSize(input: inputs[0].dims[2]),
+                                try axes[1].outputSize(input: inputs[0].dims[3])])
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
@@ -76,6 +76,7 @@ public struct Convolution: OperationRules, SlidingWindowOperation, Hashable {
     }
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { slidingWindow(inputs[0]) }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
     /// Depthwise: one group per input channel, of more than one channel (MobileNets'
     /// depthwise conv). The one test of it: checks, reports and the executor ask here.
@@ -152,7 +153,7 @@ public struct TransposedConvolution: OperationRules, Hashable {
     }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        let (batch, channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
         if case .same = padding { throw InputError("\"same\" padding is not defined for a transposed convolution", field: "padding") }
         guard channels % groups == 0 else {
             throw InputError("groups = \(groups) does not divide the \(channels) input channels", field: "groups")
@@ -175,7 +176,7 @@ public struct TransposedConvolution: OperationRules, Hashable {
             }
             spatial.append(cropped)
         }
-        return try TensorShape([outChannels] + spatial)
+        return try TensorShape([batch, outChannels] + spatial)
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
@@ -206,6 +207,8 @@ public struct TransposedConvolution: OperationRules, Hashable {
         return .sliding(height: axes[0], width: axes[1])
     }
 
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
+
     public func details(_ inputs: [TensorShape]) -> String {
         var text = kernel.text()
         if stride != .square(1) { text += "/" + stride.text(compact: true) }
@@ -223,7 +226,7 @@ extension Convolution {
     static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
         let kernel = try fields.size2D("kernel")
         let dilation = try fields.size2D("dilation", default: .square(1))
-        let inChannels = inputs.first?.dims.first ?? 1
+        let inChannels = inputs.first?.channels ?? 1
         let groups: Int, outChannels: Int
         if case .string("depthwise")? = fields.value("groups") {
             groups = inChannels

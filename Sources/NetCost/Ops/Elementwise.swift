@@ -37,6 +37,7 @@ public struct Elementwise: OperationRules, Hashable {
     }
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.broadcast(inputs, output) }
 }
 
 /// NumPy's broadcasting rule: align shapes at the right; each pair of sizes must be
@@ -106,6 +107,7 @@ public struct Select: OperationRules, Hashable {
     }
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.broadcast(inputs, output) }
 
     static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation { .select(Select()) }
 }
@@ -117,7 +119,7 @@ public struct Select: OperationRules, Hashable {
 /// - flops  = one add per element
 /// - memory = the input and the output
 public struct CumulativeSum: OperationRules, Hashable {
-    /// Axis of the sample (0 = its first).
+    /// Axis of the whole tensor.
     public var axis: Int
     public var exclusive: Bool
     public var reverse: Bool
@@ -150,9 +152,11 @@ public struct CumulativeSum: OperationRules, Hashable {
         .along(axis: axis, of: inputs[0])
     }
 
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
+
     /// `axis` (0), `exclusive` and `reverse` (false).
     static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
-        .cumulativeSum(CumulativeSum(axis: try fields.int("axis", default: 0, minimum: -TensorShape.maximumRank),
+        .cumulativeSum(CumulativeSum(axis: SampleAxis.whole(try fields.int("axis", default: 0, minimum: -TensorShape.maximumRank), of: inputs.first),
                                      exclusive: try fields.bool("exclusive", default: false),
                                      reverse: try fields.bool("reverse", default: false)))
     }

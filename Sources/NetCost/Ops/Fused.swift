@@ -42,6 +42,7 @@ public struct Fused: OperationRules, Hashable {
     }
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { base.rules.window(inputs, output) }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { base.rules.batchAxis(inputs, output) }
 
     public func details(_ inputs: [TensorShape]) -> String { base.rules.details(inputs) }
 }

@@ -163,17 +163,18 @@ public protocol SlidingWindowOperation {
 }
 
 extension SlidingWindowOperation {
-    /// The height and width axes of the window on this `[C, H, W]` input.
+    /// The height and width axes of the window on this `[N, C, H, W]` input.
     public func axes(_ input: TensorShape) -> [SlidingAxis] {
-        SlidingAxis.axes(input: Size2D(input.dims[1], input.dims[2]), kernel: kernel, stride: stride, dilation: dilation, padding: padding)
+        SlidingAxis.axes(input: Size2D(input.dims[2], input.dims[3]), kernel: kernel, stride: stride, dilation: dilation, padding: padding)
     }
 
-    /// Input elements read at least once: every channel at the touched positions of each axis.
+    /// Input elements read at least once: every sample and channel at the touched
+    /// positions of each axis.
     func touchedInputs(_ input: TensorShape, _ output: TensorShape) throws(SizeOverflow) -> Int {
         let axes = axes(input)
-        return try product(input.channels,
-                           axes[0].touchedInputs(input: input.dims[1], output: output.dims[1]),
-                           axes[1].touchedInputs(input: input.dims[2], output: output.dims[2]))
+        return try product(input.dims[0], input.dims[1],
+                           axes[0].touchedInputs(input: input.dims[2], output: output.dims[2]),
+                           axes[1].touchedInputs(input: input.dims[3], output: output.dims[3]))
     }
 
     func slidingWindow(_ input: TensorShape) -> SpatialWindow {

@@ -5,10 +5,10 @@
 
 /// Joins inputs along one axis; all other sizes must agree. A copy: memory = inputs + output.
 public struct Concat: OperationRules, Hashable {
-    /// Axis of the per-sample shape (0 = channels).
+    /// Axis of the whole tensor (1 = a feature map's channels).
     public var axis: Int
 
-    public init(axis: Int = 0) {
+    public init(axis: Int = 1) {
         self.axis = axis
     }
 
@@ -44,6 +44,9 @@ public struct Concat: OperationRules, Hashable {
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
         .along(axis: axis, of: inputs[0])
     }
+
+    /// Kept, also along it (two frames joined into a batch of two).
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 }
 
 // MARK: Slice and split
@@ -100,12 +103,16 @@ public struct Slice: OperationRules, Hashable {
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
         let input = inputs[0]
         let axis = axis < 0 ? axis + input.rank : axis
-        guard input.isFeatureMap, axis > 0 else { return .pointwise }
+        guard input.isFeatureMap, axis > 1 else { return .pointwise }
         let along = AxisWindow(extent: 1, stride: Double(step), offset: -Double(bounds(size: input.dims[axis]).start))
-        return axis == 1 ? .sliding(height: along, width: .identity) : .sliding(height: .identity, width: along)
+        return axis == 2 ? .sliding(height: along, width: .identity) : .sliding(height: .identity, width: along)
     }
 
-    public func details(_ inputs: [TensorShape]) -> String { "axis \(axis) [\(start):\(end)\(step == 1 ? "" : ":\(step)")]" }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
+
+    public func details(_ inputs: [TensorShape]) -> String {
+        "axis \(SampleAxis.text(axis, of: inputs.first)) [\(start):\(end)\(step == 1 ? "" : ":\(step)")]"
+    }
 }
 
 // MARK: Channel shuffle
@@ -139,6 +146,7 @@ public struct ChannelShuffle: OperationRules, Hashable {
     }
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
     public func details(_ inputs: [TensorShape]) -> String { "g\(groups)" }
 }
@@ -148,14 +156,14 @@ public struct ChannelShuffle: OperationRules, Hashable {
 extension Concat {
     /// `axis` (0, the channels).
     static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
-        .concat(Concat(axis: try fields.int("axis", default: 0, minimum: -8)))
+        .concat(Concat(axis: SampleAxis.whole(try fields.int("axis", default: 0, minimum: -8), of: inputs.first)))
     }
 }
 
 extension Slice {
     /// `split`: `axis` (0), `index`, and `sizes` (chunk sizes) or `parts` (equal chunks, 2).
     static func decodeSplit(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
-        let axis = try fields.int("axis", default: 0, minimum: -8)
+        let axis = SampleAxis.whole(try fields.int("axis", default: 0, minimum: -8), of: inputs.first)
         let index = try fields.int("index", minimum: 0)
         var size = 0
         if let input = inputs.first, let resolved = try? ShapeCheck.axis(axis, rank: input.rank) { size = input.dims[resolved] }
@@ -179,7 +187,7 @@ extension Slice {
 
     /// `slice`: `axis` (0), `start` (0), `end` (the axis end), `step` (1).
     static func decodeSlice(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
-        .slice(Slice(axis: try fields.int("axis", default: 0, minimum: -8),
+        .slice(Slice(axis: SampleAxis.whole(try fields.int("axis", default: 0, minimum: -8), of: inputs.first),
                      start: try fields.int("start", default: 0, minimum: -LayerFields.maximumSize),
                      end: try fields.int("end", default: LayerFields.maximumSize, minimum: -LayerFields.maximumSize),
                      step: try fields.int("step", default: 1)))
@@ -252,19 +260,23 @@ public struct Repeat: OperationRules, Hashable {
     /// its source's, but where the map repeats the receptive field no longer describes
     /// one map, so it ends unless only non-spatial axes grow.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        guard inputs[0].isFeatureMap, output.isFeatureMap else { return .ends }
-        return output.dims[1] == inputs[0].dims[1] && output.dims[2] == inputs[0].dims[2] ? .pointwise : .ends
+        guard inputs[0].isFeatureMap, output.rank == 4 else { return .ends }
+        return Array(output.dims[2...]) == inputs[0].spatial ? .pointwise : .ends
     }
+
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.broadcast(inputs, output) }
 
     /// `expand`: `shape`; `tile`: `repeats`.
     static func decodeExpand(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
         guard let shape = try fields.intArray("shape") else { throw InputError("is required", field: "shape") }
-        return .repeating(Repeat(.expand(shape: shape)))
+        guard let input = inputs.first, input.batchAxis == 0 else { return .repeating(Repeat(.expand(shape: shape))) }
+        return .repeating(Repeat(.expand(shape: [input.dims[0]] + shape)))
     }
 
     static func decodeTile(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
         guard let repeats = try fields.intArray("repeats") else { throw InputError("is required", field: "repeats") }
-        return .repeating(Repeat(.tile(repeats: repeats)))
+        guard let input = inputs.first, input.batchAxis == 0 else { return .repeating(Repeat(.tile(repeats: repeats))) }
+        return .repeating(Repeat(.tile(repeats: [1] + repeats)))
     }
 }
 
@@ -274,7 +286,7 @@ public struct Repeat: OperationRules, Hashable {
 /// (`x[:, [0, 2, 2]]`; ONNX's Gather with constant indices). A copy: memory = the entries
 /// read and the output, no flops.
 public struct Take: OperationRules, Hashable {
-    /// Axis of the sample (0 = its first).
+    /// Axis of the whole tensor.
     public var axis: Int
     /// Positions along the axis; negative ones count from its end.
     public var indices: [Int]
@@ -327,11 +339,14 @@ public struct Take: OperationRules, Hashable {
         .along(axis: axis, of: inputs[0])
     }
 
-    public func details(_ inputs: [TensorShape]) -> String { "axis \(axis), \(indices.count) indices" }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
+
+    public func details(_ inputs: [TensorShape]) -> String { "axis \(SampleAxis.text(axis, of: inputs.first)), \(indices.count) indices" }
 
     /// `axis` (0) and `indices`.
     static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
         guard let indices = try fields.intArray("indices", minimum: Int.min / 2) else { throw InputError("is required", field: "indices") }
-        return .take(Take(axis: try fields.int("axis", default: 0, minimum: -TensorShape.maximumRank), indices: indices))
+        return .take(Take(axis: SampleAxis.whole(try fields.int("axis", default: 0, minimum: -TensorShape.maximumRank), of: inputs.first),
+                          indices: indices))
     }
 }

@@ -55,6 +55,7 @@ public struct Linear: OperationRules, Hashable {
 
     /// Mixes the whole last axis: on a feature map, width stops being width.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
     public func details(_ inputs: [TensorShape]) -> String {
         guard let input = inputs.first else { return "" }
@@ -114,6 +115,11 @@ public struct MatMul: OperationRules, Hashable {
     }
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
+
+    /// The leading axes broadcast: an operand's batch axis there stays.
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? {
+        BatchAxis.broadcast(inputs.filter { ($0.batchAxis ?? $0.rank) < $0.rank - 2 }, output)
+    }
 }
 
 // MARK: Spec fields
@@ -228,11 +234,34 @@ public struct Einsum: OperationRules, Hashable {
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
 
+    /// Where the first operand's batch letter lands in the output, if it stays.
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? {
+        guard let axis = inputs.first?.batchAxis, let plan = try? plan(inputs), plan.operands[0].indices.contains(axis) else { return nil }
+        return plan.output.firstIndex(of: plan.operands[0][axis])
+    }
+
     public func details(_ inputs: [TensorShape]) -> String { equation }
 
-    /// `equation`.
+    /// `equation`, over one sample's axes: a letter no operand uses is put first in each
+    /// operand and the output for the batch.
     static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
         guard let equation = try fields.string("equation") else { throw InputError("is required", field: "equation") }
-        return .einsum(Einsum(equation: equation))
+        let compact = equation.filter { !$0.isWhitespace }
+        guard inputs.allSatisfy({ $0.batchAxis == 0 }) else { return .einsum(Einsum(equation: compact)) }
+        let used = Set(compact)
+        guard let batch = "zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA".first(where: { !used.contains($0) }) else {
+            throw InputError("uses every letter; one must be left for the batch", field: "equation")
+        }
+        let sides = compact.components(separatedBy: "->")
+        let operands = (sides.first ?? "").split(separator: ",", omittingEmptySubsequences: false).map { String(batch) + $0 }
+        let output: String
+        if sides.count == 2 {
+            output = sides[1]
+        } else {
+            // The implicit output, made explicit so that the batch letter (in every operand) stays.
+            let counts = compact.filter(\.isLetter).reduce(into: [Character: Int]()) { $0[$1, default: 0] += 1 }
+            output = String(counts.filter { $0.value == 1 }.keys.sorted())
+        }
+        return .einsum(Einsum(equation: operands.joined(separator: ",") + "->" + String(batch) + output))
     }
 }

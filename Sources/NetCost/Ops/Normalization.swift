@@ -1,4 +1,4 @@
-/// Batch, group and layer normalization, at inference.
+/// Batch, group and layer normalization, at inference, on `[N, C, …]` (channels on axis 1).
 ///
 /// - batch norm: params `2C` (scale γ, shift β), buffers `2C` (running mean and variance).
 ///   The per-channel scale `γ/√(var + ε)` and shift `β − mean·scale` cost 5 flops per
@@ -65,8 +65,14 @@ public struct Normalization: OperationRules, Hashable {
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let input = inputs[0]
         switch method {
-        case .batch: break
+        case .batch:
+            guard input.rank >= 2 else {
+                throw InputError("batch norm needs channels on axis 1 ([N, C, …]), got shape \(TensorShape.format(input.dims))", field: "inputs")
+            }
         case .group(let groups):
+            guard input.rank >= 2 else {
+                throw InputError("group norm needs channels on axis 1 ([N, C, …]), got shape \(TensorShape.format(input.dims))", field: "inputs")
+            }
             guard input.channels % groups == 0 else {
                 throw InputError("\(groups) groups do not divide the \(input.channels) channels", field: "groups")
             }
@@ -82,7 +88,7 @@ public struct Normalization: OperationRules, Hashable {
     private func normalizedElements(_ input: TensorShape) -> Int {
         switch method {
         case .batch: input.elements / input.channels
-        case .group(let groups): input.elements / groups
+        case .group(let groups): input.elements / (input.dims[0] * groups)
         case .layer(let axes): input.dims.suffix(axes).reduce(1, *)
         }
     }
@@ -114,6 +120,7 @@ public struct Normalization: OperationRules, Hashable {
     /// Normalizing rescales each position's value (group and layer norm with statistics
     /// over the map): no new pixels enter an output's view, so the field passes through.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
     public func details(_ inputs: [TensorShape]) -> String {
         switch method {

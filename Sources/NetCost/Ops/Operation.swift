@@ -95,6 +95,7 @@ public struct GraphInput: OperationRules, Hashable {
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { shape.batchAxis }
 }
 
 /// A tensor stored in a model file that a layer reads as an operand rather than as its
@@ -117,6 +118,7 @@ public struct ConstantTensor: OperationRules, Hashable {
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { shape.batchAxis }
 }
 
 /// An op netcost has no rules for (from an ONNX file). It stays in the graph, with an
@@ -148,4 +150,7 @@ public struct UnsupportedOperation: OperationRules, Hashable {
         guard let input = inputs.first, input.isFeatureMap, output.isFeatureMap, input.spatial == output.spatial else { return .unknown }
         return .pointwise
     }
+
+    /// The shape taken from the file says.
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { shape.batchAxis }
 }

@@ -35,6 +35,10 @@ public protocol OperationRules: Sendable {
     /// values (normalizations, activations, softmax) are `.pointwise`: a field describes
     /// which pixels an output can see, not how it was normalized.
     func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow
+    /// Which axis of the output holds the samples, given the inputs' (see
+    /// `TensorShape.batchAxis`): for presentation only, no count reads it. Most ops keep
+    /// the first input's (`BatchAxis.kept`); ops that move, merge or drop axes say where it went.
+    func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int?
     /// Attributes worth showing beside the kind in a table (`3x3/2 dw`); may be empty.
     func details(_ inputs: [TensorShape]) -> String
 }
@@ -89,7 +93,7 @@ extension SpatialWindow {
     /// cut, joined or summed across, and the field ends.
     static func along(axis: Int, of input: TensorShape) -> SpatialWindow {
         let resolved = axis < 0 ? axis + input.rank : axis
-        return input.isFeatureMap && resolved > 0 ? .ends : .pointwise
+        return input.isFeatureMap && resolved > 1 ? .ends : .pointwise
     }
 }
 
@@ -112,20 +116,60 @@ public struct AxisWindow: Sendable, Equatable {
 
 /// Shape checks shared by the op families.
 enum ShapeCheck {
-    /// The input as `[C, H, W]`, or an error saying which op needs one.
-    static func featureMap(_ shape: TensorShape, for kind: String) throws(InputError) -> (channels: Int, size: Size2D) {
-        guard shape.isFeatureMap else {
-            throw InputError("\(kind) needs a [C, H, W] feature map, got shape \(TensorShape.format(shape.dims))", field: "inputs")
+    /// The input as `[N, C, H, W]` (PyTorch's and ONNX's layout; `N` may be a batch, or
+    /// heads or windows merged with it), or an error saying which op needs one.
+    static func featureMap(_ shape: TensorShape, for kind: String) throws(InputError) -> (batch: Int, channels: Int, size: Size2D) {
+        guard shape.rank == 4 else {
+            throw InputError("\(kind) needs a [N, C, H, W] feature map, got shape \(TensorShape.format(shape.dims))", field: "inputs")
         }
-        return (shape.dims[0], Size2D(shape.dims[1], shape.dims[2]))
+        return (shape.dims[0], shape.dims[1], Size2D(shape.dims[2], shape.dims[3]))
     }
 
     /// Resolves a possibly negative axis against a rank.
     static func axis(_ axis: Int, rank: Int, field: String = "axis") throws(InputError) -> Int {
         let resolved = axis < 0 ? axis + rank : axis
         guard (0..<rank).contains(resolved) else {
-            throw InputError("axis \(axis) is out of range for a tensor of rank \(rank) (axes count from 0 = channels; the batch is not an axis)", field: field)
+            throw InputError("axis \(axis) is out of range for a tensor of rank \(rank)", field: field)
         }
         return resolved
+    }
+}
+
+/// Where the samples went, for the ops' `batchAxis` rules.
+public enum BatchAxis {
+    /// The batch axis of the first input that has one, where the output keeps that
+    /// input's rank: element-wise ops, convolutions, pooling, normalizations,
+    /// concatenation (a stored class token joined to the patches has none).
+    public static func kept(_ inputs: [TensorShape], _ output: TensorShape) -> Int? {
+        inputs.first { $0.batchAxis != nil && $0.rank == output.rank }?.batchAxis
+    }
+
+    /// Operands broadcast to the output's rank, aligned at their last axes: the first
+    /// operand's batch axis that lands on an axis of the output's size.
+    public static func broadcast(_ inputs: [TensorShape], _ output: TensorShape) -> Int? {
+        for input in inputs {
+            guard let axis = input.batchAxis else { continue }
+            let aligned = axis + output.rank - input.rank
+            if output.dims.indices.contains(aligned), output.dims[aligned] == input.dims[axis] { return aligned }
+        }
+        return nil
+    }
+}
+
+/// Axes counted within one sample, as specs write them and reports show them (`"axis": 0`
+/// is a feature map's channels), against axes of the whole tensor, as ops store them.
+public enum SampleAxis {
+    /// The whole tensor's axis for a sample's axis `axis` of `input`: past the batch axis
+    /// by one; negative axes count from the end in both.
+    public static func whole(_ axis: Int, of input: TensorShape?) -> Int {
+        guard axis >= 0, let batch = input?.batchAxis else { return axis }
+        return axis >= batch ? axis + 1 : axis
+    }
+
+    /// A whole tensor's axis as the sample's (`"batch"` for the batch axis itself).
+    public static func text(_ axis: Int, of input: TensorShape?) -> String {
+        guard axis >= 0, let batch = input?.batchAxis else { return "\(axis)" }
+        if axis == batch { return "batch" }
+        return "\(axis > batch ? axis - 1 : axis)"
     }
 }

@@ -40,13 +40,13 @@ public struct Pooling: OperationRules, SlidingWindowOperation, Hashable {
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        let (batch, channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
         let axes = axes(inputs[0])
         for axis in axes where axis.padBefore > axis.kernel / 2 || axis.padAfter > axis.kernel / 2 {
             if case .same = padding { break }
             throw InputError("padding must be at most half the kernel (\(axis.kernel / 2)), as in PyTorch", field: "padding")
         }
-        return try TensorShape([channels,
+        return try TensorShape([batch, channels,
                                 try axes[0].outputSize(input: size.height, ceilMode: ceilMode),
                                 try axes[1].outputSize(input: size.width, ceilMode: ceilMode)])
     }
@@ -58,6 +58,7 @@ public struct Pooling: OperationRules, SlidingWindowOperation, Hashable {
     }
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { slidingWindow(inputs[0]) }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
     public func details(_ inputs: [TensorShape]) -> String {
         var text = windowText
@@ -68,7 +69,7 @@ public struct Pooling: OperationRules, SlidingWindowOperation, Hashable {
 
 // MARK: Global pooling
 
-/// Max or average over the whole map: `[C, H, W] → [C, 1, 1]`.
+/// Max or average over the whole map: `[N, C, H, W] → [N, C, 1, 1]`.
 /// flops = `C·H·W` (`H·W − 1` compares or adds and one load or divide per channel);
 /// memory = input and output.
 public struct GlobalPooling: OperationRules, Hashable {
@@ -87,8 +88,8 @@ public struct GlobalPooling: OperationRules, Hashable {
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        let (channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
-        return try TensorShape([channels, 1, 1])
+        let (batch, channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        return try TensorShape([batch, channels, 1, 1])
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
@@ -97,13 +98,14 @@ public struct GlobalPooling: OperationRules, Hashable {
 
     /// One value per channel: the map is gone.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 }
 
 // MARK: Adaptive pooling
 
 /// PyTorch's adaptive pooling to a fixed output size. Output cell `i` of `o` along an
 /// axis of `n` pools input positions `floor(i·n/o) ..< ceil((i + 1)·n/o)`.
-/// flops = `C·(Σ window heights)·(Σ window widths)`; memory = input and output.
+/// flops = `N·C·(Σ window heights)·(Σ window widths)`; memory = input and output.
 public struct AdaptivePooling: OperationRules, Hashable {
     public var mode: PoolingMode
     public var outputSize: Size2D
@@ -138,15 +140,15 @@ public struct AdaptivePooling: OperationRules, Hashable {
     }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        let (channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
-        return try TensorShape([channels, outputSize.height, outputSize.width])
+        let (batch, channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        return try TensorShape([batch, channels, outputSize.height, outputSize.width])
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
         let input = inputs[0]
-        let rows = Self.windowLengths(input: input.dims[1], output: outputSize.height).sum
-        let columns = Self.windowLengths(input: input.dims[2], output: outputSize.width).sum
-        return LayerCost(flops: try product(input.channels, rows, columns),
+        let rows = Self.windowLengths(input: input.dims[2], output: outputSize.height).sum
+        let columns = Self.windowLengths(input: input.dims[3], output: outputSize.width).sum
+        return LayerCost(flops: try product(input.dims[0], input.channels, rows, columns),
                          inputReads: input.elements,
                          outputWrites: output.elements)
     }
@@ -156,13 +158,15 @@ public struct AdaptivePooling: OperationRules, Hashable {
     /// global pooling, and the map is gone.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
         if outputSize.height == 1 && outputSize.width == 1 { return .ends }
-        let sizes = [inputs[0].dims[1], inputs[0].dims[2]], outputs = [outputSize.height, outputSize.width]
+        let sizes = [inputs[0].dims[2], inputs[0].dims[3]], outputs = [outputSize.height, outputSize.width]
         let axes = (0..<2).map { axis in
             let largest = Self.windowLengths(input: sizes[axis], output: outputs[axis]).largest
             return AxisWindow(extent: largest, stride: Double(sizes[axis]) / Double(outputs[axis]), offset: 0)
         }
         return .sliding(height: axes[0], width: axes[1])
     }
+
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
     public func details(_ inputs: [TensorShape]) -> String { "→\(outputSize.text())" }
 }
@@ -204,8 +208,7 @@ extension AdaptivePooling {
 
 // MARK: Reductions
 
-/// A reduction over any axes of the sample (`axes` count from 0, the first axis of the
-/// sample; negative from the end): the mean, sum, largest or smallest value, or the L2
+/// A reduction over any axes of the tensor (negative ones count from the end): the mean, sum, largest or smallest value, or the L2
 /// norm `√Σx²` (ConvNeXt V2's global response norm). The reduced axes are dropped, or
 /// kept as 1 with `keepdims`; reducing every axis without `keepdims` leaves `[1]`.
 /// - flops  = one per input element (the adds or comparisons; a mean's division is
@@ -260,21 +263,29 @@ public struct Reduction: OperationRules, Hashable {
     /// (a mean across channels), each position still sees what its input saw.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
         guard inputs[0].isFeatureMap, let reduced = try? resolvedAxes(rank: inputs[0].rank) else { return .ends }
-        return reduced == [0] && keepDims ? .pointwise : .ends
+        return reduced == [1] && keepDims ? .pointwise : .ends
+    }
+
+    /// Kept unless reduced; moved down by the reduced axes before it when they are dropped.
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? {
+        guard let axis = inputs[0].batchAxis, let reduced = try? resolvedAxes(rank: inputs[0].rank),
+              !reduced.contains(axis) else { return nil }
+        return keepDims ? axis : axis - reduced.filter { $0 < axis }.count
     }
 
     public func details(_ inputs: [TensorShape]) -> String {
-        "axes " + axes.map(String.init).joined(separator: ",") + (keepDims ? " keep" : "")
+        "axes " + axes.map { SampleAxis.text($0, of: inputs.first) }.joined(separator: ",") + (keepDims ? " keep" : "")
     }
 }
 
 extension Reduction {
-    /// `axes` (every axis when absent) and `keepdims` (false, as in PyTorch).
+    /// `axes` of the sample (every one when absent) and `keepdims` (false, as in PyTorch).
     static func decoder(_ mode: Mode) -> OpDecoder {
         { (fields: inout LayerFields, inputs: [TensorShape]) throws(InputError) -> Operation in
-            let rank = inputs.first?.rank ?? 1
-            let axes = try fields.intArray("axes", minimum: -TensorShape.maximumRank) ?? Array(0..<rank)
-            guard !axes.isEmpty else { throw InputError("must name at least one axis", field: "axes") }
+            let rank = inputs.first?.sample.count ?? 1
+            let given = try fields.intArray("axes", minimum: -TensorShape.maximumRank) ?? Array(0..<rank)
+            guard !given.isEmpty else { throw InputError("must name at least one axis", field: "axes") }
+            let axes = given.map { SampleAxis.whole($0, of: inputs.first) }
             return .reduction(Reduction(mode, axes: axes, keepDims: try fields.bool("keepdims", default: false)))
         }
     }

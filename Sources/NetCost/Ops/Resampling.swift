@@ -36,17 +36,17 @@ public struct Upsample: OperationRules, Hashable {
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        let (batch, channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
         switch target {
         case .size(let output):
-            return try TensorShape([channels, output.height, output.width])
+            return try TensorShape([batch, channels, output.height, output.width])
         case let .scale(height, width):
             let limit = Double(LayerFields.maximumSize)
             let outputs = [Double(size.height) * height, Double(size.width) * width].map { ($0 + 1e-9).rounded(.down) }
             guard outputs.allSatisfy({ $0 >= 1 && $0 <= limit }) else {
                 throw InputError("scale \(JSONWriter.format(height))x\(JSONWriter.format(width)) gives an output size out of range", field: "scale")
             }
-            return try TensorShape([channels, Int(outputs[0]), Int(outputs[1])])
+            return try TensorShape([batch, channels, Int(outputs[0]), Int(outputs[1])])
         }
     }
 
@@ -54,7 +54,7 @@ public struct Upsample: OperationRules, Hashable {
         let input = inputs[0]
         switch mode {
         case .nearest:
-            let touched = try product(input.channels, nearestSources(axis: 0, input: input, output: output),
+            let touched = try product(input.dims[0], input.channels, nearestSources(axis: 0, input: input, output: output),
                                       nearestSources(axis: 1, input: input, output: output))
             return LayerCost(inputReads: touched, outputWrites: output.elements)
         case .bilinear:
@@ -75,7 +75,7 @@ public struct Upsample: OperationRules, Hashable {
     /// `min(floor(o·step), n − 1)`. Upsampling by a whole factor reads them all; a
     /// non-integer scale such as 1.1 on 5 positions never reads the last one.
     func nearestSources(axis: Int, input: TensorShape, output: TensorShape) -> Int {
-        let (size, count) = (input.dims[axis + 1], output.dims[axis + 1])
+        let (size, count) = (input.dims[axis + 2], output.dims[axis + 2])
         let step = sourceStep(axis: axis, input: size, output: count)
         var distinct = 0, previous = -1
         for position in 0..<count {
@@ -87,7 +87,7 @@ public struct Upsample: OperationRules, Hashable {
     }
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        let axes = (1...2).map { axis in
+        let axes = (2...3).map { axis in
             let ratio = Double(inputs[0].dims[axis]) / Double(output.dims[axis])
             return mode == .nearest
                 ? AxisWindow(extent: 1, stride: ratio, offset: 0)
@@ -95,6 +95,8 @@ public struct Upsample: OperationRules, Hashable {
         }
         return .sliding(height: axes[0], width: axes[1])
     }
+
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
     public func details(_ inputs: [TensorShape]) -> String {
         switch target {
@@ -130,8 +132,8 @@ public struct Pad: OperationRules, Hashable {
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        let (channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
-        return try TensorShape([channels, size.height + top + bottom, size.width + left + right])
+        let (batch, channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
+        return try TensorShape([batch, channels, size.height + top + bottom, size.width + left + right])
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
@@ -142,6 +144,8 @@ public struct Pad: OperationRules, Hashable {
         .sliding(height: AxisWindow(extent: 1, stride: 1, offset: Double(top)),
                  width: AxisWindow(extent: 1, stride: 1, offset: Double(left)))
     }
+
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
     public func details(_ inputs: [TensorShape]) -> String { Padding.explicit(top: top, bottom: bottom, left: left, right: right).text }
 }

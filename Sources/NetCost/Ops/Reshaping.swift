@@ -60,10 +60,25 @@ public struct Reshape: OperationRules, Hashable {
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
 
-    /// Keeping `[C, H, W]` with the same H and W keeps positions; anything else mixes them.
+    /// Keeping `[N, C, H, W]` with the same H and W keeps positions; anything else mixes them.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
         guard inputs[0].isFeatureMap else { return .pointwise }
-        return output.isFeatureMap && output.spatial == inputs[0].spatial ? .pointwise : .ends
+        return output.rank == 4 && Array(output.dims[2...]) == inputs[0].spatial ? .pointwise : .ends
+    }
+
+    /// Kept where the axes before it hold the same elements and it keeps its size (a
+    /// flatten of the sample); lost where it is merged or split (heads into the batch).
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? {
+        guard let axis = inputs[0].batchAxis else { return nil }
+        let input = inputs[0].dims
+        let before = input[..<axis].reduce(1, *)
+        var product = 1
+        for (index, size) in output.dims.enumerated() {
+            if product == before && size == input[axis] { return index }
+            product *= size
+            if product > before { return nil }
+        }
+        return nil
     }
 }
 
@@ -100,7 +115,12 @@ public struct Transpose: OperationRules, Hashable {
 
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
         guard inputs[0].isFeatureMap else { return .pointwise }
-        return permutation == [0, 1, 2] ? .pointwise : .ends
+        return permutation == [0, 1, 2, 3] ? .pointwise : .ends
+    }
+
+    /// Wherever the permutation moves it.
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? {
+        inputs[0].batchAxis.flatMap { permutation.firstIndex(of: $0) }
     }
 }
 
@@ -121,9 +141,10 @@ public struct Identity: OperationRules, Hashable {
     public var fusion: FusionRole { .standalone }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
-    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { inputs[0] }
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { try TensorShape(inputs[0].dims) }
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 }
 
 // MARK: Spec fields
@@ -131,8 +152,8 @@ public struct Identity: OperationRules, Hashable {
 extension Reshape {
     /// `flatten`: `start` (0), `end` (-1). Axes count from 0 = channels: the batch is not an axis.
     static func decodeFlatten(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
-        .reshape(Reshape(.flatten(start: try fields.int("start", default: 0, minimum: -8),
-                                  end: try fields.int("end", default: -1, minimum: -8))))
+        .reshape(Reshape(.flatten(start: SampleAxis.whole(try fields.int("start", default: 0, minimum: -8), of: inputs.first),
+                                  end: SampleAxis.whole(try fields.int("end", default: -1, minimum: -8), of: inputs.first))))
     }
 
     /// `reshape`: `shape`, without the batch, one entry may be -1.
@@ -140,7 +161,8 @@ extension Reshape {
         guard let shape = try fields.intArray("shape", minimum: -1), !shape.isEmpty else {
             throw fields.error("is required: the target shape without the batch, one entry may be -1", field: "shape")
         }
-        return .reshape(Reshape(.shape(shape)))
+        guard let input = inputs.first, let batch = input.batchAxis, batch == 0 else { return .reshape(Reshape(.shape(shape))) }
+        return .reshape(Reshape(.shape([input.dims[0]] + shape)))
     }
 }
 
@@ -148,7 +170,8 @@ extension Transpose {
     /// `perm`: the input axis for each output axis.
     static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
         guard let permutation = try fields.intArray("perm", minimum: 0) else { throw fields.error("is required", field: "perm") }
-        return .transpose(Transpose(permutation: permutation))
+        guard let input = inputs.first, let batch = input.batchAxis, batch == 0 else { return .transpose(Transpose(permutation: permutation)) }
+        return .transpose(Transpose(permutation: [0] + permutation.map { $0 + 1 }))
     }
 }
 

@@ -15,7 +15,7 @@ struct JSONReport {
         let analysis = report.analysis
         json.beginObject()
         json.field("model", report.model.name)
-        json.field("input", integers: report.model.input.dims)
+        json.field("input", integers: report.model.input.sample)
         json.field("batch", report.model.batch)
         json.field("width", report.model.width)
         json.field("depth", report.model.depth)
@@ -46,7 +46,7 @@ struct JSONReport {
         for (layer, field) in analysis.outputs {
             json.beginObject()
             json.field("name", analysis.graph.layers[layer].name)
-            json.field("shape", integers: analysis.graph.layers[layer].outputShape.dims)
+            json.field("shape", integers: analysis.graph.layers[layer].outputShape.sample)
             json.key("receptive_field")
             if let field { writeField(field, &json) } else { json.null() }
             json.endObject()
@@ -133,7 +133,7 @@ struct JSONReport {
             json.beginArray(inline: true)
             for input in layer.inputs { json.value(graph.layers[input].name) }
             json.endArray()
-            json.field("output_shape", integers: layer.outputShape.dims)
+            json.field("output_shape", integers: layer.outputShape.sample)
             json.field("params", cost.params)
             json.field("buffers", cost.buffers)
             if let owner = analysis.sharedWeights[index] { json.field("shares", graph.layers[owner].name) }

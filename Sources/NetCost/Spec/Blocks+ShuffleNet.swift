@@ -37,8 +37,8 @@ extension SpecExpander {
             guard inChannels == out else {
                 throw fields.error("a stride-1 unit keeps its channels: input \(inChannels), out \(out)", field: "out")
             }
-            shortcut = try expander.add(name + ".split.0", .slice(Slice(axis: 0, start: 0, end: branchChannels, label: "split")), [input])
-            branchInput = try expander.add(name + ".split.1", .slice(Slice(axis: 0, start: branchChannels, end: inChannels, label: "split")), [input])
+            shortcut = try expander.add(name + ".split.0", .slice(Slice(axis: 1, start: 0, end: branchChannels, label: "split")), [input])
+            branchInput = try expander.add(name + ".split.1", .slice(Slice(axis: 1, start: branchChannels, end: inChannels, label: "split")), [input])
         } else {
             let depthwise = try expander.addConvUnit(name + ".shortcut.dw", input: input, ConvUnit(
                 out: inChannels, kernel: kernel, stride: stride, groups: inChannels, norm: norm, activation: nil))
@@ -49,7 +49,7 @@ extension SpecExpander {
         branch = try expander.addConvUnit(name + ".branch.dw", input: branch, ConvUnit(
             out: branchChannels, kernel: kernel, stride: stride, groups: branchChannels, norm: norm, activation: nil))
         branch = try expander.addConvUnit(name + ".branch.pw2", input: branch, ConvUnit(out: mainChannels, norm: norm, activation: activation))
-        let concat = try expander.add(name + ".concat", .concat(Concat(axis: 0)), [shortcut, branch])
+        let concat = try expander.add(name + ".concat", .concat(Concat(axis: 1)), [shortcut, branch])
         return try expander.add(name + ".shuffle", .channelShuffle(ChannelShuffle(groups: 2)), [concat])
     }
 }

@@ -138,7 +138,7 @@ extension SpecExpander {
             out: try fields.channels("expand1x1"), norm: norm, activation: activation, bias: bias))
         let expand3x3 = try expander.addConvUnit(name + ".expand3x3", input: squeeze, ConvUnit(
             out: try fields.channels("expand3x3"), kernel: .square(3), norm: norm, activation: activation, bias: bias))
-        let concat = try expander.add(name + ".concat", .concat(Concat(axis: 0)), [expand1x1, expand3x3])
+        let concat = try expander.add(name + ".concat", .concat(Concat(axis: 1)), [expand1x1, expand3x3])
         guard try fields.bool("bypass", default: false) else { return concat }
         guard expander.builder.shape(of: input) == expander.builder.shape(of: concat) else {
             throw fields.error("a simple bypass needs the fire module's input and output shapes to match (\(expander.builder.shape(of: input)) vs \(expander.builder.shape(of: concat)))", field: "bypass")

@@ -23,19 +23,18 @@ public enum ModelLoader {
     static func loadONNX(_ path: String, overrides: SpecOverrides) throws(InputError) -> LoadedModel {
         var declared: ONNXDeclaredInput?
         var input: [Int]?
-        var batch = overrides.batch ?? 1
         let imported: ONNXImport
         do {
-            imported = try ONNXImporter.load(file: path, limits: overrides.limits) { (file: ONNXDeclaredInput) throws(InputError) -> [Int]? in
+            imported = try ONNXImporter.load(file: path, limits: overrides.limits) { (file: ONNXDeclaredInput) throws(InputError) -> ONNXInputChoice in
                 declared = file
+                let batch: Int?
                 (input, batch) = try overrides.fixedLayersInput(file)
-                return input
+                return ONNXInputChoice(sample: input, batch: batch)
             }
         } catch {
             throw explained(error, at: input, declared: declared, path: path, overrides: overrides).inFile(path)
         }
         var model = imported.model
-        model.batch = batch
         model.overrides = overrides
         model.isRebuildable = false
         model.warnings = imported.warnings + imported.unsupported.map { op in

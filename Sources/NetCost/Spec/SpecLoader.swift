@@ -133,7 +133,8 @@ public enum SpecLoader {
         let (inputDims, batch) = try overrides.batched(resized, specBatch: try fields.int("batch", default: 1))
         let inputShape: TensorShape
         do {
-            inputShape = try TensorShape(inputDims)
+            // The whole tensor, batch first: every count is taken on these dims.
+            inputShape = try TensorShape([batch] + inputDims, batchAxis: 0)
         } catch {
             throw topLevel(error.message, "input")
         }

@@ -103,11 +103,11 @@ public struct SpecOverrides: Sendable, Equatable {
 
     /// What an ONNX file takes of the overrides: its layers are fixed, so only the input
     /// may change. Returns the per-sample input that `--resolution` or `--input` makes of
-    /// the input the file declares, and the batch; nil for the file's own shape, which
+    /// the input the file declares, and the batch asked for (nil: the file's); nil for the file's own shape, which
     /// must then be complete. `--input` with one axis more than the file's per-sample
     /// rank leads with the batch, as for specs (`splitBatch`). `--resolution` keeps the
     /// file's channels, so they must be a size, not a symbol.
-    func fixedLayersInput(_ declared: ONNXDeclaredInput) throws(InputError) -> (input: [Int]?, batch: Int) {
+    func fixedLayersInput(_ declared: ONNXDeclaredInput) throws(InputError) -> (input: [Int]?, batch: Int?) {
         if width != nil || depth != nil || classes != nil {
             throw InputError("an ONNX file fixes its layers: --width, --depth-multiplier and --classes need a spec; --input and --resolution work")
         }
@@ -118,14 +118,15 @@ public struct SpecOverrides: Sendable, Equatable {
             guard let channels = dims[1].size else {
                 throw InputError("\(declared.unsized(axis: 1)), and --resolution keeps the channels; give the whole input with --input (per sample: \(dims[1])x\(resolution)x\(resolution))", field: "input")
             }
-            return (try declared.sampleShape(given: [channels, resolution, resolution]), batch ?? 1)
+            return (try declared.sampleShape(given: [channels, resolution, resolution]), batch)
         }
         if let input {
-            let (sample, batch) = try Self.splitBatch(input, rank: declared.sampleRank ?? input.count, batch: self.batch)
-            return (try declared.sampleShape(given: sample), batch)
+            let rank = declared.sampleRank ?? input.count
+            let (sample, batch) = try Self.splitBatch(input, rank: rank, batch: self.batch)
+            return (try declared.sampleShape(given: sample), input.count == rank + 1 ? batch : self.batch)
         }
         _ = try declared.sampleShape(remedy: "give the input size with --input" + (declared.sampleText.map { " (per sample: \($0))" } ?? ""))
-        return (nil, batch ?? 1)
+        return (nil, batch)
     }
 
     /// `--input` as given and the model's input rank (batch excluded): a shape with one

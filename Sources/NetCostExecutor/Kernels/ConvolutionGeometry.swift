@@ -24,9 +24,10 @@ struct ConvolutionGeometry: Sendable {
 
     init(_ conv: Convolution, input shape: TensorShape, output: TensorShape) {
         let axes = conv.axes(shape)
-        let input = shape.dims, output = output.dims
-        inChannels = input[0]; height = input[1]; width = input[2]
-        outChannels = output[0]; outHeight = output[1]; outWidth = output[2]
+        // One sample of `[N, C, H, W]`: the runner loops over N.
+        let input = shape.dims.dropFirst(), output = output.dims.dropFirst()
+        inChannels = input[1]; height = input[2]; width = input[3]
+        outChannels = output[1]; outHeight = output[2]; outWidth = output[3]
         groups = conv.groups
         kernelHeight = conv.kernel.height; kernelWidth = conv.kernel.width
         strideHeight = conv.stride.height; strideWidth = conv.stride.width
@@ -35,9 +36,10 @@ struct ConvolutionGeometry: Sendable {
     }
 
     init(_ conv: TransposedConvolution, input shape: TensorShape, output: TensorShape) {
-        let input = shape.dims, output = output.dims
-        inChannels = input[0]; height = input[1]; width = input[2]
-        outChannels = output[0]; outHeight = output[1]; outWidth = output[2]
+        // One sample of `[N, C, H, W]`: the runner loops over N.
+        let input = shape.dims.dropFirst(), output = output.dims.dropFirst()
+        inChannels = input[1]; height = input[2]; width = input[3]
+        outChannels = output[1]; outHeight = output[2]; outWidth = output[3]
         groups = conv.groups
         kernelHeight = conv.kernel.height; kernelWidth = conv.kernel.width
         strideHeight = conv.stride.height; strideWidth = conv.stride.width

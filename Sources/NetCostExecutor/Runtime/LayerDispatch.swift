@@ -6,8 +6,40 @@ import NetCost
 
 extension PreparedGraph {
     /// Runs layer `index`'s kernel on dense `inputs` into `output`. Views, inputs and
-    /// constants are the runner's business and do nothing here.
+    /// constants are the runner's business and do nothing here. Kernels written for one
+    /// sample's `[C, H, W]` run once per entry of axis 0 (`runsPerSample`).
     func execute<P: Probe>(_ index: Int, inputs: [Tensor], output: Tensor, path: KernelPath, probe: inout P) {
+        guard Self.runsPerSample(graph.layers[index].operation), let batch = inputs.first?.dims.first,
+              inputs.allSatisfy({ $0.dims.first == batch }), output.dims.first == batch else {
+            executeWhole(index, inputs: inputs, output: output, path: path, probe: &probe)
+            return
+        }
+        for sample in 0..<batch {
+            let sampleInputs = inputs.map { $0.sample(sample) }, sampleOutput = output.sample(sample)
+            var sampleProbe = SampleProbe(inner: probe, inputOffsets: zip(sampleInputs, inputs).map { $0.offset - $1.offset },
+                                          outputOffset: sampleOutput.offset - output.offset)
+            executeWhole(index, inputs: sampleInputs, output: sampleOutput, path: path, probe: &sampleProbe)
+            probe = sampleProbe.inner
+        }
+    }
+
+    /// Ops whose kernels take one sample (`[C, H, W]`, or `[C, …]` for the norms that
+    /// keep per-channel statistics): the runner hands them `[N, C, …]` a sample at a time.
+    static func runsPerSample(_ operation: Operation) -> Bool {
+        switch operation {
+        case .convolution, .transposedConvolution, .pooling, .globalPooling, .adaptivePooling, .channelShuffle, .upsample, .pad:
+            true
+        case .normalization(let norm):
+            if case .layer = norm.method { false } else { true }
+        case .fused(let fused):
+            runsPerSample(fused.base)
+        case .input, .constant, .unsupported, .linear, .matmul, .einsum, .activation, .softmax, .reduction, .elementwise, .select,
+             .cumulativeSum, .repeating, .take, .concat, .slice, .reshape, .transpose, .identity:
+            false
+        }
+    }
+
+    private func executeWhole<P: Probe>(_ index: Int, inputs: [Tensor], output: Tensor, path: KernelPath, probe: inout P) {
         let layer = graph.layers[index]
         switch layer.operation {
         case .input, .constant, .slice, .reshape, .identity, .unsupported:
@@ -58,8 +90,15 @@ extension PreparedGraph {
     }
 
     /// Runs a merged pair from the first layer's input (and, for a residual, the add's
-    /// other operand) straight into the second layer's output.
+    /// other operand) straight into the second layer's output, a sample at a time.
     func executeMerged(_ pair: MergedPair, input: Tensor, residual: Tensor?, output: Tensor) {
+        guard let batch = input.dims.first, output.dims.first == batch else { return }
+        for sample in 0..<batch {
+            executeMergedSample(pair, input: input.sample(sample), residual: residual?.sample(sample), output: output.sample(sample))
+        }
+    }
+
+    private func executeMergedSample(_ pair: MergedPair, input: Tensor, residual: Tensor?, output: Tensor) {
         guard let geometry = geometries[pair.first] else { return }
         var first = epilogue(pair.first)
         switch pair.kind {
@@ -165,7 +204,7 @@ extension PreparedGraph {
     /// shapes are not feature maps (a graph that `validate` refuses).
     static func convolutionGeometry(_ operation: Operation, inputs: [TensorShape], output: TensorShape)
         -> (geometry: ConvolutionGeometry, transposed: Bool)? {
-        guard let input = inputs.first, input.isFeatureMap, output.isFeatureMap else { return nil }
+        guard let input = inputs.first, input.rank == 4, output.rank == 4 else { return nil }
         switch operation {
         case .convolution(let conv):
             return (ConvolutionGeometry(conv, input: input, output: output), false)

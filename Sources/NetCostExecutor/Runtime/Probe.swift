@@ -112,3 +112,22 @@ final class Bitset {
         return total
     }
 }
+
+/// The probe of one sample's run of a per-sample kernel: indices into the sample's input
+/// and output are moved to where the sample lies in the whole tensors.
+struct SampleProbe<Inner: Probe>: Probe {
+    var inner: Inner
+    let inputOffsets: [Int]
+    let outputOffset: Int
+
+    mutating func multiplyAdds(_ count: Int) { inner.multiplyAdds(count) }
+    mutating func readInput(_ slot: Int, _ index: Int) { inner.readInput(slot, index + inputOffsets[slot]) }
+    mutating func readInputs(_ slot: Int, _ range: Range<Int>) {
+        inner.readInputs(slot, (range.lowerBound + inputOffsets[slot])..<(range.upperBound + inputOffsets[slot]))
+    }
+    mutating func readParameter(_ tensor: Int, _ index: Int) { inner.readParameter(tensor, index) }
+    mutating func readParameters(_ tensor: Int, _ range: Range<Int>) { inner.readParameters(tensor, range) }
+    mutating func write(_ index: Int) { inner.write(index + outputOffset) }
+    mutating func writes(_ range: Range<Int>) { inner.writes((range.lowerBound + outputOffset)..<(range.upperBound + outputOffset)) }
+    static var isCounting: Bool { Inner.isCounting }
+}

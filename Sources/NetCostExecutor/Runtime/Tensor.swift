@@ -27,7 +27,7 @@ final class Storage: @unchecked Sendable {
     }
 }
 
-/// A tensor of one sample: storage, an offset into it, dims and strides (in elements).
+/// A tensor: storage, an offset into it, dims and strides (in elements).
 ///
 /// Outputs of kernels are always contiguous. Views (split, slice, flatten, reshape,
 /// identity, dropout) share storage: a slice of the leading axis stays contiguous; a
@@ -101,6 +101,11 @@ struct Tensor: @unchecked Sendable {
         newDims[axis] = count
         newStrides[axis] = strides[axis] * step
         return Tensor(storage: storage, offset: offset + start * strides[axis], dims: newDims, strides: newStrides)
+    }
+
+    /// Entry `index` of axis 0 (one sample of `[N, …]`): no copy.
+    func sample(_ index: Int) -> Tensor {
+        Tensor(storage: storage, offset: offset + index * strides[0], dims: Array(dims.dropFirst()), strides: Array(strides.dropFirst()))
     }
 
     /// The same elements under new dims; the caller makes the tensor contiguous first.

@@ -10,7 +10,7 @@ enum ChartFamily: Int, CaseIterable, Sendable {
     init(_ operation: Operation, input: TensorShape?) {
         let rules = operation.rules
         switch rules.family {
-        case .convolution: self = rules.isDepthwise(inputChannels: input?.dims.first) ? .depthwise : .convolution
+        case .convolution: self = rules.isDepthwise(inputChannels: input?.channels) ? .depthwise : .convolution
         case .linear: self = .linear
         case .normalization: self = .normalization
         case .activation: self = .activation

@@ -30,7 +30,7 @@ struct ReceptiveFieldChart {
         let slot = area.width / Double(count)
         func x(_ offset: Int) -> Double { area.left + slot * (Double(offset) + 0.5) }
 
-        let inputSizes = input.isFeatureMap ? [Double(input.dims[1]), Double(input.dims[2])] : []
+        let inputSizes = input.isFeatureMap ? [Double(input.dims[2]), Double(input.dims[3])] : []
         let sizes = fields.compactMap { $0.map { max($0.height.size, $0.width.size) } }
         let yScale = ChartScale.log(minimum: 1, maximum: max(sizes.max() ?? 1, inputSizes.max() ?? 1) * 1.3,
                                     from: area.bottom, to: area.top)
