@@ -68,10 +68,7 @@ extension ONNXOps {
     static func globalPooling(_ mode: PoolingMode) -> ONNXOpHandler {
         { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
             let dims = try importer.onnxDims(context, 0) ?? []
-            guard dims.count == 4 else {
-                let shape = dims.count >= 3 ? [dims[0], dims[1]] + Array(repeating: 1, count: dims.count - 2) : nil
-                return try importer.addUnsupported(context, reason: "a rank-\(dims.count) input", shape: shape)
-            }
+            guard dims.count >= 3 else { return try importer.addUnsupported(context, reason: "a rank-\(dims.count) input") }
             let input = try importer.activation(context, 0)
             let layer = try importer.addLayer(context.name, .globalPooling(GlobalPooling(mode)), inputs: [input], context)
             importer.define(context, .activation(layer))
