@@ -115,6 +115,49 @@ def copies(generator):
     yield fixture("take_negative", "take", {"axis": -1, "indices": [-1, 1]}, [x], torch.index_select(x, 3, torch.tensor([4, 1])))
 
 
+def windows(generator):
+    """1-D and 3-D convolution and pooling: torch's modules with their stored weights,
+    attributes in the spec's names, one per axis."""
+    made = "torch %s, float32, CPU" % torch.__version__
+
+    def run(name, op, module, shape, attrs, note):
+        x = torch.rand(shape, generator=generator) * 2 - 1
+        with torch.no_grad():
+            for parameter in module.parameters():
+                parameter.copy_(torch.rand(parameter.shape, generator=generator) - 0.5)
+            with FlopCounterMode(display=False) as counter:
+                y = module(x)
+        params = {key: tensor(value) for key, value in module.state_dict().items()}
+        return {"name": name, "op": op, "attrs": attrs, "params": params, "inputs": [tensor(x)], "output": tensor(y),
+                "torch_flopcounter_flops": counter.get_total_flops(), "note": note, "generated_by": made}
+
+    nn = torch.nn
+    yield run("conv1d_k5_s2_p2", "conv1d", nn.Conv1d(4, 6, 5, stride=2, padding=2), [2, 4, 17],
+              {"in_channels": 4, "out_channels": 6, "kernel": [5], "stride": [2], "padding": [2], "bias": True}, "a 1-D stride-2 conv")
+    yield run("conv1d_depthwise_dil2", "conv1d", nn.Conv1d(6, 6, 3, padding=2, dilation=2, groups=6, bias=False), [2, 6, 11],
+              {"in_channels": 6, "out_channels": 6, "kernel": [3], "padding": [2], "dilation": [2], "groups": 6, "bias": False},
+              "a dilated depthwise 1-D conv")
+    yield run("conv3d_3x7x7_s1x2x2", "conv3d", nn.Conv3d(3, 4, (3, 7, 7), stride=(1, 2, 2), padding=(1, 3, 3), bias=False),
+              [2, 3, 4, 9, 9], {"in_channels": 3, "out_channels": 4, "kernel": [3, 7, 7], "stride": [1, 2, 2], "padding": [1, 3, 3],
+                                "bias": False}, "the stem of torchvision's r3d_18")
+    yield run("conv3d_groups2_valid", "conv3d", nn.Conv3d(4, 6, 2, groups=2), [1, 4, 3, 5, 6],
+              {"in_channels": 4, "out_channels": 6, "kernel": [2, 2, 2], "groups": 2, "bias": True}, "grouped, no padding")
+    yield run("conv3d_temporal_3x1x1", "conv3d", nn.Conv3d(4, 4, (3, 1, 1), padding=(1, 0, 0)), [2, 4, 5, 4, 4],
+              {"in_channels": 4, "out_channels": 4, "kernel": [3, 1, 1], "padding": [1, 0, 0], "bias": True}, "R(2+1)D's temporal conv")
+    yield run("maxpool3d_3_s2_p1", "maxpool3d", nn.MaxPool3d(3, 2, 1), [2, 3, 5, 7, 7],
+              {"kernel": [3, 3, 3], "stride": [2, 2, 2], "padding": [1, 1, 1]}, "")
+    yield run("maxpool3d_1x3x3_s1x2x2_ceil", "maxpool3d", nn.MaxPool3d((1, 3, 3), (1, 2, 2), ceil_mode=True), [1, 2, 3, 8, 8],
+              {"kernel": [1, 3, 3], "stride": [1, 2, 2], "ceil_mode": True}, "S3D's spatial pooling")
+    yield run("avgpool3d_3_s2_p1_incl", "avgpool3d", nn.AvgPool3d(3, 2, 1), [2, 3, 5, 6, 6],
+              {"kernel": [3, 3, 3], "stride": [2, 2, 2], "padding": [1, 1, 1]}, "")
+    yield run("avgpool3d_3_s2_p1_excl", "avgpool3d", nn.AvgPool3d(3, 2, 1, count_include_pad=False), [2, 3, 5, 6, 6],
+              {"kernel": [3, 3, 3], "stride": [2, 2, 2], "padding": [1, 1, 1], "count_include_pad": False}, "")
+    yield run("avgpool1d_3_s2_p1_excl", "avgpool1d", nn.AvgPool1d(3, 2, 1, count_include_pad=False), [2, 3, 10],
+              {"kernel": [3], "stride": [2], "padding": [1], "count_include_pad": False}, "")
+    yield run("maxpool1d_3_s1", "maxpool1d", nn.MaxPool1d(3, 1), [2, 3, 9], {"kernel": [3], "stride": [1]}, "")
+    yield run("global_avgpool_3d", "global_avgpool", nn.AdaptiveAvgPool3d(1), [2, 4, 3, 5, 5], {}, "a video network's head")
+
+
 def main():
     generator = torch.Generator().manual_seed(15)
     index_path = os.path.join(DIRECTORY, "index.json")
@@ -170,6 +213,12 @@ def main():
     index.append({"name": "math_not", "op": "not", "output_shape": list(z.shape)})
     index = [entry for entry in index if entry["name"].split("_")[0] not in ("where", "cumsum", "expand", "tile", "take", "einsum") and not entry["name"].endswith("_no_affine")]
     for fixture in copies(generator):
+        with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
+            json.dump(fixture, file)
+        index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})
+    windowed = list(windows(generator))
+    index = [entry for entry in index if entry["name"] not in {fixture["name"] for fixture in windowed}]
+    for fixture in windowed:
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)
         index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})

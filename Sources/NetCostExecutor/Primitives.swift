@@ -46,6 +46,7 @@ public enum Primitive: String, CaseIterable, Sendable {
             let pointwise = conv.kernel == .square(1) && conv.stride == .square(1) && (conv.padding == .zero || conv.padding == .same)
             return pointwise ? [.gemm] : [.im2col, .gemm]
         case .transposedConvolution: return [.gemm, .col2im]
+        case .convolutionND: return [.direct]
         case .linear, .matmul: return [.dot]
         case .einsum: return [.direct]
         case .normalization(let norm):
@@ -53,7 +54,7 @@ public enum Primitive: String, CaseIterable, Sendable {
             return [.reduce, .map]
         case .activation: return [.map]
         case .softmax, .reduction: return [.reduce]
-        case .pooling, .globalPooling, .adaptivePooling: return [.window]
+        case .pooling, .poolingND, .globalPooling, .adaptivePooling: return [.window]
         case .elementwise, .select: return [.broadcast]
         case .cumulativeSum: return [.reduce]
         case .repeating, .take: return [.gather]

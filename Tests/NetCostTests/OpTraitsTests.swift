@@ -10,6 +10,12 @@ struct OpTraitsTests {
     static let minimalFields: [String: JSONObject] = [
         "conv2d": JSONObject([("out", .integer(4)), ("kernel", .integer(3))]),
         "conv_transpose2d": JSONObject([("out", .integer(4)), ("kernel", .integer(2))]),
+        "conv1d": JSONObject([("out", .integer(4)), ("kernel", .integer(3))]),
+        "conv3d": JSONObject([("out", .integer(4)), ("kernel", .integer(3))]),
+        "maxpool1d": JSONObject([("kernel", .integer(2))]),
+        "avgpool1d": JSONObject([("kernel", .integer(2))]),
+        "maxpool3d": JSONObject([("kernel", .integer(2))]),
+        "avgpool3d": JSONObject([("kernel", .integer(2))]),
         "linear": JSONObject([("out", .integer(5))]),
         "groupnorm": JSONObject([("groups", .integer(2))]),
         "maxpool": JSONObject([("kernel", .integer(2))]),
@@ -62,6 +68,7 @@ struct OpTraitsTests {
             }
         }
         #expect(roles["conv2d"] == "base" && roles["conv_transpose2d"] == "base" && roles["linear"] == "base")
+        #expect(roles["conv1d"] == "base" && roles["conv3d"] == "base" && roles["maxpool3d"] == "standalone")
         #expect(roles["batchnorm"] == "folds" && roles["groupnorm"] == "standalone" && roles["layernorm"] == "standalone")
         #expect(roles["relu"] == "fuses" && roles["hardswish"] == "fuses" && roles["softmax"] == "standalone")
         #expect(roles["matmul"] == "standalone" && roles["add"] == "standalone" && roles["concat"] == "standalone")

@@ -46,6 +46,30 @@ import Testing
         #expect(model.macs == 8 * 7 * 7 * (4 * 9) + 4 * 14 * 14 * (1 * 16))
     }
 
+    /// A video stem: Conv 3→4, 3×3×3, stride 1×2×2, pad 1, on 4×8×8 gives 4×4×4×4, so
+    /// 4·4·4·4 outputs of 3·27 taps = 20,736 MACs and 4·3·27 = 324 weights; batch norm's
+    /// 4 + 4 params and 4 + 4 buffers; max 2×2×2 → 4×2×2×2, average 1×2×2 → 4×2×1×1,
+    /// global → 4×1×1×1.
+    @Test func convolutionAndPooling3D() throws {
+        let model = try Imported("conv3d_pool3d_opset13.onnx")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["conv3d", "batchnorm", "maxpool3d", "avgpool3d", "global_avgpool"])
+        #expect(model.layers.dropFirst().map(\.outputShape.sample) == [[4, 4, 4, 4], [4, 4, 4, 4], [4, 2, 2, 2], [4, 2, 1, 1], [4, 1, 1, 1]])
+        #expect(model.macs == 4 * 4 * 4 * 4 * 3 * 27)
+        #expect(model.params == 4 * 3 * 27 + 8)
+        #expect(model.analysis.totals.buffers == 8)
+    }
+
+    /// Conv1d 4→6 in 2 groups, kernel 3, pad 1, on 10 positions: 6·10 outputs of 2·3
+    /// taps = 360 MACs, 6·2·3 + 6 = 42 params; max pool 2 → 6×5.
+    @Test func convolution1D() throws {
+        let model = try Imported("conv1d_opset13.onnx")
+        #expect(model.kinds == ["conv1d", "maxpool1d"])
+        #expect(model.outputDims == [6, 5])
+        #expect(model.macs == 6 * 10 * 2 * 3)
+        #expect(model.params == 6 * 2 * 3 + 6)
+    }
+
     /// Gemm with transB (weight [10, 64]) and without (weight [10, 5]).
     @Test func gemm() throws {
         let model = try Imported("gemm_opset11.onnx")

@@ -11,6 +11,9 @@ extension ONNXOps {
         }
         let inputDims = try importer.onnxDims(context, 0) ?? []
         let group = try context.size(try context.int("group", default: 1), field: "group")
+        if weight.dims.count == inputDims.count, weight.dims.count == 3 || weight.dims.count == 5 {
+            return try convolutionND(&importer, context, weight: weight, input: inputDims, group: group)
+        }
         guard weight.dims.count == 4, inputDims.count == 4 else {
             let shape = slidingOutput(context, input: inputDims, weight: weight.dims, channels: weight.dims.first)
             return try importer.addUnsupported(context, reason: "\(max(weight.dims.count - 2, 0))-D convolution", shape: shape)
@@ -38,6 +41,52 @@ extension ONNXOps {
         let layer = try importer.addLayer(context.name, .convolution(operation), inputs: [input],
                                           stored: weight.sources + (bias?.sources ?? []), context)
         importer.define(context, .activation(layer))
+    }
+
+    /// `Conv` of `[N, C, L]` or `[N, C, T, H, W]` → `conv1d`, `conv3d`.
+    private static func convolutionND(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, weight: ONNXConstant,
+                                      input inputDims: [Int], group: Int) throws(InputError) {
+        let (expected, overflow) = weight.dims[1].multipliedReportingOverflow(by: group)
+        guard !overflow, expected == inputDims[1] else {
+            throw context.error("weight \(TensorShape.format(weight.dims)) with group \(group) does not match the input's \(inputDims[1]) channels", field: "weight")
+        }
+        let kernel = Array(weight.dims.dropFirst(2))
+        guard try context.windows("kernel_shape", count: kernel.count, fallback: kernel) == kernel else {
+            throw context.error("kernel_shape differs from the weight's \(TensorShape.format(weight.dims))", field: "kernel_shape")
+        }
+        let window = try windowND(context, input: Array(inputDims.dropFirst(2)), kernel: kernel)
+        let bias = try importer.constant(context, 2)
+        if context.node.input(2) != nil, bias == nil {
+            return try importer.addUnsupported(context, reason: "bias computed at run time")
+        }
+        let operation = ConvolutionND(outChannels: try context.size(weight.dims[0], field: "weight"), window: window, groups: group, bias: bias != nil)
+        let layer = try importer.addLayer(context.name, .convolutionND(operation), inputs: [try importer.activation(context, 0)],
+                                          stored: weight.sources + (bias?.sources ?? []), context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// A window of any rank from `strides`, `dilations`, `pads` (`[b₁…bₖ, e₁…eₖ]`) and `auto_pad`.
+    static func windowND(_ context: ONNXNodeContext, input: [Int], kernel: [Int]) throws(InputError) -> WindowND {
+        let rank = kernel.count, ones = Array(repeating: 1, count: rank)
+        let stride = try context.windows("strides", count: rank, fallback: ones)
+        let dilation = try context.windows("dilations", count: rank, fallback: ones)
+        let padding: WindowND.Padding
+        switch try context.string("auto_pad", default: "NOTSET") {
+        case "NOTSET", "":
+            let pads = try context.windows("pads", count: 2 * rank, minimum: 0, fallback: Array(repeating: 0, count: 2 * rank))
+            padding = .explicit(before: Array(pads[..<rank]), after: Array(pads[rank...]))
+        case "SAME_UPPER": padding = .same
+        case "VALID": padding = .explicit(before: Array(repeating: 0, count: rank), after: Array(repeating: 0, count: rank))
+        case "SAME_LOWER":
+            let totals = (0..<rank).map { axis in
+                let output = (input[axis] + stride[axis] - 1) / stride[axis]
+                return max((output - 1) * stride[axis] + dilation[axis] * (kernel[axis] - 1) + 1 - input[axis], 0)
+            }
+            padding = .explicit(before: totals.map { $0 - $0 / 2 }, after: totals.map { $0 / 2 })
+        case let other:
+            throw context.error("\"\(other)\" is not an auto_pad mode", field: "auto_pad")
+        }
+        return WindowND(kernel: kernel, stride: stride, dilation: dilation, padding: padding)
     }
 
     /// `ConvTranspose` with a stored `[C, M/g, kh, kw]` weight → `conv_transpose2d`;

@@ -40,6 +40,9 @@ extension ONNXOps {
     static func pooling(_ mode: PoolingMode) -> ONNXOpHandler {
         { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
             let dims = try importer.onnxDims(context, 0) ?? []
+            if dims.count == 3 || dims.count == 5 {
+                return try poolingND(&importer, context, mode, input: dims)
+            }
             guard dims.count == 4 else {
                 let shape = slidingOutput(context, input: dims, weight: nil, channels: nil)
                 return try importer.addUnsupported(context, reason: "\(max(dims.count - 2, 0))-D pooling", shape: shape)
@@ -64,14 +67,28 @@ extension ONNXOps {
         }
     }
 
+    /// `MaxPool` and `AveragePool` on `[N, C, L]` or `[N, C, T, H, W]` → `maxpool1d`, `avgpool3d`, ….
+    private static func poolingND(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, _ mode: PoolingMode,
+                                  input dims: [Int]) throws(InputError) {
+        let rank = dims.count - 2
+        let kernel = try context.windows("kernel_shape", count: rank, fallback: [])
+        guard kernel.count == rank else { throw context.error("is required", field: "kernel_shape") }
+        let window = try windowND(context, input: Array(dims.dropFirst(2)), kernel: kernel)
+        if case let .explicit(before, after) = window.padding, zip(before, after).enumerated().contains(where: { max($1.0, $1.1) > kernel[$0] / 2 }) {
+            let shape = slidingOutput(context, input: dims, weight: nil, channels: nil)
+            return try importer.addUnsupported(context, reason: "padding larger than half the window", shape: shape)
+        }
+        let operation = PoolingND(mode, window: window, ceilMode: try context.flag("ceil_mode", default: false),
+                                  countIncludePad: try context.flag("count_include_pad", default: false))
+        let layer = try importer.addLayer(context.name, .poolingND(operation), inputs: [try importer.activation(context, 0)], context)
+        importer.define(context, .activation(layer))
+    }
+
     /// `GlobalAveragePool`, `GlobalMaxPool` → `global_avgpool`, `global_maxpool`.
     static func globalPooling(_ mode: PoolingMode) -> ONNXOpHandler {
         { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
             let dims = try importer.onnxDims(context, 0) ?? []
-            guard dims.count == 4 else {
-                let shape = dims.count >= 3 ? [dims[0], dims[1]] + Array(repeating: 1, count: dims.count - 2) : nil
-                return try importer.addUnsupported(context, reason: "a rank-\(dims.count) input", shape: shape)
-            }
+            guard dims.count >= 3 else { return try importer.addUnsupported(context, reason: "a rank-\(dims.count) input") }
             let input = try importer.activation(context, 0)
             let layer = try importer.addLayer(context.name, .globalPooling(GlobalPooling(mode)), inputs: [input], context)
             importer.define(context, .activation(layer))

@@ -190,3 +190,59 @@ extension SlidingWindowOperation {
         return text
     }
 }
+
+/// A sliding window over any number of spatial axes (1-D and 3-D convolution and
+/// pooling): per axis a kernel, stride and dilation, and padding before and after, or
+/// "same". Its axes are `SlidingAxis`es, so the shape rule, the touched inputs and the
+/// output sizes are the 2-D ones, axis by axis.
+public struct WindowND: Hashable, Sendable {
+    public enum Padding: Hashable, Sendable {
+        case explicit(before: [Int], after: [Int])
+        /// As `Padding.same`: output `ceil(n / s)`, the smaller half before.
+        case same
+    }
+
+    public var kernel: [Int]
+    public var stride: [Int]
+    public var dilation: [Int]
+    public var padding: Padding
+
+    public init(kernel: [Int], stride: [Int]? = nil, dilation: [Int]? = nil, padding: Padding? = nil) {
+        self.kernel = kernel
+        self.stride = stride ?? Array(repeating: 1, count: kernel.count)
+        self.dilation = dilation ?? Array(repeating: 1, count: kernel.count)
+        self.padding = padding ?? .explicit(before: Array(repeating: 0, count: kernel.count), after: Array(repeating: 0, count: kernel.count))
+    }
+
+    public var rank: Int { kernel.count }
+
+    /// The window's axes on spatial sizes `input`; an error when the attributes do not
+    /// name one value per axis.
+    public func axes(input: [Int]) throws(InputError) -> [SlidingAxis] {
+        guard input.count == rank, stride.count == rank, dilation.count == rank else {
+            throw InputError("a \(rank)-D window on \(input.count) spatial axes", field: "kernel")
+        }
+        return (0..<rank).map { axis in
+            let effective = dilation[axis] * (kernel[axis] - 1) + 1
+            let before: Int, after: Int
+            switch padding {
+            case let .explicit(pads, ends):
+                (before, after) = (pads.indices.contains(axis) ? pads[axis] : 0, ends.indices.contains(axis) ? ends[axis] : 0)
+            case .same:
+                let output = (input[axis] + stride[axis] - 1) / stride[axis]
+                let total = max((output - 1) * stride[axis] + effective - input[axis], 0)
+                (before, after) = (total / 2, total - total / 2)
+            }
+            return SlidingAxis(kernel: kernel[axis], stride: stride[axis], dilation: dilation[axis], padBefore: before, padAfter: after)
+        }
+    }
+
+    /// `3x3x3/1x2x2`, `7/2 d2`.
+    public var text: String {
+        let join = { (values: [Int]) in values.map(String.init).joined(separator: "x") }
+        var text = join(kernel)
+        if stride.contains(where: { $0 != 1 }) { text += "/" + join(stride) }
+        if dilation.contains(where: { $0 != 1 }) { text += " d" + join(dilation) }
+        return text
+    }
+}

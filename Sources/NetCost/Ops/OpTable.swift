@@ -22,6 +22,8 @@ public enum OpTable {
     public static let entries: [Entry] = [
         // MARK: Convolutions
         Entry(name: "conv2d", op: Convolution.self, summary: "2-D convolution: grouped, depthwise, dilated, asymmetric.", decode: Convolution.decode),
+        Entry(name: "conv1d", op: ConvolutionND.self, summary: "1-D convolution of [N, C, L]: grouped, depthwise, dilated.", decode: ConvolutionND.decoder(rank: 1)),
+        Entry(name: "conv3d", op: ConvolutionND.self, summary: "3-D convolution of [N, C, T, H, W] (video): grouped, depthwise, dilated.", decode: ConvolutionND.decoder(rank: 3)),
         Entry(name: "conv_transpose2d", op: TransposedConvolution.self, summary: "2-D transposed convolution.", decode: TransposedConvolution.decode),
 
         // MARK: Linear algebra
@@ -62,6 +64,10 @@ public enum OpTable {
         // MARK: Pooling
         Entry(name: "maxpool", op: Pooling.self, summary: "Max pooling over a sliding window.", decode: Pooling.decoder(.max)),
         Entry(name: "avgpool", op: Pooling.self, summary: "Average pooling over a sliding window.", decode: Pooling.decoder(.average)),
+        Entry(name: "maxpool1d", op: PoolingND.self, summary: "Max pooling over a sliding window of [N, C, L].", decode: PoolingND.decoder(.max, rank: 1)),
+        Entry(name: "avgpool1d", op: PoolingND.self, summary: "Average pooling over a sliding window of [N, C, L].", decode: PoolingND.decoder(.average, rank: 1)),
+        Entry(name: "maxpool3d", op: PoolingND.self, summary: "Max pooling over a sliding window of [N, C, T, H, W].", decode: PoolingND.decoder(.max, rank: 3)),
+        Entry(name: "avgpool3d", op: PoolingND.self, summary: "Average pooling over a sliding window of [N, C, T, H, W].", decode: PoolingND.decoder(.average, rank: 3)),
         Entry(name: "global_avgpool", op: GlobalPooling.self, summary: "Average over the whole map.", decode: GlobalPooling.decoder(.average)),
         Entry(name: "global_maxpool", op: GlobalPooling.self, summary: "Max over the whole map.", decode: GlobalPooling.decoder(.max)),
         Entry(name: "adaptive_avgpool", op: AdaptivePooling.self, summary: "Average pooling to a fixed output size.", decode: AdaptivePooling.decoder(.average)),

@@ -6,6 +6,7 @@ public enum Operation: Sendable, Hashable {
     case input(GraphInput)
     case convolution(Convolution)
     case transposedConvolution(TransposedConvolution)
+    case convolutionND(ConvolutionND)
     case linear(Linear)
     case matmul(MatMul)
     case einsum(Einsum)
@@ -13,6 +14,7 @@ public enum Operation: Sendable, Hashable {
     case activation(Activation)
     case softmax(Softmax)
     case pooling(Pooling)
+    case poolingND(PoolingND)
     case globalPooling(GlobalPooling)
     case adaptivePooling(AdaptivePooling)
     case reduction(Reduction)
@@ -39,6 +41,7 @@ public enum Operation: Sendable, Hashable {
         case .input(let op): op
         case .convolution(let op): op
         case .transposedConvolution(let op): op
+        case .convolutionND(let op): op
         case .linear(let op): op
         case .matmul(let op): op
         case .einsum(let op): op
@@ -46,6 +49,7 @@ public enum Operation: Sendable, Hashable {
         case .activation(let op): op
         case .softmax(let op): op
         case .pooling(let op): op
+        case .poolingND(let op): op
         case .globalPooling(let op): op
         case .adaptivePooling(let op): op
         case .reduction(let op): op

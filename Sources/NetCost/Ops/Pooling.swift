@@ -69,7 +69,8 @@ public struct Pooling: OperationRules, SlidingWindowOperation, Hashable {
 
 // MARK: Global pooling
 
-/// Max or average over the whole map: `[N, C, H, W] → [N, C, 1, 1]`.
+/// Max or average over the whole map: `[N, C, H, W] → [N, C, 1, 1]`, and likewise for
+/// `[N, C, L]` and `[N, C, T, H, W]`.
 /// flops = `C·H·W` (`H·W − 1` compares or adds and one load or divide per channel);
 /// memory = input and output.
 public struct GlobalPooling: OperationRules, Hashable {
@@ -88,8 +89,11 @@ public struct GlobalPooling: OperationRules, Hashable {
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        let (batch, channels, _) = try ShapeCheck.featureMap(inputs[0], for: kind)
-        return try TensorShape([batch, channels, 1, 1])
+        let dims = inputs[0].dims
+        guard dims.count >= 3 else {
+            throw InputError("\(kind) needs [N, C, …] with at least one spatial axis, got shape \(TensorShape.format(dims))", field: "inputs")
+        }
+        return try TensorShape([dims[0], dims[1]] + Array(repeating: 1, count: dims.count - 2))
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {

@@ -147,6 +147,38 @@ public struct LayerFields {
         return .square(try integer(value, key: key, minimum: minimum))
     }
 
+    /// One number, or one per axis of a `rank`-axis window.
+    public mutating func sizes(_ key: String, rank: Int, default fallback: [Int]? = nil, minimum: Int = 1) throws(InputError) -> [Int] {
+        guard let value = value(key) else {
+            if let fallback { return fallback }
+            throw error("is required", field: key)
+        }
+        if case .array(let elements) = value {
+            guard elements.count == rank else { throw error("expected one number or \(rank), got an array of \(elements.count)", field: key) }
+            var result: [Int] = []
+            for element in elements { result.append(try integer(element, key: key, minimum: minimum)) }
+            return result
+        }
+        return Array(repeating: try integer(value, key: key, minimum: minimum), count: rank)
+    }
+
+    /// `kernel`, `stride` (1, or the kernel for pooling), `dilation` (1) and `padding`
+    /// (0; a number, one per axis, `"same"` or `"valid"`) of a `rank`-axis window.
+    mutating func windowND(rank: Int, strideDefaultsToKernel: Bool = false) throws(InputError) -> WindowND {
+        let kernel = try sizes("kernel", rank: rank)
+        let stride = try sizes("stride", rank: rank, default: strideDefaultsToKernel ? kernel : Array(repeating: 1, count: rank))
+        let dilation = try sizes("dilation", rank: rank, default: Array(repeating: 1, count: rank))
+        let padding: WindowND.Padding
+        switch value("padding") {
+        case .string("same")?: padding = .same
+        case .string("valid")?, nil: padding = .explicit(before: Array(repeating: 0, count: rank), after: Array(repeating: 0, count: rank))
+        default:
+            let pads = try sizes("padding", rank: rank, minimum: 0)
+            padding = .explicit(before: pads, after: pads)
+        }
+        return WindowND(kernel: kernel, stride: stride, dilation: dilation, padding: padding)
+    }
+
     /// An array of whole numbers, each at least `minimum`.
     public mutating func intArray(_ key: String, minimum: Int = 1) throws(InputError) -> [Int]? {
         switch value(key) {

@@ -27,7 +27,8 @@ extension PreparedGraph {
     /// keep per-channel statistics): the runner hands them `[N, C, …]` a sample at a time.
     static func runsPerSample(_ operation: Operation) -> Bool {
         switch operation {
-        case .convolution, .transposedConvolution, .pooling, .globalPooling, .adaptivePooling, .channelShuffle, .upsample, .pad:
+        case .convolution, .transposedConvolution, .convolutionND, .pooling, .poolingND, .globalPooling, .adaptivePooling,
+             .channelShuffle, .upsample, .pad:
             true
         case .normalization(let norm):
             if case .layer = norm.method { false } else { true }
@@ -44,7 +45,7 @@ extension PreparedGraph {
         switch layer.operation {
         case .input, .constant, .slice, .reshape, .identity, .unsupported:
             return
-        case .convolution, .transposedConvolution, .linear:
+        case .convolution, .transposedConvolution, .convolutionND, .linear:
             weighted(index, layer.operation, activations: [], inputs: inputs, output: output, path: path, probe: &probe)
         case .fused(let fused):
             weighted(index, fused.base, activations: fused.activations.map(\.function), inputs: inputs, output: output, path: path, probe: &probe)
@@ -60,6 +61,8 @@ extension PreparedGraph {
             SoftmaxKernel.run(axis: softmax.axis, input: inputs[0], output: output, probe: &probe)
         case .pooling(let pooling):
             PoolingKernel.run(pooling, inputShape: graph.layers[layer.inputs[0]].outputShape, input: inputs[0], output: output, probe: &probe)
+        case .poolingND(let pooling):
+            PoolingNDKernel.run(pooling, input: inputs[0], output: output, probe: &probe)
         case .globalPooling(let pooling):
             PoolingKernel.global(pooling.mode, input: inputs[0], output: output, probe: &probe)
         case .adaptivePooling(let pooling):
@@ -154,12 +157,15 @@ extension PreparedGraph {
                                            epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer, scratch: scratch,
                                            kernels: kernels)
             }
+        case .convolutionND(let conv):
+            ConvolutionNDKernel.run(conv, input: inputs[0], weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
+                                    activations: activations, output: output, probe: &probe)
         case .linear(let linear):
             let features = inputs[0].dims[inputs[0].dims.count - 1]
             LinearKernel.run(rows: inputs[0].elements / features, features: features, outFeatures: linear.outFeatures,
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
                              activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
-        case .input, .constant, .unsupported, .fused, .matmul, .einsum, .normalization, .activation, .softmax, .pooling,
+        case .input, .constant, .unsupported, .fused, .matmul, .einsum, .normalization, .activation, .softmax, .pooling, .poolingND,
              .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
@@ -180,8 +186,8 @@ extension PreparedGraph {
             let size = input.dims[axis]
             let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
             return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
-        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .linear, .fused, .matmul, .einsum, .normalization,
-             .activation, .softmax, .pooling, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .channelShuffle,
+        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .convolutionND, .linear, .fused, .matmul, .einsum,
+             .normalization, .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .channelShuffle,
              .transpose, .upsample, .pad:
             return nil
         }
@@ -192,8 +198,8 @@ extension PreparedGraph {
         switch operation {
         case .convolution: true
         case .fused(let fused): runsConvolution(fused.base)
-        case .input, .constant, .unsupported, .transposedConvolution, .linear, .matmul, .einsum, .normalization, .activation, .softmax,
-             .pooling, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
+        case .input, .constant, .unsupported, .transposedConvolution, .convolutionND, .linear, .matmul, .einsum, .normalization,
+             .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             false
         }
@@ -212,9 +218,9 @@ extension PreparedGraph {
             return (ConvolutionGeometry(conv, input: input, output: output), true)
         case .fused(let fused):
             return convolutionGeometry(fused.base, inputs: inputs, output: output)
-        case .input, .constant, .unsupported, .linear, .matmul, .einsum, .normalization, .activation, .softmax, .pooling,
-             .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
-             .identity, .upsample, .pad:
+        case .input, .constant, .unsupported, .convolutionND, .linear, .matmul, .einsum, .normalization, .activation, .softmax, .pooling,
+             .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat,
+             .slice, .channelShuffle, .reshape, .transpose, .identity, .upsample, .pad:
             return nil
         }
     }

@@ -62,6 +62,19 @@ def main():
          [helper.make_node("Conv", ["x", "w", "b"], ["c"], name="/features/features.0/features.0.0/Conv", strides=[2, 2], pads=[1, 1, 1, 1]),
           helper.make_node("Relu", ["c"], ["y"], name="/features/features.0/features.0.1/Relu")],
          [x(1, 3, 32, 32)], [value("y", [1, 16, 16, 16])], [weight("w", 16, 3, 3, 3), weight("b", 16)], opset=11)
+    # 1-D and 3-D: a video stem and its pools, a grouped 1-D conv.
+    save("conv3d_pool3d_opset13.onnx",
+         [helper.make_node("Conv", ["x", "w"], ["c"], strides=[1, 2, 2], pads=[1, 1, 1, 1, 1, 1]),
+          helper.make_node("BatchNormalization", ["c", "s", "t", "m", "v"], ["n"]),
+          helper.make_node("MaxPool", ["n"], ["p"], kernel_shape=[2, 2, 2], strides=[2, 2, 2]),
+          helper.make_node("AveragePool", ["p"], ["a"], kernel_shape=[1, 2, 2], strides=[1, 2, 2]),
+          helper.make_node("GlobalAveragePool", ["a"], ["y"])],
+         [x(1, 3, 4, 8, 8)], [value("y", [1, 4, 1, 1, 1])],
+         [weight("w", 4, 3, 3, 3, 3), weight("s", 4), weight("t", 4), weight("m", 4), weight("v", 4)])
+    save("conv1d_opset13.onnx",
+         [helper.make_node("Conv", ["x", "w", "b"], ["c"], group=2, pads=[1, 1]),
+          helper.make_node("MaxPool", ["c"], ["y"], kernel_shape=[2], strides=[2])],
+         [x(1, 4, 10)], [value("y", [1, 6, 5])], [weight("w", 6, 2, 3), weight("b", 6)])
     save("conv_grouped_dilated_opset13.onnx",
          [helper.make_node("Conv", ["x", "w"], ["y"], group=4, dilations=[2, 2], pads=[2, 2, 2, 2], kernel_shape=[3, 3])],
          [x(1, 8, 20, 20)], [value("y", [1, 8, 20, 20])], [weight("w", 8, 2, 3, 3)])
