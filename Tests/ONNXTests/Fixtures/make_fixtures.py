@@ -342,6 +342,20 @@ def main():
     onnx.save(external, os.path.join(OUT, "external_data_opset13.onnx"), save_as_external_data=True,
               all_tensors_to_one_file=True, location="external_data_opset13.onnx.data", size_threshold=0)
     os.remove(os.path.join(OUT, "external_data_opset13.onnx.data"))
+    # As the dynamo exporter writes torch's as_strided: a Gather whose stored indices
+    # [1, 8, 1, 1] (a permutation) sit in a side file, kept this time; the copy whose
+    # location climbs out of the model's directory is not read.
+    indices = numpy_helper.from_array(np.array([3, 1, 0, 2, 7, 6, 5, 4], dtype=np.int64).reshape(1, 8, 1, 1), "idx")
+    gathered = save("external_indices_opset13.onnx",
+                    [helper.make_node("Reshape", ["x", "flat"], ["r"]), helper.make_node("Gather", ["r", "idx"], ["y"], axis=0)],
+                    [x(1, 8, 1, 1)], [value("y", [1, 8, 1, 1])], [indices, ints("flat", [8])])
+    onnx.save(gathered, os.path.join(OUT, "external_indices_opset13.onnx"), save_as_external_data=True,
+              all_tensors_to_one_file=True, location="external_indices_opset13.onnx.data", size_threshold=64)
+    for tensor in gathered.graph.initializer:
+        for entry in tensor.external_data:
+            if entry.key == "location":
+                entry.value = "../generated/external_indices_opset13.onnx.data"
+    onnx.save(gathered, os.path.join(OUT, "external_indices_escaping_opset13.onnx"))
     named = [helper.make_node("Conv", ["x", "w"], ["c"], name="node_conv2d"),
              helper.make_node("Relu", ["c"], ["y"], name="node_relu")]
     for node, scopes in zip(named, ["['', 'features', 'features.0', 'conv2d']", "['', 'features', 'features.1', 'relu']"]):
