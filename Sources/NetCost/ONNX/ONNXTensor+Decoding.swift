@@ -22,16 +22,10 @@ extension ONNXTensor {
             case (9, .lengthDelimited): raw = try reader.readLengthDelimited()
             case (14, .varint): tensor.dataLocation = try reader.readInt()
             case (13, .lengthDelimited):
-                // StringStringEntryProto: key 1, value 2.
-                var entry = ProtobufReader(reader.bytes, range: try reader.readLengthDelimited(), message: "StringStringEntryProto")
-                var pair = (key: "", value: "")
-                while let field = try entry.nextKey() {
-                    switch (field.field, field.wireType) {
-                    case (1, .lengthDelimited): pair.key = try entry.readString()
-                    case (2, .lengthDelimited): pair.value = try entry.readString()
-                    default: try entry.skip(field.wireType)
-                    }
-                }
+                // An entry that does not parse is ignored: only small integer tensors are
+                // read through it, and a tensor without it is simply not read.
+                let range = try reader.readLengthDelimited()
+                guard let pair = Self.entry(ProtobufReader(reader.bytes, range: range, message: "StringStringEntryProto")) else { continue }
                 var external = tensor.external ?? (location: "", offset: 0, length: nil)
                 switch pair.key {
                 case "location": external.location = pair.value
@@ -100,6 +94,24 @@ extension ONNXTensor {
             guard external.offset <= mapped.count - bytes else { return nil }
             return Self.decodeRaw(UnsafeRawBufferPointer(rebasing: mapped[external.offset..<(external.offset + bytes)]), type: dataType, count: elements)
         } ?? nil
+    }
+
+    /// A `StringStringEntryProto` (key 1, value 2), or nil when it does not parse.
+    private static func entry(_ reader: ProtobufReader) -> (key: String, value: String)? {
+        var reader = reader
+        var pair = (key: "", value: "")
+        do throws(ProtobufError) {
+            while let field = try reader.nextKey() {
+                switch (field.field, field.wireType) {
+                case (1, .lengthDelimited): pair.key = try reader.readString()
+                case (2, .lengthDelimited): pair.value = try reader.readString()
+                default: try reader.skip(field.wireType)
+                }
+            }
+        } catch {
+            return nil
+        }
+        return pair
     }
 
     /// Little-endian fixed-width values from `raw_data`.
