@@ -156,6 +156,14 @@ def windows(generator):
               {"kernel": [3], "stride": [2], "padding": [1], "count_include_pad": False}, "")
     yield run("maxpool1d_3_s1", "maxpool1d", nn.MaxPool1d(3, 1), [2, 3, 9], {"kernel": [3], "stride": [1]}, "")
     yield run("global_avgpool_3d", "global_avgpool", nn.AdaptiveAvgPool3d(1), [2, 4, 3, 5, 5], {}, "a video network's head")
+    table = nn.Embedding(11, 4)
+    with torch.no_grad():
+        table.weight.copy_(torch.rand(table.weight.shape, generator=generator) - 0.5)
+        ids = torch.tensor([[3, 0, 10, 3, 7], [1, 1, 9, 2, 4]])
+        looked_up = table(ids)
+    yield {"name": "embedding_11x4", "op": "embedding", "attrs": {"vocabulary": 11, "features": 4},
+           "params": {"weight": tensor(table.weight)}, "inputs": [tensor(ids.float())], "output": tensor(looked_up),
+           "torch_flopcounter_flops": 0, "note": "token ids, some repeated", "generated_by": made}
 
 
 def main():

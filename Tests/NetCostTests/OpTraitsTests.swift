@@ -31,6 +31,7 @@ struct OpTraitsTests {
         "expand": JSONObject([("shape", .array([.integer(4), .integer(8), .integer(8)]))]),
         "tile": JSONObject([("repeats", .array([.integer(1), .integer(2), .integer(2)]))]),
         "take": JSONObject([("indices", .array([.integer(0), .integer(3)]))]),
+        "embedding": JSONObject([("vocabulary", .integer(10)), ("features", .integer(4))]),
         "einsum": JSONObject([("equation", .string("cij,cjk->cik"))]),
     ]
 

@@ -106,6 +106,18 @@ import Testing
         #expect(model.params == 64 * 16 * 3 * 3 + 64)
         #expect(model.macs == 64 * 6 * 6 * (16 * 9))
     }
+
+    /// Index tensors in a side file next to the model are read (torch's dynamo exporter
+    /// keeps larger constants there): the Gather becomes a take of the file's 8 indices.
+    /// A location that climbs out of the model's directory is not read, and the Gather is
+    /// named as not counted.
+    @Test func indicesInASideFile() throws {
+        let model = try Imported("external_indices_opset13.onnx")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.layers.first { $0.operation.kind == "take" }?.operation == .take(Take(axis: 0, indices: [3, 1, 0, 2, 7, 6, 5, 4])))
+        let escaping = try Imported("external_indices_escaping_opset13.onnx")
+        #expect(escaping.result.unsupported.map(\.opType) == ["Gather"])
+    }
 }
 
 /// A ConvNeXt block and head as torchvision's exporter writes them at opset 17.

@@ -156,3 +156,22 @@ import Testing
         #expect(types.contains("Conv") && types.contains("Resize") && types.contains("Shape"))
     }
 }
+
+/// Scatters and element gathers, and what follows a guessed shape.
+@Suite struct ScatterImportTests {
+    /// A mask of zeros with a block set by ScatterND from constants folds to a constant
+    /// (its dims only) that the scores add; a ScatterND and a GatherElements on run-time
+    /// tensors are not counted but keep their exact shapes ([1, 4, 4], and the indices'
+    /// [1, 4, 2]), so the ReLU after them is; a Slice of 5..<8 that the guessed shape of
+    /// an unknown op cannot take is not counted either, instead of failing the import.
+    @Test func scattersGathersAndGuessedShapes() throws {
+        let model = try Imported("scatter_gather_elements_opset13.onnx")
+        #expect(model.result.unsupported.map(\.opType) == ["ScatterND", "GatherElements", "com.example.Unknown", "Slice"])
+        #expect(model.result.unsupported.last?.reason == "input shapes unknown after an unsupported op")
+        #expect(model.layer("mask")?.outputShape.dims == [1, 4, 4])
+        #expect(model.layer("scattered")?.outputShape.dims == [1, 4, 4])
+        #expect(model.layer("picked")?.outputShape.dims == [1, 4, 2])
+        #expect(model.layer("y")?.operation == .activation(Activation(.relu)))
+        #expect(model.cost("y")?.flops == 4 * 2)
+    }
+}

@@ -144,14 +144,15 @@ import Testing
         #expect(model.cost("y")?.memoryAccess == 3 * 8 + 32)
     }
 
-    /// An embedding lookup (run-time token ids into a stored 10×4 table) is listed as not
-    /// counted, and the table still counts as 40 parameters.
-    @Test func embeddingLookupIsNamed() throws {
+    /// An embedding lookup: run-time token ids [1, 5] into a stored 10×4 table give
+    /// [1, 5, 4]; the table counts as 40 parameters, and the 5 lookups read 5 rows of 4.
+    @Test func embeddingLookup() throws {
         let model = try Imported("embedding_opset13.onnx")
-        #expect(model.result.unsupported.map(\.opType) == ["Gather"])
-        #expect(model.result.unsupported.first?.reason == "a lookup of run-time indices")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.layers.last?.operation == .embedding(Embedding(vocabulary: 10, features: 4)))
         #expect(model.params == 40)
         #expect(model.outputDims == [5, 4])
+        #expect(model.cost(model.layers.last?.name ?? "")?.memoryAccess == 5 + 5 * 4 + 5 * 4)
     }
 }
 

@@ -103,7 +103,15 @@ struct ONNXGraphImporter {
             try addUnsupported(context)
             return
         }
-        try handler(&self, context)
+        do {
+            try handler(&self, context)
+        } catch {
+            // A node whose inputs' shapes were guessed after an unsupported op may find
+            // them impossible (an empty slice, a reshape that does not divide): it is not
+            // counted either, and the import goes on.
+            guard try readsGuessedShape(context) else { throw error }
+            try addUnsupported(context, reason: "input shapes unknown after an unsupported op")
+        }
         attachReadInitializers(of: [context.index], addedFrom: before)
         for (position, output) in node.outputs.enumerated() where !output.isEmpty && values[output] == nil {
             // An extra output the mapping does not produce (MaxPool's indices,
@@ -117,6 +125,18 @@ struct ONNXGraphImporter {
             unsupported.append((node.opType, "output \(position)", builder.layers[layer].name))
             values[output] = .activation(layer)
         }
+    }
+
+    /// Whether a run-time input of the node has a shape guessed after an unsupported op.
+    private func readsGuessedShape(_ context: ONNXNodeContext) throws(InputError) -> Bool {
+        for position in context.node.inputs.indices {
+            switch try value(context, position) {
+            case .activation(let index)?: if guessed.contains(index) { return true }
+            case .deferred(let view)?: if guessed.contains(view.base) { return true }
+            case .constant?, nil: continue
+            }
+        }
+        return false
     }
 
     /// Float initializers that the nodes read as arguments rather than weights (Clip's

@@ -48,7 +48,8 @@ public struct ONNXInputChoice: Sendable {
 /// The file is mapped, not read: the decoder steps over weight payloads by their
 /// length, so it touches only the pages that hold the graph, and an import takes
 /// time and memory in proportion to the number of nodes, not to the weight bytes.
-/// Weights in a side file (external data) are never opened: their dims are enough.
+/// Weights in a side file (external data) are never read: their dims are enough; only
+/// small integer tensors (indices, shapes) are read from it.
 public enum ONNXImporter {
     /// The opsets netcost maps; others are read with a warning.
     public static let supportedOpsets = 11...21
@@ -74,7 +75,7 @@ public enum ONNXImporter {
     public static func load(file path: String, limits: ModelLimits = ModelLimits(),
                             choosingInput: (ONNXDeclaredInput) throws(InputError) -> ONNXInputChoice) throws(InputError) -> ONNXImport {
         try InputFile.withMappedBytes(of: path, kind: "an ONNX model") { (bytes: UnsafeRawBufferPointer) throws(InputError) -> ONNXImport in
-            try load(bytes: bytes, file: path, limits: limits, choosingInput: choosingInput)
+            try load(bytes: bytes, file: path, sideFiles: (path as NSString).deletingLastPathComponent, limits: limits, choosingInput: choosingInput)
         }
     }
 
@@ -99,14 +100,21 @@ public enum ONNXImporter {
 
     /// Imports a model from bytes that stay valid for the duration of the call, at the
     /// input that `choosingInput` makes of the declared one (see `load(file:limits:choosingInput:)`).
-    public static func load(bytes: UnsafeRawBufferPointer, file: String, limits: ModelLimits = ModelLimits(),
+    /// `sideFiles` is the directory of the model's external data, if any is to be read:
+    /// only small integer tensors are read from it (index and shape constants), never weights.
+    public static func load(bytes: UnsafeRawBufferPointer, file: String, sideFiles: String? = nil, limits: ModelLimits = ModelLimits(),
                             choosingInput: (ONNXDeclaredInput) throws(InputError) -> ONNXInputChoice) throws(InputError) -> ONNXImport {
-        let model: ONNXModel
+        var model: ONNXModel
         do {
             var reader = ProtobufReader(bytes, range: 0..<bytes.count, message: "ModelProto")
             model = try ONNXModel.decode(&reader)
         } catch {
             throw error.inputError(file: file)
+        }
+        if let sideFiles {
+            for index in model.graph.initializers.indices where model.graph.initializers[index].dataLocation == 1 {
+                model.graph.initializers[index].values = model.graph.initializers[index].externalIntegers(directory: sideFiles)
+            }
         }
         do throws(InputError) {
             guard !model.graph.nodes.isEmpty || !model.graph.inputs.isEmpty else {

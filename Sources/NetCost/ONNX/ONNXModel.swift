@@ -76,6 +76,8 @@ struct ONNXTensor {
     var dataType = 0
     /// 1 when the payload lives in a side file (`data_location = EXTERNAL`).
     var dataLocation = 0
+    /// Where in the side file (`external_data`'s location, offset and length).
+    var external: (location: String, offset: Int, length: Int?)?
     /// The decoded values, when the tensor is small and its payload is in the file.
     var values: TensorValues?
     /// Whether the file holds any payload for it.

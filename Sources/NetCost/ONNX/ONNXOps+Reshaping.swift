@@ -211,8 +211,9 @@ extension ONNXOps {
     /// `Gather` of one index along any axis (`x[:, 0]`, a detector's `x[0]`) → a `gather` slice and,
     /// for a scalar index, a reshape that drops the axis; of several constant indices →
     /// `take`, then a reshape when the indices have more than one axis (a relative
-    /// position bias table indexed by a stored index). Lookups of run-time indices
-    /// (embeddings) are unsupported, with the output shape computed.
+    /// position bias table indexed by a stored index); of run-time indices into a stored
+    /// `[V, D]` table along axis 0 → `embedding`. Other lookups of run-time indices are
+    /// unsupported, with the output shape computed.
     static func gather(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         guard let data = try importer.value(context, 0), let indicesValue = try importer.value(context, 1) else {
@@ -221,6 +222,14 @@ extension ONNXOps {
         let dims = importer.onnxDims(of: data), indexDims = importer.onnxDims(of: indicesValue)
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: dims.count)
         let full = Array(dims[..<axis]) + indexDims + Array(dims[(axis + 1)...])
+        if case .constant(let table) = data, table.dims.count == 2, axis == 0, !table.sources.isEmpty,
+           try importer.isActivation(context, 1) {
+            // Token ids into a stored [V, D] table: an embedding lookup.
+            let embedding = Embedding(vocabulary: try context.size(table.dims[0], field: "data"), features: try context.size(table.dims[1], field: "data"))
+            let layer = try importer.addLayer(context.name, .embedding(embedding), inputs: [try importer.activation(context, 1)],
+                                              stored: table.sources, context)
+            return importer.define(context, .activation(layer))
+        }
         guard case .constant(let indices) = indicesValue, let picked = indices.integers, !picked.isEmpty,
               !(importer.onnxDims(of: data).isEmpty) else {
             return try importer.addUnsupported(context, reason: "a lookup of run-time indices", shape: full.isEmpty ? [1] : full)

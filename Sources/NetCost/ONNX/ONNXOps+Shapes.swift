@@ -63,6 +63,18 @@ extension ONNXOps {
 
     /// Ops netcost maps only when their inputs are known at import time; on run-time
     /// tensors they are reported as unsupported.
+    /// `ScatterND`, `ScatterElements`: folded on constants (Swin's shifted-window mask);
+    /// on run-time tensors not counted, with the data's shape, which is exact.
+    static func scatter(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        try importer.addUnsupported(context, reason: "on tensors computed at run time", shape: try importer.onnxDims(context, 0))
+    }
+
+    /// `GatherElements`: not counted, with the indices' shape, which is exact.
+    static func gatherElements(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        try importer.addUnsupported(context, reason: nil, shape: try importer.onnxDims(context, 1))
+    }
+
     static func foldOnly(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         try importer.addUnsupported(context, reason: "on tensors computed at run time")

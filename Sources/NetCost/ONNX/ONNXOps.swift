@@ -96,6 +96,9 @@ enum ONNXOps {
         ("Tile", tile),
         ("CumSum", cumulativeSum),
         ("Where", select),
+        ("ScatterND", scatter),
+        ("ScatterElements", scatter),
+        ("GatherElements", gatherElements),
 
         // MARK: Shape arithmetic, folded at import time
         ("Constant", constant),

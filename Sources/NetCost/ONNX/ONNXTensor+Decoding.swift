@@ -1,3 +1,5 @@
+import Foundation
+
 extension ONNXTensor {
     /// Decodes a `TensorProto` in two passes over its bytes.
     ///
@@ -19,6 +21,19 @@ extension ONNXTensor {
             case (8, .lengthDelimited): tensor.name = try reader.readString()
             case (9, .lengthDelimited): raw = try reader.readLengthDelimited()
             case (14, .varint): tensor.dataLocation = try reader.readInt()
+            case (13, .lengthDelimited):
+                // An entry that does not parse is ignored: only small integer tensors are
+                // read through it, and a tensor without it is simply not read.
+                let range = try reader.readLengthDelimited()
+                guard let pair = Self.entry(ProtobufReader(reader.bytes, range: range, message: "StringStringEntryProto")) else { continue }
+                var external = tensor.external ?? (location: "", offset: 0, length: nil)
+                switch pair.key {
+                case "location": external.location = pair.value
+                case "offset": external.offset = Int(pair.value) ?? -1
+                case "length": external.length = Int(pair.value) ?? -1
+                default: break
+                }
+                tensor.external = external
             case (4, _), (5, _), (7, _), (10, _), (11, _):
                 tensor.hasData = true
                 try reader.skip(key.wireType)
@@ -63,8 +78,44 @@ extension ONNXTensor {
         return tensor
     }
 
+    /// The values of a small integer tensor whose payload is in a side file next to the
+    /// model (a dynamo export keeps its larger index tensors there): read from the
+    /// mapped side file, whose location must stay in the model's directory. Nil when
+    /// the tensor is not such a tensor or the side file does not hold it.
+    func externalIntegers(directory: String) -> TensorValues? {
+        guard dataLocation == 1, ONNXDataType.isInteger(dataType), let external, let elements, elements <= ONNXLimits.integerValues,
+              let bits = ONNXDataType.bitsPerElement(dataType), bits % 8 == 0,
+              !external.location.isEmpty, !external.location.hasPrefix("/"),
+              !external.location.split(separator: "/").contains("..") else { return nil }
+        let bytes = elements * bits / 8
+        guard external.offset >= 0, external.length.map({ $0 == bytes }) ?? true else { return nil }
+        let path = (directory as NSString).appendingPathComponent(external.location)
+        return try? InputFile.withMappedBytes(of: path, kind: "an ONNX side file") { (mapped: UnsafeRawBufferPointer) throws(InputError) -> TensorValues? in
+            guard external.offset <= mapped.count - bytes else { return nil }
+            return Self.decodeRaw(UnsafeRawBufferPointer(rebasing: mapped[external.offset..<(external.offset + bytes)]), type: dataType, count: elements)
+        } ?? nil
+    }
+
+    /// A `StringStringEntryProto` (key 1, value 2), or nil when it does not parse.
+    private static func entry(_ reader: ProtobufReader) -> (key: String, value: String)? {
+        var reader = reader
+        var pair = (key: "", value: "")
+        do throws(ProtobufError) {
+            while let field = try reader.nextKey() {
+                switch (field.field, field.wireType) {
+                case (1, .lengthDelimited): pair.key = try reader.readString()
+                case (2, .lengthDelimited): pair.value = try reader.readString()
+                default: try reader.skip(field.wireType)
+                }
+            }
+        } catch {
+            return nil
+        }
+        return pair
+    }
+
     /// Little-endian fixed-width values from `raw_data`.
-    private static func decodeRaw(_ bytes: UnsafeRawBufferPointer, type: Int, count: Int) -> TensorValues {
+    static func decodeRaw(_ bytes: UnsafeRawBufferPointer, type: Int, count: Int) -> TensorValues {
         func word(_ index: Int, _ width: Int) -> UInt64 {
             var value: UInt64 = 0
             for byte in 0..<width { value |= UInt64(bytes[index * width + byte]) << (8 * UInt64(byte)) }

@@ -100,6 +100,7 @@ public enum OpTable {
         Entry(name: "concat", op: Concat.self, summary: "Join inputs along an axis (a copy).", decode: Concat.decode),
         Entry(name: "split", op: Slice.self, summary: "One chunk of a split along an axis (a view).", decode: Slice.decodeSplit),
         Entry(name: "slice", op: Slice.self, summary: "A strided range of one axis (a view).", decode: Slice.decodeSlice),
+        Entry(name: "embedding", op: Embedding.self, summary: "Rows of a stored [vocabulary, features] table at the input's indices.", decode: Embedding.decode),
         Entry(name: "take", op: Take.self, summary: "Chosen entries of one axis, in order (a copy).", decode: Take.decode),
         Entry(name: "expand", op: Repeat.self, summary: "Broadcast to a larger shape (a copy).", decode: Repeat.decodeExpand),
         Entry(name: "tile", op: Repeat.self, summary: "Repeat along each axis (a copy).", decode: Repeat.decodeTile),

@@ -24,6 +24,7 @@ public enum Operation: Sendable, Hashable {
     case concat(Concat)
     case repeating(Repeat)
     case take(Take)
+    case embedding(Embedding)
     case slice(Slice)
     case channelShuffle(ChannelShuffle)
     case reshape(Reshape)
@@ -59,6 +60,7 @@ public enum Operation: Sendable, Hashable {
         case .concat(let op): op
         case .repeating(let op): op
         case .take(let op): op
+        case .embedding(let op): op
         case .slice(let op): op
         case .channelShuffle(let op): op
         case .reshape(let op): op

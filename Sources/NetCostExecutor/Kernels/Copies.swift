@@ -58,3 +58,22 @@ enum CopyKernel {
         probe.writes(0..<output.elements)
     }
 }
+
+enum EmbeddingKernel {
+    /// Each index's row of the table. An index is a value: rounded toward zero, a
+    /// negative one counted from the end (as ONNX's Gather does), and held inside the
+    /// table so that any input runs.
+    static func run<P: Probe>(_ op: Embedding, indices: Tensor, table: LayerParameters, output: Tensor, probe: inout P) {
+        guard let weight = table.pointer(.weight), let slot = table.slot(.weight) else { return }
+        let features = op.features
+        for position in 0..<indices.elements {
+            var row = Int(indices.pointer[position].rounded(.towardZero))
+            if row < 0 { row += op.vocabulary }
+            row = min(max(row, 0), op.vocabulary - 1)
+            probe.readInput(0, position)
+            (output.pointer + position * features).update(from: weight + row * features, count: features)
+            probe.readParameters(slot, row * features..<(row + 1) * features)
+            probe.writes(position * features..<(position + 1) * features)
+        }
+    }
+}

@@ -35,7 +35,7 @@ extension PreparedGraph {
         case .fused(let fused):
             runsPerSample(fused.base)
         case .input, .constant, .unsupported, .linear, .matmul, .einsum, .activation, .softmax, .reduction, .elementwise, .select,
-             .cumulativeSum, .repeating, .take, .concat, .slice, .reshape, .transpose, .identity:
+             .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .reshape, .transpose, .identity:
             false
         }
     }
@@ -79,6 +79,8 @@ extension PreparedGraph {
             BroadcastKernel.repeating(op.mode, input: inputs[0], output: output, probe: &probe)
         case .take(let op):
             BroadcastKernel.take(op, input: inputs[0], output: output, probe: &probe)
+        case .embedding(let op):
+            EmbeddingKernel.run(op, indices: inputs[0], table: parameters[index], output: output, probe: &probe)
         case .concat(let concat):
             CopyKernel.concat(axis: concat.axis, inputs: inputs, output: output, probe: &probe)
         case .channelShuffle(let shuffle):
@@ -166,7 +168,7 @@ extension PreparedGraph {
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
                              activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
         case .input, .constant, .unsupported, .fused, .matmul, .einsum, .normalization, .activation, .softmax, .pooling, .poolingND,
-             .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
             return
@@ -187,7 +189,7 @@ extension PreparedGraph {
             let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
             return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
         case .input, .constant, .unsupported, .convolution, .transposedConvolution, .convolutionND, .linear, .fused, .matmul, .einsum,
-             .normalization, .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .channelShuffle,
+             .normalization, .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .channelShuffle,
              .transpose, .upsample, .pad:
             return nil
         }
@@ -199,7 +201,7 @@ extension PreparedGraph {
         case .convolution: true
         case .fused(let fused): runsConvolution(fused.base)
         case .input, .constant, .unsupported, .transposedConvolution, .convolutionND, .linear, .matmul, .einsum, .normalization,
-             .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             false
         }
@@ -219,7 +221,7 @@ extension PreparedGraph {
         case .fused(let fused):
             return convolutionGeometry(fused.base, inputs: inputs, output: output)
         case .input, .constant, .unsupported, .convolutionND, .linear, .matmul, .einsum, .normalization, .activation, .softmax, .pooling,
-             .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .concat,
+             .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat,
              .slice, .channelShuffle, .reshape, .transpose, .identity, .upsample, .pad:
             return nil
         }

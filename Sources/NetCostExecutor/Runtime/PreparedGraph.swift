@@ -46,6 +46,13 @@ final class PreparedGraph: @unchecked Sendable {
         var parameters: [LayerParameters] = [], sources: [Tensor?] = []
         var geometries: [ConvolutionGeometry?] = [], packed: [[PackedMatrix]] = []
         var lastReader = Array(graph.layers.indices)
+        // A graph input read as indices by an embedding holds ids 0, 1, 2, … wrapping at the
+        // smallest table: each lookup reads a row of its own while there are rows to read.
+        var vocabularies: [Int: Int] = [:]
+        for layer in graph.layers {
+            guard case .embedding(let embedding) = layer.operation, let source = layer.inputs.first else { continue }
+            vocabularies[source] = min(vocabularies[source] ?? Int.max, embedding.vocabulary)
+        }
         for (index, layer) in graph.layers.enumerated() {
             let shapes = layer.inputs.map { graph.layers[$0].outputShape }
             for input in layer.inputs { lastReader[input] = max(lastReader[input], index) }
@@ -58,6 +65,8 @@ final class PreparedGraph: @unchecked Sendable {
                 let tensor = Tensor(dims: layer.outputShape.dims)
                 if let given = inputOverrides[index], given.count == tensor.elements {
                     given.withUnsafeBufferPointer { if let base = $0.baseAddress { tensor.pointer.update(from: base, count: tensor.elements) } }
+                } else if let vocabulary = vocabularies[index] {
+                    for position in 0..<tensor.elements { tensor.pointer[position] = Float(position % vocabulary) }
                 } else {
                     random.fill(tensor.pointer, count: tensor.elements, -1, 1)
                 }

@@ -317,6 +317,25 @@ def main():
          [floats("zero", [0.0]), ints("axis", [2]), ints("shape", [1, 4, 5, 6]), ints("repeats", [1, 1, 2, 1])])
 
     # Unsupported ops: listed, the rest still counted.
+    # Swin's shifted-window mask: zeros of a known shape, a block set by ScatterND from
+    # constants (folded: only its dims are kept), then added to the scores. A ScatterND
+    # and a GatherElements on run-time tensors keep their exact shapes; an unknown op
+    # whose shape is guessed is followed by a Slice that cannot apply to the guess, which
+    # is not counted either.
+    save("scatter_gather_elements_opset13.onnx",
+         [const("mask_shape", [1, 4, 4]),
+          helper.make_node("ConstantOfShape", ["mask_shape"], ["zeros"], value=numpy_helper.from_array(np.zeros(1, dtype=np.float32), "zero")),
+          helper.make_node("ScatterND", ["zeros", "where", "minus"], ["mask"]),
+          helper.make_node("Add", ["x", "mask"], ["scored"]),
+          helper.make_node("ScatterND", ["scored", "where", "fill"], ["scattered"]),
+          helper.make_node("GatherElements", ["scattered", "picks"], ["picked"], axis=2),
+          helper.make_node("Relu", ["picked"], ["y"]),
+          helper.make_node("Unknown", ["x"], ["u"], domain="com.example"),
+          helper.make_node("Slice", ["u", "starts", "ends", "axes"], ["s"])],
+         [x(1, 4, 4)], [value("y", [1, 4, 2]), value("s", [1, 4, 3])],
+         [ints("where", [[0, 0, 0], [0, 1, 1]]), floats("minus", [-100.0, -100.0]), floats("fill", [0.0, 0.0]),
+          ints("picks", np.zeros([1, 4, 2], dtype=np.int64)), ints("starts", [5]), ints("ends", [8]), ints("axes", [2])],
+         extra_opsets=["com.example"], check=False)
     save("unsupported_opset13.onnx",
          [helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1]),
           helper.make_node("Elu", ["c"], ["e"]),
@@ -342,6 +361,23 @@ def main():
     onnx.save(external, os.path.join(OUT, "external_data_opset13.onnx"), save_as_external_data=True,
               all_tensors_to_one_file=True, location="external_data_opset13.onnx.data", size_threshold=0)
     os.remove(os.path.join(OUT, "external_data_opset13.onnx.data"))
+    # As the dynamo exporter writes torch's as_strided: a Gather whose stored indices
+    # [1, 8, 1, 1] (a permutation) sit in a side file, kept this time; the copy whose
+    # location climbs out of the model's directory is not read.
+    indices = numpy_helper.from_array(np.array([3, 1, 0, 2, 7, 6, 5, 4], dtype=np.int64).reshape(1, 8, 1, 1), "idx")
+    gathered = save("external_indices_opset13.onnx",
+                    [helper.make_node("Reshape", ["x", "flat"], ["r"]), helper.make_node("Gather", ["r", "idx"], ["y"], axis=0)],
+                    [x(1, 8, 1, 1)], [value("y", [1, 8, 1, 1])], [indices, ints("flat", [8])])
+    side = os.path.join(OUT, "external_indices_opset13.onnx.data")
+    if os.path.exists(side):
+        os.remove(side)  # onnx.save appends to an existing side file
+    onnx.save(gathered, os.path.join(OUT, "external_indices_opset13.onnx"), save_as_external_data=True,
+              all_tensors_to_one_file=True, location="external_indices_opset13.onnx.data", size_threshold=64)
+    for tensor in gathered.graph.initializer:
+        for entry in tensor.external_data:
+            if entry.key == "location":
+                entry.value = "../generated/external_indices_opset13.onnx.data"
+    onnx.save(gathered, os.path.join(OUT, "external_indices_escaping_opset13.onnx"))
     named = [helper.make_node("Conv", ["x", "w"], ["c"], name="node_conv2d"),
              helper.make_node("Relu", ["c"], ["y"], name="node_relu")]
     for node, scopes in zip(named, ["['', 'features', 'features.0', 'conv2d']", "['', 'features', 'features.1', 'relu']"]):
