@@ -264,7 +264,11 @@ def run_worker(args):
             record["status"] = "exported"
             record["file"] = file_facts(path, folder)
             record["netcost"] = ask_netcost(args.netcost, path)
-            record["params_exact"] = record["netcost"].get("params") == record["file"]["params"]
+            # Learned params are the float initializers but batch-norm statistics, which
+            # are buffers; both must match.
+            statistics = record["file"]["statistics"]
+            record["params_exact"] = (record["netcost"].get("params") == record["file"]["params"] - statistics
+                                      and record["netcost"].get("buffers", 0) == statistics)
             record["macs_exact"] = record["netcost"].get("macs") == truth["macs"]
         except Exception as error:
             signal.alarm(0)
@@ -329,6 +333,11 @@ def file_facts(path, folder):
         return int(np.prod(tensor.dims)) if tensor.data_type in FLOAT_TYPES else 0
 
     read = {name for node in graph.node for name in node.input}
+    # Batch-norm running statistics: initializers read only as BatchNormalization's
+    # mean and variance (inputs 3 and 4), which netcost counts as buffers, not params.
+    statistics_uses = {name for node in graph.node if node.op_type == "BatchNormalization" for name in node.input[3:5]}
+    other_uses = {name for node in graph.node for position, name in enumerate(node.input)
+                  if not (node.op_type == "BatchNormalization" and position in (3, 4))}
     constants = sum(elements(a.t) for node in graph.node if node.op_type == "Constant"
                     for a in node.attribute if a.name == "value")
     ops = collections.Counter(node.op_type if node.domain in ("", "ai.onnx") else f"{node.domain}.{node.op_type}"
@@ -337,6 +346,7 @@ def file_facts(path, folder):
     size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder))
     return {"params": sum(elements(t) for t in graph.initializer),
             "unread_params": sum(elements(t) for t in graph.initializer if t.name not in read),
+            "statistics": sum(elements(t) for t in graph.initializer if t.name in statistics_uses and t.name not in other_uses),
             "constant_params": constants,
             "opset": opset, "nodes": len(graph.node), "ops": dict(sorted(ops.items())),
             "functions": len(model.functions), "megabytes": round(size / 1e6, 1)}
@@ -401,7 +411,8 @@ def summarize(records, exporters):
     print("query-key pair; the CPU attention kernel added with torch's own formula), as netcost")
     print("counts Conv, ConvTranspose, Gemm and MatMul. Nothing else counts on either side. A partial")
     print("import leaves its unsupported ops out, so it is rarely exact. Params exact: netcost's")
-    print("totals.params equals the file's float initializer elements.\n")
+    print("totals.params equals the file's float initializer elements but the batch-norm running")
+    print("statistics, and totals.buffers equals those statistics.\n")
 
     columns = ["pairs", "exported", "imported", "partial", "refused", "params exact", "MACs exact",
                "both, full import"]

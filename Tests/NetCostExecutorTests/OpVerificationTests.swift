@@ -223,3 +223,26 @@ import Testing
         try GraphCheck.all(graph)
     }
 }
+
+/// Padding of any axes, as Swin pads a channels-last `[N, H, W, C]` map.
+@Suite struct PadKernelTests {
+    /// `[1, 2, 2, 3]` (values 1…12) padded by 1 before H and 2 after W, with 9: the
+    /// output is `[1, 3, 4, 3]`; its first row (H = 0) is all 9, and the next holds the
+    /// input's first row, 1 2 3 | 4 5 6, then two pixels of 9. Counted: 12 read, 36 written.
+    @Test func channelsLastPadding() throws {
+        var builder = GraphBuilder(name: "pad")
+        let input = try builder.addInput(name: "x", shape: try TensorShape([1, 2, 2, 3], batchAxis: 0))
+        try builder.add(name: "p", operation: .pad(Pad(before: [0, 1, 0, 0], after: [0, 0, 2, 0], value: 9)), inputs: [input])
+        let graph = builder.build()
+        #expect(graph.layers[1].outputShape.dims == [1, 3, 4, 3])
+        let values = (1...12).map(Float.init)
+        let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits(), inputOverrides: [0: values])
+        let output = prepared.run().finalOutput?.values ?? []
+        let nines = [Float](repeating: 9, count: 6)
+        let expected: [Float] = [Float](repeating: 9, count: 12) + [1, 2, 3, 4, 5, 6] + nines + [7, 8, 9, 10, 11, 12] + nines
+        #expect(output == expected)
+        let report = try Verifier.verify(graph)
+        #expect(report.allMatch)
+        #expect(report.layers.first?.memoryAccess.counted == 12 + 36)
+    }
+}

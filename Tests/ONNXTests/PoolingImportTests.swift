@@ -75,5 +75,10 @@ import Testing
         let axes = try Imported("pad_opset18.onnx")
         #expect(axes.layers.last?.operation == .pad(Pad(top: 1, bottom: 1, left: 2, right: 2)))
         #expect(axes.outputDims == [4, 7, 10])
+        // Channels last: H grows by 1 + 2, W by 0 + 2; a copy of 5·6·4 in and 8·8·4 out.
+        let last = try Imported("pad_channels_last_opset13.onnx")
+        #expect(last.layers.last?.operation == .pad(Pad(before: [0, 1, 0, 0], after: [0, 2, 2, 0])))
+        #expect(last.outputDims == [8, 8, 4])
+        #expect(last.cost(last.layers.last?.name ?? "")?.memoryAccess == 5 * 6 * 4 + 8 * 8 * 4)
     }
 }

@@ -192,7 +192,7 @@ extension ONNXOps {
         importer.define(context, .activation(layer))
     }
 
-    /// Constant-mode `Pad` of H and W → `pad`. Pads are an attribute before opset 11
+    /// Constant-mode `Pad` of any axes → `pad`. Pads are an attribute before opset 11
     /// and an input from it, with optional `axes` from opset 18.
     static func pad(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         let dims = try importer.onnxDims(context, 0) ?? []
@@ -219,8 +219,8 @@ extension ONNXOps {
         let shape = padded.allSatisfy({ $0 >= 1 }) ? padded : nil
         let mode = try context.string("mode", default: "constant")
         guard mode == "constant" else { return try importer.addUnsupported(context, reason: "mode \(mode)", shape: shape) }
-        guard rank == 4, pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0, pads.allSatisfy({ $0 >= 0 }) else {
-            return try importer.addUnsupported(context, reason: "padding other than of H and W, or cropping", shape: shape)
+        guard pads.allSatisfy({ $0 >= 0 }) else {
+            return try importer.addUnsupported(context, reason: "cropping (negative pads)", shape: shape)
         }
         var value = 0.0
         switch try importer.numberInput(context, 2) {
@@ -229,7 +229,7 @@ extension ONNXOps {
         case .absent: value = try context.float("value", default: 0)
         }
         let input = try importer.activation(context, 0)
-        let layer = try importer.addLayer(context.name, .pad(Pad(top: pads[2], bottom: pads[6], left: pads[3], right: pads[7], value: value)),
+        let layer = try importer.addLayer(context.name, .pad(Pad(before: Array(pads[..<rank]), after: Array(pads[rank...]), value: value)),
                                           inputs: [input], context)
         importer.define(context, .activation(layer))
     }

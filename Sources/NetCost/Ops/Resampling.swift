@@ -106,21 +106,27 @@ public struct Upsample: OperationRules, Hashable {
     }
 }
 
-// MARK: Zero padding
+// MARK: Constant padding
 
-/// Constant padding of a feature map's borders. A copy: reads the input, writes the
-/// whole padded output; no flops.
+/// Constant padding of any axes (ONNX's Pad, PyTorch's `F.pad`): each axis grows by
+/// `before[i]` and `after[i]` elements of `value`. A copy: reads the input, writes the
+/// whole padded output; no flops. A spec pads a feature map's H and W.
 public struct Pad: OperationRules, Hashable {
-    public var top: Int, bottom: Int, left: Int, right: Int
+    /// Per axis of the tensor, the elements added before and after.
+    public var before: [Int]
+    public var after: [Int]
     /// The constant written into the border.
     public var value: Double
 
-    public init(top: Int, bottom: Int, left: Int, right: Int, value: Double = 0) {
-        self.top = top
-        self.bottom = bottom
-        self.left = left
-        self.right = right
+    public init(before: [Int], after: [Int], value: Double = 0) {
+        self.before = before
+        self.after = after
         self.value = value
+    }
+
+    /// The H and W borders of `[N, C, H, W]`.
+    public init(top: Int, bottom: Int, left: Int, right: Int, value: Double = 0) {
+        self.init(before: [0, 0, top, left], after: [0, 0, bottom, right], value: value)
     }
 
     public var kind: String { "pad" }
@@ -132,22 +138,42 @@ public struct Pad: OperationRules, Hashable {
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
-        let (batch, channels, size) = try ShapeCheck.featureMap(inputs[0], for: kind)
-        return try TensorShape([batch, channels, size.height + top + bottom, size.width + left + right])
+        let dims = inputs[0].dims
+        guard before.count == dims.count, after.count == dims.count else {
+            throw InputError("pads \(before.count) axes of a tensor of rank \(dims.count)", field: "pads")
+        }
+        guard before.allSatisfy({ $0 >= 0 }), after.allSatisfy({ $0 >= 0 }) else {
+            throw InputError("negative pads (cropping) are not padding", field: "pads")
+        }
+        var padded: [Int] = []
+        for axis in dims.indices { padded.append(try sum(dims[axis], before[axis], after[axis])) }
+        return try TensorShape(padded)
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
         try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 0)
     }
 
+    /// Borders of H and W shift a map's positions; borders of the batch or the channels
+    /// leave them; borders of anything else end the field.
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        .sliding(height: AxisWindow(extent: 1, stride: 1, offset: Double(top)),
-                 width: AxisWindow(extent: 1, stride: 1, offset: Double(left)))
+        let padded = before.indices.filter { before[$0] != 0 || after[$0] != 0 }
+        guard inputs[0].isFeatureMap else { return .pointwise }
+        guard padded.allSatisfy({ $0 < 4 }) else { return .ends }
+        return .sliding(height: AxisWindow(extent: 1, stride: 1, offset: Double(before[2])),
+                        width: AxisWindow(extent: 1, stride: 1, offset: Double(before[3])))
     }
 
     public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
-    public func details(_ inputs: [TensorShape]) -> String { Padding.explicit(top: top, bottom: bottom, left: left, right: right).text }
+    /// `1`, `t1 b2 l0 r1` for H and W of a feature map; per axis otherwise.
+    public func details(_ inputs: [TensorShape]) -> String {
+        if before.count == 4, before[0] == 0, before[1] == 0, after[0] == 0, after[1] == 0 {
+            return Padding.explicit(top: before[2], bottom: after[2], left: before[3], right: after[3]).text
+        }
+        return before.indices.filter { before[$0] != 0 || after[$0] != 0 }
+            .map { "axis \(SampleAxis.text($0, of: inputs.first)) \(before[$0])+\(after[$0])" }.joined(separator: ", ")
+    }
 }
 
 // MARK: Spec fields
@@ -192,6 +218,7 @@ extension Pad {
         guard case let .explicit(top, bottom, left, right) = try fields.padding("pads", default: .zero) else {
             throw fields.error("\"same\" is not a size; give the pads", field: "pads")
         }
+        guard inputs.first?.rank ?? 4 == 4 else { throw fields.error("pads a [C, H, W] feature map's H and W", field: "pads") }
         return .pad(Pad(top: top, bottom: bottom, left: left, right: right, value: try fields.double("value", default: 0)))
     }
 }

@@ -43,16 +43,25 @@ enum CopyKernel {
         }
     }
 
+    /// The output filled with the pad value, then each row of the last axis copied to
+    /// its place: an odometer over the input's other axes.
     static func pad<P: Probe>(_ pad: Pad, input: Tensor, output: Tensor, probe: inout P) {
-        let (channels, height, width) = (input.dims[0], input.dims[1], input.dims[2])
-        let outWidth = output.dims[2]
         output.pointer.update(repeating: Float(pad.value), count: output.elements)
-        for channel in 0..<channels {
-            for y in 0..<height {
-                let source = (channel * height + y) * width
-                let destination = (channel * output.dims[1] + y + pad.top) * outWidth + pad.left
-                (output.pointer + destination).update(from: input.pointer + source, count: width)
-                probe.readInputs(0, source..<source + width)
+        let rank = input.dims.count, width = input.dims[rank - 1]
+        let outputStrides = Tensor.rowMajorStrides(output.dims)
+        var index = Array(repeating: 0, count: rank)
+        for row in 0..<(input.elements / max(width, 1)) {
+            var destination = pad.before[rank - 1]
+            for axis in 0..<(rank - 1) { destination += (index[axis] + pad.before[axis]) * outputStrides[axis] }
+            let source = row * width
+            (output.pointer + destination).update(from: input.pointer + source, count: width)
+            probe.readInputs(0, source..<source + width)
+            var axis = rank - 2
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < input.dims[axis] { break }
+                index[axis] = 0
+                axis -= 1
             }
         }
         probe.writes(0..<output.elements)

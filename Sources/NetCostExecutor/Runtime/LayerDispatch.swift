@@ -28,14 +28,14 @@ extension PreparedGraph {
     static func runsPerSample(_ operation: Operation) -> Bool {
         switch operation {
         case .convolution, .transposedConvolution, .convolutionND, .pooling, .poolingND, .globalPooling, .adaptivePooling,
-             .channelShuffle, .upsample, .pad:
+             .channelShuffle, .upsample:
             true
         case .normalization(let norm):
             if case .layer = norm.method { false } else { true }
         case .fused(let fused):
             runsPerSample(fused.base)
         case .input, .constant, .unsupported, .linear, .matmul, .einsum, .activation, .softmax, .reduction, .elementwise, .select,
-             .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .reshape, .transpose, .identity:
+             .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .reshape, .transpose, .identity, .pad:
             false
         }
     }

@@ -289,6 +289,9 @@ def main():
          [x(1, 4, 5, 6)], [value("y", [1, 4, 9, 12])], [ints("pads", [0, 0, 1, 2, 0, 0, 3, 4])], opset=11)
     save("pad_opset18.onnx", [helper.make_node("Pad", ["x", "pads", "", "axes"], ["y"])],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 7, 10])], [ints("pads", [1, 2, 1, 2]), ints("axes", [2, 3])], opset=18)
+    # Swin pads its channels-last [N, H, W, C] map on H and W.
+    save("pad_channels_last_opset13.onnx", [helper.make_node("Pad", ["x", "pads"], ["y"])],
+         [x(1, 5, 6, 4)], [value("y", [1, 8, 8, 4])], [ints("pads", [0, 1, 0, 0, 0, 2, 2, 0])])
 
     # Element-wise math: each function on a 1×4×5×6 input; Pow by one constant, and by a
     # tensor of exponents.
