@@ -31,6 +31,7 @@ enum ONNXFolding {
         case "ConstantOfShape": single = try constantOfShape(context, first)
         case "Range": single = try range(context, inputs)
         case "ReduceProd", "ReduceSum", "ReduceMin", "ReduceMax", "ReduceMean": single = try reduce(context, inputs)
+        case "GatherElements": single = try gatherElements(context, inputs)
         case "ScatterND", "ScatterElements":
             // The data's dims; the values written are not kept (masks built this way feed
             // only element-wise ops, whose costs do not depend on them).
