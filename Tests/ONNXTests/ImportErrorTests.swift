@@ -190,3 +190,19 @@ import Testing
         #expect(model.cost("doubled")?.flops == 12)
     }
 }
+
+/// A graph input without a batch axis.
+@Suite struct UnbatchedInputTests {
+    /// A detector's [3, 8, 8] image has no batch axis (a fixed 3 leads a rank-3 tensor),
+    /// so it shows whole and the batch is 1; the unsqueezed map's conv counts
+    /// 4·8·8 outputs of 3·9 taps = 6,912 MACs; the Reshape target Cast(1 / 0.25) = 4 folds.
+    @Test func aDetectorsImage() throws {
+        let model = try Imported("image_without_batch_opset13.onnx")
+        #expect(model.result.model.input.batchAxis == nil)
+        #expect(model.result.model.input.description == "3x8x8")
+        #expect(model.result.model.batch == 1)
+        #expect(model.macs == 4 * 8 * 8 * 3 * 9)
+        #expect(model.layers.last?.outputShape.dims == [4, 64])
+        #expect(model.result.unsupported.isEmpty)
+    }
+}

@@ -350,6 +350,17 @@ def main():
           helper.make_node("Reshape", ["doubled", "picked_flat"], ["y"])],
          [x(1, 12)], [value("y", [6, 2])],
          [ints("empty", np.zeros([0], dtype=np.int64)), ints("sizes", [[2, 3, 4, 6]]), ints("picks", [[3, 0]]), ints("flat_shape", [2])])
+    # A detector's image: [3, H, W] with no batch axis, unsqueezed before the backbone;
+    # a Reshape target computed as Cast(1 / 0.25) = 4, which folds.
+    save("image_without_batch_opset13.onnx",
+         [helper.make_node("Unsqueeze", ["x", "zero"], ["batched"]),
+          helper.make_node("Conv", ["batched", "w"], ["c"], pads=[1, 1, 1, 1]),
+          helper.make_node("Reciprocal", ["quarter"], ["four"]),
+          helper.make_node("Cast", ["four"], ["four_int"], to=TensorProto.INT64),
+          helper.make_node("Concat", ["four_int", "minus_one"], ["target"], axis=0),
+          helper.make_node("Reshape", ["c", "target"], ["y"])],
+         [x(3, 8, 8)], [value("y", [4, 64])],
+         [ints("zero", [0]), weight("w", 4, 3, 3, 3), floats("quarter", [0.25]), ints("minus_one", [-1])])
     save("unsupported_opset13.onnx",
          [helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1]),
           helper.make_node("Elu", ["c"], ["e"]),
