@@ -167,11 +167,42 @@ import Testing
     @Test func scattersGathersAndGuessedShapes() throws {
         let model = try Imported("scatter_gather_elements_opset13.onnx")
         #expect(model.result.unsupported.map(\.opType) == ["ScatterND", "GatherElements", "com.example.Unknown", "Slice"])
-        #expect(model.result.unsupported.last?.reason == "input shapes unknown after an unsupported op")
+        #expect(model.result.unsupported.map(\.reason) == ["on tensors computed at run time", "on tensors computed at run time", nil, "input shapes unknown after an unsupported op"])
         #expect(model.layer("mask")?.outputShape.dims == [1, 4, 4])
         #expect(model.layer("scattered")?.outputShape.dims == [1, 4, 4])
         #expect(model.layer("picked")?.outputShape.dims == [1, 4, 2])
         #expect(model.layer("y")?.operation == .activation(Activation(.relu)))
         #expect(model.cost("y")?.flops == 4 * 2)
+    }
+}
+
+/// Constants that fold.
+@Suite struct FoldedConstantTests {
+    /// A ConstantOfShape of an empty shape is a scalar 2, which the 12 inputs are
+    /// multiplied by (12 flops); GatherElements of [[2, 3, 4, 6]] at [[3, 0]] along axis
+    /// 1 is [[6, 2]], flattened into a Reshape's target: [1, 12] → [6, 2].
+    @Test func scalarFillAndGatheredElements() throws {
+        let model = try Imported("constant_scalar_gather_elements_opset13.onnx")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["mul", "reshape"])
+        #expect(model.layer("two")?.outputShape.dims == [1])
+        #expect(model.layers.last?.outputShape.dims == [6, 2])
+        #expect(model.cost("doubled")?.flops == 12)
+    }
+}
+
+/// A graph input without a batch axis.
+@Suite struct UnbatchedInputTests {
+    /// A detector's [3, 8, 8] image has no batch axis (a fixed 3 leads a rank-3 tensor),
+    /// so it shows whole and the batch is 1; the unsqueezed map's conv counts
+    /// 4·8·8 outputs of 3·9 taps = 6,912 MACs; the Reshape target Cast(1 / 0.25) = 4 folds.
+    @Test func aDetectorsImage() throws {
+        let model = try Imported("image_without_batch_opset13.onnx")
+        #expect(model.result.model.input.batchAxis == nil)
+        #expect(model.result.model.input.description == "3x8x8")
+        #expect(model.result.model.batch == 1)
+        #expect(model.macs == 4 * 8 * 8 * 3 * 9)
+        #expect(model.layers.last?.outputShape.dims == [4, 64])
+        #expect(model.result.unsupported.isEmpty)
     }
 }

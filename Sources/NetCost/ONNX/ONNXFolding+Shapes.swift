@@ -238,4 +238,34 @@ extension ONNXFolding {
         guard !overflow else { throw context.error("sizes overflow a 64-bit integer", field: "inputs") }
         return value
     }
+
+    /// `GatherElements`: the indices' dims; each output takes the data's element at its
+    /// own coordinates but along `axis`, where the index says.
+    static func gatherElements(_ context: ONNXNodeContext, _ inputs: [ONNXConstant?]) throws(InputError) -> ONNXConstant? {
+        guard inputs.count == 2, let data = inputs[0], let indices = inputs[1] else { return nil }
+        guard data.dims.count == indices.dims.count, !data.dims.isEmpty else {
+            throw context.error("indices \(TensorShape.format(indices.dims)) and data \(TensorShape.format(data.dims)) differ in rank", field: "indices")
+        }
+        let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: data.dims.count)
+        guard let values = data.values, let picked = indices.integers, isSmall(indices.dims) else {
+            return result(context, dims: indices.dims, type: data.dataType, values: nil, from: inputs)
+        }
+        let strides = ONNXConstantMath.strides(data.dims)
+        let flat = ONNXConstantMath.mapIndices(indices.dims) { coordinates in
+            var source = 0
+            for (position, coordinate) in coordinates.enumerated() { source += coordinate * strides[position] }
+            return source
+        }
+        let indexStrides = ONNXConstantMath.strides(indices.dims)
+        let sources = flat.enumerated().map { position, base -> Int in
+            var coordinate = 0, rest = position
+            for (dimension, stride) in indexStrides.enumerated() {
+                if dimension == axis { coordinate = rest / stride }
+                rest %= stride
+            }
+            let index = picked[position] < 0 ? picked[position] + data.dims[axis] : picked[position]
+            return base + (index - coordinate) * strides[axis]
+        }
+        return result(context, dims: indices.dims, type: data.dataType, values: values.picking(sources), from: inputs)
+    }
 }

@@ -15,7 +15,7 @@ enum ONNXFolding {
         switch context.opType {
         case "Identity", "Dropout": single = first
         case "Cast", "CastLike": single = try cast(context, first, inputs)
-        case "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Not": single = unary(context, first)
+        case "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Not", "Reciprocal", "Exp", "Log": single = unary(context, first)
         case "Add", "Sub", "Mul", "Div", "Mod", "Pow", "Min", "Max", "Sum", "Equal", "Less", "Greater",
              "LessOrEqual", "GreaterOrEqual", "And", "Or", "Where":
             single = try elementwise(context, present)
@@ -31,6 +31,7 @@ enum ONNXFolding {
         case "ConstantOfShape": single = try constantOfShape(context, first)
         case "Range": single = try range(context, inputs)
         case "ReduceProd", "ReduceSum", "ReduceMin", "ReduceMax", "ReduceMean": single = try reduce(context, inputs)
+        case "GatherElements": single = try gatherElements(context, inputs)
         case "ScatterND", "ScatterElements":
             // The data's dims; the values written are not kept (masks built this way feed
             // only element-wise ops, whose costs do not depend on them).
@@ -78,6 +79,10 @@ enum ONNXFolding {
         case (.floats(let x)?, "Ceil"): values = .floats(x.map { $0.rounded(.up) })
         case (.floats(let x)?, "Sqrt"): values = .floats(x.map { $0.squareRoot() })
         case (.floats(let x)?, "Not"): values = .integers(x.map { $0 == 0 ? 1 : 0 })
+        // A detector's resize scale: min_size / min(H, W), computed from the input's shape.
+        case (.floats(let x)?, "Reciprocal"): values = .floats(x.map { 1 / $0 })
+        case (.floats(let x)?, "Exp"): values = .floats(x.map { Foundation.exp($0) })
+        case (.floats(let x)?, "Log"): values = .floats(x.map { Foundation.log($0) })
         default: values = nil
         }
         return result(context, dims: input.dims, type: type, values: values, from: [input])

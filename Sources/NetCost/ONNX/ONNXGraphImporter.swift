@@ -188,9 +188,14 @@ struct ONNXGraphImporter {
             let symbolicBatch = declared.dims?.first?.size == nil
             let dims = try declared.wholeShape(given: first ? override : nil, batch: first ? batch : (symbolicBatch ? graphBatch : nil))
             if first { graphBatch = dims[0] }
+            // Axis 0 holds the samples when the file leaves it open or fixes it at 1, or
+            // when a fixed size leads a [N, C, …] map; a detector's [3, H, W] image has
+            // no batch axis. For the per-sample view only: counts take the dims as they are.
+            let leading = declared.dims?.first?.size
+            let batchAxis: Int? = leading == nil || leading == 1 || (first && batch != nil) || dims.count >= 4 ? 0 : nil
             let tensorShape: TensorShape
             do {
-                tensorShape = try TensorShape(dims, batchAxis: 0)
+                tensorShape = try TensorShape(dims, batchAxis: batchAxis)
             } catch {
                 throw InputError("graph input \"\(input.name)\": \(error.message)", field: "input")
             }

@@ -70,9 +70,11 @@ extension ONNXOps {
         try importer.addUnsupported(context, reason: "on tensors computed at run time", shape: try importer.onnxDims(context, 0))
     }
 
-    /// `GatherElements`: not counted, with the indices' shape, which is exact.
+    /// `GatherElements`: folded on constants (BERT's token types); on run-time tensors
+    /// not counted, with the indices' shape, which is exact.
     static func gatherElements(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
-        try importer.addUnsupported(context, reason: nil, shape: try importer.onnxDims(context, 1))
+        if try importer.fold(context) { return }
+        try importer.addUnsupported(context, reason: "on tensors computed at run time", shape: try importer.onnxDims(context, 1))
     }
 
     static func foldOnly(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {

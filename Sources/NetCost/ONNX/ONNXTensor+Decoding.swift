@@ -56,6 +56,11 @@ extension ONNXTensor {
                 }
             }
         }
+        if elements == 0, tensor.dataLocation != 1 {
+            // An empty tensor (a ConstantOfShape's shape for a scalar) has its values: none.
+            tensor.values = ONNXDataType.isInteger(tensor.dataType) ? .integers([]) : .floats([])
+            return tensor
+        }
         guard tensor.dataLocation != 1, tensor.hasData else { return tensor }
         let isInteger = ONNXDataType.isInteger(tensor.dataType)
         let isFloat = tensor.dataType == ONNXDataType.float || tensor.dataType == ONNXDataType.double

@@ -339,6 +339,28 @@ def main():
          [ints("where", [[0, 0, 0], [0, 1, 1]]), floats("minus", [-100.0, -100.0]), floats("fill", [0.0, 0.0]),
           ints("picks", np.zeros([1, 4, 2], dtype=np.int64)), ints("starts", [5]), ints("ends", [8]), ints("axes", [2])],
          extra_opsets=["com.example"], check=False)
+    # Folded: a ConstantOfShape of an empty shape is a scalar (GPT-2's attention mask
+    # fill); a GatherElements of constants (BERT's token types) whose values, [6, 2],
+    # are a Reshape's target.
+    save("constant_scalar_gather_elements_opset13.onnx",
+         [helper.make_node("ConstantOfShape", ["empty"], ["two"], value=numpy_helper.from_array(np.array([2.0], dtype=np.float32), "fill")),
+          helper.make_node("Mul", ["x", "two"], ["doubled"]),
+          helper.make_node("GatherElements", ["sizes", "picks"], ["picked"], axis=1),
+          helper.make_node("Reshape", ["picked", "flat_shape"], ["picked_flat"]),
+          helper.make_node("Reshape", ["doubled", "picked_flat"], ["y"])],
+         [x(1, 12)], [value("y", [6, 2])],
+         [ints("empty", np.zeros([0], dtype=np.int64)), ints("sizes", [[2, 3, 4, 6]]), ints("picks", [[3, 0]]), ints("flat_shape", [2])])
+    # A detector's image: [3, H, W] with no batch axis, unsqueezed before the backbone;
+    # a Reshape target computed as Cast(1 / 0.25) = 4, which folds.
+    save("image_without_batch_opset13.onnx",
+         [helper.make_node("Unsqueeze", ["x", "zero"], ["batched"]),
+          helper.make_node("Conv", ["batched", "w"], ["c"], pads=[1, 1, 1, 1]),
+          helper.make_node("Reciprocal", ["quarter"], ["four"]),
+          helper.make_node("Cast", ["four"], ["four_int"], to=TensorProto.INT64),
+          helper.make_node("Concat", ["four_int", "minus_one"], ["target"], axis=0),
+          helper.make_node("Reshape", ["c", "target"], ["y"])],
+         [x(3, 8, 8)], [value("y", [4, 64])],
+         [ints("zero", [0]), weight("w", 4, 3, 3, 3), floats("quarter", [0.25]), ints("minus_one", [-1])])
     save("unsupported_opset13.onnx",
          [helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1]),
           helper.make_node("Elu", ["c"], ["e"]),
