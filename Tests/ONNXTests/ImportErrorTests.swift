@@ -206,3 +206,15 @@ import Testing
         #expect(model.result.unsupported.isEmpty)
     }
 }
+
+extension FoldedConstantTests {
+    /// Clip folds on constants: the pads end with Clip([-3, 1], 0, 5) = [0, 1], so a
+    /// [1, 2, 5, 5] map is padded to [1, 2, 5, 6]: 50 read, 60 written.
+    @Test func computedPads() throws {
+        let model = try Imported("computed_pads_opset13.onnx")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["pad"])
+        #expect(model.layers.last?.outputShape.dims == [1, 2, 5, 6])
+        #expect(model.cost(model.layers.last?.name ?? "")?.memoryAccess == 50 + 60)
+    }
+}
