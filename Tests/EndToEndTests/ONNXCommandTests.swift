@@ -17,6 +17,17 @@ struct ONNXCommandTests {
         #expect(object["partial"] as? Bool == false)
     }
 
+    /// TopK (both its outputs) and NonZero are marked as data-dependent in JSON, and named so on stderr.
+    @Test func postProcessingIsMarked() throws {
+        let model = Self.fixtures.appendingPathComponent("generated/post_processing_opset13.onnx").path
+        let json = try CommandLineTests.run(["report", model, "--format", "json"])
+        #expect(json.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        let unsupported = try #require(object["unsupported"] as? [[String: Any]])
+        #expect(unsupported.filter { $0["data_dependent"] as? Bool == true }.compactMap { $0["op"] as? String } == ["TopK", "TopK", "NonZero"])
+        #expect(json.errors.contains("warning: control flow and post-processing, whose work depends on the data: TopK ×1, NonZero ×1"))
+    }
+
     @Test func unsupportedOpsMakeAPartialResultThatSaysSo() throws {
         let model = Self.fixtures.appendingPathComponent("generated/unsupported_opset13.onnx").path
         let text = try CommandLineTests.run(["report", model])

@@ -206,3 +206,30 @@ import Testing
         #expect(model.result.unsupported.isEmpty)
     }
 }
+
+extension FoldedConstantTests {
+    /// Clip folds on constants: the pads end with Clip([-3, 1], 0, 5) = [0, 1], so a
+    /// [1, 2, 5, 5] map is padded to [1, 2, 5, 6]: 50 read, 60 written.
+    @Test func computedPads() throws {
+        let model = try Imported("computed_pads_opset13.onnx")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["pad"])
+        #expect(model.layers.last?.outputShape.dims == [1, 2, 5, 6])
+        #expect(model.cost(model.layers.last?.name ?? "")?.memoryAccess == 50 + 60)
+    }
+}
+
+/// Control flow and post-processing.
+@Suite struct DataDependentImportTests {
+    /// TopK and NonZero on a ReLU's output are named as work that depends on the data,
+    /// with the one layer that reads their results (a Transpose of NonZero's indices);
+    /// the ReLU before them is counted: 6 flops.
+    @Test func postProcessingIsNamedWithWhatFollows() throws {
+        let imported = try ONNXImporter.load(file: Fixtures.generated("post_processing_opset13.onnx"))
+        #expect(imported.dataDependent.layers == ["values", "nz"])
+        #expect(imported.dataDependent.dependents == 1)
+        let model = try ModelLoader.load(Fixtures.generated("post_processing_opset13.onnx"))
+        #expect(model.warnings.last == "control flow and post-processing, whose work depends on the data: TopK ×1, NonZero ×1; 1 layer after them reads their results")
+        #expect(try Analysis(model.graph).costs[1].flops == 6)
+    }
+}

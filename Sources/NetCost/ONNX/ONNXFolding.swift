@@ -32,6 +32,7 @@ enum ONNXFolding {
         case "Range": single = try range(context, inputs)
         case "ReduceProd", "ReduceSum", "ReduceMin", "ReduceMax", "ReduceMean": single = try reduce(context, inputs)
         case "GatherElements": single = try gatherElements(context, inputs)
+        case "Clip": single = try clip(context, inputs)
         case "ScatterND", "ScatterElements":
             // The data's dims; the values written are not kept (masks built this way feed
             // only element-wise ops, whose costs do not depend on them).
@@ -240,5 +241,30 @@ extension TensorValues {
             guard values.indices.contains(index), values[index].isFinite, abs(values[index]) < 9.0e18 else { return nil }
             return Int(values[index])
         }
+    }
+}
+
+extension ONNXFolding {
+    /// `Clip` of a constant between bounds given as inputs (opset 11 on) or attributes:
+    /// TF-style "same" padding computes its pads this way from the input's shape.
+    static func clip(_ context: ONNXNodeContext, _ inputs: [ONNXConstant?]) throws(InputError) -> ONNXConstant? {
+        guard let data = inputs.first ?? nil else { return nil }
+        func bound(_ position: Int, _ attribute: String) throws(InputError) -> Double? {
+            if inputs.indices.contains(position), let given = inputs[position] { return given.scalar }
+            return context.node.attribute(attribute) == nil ? nil : try context.float(attribute, default: 0)
+        }
+        let low = try bound(1, "min") ?? -.infinity, high = try bound(2, "max") ?? .infinity
+        let values: TensorValues? = switch data.values {
+        case .integers(let x)?:
+            // Compared as doubles, converted back only when exact: no trap on any value.
+            .integers(x.map { value in
+                if Double(value) < low { return Int(exactly: low.rounded(.up)) ?? value }
+                if Double(value) > high { return Int(exactly: high.rounded(.down)) ?? value }
+                return value
+            })
+        case .floats(let x)?: .floats(x.map { min(max($0, low), high) })
+        case nil: nil
+        }
+        return result(context, dims: data.dims, type: data.dataType, values: values, from: inputs)
     }
 }

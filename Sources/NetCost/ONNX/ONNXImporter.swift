@@ -26,6 +26,10 @@ public struct ONNXImport: Sendable {
     public var producer: String
     /// Notes about the import: an opset outside 11–21, initializers no node reads.
     public var warnings: [String]
+    /// Layers whose work depends on data, not on shapes (`ONNXImporter.dataDependentOps`),
+    /// and the layers that read their results, directly or not: a detector's
+    /// post-processing. Both are among the unsupported layers or after them.
+    public var dataDependent: (layers: [String], dependents: Int) = ([], 0)
 
     /// True when some op could not be counted: the totals then leave it out.
     public var isPartial: Bool { !unsupported.isEmpty }
@@ -51,6 +55,12 @@ public struct ONNXInputChoice: Sendable {
 /// Weights in a side file (external data) are never read: their dims are enough; only
 /// small integer tensors (indices, shapes) are read from it.
 public enum ONNXImporter {
+    /// Control flow and post-processing: ops whose work depends on the values they see
+    /// (how many boxes pass a threshold, which branch runs), so no shape rule can count
+    /// them. They are named as such, with the part of the graph after them.
+    public static let dataDependentOps: Set<String> = ["If", "Loop", "Scan", "NonZero", "NonMaxSuppression", "TopK",
+                                                       "RoiAlign", "MaxRoiPool", "Unique"]
+
     /// The opsets netcost maps; others are read with a warning.
     public static let supportedOpsets = 11...21
 
@@ -156,8 +166,23 @@ public enum ONNXImporter {
         var loaded = LoadedModel(graph: graph, name: name, description: description, input: first.outputShape,
                                  scaling: Scaling(rounding: .floor))
         loaded.batch = first.outputShape.batch
-        return ONNXImport(model: loaded, unsupported: group(importer.unsupported), opsetVersion: opset,
-                          irVersion: model.irVersion, producer: producer, warnings: warnings)
+        var result = ONNXImport(model: loaded, unsupported: group(importer.unsupported), opsetVersion: opset,
+                                irVersion: model.irVersion, producer: producer, warnings: warnings)
+        result.dataDependent = dataDependentPart(of: graph, unsupported: importer.unsupported)
+        return result
+    }
+
+    /// The unsupported layers of a data-dependent op type, and how many layers read
+    /// their results, directly or through others.
+    private static func dataDependentPart(of graph: Graph, unsupported: [(opType: String, reason: String?, layer: String)]) -> (layers: [String], dependents: Int) {
+        let names = unsupported.filter { dataDependentOps.contains($0.opType) }.map(\.layer)
+        guard !names.isEmpty else { return ([], 0) }
+        let roots = Set(names)
+        var reached = graph.layers.map { roots.contains($0.name) }
+        for (index, layer) in graph.layers.enumerated() where !reached[index] && layer.inputs.contains(where: { reached[$0] }) {
+            reached[index] = true
+        }
+        return (names, reached.filter { $0 }.count - names.count)
     }
 
     /// Unsupported nodes grouped by op type and reason, in order of first appearance.

@@ -40,6 +40,15 @@ public enum ModelLoader {
         model.warnings = imported.warnings + imported.unsupported.map { op in
             "\(op.opType) ×\(op.count) not counted\(op.reason.map { ": \($0)" } ?? "") (\(op.layers.prefix(3).joined(separator: ", "))\(op.layers.count > 3 ? ", …" : ""))"
         }
+        let (dataDependent, dependents) = imported.dataDependent
+        if !dataDependent.isEmpty {
+            var counts: [(opType: String, count: Int)] = []
+            for op in imported.unsupported where ONNXImporter.dataDependentOps.contains(op.opType) {
+                if let index = counts.firstIndex(where: { $0.opType == op.opType }) { counts[index].count += op.count } else { counts.append((op.opType, op.count)) }
+            }
+            let kinds = counts.map { "\($0.opType) ×\($0.count)" }.joined(separator: ", ")
+            model.warnings.append("control flow and post-processing, whose work depends on the data: \(kinds); \(dependents) layer\(dependents == 1 ? "" : "s") after them \(dependents == 1 ? "reads" : "read") their results")
+        }
         return model
     }
 

@@ -361,6 +361,22 @@ def main():
           helper.make_node("Reshape", ["c", "target"], ["y"])],
          [x(3, 8, 8)], [value("y", [4, 64])],
          [ints("zero", [0]), weight("w", 4, 3, 3, 3), floats("quarter", [0.25]), ints("minus_one", [-1])])
+    # TF-style "same" padding, computed from sizes: Clip([-3, 1], 0, 5) = [0, 1] ends
+    # the pads, so W grows by one.
+    save("computed_pads_opset13.onnx",
+         [helper.make_node("Clip", ["raw", "low", "high"], ["clipped"]),
+          helper.make_node("Concat", ["leading", "clipped"], ["pads"], axis=0),
+          helper.make_node("Pad", ["x", "pads"], ["y"])],
+         [x(1, 2, 5, 5)], [value("y", [1, 2, 5, 6])],
+         [ints("raw", [-3, 1]), numpy_helper.from_array(np.array(0, dtype=np.int64), "low"),
+          numpy_helper.from_array(np.array(5, dtype=np.int64), "high"), ints("leading", [0, 0, 0, 0, 0, 0])])
+    # Post-processing: TopK and NonZero on a ReLU's output, a Transpose of the indices.
+    save("post_processing_opset13.onnx",
+         [helper.make_node("Relu", ["x"], ["r"]),
+          helper.make_node("TopK", ["r", "k"], ["values", "indices"]),
+          helper.make_node("NonZero", ["r"], ["nz"]),
+          helper.make_node("Transpose", ["nz"], ["t"], perm=[1, 0])],
+         [x(1, 6)], [value("values", [1, 2]), value("t", [6, 2], TensorProto.INT64)], [ints("k", [2])])
     save("unsupported_opset13.onnx",
          [helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1]),
           helper.make_node("Elu", ["c"], ["e"]),
