@@ -233,3 +233,22 @@ extension FoldedConstantTests {
         #expect(try Analysis(model.graph).costs[1].flops == 6)
     }
 }
+
+/// Gemm between run-time operands, EyeLike, and an LSTM's shapes.
+@Suite struct GemmEyeLikeLSTMTests {
+    /// Gemm(A, A, c) with transA on a [4, 3] ReLU: a transpose, a 3·4·3 = 36-MAC matmul
+    /// and an add of the stored [3] bias; EyeLike of its [3, 3] result is a constant; the
+    /// LSTM (hidden 2, one direction, 4 steps of a batch of 1) is not counted, but its
+    /// outputs have their exact shapes, [4, 1, 1, 2] and [1, 1, 2], so the ReLU of its
+    /// last state is counted: 2 flops.
+    @Test func runTimeGemmEyeLikeAndLSTMShapes() throws {
+        let model = try Imported("gemm_eyelike_lstm_opset13.onnx")
+        #expect(model.result.unsupported.map(\.opType) == ["LSTM"])
+        #expect(model.macs == 3 * 4 * 3)
+        #expect(model.layer("g_a_transpose")?.operation == .transpose(Transpose(permutation: [1, 0])))
+        #expect(model.layer("eye")?.operation.kind == "constant")
+        #expect(model.layer("all")?.outputShape.dims == [4, 1, 1, 2])
+        #expect(model.layer("all_output1")?.outputShape.dims == [1, 1, 2])
+        #expect(model.cost("y")?.flops == 2)
+    }
+}

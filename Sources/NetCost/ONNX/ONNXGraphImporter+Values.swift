@@ -168,7 +168,8 @@ extension ONNXGraphImporter {
     /// The output shape is the declared one (value_info), else `shape` when the caller
     /// could infer it, else the first run-time input's (a guess, marked so). Stored
     /// tensors the node reads are still counted.
-    mutating func addUnsupported(_ context: ONNXNodeContext, reason: String? = nil, shape computed: [Int]? = nil) throws(InputError) {
+    mutating func addUnsupported(_ context: ONNXNodeContext, reason: String? = nil, shape computed: [Int]? = nil,
+                                 outputShapes: [[Int]] = []) throws(InputError) {
         var inputs: [Int] = []
         var tensors: [StoredTensor] = []
         for position in context.node.inputs.indices {
@@ -181,7 +182,8 @@ extension ONNXGraphImporter {
         var first = true
         for (position, output) in context.node.outputs.enumerated() where !output.isEmpty || position == 0 {
             let declaredDims = declaredShape(output)
-            let dims = declaredDims ?? (first ? computed : nil) ?? inputs.first.map { builder.shape(of: $0).dims } ?? [1]
+            let known = first ? computed : (outputShapes.indices.contains(position) ? outputShapes[position] : nil)
+            let dims = declaredDims ?? known ?? inputs.first.map { builder.shape(of: $0).dims } ?? [1]
             // The batch stays where an input has it when the rank is kept, or in front
             // when both lead with the batch's size (an embedding lookup).
             var shape = try shapeOf(dims, context)
@@ -191,7 +193,7 @@ extension ONNXGraphImporter {
             let base = first ? context.name : context.name + "_output\(position)"
             let index = try addLayer(base, .unsupported(UnsupportedOperation(opType: context.node.qualifiedOpType, shape: shape)),
                                      inputs: inputs, stored: first ? tensors : [], context)
-            if declaredDims == nil && (computed == nil || !first) {
+            if declaredDims == nil && known == nil {
                 guessed.insert(index)
                 if first { guessedUnsupported += 1 }
             }

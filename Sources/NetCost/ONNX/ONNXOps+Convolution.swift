@@ -193,7 +193,7 @@ extension ONNXOps {
     static func gemm(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         guard let weight = try importer.constant(context, 1), weight.dims.count == 2, try importer.isActivation(context, 0),
               !(try context.flag("transA", default: false)) else {
-            return try importer.addUnsupported(context, reason: "both operands computed at run time, or a transposed input")
+            return try generalGemm(&importer, context)
         }
         let transposed = try context.flag("transB", default: false)
         let (inFeatures, outFeatures) = transposed ? (weight.dims[1], weight.dims[0]) : (weight.dims[0], weight.dims[1])
@@ -205,6 +205,32 @@ extension ONNXOps {
         let input = try importer.activation(context, 0)
         let layer = try importer.addLayer(context.name, .linear(Linear(outFeatures: try context.size(outFeatures, field: "B"), bias: context.node.input(2) != nil)),
                                           inputs: [input], stored: weight.sources + (bias?.sources ?? []), context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `Gemm` of a run-time B, or with a transposed A: `transpose` layers where asked,
+    /// a `matmul`, and an `add` of C (`alpha` and `beta` scale values, not counts).
+    private static func generalGemm(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        guard try importer.onnxDims(context, 0)?.count == 2, try importer.onnxDims(context, 1)?.count == 2 else {
+            return try importer.addUnsupported(context, reason: "operands that are not matrices")
+        }
+        var operands: [Int] = []
+        for (position, flag) in [(0, "transA"), (1, "transB")] {
+            guard let value = try importer.value(context, position) else { throw context.error("input \(position) is required", field: "inputs") }
+            var operand: Int
+            if case .constant(let constant) = value { operand = try importer.operandLayer(constant, context) } else { operand = try importer.layer(for: value, context) }
+            if try context.flag(flag, default: false) {
+                operand = try importer.addLayer(context.name + (position == 0 ? "_a" : "_b") + "_transpose", .transpose(Transpose(permutation: [1, 0])),
+                                                inputs: [operand], context)
+            }
+            operands.append(operand)
+        }
+        var layer = try importer.addLayer(context.name, .matmul(MatMul()), inputs: operands, context)
+        if let bias = try importer.value(context, 2) {
+            let term: Int
+            if case .constant(let constant) = bias { term = try importer.operandLayer(constant, context) } else { term = try importer.layer(for: bias, context) }
+            layer = try importer.addLayer(context.name + "_bias", .elementwise(Elementwise(.add)), inputs: [layer, term], context)
+        }
         importer.define(context, .activation(layer))
     }
 

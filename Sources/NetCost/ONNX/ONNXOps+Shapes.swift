@@ -77,6 +77,34 @@ extension ONNXOps {
         try importer.addUnsupported(context, reason: "on tensors computed at run time", shape: try importer.onnxDims(context, 1))
     }
 
+    /// `EyeLike`: ones on a diagonal, in the input's shape whatever its values: a constant.
+    static func eyeLike(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        guard let dims = try importer.onnxDims(context, 0), dims.count == 2 else {
+            return try importer.addUnsupported(context, reason: "an input of rank other than 2")
+        }
+        let offset = try context.int("k", default: 0)
+        var values: TensorValues?
+        if ONNXFolding.isSmall(dims) {
+            values = .floats((0..<(dims[0] * dims[1])).map { $0 % dims[1] - $0 / dims[1] == offset ? 1 : 0 })
+        }
+        importer.defineConstant(context, ONNXConstant(dims: dims, dataType: ONNXDataType.float, values: values, label: context.name))
+    }
+
+    /// `LSTM`: not counted; its outputs' shapes follow from the input's and `hidden_size`:
+    /// Y `[T, D, N, H]` and Y_h, Y_c `[D, N, H]` (batch first with `layout` 1), D = 2
+    /// when bidirectional.
+    static func lstm(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        let dims = try importer.onnxDims(context, 0) ?? []
+        let hidden = try context.int("hidden_size", default: 0)
+        let directions = try context.string("direction", default: "forward") == "bidirectional" ? 2 : 1
+        let batchFirst = try context.int("layout", default: 0) == 1
+        guard dims.count == 3, hidden >= 1 else { return try importer.addUnsupported(context) }
+        let (steps, batch) = batchFirst ? (dims[1], dims[0]) : (dims[0], dims[1])
+        let y = batchFirst ? [batch, steps, directions, hidden] : [steps, directions, batch, hidden]
+        let state = batchFirst ? [batch, directions, hidden] : [directions, batch, hidden]
+        try importer.addUnsupported(context, shape: y, outputShapes: [y, state, state])
+    }
+
     static func foldOnly(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         try importer.addUnsupported(context, reason: "on tensors computed at run time")

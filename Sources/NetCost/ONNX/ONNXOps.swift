@@ -99,6 +99,8 @@ enum ONNXOps {
         ("ScatterND", scatter),
         ("ScatterElements", scatter),
         ("GatherElements", gatherElements),
+        ("EyeLike", eyeLike),
+        ("LSTM", lstm),
 
         // MARK: Shape arithmetic, folded at import time
         ("Constant", constant),

@@ -38,13 +38,7 @@ enum BroadcastKernel {
                 output.pointer[index] = input.pointer[offset]
                 probe.readInput(0, offset)
                 probe.write(index)
-                var axis = position.count - 1
-                while axis >= 0 {
-                    position[axis] += 1
-                    if position[axis] < output.dims[axis] { break }
-                    position[axis] = 0
-                    axis -= 1
-                }
+                advance(&position, within: output.dims)
             }
         }
     }

@@ -48,21 +48,15 @@ enum CopyKernel {
     static func pad<P: Probe>(_ pad: Pad, input: Tensor, output: Tensor, probe: inout P) {
         output.pointer.update(repeating: Float(pad.value), count: output.elements)
         let rank = input.dims.count, width = input.dims[rank - 1]
-        let outputStrides = Tensor.rowMajorStrides(output.dims)
-        var index = Array(repeating: 0, count: rank)
+        let outputStrides = Tensor.rowMajorStrides(output.dims), rows = Array(input.dims.dropLast())
+        var index = Array(repeating: 0, count: rank - 1)
         for row in 0..<(input.elements / max(width, 1)) {
             var destination = pad.before[rank - 1]
             for axis in 0..<(rank - 1) { destination += (index[axis] + pad.before[axis]) * outputStrides[axis] }
             let source = row * width
             (output.pointer + destination).update(from: input.pointer + source, count: width)
             probe.readInputs(0, source..<source + width)
-            var axis = rank - 2
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < input.dims[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+            advance(&index, within: rows)
         }
         probe.writes(0..<output.elements)
     }

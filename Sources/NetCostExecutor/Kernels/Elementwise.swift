@@ -72,13 +72,7 @@ enum ElementwiseKernel {
                     probe.readInput(rightSlot, offsetB + j * innerB)
                 }
             }
-            var axis = outerDims.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < outerDims[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+            advance(&index, within: outerDims)
         }
     }
 

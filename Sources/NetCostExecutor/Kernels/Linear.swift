@@ -82,13 +82,7 @@ enum MatMulKernel {
                 }
                 probe.writes(position * m * n + i * n..<position * m * n + (i + 1) * n)
             }
-            var axis = rank - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < batch[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+            advance(&index, within: batch)
         }
     }
 }

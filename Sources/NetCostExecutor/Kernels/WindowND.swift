@@ -53,13 +53,7 @@ struct WindowNDTable {
                 indices[tap] = inside ? index : -1
             }
             body(flat, indices)
-            var axis = rank - 1
-            while axis >= 0 {
-                outputIndex[axis] += 1
-                if outputIndex[axis] < outputSizes[axis] { break }
-                outputIndex[axis] = 0
-                axis -= 1
-            }
+            advance(&outputIndex, within: outputSizes)
         }
     }
 }
@@ -117,13 +111,7 @@ enum PoolingNDKernel {
                     count *= min(start + window.kernel, spatial[axis] + window.padBefore) - start
                 }
                 counts[flat] = count
-                var axis = axes.count - 1
-                while axis >= 0 {
-                    outputIndex[axis] += 1
-                    if outputIndex[axis] < table.outputSizes[axis] { break }
-                    outputIndex[axis] = 0
-                    axis -= 1
-                }
+                advance(&outputIndex, within: table.outputSizes)
             }
             padded = counts
         }

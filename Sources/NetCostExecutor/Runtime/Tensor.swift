@@ -27,6 +27,20 @@ final class Storage: @unchecked Sendable {
     }
 }
 
+/// Steps a row-major multi-index to the next position within `dims`, the last axis
+/// fastest; after the last position it wraps to all zeros. The odometer every kernel
+/// that walks a tensor of any rank turns.
+@inline(__always)
+func advance(_ index: inout [Int], within dims: [Int]) {
+    var axis = dims.count - 1
+    while axis >= 0 {
+        index[axis] += 1
+        if index[axis] < dims[axis] { return }
+        index[axis] = 0
+        axis -= 1
+    }
+}
+
 /// A tensor: storage, an offset into it, dims and strides (in elements).
 ///
 /// Outputs of kernels are always contiguous. Views (split, slice, flatten, reshape,
@@ -123,13 +137,7 @@ struct Tensor: @unchecked Sendable {
             var source = offset
             for axis in dims.indices { source += index[axis] * strides[axis] }
             destination[position] = storage.base[source]
-            var axis = dims.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < dims[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+            advance(&index, within: dims)
         }
         return copy
     }

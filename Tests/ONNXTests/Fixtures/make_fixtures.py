@@ -377,6 +377,18 @@ def main():
           helper.make_node("NonZero", ["r"], ["nz"]),
           helper.make_node("Transpose", ["nz"], ["t"], perm=[1, 0])],
          [x(1, 6)], [value("values", [1, 2]), value("t", [6, 2], TensorProto.INT64)], [ints("k", [2])])
+    # Gemm between run-time operands (Aᵀ·A, plus a stored bias), EyeLike of its shape (a
+    # constant), and an LSTM whose outputs' shapes follow from its input and hidden size.
+    save("gemm_eyelike_lstm_opset13.onnx",
+         [helper.make_node("Relu", ["x"], ["a"]),
+          helper.make_node("Gemm", ["a", "a", "c"], ["g"], transA=1),
+          helper.make_node("EyeLike", ["g"], ["eye"]),
+          helper.make_node("Mul", ["g", "eye"], ["diagonal"]),
+          helper.make_node("Unsqueeze", ["x", "one"], ["sequence"]),
+          helper.make_node("LSTM", ["sequence", "w", "r"], ["all", "last"], hidden_size=2),
+          helper.make_node("Relu", ["last"], ["y"])],
+         [x(4, 3)], [value("diagonal", [3, 3]), value("y", [1, 1, 2])],
+         [weight("c", 3), ints("one", [1]), weight("w", 1, 8, 3), weight("r", 1, 8, 2)])
     save("unsupported_opset13.onnx",
          [helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1]),
           helper.make_node("Elu", ["c"], ["e"]),
