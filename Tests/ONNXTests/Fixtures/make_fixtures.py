@@ -283,6 +283,9 @@ def main():
     save("resize_opset18.onnx",
          [helper.make_node("Resize", ["x", "", "scales"], ["y"], mode="linear", axes=[2, 3], coordinate_transformation_mode="align_corners")],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 10, 18])], [floats("scales", [2, 3])], opset=18)
+    save("resize_cubic_opset13.onnx",
+         [helper.make_node("Resize", ["x", "", "scales"], ["r"], mode="cubic"), helper.make_node("Relu", ["r"], ["y"])],
+         [x(1, 2, 4, 4)], [value("y", [1, 2, 8, 8])], [floats("scales", [1, 1, 2, 2])])
     save("upsample_opset9.onnx", [helper.make_node("Upsample", ["x", "scales"], ["y"], mode="nearest")],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 10, 12])], [floats("scales", [1, 1, 2, 2])], opset=9)
     save("pad_opset11.onnx", [helper.make_node("Pad", ["x", "pads"], ["y"], mode="constant")],
