@@ -335,8 +335,18 @@ def file_facts(path, folder):
     read = {name for node in graph.node for name in node.input}
     # Batch-norm running statistics: initializers read only as BatchNormalization's
     # mean and variance (inputs 3 and 4), which netcost counts as buffers, not params.
-    statistics_uses = {name for node in graph.node if node.op_type == "BatchNormalization" for name in node.input[3:5]}
-    other_uses = {name for node in graph.node for position, name in enumerate(node.input)
+    # An exporter may share equal tensors through Identity nodes: follow them back.
+    alias = {node.output[0]: node.input[0] for node in graph.node if node.op_type == "Identity" and node.input and node.output}
+
+    def stored(name):
+        for _ in range(64):
+            if name not in alias:
+                break
+            name = alias[name]
+        return name
+
+    statistics_uses = {stored(name) for node in graph.node if node.op_type == "BatchNormalization" for name in node.input[3:5]}
+    other_uses = {stored(name) for node in graph.node if node.op_type != "Identity" for position, name in enumerate(node.input)
                   if not (node.op_type == "BatchNormalization" and position in (3, 4))}
     constants = sum(elements(a.t) for node in graph.node if node.op_type == "Constant"
                     for a in node.attribute if a.name == "value")

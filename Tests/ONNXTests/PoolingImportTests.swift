@@ -59,6 +59,16 @@ import Testing
         #expect(axes.outputDims == [4, 10, 18])
     }
 
+    /// Cubic resizing is not counted, but its output keeps its exact shape, [1, 2, 8, 8],
+    /// so the ReLU after it is: 128 flops.
+    @Test func cubicResizeKeepsItsShape() throws {
+        let model = try Imported("resize_cubic_opset13.onnx")
+        #expect(model.result.unsupported.map(\.opType) == ["Resize"])
+        #expect(model.result.unsupported.first?.reason == "mode cubic")
+        #expect(model.layers.last?.outputShape.dims == [1, 2, 8, 8])
+        #expect(model.cost(model.layers.last?.name ?? "")?.flops == 2 * 8 * 8)
+    }
+
     /// Upsample (opset 9, before the range netcost maps) imports, with a warning.
     @Test func upsampleOpset9() throws {
         let model = try Imported("upsample_opset9.onnx")

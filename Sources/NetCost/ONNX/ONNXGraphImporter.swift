@@ -128,7 +128,7 @@ struct ONNXGraphImporter {
     }
 
     /// Whether a run-time input of the node has a shape guessed after an unsupported op.
-    private func readsGuessedShape(_ context: ONNXNodeContext) throws(InputError) -> Bool {
+    func readsGuessedShape(_ context: ONNXNodeContext) throws(InputError) -> Bool {
         for position in context.node.inputs.indices {
             switch try value(context, position) {
             case .activation(let index)?: if guessed.contains(index) { return true }

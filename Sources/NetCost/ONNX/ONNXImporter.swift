@@ -59,7 +59,8 @@ public enum ONNXImporter {
     /// (how many boxes pass a threshold, which branch runs), so no shape rule can count
     /// them. They are named as such, with the part of the graph after them.
     public static let dataDependentOps: Set<String> = ["If", "Loop", "Scan", "NonZero", "NonMaxSuppression", "TopK",
-                                                       "RoiAlign", "MaxRoiPool", "Unique"]
+                                                       "RoiAlign", "MaxRoiPool", "Unique", "SequenceAt", "SequenceInsert",
+                                                       "SequenceConstruct", "SequenceEmpty", "SplitToSequence", "ConcatFromSequence"]
 
     /// The opsets netcost maps; others are read with a warning.
     public static let supportedOpsets = 11...21

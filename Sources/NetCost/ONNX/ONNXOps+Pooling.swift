@@ -144,11 +144,11 @@ extension ONNXOps {
     /// nearest or bilinear (`linear`); cubic is unsupported.
     static func resize(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         let dims = try importer.onnxDims(context, 0) ?? []
-        let mode: Upsample.Mode
+        let mode: Upsample.Mode?
         switch try context.string("mode", default: "nearest") {
         case "nearest": mode = .nearest
         case "linear", "bilinear": mode = .bilinear
-        case let other: return try importer.addUnsupported(context, reason: "mode \(other)")
+        default: mode = nil
         }
         guard dims.count == 4 else { return try importer.addUnsupported(context, reason: "a rank-\(dims.count) input") }
         let axes = try context.resolveAxes(try context.ints("axes") ?? [0, 1, 2, 3], rank: 4, field: "axes")
@@ -185,6 +185,12 @@ extension ONNXOps {
             target = .scale(height: factors[2], width: factors[3])
         } else {
             return try importer.addUnsupported(context, reason: "scales or sizes computed at run time", shape: importer.declaredShape(context.node.outputs.first ?? ""))
+        }
+        guard let mode else {
+            // Cubic: not counted, but its output's shape is exact.
+            let resized = Upsample(.nearest, target: target)
+            let shape = try? resized.outputShape([try importer.shapeOf(dims, context)]).dims
+            return try importer.addUnsupported(context, reason: "mode \(try context.string("mode", default: ""))", shape: shape)
         }
         let alignCorners = try context.string("coordinate_transformation_mode", default: "half_pixel") == "align_corners"
         let input = try importer.activation(context, 0)

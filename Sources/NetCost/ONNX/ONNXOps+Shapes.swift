@@ -38,6 +38,7 @@ extension ONNXOps {
 
     /// The ONNX dims of any tensor (batch first for activations), optionally cut to `start..<end` (opset 15).
     static func shape(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.readsGuessedShape(context) { return try importer.addUnsupported(context, reason: "the shape of a tensor whose shape is unknown") }
         guard let dims = try importer.onnxDims(context, 0) else { throw context.error("input 0 is required", field: "input") }
         let rank = dims.count
         func clamp(_ value: Int) -> Int { min(max(value < 0 ? value + rank : value, 0), rank) }
@@ -48,6 +49,7 @@ extension ONNXOps {
     }
 
     static func size(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.readsGuessedShape(context) { return try importer.addUnsupported(context, reason: "the size of a tensor whose shape is unknown") }
         guard let dims = try importer.onnxDims(context, 0) else { throw context.error("input 0 is required", field: "input") }
         guard let count = ONNXConstantMath.count(dims) else { throw context.error("the input has too many elements", field: "input") }
         importer.defineConstant(context, ONNXConstant(dims: [], dataType: ONNXDataType.int64, values: .integers([count]), label: context.name))

@@ -283,6 +283,9 @@ def main():
     save("resize_opset18.onnx",
          [helper.make_node("Resize", ["x", "", "scales"], ["y"], mode="linear", axes=[2, 3], coordinate_transformation_mode="align_corners")],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 10, 18])], [floats("scales", [2, 3])], opset=18)
+    save("resize_cubic_opset13.onnx",
+         [helper.make_node("Resize", ["x", "", "scales"], ["r"], mode="cubic"), helper.make_node("Relu", ["r"], ["y"])],
+         [x(1, 2, 4, 4)], [value("y", [1, 2, 8, 8])], [floats("scales", [1, 1, 2, 2])])
     save("upsample_opset9.onnx", [helper.make_node("Upsample", ["x", "scales"], ["y"], mode="nearest")],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 10, 12])], [floats("scales", [1, 1, 2, 2])], opset=9)
     save("pad_opset11.onnx", [helper.make_node("Pad", ["x", "pads"], ["y"], mode="constant")],
@@ -334,10 +337,13 @@ def main():
           helper.make_node("GatherElements", ["scattered", "picks"], ["picked"], axis=2),
           helper.make_node("Relu", ["picked"], ["y"]),
           helper.make_node("Unknown", ["x"], ["u"], domain="com.example"),
-          helper.make_node("Slice", ["u", "starts", "ends", "axes"], ["s"])],
-         [x(1, 4, 4)], [value("y", [1, 4, 2]), value("s", [1, 4, 3])],
+          helper.make_node("Slice", ["u", "starts", "ends", "axes"], ["s"]),
+          helper.make_node("Shape", ["u"], ["su"]),
+          helper.make_node("Gather", ["su", "seven"], ["g"], axis=0)],
+         [x(1, 4, 4)], [value("y", [1, 4, 2]), value("s", [1, 4, 3]), value("g", [], TensorProto.INT64)],
          [ints("where", [[0, 0, 0], [0, 1, 1]]), floats("minus", [-100.0, -100.0]), floats("fill", [0.0, 0.0]),
-          ints("picks", np.zeros([1, 4, 2], dtype=np.int64)), ints("starts", [5]), ints("ends", [8]), ints("axes", [2])],
+          ints("picks", np.zeros([1, 4, 2], dtype=np.int64)), ints("starts", [5]), ints("ends", [8]), ints("axes", [2]),
+          numpy_helper.from_array(np.array(7, dtype=np.int64), "seven")],
          extra_opsets=["com.example"], check=False)
     # Folded: a ConstantOfShape of an empty shape is a scalar (GPT-2's attention mask
     # fill); a GatherElements of constants (BERT's token types) whose values, [6, 2],
