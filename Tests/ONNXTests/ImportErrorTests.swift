@@ -255,3 +255,15 @@ extension FoldedConstantTests {
         #expect(model.cost("y")?.flops == 2)
     }
 }
+
+extension FoldedConstantTests {
+    /// torch.roll by 0: the slice x[:, 0:0] is empty, a tensor of no elements that the
+    /// Concat joining it to x[:, 0:4] drops; the join copies the 12 elements.
+    @Test func rollByZero() throws {
+        let model = try Imported("roll_by_zero_opset13.onnx")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["concat", "relu"])
+        #expect(model.layer("rolled")?.outputShape.dims == [1, 4, 3])
+        #expect(model.cost("rolled")?.memoryAccess == 12 + 12)
+    }
+}

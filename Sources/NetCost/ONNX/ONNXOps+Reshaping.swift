@@ -15,6 +15,7 @@ extension ONNXOps {
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: rank)
         var inputs: [Int] = []
         for value in operands {
+            if case .constant(let constant) = value, constant.dims.contains(0) { continue }
             if case .constant(let constant) = value {
                 inputs.append(try importer.operandLayer(constant, context))
             } else {
@@ -83,7 +84,15 @@ extension ONNXOps {
             let step = steps[index]
             guard step != 0, step != .min else { throw context.error("step \(step) is not usable", field: "steps") }
             let range = ONNXConstantMath.sliceRange(start: starts[index], end: ends[index], step: step, size: dims[axis])
-            guard range.count >= 1 else { throw context.error("the slice of axis \(axis) (size \(dims[axis])) is empty", field: "starts") }
+            guard range.count >= 1 else {
+                guard !(try importer.readsGuessedShape(context)) else {
+                    throw context.error("the slice of axis \(axis) (size \(dims[axis])) is empty", field: "starts")
+                }
+                // An empty slice (torch.roll by 0 writes x[0:0] and joins it to x): a
+                // tensor of no elements, which only a Concat may read, and drops.
+                dims[axis] = 0
+                return importer.define(context, .constant(ONNXConstant(dims: dims, dataType: ONNXDataType.float, values: .floats([]), label: context.name)))
+            }
             guard step > 0 || range.count == 1 else { return try importer.addUnsupported(context, reason: "a reversing slice") }
             if range.count == dims[axis] && step == 1 { continue }
             let operation = Slice(axis: axis, start: range.first, end: range.first + (range.count - 1) * max(step, 1) + 1,

@@ -395,6 +395,14 @@ def main():
           helper.make_node("Relu", ["last"], ["y"])],
          [x(4, 3)], [value("diagonal", [3, 3]), value("y", [1, 1, 2])],
          [weight("c", 3), ints("one", [1]), weight("w", 1, 8, 3), weight("r", 1, 8, 2)])
+    # torch.roll by 0, as Swin3D's shifted windows export it: an empty slice joined to
+    # the rest along the same axis.
+    save("roll_by_zero_opset13.onnx",
+         [helper.make_node("Slice", ["x", "zero", "zero", "one"], ["empty"]),
+          helper.make_node("Slice", ["x", "zero", "four", "one"], ["rest"]),
+          helper.make_node("Concat", ["empty", "rest"], ["rolled"], axis=1),
+          helper.make_node("Relu", ["rolled"], ["y"])],
+         [x(1, 4, 3)], [value("y", [1, 4, 3])], [ints("zero", [0]), ints("four", [4]), ints("one", [1])])
     save("unsupported_opset13.onnx",
          [helper.make_node("Conv", ["x", "w1"], ["c"], pads=[1, 1, 1, 1]),
           helper.make_node("Elu", ["c"], ["e"]),
