@@ -164,6 +164,14 @@ def windows(generator):
     yield {"name": "embedding_11x4", "op": "embedding", "attrs": {"vocabulary": 11, "features": 4},
            "params": {"weight": tensor(table.weight)}, "inputs": [tensor(ids.float())], "output": tensor(looked_up),
            "torch_flopcounter_flops": 0, "note": "token ids, some repeated", "generated_by": made}
+    # Padding modes: torch's reflect, replicate and circular are the spec's (and ONNX's)
+    # reflect, edge and wrap; pads [left, right, top, bottom] = [2, 1, 1, 3].
+    for mode, torch_mode in [("reflect", "reflect"), ("edge", "replicate"), ("wrap", "circular")]:
+        x = torch.rand([2, 3, 5, 6], generator=generator) * 2 - 1
+        y = torch.nn.functional.pad(x, (2, 1, 1, 3), mode=torch_mode)
+        yield {"name": f"pad_{mode}", "op": "pad", "attrs": {"pads": {"top": 1, "bottom": 3, "left": 2, "right": 1}, "mode": mode},
+               "params": {}, "inputs": [tensor(x)], "output": tensor(y), "torch_flopcounter_flops": 0,
+               "note": f"torch's {torch_mode} padding", "generated_by": made}
 
 
 def main():

@@ -223,8 +223,8 @@ extension ONNXOps {
         }
         let padded = dims.indices.map { dims[$0] + pads[$0] + pads[$0 + rank] }
         let shape = padded.allSatisfy({ $0 >= 1 }) ? padded : nil
-        let mode = try context.string("mode", default: "constant")
-        guard mode == "constant" else { return try importer.addUnsupported(context, reason: "mode \(mode)", shape: shape) }
+        let modeName = try context.string("mode", default: "constant")
+        guard let mode = Pad.Mode(rawValue: modeName) else { return try importer.addUnsupported(context, reason: "mode \(modeName)", shape: shape) }
         guard pads.allSatisfy({ $0 >= 0 }) else {
             return try importer.addUnsupported(context, reason: "cropping (negative pads)", shape: shape)
         }
@@ -235,7 +235,7 @@ extension ONNXOps {
         case .absent: value = try context.float("value", default: 0)
         }
         let input = try importer.activation(context, 0)
-        let layer = try importer.addLayer(context.name, .pad(Pad(before: Array(pads[..<rank]), after: Array(pads[rank...]), value: value)),
+        let layer = try importer.addLayer(context.name, .pad(Pad(before: Array(pads[..<rank]), after: Array(pads[rank...]), value: value, mode: mode)),
                                           inputs: [input], context)
         importer.define(context, .activation(layer))
     }

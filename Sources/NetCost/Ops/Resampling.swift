@@ -108,25 +108,50 @@ public struct Upsample: OperationRules, Hashable {
 
 // MARK: Constant padding
 
-/// Constant padding of any axes (ONNX's Pad, PyTorch's `F.pad`): each axis grows by
-/// `before[i]` and `after[i]` elements of `value`. A copy: reads the input, writes the
-/// whole padded output; no flops. A spec pads a feature map's H and W.
+/// Padding of any axes (ONNX's Pad, PyTorch's `F.pad`): each axis grows by `before[i]`
+/// and `after[i]` elements: `value`, or the input mirrored (`reflect`, without the edge
+/// element), repeated (`edge`) or wrapped around (`wrap`). A copy: reads the input,
+/// writes the whole padded output; no flops. A spec pads a feature map's H and W.
 public struct Pad: OperationRules, Hashable {
+    public enum Mode: String, Hashable, Sendable, CaseIterable {
+        case constant, reflect, edge, wrap
+    }
+
     /// Per axis of the tensor, the elements added before and after.
     public var before: [Int]
     public var after: [Int]
-    /// The constant written into the border.
+    /// The constant written into the border (`constant` mode).
     public var value: Double
+    public var mode: Mode
 
-    public init(before: [Int], after: [Int], value: Double = 0) {
+    public init(before: [Int], after: [Int], value: Double = 0, mode: Mode = .constant) {
         self.before = before
         self.after = after
         self.value = value
+        self.mode = mode
     }
 
     /// The H and W borders of `[N, C, H, W]`.
-    public init(top: Int, bottom: Int, left: Int, right: Int, value: Double = 0) {
-        self.init(before: [0, 0, top, left], after: [0, 0, bottom, right], value: value)
+    public init(top: Int, bottom: Int, left: Int, right: Int, value: Double = 0, mode: Mode = .constant) {
+        self.init(before: [0, 0, top, left], after: [0, 0, bottom, right], value: value, mode: mode)
+    }
+
+    /// The input position that output position `position` of an axis of `size` copies,
+    /// or nil for the constant border.
+    public func source(_ position: Int, axis: Int, size: Int) -> Int? {
+        let shifted = position - before[axis]
+        if (0..<size).contains(shifted) { return shifted }
+        switch mode {
+        case .constant: return nil
+        case .edge: return min(max(shifted, 0), size - 1)
+        case .wrap: return ((shifted % size) + size) % size
+        case .reflect:
+            // Mirror without repeating the edge: −1 → 1, n → n − 2.
+            guard size > 1 else { return 0 }
+            let period = 2 * (size - 1)
+            let folded = ((shifted % period) + period) % period
+            return folded < size ? folded : period - folded
+        }
     }
 
     public var kind: String { "pad" }
@@ -144,6 +169,9 @@ public struct Pad: OperationRules, Hashable {
         }
         guard before.allSatisfy({ $0 >= 0 }), after.allSatisfy({ $0 >= 0 }) else {
             throw InputError("negative pads (cropping) are not padding", field: "pads")
+        }
+        if mode == .reflect, let axis = dims.indices.first(where: { max(before[$0], after[$0]) >= dims[$0] }) {
+            throw InputError("reflect padding of \(max(before[axis], after[axis])) needs an axis longer than that, got \(dims[axis])", field: "pads")
         }
         var padded: [Int] = []
         for axis in dims.indices { padded.append(try sum(dims[axis], before[axis], after[axis])) }
@@ -166,13 +194,15 @@ public struct Pad: OperationRules, Hashable {
 
     public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
-    /// `1`, `t1 b2 l0 r1` for H and W of a feature map; per axis otherwise.
+    /// `1`, `t1 b2 l0 r1` for H and W of a feature map; per axis otherwise; the mode
+    /// unless constant.
     public func details(_ inputs: [TensorShape]) -> String {
+        let suffix = mode == .constant ? "" : " " + mode.rawValue
         if before.count == 4, before[0] == 0, before[1] == 0, after[0] == 0, after[1] == 0 {
-            return Padding.explicit(top: before[2], bottom: after[2], left: before[3], right: after[3]).text
+            return Padding.explicit(top: before[2], bottom: after[2], left: before[3], right: after[3]).text + suffix
         }
         return before.indices.filter { before[$0] != 0 || after[$0] != 0 }
-            .map { "axis \(SampleAxis.text($0, of: inputs.first)) \(before[$0])+\(after[$0])" }.joined(separator: ", ")
+            .map { "axis \(SampleAxis.text($0, of: inputs.first)) \(before[$0])+\(after[$0])" }.joined(separator: ", ") + suffix
     }
 }
 
@@ -212,13 +242,15 @@ extension Upsample {
 }
 
 extension Pad {
-    /// `pads`: a number, `[height, width]` or `{"top", "bottom", "left", "right"}`; `value` (0).
+    /// `pads`: a number, `[height, width]` or `{"top", "bottom", "left", "right"}`;
+    /// `mode` (`constant`, `reflect`, `edge`, `wrap`); `value` (0, constant mode).
     static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
         guard fields.has("pads") else { throw fields.error("is required", field: "pads") }
         guard case let .explicit(top, bottom, left, right) = try fields.padding("pads", default: .zero) else {
             throw fields.error("\"same\" is not a size; give the pads", field: "pads")
         }
         guard inputs.first?.rank ?? 4 == 4 else { throw fields.error("pads a [C, H, W] feature map's H and W", field: "pads") }
-        return .pad(Pad(top: top, bottom: bottom, left: left, right: right, value: try fields.double("value", default: 0)))
+        let mode = Mode(rawValue: try fields.choice("mode", from: Mode.allCases.map(\.rawValue), default: "constant")) ?? .constant
+        return .pad(Pad(top: top, bottom: bottom, left: left, right: right, value: try fields.double("value", default: 0), mode: mode))
     }
 }

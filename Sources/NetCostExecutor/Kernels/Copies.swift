@@ -43,12 +43,26 @@ enum CopyKernel {
         }
     }
 
-    /// The output filled with the pad value, then each row of the last axis copied to
-    /// its place: an odometer over the input's other axes.
+    /// Constant padding: the output filled with the pad value, then each row of the
+    /// last axis copied to its place. Other modes copy, for each output element, the
+    /// input element `Pad.source` names along each axis.
     static func pad<P: Probe>(_ pad: Pad, input: Tensor, output: Tensor, probe: inout P) {
+        let rank = input.dims.count
+        let outputStrides = Tensor.rowMajorStrides(output.dims), inputStrides = Tensor.rowMajorStrides(input.dims)
+        guard pad.mode == .constant else {
+            var index = Array(repeating: 0, count: rank)
+            for position in 0..<output.elements {
+                var source = 0
+                for axis in 0..<rank { source += (pad.source(index[axis], axis: axis, size: input.dims[axis]) ?? 0) * inputStrides[axis] }
+                output.pointer[position] = input.pointer[source]
+                probe.readInput(0, source)
+                probe.write(position)
+                advance(&index, within: output.dims)
+            }
+            return
+        }
         output.pointer.update(repeating: Float(pad.value), count: output.elements)
-        let rank = input.dims.count, width = input.dims[rank - 1]
-        let outputStrides = Tensor.rowMajorStrides(output.dims), rows = Array(input.dims.dropLast())
+        let width = input.dims[rank - 1], rows = Array(input.dims.dropLast())
         var index = Array(repeating: 0, count: rank - 1)
         for row in 0..<(input.elements / max(width, 1)) {
             var destination = pad.before[rank - 1]
