@@ -80,3 +80,17 @@ public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
 
     static func format(_ dims: [Int]) -> String { "[" + dims.map(String.init).joined(separator: ", ") + "]" }
 }
+
+/// Steps a row-major multi-index to the next position within `dims`, the last axis
+/// fastest; after the last position it wraps to all zeros. The odometer that the
+/// executor's kernels and the constant folding turn over tensors of any rank.
+@inline(__always)
+public func advance(_ index: inout [Int], within dims: [Int]) {
+    var axis = dims.count - 1
+    while axis >= 0 {
+        index[axis] += 1
+        if index[axis] < dims[axis] { return }
+        index[axis] = 0
+        axis -= 1
+    }
+}

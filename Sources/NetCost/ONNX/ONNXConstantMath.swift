@@ -51,13 +51,7 @@ enum ONNXConstantMath {
         var coordinates = Array(repeating: 0, count: output.count)
         for _ in 0..<total {
             result.append(source(coordinates))
-            var axis = output.count - 1
-            while axis >= 0 {
-                coordinates[axis] += 1
-                if coordinates[axis] < output[axis] { break }
-                coordinates[axis] = 0
-                axis -= 1
-            }
+            advance(&coordinates, within: output)
         }
         return result
     }

@@ -144,11 +144,6 @@ extension ONNXGraphImporter {
         return index
     }
 
-    /// A constant operand, broadcast against the activations by the op's own rule.
-    mutating func operandLayer(_ constant: ONNXConstant, _ context: ONNXNodeContext) throws(InputError) -> Int {
-        try constantLayer(constant, dims: constant.dims.isEmpty ? [1] : constant.dims, context)
-    }
-
     /// Tensor names as layer names: `onnx::Conv_123` and `/a/b/Constant_output_0` stay readable.
     static func layerName(forTensor name: String) -> String {
         name.hasPrefix("/") ? ONNXLayerNames.fromTorchScope(name) : name

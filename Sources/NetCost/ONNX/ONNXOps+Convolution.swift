@@ -31,7 +31,7 @@ extension ONNXOps {
         }
         let stride = try context.windows("strides", count: 2, fallback: [1, 1])
         let dilation = try context.windows("dilations", count: 2, fallback: [1, 1])
-        let padding = try self.padding(context, input: [inputDims[2], inputDims[3]], kernel: kernel, stride: stride, dilation: dilation)
+        let padding = try self.padding(context, input: [inputDims[2], inputDims[3]], kernel: kernel)
         let bias = try importer.constant(context, 2)
         if context.node.input(2) != nil, bias == nil {
             return try importer.addUnsupported(context, reason: "bias computed at run time")
@@ -144,22 +144,12 @@ extension ONNXOps {
         importer.define(context, .activation(layer))
     }
 
-    /// Padding from `auto_pad` and `pads` (`[top, left, bottom, right]` in ONNX's order).
-    static func padding(_ context: ONNXNodeContext, input: [Int], kernel: [Int], stride: [Int], dilation: [Int]) throws(InputError) -> Padding {
-        switch try context.string("auto_pad", default: "NOTSET") {
-        case "NOTSET", "":
-            let pads = try context.windows("pads", count: 4, minimum: 0, fallback: [0, 0, 0, 0])
-            return .explicit(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3])
-        case "SAME_UPPER": return .same
-        case "VALID": return .zero
-        case "SAME_LOWER":
-            let totals = (0..<2).map { axis in
-                let output = (input[axis] + stride[axis] - 1) / stride[axis]
-                return max((output - 1) * stride[axis] + dilation[axis] * (kernel[axis] - 1) + 1 - input[axis], 0)
-            }
-            return .explicit(top: totals[0] - totals[0] / 2, bottom: totals[0] / 2, left: totals[1] - totals[1] / 2, right: totals[1] / 2)
-        case let other:
-            throw context.error("\"\(other)\" is not an auto_pad mode", field: "auto_pad")
+    /// 2-D padding from `auto_pad` and `pads` (`[top, left, bottom, right]` in ONNX's
+    /// order): `windowND`'s, as `Padding`.
+    static func padding(_ context: ONNXNodeContext, input: [Int], kernel: [Int]) throws(InputError) -> Padding {
+        switch try windowND(context, input: input, kernel: kernel).padding {
+        case .same: return .same
+        case let .explicit(before, after): return .explicit(top: before[0], bottom: after[0], left: before[1], right: after[1])
         }
     }
 
@@ -217,8 +207,7 @@ extension ONNXOps {
         var operands: [Int] = []
         for (position, flag) in [(0, "transA"), (1, "transB")] {
             guard let value = try importer.value(context, position) else { throw context.error("input \(position) is required", field: "inputs") }
-            var operand: Int
-            if case .constant(let constant) = value { operand = try importer.operandLayer(constant, context) } else { operand = try importer.layer(for: value, context) }
+            var operand = try importer.layer(for: value, context)
             if try context.flag(flag, default: false) {
                 operand = try importer.addLayer(context.name + (position == 0 ? "_a" : "_b") + "_transpose", .transpose(Transpose(permutation: [1, 0])),
                                                 inputs: [operand], context)
@@ -227,8 +216,7 @@ extension ONNXOps {
         }
         var layer = try importer.addLayer(context.name, .matmul(MatMul()), inputs: operands, context)
         if let bias = try importer.value(context, 2) {
-            let term: Int
-            if case .constant(let constant) = bias { term = try importer.operandLayer(constant, context) } else { term = try importer.layer(for: bias, context) }
+            let term = try importer.layer(for: bias, context)
             layer = try importer.addLayer(context.name + "_bias", .elementwise(Elementwise(.add)), inputs: [layer, term], context)
         }
         importer.define(context, .activation(layer))
@@ -241,7 +229,7 @@ extension ONNXOps {
         guard let left = try importer.value(context, 0), let right = try importer.value(context, 1) else {
             throw context.error("needs two inputs", field: "inputs")
         }
-        let leftDims = importer.onnxDims(of: left), rightDims = importer.onnxDims(of: right)
+        let leftDims = importer.onnxDims(of: left)
         if case .constant(let weight) = right, weight.dims.count == 2, leftDims.count >= 2 {
             guard leftDims.last == weight.dims[0] else {
                 throw context.error("inner sizes differ: \(TensorShape.format(leftDims)) × \(TensorShape.format(weight.dims))", field: "inputs")
@@ -252,15 +240,7 @@ extension ONNXOps {
         }
         // Between run-time tensors, or a stored operand of another rank: NumPy's
         // rules on the whole tensors, batch axes and all.
-        var operands: [Int] = []
-        for value in [left, right] {
-            if case .constant(let constant) = value {
-                operands.append(try importer.operandLayer(constant, context))
-            } else {
-                operands.append(try importer.layer(for: value, context))
-            }
-        }
-        _ = rightDims
+        let operands = [try importer.layer(for: left, context), try importer.layer(for: right, context)]
         let layer = try importer.addLayer(context.name, .matmul(MatMul()), inputs: operands, context)
         importer.define(context, .activation(layer))
     }
@@ -278,11 +258,7 @@ extension ONNXOps {
         var inputs: [Int] = []
         for position in context.node.inputs.indices {
             guard let value = try importer.value(context, position) else { throw context.error("input \(position) is required", field: "inputs") }
-            if case .constant(let constant) = value {
-                inputs.append(try importer.operandLayer(constant, context))
-            } else {
-                inputs.append(try importer.layer(for: value, context))
-            }
+            inputs.append(try importer.layer(for: value, context))
         }
         let layer = try importer.addLayer(context.name, .einsum(Einsum(equation: equation)), inputs: inputs, context)
         importer.define(context, .activation(layer))

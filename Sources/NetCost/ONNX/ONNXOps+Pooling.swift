@@ -21,13 +21,7 @@ extension ONNXOps {
                 if let value = try importer.value(context, position) { operands.append(value) }
             }
             var inputs: [Int] = []
-            for value in operands {
-                if case .constant(let constant) = value {
-                    inputs.append(try importer.operandLayer(constant, context))
-                } else {
-                    inputs.append(try importer.layer(for: value, context))
-                }
-            }
+            for value in operands { inputs.append(try importer.layer(for: value, context)) }
             if inputs.count == 1 { return importer.define(context, .activation(inputs[0])) }
             let layer = try importer.addLayer(context.name, operation, inputs: inputs, context)
             importer.define(context, .activation(layer))
@@ -51,7 +45,7 @@ extension ONNXOps {
             guard kernel.count == 2 else { throw context.error("is required", field: "kernel_shape") }
             let stride = try context.windows("strides", count: 2, fallback: [1, 1])
             let dilation = try context.windows("dilations", count: 2, fallback: [1, 1])
-            let padding = try padding(context, input: [dims[2], dims[3]], kernel: kernel, stride: stride, dilation: dilation)
+            let padding = try padding(context, input: [dims[2], dims[3]], kernel: kernel)
             if case let .explicit(top, bottom, left, right) = padding,
                max(top, bottom) > kernel[0] / 2 || max(left, right) > kernel[1] / 2 {
                 let shape = slidingOutput(context, input: dims, weight: nil, channels: nil)

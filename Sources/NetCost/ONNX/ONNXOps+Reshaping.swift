@@ -15,12 +15,9 @@ extension ONNXOps {
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: rank)
         var inputs: [Int] = []
         for value in operands {
+            // An empty slice (see `slice`) adds nothing to the join.
             if case .constant(let constant) = value, constant.dims.contains(0) { continue }
-            if case .constant(let constant) = value {
-                inputs.append(try importer.operandLayer(constant, context))
-            } else {
-                inputs.append(try importer.layer(for: value, context))
-            }
+            inputs.append(try importer.layer(for: value, context))
         }
         let layer = try importer.addLayer(context.name, .concat(Concat(axis: axis)), inputs: inputs, context)
         importer.define(context, .activation(layer))

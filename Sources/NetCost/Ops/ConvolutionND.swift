@@ -45,8 +45,7 @@ public struct ConvolutionND: OperationRules, Hashable {
     /// The input's `[N, C]` and spatial sizes, checked against the window's rank.
     static func layout(_ input: TensorShape, rank: Int, kind: String) throws(InputError) -> (batch: Int, channels: Int, spatial: [Int]) {
         guard input.rank == rank + 2 else {
-            let axes = (["N", "C"] + ["L", "T, H, W"].dropFirst(rank == 1 ? 0 : 1).prefix(1)).joined(separator: ", ")
-            throw InputError("\(kind) needs [\(axes)], got shape \(TensorShape.format(input.dims))", field: "inputs")
+            throw InputError("\(kind) needs [N, C] and \(rank) spatial axes, got shape \(TensorShape.format(input.dims))", field: "inputs")
         }
         return (input.dims[0], input.dims[1], Array(input.dims[2...]))
     }

@@ -67,25 +67,30 @@ public struct SlidingAxis: Hashable, Sendable {
 
     /// The two axes (height, width) of a window on an input of spatial size `input`.
     ///
-    /// "same" padding is resolved here, as it depends on the input size: the output is
-    /// `ceil(n / s)` and the total `max((out − 1)·s + k_eff − n, 0)` is split with the
-    /// extra element after.
+    /// "same" padding is resolved per axis (`init(kernel:stride:dilation:input:pads:)`),
+    /// as it depends on the input size.
     public static func axes(input: Size2D, kernel: Size2D, stride: Size2D, dilation: Size2D, padding: Padding) -> [SlidingAxis] {
         let inputs = [input.height, input.width], kernels = [kernel.height, kernel.width]
         let strides = [stride.height, stride.width], dilations = [dilation.height, dilation.width]
         return (0..<2).map { axis in
-            let effective = dilations[axis] * (kernels[axis] - 1) + 1
-            let before: Int, after: Int
-            switch padding {
-            case let .explicit(top, bottom, left, right):
-                (before, after) = axis == 0 ? (top, bottom) : (left, right)
-            case .same:
-                let output = (inputs[axis] + strides[axis] - 1) / strides[axis]
-                let total = max((output - 1) * strides[axis] + effective - inputs[axis], 0)
-                (before, after) = (total / 2, total - total / 2)
-            }
-            return SlidingAxis(kernel: kernels[axis], stride: strides[axis], dilation: dilations[axis], padBefore: before, padAfter: after)
+            var pads: (before: Int, after: Int)?
+            if case let .explicit(top, bottom, left, right) = padding { pads = axis == 0 ? (top, bottom) : (left, right) }
+            return SlidingAxis(kernel: kernels[axis], stride: strides[axis], dilation: dilations[axis], input: inputs[axis], pads: pads)
         }
+    }
+
+    /// One axis on an input of `input` positions, padded by `pads`, or "same" when nil:
+    /// the output is `ceil(n / s)` and the total `max((out − 1)·s + k_eff − n, 0)` is
+    /// split with the extra element after.
+    public init(kernel: Int, stride: Int, dilation: Int, input: Int, pads: (before: Int, after: Int)?) {
+        let effective = dilation * (kernel - 1) + 1
+        var (before, after) = pads ?? (0, 0)
+        if pads == nil {
+            let output = (input + stride - 1) / stride
+            let total = max((output - 1) * stride + effective - input, 0)
+            (before, after) = (total / 2, total - total / 2)
+        }
+        self.init(kernel: kernel, stride: stride, dilation: dilation, padBefore: before, padAfter: after)
     }
 
     public var effectiveKernel: Int { dilation * (kernel - 1) + 1 }
@@ -223,17 +228,11 @@ public struct WindowND: Hashable, Sendable {
             throw InputError("a \(rank)-D window on \(input.count) spatial axes", field: "kernel")
         }
         return (0..<rank).map { axis in
-            let effective = dilation[axis] * (kernel[axis] - 1) + 1
-            let before: Int, after: Int
-            switch padding {
-            case let .explicit(pads, ends):
-                (before, after) = (pads.indices.contains(axis) ? pads[axis] : 0, ends.indices.contains(axis) ? ends[axis] : 0)
-            case .same:
-                let output = (input[axis] + stride[axis] - 1) / stride[axis]
-                let total = max((output - 1) * stride[axis] + effective - input[axis], 0)
-                (before, after) = (total / 2, total - total / 2)
+            var pads: (before: Int, after: Int)?
+            if case let .explicit(before, after) = padding {
+                pads = (before.indices.contains(axis) ? before[axis] : 0, after.indices.contains(axis) ? after[axis] : 0)
             }
-            return SlidingAxis(kernel: kernel[axis], stride: stride[axis], dilation: dilation[axis], padBefore: before, padAfter: after)
+            return SlidingAxis(kernel: kernel[axis], stride: stride[axis], dilation: dilation[axis], input: input[axis], pads: pads)
         }
     }
 

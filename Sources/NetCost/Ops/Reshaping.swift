@@ -141,7 +141,7 @@ public struct Identity: OperationRules, Hashable {
     public var fusion: FusionRole { .standalone }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
-    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { try TensorShape(inputs[0].dims) }
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { inputs[0] }
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost { .zero }
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .pointwise }
     public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }

@@ -35,7 +35,7 @@ struct WindowNDTable {
     /// Calls `body(outputIndex, inputIndices)` for every output position, with the flat
     /// input index of each tap in order (−1 in the padding), within one channel plane.
     func forEachWindow(_ body: (Int, [Int]) -> Void) {
-        let rank = kernel.count
+        let rank = kernel.count, strides = Tensor.rowMajorStrides(inputSizes)
         var outputIndex = Array(repeating: 0, count: rank)
         var indices = Array(repeating: 0, count: taps)
         for flat in 0..<outputs {
@@ -46,9 +46,7 @@ struct WindowNDTable {
                     rest /= kernel[axis]
                     let position = positions[axis][outputIndex[axis] * kernel[axis] + t]
                     if position < 0 { inside = false }
-                    var stride = 1
-                    for later in (axis + 1)..<rank { stride *= inputSizes[later] }
-                    index += position * stride
+                    index += position * strides[axis]
                 }
                 indices[tap] = inside ? index : -1
             }

@@ -1,3 +1,5 @@
+import NetCost
+
 /// Float32 memory that a tensor and its views share, returned to its pool when the
 /// last of them goes away.
 final class Storage: @unchecked Sendable {
@@ -24,20 +26,6 @@ final class Storage: @unchecked Sendable {
         } else {
             base.deallocate()
         }
-    }
-}
-
-/// Steps a row-major multi-index to the next position within `dims`, the last axis
-/// fastest; after the last position it wraps to all zeros. The odometer every kernel
-/// that walks a tensor of any rank turns.
-@inline(__always)
-func advance(_ index: inout [Int], within dims: [Int]) {
-    var axis = dims.count - 1
-    while axis >= 0 {
-        index[axis] += 1
-        if index[axis] < dims[axis] { return }
-        index[axis] = 0
-        axis -= 1
     }
 }
 
