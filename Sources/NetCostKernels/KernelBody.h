@@ -61,22 +61,24 @@ static inline __attribute__((always_inline)) VEC KERNEL(clamp)(VEC v, VEC low, V
     return (VEC)bits;
 }
 
+/// The register tile: MR rows × `nv` vectors (a constant where it is inlined, so that
+/// each width of tile compiles to its own loop with every accumulator in a register).
 static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float *a, const float *b, long ldb, long depth, float *c, long ldc,
                                                                       int accumulate, int finish, const float *bias, int bias_rows,
-                                                                      float low, float high) {
+                                                                      float low, float high, const int nv) {
     VEC acc[MR][NV];
     for (int i = 0; i < MR; i++) {
-        for (int v = 0; v < NV; v++) acc[i][v] = accumulate ? KERNEL(load)(c + i * ldc + v * LANES) : KERNEL(splat)(0);
+        for (int v = 0; v < nv; v++) acc[i][v] = accumulate ? KERNEL(load)(c + i * ldc + v * LANES) : KERNEL(splat)(0);
     }
     for (long k = 0; k < depth; k++) {
         VEC bv[NV];
 #pragma unroll
-        for (int v = 0; v < NV; v++) bv[v] = KERNEL(load)(b + v * LANES);
+        for (int v = 0; v < nv; v++) bv[v] = KERNEL(load)(b + v * LANES);
 #pragma unroll
         for (int i = 0; i < MR; i++) {
             VEC ai = KERNEL(splat)(a[i]);
 #pragma unroll
-            for (int v = 0; v < NV; v++) acc[i][v] = MADD(acc[i][v], ai, bv[v]);
+            for (int v = 0; v < nv; v++) acc[i][v] = MADD(acc[i][v], ai, bv[v]);
         }
         a += MR;
         b += ldb;
@@ -85,28 +87,40 @@ static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float 
         VEC lo = KERNEL(splat)(low), hi = KERNEL(splat)(high);
         for (int i = 0; i < MR; i++) {
             VEC shift = KERNEL(splat)(bias && i < bias_rows ? bias[i] : 0);
-            for (int v = 0; v < NV; v++) acc[i][v] = KERNEL(clamp)(acc[i][v] + shift, lo, hi);
+            for (int v = 0; v < nv; v++) acc[i][v] = KERNEL(clamp)(acc[i][v] + shift, lo, hi);
         }
     }
     for (int i = 0; i < MR; i++) {
-        for (int v = 0; v < NV; v++) KERNEL(store)(acc[i][v], c + i * ldc + v * LANES);
+        for (int v = 0; v < nv; v++) KERNEL(store)(acc[i][v], c + i * ldc + v * LANES);
     }
 }
 
 static void KERNEL(gemm_tile)(const float *a, const float *b, long ldb, long depth, float *c, long ldc, long rows, long columns,
                               int accumulate, int finish, const float *bias, float low, float high) {
     if (rows == MR && columns == NV * LANES) {
-        if (ldb == NV * LANES) KERNEL(tile_core)(a, b, NV * LANES, depth, c, ldc, accumulate, finish, bias, MR, low, high);
-        else KERNEL(tile_core)(a, b, ldb, depth, c, ldc, accumulate, finish, bias, MR, low, high);
+        if (ldb == NV * LANES) KERNEL(tile_core)(a, b, NV * LANES, depth, c, ldc, accumulate, finish, bias, MR, low, high, NV);
+        else KERNEL(tile_core)(a, b, ldb, depth, c, ldc, accumulate, finish, bias, MR, low, high, NV);
         return;
     }
+    // Fewer whole vectors (the last tile of a row of 16 or 48 columns): a narrower tile.
+    if (rows == MR && columns == LANES) {
+        KERNEL(tile_core)(a, b, ldb, depth, c, ldc, accumulate, finish, bias, MR, low, high, 1);
+        return;
+    }
+#if NV > 2
+    if (rows == MR && columns % LANES == 0) {
+        for (long v = 0; v < columns / LANES; v++)
+            KERNEL(tile_core)(a, b + v * LANES, ldb, depth, c + v * LANES, ldc, accumulate, finish, bias, MR, low, high, 1);
+        return;
+    }
+#endif
     // A ragged tile at the matrix's edge: computed whole in a local tile, and only its
     // `rows × columns` corner read from and written to C.
     float edge[MR * NV * LANES];
     for (long i = 0; i < MR; i++) {
         for (long j = 0; j < NV * LANES; j++) edge[i * NV * LANES + j] = accumulate && i < rows && j < columns ? c[i * ldc + j] : 0;
     }
-    KERNEL(tile_core)(a, b, ldb, depth, edge, NV * LANES, accumulate, finish, bias, (int)rows, low, high);
+    KERNEL(tile_core)(a, b, ldb, depth, edge, NV * LANES, accumulate, finish, bias, (int)rows, low, high, NV);
     for (long i = 0; i < rows; i++) {
         for (long j = 0; j < columns; j++) c[i * ldc + j] = edge[i * NV * LANES + j];
     }
@@ -125,6 +139,64 @@ static void KERNEL(pack_tile)(const float *source, long ldb, long depth, long co
         float *target = destination + k * NV * LANES;
         for (long j = 0; j < columns; j++) target[j] = source[k * ldb + j];
         for (long j = columns; j < NV * LANES; j++) target[j] = 0;
+    }
+}
+
+/// Eight floats: a panel's rows (at most eight) side by side, whatever the width.
+typedef float RVEC __attribute__((vector_size(32)));
+
+/// `g` panels of A (MR rows each, `depth` apart in MR-float steps) times `j` columns of B:
+/// the rows go down the vector, so a column costs one multiply-add per panel and step
+/// instead of a tile's width. Loads 8 floats where a panel has MR: the reads past a panel
+/// land in the next one, or in the padding PackedMatrix leaves after the last.
+static inline __attribute__((always_inline)) void KERNEL(columns_core)(const float *a, long depth, const float *b, long ldb, float *c,
+                                                                         long ldc, long rows, int finish, const float *bias, float low,
+                                                                         float high, const int g, const int j) {
+    RVEC acc[4][2];
+    for (int p = 0; p < g; p++) {
+        for (int q = 0; q < j; q++) acc[p][q] = (RVEC){0};
+    }
+    for (long k = 0; k < depth; k++) {
+        RVEC column[2];
+#pragma unroll
+        for (int q = 0; q < j; q++) column[q] = b[k * ldb + q] - (RVEC){0};
+#pragma unroll
+        for (int p = 0; p < g; p++) {
+            RVEC panel;  // copied, not returned: an 8-float return value changes the ABI on SSE2
+            __builtin_memcpy(&panel, a + p * MR * depth + k * MR, sizeof panel);
+#pragma unroll
+            for (int q = 0; q < j; q++) acc[p][q] = MADD(acc[p][q], panel, column[q]);
+        }
+    }
+    for (int p = 0; p < g; p++) {
+        for (int i = 0; i < MR && p * MR + i < rows; i++) {
+            long row = p * MR + i;
+            for (int q = 0; q < j; q++) {
+                float value = acc[p][q][i];
+                if (finish) {
+                    value += bias ? bias[row] : 0;
+                    value = value < low ? low : (value > high ? high : value);
+                }
+                c[row * ldc + q] = value;
+            }
+        }
+    }
+}
+
+static void KERNEL(gemm_columns)(const float *a, long panels, long depth, const float *b, long ldb, long columns, float *c, long ldc,
+                                 long rows, int finish, const float *bias, float low, float high) {
+    for (long p = 0; p < panels; p += 4) {
+        int g = panels - p < 4 ? (int)(panels - p) : 4;
+        const float *ap = a + p * MR * depth, *bp = bias ? bias + p * MR : 0;
+        float *cp = c + p * MR * ldc;
+        long left = rows - p * MR;
+        for (long q = 0; q < columns; q += 2) {
+            int j = columns - q < 2 ? 1 : 2;
+#define COLUMNS_CASE(G, J) if (g == G && j == J) KERNEL(columns_core)(ap, depth, b + q, ldb, cp + q, ldc, left, finish, bp, low, high, G, J)
+            COLUMNS_CASE(4, 2); else COLUMNS_CASE(4, 1); else COLUMNS_CASE(3, 2); else COLUMNS_CASE(3, 1);
+            else COLUMNS_CASE(2, 2); else COLUMNS_CASE(2, 1); else COLUMNS_CASE(1, 2); else COLUMNS_CASE(1, 1);
+#undef COLUMNS_CASE
+        }
     }
 }
 
@@ -298,5 +370,5 @@ static float KERNEL(multiply_add_chains)(long iterations, float seed) {
 
 #define KERNEL_SET(label, needs) { \
     .name = label, .requirement = needs, .lanes = LANES, .panel_rows = MR, .tile_columns = NV * LANES, .fused_multiply_add = FUSED, \
-    .gemm_tile = KERNEL(gemm_tile), .pack_tile = KERNEL(pack_tile), .depthwise_channel = KERNEL(depthwise_channel), .dot = KERNEL(dot), \
+    .gemm_tile = KERNEL(gemm_tile), .gemm_columns = KERNEL(gemm_columns), .pack_tile = KERNEL(pack_tile), .depthwise_channel = KERNEL(depthwise_channel), .dot = KERNEL(dot), \
     .axpy = KERNEL(axpy), .multiply_add_chains = KERNEL(multiply_add_chains) }

@@ -21,8 +21,9 @@ final class PackedMatrix: @unchecked Sendable {
         self.depth = depth
         panelRows = kernels.panelRows
         panels = (rows + panelRows - 1) / panelRows
-        let count = panels * panelRows * depth
-        data = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        // Eight floats of padding: the column kernel reads a panel's rows eight at a time.
+        let count = panels * panelRows * depth + 8
+        data = UnsafeMutablePointer<Float>.allocate(capacity: count)
         data.initialize(repeating: 0, count: count)
         for row in 0..<rows {
             let panel = row / panelRows, lane = row % panelRows
@@ -70,10 +71,11 @@ struct BTiles {
         self.ldb = ldb
     }
 
-    /// The tile in slot `slot` (at `column` of B), and its row stride.
+    /// The tile in slot `slot` (at `column` of B), and its row stride; `wholeVectors`
+    /// when its columns are a whole number of vectors, which can be read in place.
     @inline(__always)
-    func tile(slot: Int, column: Int, whole: Bool, tileColumns: Int) -> (UnsafePointer<Float>, Int) {
-        if let inPlace, whole { return (inPlace + column, ldb) }
+    func tile(slot: Int, column: Int, wholeVectors: Bool, tileColumns: Int) -> (UnsafePointer<Float>, Int) {
+        if let inPlace, wholeVectors { return (inPlace + column, ldb) }
         return (packed + slot * tileFloats, tileColumns)
     }
 }
@@ -99,13 +101,26 @@ struct GEMM: Sendable {
     private var panelRows: Int { kernels.panelRows }
     private var tileColumns: Int { kernels.tileColumns }
 
+    /// The columns the register tiles take: all, or all but a last few past a whole
+    /// vector (at most half a vector), which the column kernel takes with the rows down
+    /// the vector. A 7×7 map's 49th column would cost a tile a whole vector per row.
+    private func tiledColumns(_ n: Int) -> Int {
+        let rest = n % kernels.lanes
+        return rest <= kernels.lanes / 2 ? n - rest : n
+    }
+
+    private func tileCount(_ n: Int) -> Int { (tiledColumns(n) + tileColumns - 1) / tileColumns }
+
+    /// Whether the last tile's columns are not a whole number of vectors, so that it is
+    /// packed (zero-padded) even when the others are read in place.
+    private func lastTileIsRagged(_ n: Int) -> Bool { tiledColumns(n) % kernels.lanes != 0 }
+
     /// The rows of A's panels `panels` times B, on the calling thread: `c` holds C from
     /// the first of those panels' rows on.
     func multiply(_ a: PackedMatrix, panels: Range<Int>, b: UnsafePointer<Float>, ldb: Int, n: Int,
                   c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
         precondition(a.panelRows == panelRows, "A was packed for another kernel set")
-        strip(a, b, ldb, n, c, ldc, epilogue, tiles: 0..<(n + tileColumns - 1) / tileColumns, panels: panels,
-              cFirstRow: panels.lowerBound * panelRows)
+        strip(a, b, ldb, n, c, ldc, epilogue, tiles: 0..<tileCount(n), panels: panels, cFirstRow: panels.lowerBound * panelRows)
     }
 
     /// `C[rows, n] = A·B` (then `epilogue`), B being `depth × n` with rows `ldb` apart
@@ -114,10 +129,10 @@ struct GEMM: Sendable {
                   c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
         precondition(a.panelRows == panelRows, "A was packed for another kernel set")
         let depthBlock = Self.depthBlock
-        let tiles = (n + tileColumns - 1) / tileColumns
+        let tiles = tileCount(n)
         let work = a.rows * n * a.depth
         let bShared = SharedPointer(UnsafeMutablePointer(mutating: b)), cShared = SharedPointer(c)
-        if work < 32_768 || Parallel.workers == 1 {
+        if work < 32_768 || Parallel.workers == 1 || tiles == 0 && a.panels < 2 * Parallel.workers {
             strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: 0..<tiles, panels: 0..<a.panels)
         } else if tiles >= 4 * Parallel.workers || a.panels < 2 * Parallel.workers {
             // Column strips share nothing: several per worker balance a busy machine.
@@ -127,17 +142,17 @@ struct GEMM: Sendable {
             }
         } else if Self.readsInPlace(ldb: ldb) {
             // Few columns (a 7×7 or 14×14 map): the workers take row panels and read B's
-            // whole tiles in place; only a ragged last tile is packed, per K block.
+            // tiles in place; only a ragged last tile is packed, per K block.
             let blocks = (a.depth + depthBlock - 1) / depthBlock
             let tileFloats = depthBlock * tileColumns
-            let wholeTiles = n / tileColumns
             let ragged = SharedPointer(allocateAligned(blocks * tileFloats))
             defer { ragged.base.deallocate() }
-            if wholeTiles < tiles {
+            if lastTileIsRagged(n) {
+                let column = (tiles - 1) * tileColumns
                 for block in 0..<blocks {
                     let k0 = block * depthBlock
-                    kernels.packTile(bShared.base + k0 * ldb + wholeTiles * tileColumns, ldb: ldb, depth: min(depthBlock, a.depth - k0),
-                                     columns: n - wholeTiles * tileColumns, into: ragged.base + block * tileFloats)
+                    kernels.packTile(bShared.base + k0 * ldb + column, ldb: ldb, depth: min(depthBlock, a.depth - k0),
+                                     columns: tiledColumns(n) - column, into: ragged.base + block * tileFloats)
                 }
             }
             let parts = Parallel.chunks(a.panels, grain: 2, perWorker: 4)
@@ -148,6 +163,7 @@ struct GEMM: Sendable {
                     sweep(a, b: source, tiles: 0..<tiles, panels: parts[part], k0: k0, kc: min(depthBlock, a.depth - k0), n: n,
                           c: cShared.base, ldc: ldc, epilogue: epilogue)
                 }
+                lastColumns(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, panels: parts[part])
             }
         } else {
             // Few columns whose rows lie far apart: B is packed once, whole, by both
@@ -160,7 +176,7 @@ struct GEMM: Sendable {
                 let block = item / tiles, tile = item % tiles
                 let k0 = block * depthBlock, kc = min(depthBlock, a.depth - k0)
                 let column = tile * tileColumns
-                kernels.packTile(bShared.base + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, n - column),
+                kernels.packTile(bShared.base + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, tiledColumns(n) - column),
                                  into: packed.base + item * tileFloats)
             }
             let parts = Parallel.chunks(a.panels, grain: 2, perWorker: 4)
@@ -171,6 +187,7 @@ struct GEMM: Sendable {
                     sweep(a, b: source, tiles: 0..<tiles, panels: parts[part], k0: k0, kc: min(depthBlock, a.depth - k0), n: n,
                           c: cShared.base, ldc: ldc, epilogue: epilogue)
                 }
+                lastColumns(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, panels: parts[part])
             }
         }
     }
@@ -202,17 +219,19 @@ struct GEMM: Sendable {
             while k0 < a.depth {
                 let kc = min(depthBlock, a.depth - k0)
                 if Self.readsInPlace(ldb: ldb) {
-                    // Whole tiles read in place; a ragged last tile packed alone.
-                    let whole = n / tileColumns
-                    if block.contains(whole) {
-                        kernels.packTile(b + k0 * ldb + whole * tileColumns, ldb: ldb, depth: kc, columns: n - whole * tileColumns, into: packedB)
+                    // Tiles read in place; a ragged last tile packed alone.
+                    let last = tileCount(n) - 1
+                    if lastTileIsRagged(n) && block.contains(last) {
+                        kernels.packTile(b + k0 * ldb + last * tileColumns, ldb: ldb, depth: kc, columns: tiledColumns(n) - last * tileColumns,
+                                         into: packedB)
                     }
                     sweep(a, b: BTiles(packed: packedB, tileFloats: 0, inPlace: UnsafeMutablePointer(mutating: b + k0 * ldb), ldb: ldb),
                           tiles: block, panels: panels, k0: k0, kc: kc, n: n, c: c, ldc: ldc, cFirstRow: cFirstRow, epilogue: epilogue)
                 } else {
                     for (slot, tile) in block.enumerated() {
                         let column = tile * tileColumns
-                        kernels.packTile(b + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, n - column), into: packedB + slot * tileFloats)
+                        kernels.packTile(b + k0 * ldb + column, ldb: ldb, depth: kc, columns: min(tileColumns, tiledColumns(n) - column),
+                                         into: packedB + slot * tileFloats)
                     }
                     sweep(a, b: BTiles(packed: packedB, tileFloats: tileFloats), tiles: block, panels: panels, k0: k0, kc: kc, n: n,
                           c: c, ldc: ldc, cFirstRow: cFirstRow, epilogue: epilogue)
@@ -221,6 +240,25 @@ struct GEMM: Sendable {
             }
             blockStart = block.upperBound
         }
+        if tiles.upperBound == tileCount(n) {
+            lastColumns(a, b, ldb, n, c, ldc, epilogue, panels: panels, cFirstRow: cFirstRow)
+        }
+    }
+
+    /// The columns past `tiledColumns(n)`, for the panels `panels`, over the whole depth
+    /// at once, then the epilogue.
+    private func lastColumns(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
+                             _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue, panels: Range<Int>, cFirstRow: Int = 0) {
+        let first = tiledColumns(n), columns = n - first
+        if columns == 0 || panels.isEmpty { return }
+        let row0 = panels.lowerBound * panelRows, rows = min(a.rows, panels.upperBound * panelRows) - row0
+        let clamp = epilogue.clamp
+        let finish = clamp.map { Finish(bias: epilogue.bias.map { $0 + row0 }, low: $0.low, high: $0.high) } ?? .none
+        let cBlock = c + (row0 - cFirstRow) * ldc + first
+        kernels.gemmColumns(a.data + panels.lowerBound * panelRows * a.depth, panels: panels.count, depth: a.depth, b + first, ldb: ldb,
+                            columns: columns, cBlock, ldc: ldc, rows: rows, finish: finish)
+        if clamp == nil { epilogue.apply(cBlock, ldc, rows: rows, columns: columns, firstRow: row0) }
+        epilogue.addResidual(cBlock, ldc, rows: rows, columns: columns, firstRow: row0, firstColumn: first)
     }
 
     /// One K block (`k0 ..< k0 + kc`): each panel of A in `panels` sweeps the B tiles of
@@ -243,9 +281,9 @@ struct GEMM: Sendable {
             }
             for (slot, tile) in tiles.enumerated() {
                 let column = tile * tileColumns
-                let columns = min(tileColumns, n - column)
+                let columns = min(tileColumns, tiledColumns(n) - column)
                 let cTile = c + (row0 - cFirstRow) * ldc + column
-                let (bTile, ldb) = b.tile(slot: slot, column: column, whole: columns == tileColumns, tileColumns: tileColumns)
+                let (bTile, ldb) = b.tile(slot: slot, column: column, wholeVectors: columns % kernels.lanes == 0, tileColumns: tileColumns)
                 kernels.gemmTile(aPanel, bTile, ldb: ldb, depth: kc, cTile, ldc: ldc, rows: rows, columns: columns,
                                  accumulate: k0 > 0, finish: finish)
                 if last {

@@ -45,8 +45,7 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
         return "Kernels: \(name), \(lanes)-lane vectors\(fusedMultiplyAdd ? " with FMA" : ", no FMA")\(alternatives)"
     }
 
-    /// Columns of a GEMM register tile: two vectors.
-    /// Columns of B per GEMM tile.
+    /// Columns of B per GEMM tile: two vectors.
     let tileColumns: Int
 
     /// The sets this CPU runs, widest first; the last is the baseline.
@@ -96,6 +95,15 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
                   rows: Int, columns: Int, accumulate: Bool, finish: Finish) {
         table.pointer.pointee.gemm_tile(a, b, ldb, depth, c, ldc, rows, columns, accumulate ? 1 : 0, finish.active ? 1 : 0,
                                         finish.bias, finish.low, finish.high)
+    }
+
+    /// The `columns` last columns of C (fewer than a vector), rows down the vector: for
+    /// `panels` panels of A from `a` on, whose first row is C's row 0 at `c`.
+    @inline(__always)
+    func gemmColumns(_ a: UnsafePointer<Float>, panels: Int, depth: Int, _ b: UnsafePointer<Float>, ldb: Int, columns: Int,
+                     _ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, finish: Finish) {
+        table.pointer.pointee.gemm_columns(a, panels, depth, b, ldb, columns, c, ldc, rows, finish.active ? 1 : 0, finish.bias,
+                                           finish.low, finish.high)
     }
 
     /// Copies `depth` rows of `columns` (≤ one tile) `ldb` apart into a zero-padded B tile.

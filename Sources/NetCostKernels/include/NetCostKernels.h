@@ -59,6 +59,14 @@ typedef struct NetCostKernelSet {
     void (*gemm_tile)(const float *a, const float *b, long ldb, long depth, float *c, long ldc, long rows, long columns,
                       int accumulate, int finish, const float *bias, float low, float high);
 
+    /// The last few columns of C, past the tiles: `c[i][j] = Σ_k a[i][k] · b[k·ldb + j]` for
+    /// `columns` columns (fewer than a vector) and the `rows` rows of `panels` packed
+    /// panels of A (`depth` steps each, one after another), each column's sum in the
+    /// register tile's order. `finish` as for `gemm_tile`, with `bias` from row 0. A panel
+    /// is read eight floats at a time: A needs 8 floats of padding after its last panel.
+    void (*gemm_columns)(const float *a, long panels, long depth, const float *b, long ldb, long columns, float *c, long ldc,
+                         long rows, int finish, const float *bias, float low, float high);
+
     /// Copies `depth` rows of `columns` floats (at most one tile, `tile_columns`), rows `ldb`
     /// apart, into a tile whose rows are `tile_columns` floats, zero-padded: a GEMM B tile.
     void (*pack_tile)(const float *source, long ldb, long depth, long columns, float *destination);
