@@ -51,14 +51,19 @@ static inline __attribute__((always_inline)) void KERNEL(copy)(float *target, co
     }
 }
 
-/// `v` clamped to [low, high] by compare and select, which keeps a NaN a NaN (as
-/// PyTorch's clamp does); a max/min instruction would replace it with a bound.
+/// `v` clamped to [low, high], keeping a NaN a NaN (as PyTorch's clamp does). A width
+/// may define VMAX/VMIN as x86's max/min instructions, which return their second operand
+/// when either is NaN: with `v` second, two instructions. Otherwise compare and select.
 static inline __attribute__((always_inline)) VEC KERNEL(clamp)(VEC v, VEC low, VEC high) {
+#if defined(VMAX)
+    return VMIN(high, VMAX(low, v));
+#else
     typedef int IVEC __attribute__((vector_size(sizeof(VEC))));
     IVEC below = (IVEC)(v < low), above = (IVEC)(v > high);
     IVEC bits = ((IVEC)v & ~below) | ((IVEC)low & below);
     bits = (bits & ~above) | ((IVEC)high & above);
     return (VEC)bits;
+#endif
 }
 
 /// The register tile: MR rows × `nv` vectors (a constant where it is inlined, so that

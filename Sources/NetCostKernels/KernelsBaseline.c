@@ -14,9 +14,12 @@ typedef float VEC __attribute__((vector_size(16)));
 #include "KernelBody.h"
 const NetCostKernelSet netcost_baseline_kernels = KERNEL_SET("neon", "the arm64 baseline (NEON)");
 #else
+#include <emmintrin.h>
 #define NV 2
 #define MR 6
 #define FUSED 0
+#define VMAX(a, b) ((VEC)_mm_max_ps((__m128)(a), (__m128)(b)))
+#define VMIN(a, b) ((VEC)_mm_min_ps((__m128)(a), (__m128)(b)))
 #define MADD(acc, x, y) ((acc) + (x) * (y))
 #include "KernelBody.h"
 const NetCostKernelSet netcost_baseline_kernels = KERNEL_SET("sse2", "the x86-64 baseline (SSE2)");

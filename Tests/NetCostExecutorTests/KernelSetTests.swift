@@ -93,6 +93,33 @@ import Testing
         }
     }
 
+    /// PyTorch's relu6 (a clamp) keeps a NaN a NaN; so must the clamp fused into the GEMM,
+    /// in the register tiles and in the column kernel (49 columns take both).
+    @Test(arguments: KernelSet.available)
+    func theFusedClampKeepsNaN(kernels: KernelSet) {
+        let rows = 9, depth = 3, columns = 49
+        var a = [Float](repeating: 1, count: rows * depth)
+        a[depth * 4] = .nan  // row 4
+        let b = [Float](repeating: 10, count: depth * columns), bias = [Float](repeating: -1, count: rows)
+        var c = [Float](repeating: 0, count: rows * columns)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                bias.withUnsafeBufferPointer { bias in
+                    c.withUnsafeMutableBufferPointer { c in
+                        let packed = PackedMatrix(source: a.baseAddress!, rows: rows, depth: depth, rowStride: depth, depthStride: 1, kernels: kernels)
+                        GEMM(kernels).multiply(packed, b: b.baseAddress!, ldb: columns, n: columns, c: c.baseAddress!, ldc: columns,
+                                               epilogue: Epilogue(bias: bias.baseAddress, activations: [.relu6]))
+                    }
+                }
+            }
+        }
+        // Row 4 is NaN everywhere; every other value is 3·10 − 1 = 29, clamped to 6.
+        let nanRow = c[(4 * columns)..<(5 * columns)].filter(\.isNaN).count
+        let sixes = c.enumerated().filter { $0.offset / columns != 4 && $0.element == 6 }.count
+        #expect(nanRow == columns, "\(kernels.name)")
+        #expect(sixes == (rows - 1) * columns, "\(kernels.name)")
+    }
+
     @Test(arguments: KernelSet.available)
     func dotAndAxpyCoverRaggedLengths(kernels: KernelSet) {
         // 1…40 floats: below, at and past one and two vectors of every width.
