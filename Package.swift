@@ -26,6 +26,6 @@ let package = Package(
         .testTarget(name: "ONNXTests", dependencies: ["NetCost"], exclude: ["Fixtures"]),
         .testTarget(name: "NetCostExecutorTests", dependencies: ["NetCost", "NetCostExecutor", "_NetCostTestSupport"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["netcost"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["netcost", "netcost-bench"], exclude: ["Fixtures", "Golden"]),
     ]
 )

@@ -10,7 +10,7 @@ enum Conv1x1Benchmark {
         let options = BenchmarkOptions(arguments, repetitions: 200)
         do {
             var builder = GraphBuilder(name: "conv1x1")
-            let input = try builder.addInput(name: "input", shape: try TensorShape([128, 56, 56]))
+            let input = try builder.addInput(name: "input", shape: try TensorShape([1, 128, 56, 56], batchAxis: 0))
             try builder.add(name: "conv", operation: .convolution(Convolution(outChannels: 128, kernel: .square(1), bias: false)), inputs: [input])
             let report = try Benchmark.run(builder.build(), repetitions: options.repetitions, warmup: options.warmup)
             guard let conv = report.layers.first(where: { $0.name == "conv" }) else { return 1 }
