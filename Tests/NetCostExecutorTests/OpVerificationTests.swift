@@ -43,6 +43,22 @@ import Testing
         """#))
     }
 
+    /// Depthwise rows of every length class at every width: rows that split into phases
+    /// (stride 2) a whole vector at a time, in four-lane steps or float by float, and
+    /// output rows that end in part of a vector (stored in place where the kernels
+    /// store part of a vector alone).
+    @Test(arguments: [7, 9, 14, 30, 58, 112])
+    func depthwiseRowsOfEveryLength(width: Int) throws {
+        try GraphCheck.all(try TestGraphs.spec(#"""
+        {"input": [3, 5, \#(width)], "layers": [
+          {"name": "s2", "op": "conv2d", "kernel": 3, "stride": 2, "padding": 1, "groups": "depthwise"},
+          {"name": "s1", "op": "conv2d", "kernel": 3, "padding": 1, "groups": "depthwise", "inputs": "input"},
+          {"name": "s2_k5", "op": "conv2d", "kernel": 5, "stride": 2, "padding": 2, "groups": "depthwise", "inputs": "input"},
+          {"name": "s2_even_pad", "op": "conv2d", "kernel": 4, "stride": 2, "padding": [1, 2], "groups": "depthwise", "inputs": "input"}
+        ]}
+        """#))
+    }
+
     /// Transposed convolutions: output padding, groups, dilation, and taps that land in
     /// the cropped border (computed and counted by the scatter).
     @Test func transposedConvolutions() throws {

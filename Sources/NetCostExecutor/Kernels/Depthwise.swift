@@ -14,7 +14,8 @@ import NetCostKernels
 struct DepthwiseLayout {
     let phaseWidth: Int, phaseRows: Int
     /// Walking the plane as one row pays for copying the outputs out; it wins when rows
-    /// are short and ragged, not when they are whole vectors.
+    /// are short and ragged, not when they are whole vectors, nor when the kernels store
+    /// a row's last part of a vector in place (masked stores).
     let flat: Bool
     let rowLength: Int
     /// Floats of the phase planes, with slack for a last vector that reads past them.
@@ -22,11 +23,12 @@ struct DepthwiseLayout {
     /// Where tap (ky, kx) of output (0, 0) lies: its phase plane, then its place in it.
     let offsets: [Int]
 
-    init(_ g: ConvolutionGeometry, outHeight: Int, lanes w: Int) {
+    init(_ g: ConvolutionGeometry, outHeight: Int, kernels: KernelSet) {
+        let w = kernels.lanes
         phaseWidth = g.outWidth + ((g.kernelWidth - 1) * g.dilationWidth) / g.strideWidth
         phaseRows = outHeight + ((g.kernelHeight - 1) * g.dilationHeight) / g.strideHeight
         let phasePlane = phaseRows * phaseWidth
-        flat = g.outWidth % w != 0 && g.outWidth < 4 * w
+        flat = !kernels.storesPartOfAVector && g.outWidth % w != 0 && g.outWidth < 4 * w
         planeSize = g.strideHeight * g.strideWidth * phasePlane + phaseWidth + 2 * w
         let span = flat ? outHeight * phaseWidth : g.outWidth
         rowLength = (span + w - 1) / w * w
@@ -60,7 +62,7 @@ enum DepthwiseConvolution {
     static func run(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                     epilogue: Epilogue, output: UnsafeMutablePointer<Float>, kernels: KernelSet) {
         let w = kernels.lanes
-        let layout = DepthwiseLayout(g, outHeight: g.outHeight, lanes: w)
+        let layout = DepthwiseLayout(g, outHeight: g.outHeight, kernels: kernels)
         let clamp = epilogue.clamp
         let activations = clamp == nil ? epilogue.activations : []
         let source = SharedPointer(UnsafeMutablePointer(mutating: input))

@@ -54,7 +54,7 @@ enum PointwiseDepthwise {
         let bands = (d.outHeight + rowsPerBand - 1) / rowsPerBand
         let reach = (d.kernelHeight - 1) * d.dilationHeight
         let maxInputRows = min(d.height, (rowsPerBand - 1) * d.strideHeight + reach + 1)
-        let layouts = [rowsPerBand, d.outHeight - (bands - 1) * rowsPerBand].map { DepthwiseLayout(d, outHeight: $0, lanes: w) }
+        let layouts = [rowsPerBand, d.outHeight - (bands - 1) * rowsPerBand].map { DepthwiseLayout(d, outHeight: $0, kernels: kernels) }
         let scratchFloats = layouts.map { $0.scratchFloats(lanes: w) }.max() ?? 0
         let clamp = depthwiseEpilogue.clamp
         let activations = clamp == nil ? depthwiseEpilogue.activations : []
