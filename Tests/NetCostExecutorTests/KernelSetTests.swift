@@ -45,13 +45,16 @@ import Testing
     /// (plus the bias), times 1.1 for swish's slope, plus two ulps of the result. Shapes that leave ragged tiles and panels at every width (13 rows, 37 columns),
     /// two K blocks (depth 300 > 256), and the row-panel split (few columns, many rows)
     /// with B read in place (48×300×100) or, its rows 4 KiB apart (`ldb` 1024), packed;
-    /// columns that end a few past a whole vector, which the column kernel takes.
+    /// columns that end a few past a whole vector, which the column kernel takes; rows
+    /// more than a page apart, read in place (depth 32) or packed (depth 100).
     @Test(arguments: KernelSet.available)
     func gemmMatchesATripleLoop(kernels: KernelSet) throws {
         for (rows, depth, columns, ldb) in [(13, 300, 37, 37), (64, 40, 20, 20), (8, 1, 33, 33), (1, 7, 5, 5),
                                             (48, 300, 100, 100), (48, 300, 100, 1024),
                                             // 7×7 and 14×14 maps: 49 and 196 columns end a few past a whole vector.
-                                            (40, 70, 49, 49), (70, 20, 196, 196), (200, 33, 49, 49), (30, 9, 1, 1), (37, 300, 4, 4)] {
+                                            (40, 70, 49, 49), (70, 20, 196, 196), (200, 33, 49, 49), (30, 9, 1, 1), (37, 300, 4, 4),
+                                            // Rows far apart: read in place when shallow, packed when deep.
+                                            (16, 32, 1100, 1100), (20, 100, 1100, 1100)] {
             var random = SeededRandom(seed: 3, stream: rows)
             var a = [Float](repeating: 0, count: rows * depth), b = [Float](repeating: 0, count: depth * ldb)
             var bias = [Float](repeating: 0, count: rows)

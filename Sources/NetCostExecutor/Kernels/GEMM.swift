@@ -140,7 +140,7 @@ struct GEMM: Sendable {
             Parallel.forEach(parts.count) { part in
                 strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: parts[part], panels: 0..<a.panels)
             }
-        } else if Self.readsInPlace(ldb: ldb) {
+        } else if Self.readsInPlace(ldb: ldb, depth: a.depth) {
             // Few columns (a 7×7 or 14×14 map): the workers take row panels and read B's
             // tiles in place; only a ragged last tile is packed, per K block.
             let blocks = (a.depth + depthBlock - 1) / depthBlock
@@ -192,11 +192,13 @@ struct GEMM: Sendable {
         }
     }
 
-    /// Whether B's whole tiles are read where they lie: when its rows are at most a page
-    /// apart (a map of up to 32×32) and not a multiple of 4 KiB apart (which would put
-    /// them all in one cache set). Farther apart, every row of a tile is a new page, and
-    /// copying the tiles into a packed buffer costs less than the misses.
-    static func readsInPlace(ldb: Int) -> Bool { ldb <= 1024 && ldb % 1024 != 0 }
+    /// Whether B's tiles are read where they lie: when its rows are at most a page apart
+    /// (a map of up to 32×32), or when there are few of them (a depth of at most 64: a
+    /// 1×1 convolution from 16 or 32 channels, a stem's 27-row im2col), and not a multiple
+    /// of 4 KiB apart (which would put them all in one cache set). Otherwise every row of
+    /// a tile is a new page, and copying the tiles into a packed buffer costs less than
+    /// the misses.
+    static func readsInPlace(ldb: Int, depth: Int) -> Bool { (ldb <= 1024 || depth <= 64) && ldb % 1024 != 0 }
 
     /// The tiles `tiles` × panels `panels` of C.
     ///
@@ -210,7 +212,7 @@ struct GEMM: Sendable {
         let depthBlock = Self.depthBlock
         let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
         let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
-        let packedB = allocateAligned((Self.readsInPlace(ldb: ldb) ? 1 : blockTiles) * tileFloats)
+        let packedB = allocateAligned((Self.readsInPlace(ldb: ldb, depth: a.depth) ? 1 : blockTiles) * tileFloats)
         defer { packedB.deallocate() }
         var blockStart = tiles.lowerBound
         while blockStart < tiles.upperBound {
@@ -218,7 +220,7 @@ struct GEMM: Sendable {
             var k0 = 0
             while k0 < a.depth {
                 let kc = min(depthBlock, a.depth - k0)
-                if Self.readsInPlace(ldb: ldb) {
+                if Self.readsInPlace(ldb: ldb, depth: a.depth) {
                     // Tiles read in place; a ragged last tile packed alone.
                     let last = tileCount(n) - 1
                     if lastTileIsRagged(n) && block.contains(last) {
