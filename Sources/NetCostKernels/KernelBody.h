@@ -6,16 +6,9 @@
 //   MADD     (acc, x, y) → acc + x·y, fused where the width has FMA
 //   FUSED    1 when MADD rounds once (FMA), else 0
 //   KERNEL   (name) → the name with the width's suffix
-//   STORE_FIRST (optional) (v, p, n) → stores v's first n lanes at p and nothing else
 // then includes this file under a `#pragma clang attribute` that gives every function
 // the width's `target` attribute. Nothing here may be called across widths: functions
 // compiled for different targets only pass pointers and scalars to each other.
-
-#if defined(STORE_FIRST)
-#define STORES_PART 1
-#else
-#define STORES_PART 0
-#endif
 
 static inline __attribute__((always_inline)) VEC KERNEL(load)(const float *p) {
     VEC v;
@@ -212,13 +205,10 @@ static void KERNEL(gemm_columns)(const float *a, long panels, long depth, const 
     }
 }
 
-/// `count` outputs (a whole number of vectors) from the padded plane at `base`, then,
-/// where the width has STORE_FIRST, `tail` more (fewer than a vector) stored alone.
 static inline __attribute__((always_inline)) void KERNEL(depthwise_row)(long taps, const float *base, const long *offsets,
                                                                           const float *weight, float bias, float low, float high,
-                                                                          float *out, long count, long tail) {
+                                                                          float *out, long count) {
     VEC lo = KERNEL(splat)(low), hi = KERNEL(splat)(high), start = KERNEL(splat)(bias);
-    long end = count + (tail > 0 ? LANES : 0);
     if (taps == 9) {
         // A 3×3 kernel keeps its nine weights in registers.
         VEC w[9];
@@ -227,26 +217,18 @@ static inline __attribute__((always_inline)) void KERNEL(depthwise_row)(long tap
             w[t] = KERNEL(splat)(weight[t]);
             p[t] = base + offsets[t];
         }
-        for (long x = 0; x < end; x += LANES) {
+        for (long x = 0; x < count; x += LANES) {
             VEC sum = start;
 #pragma unroll
             for (int t = 0; t < 9; t++) sum = MADD(sum, w[t], KERNEL(load)(p[t] + x));
-            sum = KERNEL(clamp)(sum, lo, hi);
-            if (x < count) KERNEL(store)(sum, out + x);
-#if defined(STORE_FIRST)
-            else STORE_FIRST(sum, out + x, tail);
-#endif
+            KERNEL(store)(KERNEL(clamp)(sum, lo, hi), out + x);
         }
         return;
     }
-    for (long x = 0; x < end; x += LANES) {
+    for (long x = 0; x < count; x += LANES) {
         VEC sum = start;
         for (long t = 0; t < taps; t++) sum = MADD(sum, KERNEL(splat)(weight[t]), KERNEL(load)(base + offsets[t] + x));
-        sum = KERNEL(clamp)(sum, lo, hi);
-        if (x < count) KERNEL(store)(sum, out + x);
-#if defined(STORE_FIRST)
-        else STORE_FIRST(sum, out + x, tail);
-#endif
+        KERNEL(store)(KERNEL(clamp)(sum, lo, hi), out + x);
     }
 }
 
@@ -356,7 +338,7 @@ static void KERNEL(depthwise_channel)(const NetCostDepthwisePlan *p, const float
         float *output = outputs + m * out_plane;
         if (p->flat) {
             // The padded plane walked as one row; the columns past each output row dropped.
-            KERNEL(depthwise_row)(p->taps, padded, p->offsets, weight, bias, p->low, p->high, row, p->row_length, 0);
+            KERNEL(depthwise_row)(p->taps, padded, p->offsets, weight, bias, p->low, p->high, row, p->row_length);
             for (long oy = 0; oy < p->out_height; oy++) {
                 KERNEL(copy)(output + oy * p->out_width, row + oy * p->phase_width, p->out_width);
             }
@@ -366,15 +348,11 @@ static void KERNEL(depthwise_channel)(const NetCostDepthwisePlan *p, const float
         for (long oy = 0; oy < p->out_height; oy++) {
             const float *base = padded + oy * p->phase_width;
             float *line = output + oy * p->out_width;
-#if defined(STORE_FIRST)
-            KERNEL(depthwise_row)(p->taps, base, p->offsets, weight, bias, p->low, p->high, line, whole, p->out_width - whole);
-#else
-            KERNEL(depthwise_row)(p->taps, base, p->offsets, weight, bias, p->low, p->high, line, whole, 0);
+            KERNEL(depthwise_row)(p->taps, base, p->offsets, weight, bias, p->low, p->high, line, whole);
             if (whole < p->out_width) {
-                KERNEL(depthwise_row)(p->taps, base + whole, p->offsets, weight, bias, p->low, p->high, row, LANES, 0);
+                KERNEL(depthwise_row)(p->taps, base + whole, p->offsets, weight, bias, p->low, p->high, row, LANES);
                 KERNEL(copy)(line + whole, row, p->out_width - whole);
             }
-#endif
         }
     }
 }
@@ -417,6 +395,6 @@ static float KERNEL(multiply_add_chains)(long iterations, float seed) {
 }
 
 #define KERNEL_SET(label, needs) { \
-    .name = label, .requirement = needs, .lanes = LANES, .stores_part_of_a_vector = STORES_PART, .panel_rows = MR, .tile_columns = NV * LANES, .fused_multiply_add = FUSED, \
+    .name = label, .requirement = needs, .lanes = LANES, .panel_rows = MR, .tile_columns = NV * LANES, .fused_multiply_add = FUSED, \
     .gemm_tile = KERNEL(gemm_tile), .gemm_columns = KERNEL(gemm_columns), .pack_tile = KERNEL(pack_tile), .depthwise_channel = KERNEL(depthwise_channel), .dot = KERNEL(dot), \
     .axpy = KERNEL(axpy), .multiply_add_chains = KERNEL(multiply_add_chains) }

@@ -14,8 +14,6 @@ typedef float VEC __attribute__((vector_size(32)));
 #define KERNEL(name) name##_avx2
 #define VMAX(a, b) ((VEC)_mm256_max_ps((__m256)(a), (__m256)(b)))
 #define VMIN(a, b) ((VEC)_mm256_min_ps((__m256)(a), (__m256)(b)))
-#define STORE_FIRST(v, p, n) \
-    _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)), (__m256)(v))
 #include "KernelBody.h"
 #pragma clang attribute pop
 

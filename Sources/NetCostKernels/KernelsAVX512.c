@@ -14,7 +14,6 @@ typedef float VEC __attribute__((vector_size(64)));
 #define KERNEL(name) name##_avx512
 #define VMAX(a, b) ((VEC)_mm512_max_ps((__m512)(a), (__m512)(b)))
 #define VMIN(a, b) ((VEC)_mm512_min_ps((__m512)(a), (__m512)(b)))
-#define STORE_FIRST(v, p, n) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (n)) - 1), (__m512)(v))
 #include "KernelBody.h"
 #pragma clang attribute pop
 

@@ -18,8 +18,6 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
     let panelRows: Int
     /// True when a multiply-add rounds once (FMA).
     public let fusedMultiplyAdd: Bool
-    /// True when the set stores part of a vector alone (masked stores).
-    let storesPartOfAVector: Bool
     private let table: Table
 
     /// The C function table; its storage is static, so sharing the pointer is safe.
@@ -35,7 +33,6 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
         panelRows = Int(set.panel_rows)
         tileColumns = Int(set.tile_columns)
         fusedMultiplyAdd = set.fused_multiply_add != 0
-        storesPartOfAVector = set.stores_part_of_a_vector != 0
         table = Table(pointer: pointer)
     }
 

@@ -49,9 +49,6 @@ typedef struct NetCostKernelSet {
     int tile_columns;
     /// True when the multiply-add is fused (one rounding), as in the FMA instructions.
     int fused_multiply_add;
-    /// True when the width stores the first lanes of a vector alone (masked stores): a
-    /// depthwise row that ends in part of a vector is then stored in place, never copied.
-    int stores_part_of_a_vector;
 
     /// A register tile of C: `c[i][j] (+)= Σ_k a[k·panel_rows + i] · b[k·ldb + j]`
     /// over `depth` steps for the `rows × columns` corner that lies inside C (at most
