@@ -135,8 +135,8 @@ struct GEMM: Sendable {
         if work < 32_768 || Parallel.workers == 1 || tiles == 0 && a.panels < 2 * Parallel.workers {
             strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: 0..<tiles, panels: 0..<a.panels)
         } else if tiles >= 4 * Parallel.workers || a.panels < 2 * Parallel.workers {
-            // Column strips share nothing: several per worker balance a busy machine.
-            let parts = Parallel.chunks(tiles, grain: 2, perWorker: 4)
+            // Column strips share nothing: shrinking ones let the workers finish together.
+            let parts = Parallel.guidedChunks(tiles, grain: 2)
             Parallel.forEach(parts.count) { part in
                 strip(a, bShared.base, ldb, n, cShared.base, ldc, epilogue, tiles: parts[part], panels: 0..<a.panels)
             }

@@ -37,6 +37,21 @@ enum Parallel {
     /// than one per worker a core taken by another process delays a small chunk instead
     /// of half the layer; each chunk costs a little setup, so kernels whose chunks repeat
     /// work (packing a shared operand) keep one per worker.
+    /// Splits `0..<total` into chunks that shrink as the work runs out: each a
+    /// `1 / (2·workers)` share of what is left, at least `grain` long. The first chunks are
+    /// large (little setup), the last ones small, so that the workers finish close
+    /// together: with equal chunks, a worker waits on average half a chunk for the others.
+    static func guidedChunks(_ total: Int, grain: Int = 1, workers: Int = workers) -> [Range<Int>] {
+        if workers == 1 || total <= grain { return total > 0 ? [0..<total] : [] }
+        var chunks: [Range<Int>] = [], start = 0
+        while start < total {
+            let size = max(grain, (total - start) / (2 * workers))
+            chunks.append(start..<min(total, start + size))
+            start += size
+        }
+        return chunks
+    }
+
     static func chunks(_ total: Int, grain: Int = 1, perWorker: Int = 1) -> [Range<Int>] {
         let parts = max(1, min(workers == 1 ? 1 : workers * perWorker, total / max(grain, 1)))
         return (0..<parts).map { part in (part * total / parts)..<((part + 1) * total / parts) }
