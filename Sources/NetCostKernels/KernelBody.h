@@ -66,13 +66,14 @@ static inline __attribute__((always_inline)) VEC KERNEL(clamp)(VEC v, VEC low, V
 #endif
 }
 
-/// The register tile: MR rows × `nv` vectors (a constant where it is inlined, so that
-/// each width of tile compiles to its own loop with every accumulator in a register).
+/// The register tile: `mr` rows (at most MR) × `nv` vectors, both constants where it is
+/// inlined, so that each shape of tile compiles to its own loop with every accumulator
+/// in a register. A's panel holds MR rows per step whatever `mr` is.
 static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float *a, const float *b, long ldb, long depth, float *c, long ldc,
                                                                       int accumulate, int finish, const float *bias, int bias_rows,
-                                                                      float low, float high, const int nv) {
+                                                                      float low, float high, const int mr, const int nv) {
     VEC acc[MR][NV];
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < mr; i++) {
         for (int v = 0; v < nv; v++) acc[i][v] = accumulate ? KERNEL(load)(c + i * ldc + v * LANES) : KERNEL(splat)(0);
     }
     for (long k = 0; k < depth; k++) {
@@ -80,7 +81,7 @@ static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float 
 #pragma unroll
         for (int v = 0; v < nv; v++) bv[v] = KERNEL(load)(b + v * LANES);
 #pragma unroll
-        for (int i = 0; i < MR; i++) {
+        for (int i = 0; i < mr; i++) {
             VEC ai = KERNEL(splat)(a[i]);
 #pragma unroll
             for (int v = 0; v < nv; v++) acc[i][v] = MADD(acc[i][v], ai, bv[v]);
@@ -90,12 +91,12 @@ static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float 
     }
     if (finish) {
         VEC lo = KERNEL(splat)(low), hi = KERNEL(splat)(high);
-        for (int i = 0; i < MR; i++) {
+        for (int i = 0; i < mr; i++) {
             VEC shift = KERNEL(splat)(bias && i < bias_rows ? bias[i] : 0);
             for (int v = 0; v < nv; v++) acc[i][v] = KERNEL(clamp)(acc[i][v] + shift, lo, hi);
         }
     }
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < mr; i++) {
         for (int v = 0; v < nv; v++) KERNEL(store)(acc[i][v], c + i * ldc + v * LANES);
     }
 }
@@ -103,19 +104,34 @@ static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float 
 static void KERNEL(gemm_tile)(const float *a, const float *b, long ldb, long depth, float *c, long ldc, long rows, long columns,
                               int accumulate, int finish, const float *bias, float low, float high) {
     if (rows == MR && columns == NV * LANES) {
-        if (ldb == NV * LANES) KERNEL(tile_core)(a, b, NV * LANES, depth, c, ldc, accumulate, finish, bias, MR, low, high, NV);
-        else KERNEL(tile_core)(a, b, ldb, depth, c, ldc, accumulate, finish, bias, MR, low, high, NV);
+        if (ldb == NV * LANES) KERNEL(tile_core)(a, b, NV * LANES, depth, c, ldc, accumulate, finish, bias, MR, low, high, MR, NV);
+        else KERNEL(tile_core)(a, b, ldb, depth, c, ldc, accumulate, finish, bias, MR, low, high, MR, NV);
         return;
     }
-    // Fewer whole vectors (the last tile of a row of 16 or 48 columns): a narrower tile.
-    if (rows == MR && columns == LANES) {
-        KERNEL(tile_core)(a, b, ldb, depth, c, ldc, accumulate, finish, bias, MR, low, high, 1);
+    // Fewer whole vectors (the last tile of a row of 16 or 48 columns) or fewer rows (the
+    // last panel of 64 rows in panels of 6): a smaller tile, in registers all the same.
+    if (columns == NV * LANES || columns == LANES) {
+        int nv = columns == LANES ? 1 : NV;
+#define TILE_ROWS(R) \
+    case R: \
+        if (nv == 1) KERNEL(tile_core)(a, b, ldb, depth, c, ldc, accumulate, finish, bias, R, low, high, R, 1); \
+        else KERNEL(tile_core)(a, b, ldb, depth, c, ldc, accumulate, finish, bias, R, low, high, R, NV); \
         return;
+        switch (rows) {
+            TILE_ROWS(1) TILE_ROWS(2) TILE_ROWS(3) TILE_ROWS(4) TILE_ROWS(5) TILE_ROWS(6)
+#if MR > 6
+            TILE_ROWS(7) TILE_ROWS(8)
+#endif
+#if MR > 8
+#error "TILE_ROWS covers panels of at most 8 rows"
+#endif
+        }
+#undef TILE_ROWS
     }
 #if NV > 2
     if (rows == MR && columns % LANES == 0) {
         for (long v = 0; v < columns / LANES; v++)
-            KERNEL(tile_core)(a, b + v * LANES, ldb, depth, c + v * LANES, ldc, accumulate, finish, bias, MR, low, high, 1);
+            KERNEL(tile_core)(a, b + v * LANES, ldb, depth, c + v * LANES, ldc, accumulate, finish, bias, MR, low, high, MR, 1);
         return;
     }
 #endif
@@ -125,7 +141,7 @@ static void KERNEL(gemm_tile)(const float *a, const float *b, long ldb, long dep
     for (long i = 0; i < MR; i++) {
         for (long j = 0; j < NV * LANES; j++) edge[i * NV * LANES + j] = accumulate && i < rows && j < columns ? c[i * ldc + j] : 0;
     }
-    KERNEL(tile_core)(a, b, ldb, depth, edge, NV * LANES, accumulate, finish, bias, (int)rows, low, high, NV);
+    KERNEL(tile_core)(a, b, ldb, depth, edge, NV * LANES, accumulate, finish, bias, (int)rows, low, high, MR, NV);
     for (long i = 0; i < rows; i++) {
         for (long j = 0; j < columns; j++) c[i * ldc + j] = edge[i * NV * LANES + j];
     }
