@@ -122,7 +122,7 @@ struct DetectorGraphTests {
 
     @Test func sharingNeedsTheSameWeights() throws {
         let text = Self.sharedHeads.replacingOccurrences(of: #""out": 5, "share""#, with: #""out": 6, "share""#)
-        #expect(throws: InputError("cannot share the weights of \"h1.logits\": it is conv2d 3x3 on 8x16x16, this is conv2d 3x3 on 8x8x8",
+        #expect(throws: InputError("cannot share the weights of \"h1.logits\": it is conv2d 8→5 3x3 on 8x16x16, this is conv2d 8→6 3x3 on 8x8x8",
                                    file: "detector.json", line: 9, layer: "h2.logits", field: "share")) {
             try SpecLoader.load(text: text, file: "detector.json")
         }

@@ -80,11 +80,9 @@ public struct ConvolutionND: OperationRules, Hashable {
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
     public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
-    /// `3x3x3/1x2x2 dw`, `7 g4`.
+    /// `3→64 3x3x3/1x2x2`, `64 7 dw`, `64→64 7 g4`.
     public func details(_ inputs: [TensorShape]) -> String {
-        var text = window.text
-        if let input = inputs.first, groups > 1 { text += isDepthwise(inputChannels: input.channels) ? " dw" : " g\(groups)" }
-        return text
+        ConvolutionDetails.text(inputChannels: inputs.first?.channels, outChannels: outChannels, window: window.text, groups: groups)
     }
 }
 
