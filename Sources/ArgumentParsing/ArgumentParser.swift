@@ -37,7 +37,8 @@ public enum ArgumentParser {
         case "--help", "-h": return .help(command: nil)
         case "--version": return .version
         case "help":
-            guard let topic = arguments.dropFirst().first else { return .help(command: nil) }
+            // `help help` is the overview, which says how help works.
+            guard let topic = arguments.dropFirst().first, topic != "help" else { return .help(command: nil) }
             guard commands.contains(where: { $0.name == topic }) else { throw unknownCommand(topic, commands, suggest) }
             return .help(command: topic)
         default: break

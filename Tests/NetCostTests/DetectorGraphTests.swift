@@ -83,7 +83,9 @@ struct DetectorGraphTests {
         let (model, _) = try Self.load(text)
         #expect(model.graph.outputs.map { model.graph.layers[$0].name } == ["cls_c5", "c4"])
         let wrong = text.replacingOccurrences(of: #""cls_c5", "c4""#, with: #""cls_c5x""#)
-        #expect(throws: InputError("names \"cls_c5x\", which no layer or block is called; did you mean \"cls_c5\"?", file: "detector.json", field: "outputs")) {
+        // The top-level field's own line: the spec is one line.
+        #expect(throws: InputError("names \"cls_c5x\", which no layer or block is called; did you mean \"cls_c5\"?", file: "detector.json", line: 1,
+                                   field: "outputs")) {
             try SpecLoader.load(text: wrong, file: "detector.json")
         }
     }

@@ -74,7 +74,7 @@ public struct Normalization: OperationRules, Hashable {
                 throw InputError("group norm needs channels on axis 1 ([N, C, …]), got shape \(TensorShape.format(input.dims))", field: "inputs")
             }
             guard input.channels % groups == 0 else {
-                throw InputError("\(groups) groups do not divide the \(input.channels) channels", field: "groups")
+                throw InputError("\(Plural.count(groups, "group")) \(groups == 1 ? "does" : "do") not divide the \(input.channels) channels", field: "groups")
             }
         case .layer(let axes):
             guard axes <= input.rank else {

@@ -91,7 +91,7 @@ public struct CostReport: Sendable {
         var out: [String] = []
         let layerCount = shown.graph.layers.filter { if case .input = $0.operation { return false } else { return true } }.count
         let batch = model.batch == 1 ? "" : ", batch \(model.batch)"
-        let title = "\(model.name): input \(model.input)\(batch), \(dataType.rawValue), \(layerCount) layers" + (deployed != nil ? ", deployed graph (--fuse)" : "")
+        let title = "\(model.name): input \(model.input)\(batch), \(dataType.rawValue), \(Plural.count(layerCount, "layer"))" + (deployed != nil ? ", deployed graph (--fuse)" : "")
         out.append(markdown ? "## " + title : title)
         let changed = model.overrides.commandLine
         if !changed.isEmpty { out.append("as given: " + changed) }

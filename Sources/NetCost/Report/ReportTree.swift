@@ -113,7 +113,7 @@ public enum ReportTree {
         // The model's output and field are the footer's, whatever the order of the layers.
         let outputs = analysis.graph.outputs
         model.outputShape = outputs.count == 1 ? analysis.graph.layers[outputs[0]].outputShape : nil
-        if outputs.count > 1 { model.details += ", \(outputs.count) outputs" }
+        if outputs.count > 1 { model.details += ", \(Plural.count(outputs.count, "output"))" }
         model.receptiveField = analysis.finalReceptiveField?.field
         rows.append(model)
         appendChildren(of: root, analysis, selection, indent: "", into: &rows)
@@ -223,9 +223,9 @@ public enum ReportTree {
             details = operation.rules.details(graph.inputShapes(of: layer))
                 + (analysis.sharedWeights[layer].map { " (weights of \(graph.layers[$0].name))" } ?? "")
         } else if node.depth == 0 {
-            (kind, details) = ("model", "\(node.layerCount) layers")
+            (kind, details) = ("model", Plural.count(node.layerCount, "layer"))
         } else {
-            (kind, details) = (node.group.map { graph.groups[$0].kind.name } ?? "group", "\(node.layerCount) layers")
+            (kind, details) = (node.group.map { graph.groups[$0].kind.name } ?? "group", Plural.count(node.layerCount, "layer"))
         }
         let last = node.lastLayer >= 0 ? node.lastLayer : nil
         let isLayer = node.layer != nil && node.children.isEmpty
