@@ -174,6 +174,49 @@ def windows(generator):
                "note": f"torch's {torch_mode} padding", "generated_by": made}
 
 
+def dynamic(generator):
+    """Convolutions by a weight given at run time (F.conv1d, F.conv2d of two tensors) and
+    batch norm by a mean and variance given at run time (F.batch_norm): the weight and
+    the statistics are inputs, a bias or the affine map stored."""
+    made = "torch %s, float32, CPU" % torch.__version__
+    functional = torch.nn.functional
+
+    def uniform(*shape, low=-1.0, high=1.0):
+        return torch.rand(list(shape), generator=generator) * (high - low) + low
+
+    def fixture(name, op, attrs, inputs, params, output, flops, note):
+        return {"name": name, "op": op, "attrs": attrs, "params": {key: tensor(value) for key, value in params.items()},
+                "inputs": [tensor(x) for x in inputs], "output": tensor(output), "torch_flopcounter_flops": flops,
+                "note": note, "generated_by": made}
+
+    cases = [
+        ("dynamic_conv2d_s2_p1", 2, [2, 4, 7, 6], [6, 4, 3, 3], {"stride": [2, 2], "padding": [1, 1]}, True,
+         "F.conv2d(x, w, b, stride=2, padding=1)"),
+        ("dynamic_conv2d_groups2_dil2", 2, [1, 4, 9, 9], [4, 2, 3, 3], {"padding": [2, 2], "dilation": [2, 2], "groups": 2}, False,
+         "a grouped, dilated conv by a run-time weight"),
+        ("dynamic_conv2d_depthwise", 2, [2, 3, 6, 6], [3, 1, 3, 3], {"padding": [1, 1], "groups": 3}, True,
+         "a depthwise conv by a run-time weight"),
+        ("dynamic_conv1d_k3_s2", 1, [2, 3, 11], [5, 3, 3], {"stride": [2], "padding": [1]}, True, "F.conv1d(x, w, b, stride=2, padding=1)"),
+        ("dynamic_conv3d_k2", 3, [1, 2, 3, 4, 4], [3, 2, 2, 2, 2], {}, False, "F.conv3d(x, w)"),
+    ]
+    for name, rank, x_shape, w_shape, attrs, with_bias, note in cases:
+        x, w = uniform(*x_shape), uniform(*w_shape, low=-0.5, high=0.5)
+        b = uniform(w_shape[0], low=-0.5, high=0.5) if with_bias else None
+        convolve = {1: functional.conv1d, 2: functional.conv2d, 3: functional.conv3d}[rank]
+        keywords = {key: value for key, value in attrs.items() if key != "groups"}
+        with FlopCounterMode(display=False) as counter:
+            y = convolve(x, w, b, groups=attrs.get("groups", 1), **keywords)
+        params = {"bias": b} if with_bias else {}
+        yield fixture(name, "dynamic_conv%dd" % rank, dict(attrs, bias=with_bias), [x, w], params, y, counter.get_total_flops(), note)
+    x = uniform(2, 3, 4, 5)
+    mean, variance = uniform(3, low=-0.2, high=0.2), uniform(3, low=0.5, high=1.5)
+    scale, shift = uniform(3, low=0.5, high=1.5), uniform(3, low=-0.1, high=0.1)
+    with FlopCounterMode(display=False) as counter:
+        y = functional.batch_norm(x, mean, variance, scale, shift, training=False, eps=1e-5)
+    yield fixture("dynamic_batchnorm", "dynamic_batchnorm", {}, [x, mean, variance], {"weight": scale, "bias": shift}, y,
+                  counter.get_total_flops(), "F.batch_norm with a mean and variance given as tensors")
+
+
 def main():
     generator = torch.Generator().manual_seed(15)
     index_path = os.path.join(DIRECTORY, "index.json")
@@ -235,6 +278,12 @@ def main():
     windowed = list(windows(generator))
     index = [entry for entry in index if entry["name"] not in {fixture["name"] for fixture in windowed}]
     for fixture in windowed:
+        with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
+            json.dump(fixture, file)
+        index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})
+    made = list(dynamic(generator))
+    index = [entry for entry in index if entry["name"] not in {fixture["name"] for fixture in made}]
+    for fixture in made:
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)
         index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})

@@ -47,11 +47,18 @@ public enum Primitive: String, CaseIterable, Sendable {
             return pointwise ? [.gemm] : [.im2col, .gemm]
         case .transposedConvolution: return [.gemm, .col2im]
         case .convolutionND: return [.direct]
+        case .dynamicConvolution(let conv):
+            // 2-D: the stored-weight kernels, on the weight packed as it arrives.
+            guard conv.window.rank == 2 else { return [.direct] }
+            let perGroup = (inputs.first?.channels ?? 1) / max(conv.groups, 1)
+            return perGroup == 1 && conv.groups > 1 ? [.depthwise] : [.im2col, .gemm]
         case .linear, .matmul: return [.dot]
         case .einsum: return [.direct]
         case .normalization(let norm):
-            if case .batch = norm.method { return [.map] }
-            return [.reduce, .map]
+            switch norm.method {
+            case .batch, .dynamicBatch: return [.map]
+            case .group, .layer: return [.reduce, .map]
+            }
         case .activation: return [.map]
         case .softmax, .reduction: return [.reduce]
         case .pooling, .poolingND, .globalPooling, .adaptivePooling: return [.window]

@@ -35,12 +35,19 @@ struct OpTraitsTests {
         "einsum": JSONObject([("equation", .string("cij,cjk->cik"))]),
     ]
 
+    /// Second inputs other than a copy of the first: a dynamic convolution's weight,
+    /// `[C_out, C_in]` and a kernel of 3 per axis.
+    static let minimalWeights: [String: [Int]] = [
+        "dynamic_conv1d": [4, 4, 3], "dynamic_conv2d": [4, 4, 3, 3], "dynamic_conv3d": [4, 4, 3, 3, 3],
+    ]
+
     /// Every table op, decoded on a `[1, 4, 8, 8]` input (two of them for the binary ops).
     static func decoded() throws -> [(entry: OpTable.Entry, operation: Operation)] {
         let input = try TensorShape([1, 4, 8, 8], batchAxis: 0)
         return try OpTable.entries.map { entry in
             var fields = LayerFields(minimalFields[entry.name] ?? JSONObject(), layer: entry.name, context: SpecContext())
-            return (entry, try entry.decode(&fields, [input, input]))
+            let second = try minimalWeights[entry.name].map { try TensorShape($0) } ?? input
+            return (entry, try entry.decode(&fields, [input, second]))
         }
     }
 
@@ -73,6 +80,8 @@ struct OpTraitsTests {
         #expect(roles["batchnorm"] == "folds" && roles["groupnorm"] == "standalone" && roles["layernorm"] == "standalone")
         #expect(roles["relu"] == "fuses" && roles["hardswish"] == "fuses" && roles["softmax"] == "standalone")
         #expect(roles["matmul"] == "standalone" && roles["add"] == "standalone" && roles["concat"] == "standalone")
+        // A weight or statistics computed at run time leave nothing stored to fold into.
+        #expect(roles["dynamic_conv2d"] == "standalone" && roles["dynamic_batchnorm"] == "standalone")
     }
 
     /// A base's `withBias` is the same layer with a bias: what a folded norm's shift becomes.

@@ -137,3 +137,34 @@ import Testing
         #expect(model.macs == macs)
     }
 }
+
+/// NF-Nets' weight-standardized convolution as PyTorch exports it (timm's ScaledStdConv2d,
+/// 3 → 4 channels, 3×3, pad 1, on a batch of two 6×6 maps): the weight is stored twice,
+/// as W `[1, 4, 27]` and as its transpose `[1, 27, 4]`, whose per-channel mean
+/// (ReduceMean) and variance (ReduceMean, Sub, Mul, ReduceMean) feed a BatchNormalization
+/// of W with the gain `[4]`; its output, reshaped to `[4, 3, 3, 3]`, is the Conv's weight.
+@Suite struct WeightStandardizationImportTests {
+    @Test(arguments: ["weight_standardized_conv_opset13.onnx", "weight_standardized_conv_opset17.onnx"])
+    func convolutionByAComputedWeight(_ name: String) throws {
+        let model = try Imported(name)
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["reduce_mean", "reduce_mean", "sub", "mul", "reduce_mean", "dynamic_batchnorm", "reshape",
+                                "dynamic_conv2d", "relu"])
+        #expect(model.outputDims == [4, 6, 6])
+        // The stored tensors, each once: both copies of the weight, the gain, the bias.
+        #expect(model.params == 4 * 27 + 27 * 4 + 4 + 4)
+        #expect(model.buffers == 0)
+        // 2·4·6·6 outputs of 3·3·3 taps.
+        #expect(model.macs == 2 * 4 * 6 * 6 * (3 * 3 * 3))
+        // The standardization is arithmetic: the mean of 27 values per channel (108 adds),
+        // the variance (a mean, 108 subtractions, 108 products, a mean), and the norm's
+        // 2 per element and 5 per channel.
+        let standardization = ["reducemean", "reducemean_1", "sub", "mul", "reducemean_2", "batchnormalization"]
+            .compactMap { model.cost("0." + $0)?.flops }
+        #expect(standardization == [108, 108, 108, 108, 108, 2 * 108 + 5 * 4])
+        let conv = model.cost("0.conv")
+        // The input's 2·3·6·6 elements and the 108 weights are read, the 4 biases, the output written.
+        #expect(conv?.memoryAccess == 2 * 3 * 36 + 108 + 4 + 2 * 4 * 36)
+        #expect(conv?.params == 4)
+    }
+}

@@ -24,7 +24,7 @@ enum Fixtures {
     static func convLinearMACs(_ analysis: Analysis) -> Int {
         zip(analysis.graph.layers, analysis.costs).reduce(0) { total, pair in
             switch pair.0.operation {
-            case .convolution, .transposedConvolution, .convolutionND, .linear, .matmul: total + pair.1.macs
+            case .convolution, .transposedConvolution, .convolutionND, .dynamicConvolution, .linear, .matmul: total + pair.1.macs
             default: total
             }
         }

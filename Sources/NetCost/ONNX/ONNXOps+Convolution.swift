@@ -3,11 +3,12 @@
 extension ONNXOps {
     // MARK: Convolution
 
-    /// `Conv` with a stored `[M, C/g, kh, kw]` weight → `conv2d`. Other ranks (1-D, 3-D)
-    /// are unsupported, with their output shape computed so the graph goes on.
+    /// `Conv` with a stored `[M, C/g, kh, kw]` weight → `conv2d`; of `[N, C, L]` or
+    /// `[N, C, T, H, W]` → `conv1d`, `conv3d`; with a weight computed at run time →
+    /// `dynamic_conv1d`, `2d`, `3d`.
     static func convolution(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         guard let weight = try importer.constant(context, 1) else {
-            return try importer.addUnsupported(context, reason: "weights computed at run time")
+            return try dynamicConvolution(&importer, context)
         }
         let inputDims = try importer.onnxDims(context, 0) ?? []
         let group = try context.size(try context.int("group", default: 1), field: "group")
@@ -62,6 +63,35 @@ extension ONNXOps {
         let operation = ConvolutionND(outChannels: try context.size(weight.dims[0], field: "weight"), window: window, groups: group, bias: bias != nil)
         let layer = try importer.addLayer(context.name, .convolutionND(operation), inputs: [try importer.activation(context, 0)],
                                           stored: weight.sources + (bias?.sources ?? []), context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `Conv` whose weight is the output of other nodes (NF-Nets standardize a stored
+    /// weight at run time) → `dynamic_conv1d`, `2d`, `3d`, reading the weight as its
+    /// second input; the bias must be stored.
+    private static func dynamicConvolution(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        let inputDims = try importer.onnxDims(context, 0) ?? []
+        let weightDims = try importer.onnxDims(context, 1) ?? []
+        guard weightDims.count == inputDims.count, (3...5).contains(weightDims.count) else {
+            return try importer.addUnsupported(context, reason: "weights computed at run time, of rank \(weightDims.count) on an input of rank \(inputDims.count)")
+        }
+        let group = try context.size(try context.int("group", default: 1), field: "group")
+        let (expected, overflow) = weightDims[1].multipliedReportingOverflow(by: group)
+        guard !overflow, expected == inputDims[1], weightDims[0] % group == 0 else {
+            throw context.error("weight \(TensorShape.format(weightDims)) with group \(group) does not match the input's \(inputDims[1]) channels", field: "weight")
+        }
+        let kernel = Array(weightDims.dropFirst(2))
+        guard try context.windows("kernel_shape", count: kernel.count, fallback: kernel) == kernel else {
+            throw context.error("kernel_shape differs from the weight's \(TensorShape.format(weightDims))", field: "kernel_shape")
+        }
+        let window = try windowND(context, input: Array(inputDims.dropFirst(2)), kernel: kernel)
+        let bias = try importer.constant(context, 2)
+        if context.node.input(2) != nil, bias == nil {
+            return try importer.addUnsupported(context, reason: "bias computed at run time")
+        }
+        let inputs = [try importer.activation(context, 0), try importer.activation(context, 1)]
+        let operation = DynamicConvolution(window: window, groups: group, bias: bias != nil)
+        let layer = try importer.addLayer(context.name, .dynamicConvolution(operation), inputs: inputs, stored: bias?.sources ?? [], context)
         importer.define(context, .activation(layer))
     }
 

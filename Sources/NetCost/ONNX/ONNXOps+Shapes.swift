@@ -125,7 +125,7 @@ extension ONNXGraphImporter {
             case .activation?, .deferred?: return false
             }
         }
-        guard let outputs = try ONNXFolding.fold(context, inputs) else { return false }
+        guard !ONNXFolding.isRunTimeArithmetic(context, inputs), let outputs = try ONNXFolding.fold(context, inputs) else { return false }
         for (position, output) in outputs.enumerated() { defineConstant(context, output, output: position) }
         return true
     }

@@ -7,6 +7,7 @@ public enum Operation: Sendable, Hashable {
     case convolution(Convolution)
     case transposedConvolution(TransposedConvolution)
     case convolutionND(ConvolutionND)
+    case dynamicConvolution(DynamicConvolution)
     case linear(Linear)
     case matmul(MatMul)
     case einsum(Einsum)
@@ -43,6 +44,7 @@ public enum Operation: Sendable, Hashable {
         case .convolution(let op): op
         case .transposedConvolution(let op): op
         case .convolutionND(let op): op
+        case .dynamicConvolution(let op): op
         case .linear(let op): op
         case .matmul(let op): op
         case .einsum(let op): op

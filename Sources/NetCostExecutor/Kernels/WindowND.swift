@@ -56,8 +56,15 @@ struct WindowNDTable {
     }
 }
 
+/// Where a convolution kernel reads its weight: a stored tensor of the layer, or one of
+/// its inputs (a weight computed at run time); the probe marks it as such.
+enum WeightSource {
+    case parameter(slot: Int)
+    case input(slot: Int)
+}
+
 enum ConvolutionNDKernel {
-    static func run<P: Probe>(_ conv: ConvolutionND, input: Tensor, weight: UnsafePointer<Float>, weightSlot: Int,
+    static func run<P: Probe>(_ conv: ConvolutionND, input: Tensor, weight: UnsafePointer<Float>, weightSource: WeightSource,
                               bias: UnsafePointer<Float>?, biasSlot: Int, activations: [Activation.Function],
                               output: Tensor, probe: inout P) {
         let table = WindowNDTable(conv.window, input: Array(input.dims.dropFirst()), output: Array(output.dims.dropFirst()))
@@ -72,7 +79,10 @@ enum ConvolutionNDKernel {
                     let weights = (oc * inPerGroup + icInGroup) * taps
                     for tap in 0..<taps {
                         let index = indices[tap]
-                        probe.readParameter(weightSlot, weights + tap)
+                        switch weightSource {
+                        case .parameter(let slot): probe.readParameter(slot, weights + tap)
+                        case .input(let slot): probe.readInput(slot, weights + tap)
+                        }
                         guard index >= 0 else { continue }
                         sum += weight[weights + tap] * channel[index]
                         probe.readInput(0, (group * inPerGroup + icInGroup) * plane + index)

@@ -10,6 +10,7 @@ never values. The expected counts live in the Swift tests as hand derivations.
 
 Generated with onnx 1.23.2; the files are committed, so the tests need no Python.
 """
+import json
 import os
 
 import numpy as np
@@ -567,6 +568,52 @@ def main():
           helper.make_node("Shape", ["big"], ["s"]),
           helper.make_node("Relu", ["x"], ["y"])],
          [x(1, 3, 8, 8)], [value("y", [1, 3, 8, 8])], [ints("dims", [1 << 31, 1 << 31])], check=False)
+
+    runtime_checked()
+
+
+def tensor_json(array):
+    return {"shape": list(array.shape), "data": [float(v) for v in np.asarray(array, dtype=np.float32).flatten()]}
+
+
+def runtime_checked():
+    """Exports of torch modules with real weights, beside onnxruntime's output on a fixed
+    input (`<name>.json`): the executor runs the imported graph on the file's weights and
+    must give the same output. Needs torch, timm and onnxruntime as well.
+
+    NF-Nets' weight-standardized convolution (timm's ScaledStdConv2d): PyTorch's exporter
+    writes the standardization as ReduceMean, Sub and Mul on a stored copy of the weight
+    and a BatchNormalization (in training mode from opset 14) whose output is the Conv's W.
+    """
+    import onnxruntime
+    import torch
+    from timm.layers import ScaledStdConv2d
+
+    torch.manual_seed(15)
+    module = torch.nn.Sequential(ScaledStdConv2d(3, 4, 3, stride=1, padding=1, eps=1e-5), torch.nn.ReLU()).eval()
+    with torch.no_grad():
+        module[0].gain.copy_(torch.rand(module[0].gain.shape) + 0.5)
+        module[0].bias.copy_(torch.rand(module[0].bias.shape) - 0.5)
+    x = torch.rand(2, 3, 6, 6) * 2 - 1
+    for opset in (13, 17):
+        name = f"weight_standardized_conv_opset{opset}"
+        path = os.path.join(OUT, name + ".onnx")
+        torch.onnx.export(module, (x,), path, opset_version=opset, dynamo=False, input_names=["x"], output_names=["y"])
+        model = onnx.load(path)
+        session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+        (y,) = session.run(None, {"x": x.numpy()})
+        stored = {t.name: tensor_json(numpy_helper.to_array(t)) for t in model.graph.initializer
+                  if t.data_type == TensorProto.FLOAT}
+        constants = {node.output[0]: tensor_json(numpy_helper.to_array(node.attribute[0].t)) for node in model.graph.node
+                     if node.op_type == "Constant" and node.attribute[0].t.data_type == TensorProto.FLOAT}
+        norm = next(node for node in model.graph.node if node.op_type == "BatchNormalization")
+        conv = next(node for node in model.graph.node if node.op_type == "Conv")
+        fixture = {"model": name + ".onnx", "input": tensor_json(x.numpy()), "output": tensor_json(y),
+                   "batchnorm": {"scale": stored[norm.input[1]], "shift": constants[norm.input[2]]},
+                   "conv_bias": stored[conv.input[2]], "initializers": stored,
+                   "generated_by": f"torch {torch.__version__}, onnxruntime {onnxruntime.__version__}"}
+        with open(os.path.join(OUT, name + ".json"), "w") as file:
+            json.dump(fixture, file)
 
 
 if __name__ == "__main__":

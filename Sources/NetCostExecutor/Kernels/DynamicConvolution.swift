@@ -1,0 +1,48 @@
+import NetCost
+
+// Convolution by a weight computed at run time (`dynamic_conv1d`, `2d`, `3d`): the weight
+// is the layer's second input, `[C_out, C_in/g, k…]`, shared by every sample. The
+// counting and reference runs use the direct N-D loops, marking the weight as an input
+// read; a plain 2-D run packs the weight it was given and runs the GEMM or depthwise
+// kernel of a stored-weight convolution.
+
+enum DynamicConvolutionKernel {
+    static func run<P: Probe>(_ conv: DynamicConvolution, input: Tensor, weight: Tensor, shapes: [TensorShape], outputShape: TensorShape,
+                              bias: UnsafePointer<Float>?, biasSlot: Int, output: Tensor, direct: Bool,
+                              scratch: Scratch, kernels: KernelSet, probe: inout P) {
+        let outChannels = weight.dims[0]
+        if !direct, conv.window.rank == 2, case .explicit(let before, let after) = paddingOf(conv, shapes[0]) {
+            let stored = Convolution(outChannels: outChannels, kernel: Size2D(conv.window.kernel[0], conv.window.kernel[1]),
+                                     stride: Size2D(conv.window.stride[0], conv.window.stride[1]),
+                                     dilation: Size2D(conv.window.dilation[0], conv.window.dilation[1]),
+                                     padding: .explicit(top: before[0], bottom: after[0], left: before[1], right: after[1]),
+                                     groups: conv.groups, bias: bias != nil)
+            let g = ConvolutionGeometry(stored, input: shapes[0], output: outputShape)
+            let epilogue = Epilogue(bias: bias, activations: [])
+            let packed = g.isDepthwise ? [] : FastConvolution.pack(g, weight: weight.pointer, kernels: kernels)
+            for sample in 0..<input.dims[0] {
+                let x = input.sample(sample), y = output.sample(sample)
+                if g.isDepthwise {
+                    DepthwiseConvolution.run(g, input: x.pointer, weight: weight.pointer, epilogue: epilogue, output: y.pointer, kernels: kernels)
+                } else {
+                    FastConvolution.run(g, input: x.pointer, packed: packed, epilogue: epilogue, output: y.pointer, scratch: scratch, kernels: kernels)
+                }
+            }
+            return
+        }
+        let stored = ConvolutionND(outChannels: outChannels, window: conv.window, groups: conv.groups, bias: bias != nil)
+        for sample in 0..<input.dims[0] {
+            let x = input.sample(sample), y = output.sample(sample)
+            var sampleProbe = SampleProbe(inner: probe, inputOffsets: [x.offset - input.offset, 0], outputOffset: y.offset - output.offset)
+            ConvolutionNDKernel.run(stored, input: x, weight: weight.pointer, weightSource: .input(slot: 1), bias: bias, biasSlot: biasSlot,
+                                    activations: [], output: y, probe: &sampleProbe)
+            probe = sampleProbe.inner
+        }
+    }
+
+    /// The window's padding with "same" resolved on this input.
+    private static func paddingOf(_ conv: DynamicConvolution, _ input: TensorShape) -> WindowND.Padding? {
+        guard let axes = try? conv.window.axes(input: Array(input.dims.dropFirst(2))) else { return nil }
+        return .explicit(before: axes.map(\.padBefore), after: axes.map(\.padAfter))
+    }
+}
