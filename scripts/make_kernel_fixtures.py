@@ -217,6 +217,78 @@ def dynamic(generator):
                   counter.get_total_flops(), "F.batch_norm with a mean and variance given as tensors")
 
 
+def recurrent(generator):
+    """One-layer LSTMs: torch.nn.LSTM's output, with its weights stacked over directions
+    in netcost's layout (`weight` [D, 4H, I] = weight_ih_l0 and weight_ih_l0_reverse,
+    `weight_hh` [D, 4H, H], `bias` and `bias_hh` [D, 4H]; torch's gate order), initial
+    states as inputs and the output in the layer's (ONNX's) layout: [D, N, H] and
+    [T, D, N, H], or batch first [N, D, H] and [N, T, D, H]. nn.LSTM runs one CPU
+    kernel that FlopCounterMode has no formula for (it counts 0), so the flops are
+    FlopCounterMode's on the same LSTM unrolled into F.linear per step, which must give
+    nn.LSTM's output."""
+    made = "torch %s, float32, CPU" % torch.__version__
+    functional = torch.nn.functional
+
+    def unrolled(module, x, h0, c0):
+        sequence = x.transpose(0, 1) if module.batch_first else x
+        outputs = []
+        for d, suffix in enumerate(["", "_reverse"][:2 if module.bidirectional else 1]):
+            weights = [getattr(module, name + "_l0" + suffix) for name in ("weight_ih", "weight_hh")]
+            biases = [getattr(module, name + "_l0" + suffix) for name in ("bias_ih", "bias_hh")] if module.bias else [None, None]
+            h, c, steps = h0[d], c0[d], [None] * sequence.shape[0]
+            order = range(sequence.shape[0]) if d == 0 else reversed(range(sequence.shape[0]))
+            for t in order:
+                gates = functional.linear(sequence[t], weights[0], biases[0]) + functional.linear(h, weights[1], biases[1])
+                i, f, g, o = gates.chunk(4, dim=1)
+                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+                h = torch.sigmoid(o) * torch.tanh(c)
+                steps[t] = h
+            outputs.append(torch.stack(steps))
+        y = torch.cat(outputs, dim=2)
+        return y.transpose(0, 1) if module.batch_first else y
+
+    cases = [
+        ("lstm_forward", dict(input_size=5, hidden_size=4), [6, 2, 5], False, "a forward LSTM, sequence first, zero initial states"),
+        ("lstm_bidirectional_batch_first", dict(input_size=3, hidden_size=4, batch_first=True, bidirectional=True), [2, 5, 3], True,
+         "Sequencer2D's bidirectional LSTM, batch first, with initial states"),
+        ("lstm_no_bias", dict(input_size=4, hidden_size=3, bias=False), [4, 1, 4], True, "without biases, with initial states"),
+        ("lstm_bidirectional", dict(input_size=3, hidden_size=2, bidirectional=True), [4, 3, 3], False,
+         "bidirectional, sequence first: the output's direction axis before the batch"),
+    ]
+    for name, options, shape, with_states, note in cases:
+        module = torch.nn.LSTM(**options)
+        directions = 2 if module.bidirectional else 1
+        x = torch.rand(shape, generator=generator) * 2 - 1
+        batch = shape[0] if module.batch_first else shape[1]
+        states = [torch.rand([directions, batch, module.hidden_size], generator=generator) - 0.5 for _ in range(2)]
+        if not with_states:
+            states = [torch.zeros(directions, batch, module.hidden_size) for _ in range(2)]
+        with torch.no_grad():
+            for parameter in module.parameters():
+                parameter.copy_(torch.rand(parameter.shape, generator=generator) - 0.5)
+            y, _ = module(x, tuple(states)) if with_states else module(x)
+            with FlopCounterMode(display=False) as counter:
+                expected = unrolled(module, x, *states)
+        assert torch.allclose(y, expected, atol=1e-6), name
+        suffixes = ["", "_reverse"][:directions]
+        stacked = lambda name: torch.stack([getattr(module, name + "_l0" + suffix) for suffix in suffixes])
+        params = {"weight": stacked("weight_ih"), "weight_hh": stacked("weight_hh")}
+        if module.bias:
+            params.update(bias=stacked("bias_ih"), bias_hh=stacked("bias_hh"))
+        layout = [state.transpose(0, 1) if module.batch_first else state for state in states]
+        # The output in ONNX's layout, which the layer keeps: [T, D, N, H], or [N, T, D, H].
+        steps = shape[1] if module.batch_first else shape[0]
+        if module.batch_first:
+            y = y.reshape(batch, steps, directions, module.hidden_size)
+        else:
+            y = y.reshape(steps, batch, directions, module.hidden_size).permute(0, 2, 1, 3)
+        attrs = {"hidden": module.hidden_size, "bidirectional": module.bidirectional, "batch_first": module.batch_first,
+                 "bias": module.bias}
+        yield {"name": name, "op": "lstm", "attrs": attrs, "params": {key: tensor(value.detach()) for key, value in params.items()},
+               "inputs": [tensor(x)] + ([tensor(state) for state in layout] if with_states else []), "output": tensor(y),
+               "torch_flopcounter_flops": counter.get_total_flops(), "note": note, "generated_by": made}
+
+
 def main():
     generator = torch.Generator().manual_seed(15)
     index_path = os.path.join(DIRECTORY, "index.json")
@@ -281,7 +353,7 @@ def main():
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)
         index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})
-    made = list(dynamic(generator))
+    made = list(dynamic(generator)) + list(recurrent(generator))
     index = [entry for entry in index if entry["name"] not in {fixture["name"] for fixture in made}]
     for fixture in made:
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:

@@ -52,7 +52,7 @@ public enum Primitive: String, CaseIterable, Sendable {
             guard conv.window.rank == 2 else { return [.direct] }
             let perGroup = (inputs.first?.channels ?? 1) / max(conv.groups, 1)
             return perGroup == 1 && conv.groups > 1 ? [.depthwise] : [.im2col, .gemm]
-        case .linear, .matmul: return [.dot]
+        case .linear, .matmul, .lstm: return [.dot]
         case .einsum: return [.direct]
         case .normalization(let norm):
             switch norm.method {

@@ -75,6 +75,36 @@ import Testing
         }
     }
 
+    /// LSTMs: torch.nn.LSTM(5, 3, bidirectional=True) as PyTorch exports it (its initial
+    /// states graph inputs, the output Y moved to `[T, N, 2H]`), and an LSTM node running
+    /// in reverse from an initial hidden state, whose output is Y_h (a slice of Y). The
+    /// fixture gives the weights in the layer's layout, torch's gate order.
+    @Test(arguments: ["lstm_bidirectional_opset17", "lstm_reverse_opset14"])
+    func lstmMatchesONNXRuntime(_ name: String) throws {
+        let fixture = try Fixture(name)
+        let graph = try ONNXImporter.load(file: Self.directory.appendingPathComponent(name + ".onnx").path).model.graph
+        var inputs: [Int: [Float]] = [:], parameters: [Int: LayerParameters] = [:]
+        for (index, layer) in graph.layers.enumerated() {
+            switch layer.operation {
+            case .input: inputs[index] = fixture.tensor("inputs", layer.name)
+            case .lstm(let lstm):
+                let roles: [(ParameterRole, String)] = [(.weight, "weight"), (.recurrentWeight, "weight_hh"), (.bias, "bias"), (.recurrentBias, "bias_hh")]
+                let shapes = lstm.parameterShapes(layer.inputs.map { graph.layers[$0].outputShape })
+                parameters[index] = LayerParameters(tensors: zip(roles, shapes).map { role, shape in
+                    ParameterTensor(role: role.0, data: Tensor(dims: shape.dims, values: fixture.tensor("lstm", role.1)))
+                })
+            default: break
+            }
+        }
+        #expect(parameters.count == 1 && inputs.values.allSatisfy { !$0.isEmpty })
+        let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits(), parameterOverrides: parameters, inputOverrides: inputs)
+        for (path, result) in [("fast", prepared.run()), ("counting", prepared.run(counting: true))] {
+            let comparison = Comparison(observed: result.finalOutput?.values ?? [], expected: fixture.tensor("output"))
+            #expect(comparison.within(1e-4), "\(name), \(path) path: \(comparison)")
+        }
+        #expect(try Verifier.verify(graph).allMatch)
+    }
+
     /// `verify` runs such a graph, and its kernels count what the rules say: the
     /// convolution's 2·4·6·6 outputs times 3·3·3 taps, the norm's statistics read as inputs.
     @Test(arguments: ["weight_standardized_conv_opset13", "weight_standardized_conv_opset17"])

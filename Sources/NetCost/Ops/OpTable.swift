@@ -32,6 +32,7 @@ public enum OpTable {
         // MARK: Linear algebra
         Entry(name: "linear", op: Linear.self, summary: "Fully connected layer on the last axis.", decode: Linear.decode),
         Entry(name: "matmul", op: MatMul.self, summary: "Matrix product of two activations.", decode: MatMul.decode),
+        Entry(name: "lstm", op: LSTM.self, summary: "Long short-term memory over a sequence: forward or bidirectional.", decode: LSTM.decode),
         Entry(name: "einsum", op: Einsum.self, summary: "Einstein summation over lettered axes (`equation`).", decode: Einsum.decode),
 
         // MARK: Normalization

@@ -11,6 +11,7 @@ public enum Operation: Sendable, Hashable {
     case linear(Linear)
     case matmul(MatMul)
     case einsum(Einsum)
+    case lstm(LSTM)
     case normalization(Normalization)
     case activation(Activation)
     case softmax(Softmax)
@@ -48,6 +49,7 @@ public enum Operation: Sendable, Hashable {
         case .linear(let op): op
         case .matmul(let op): op
         case .einsum(let op): op
+        case .lstm(let op): op
         case .normalization(let op): op
         case .activation(let op): op
         case .softmax(let op): op

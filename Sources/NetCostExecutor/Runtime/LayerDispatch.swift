@@ -39,7 +39,7 @@ extension PreparedGraph {
             }
         case .fused(let fused):
             runsPerSample(fused.base)
-        case .input, .constant, .unsupported, .linear, .matmul, .einsum, .activation, .softmax, .reduction, .elementwise, .select,
+        case .input, .constant, .unsupported, .linear, .matmul, .einsum, .lstm, .activation, .softmax, .reduction, .elementwise, .select,
              .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .reshape, .transpose, .identity, .pad,
              .dynamicConvolution:
             // A dynamic convolution's weight is shared by every sample: its kernel loops over them.
@@ -62,6 +62,8 @@ extension PreparedGraph {
                                          outputShape: layer.outputShape, bias: bias, biasSlot: parameters[index].slot(.bias) ?? 0,
                                          output: output, direct: P.isCounting || path == .reference, scratch: scratch, kernels: kernels,
                                          probe: &probe)
+        case .lstm(let lstm):
+            LSTMKernel.run(lstm, inputs: inputs, parameters: parameters[index], output: output, probe: &probe)
         case .matmul:
             MatMulKernel.run(left: inputs[0], right: inputs[1], output: output, kernels: kernels, probe: &probe)
         case .einsum(let einsum):
@@ -180,7 +182,7 @@ extension PreparedGraph {
             LinearKernel.run(rows: inputs[0].elements / features, features: features, outFeatures: linear.outFeatures,
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
                              activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
-        case .input, .constant, .unsupported, .fused, .dynamicConvolution, .matmul, .einsum, .normalization, .activation, .softmax, .pooling, .poolingND,
+        case .input, .constant, .unsupported, .fused, .dynamicConvolution, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling, .poolingND,
              .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
@@ -201,7 +203,7 @@ extension PreparedGraph {
             let size = input.dims[axis]
             let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
             return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
-        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .convolutionND, .dynamicConvolution, .linear, .fused, .matmul, .einsum,
+        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .convolutionND, .dynamicConvolution, .linear, .fused, .matmul, .einsum, .lstm,
              .normalization, .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .channelShuffle,
              .transpose, .upsample, .pad:
             return nil
@@ -213,7 +215,7 @@ extension PreparedGraph {
         switch operation {
         case .convolution: true
         case .fused(let fused): runsConvolution(fused.base)
-        case .input, .constant, .unsupported, .transposedConvolution, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .normalization,
+        case .input, .constant, .unsupported, .transposedConvolution, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization,
              .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             false
@@ -233,7 +235,7 @@ extension PreparedGraph {
             return (ConvolutionGeometry(conv, input: input, output: output), true)
         case .fused(let fused):
             return convolutionGeometry(fused.base, inputs: inputs, output: output)
-        case .input, .constant, .unsupported, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .normalization, .activation, .softmax, .pooling,
+        case .input, .constant, .unsupported, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling,
              .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat,
              .slice, .channelShuffle, .reshape, .transpose, .identity, .upsample, .pad:
             return nil

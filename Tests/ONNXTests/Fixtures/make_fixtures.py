@@ -385,7 +385,7 @@ def main():
           helper.make_node("Transpose", ["nz"], ["t"], perm=[1, 0])],
          [x(1, 6)], [value("values", [1, 2]), value("t", [6, 2], TensorProto.INT64)], [ints("k", [2])])
     # Gemm between run-time operands (Aᵀ·A, plus a stored bias), EyeLike of its shape (a
-    # constant), and an LSTM whose outputs' shapes follow from its input and hidden size.
+    # constant), and an LSTM whose last hidden state a ReLU reads.
     save("gemm_eyelike_lstm_opset13.onnx",
          [helper.make_node("Relu", ["x"], ["a"]),
           helper.make_node("Gemm", ["a", "a", "c"], ["g"], transA=1),
@@ -396,6 +396,12 @@ def main():
           helper.make_node("Relu", ["last"], ["y"])],
          [x(4, 3)], [value("diagonal", [3, 3]), value("y", [1, 1, 2])],
          [weight("c", 3), ints("one", [1]), weight("w", 1, 8, 3), weight("r", 1, 8, 2)])
+    # LSTMs netcost does not map: with peepholes, and with sequence lengths.
+    save("lstm_unmapped_opset13.onnx",
+         [helper.make_node("LSTM", ["x", "w", "r", "", "", "", "", "p"], ["a"], hidden_size=2, name="peephole"),
+          helper.make_node("LSTM", ["x", "w", "r", "", "lengths"], ["b"], hidden_size=2, name="lengths")],
+         [x(4, 1, 3), value("lengths", [1], TensorProto.INT32)], [value("a", [4, 1, 1, 2]), value("b", [4, 1, 1, 2])],
+         [weight("w", 1, 8, 3), weight("r", 1, 8, 2), weight("p", 1, 6)])
     # torch.roll by 0, as Swin3D's shifted windows export it: an empty slice joined to
     # the rest along the same axis.
     save("roll_by_zero_opset13.onnx",
@@ -614,6 +620,75 @@ def runtime_checked():
                    "generated_by": f"torch {torch.__version__}, onnxruntime {onnxruntime.__version__}"}
         with open(os.path.join(OUT, name + ".json"), "w") as file:
             json.dump(fixture, file)
+    lstm_fixtures(onnxruntime, torch)
+
+
+def lstm_fixtures(onnxruntime, torch):
+    """LSTMs checked by onnxruntime. The JSON gives the weights in netcost's layout
+    (torch's gate order input, forget, cell, output; per direction stacked: `weight`
+    [D, 4H, I], `weight_hh` [D, 4H, H], `bias` and `bias_hh` [D, 4H]), the graph inputs
+    by name and onnxruntime's output.
+
+    - `lstm_bidirectional_opset17`: torch.nn.LSTM(5, 3, bidirectional=True) exported with
+      its initial states as graph inputs, sequence first (layout 0); the output is Y.
+    - `lstm_reverse_opset14`: an LSTM node written here, direction reverse, an initial
+      hidden state without a cell state; the output is Y_h. (onnxruntime runs no
+      `layout` 1: the kernel fixtures check netcost's batch-first LSTM against torch.)
+    """
+    generator = torch.Generator().manual_seed(15)
+    module = torch.nn.LSTM(5, 3, bidirectional=True).eval()
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter.copy_(torch.rand(parameter.shape, generator=generator) - 0.5)
+
+    class Sequence(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = module
+
+        def forward(self, x, h0, c0):
+            return self.lstm(x, (h0, c0))[0]
+
+    x, h0, c0 = (torch.rand(shape, generator=generator) * 2 - 1 for shape in ([4, 2, 5], [2, 2, 3], [2, 2, 3]))
+    name = "lstm_bidirectional_opset17"
+    path = os.path.join(OUT, name + ".onnx")
+    torch.onnx.export(Sequence().eval(), (x, h0, c0), path, opset_version=17, dynamo=False,
+                      input_names=["x", "h0", "c0"], output_names=["y"])
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+    (y,) = session.run(None, {"x": x.numpy(), "h0": h0.numpy(), "c0": c0.numpy()})
+    stacked = lambda prefix: np.stack([getattr(module, prefix + suffix).detach().numpy() for suffix in ("_l0", "_l0_reverse")])
+    weights = {"weight": stacked("weight_ih"), "weight_hh": stacked("weight_hh"), "bias": stacked("bias_ih"), "bias_hh": stacked("bias_hh")}
+    write_lstm_fixture(name, {"x": x.numpy(), "h0": h0.numpy(), "c0": c0.numpy()}, y, weights, torch, onnxruntime)
+
+    # ONNX's gate order is input, output, forget, cell; netcost's (torch's) input, forget, cell, output.
+    rng = np.random.default_rng(15)
+    hidden, features, steps, batch = 3, 4, 5, 2
+    w = (rng.random((1, 4 * hidden, features), dtype=np.float32) - 0.5)
+    r = (rng.random((1, 4 * hidden, hidden), dtype=np.float32) - 0.5)
+    b = (rng.random((1, 8 * hidden), dtype=np.float32) - 0.5)
+    sequence = rng.random((steps, batch, features), dtype=np.float32) * 2 - 1
+    initial = rng.random((1, batch, hidden), dtype=np.float32) - 0.5
+    name = "lstm_reverse_opset14"
+    save(name + ".onnx",
+         [helper.make_node("LSTM", ["x", "w", "r", "b", "", "h0"], ["", "y"], hidden_size=hidden, direction="reverse")],
+         [value("x", [steps, batch, features]), value("h0", [1, batch, hidden])], [value("y", [1, batch, hidden])],
+         [numpy_helper.from_array(w, "w"), numpy_helper.from_array(r, "r"), numpy_helper.from_array(b, "b")], opset=14)
+    session = onnxruntime.InferenceSession(os.path.join(OUT, name + ".onnx"), providers=["CPUExecutionProvider"])
+    (y,) = session.run(None, {"x": sequence, "h0": initial})
+
+    def reorder(gates):
+        i, o, f, c = np.split(gates, 4, axis=-2 if gates.ndim == 3 else -1)
+        return np.concatenate([i, f, c, o], axis=-2 if gates.ndim == 3 else -1)
+    weights = {"weight": reorder(w), "weight_hh": reorder(r), "bias": reorder(b[:, :4 * hidden]), "bias_hh": reorder(b[:, 4 * hidden:])}
+    write_lstm_fixture(name, {"x": sequence, "h0": initial}, y, weights, torch, onnxruntime)
+
+
+def write_lstm_fixture(name, inputs, output, weights, torch, onnxruntime):
+    fixture = {"model": name + ".onnx", "inputs": {key: tensor_json(value) for key, value in inputs.items()},
+               "output": tensor_json(output), "lstm": {key: tensor_json(value) for key, value in weights.items()},
+               "generated_by": f"torch {torch.__version__}, onnxruntime {onnxruntime.__version__}"}
+    with open(os.path.join(OUT, name + ".json"), "w") as file:
+        json.dump(fixture, file)
 
 
 if __name__ == "__main__":
