@@ -289,6 +289,29 @@ def recurrent(generator):
                "torch_flopcounter_flops": counter.get_total_flops(), "note": note, "generated_by": made}
 
 
+def bicubic(generator):
+    """torch.nn.functional.interpolate(mode="bicubic") (Keys' cubic convolution, a = −0.75,
+    taps clamped to the edges): up and down, by a scale and to a size, with and without
+    align_corners. The inputs are float32 values; torch computes the output in float64:
+    a sum of sixteen products with weights of both signs loses float32 digits in any
+    order (torch's own float32 result differs from its float64 one by 2e-7 where the sum
+    nearly cancels), and the executor sums in double precision."""
+    made = "torch %s, float32 inputs, output computed in float64, CPU" % torch.__version__
+    cases = [
+        ("upsample_bicubic_x2", [1, 2, 5, 6], {"scale": [2, 2], "align_corners": False}, "bicubic ×2, half-pixel centres"),
+        ("upsample_bicubic_x2_align", [1, 2, 5, 6], {"scale": [2, 2], "align_corners": True}, "bicubic ×2, corners aligned"),
+        ("upsample_bicubic_size", [2, 3, 5, 6], {"size": [7, 4], "align_corners": False}, "to 7×4: taller and narrower"),
+        ("upsample_bicubic_half", [1, 2, 9, 8], {"scale": [0.5, 0.5], "align_corners": False}, "bicubic ×0.5"),
+    ]
+    for name, shape, attrs, note in cases:
+        x = torch.rand(shape, generator=generator) * 2 - 1
+        keywords = {"size": tuple(attrs["size"])} if "size" in attrs else {"scale_factor": tuple(attrs["scale"])}
+        with FlopCounterMode(display=False) as counter:
+            y = torch.nn.functional.interpolate(x.double(), mode="bicubic", align_corners=attrs["align_corners"], **keywords)
+        yield {"name": name, "op": "upsample", "attrs": dict(attrs, mode="bicubic"), "params": {}, "inputs": [tensor(x)],
+               "output": tensor(y), "torch_flopcounter_flops": counter.get_total_flops(), "note": note, "generated_by": made}
+
+
 def main():
     generator = torch.Generator().manual_seed(15)
     index_path = os.path.join(DIRECTORY, "index.json")
@@ -353,7 +376,7 @@ def main():
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)
         index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})
-    made = list(dynamic(generator)) + list(recurrent(generator))
+    made = list(dynamic(generator)) + list(recurrent(generator)) + list(bicubic(generator))
     index = [entry for entry in index if entry["name"] not in {fixture["name"] for fixture in made}]
     for fixture in made:
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:

@@ -30,7 +30,7 @@ public enum Primitive: String, CaseIterable, Sendable {
     /// Copies with index arithmetic: concat, channel shuffle, transpose, pad, nearest
     /// upsampling, and strided views made dense for a kernel that needs them so.
     case gather
-    /// Bilinear interpolation between four neighbours.
+    /// Bilinear interpolation between four neighbours, bicubic between sixteen.
     case interpolate
     /// A new header on the same storage: split, slice, flatten, reshape, identity, dropout.
     case view
@@ -52,7 +52,8 @@ public enum Primitive: String, CaseIterable, Sendable {
             guard conv.window.rank == 2 else { return [.direct] }
             let perGroup = (inputs.first?.channels ?? 1) / max(conv.groups, 1)
             return perGroup == 1 && conv.groups > 1 ? [.depthwise] : [.im2col, .gemm]
-        case .linear, .matmul, .lstm: return [.dot]
+        case .linear, .matmul: return [.dot]
+        case .lstm: return [.dot, .map]
         case .einsum: return [.direct]
         case .normalization(let norm):
             switch norm.method {

@@ -105,6 +105,24 @@ import Testing
         #expect(try Verifier.verify(graph).allMatch)
     }
 
+    /// Cubic Resize in each coordinate transformation netcost maps: half_pixel ×2,
+    /// align_corners to 7×9, asymmetric ×1.5×2 with `cubic_coeff_a` −0.5, and
+    /// pytorch_half_pixel down to 3×1 (a single column samples position 0).
+    @Test(arguments: ["half_pixel", "align_corners", "asymmetric", "pytorch_half_pixel"])
+    func cubicResizeMatchesONNXRuntime(_ mode: String) throws {
+        let name = "resize_cubic_\(mode)_opset13"
+        let fixture = try Fixture(name)
+        let graph = try ONNXImporter.load(file: Self.directory.appendingPathComponent(name + ".onnx").path).model.graph
+        #expect(graph.layers.map(\.operation.kind) == ["input", "upsample"])
+        let inputs = [0: fixture.tensor("inputs", "x")]
+        let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits(), inputOverrides: inputs)
+        for (path, result) in [("fast", prepared.run()), ("counting", prepared.run(counting: true))] {
+            let comparison = Comparison(observed: result.finalOutput?.values ?? [], expected: fixture.tensor("output"))
+            #expect(comparison.within(1e-4), "\(name), \(path) path: \(comparison)")
+        }
+        #expect(try Verifier.verify(graph).allMatch)
+    }
+
     /// `verify` runs such a graph, and its kernels count what the rules say: the
     /// convolution's 2·4·6·6 outputs times 3·3·3 taps, the norm's statistics read as inputs.
     @Test(arguments: ["weight_standardized_conv_opset13", "weight_standardized_conv_opset17"])

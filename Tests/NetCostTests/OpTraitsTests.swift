@@ -33,6 +33,7 @@ struct OpTraitsTests {
         "take": JSONObject([("indices", .array([.integer(0), .integer(3)]))]),
         "embedding": JSONObject([("vocabulary", .integer(10)), ("features", .integer(4))]),
         "einsum": JSONObject([("equation", .string("cij,cjk->cik"))]),
+        "lstm": JSONObject([("hidden", .integer(3))]),
     ]
 
     /// Second inputs other than a copy of the first: a dynamic convolution's weight,

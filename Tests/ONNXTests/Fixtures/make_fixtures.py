@@ -287,6 +287,11 @@ def main():
     save("resize_cubic_opset13.onnx",
          [helper.make_node("Resize", ["x", "", "scales"], ["r"], mode="cubic"), helper.make_node("Relu", ["r"], ["y"])],
          [x(1, 2, 4, 4)], [value("y", [1, 2, 8, 8])], [floats("scales", [1, 1, 2, 2])])
+    save("resize_cubic_unmapped_opset13.onnx",
+         [helper.make_node("Resize", ["x", "", "scales"], ["a"], mode="cubic", exclude_outside=1, name="excluding"),
+          helper.make_node("Resize", ["x", "", "scales"], ["b"], mode="cubic", coordinate_transformation_mode="tf_half_pixel_for_nn",
+                           name="tf")],
+         [x(1, 2, 4, 4)], [value("a", [1, 2, 8, 8]), value("b", [1, 2, 8, 8])], [floats("scales", [1, 1, 2, 2])])
     save("upsample_opset9.onnx", [helper.make_node("Upsample", ["x", "scales"], ["y"], mode="nearest")],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 10, 12])], [floats("scales", [1, 1, 2, 2])], opset=9)
     save("pad_opset11.onnx", [helper.make_node("Pad", ["x", "pads"], ["y"], mode="constant")],
@@ -621,6 +626,34 @@ def runtime_checked():
         with open(os.path.join(OUT, name + ".json"), "w") as file:
             json.dump(fixture, file)
     lstm_fixtures(onnxruntime, torch)
+    cubic_fixtures(onnxruntime)
+
+
+def cubic_fixtures(onnxruntime):
+    """Cubic Resize nodes in each coordinate transformation netcost maps, checked by
+    onnxruntime: `resize_cubic_<mode>_opset13` (scales or sizes, `cubic_coeff_a`)."""
+    rng = np.random.default_rng(15)
+    cases = [
+        ("half_pixel", {"scales": [1, 1, 2, 2]}, {}),
+        ("align_corners", {"sizes": [1, 2, 7, 9]}, {}),
+        ("asymmetric", {"scales": [1, 1, 1.5, 2]}, {"cubic_coeff_a": -0.5}),
+        ("pytorch_half_pixel", {"sizes": [1, 2, 3, 1]}, {}),
+    ]
+    for mode, target, extra in cases:
+        name = f"resize_cubic_{mode}_opset13"
+        x = rng.random((1, 2, 5, 6), dtype=np.float32) * 2 - 1
+        key = next(iter(target))
+        dtype = np.float32 if key == "scales" else np.int64
+        inputs = ["x", "", "target"] if key == "scales" else ["x", "", "", "target"]
+        node = helper.make_node("Resize", inputs, ["y"], mode="cubic", coordinate_transformation_mode=mode, **extra)
+        save(name + ".onnx", [node], [value("x", [1, 2, 5, 6])], [value("y", ["N", "C", "H", "W"])],
+             [numpy_helper.from_array(np.array(target[key], dtype=dtype), "target")])
+        session = onnxruntime.InferenceSession(os.path.join(OUT, name + ".onnx"), providers=["CPUExecutionProvider"])
+        (y,) = session.run(None, {"x": x})
+        fixture = {"model": name + ".onnx", "inputs": {"x": tensor_json(x)}, "output": tensor_json(y),
+                   "generated_by": f"onnxruntime {onnxruntime.__version__}"}
+        with open(os.path.join(OUT, name + ".json"), "w") as file:
+            json.dump(fixture, file)
 
 
 def lstm_fixtures(onnxruntime, torch):
