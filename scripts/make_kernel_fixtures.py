@@ -312,6 +312,36 @@ def bicubic(generator):
                "output": tensor(y), "torch_flopcounter_flops": counter.get_total_flops(), "note": note, "generated_by": made}
 
 
+def transposed(generator):
+    """1-D and 3-D transposed convolutions: torch's modules with their stored weights."""
+    made = "torch %s, float32, CPU" % torch.__version__
+    nn = torch.nn
+    cases = [
+        ("convT1d_k3_s2_p1_op1", nn.ConvTranspose1d(4, 6, 3, stride=2, padding=1, output_padding=1), [2, 4, 7],
+         {"in_channels": 4, "out_channels": 6, "kernel": [3], "stride": [2], "padding": [1], "output_padding": [1], "bias": True},
+         "a 1-D upsampling by 2"),
+        ("convT1d_groups2_dil2", nn.ConvTranspose1d(4, 4, 3, dilation=2, groups=2, bias=False), [1, 4, 5],
+         {"in_channels": 4, "out_channels": 4, "kernel": [3], "dilation": [2], "groups": 2, "bias": False}, "grouped and dilated"),
+        ("convT3d_2x4x4_s1x2x2_p0x1x1", nn.ConvTranspose3d(3, 4, (2, 4, 4), stride=(1, 2, 2), padding=(0, 1, 1)), [2, 3, 2, 3, 4],
+         {"in_channels": 3, "out_channels": 4, "kernel": [2, 4, 4], "stride": [1, 2, 2], "padding": [0, 1, 1], "bias": True},
+         "a video decoder's spatial upsampling"),
+        ("convT3d_groups2_op", nn.ConvTranspose3d(4, 2, 3, stride=2, padding=1, output_padding=1, groups=2), [1, 4, 2, 2, 3],
+         {"in_channels": 4, "out_channels": 2, "kernel": [3, 3, 3], "stride": [2, 2, 2], "padding": [1, 1, 1],
+          "output_padding": [1, 1, 1], "groups": 2, "bias": True}, "grouped, with output padding"),
+    ]
+    for name, module, shape, attrs, note in cases:
+        x = torch.rand(shape, generator=generator) * 2 - 1
+        with torch.no_grad():
+            for parameter in module.parameters():
+                parameter.copy_(torch.rand(parameter.shape, generator=generator) - 0.5)
+            with FlopCounterMode(display=False) as counter:
+                y = module(x)
+        op = "conv_transpose%dd" % (len(shape) - 2)
+        yield {"name": name, "op": op, "attrs": attrs, "params": {key: tensor(value) for key, value in module.state_dict().items()},
+               "inputs": [tensor(x)], "output": tensor(y), "torch_flopcounter_flops": counter.get_total_flops(), "note": note,
+               "generated_by": made}
+
+
 def main():
     generator = torch.Generator().manual_seed(15)
     index_path = os.path.join(DIRECTORY, "index.json")
@@ -376,7 +406,7 @@ def main():
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)
         index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})
-    made = list(dynamic(generator)) + list(recurrent(generator)) + list(bicubic(generator))
+    made = list(dynamic(generator)) + list(recurrent(generator)) + list(bicubic(generator)) + list(transposed(generator))
     index = [entry for entry in index if entry["name"] not in {fixture["name"] for fixture in made}]
     for fixture in made:
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:

@@ -46,7 +46,7 @@ public enum Primitive: String, CaseIterable, Sendable {
             let pointwise = conv.kernel == .square(1) && conv.stride == .square(1) && (conv.padding == .zero || conv.padding == .same)
             return pointwise ? [.gemm] : [.im2col, .gemm]
         case .transposedConvolution: return [.gemm, .col2im]
-        case .convolutionND: return [.direct]
+        case .convolutionND, .transposedConvolutionND: return [.direct]
         case .dynamicConvolution(let conv):
             // 2-D: the stored-weight kernels, on the weight packed as it arrives.
             guard conv.window.rank == 2 else { return [.direct] }

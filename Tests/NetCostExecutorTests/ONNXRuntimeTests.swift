@@ -123,6 +123,15 @@ import Testing
         #expect(try Verifier.verify(graph).allMatch)
     }
 
+    /// 1-D and 3-D transposed convolutions as an ONNX file writes them (output padding,
+    /// `output_shape`, SAME_UPPER): every layer's counts match its rules.
+    @Test func transposedConvolutions1DAnd3DVerify() throws {
+        let path = Self.directory.appendingPathComponent("conv_transpose_1d_3d_opset17.onnx").path
+        let report = try Verifier.verify(try ONNXImporter.load(file: path).model.graph)
+        #expect(report.allMatch, "\(report.layers.filter { !$0.match })")
+        #expect(report.layers.map(\.op) == ["conv_transpose1d", "conv_transpose1d", "reshape", "conv_transpose3d"])
+    }
+
     /// `verify` runs such a graph, and its kernels count what the rules say: the
     /// convolution's 2·4·6·6 outputs times 3·3·3 taps, the norm's statistics read as inputs.
     @Test(arguments: ["weight_standardized_conv_opset13", "weight_standardized_conv_opset17"])

@@ -165,6 +165,27 @@ import Testing
         #expect(GraphCheck.layer(down, "bicubic_down")?.memoryAccess.counted == 2 * (8 * 8) + 2 * 2 * 2)
     }
 
+    /// Spec layers of ops that ONNX files brought: 1-D transposed convolutions on a
+    /// `[C, L]` sequence, grouped and dilated; a 3-D one on a `[C, T, H, W]` clip; an LSTM
+    /// over the sequence read batch first. Counted equals symbolic for each.
+    @Test func sequencesAndVideoDecoders() throws {
+        try GraphCheck.all(try TestGraphs.spec(#"""
+        {"input": [4, 9], "layers": [
+          {"name": "up", "op": "conv_transpose1d", "out": 6, "kernel": 3, "stride": 2, "padding": 1, "output_padding": 1},
+          {"name": "grouped", "op": "conv_transpose1d", "out": 4, "kernel": 3, "dilation": 2, "groups": 2, "bias": false},
+          {"name": "tokens", "op": "transpose", "perm": [1, 0]},
+          {"name": "lstm", "op": "lstm", "hidden": 3, "batch_first": true, "bidirectional": true}
+        ]}
+        """#))
+        let report = try GraphCheck.all(try TestGraphs.spec(#"""
+        {"input": [3, 2, 3, 4], "layers": [
+          {"name": "decoder", "op": "conv_transpose3d", "out": 4, "kernel": [2, 4, 4], "stride": [1, 2, 2], "padding": [0, 1, 1]}
+        ]}
+        """#))
+        // 3·(2·3·4) inputs, each through 4·(2·4·4) taps.
+        #expect(GraphCheck.layer(report, "decoder")?.macs.counted == 3 * 24 * 4 * 32)
+    }
+
     /// Normalizations, every activation, softmax, flatten/reshape views, linear on rows,
     /// transpose and matmul (with a broadcast batch axis).
     @Test func vectorsAndSequences() throws {

@@ -12,6 +12,8 @@ struct OpTraitsTests {
         "conv_transpose2d": JSONObject([("out", .integer(4)), ("kernel", .integer(2))]),
         "conv1d": JSONObject([("out", .integer(4)), ("kernel", .integer(3))]),
         "conv3d": JSONObject([("out", .integer(4)), ("kernel", .integer(3))]),
+        "conv_transpose1d": JSONObject([("out", .integer(4)), ("kernel", .integer(2))]),
+        "conv_transpose3d": JSONObject([("out", .integer(4)), ("kernel", .integer(2))]),
         "maxpool1d": JSONObject([("kernel", .integer(2))]),
         "avgpool1d": JSONObject([("kernel", .integer(2))]),
         "maxpool3d": JSONObject([("kernel", .integer(2))]),
@@ -78,6 +80,7 @@ struct OpTraitsTests {
         }
         #expect(roles["conv2d"] == "base" && roles["conv_transpose2d"] == "base" && roles["linear"] == "base")
         #expect(roles["conv1d"] == "base" && roles["conv3d"] == "base" && roles["maxpool3d"] == "standalone")
+        #expect(roles["conv_transpose1d"] == "base" && roles["conv_transpose3d"] == "base")
         #expect(roles["batchnorm"] == "folds" && roles["groupnorm"] == "standalone" && roles["layernorm"] == "standalone")
         #expect(roles["relu"] == "fuses" && roles["hardswish"] == "fuses" && roles["softmax"] == "standalone")
         #expect(roles["matmul"] == "standalone" && roles["add"] == "standalone" && roles["concat"] == "standalone")

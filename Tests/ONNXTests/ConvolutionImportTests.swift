@@ -46,6 +46,22 @@ import Testing
         #expect(model.macs == 8 * 7 * 7 * (4 * 9) + 4 * 14 * 14 * (1 * 16))
     }
 
+    /// 1-D: 4 → 6 channels, kernel 3, stride 2, pad 1, output_padding 1 on 7 positions:
+    /// (7 − 1)·2 − 2 + 2 + 1 + 1 = 14; then `output_shape` 30 with kernel 4, stride 2 in 2
+    /// groups (6 → 4 channels): 2·13 + 3 + 1 = 30, no padding. 3-D on the map unsqueezed
+    /// to 1×30×1: kernel 1×3×2, stride 1×2×2, SAME_UPPER gives 1×60×2, cropping one row
+    /// of the 61 after. Each input element meets `(C_out/g)·∏k` taps.
+    @Test func transposedConvolution1DAnd3D() throws {
+        let model = try Imported("conv_transpose_1d_3d_opset17.onnx")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["conv_transpose1d", "conv_transpose1d", "reshape", "conv_transpose3d"])
+        #expect(model.layers.dropFirst().map(\.outputShape.sample) == [[6, 14], [4, 30], [4, 1, 30, 1], [3, 1, 60, 2]])
+        let video: TransposedConvolutionND? = if case .transposedConvolutionND(let op)? = model.layers.last?.operation { op } else { nil }
+        #expect(video?.cropping.before == [0, 0, 0] && video?.cropping.after == [0, 1, 0])
+        #expect(model.macs == 4 * 7 * (6 * 3) + 6 * 14 * (2 * 4) + 4 * 30 * (3 * 1 * 3 * 2))
+        #expect(model.params == 4 * 6 * 3 + 6 + 6 * 2 * 4 + 4 * 3 * 6)
+    }
+
     /// A video stem: Conv 3→4, 3×3×3, stride 1×2×2, pad 1, on 4×8×8 gives 4×4×4×4, so
     /// 4·4·4·4 outputs of 3·27 taps = 20,736 MACs and 4·3·27 = 324 weights; batch norm's
     /// 4 + 4 params and 4 + 4 buffers; max 2×2×2 → 4×2×2×2, average 1×2×2 → 4×2×1×1,

@@ -24,7 +24,8 @@ enum Fixtures {
     static func convLinearMACs(_ analysis: Analysis) -> Int {
         zip(analysis.graph.layers, analysis.costs).reduce(0) { total, pair in
             switch pair.0.operation {
-            case .convolution, .transposedConvolution, .convolutionND, .dynamicConvolution, .linear, .matmul, .lstm: total + pair.1.macs
+            case .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .matmul, .lstm:
+                total + pair.1.macs
             default: total
             }
         }

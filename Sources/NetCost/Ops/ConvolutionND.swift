@@ -120,103 +120,125 @@ extension ConvolutionND {
     }
 }
 
-// MARK: Convolution by a weight computed at run time
+// MARK: 1-D and 3-D transposed convolution
 
-/// Convolution whose weight is its second input, computed in the graph rather than
-/// stored (`F.conv2d(x, w)`; an ONNX Conv whose W is the output of other nodes, as
-/// NF-Nets' weight standardization makes it). Over 1, 2 or 3 spatial axes; the weight
-/// is `[C_out, C_in/g, k…]`, so the output channels and the kernel come from its shape.
-/// With `g` groups and a kernel of `∏k` taps:
-/// - params = `C_out` for a stored bias, else 0: the weight is an input, and its stored
-///            tensors count with the layers that hold them (docs/counting.md)
-/// - macs   = `outputElements·(C_in/g)·∏k`, as for a stored weight
+/// Transposed convolution over 1 or 3 spatial axes (`conv_transpose1d`,
+/// `conv_transpose3d`), with groups, dilation and `output_padding`, axis by axis as
+/// `conv_transpose2d`. Output size per axis: `(n − 1)·s − pb − pa + d·(k − 1) + op + 1`.
+/// Each input element is scattered through the `(C_out/g)·∏k` taps of its group:
+/// - params = `C_in·(C_out/g)·∏k` (+ `C_out` bias)
+/// - macs   = `inputElements·(C_out/g)·∏k`, taps that land in the cropped border included
 /// - flops  = `2·macs` (+ one add per output element for the bias)
-/// - memory = every channel at the touched input positions, the whole weight, the bias,
-///            the output
-public struct DynamicConvolution: OperationRules, Hashable {
-    /// The window; its kernel must be the weight's spatial dims.
+/// - memory = the whole input, the weights and bias, the output once
+///
+/// Receptive fields are traced on 2-D maps only: the field ends here.
+public struct TransposedConvolutionND: OperationRules, Hashable {
+    public var outChannels: Int
+    /// Kernel, stride and dilation per axis; its explicit padding is what is cropped
+    /// from the full output before and after ("same" is not defined here).
     public var window: WindowND
+    public var outputPadding: [Int]
     public var groups: Int
     public var bias: Bool
 
-    public init(window: WindowND, groups: Int = 1, bias: Bool = false) {
+    public init(outChannels: Int, window: WindowND, outputPadding: [Int]? = nil, groups: Int = 1, bias: Bool = true) {
+        self.outChannels = outChannels
         self.window = window
+        self.outputPadding = outputPadding ?? Array(repeating: 0, count: window.rank)
         self.groups = groups
         self.bias = bias
     }
 
-    public var kind: String { "dynamic_conv\(window.rank)d" }
-    public var arity: Arity { .two }
+    public var kind: String { "conv_transpose\(window.rank)d" }
+    public var arity: Arity { .one }
     public static var family: OpFamily { .convolution }
     public var storage: OutputStorage { .buffer }
-    /// Its weight is not stored, so a batch norm cannot fold into it.
-    public var fusion: FusionRole { .standalone }
-    public func isDepthwise(inputChannels: Int?) -> Bool { groups > 1 && groups == inputChannels }
 
-    /// `[C_out]` with a bias; the weight is an input.
+    public var fusion: FusionRole {
+        var biased = self
+        biased.bias = true
+        return .base(withBias: .transposedConvolutionND(biased))
+    }
+
+    /// Counted as a convolution of its own kind, never as depthwise.
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+
+    /// `[C_in, C_out/g, k…]` (PyTorch's transposed layout), then `[C_out]` with a bias.
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] {
-        guard bias, inputs.count > 1, let outChannels = inputs[1].dims.first else { return [] }
-        return [ParameterShape(.bias, [outChannels])]
+        let weight = ParameterShape(.weight, [inputs[0].channels, outChannels / groups] + window.kernel)
+        return bias ? [weight, ParameterShape(.bias, [outChannels])] : [weight]
+    }
+
+    /// Per axis, the padding cropped before and after.
+    public var cropping: (before: [Int], after: [Int]) {
+        if case let .explicit(before, after) = window.padding { return (before, after) }
+        return (Array(repeating: 0, count: window.rank), Array(repeating: 0, count: window.rank))
     }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         let (batch, channels, spatial) = try ConvolutionND.layout(inputs[0], rank: window.rank, kind: kind)
-        let weight = inputs[1].dims
-        guard weight.count == window.rank + 2, Array(weight.dropFirst(2)) == window.kernel else {
-            throw InputError("the weight \(TensorShape.format(weight)) is not [C_out, C_in/groups] and a kernel of \(TensorShape.format(window.kernel))", field: "inputs")
+        if case .same = window.padding { throw InputError("\"same\" padding is not defined for a transposed convolution", field: "padding") }
+        guard channels % groups == 0 else {
+            throw InputError("groups = \(groups) does not divide the \(channels) input channels", field: "groups")
         }
-        let (expected, overflow) = weight[1].multipliedReportingOverflow(by: groups)
-        guard !overflow, expected == channels else {
-            throw InputError("the weight \(TensorShape.format(weight)) with groups = \(groups) does not match the \(channels) input channels", field: "groups")
+        guard outChannels % groups == 0 else {
+            throw InputError("groups = \(groups) does not divide the \(outChannels) output channels", field: "out")
         }
-        guard weight[0] % groups == 0 else {
-            throw InputError("groups = \(groups) does not divide the weight's \(weight[0]) output channels", field: "groups")
+        let (before, after) = cropping
+        guard window.stride.count == window.rank, window.dilation.count == window.rank, outputPadding.count == window.rank,
+              before.count == window.rank, after.count == window.rank else {
+            throw InputError("a \(window.rank)-D transposed convolution needs one stride, dilation, padding and output padding per axis", field: "kernel")
         }
         var sizes: [Int] = []
-        for (axis, size) in zip(try window.axes(input: spatial), spatial) { sizes.append(try axis.outputSize(input: size)) }
-        return try TensorShape([batch, weight[0]] + sizes)
+        for axis in 0..<window.rank {
+            let (s, d, k, extra) = (window.stride[axis], window.dilation[axis], window.kernel[axis], outputPadding[axis])
+            guard extra < max(s, d) else {
+                throw InputError("output_padding \(extra) must be smaller than the stride or the dilation", field: "output_padding")
+            }
+            let full = try sum(try (spatial[axis] - 1).multiplied(by: s), try d.multiplied(by: k - 1), extra, 1)
+            let cropped = full - before[axis] - after[axis]
+            guard cropped >= 1 else { throw InputError("padding crops the whole output (\(full) before cropping)", field: "padding") }
+            sizes.append(cropped)
+        }
+        return try TensorShape([batch, outChannels] + sizes)
     }
 
     public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
-        let input = inputs[0], weight = inputs[1]
-        let macs = try product(output.elements, input.channels / groups, try product(of: window.kernel))
-        let params = bias ? output.channels : 0
+        let input = inputs[0]
+        let taps = try product(of: window.kernel)
+        let params = try sum(try product(input.channels, outChannels / groups, taps), bias ? outChannels : 0)
+        let macs = try product(input.elements, outChannels / groups, taps)
         return LayerCost(params: params,
                          macs: macs,
                          flops: try sum(try macs.multiplied(by: 2), bias ? output.elements : 0),
-                         inputReads: try sum(try WindowNDCount.touchedInputs(window, input, output), weight.elements),
+                         inputReads: input.elements,
                          weightReads: params,
                          outputWrites: output.elements)
     }
 
-    /// A 2-D window slides over H and W as a stored-weight convolution's does; other
-    /// ranks end the field, as `ConvolutionND`.
-    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
-        guard window.rank == 2, let input = inputs.first, let axes = try? window.axes(input: Array(input.dims.dropFirst(2))) else { return .ends }
-        return .sliding(height: axes[0].window, width: axes[1].window)
-    }
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
-    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(Array(inputs.prefix(1)), output) }
-
-    /// `3x3/2 g4`.
+    /// `3x3x3/1x2x2 g2`.
     public func details(_ inputs: [TensorShape]) -> String {
-        var text = window.text
-        if let input = inputs.first, groups > 1 { text += isDepthwise(inputChannels: input.channels) ? " dw" : " g\(groups)" }
-        return text
+        window.text + (groups > 1 ? " g\(groups)" : "")
     }
 }
 
-extension DynamicConvolution {
-    /// `stride` (1), `padding` (0), `dilation` (1): each one number or one per axis;
-    /// `groups` (1), `bias` (false). The kernel is the weight input's spatial dims.
+extension TransposedConvolutionND {
+    /// `out`, `kernel`, `stride` (1), `padding` (0), `output_padding` (0), `dilation` (1):
+    /// each one number or one per axis; `groups` (1), `bias` (the spec default, else true).
     static func decoder(rank: Int) -> OpDecoder {
         { (fields: inout LayerFields, inputs: [TensorShape]) throws(InputError) -> Operation in
-            guard inputs.count == 2, inputs[1].rank == rank + 2 else {
-                throw fields.error("takes an input and a weight [C_out, C_in/groups] and \(rank) kernel axes", field: "inputs")
+            if case .string? = fields.value("padding") {
+                throw fields.error("give the padding as numbers: \"same\" and \"valid\" are not defined for a transposed convolution", field: "padding")
             }
-            let window = try fields.windowND(rank: rank, kernel: Array(inputs[1].dims.dropFirst(2)))
-            return .dynamicConvolution(DynamicConvolution(window: window, groups: try fields.int("groups", default: 1),
-                                                          bias: try fields.bool("bias", default: false)))
+            let window = try fields.windowND(rank: rank)
+            let outputPadding = try fields.sizes("output_padding", rank: rank, default: Array(repeating: 0, count: rank), minimum: 0)
+            return .transposedConvolutionND(TransposedConvolutionND(
+                outChannels: try fields.channels(), window: window, outputPadding: outputPadding,
+                groups: try fields.int("groups", default: 1),
+                bias: try fields.bool("bias", default: fields.context.defaults.bias ?? true)))
         }
     }
 }

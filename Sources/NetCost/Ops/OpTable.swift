@@ -28,6 +28,8 @@ public enum OpTable {
         Entry(name: "dynamic_conv2d", op: DynamicConvolution.self, summary: "2-D convolution by a weight computed at run time (the second input).", decode: DynamicConvolution.decoder(rank: 2)),
         Entry(name: "dynamic_conv3d", op: DynamicConvolution.self, summary: "3-D convolution by a weight computed at run time (the second input).", decode: DynamicConvolution.decoder(rank: 3)),
         Entry(name: "conv_transpose2d", op: TransposedConvolution.self, summary: "2-D transposed convolution.", decode: TransposedConvolution.decode),
+        Entry(name: "conv_transpose1d", op: TransposedConvolutionND.self, summary: "1-D transposed convolution of [N, C, L].", decode: TransposedConvolutionND.decoder(rank: 1)),
+        Entry(name: "conv_transpose3d", op: TransposedConvolutionND.self, summary: "3-D transposed convolution of [N, C, T, H, W].", decode: TransposedConvolutionND.decoder(rank: 3)),
 
         // MARK: Linear algebra
         Entry(name: "linear", op: Linear.self, summary: "Fully connected layer on the last axis.", decode: Linear.decode),

@@ -6,6 +6,7 @@ public enum Operation: Sendable, Hashable {
     case input(GraphInput)
     case convolution(Convolution)
     case transposedConvolution(TransposedConvolution)
+    case transposedConvolutionND(TransposedConvolutionND)
     case convolutionND(ConvolutionND)
     case dynamicConvolution(DynamicConvolution)
     case linear(Linear)
@@ -44,6 +45,7 @@ public enum Operation: Sendable, Hashable {
         case .input(let op): op
         case .convolution(let op): op
         case .transposedConvolution(let op): op
+        case .transposedConvolutionND(let op): op
         case .convolutionND(let op): op
         case .dynamicConvolution(let op): op
         case .linear(let op): op

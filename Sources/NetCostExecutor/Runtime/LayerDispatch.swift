@@ -27,7 +27,7 @@ extension PreparedGraph {
     /// keep per-channel statistics): the runner hands them `[N, C, …]` a sample at a time.
     static func runsPerSample(_ operation: Operation) -> Bool {
         switch operation {
-        case .convolution, .transposedConvolution, .convolutionND, .pooling, .poolingND, .globalPooling, .adaptivePooling,
+        case .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .pooling, .poolingND, .globalPooling, .adaptivePooling,
              .channelShuffle, .upsample:
             true
         case .normalization(let norm):
@@ -52,7 +52,7 @@ extension PreparedGraph {
         switch layer.operation {
         case .input, .constant, .slice, .reshape, .identity, .unsupported:
             return
-        case .convolution, .transposedConvolution, .convolutionND, .linear:
+        case .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .linear:
             weighted(index, layer.operation, activations: [], inputs: inputs, output: output, path: path, probe: &probe)
         case .fused(let fused):
             weighted(index, fused.base, activations: fused.activations.map(\.function), inputs: inputs, output: output, path: path, probe: &probe)
@@ -174,6 +174,9 @@ extension PreparedGraph {
                                            epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer, scratch: scratch,
                                            kernels: kernels)
             }
+        case .transposedConvolutionND(let conv):
+            TransposedConvolutionNDKernel.run(conv, input: inputs[0], weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
+                                              activations: activations, output: output, probe: &probe)
         case .convolutionND(let conv):
             ConvolutionNDKernel.run(conv, input: inputs[0], weight: weight, weightSource: .parameter(slot: weightSlot), bias: bias, biasSlot: biasSlot,
                                     activations: activations, output: output, probe: &probe)
@@ -203,7 +206,7 @@ extension PreparedGraph {
             let size = input.dims[axis]
             let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
             return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
-        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .convolutionND, .dynamicConvolution, .linear, .fused, .matmul, .einsum, .lstm,
+        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .fused, .matmul, .einsum, .lstm,
              .normalization, .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .channelShuffle,
              .transpose, .upsample, .pad:
             return nil
@@ -215,7 +218,7 @@ extension PreparedGraph {
         switch operation {
         case .convolution: true
         case .fused(let fused): runsConvolution(fused.base)
-        case .input, .constant, .unsupported, .transposedConvolution, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization,
+        case .input, .constant, .unsupported, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization,
              .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             false
@@ -235,7 +238,7 @@ extension PreparedGraph {
             return (ConvolutionGeometry(conv, input: input, output: output), true)
         case .fused(let fused):
             return convolutionGeometry(fused.base, inputs: inputs, output: output)
-        case .input, .constant, .unsupported, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling,
+        case .input, .constant, .unsupported, .convolutionND, .transposedConvolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling,
              .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat,
              .slice, .channelShuffle, .reshape, .transpose, .identity, .upsample, .pad:
             return nil

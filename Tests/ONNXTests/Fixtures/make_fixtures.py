@@ -88,6 +88,15 @@ def main():
          [helper.make_node("ConvTranspose", ["x", "w1", "b1"], ["a"], strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1]),
           helper.make_node("ConvTranspose", ["a", "w2"], ["y"], strides=[2, 2], group=2, output_shape=[28, 28])],
          [x(1, 8, 7, 7)], [value("y", [1, 2, 28, 28])], [weight("w1", 8, 4, 3, 3), weight("b1", 4), weight("w2", 4, 1, 4, 4)], opset=17)
+    # 1-D: stride 2, pad 1, output_padding 1 on 7 → 14, with a bias; then output_shape 30
+    # in 2 groups. 3-D (the map unsqueezed to 1×30×1): SAME_UPPER, stride 1×2×2 → 1×60×2.
+    save("conv_transpose_1d_3d_opset17.onnx",
+         [helper.make_node("ConvTranspose", ["x", "w1", "b1"], ["a"], strides=[2], pads=[1, 1], output_padding=[1]),
+          helper.make_node("ConvTranspose", ["a", "w2"], ["y"], strides=[2], group=2, output_shape=[30]),
+          helper.make_node("Unsqueeze", ["y", "axes"], ["video"]),
+          helper.make_node("ConvTranspose", ["video", "w3"], ["z"], strides=[1, 2, 2], auto_pad="SAME_UPPER")],
+         [x(1, 4, 7)], [value("z", [1, 3, 1, 60, 2])],
+         [weight("w1", 4, 6, 3), weight("b1", 6), weight("w2", 6, 2, 4), ints("axes", [2, 4]), weight("w3", 4, 3, 1, 3, 2)], opset=17)
 
     # Linear algebra.
     save("gemm_opset11.onnx",
