@@ -11,13 +11,7 @@ enum DynamicConvolutionKernel {
                               bias: UnsafePointer<Float>?, biasSlot: Int, output: Tensor, direct: Bool,
                               scratch: Scratch, kernels: KernelSet, probe: inout P) {
         let outChannels = weight.dims[0]
-        if !direct, conv.window.rank == 2, case .explicit(let before, let after) = paddingOf(conv, shapes[0]) {
-            let stored = Convolution(outChannels: outChannels, kernel: Size2D(conv.window.kernel[0], conv.window.kernel[1]),
-                                     stride: Size2D(conv.window.stride[0], conv.window.stride[1]),
-                                     dilation: Size2D(conv.window.dilation[0], conv.window.dilation[1]),
-                                     padding: .explicit(top: before[0], bottom: after[0], left: before[1], right: after[1]),
-                                     groups: conv.groups, bias: bias != nil)
-            let g = ConvolutionGeometry(stored, input: shapes[0], output: outputShape)
+        if !direct, let g = geometry(conv, shapes, outputShape) {
             let epilogue = Epilogue(bias: bias, activations: [])
             let packed = g.isDepthwise ? [] : FastConvolution.pack(g, weight: weight.pointer, kernels: kernels)
             for sample in 0..<input.dims[0] {
@@ -40,9 +34,16 @@ enum DynamicConvolutionKernel {
         }
     }
 
-    /// The window's padding with "same" resolved on this input.
-    private static func paddingOf(_ conv: DynamicConvolution, _ input: TensorShape) -> WindowND.Padding? {
-        guard let axes = try? conv.window.axes(input: Array(input.dims.dropFirst(2))) else { return nil }
-        return .explicit(before: axes.map(\.padBefore), after: axes.map(\.padAfter))
+    /// The geometry of the stored-weight kernels for a 2-D layer ("same" padding resolved
+    /// on its input), or nil for other ranks.
+    static func geometry(_ conv: DynamicConvolution, _ shapes: [TensorShape], _ output: TensorShape) -> ConvolutionGeometry? {
+        guard conv.window.rank == 2, shapes.count == 2, shapes[0].rank == 4, output.rank == 4,
+              let axes = try? conv.window.axes(input: Array(shapes[0].dims.dropFirst(2))) else { return nil }
+        let window = conv.window
+        let stored = Convolution(outChannels: output.dims[1], kernel: Size2D(window.kernel[0], window.kernel[1]),
+                                 stride: Size2D(window.stride[0], window.stride[1]), dilation: Size2D(window.dilation[0], window.dilation[1]),
+                                 padding: .explicit(top: axes[0].padBefore, bottom: axes[0].padAfter, left: axes[1].padBefore, right: axes[1].padAfter),
+                                 groups: conv.groups, bias: conv.bias)
+        return ConvolutionGeometry(stored, input: shapes[0], output: output)
     }
 }
