@@ -45,7 +45,7 @@ public struct CostReport: Sendable {
     }
 
     /// The counting conventions in one line, printed with every report.
-    public static let conventions = "MACs = multiply-accumulates of conv, linear, matmul and einsum (bias excluded); FLOPs = 2×MACs + all other arithmetic; memory = elements read + written (ShuffleNet V2's MAC); see docs/counting.md"
+    public static let conventions = "MACs = multiply-accumulates of conv, linear, matmul, einsum and LSTM gates (bias excluded); FLOPs = 2×MACs + all other arithmetic; memory = elements read + written (ShuffleNet V2's MAC); see docs/counting.md"
 
     /// The report as UTF-8 bytes, ready to write.
     public func render(_ format: ReportFormat) throws(InputError) -> [UInt8] {

@@ -190,8 +190,8 @@ public struct LayerFields {
 
     /// `kernel`, `stride` (1, or the kernel for pooling), `dilation` (1) and `padding`
     /// (0; a number, one per axis, `"same"` or `"valid"`) of a `rank`-axis window.
-    mutating func windowND(rank: Int, strideDefaultsToKernel: Bool = false) throws(InputError) -> WindowND {
-        let kernel = try sizes("kernel", rank: rank)
+    mutating func windowND(rank: Int, strideDefaultsToKernel: Bool = false, kernel given: [Int]? = nil) throws(InputError) -> WindowND {
+        let kernel = if let given { given } else { try sizes("kernel", rank: rank) }
         let stride = try sizes("stride", rank: rank, default: strideDefaultsToKernel ? kernel : Array(repeating: 1, count: rank))
         let dilation = try sizes("dilation", rank: rank, default: Array(repeating: 1, count: rank))
         let padding: WindowND.Padding
