@@ -81,12 +81,16 @@ public struct NetronAttachment: Sendable {
             }
             switch node.fate {
             case .layers(let layers, let outputs):
-                metadata += describe(layers, outputs: outputs, target: target)
                 let counted = layers.filter { if case .unsupported = analysis.graph.layers[$0].operation { false } else { true } }
-                if counted.count < layers.count {
-                    note("not counted: netcost has no rule for this \(node.opType) node" + (counted.isEmpty ? "" : "; the numbers are its other layers'"))
+                if counted.isEmpty {
+                    // Its output shape may be a guess: only what is known is said.
+                    metadata.append(Entry(target: target, name: "layer", value: .string(layers.map { analysis.graph.layers[$0].name }.joined(separator: ", "))))
+                    note("not counted: netcost has no rule for this \(node.opType) node")
+                    continue
                 }
-                if !counted.isEmpty { metrics += costs(counted, target: target) }
+                metadata += describe(layers, outputs: outputs, target: target)
+                if counted.count < layers.count { note("partly counted: netcost has no rule for one of its outputs; the numbers are its other layers'") }
+                metrics += costs(counted, target: target)
             case .merged(let layer, let shownAt):
                 let name = analysis.graph.layers[layer].name
                 metadata.append(Entry(target: target, name: "layer", value: .string(name)))
@@ -167,10 +171,17 @@ public struct NetronAttachment: Sendable {
         value < 1_000 ? NumberFormat.grouped(value) : NumberFormat.grouped(value) + " (" + NumberFormat.count(value) + ")"
     }
 
-    /// `452,256 elements = 1.81 MB at fp32`, as the report's footer writes it.
+    /// `452,256 elements = 1.81 MB at fp32`; `1,504 elements = 6.02 kB at fp32`.
     private func elements(_ count: Int) -> String {
         // Totals stay below 2⁶⁰: times at most 4 bytes they fit.
-        NumberFormat.grouped(count) + " elements = " + NumberFormat.megabytes(Double(count) * Double(report.dataType.bytes)) + " at \(report.dataType.rawValue)"
+        let bytes = count * report.dataType.bytes
+        let size = switch bytes {
+        case ..<1_000: "\(bytes) bytes"
+        case ..<1_000_000: NumberFormat.fixed(Double(bytes) / 1e3, 2) + " kB"
+        case ..<1_000_000_000: NumberFormat.megabytes(Double(bytes))
+        default: NumberFormat.fixed(Double(bytes) / 1e9, 2) + " GB"
+        }
+        return NumberFormat.grouped(count) + " elements = " + size + " at \(report.dataType.rawValue)"
     }
 
     private func write(_ entries: [Entry], as key: StaticString, _ json: inout JSONWriter) {
