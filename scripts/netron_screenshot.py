@@ -10,7 +10,8 @@ browser is driven over the DevTools protocol with the standard library only.
     pip install netron                  # 9.3.3 when this was written
     apt-get install chromium
     netcost report model.onnx --format netron -o model.attachment.json
-    python3 scripts/netron_screenshot.py model.onnx model.attachment.json "/features/features.1/conv/conv.0/conv.0.0/Conv" out.png
+    python3 scripts/netron_screenshot.py model.onnx model.attachment.json out.png --node "/features/features.0/features.0.0/Conv"
+    python3 scripts/netron_screenshot.py model.onnx model.attachment.json totals.png    # the model's properties
 
 Prints the text of the sidebar's Metadata and Metrics sections, so that a run without
 a display can still be checked; exits 1 when they are missing.
@@ -116,8 +117,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("model")
     parser.add_argument("attachment")
-    parser.add_argument("node", help="the ONNX node's name")
     parser.add_argument("png")
+    parser.add_argument("--node", help="the ONNX node's name; without it, the model's properties (netcost's totals)")
     parser.add_argument("--size", default="1400x900", help="window size, WxH")
     parser.add_argument("--chromium", default="chromium")
     args = parser.parse_args()
@@ -166,21 +167,26 @@ def main():
             tools.call("DOM.setFileInputFiles", nodeId=dialog["nodeId"], files=[os.path.abspath(path)])
 
         open_file(args.model)
-        node_id = "node-name-" + args.node
-        tools.wait_for(f"!!document.getElementById({json.dumps(node_id)})", f"node {args.node} in the graph")
+        tools.wait_for("!!document.querySelector('.graph-node')", "the model's graph")
+        node_id = "node-name-" + (args.node or "")
+        if args.node:
+            tools.wait_for(f"!!document.getElementById({json.dumps(node_id)})", f"node {args.node} in the graph")
         open_file(args.attachment)
         tools.wait_for("(window.__view__.model.attachment.metrics._entries.size > 0"
                        " || window.__view__.model.attachment.metadata._entries.size > 0) && !document.body.classList.contains('spinner')",
                        "the attachment's entries in the open model")
 
-        # Select the node as a click does, with the graph scrolled to it.
-        tools.evaluate(f"""(() => {{
-            const node = document.getElementById({json.dumps(node_id)});
-            node.scrollIntoView({{block: 'center', inline: 'center'}});
-            const box = node.querySelector('.node-item') || node;
-            box.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
-            return true;
-        }})()""")
+        if args.node:
+            # Select the node as a click does, with the graph scrolled to it.
+            tools.evaluate(f"""(() => {{
+                const node = document.getElementById({json.dumps(node_id)});
+                node.scrollIntoView({{block: 'center', inline: 'center'}});
+                const box = node.querySelector('.node-item') || node;
+                box.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
+                return true;
+            }})()""")
+        else:
+            tools.evaluate("window.__view__.showModelProperties(), true")
         try:
             text = tools.wait_for("""(() => {
                 const sidebar = document.getElementById('sidebar');
@@ -196,7 +202,7 @@ def main():
         with open(args.png, "wb") as file:
             file.write(base64.b64decode(shot["data"]))
         version = tools.evaluate("(document.querySelector('meta[name=version]') || {}).content || ''")
-        print(f"Netron {version or netron.__version__}: node {args.node}")
+        print(f"Netron {version or netron.__version__}: " + (f"node {args.node}" if args.node else "model properties"))
         print(text)
         return 0
     finally:
