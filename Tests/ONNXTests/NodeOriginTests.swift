@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NetCost
 
@@ -62,6 +63,33 @@ import Testing
         #expect(shuffles.count == 16)
         #expect(shuffles.allSatisfy { $0.hasSuffix("/Reshape") })
         #expect(origins.filter { if case .merged = $0.fate { true } else { false } }.count == 32)
+    }
+
+    /// Nodes that share a name cannot be told apart in Netron: they get a note and no
+    /// numbers, and the warnings count them with the unnamed ones.
+    @Test func sharedNamesGetNoNumbers() throws {
+        var model = try Imported("netron_nodes_opset13.onnx").result.model
+        var nodes = try #require(model.onnxNodes)
+        let relu = try #require(nodes.firstIndex { $0.name == "/branch/Relu" })
+        nodes[relu].name = "/stem/Relu"
+        model.onnxNodes = nodes
+        let attachment = try NetronAttachment(report: CostReport(model: model, analysis: try Analysis(model.graph)))
+        #expect(attachment.warnings == [
+            "1 node has no name; Netron finds attachment entries by node name, so it shows no netcost numbers",
+            "2 nodes share 1 name (\"/stem/Relu\"); Netron cannot tell them apart, so they show no netcost numbers",
+        ])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(attachment.render())) as? [String: Any])
+        let metadata = try #require(object["metadata"] as? [[String: Any]]).filter { $0["target"] as? String == "/stem/Relu" }
+        #expect(metadata.count == 1)
+        #expect(metadata.first?["value"] as? String == "2 nodes have this name; Netron cannot tell them apart, so netcost's numbers are not shown (report --format json has them by layer)")
+        let metrics = try #require(object["metrics"] as? [[String: Any]])
+        #expect(!metrics.contains { $0["target"] as? String == "/stem/Relu" })
+    }
+
+    /// A spec has no file for Netron to open.
+    @Test func specsAreRefused() throws {
+        let loaded = try ModelLoader.load("mobilenet_v2")
+        #expect(throws: InputError.self) { try NetronAttachment(report: CostReport(model: loaded, analysis: try Analysis(loaded.graph))) }
     }
 
     /// Specs and built-in models have no file nodes.

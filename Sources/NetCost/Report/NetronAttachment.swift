@@ -71,11 +71,15 @@ public struct NetronAttachment: Sendable {
     public func render() -> [UInt8] {
         var metadata: [Entry] = [], metrics: [Entry] = []
         let shared = sharedNames
+        var noted: Set<String> = []
         let analysis = report.analysis
         for node in nodes where !node.name.isEmpty {
             let target = node.name
             func note(_ text: String) { metadata.append(Entry(target: target, name: "netcost", value: .string(text))) }
             if shared.contains(target) {
+                // One note for all the nodes of the name: Netron shows it on each.
+                guard !noted.contains(target) else { continue }
+                noted.insert(target)
                 note("\(nodes.filter { $0.name == target }.count) nodes have this name; Netron cannot tell them apart, so netcost's numbers are not shown (report --format json has them by layer)")
                 continue
             }
