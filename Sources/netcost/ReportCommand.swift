@@ -12,7 +12,8 @@ struct ReportCommand: Subcommand {
         under features.3); percentages are of the whole network. The footer gives params, \
         buffers, the Keras-style total, MACs, FLOPs, memory access, activations, model size \
         and the receptive field of the last feature map. Counting conventions: docs/counting.md. \
-        --format html writes one self-contained page (summary, cost bars, roofline, receptive \
+        --format netron writes, for an ONNX file, the attachment that Netron opens beside the \
+        model to show each node's costs in its sidebar (docs/onnx.md). --format html writes one self-contained page (summary, cost bars, roofline, receptive \
         field, check findings, a sortable layer table); --format svg --chart writes one chart \
         alone (docs/visual-report.md).
         """,
@@ -48,6 +49,7 @@ struct ReportCommand: Subcommand {
             "netcost report mobilenet_v2 --fuse",
             "netcost report squeezenet1_0 --bits 6 --density 0.33 --codebook",
             "netcost report mobilenet_v2 --format html -o mobilenet_v2.html",
+            "netcost report resnet50.onnx --format netron -o resnet50.attachment.json",
             "netcost report mobilenet_v2 --format svg --chart roofline --peak-gflops 150 --bandwidth 20 -o roofline.svg",
         ])
 
@@ -107,6 +109,12 @@ struct ReportCommand: Subcommand {
                                codebook: arguments.flag("codebook"))
         fuse = arguments.flag("fuse")
         output = arguments.string("output")
+        if formatName == ReportFormat.netron.rawValue {
+            guard ONNXImporter.isONNXPath(model) else {
+                throw arguments.fail("--format netron annotates the nodes of an ONNX file, which Netron opens beside it; give a .onnx file (for a spec or a built-in model, --format json)")
+            }
+            if fuse { throw arguments.fail("--format netron annotates the file's own nodes, and --fuse's deployed graph has none of its own") }
+        }
     }
 
     func run() throws -> ExitStatus {
@@ -117,6 +125,10 @@ struct ReportCommand: Subcommand {
         let report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage,
                                 columns: columns, countStyle: countStyle)
         switch format {
+        case .table(.netron):
+            let attachment = try NetronAttachment(report: report)
+            for warning in attachment.warnings { Diagnostics.warn(warning) }
+            try SharedOptions.write(attachment.render(), to: output)
         case .table(let format):
             try SharedOptions.write(try report.render(format), to: output)
         case .visual(let format):

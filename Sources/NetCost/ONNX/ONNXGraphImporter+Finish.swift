@@ -60,12 +60,13 @@ extension ONNXGraphImporter {
             let base = try layer(for: input, context)
             view = DeferredView(base: base, steps: [], dims: builder.shape(of: base).dims)
         }
-        view.steps.append((step, context.name))
+        view.steps.append((step, context.name, context.index))
         view.dims = dims
         if let shuffle = shuffleGroups(view) {
             let transpose = view.steps[1].name
             let name = context.node.name.hasPrefix("/") || context.node.scopes != nil ? Self.renamed(transpose, last: "channel_shuffle") : transpose
             let index = try addLayer(name, .channelShuffle(ChannelShuffle(groups: shuffle)), inputs: [view.base], context)
+            recordMerged(view.steps.map(\.node), into: index)
             define(context, .activation(index))
         } else if canDefer(context), view.steps.count < 3 {
             define(context, .deferred(view))
@@ -88,11 +89,12 @@ extension ONNXGraphImporter {
     /// Adds a view's steps as layers and returns the last.
     mutating func materialize(_ view: DeferredView, _ context: ONNXNodeContext) throws(InputError) -> Int {
         var current = view.base
-        for (step, name) in view.steps {
+        for (step, name, node) in view.steps {
             switch step {
             case .reshape(let dims): current = try addLayer(name, .reshape(Reshape(.shape(dims))), inputs: [current], context)
             case .transpose(let permutation): current = try addLayer(name, .transpose(Transpose(permutation: permutation)), inputs: [current], context)
             }
+            layerNodes[current] = node
         }
         return current
     }

@@ -125,6 +125,7 @@ extension ONNXGraphImporter {
             unsupported.append((context.opType, "input shapes unknown after an unsupported op", name))
         }
         try checkSize(builder.shape(of: index), layer: name)
+        layerNodes[index] = context.index
         if fromGuess { guessed.insert(index) }
         if !tensors.isEmpty {
             stored[index, default: []].append(contentsOf: tensors)

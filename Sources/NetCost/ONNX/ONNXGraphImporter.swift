@@ -41,6 +41,11 @@ struct ONNXGraphImporter {
     var fusionsByStart: [Int: ONNXFusion] = [:]
     /// Nodes that belong to a fusion that was carried out, so they add nothing themselves.
     var absorbed: Set<Int> = []
+    /// The node each layer came from, by layer index; −1 for a stored tensor no node counted.
+    var layerNodes: [Int: Int] = [:]
+    /// Nodes whose work a layer shown at another node of theirs stands for (a fusion, a
+    /// channel shuffle), mapped to that layer.
+    var mergedInto: [Int: Int] = [:]
 
     init(graph: ONNXGraph, opset: Int, name: String, limits: ModelLimits) {
         self.graph = graph
@@ -95,6 +100,7 @@ struct ONNXGraphImporter {
         let before = builder.layers.count
         if let fusion = fusionsByStart[context.index], try apply(fusion, context) {
             absorbed.formUnion(fusion.nodes)
+            recordMerged(fusion.nodes, into: builder.layers.count - 1)
             attachReadInitializers(of: fusion.nodes, addedFrom: before)
             return
         }

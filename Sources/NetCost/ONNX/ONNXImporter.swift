@@ -167,6 +167,7 @@ public enum ONNXImporter {
         var loaded = LoadedModel(graph: graph, name: name, description: description, input: first.outputShape,
                                  scaling: Scaling(rounding: .floor))
         loaded.batch = first.outputShape.batch
+        loaded.onnxNodes = importer.nodeOrigins()
         var result = ONNXImport(model: loaded, unsupported: group(importer.unsupported), opsetVersion: opset,
                                 irVersion: model.irVersion, producer: producer, warnings: warnings)
         result.dataDependent = dataDependentPart(of: graph, unsupported: importer.unsupported)

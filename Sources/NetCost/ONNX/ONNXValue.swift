@@ -65,8 +65,9 @@ struct DeferredView {
 
     /// The layer whose output is being viewed.
     var base: Int
-    /// Steps in order, each with the layer name it takes if it is added.
-    var steps: [(step: Step, name: String)]
+    /// Steps in order, each with the layer name it takes if it is added and the index
+    /// of the node it comes from.
+    var steps: [(step: Step, name: String, node: Int)]
     /// Dims after the last step.
     var dims: [Int]
 }

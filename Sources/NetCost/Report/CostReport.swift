@@ -14,6 +14,8 @@ public enum DataType: String, CaseIterable, Sendable {
 /// The output formats of `report`.
 public enum ReportFormat: String, CaseIterable, Sendable {
     case text, markdown, csv, json
+    /// Netron's attachment sidecar for an ONNX file (`NetronAttachment`).
+    case netron
 }
 
 /// Everything `netcost report` prints, for one model.
@@ -51,6 +53,7 @@ public struct CostReport: Sendable {
     public func render(_ format: ReportFormat) throws(InputError) -> [UInt8] {
         switch format {
         case .json: return try JSONReport(report: self).render()
+        case .netron: return try NetronAttachment(report: self).render()
         case .csv: return Array((try table(for: deployed ?? analysis, machine: true).csv() + "\n").utf8)
         case .text, .markdown: return Array(try document(markdown: format == .markdown).utf8)
         }
@@ -78,7 +81,7 @@ public struct CostReport: Sendable {
     }
 
     /// `491, stride 32, padding 245`.
-    private func fieldText(_ field: ReceptiveField) -> String {
+    func fieldText(_ field: ReceptiveField) -> String {
         "\(pair(field.height.size, field.width.size)), stride \(pair(field.height.jump, field.width.jump)), padding \(pair(field.height.padding, field.width.padding))"
     }
 

@@ -70,10 +70,6 @@ public enum NumberFormat {
         return value < 0 ? "-" + result : result
     }
 
-    /// Bytes in decimal megabytes (10⁶ bytes, as torchinfo and ptflops print them): `14.16 MB`.
-    public static func megabytes(_ bytes: Double) -> String {
-        fixed(bytes / 1e6, 2) + " MB"
-    }
 
     /// Bytes in binary units with two decimals: `13.50 MiB`, `1.15 GiB`.
     public static func binaryUnits(_ bytes: Double) -> String {

@@ -18,6 +18,9 @@ public struct LoadedModel: Sendable {
     /// Whether `--width`, `--depth-multiplier` and `--classes` can rebuild this model:
     /// true for specs, false for ONNX files, whose layers are fixed.
     public var isRebuildable = true
+    /// For an ONNX file: each of its nodes with the layers it became (what
+    /// `report --format netron` annotates); nil for specs and built-in models.
+    public var onnxNodes: [ONNXNodeOrigin]?
 
     /// Its width multiplier α (`scaling.width`).
     public var width: Double { scaling.width }

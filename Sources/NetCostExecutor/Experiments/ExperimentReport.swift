@@ -53,7 +53,7 @@ public struct ExperimentReport: Sendable {
             grid.append([r.label, r.configuration, ms(s.median), ms(s.lowerQuartile) + "-" + ms(s.upperQuartile),
                          ms(s.minimum) + "-" + ms(s.maximum), NumberFormat.fixed(row.imagesPerSecond, 1),
                          NumberFormat.count(r.totals.macs), NumberFormat.count(r.totals.flops), NumberFormat.count(r.totals.memoryAccess),
-                         NumberFormat.megabytes(Double(r.totals.memoryAccess) * 4),
+                         NumberFormat.bytes(Double(r.totals.memoryAccess) * 4),
                          paper(r.paperGPU, r.paperGPUChannels), paper(r.paperARM, r.paperARMChannels)])
         }
         let labels = measurement.rows.map(\.row.label)

@@ -568,6 +568,46 @@ def main():
          [value("x", ["N", "C", "H", "W"])], [value("y", ["N", 8, "H", "W"])], [weight("w", 8, 3, 3, 3)])
     save("batch2_opset13.onnx", [helper.make_node("Relu", ["x"], ["y"])], [x(2, 3, 8, 8)], [value("y", [2, 3, 8, 8])])
 
+    # Node names as TorchScript writes them, for report --format netron: a node that adds
+    # several layers (Split), patterns of several nodes that become one layer (the
+    # channel shuffle, MatMul + Add), folded shape arithmetic (Shape → Gather →
+    # Unsqueeze → Concat), an Expand that changes nothing, and one unnamed node.
+    save("netron_nodes_opset13.onnx",
+         [helper.make_node("Conv", ["x", "stem_w", "stem_b"], ["stem"], strides=[2, 2], pads=[1, 1, 1, 1], name="/stem/Conv"),
+          helper.make_node("Relu", ["stem"], ["stem_act"], name="/stem/Relu"),
+          helper.make_node("Split", ["stem_act", "halves"], ["left", "right"], axis=1, name="/Split"),
+          helper.make_node("Conv", ["right", "branch_w"], ["branch"], name="/branch/Conv"),
+          helper.make_node("Relu", ["branch"], ["branch_act"], name="/branch/Relu"),
+          helper.make_node("Concat", ["left", "branch_act"], ["joined"], axis=1, name="/Concat"),
+          const("split_shape", [1, 2, 4, 8, 8], name="/shuffle/Constant"),
+          helper.make_node("Reshape", ["joined", "split_shape"], ["grouped"], name="/shuffle/Reshape"),
+          helper.make_node("Transpose", ["grouped"], ["swapped"], perm=[0, 2, 1, 3, 4], name="/shuffle/Transpose"),
+          const("merge_shape", [1, 8, 8, 8], name="/shuffle/Constant_1"),
+          helper.make_node("Reshape", ["swapped", "merge_shape"], ["shuffled"], name="/shuffle/Reshape_1"),
+          helper.make_node("Conv", ["shuffled", "dw_w"], ["dw"], group=8, strides=[2, 2], pads=[1, 1, 1, 1], name="/dw/Conv"),
+          helper.make_node("GlobalAveragePool", ["dw"], ["pooled"], name="/pool/GlobalAveragePool"),
+          helper.make_node("Shape", ["pooled"], ["pooled_shape"], name="/Shape"),
+          const("zero", 0, name="/Constant"),
+          helper.make_node("Gather", ["pooled_shape", "zero"], ["batch"], axis=0, name="/Gather"),
+          const("axis0", [0], name="/Constant_1"),
+          helper.make_node("Unsqueeze", ["batch", "axis0"], ["batch1"], name="/Unsqueeze"),
+          const("minus_one", [-1], name="/Constant_2"),
+          helper.make_node("Concat", ["batch1", "minus_one"], ["flat_shape"], axis=0, name="/Concat_1"),
+          helper.make_node("Reshape", ["pooled", "flat_shape"], ["flat"], name="/Reshape"),
+          helper.make_node("MatMul", ["flat", "fc_w"], ["fc_m"], name="/fc/MatMul"),
+          helper.make_node("Add", ["fc_m", "fc_b"], ["logits"], name="/fc/Add"),
+          helper.make_node("Expand", ["logits", "logits_shape"], ["expanded"], name="/head/Expand"),
+          helper.make_node("Softmax", ["expanded"], ["y"], axis=-1)],
+         [x(1, 3, 16, 16)], [value("y", [1, 10])],
+         [weight("stem_w", 8, 3, 3, 3), weight("stem_b", 8), ints("halves", [4, 4]), weight("branch_w", 4, 4, 1, 1),
+          weight("dw_w", 8, 1, 3, 3), weight("fc_w", 8, 10), weight("fc_b", 10), ints("logits_shape", [1, 10])])
+
+    save("netron_unsupported_opset13.onnx",
+         [helper.make_node("Conv", ["x", "w"], ["c"], name="/conv/Conv"),
+          helper.make_node("Celu", ["c"], ["e"], name="/act/Celu"),
+          helper.make_node("Relu", ["e"], ["y"], name="/act/Relu")],
+         [x(1, 3, 8, 8)], [value("y", [1, 4, 8, 8])], [weight("w", 4, 3, 1, 1)])
+
     # Hostile files: each must end in a clear error.
     save("hostile_conv_pads.onnx", [helper.make_node("Conv", ["x", "w"], ["y"], pads=[1 << 40, 0, 0, 0])],
          [x(1, 3, 8, 8)], [value("y", [1, 4, 8, 8])], [weight("w", 4, 3, 1, 1)], check=False)

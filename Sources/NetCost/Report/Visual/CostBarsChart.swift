@@ -153,7 +153,7 @@ struct CostBarsChart {
         var lines = [bar.layers.count == 1 ? "\(bar.name): \(bar.kind) \(bar.details)" : "\(bar.name): \(bar.kind), \(bar.layers.count) layers"]
         lines.append("MACs \(NumberFormat.count(bar.cost.macs)) (\(NumberFormat.percent(bar.cost.macs, of: totals.macs)))")
         lines.append("params \(NumberFormat.count(bar.cost.params))")
-        lines.append("memory access \(NumberFormat.count(bar.cost.memoryAccess)) elements = \(NumberFormat.megabytes(Double(bar.cost.memoryAccess) * bytes))")
+        lines.append("memory access \(NumberFormat.count(bar.cost.memoryAccess)) elements = \(NumberFormat.bytes(Double(bar.cost.memoryAccess) * bytes))")
         if let timings {
             let seconds = bar.layers.reduce(0.0) { $0 + (timings.seconds[graph.layers[$1].name] ?? 0) }
             lines.append("measured " + NumberFormat.fixed(seconds * 1e3, 3) + " ms")

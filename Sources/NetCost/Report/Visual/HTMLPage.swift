@@ -62,38 +62,44 @@ extension VisualReport {
         page.open("div", [("class", .text("cards"))])
         let bytes = Double(report.dataType.bytes)
         let training = report.analysis.totals
-        func card(_ name: String, _ value: String, _ note: String) {
-            page.open("div", [("class", .text("card"))])
+        func card(_ name: String, _ value: String, _ note: String, title: String? = nil) {
+            page.open("div", [("class", .text("card"))] + (title.map { [("title", .text($0))] } ?? []))
             page.element("div", [("class", .text("name"))], content: name)
-            page.element("div", [("class", .text("value"))], content: value)
-            page.element("div", [("class", .text("note"))], content: note)
+            page.element("div", [("class", .text("value"))], content: Self.keepingUnits(value))
+            page.element("div", [("class", .text("note"))], content: Self.keepingUnits(note))
             page.close("div")
         }
         func counted(_ name: String, _ value: (Totals) -> Int, _ note: (Int) -> String) {
             let base = value(training)
+            // `43,266,256, learned`, but `43,266,256 elements = 173.07 MB`.
+            func exact(_ count: Int) -> String {
+                let text = note(count)
+                return NumberFormat.grouped(count) + (text.isEmpty ? "" : text.hasPrefix("elements") ? " " + text : ", " + text)
+            }
             if let deployed = report.deployed {
                 let fused = value(deployed.totals)
-                card(name, NumberFormat.count(fused), "deployed; training graph \(NumberFormat.grouped(base)), " + note(fused))
+                card(name, NumberFormat.count(fused), "deployed: " + exact(fused) + "; training graph \(NumberFormat.grouped(base))")
             } else {
-                card(name, NumberFormat.count(base), NumberFormat.grouped(base) + (note(base).isEmpty ? "" : ", " + note(base)))
+                card(name, NumberFormat.count(base), exact(base))
             }
         }
         counted("Params", { $0.params }) { _ in "learned" }
         counted("Buffers", { $0.buffers }) { _ in "batch-norm statistics" }
         counted("MACs", { $0.macs }) { _ in "conv, linear, matmul" }
         counted("FLOPs", { $0.flops }) { _ in "2×MACs + other arithmetic" }
-        counted("Memory access", { $0.memoryAccess }) { "elements, " + NumberFormat.megabytes(Double($0) * bytes) }
-        counted("Activations", { $0.activations }) { "elements, " + NumberFormat.megabytes(Double($0) * bytes) }
+        counted("Memory access", { $0.memoryAccess }) { "elements = " + NumberFormat.bytes(Double($0) * bytes) }
+        counted("Activations", { $0.activations }) { "elements = " + NumberFormat.bytes(Double($0) * bytes) }
         let size = try report.analysis.storedBytes(report.storage)
-        card("Model size", NumberFormat.megabytes(Double(size)), report.storage.summary + ", params + buffers")
+        card("Model size", NumberFormat.bytes(Double(size)), report.storage.summary + ", params + buffers")
         if let (layer, field) = report.analysis.finalReceptiveField {
             card("Receptive field", NumberFormat.field(field.height.size) + (field.height.size == field.width.size ? "" : "×" + NumberFormat.field(field.width.size)) + " px",
                  "stride \(NumberFormat.field(field.height.jump)), padding \(NumberFormat.field(field.height.padding)), at \(report.analysis.graph.layers[layer].name)")
         }
         let points = rooflinePoints
         let memoryBound = points.filter(\.memoryBound).count
-        card("Memory-bound layers", "\(memoryBound) of \(points.count)",
-             "on the roofline of \(device.name): \(SVGWriter.number(device.peakGFLOPS)) GFLOP/s, \(SVGWriter.number(device.bandwidthGBps)) GB/s, ridge \(SVGWriter.number(device.ridge)) FLOP/byte")
+        // A short caption; the device is in the card's tooltip and in the roofline's title.
+        card("Memory-bound layers", "\(memoryBound) of \(points.count)", "below the roofline's ridge, \(SVGWriter.number(device.ridge)) FLOP/byte",
+             title: "on the roofline of \(device.name): \(SVGWriter.number(device.peakGFLOPS)) GFLOP/s, \(SVGWriter.number(device.bandwidthGBps)) GB/s, ridge \(SVGWriter.number(device.ridge)) FLOP/byte")
         if let checks {
             let count = { (severity: Severity) in checks.findings.filter { $0.severity == severity }.count }
             card("Check findings", "\(count(.error)) errors, \(count(.warning)) warnings", "\(count(.info)) info, \(checks.ratios.count) ratios; netcost check")
@@ -106,6 +112,26 @@ extension VisualReport {
         page.close("div")
         page.close("section")
         page.newline()
+    }
+
+    /// The text with a no-break space (U+00A0) wherever a space follows a digit and comes
+    /// before a letter, so that a number never leaves its unit or noun on a line of its
+    /// own: `173.07 MB`, `491 px`, `24 warnings`.
+    static func keepingUnits(_ text: String) -> String {
+        var result = ""
+        var previous: Character?
+        var characters = text.makeIterator()
+        var next = characters.next()
+        while let character = next {
+            next = characters.next()
+            if character == " ", previous?.isNumber == true, next?.isLetter == true {
+                result.append("\u{00A0}")
+            } else {
+                result.append(character)
+            }
+            previous = character
+        }
+        return result
     }
 
     private func analysis(matching timings: LayerTimings) -> Int {

@@ -22,6 +22,8 @@ struct RooflineChart {
 
     static let width = 1000.0
     static let height = 600.0
+    /// Spots of this many layers or more get a `×N` label.
+    static let minimumLabelled = 2
 
     func render(standalone: Bool) -> String {
         let area = PlotArea(left: 76, top: 84, width: Self.width - 76 - 28, height: Self.height - 84 - 78)
@@ -84,7 +86,7 @@ struct RooflineChart {
             let bound = point.memoryBound ? "memory" : "compute"
             svg.open("g", [("class", .text("point")), ("data-name", .text(layer.name)), ("data-intensity", .text(String(point.intensity))),
                            ("data-attainable", .text(String(point.attainable))), ("data-bound", .text(bound))])
-            var tooltip = "\(layer.name): \(layer.operation.kind)\n\(NumberFormat.count(point.flops)) FLOPs, \(NumberFormat.megabytes(Double(point.bytes)))"
+            var tooltip = "\(layer.name): \(layer.operation.kind)\n\(NumberFormat.count(point.flops)) FLOPs, \(NumberFormat.bytes(Double(point.bytes)))"
             tooltip += "\nintensity \(NumberFormat.fixed(point.intensity, 3)) FLOP/byte, \(bound)-bound\nattainable \(NumberFormat.fixed(point.attainable, 2)) GFLOP/s"
             if let achieved = point.achieved { tooltip += "\nmeasured \(NumberFormat.fixed(achieved, 2)) GFLOP/s" }
             svg.title(tooltip)
@@ -100,29 +102,29 @@ struct RooflineChart {
             svg.close("g")
         }
         // Layers of one kind and shape (every batch norm, every ReLU6) land on one spot:
-        // say how many share it. Dots within 8 px of a spot's first dot join it.
-        var spots: [(x: Double, y: Double, count: Int)] = []
-        let placed = points.map { (xScale.position($0.intensity), yScale.position($0.attainable)) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
-        for (x, y) in placed {
-            // Spots start in x order: only the last few can be within reach.
-            var match: Int?
-            var index = spots.count - 1
-            while index >= 0 && spots[index].x >= x - 8 {
-                if abs(spots[index].y - y) <= 8 { match = index; break }
-                index -= 1
-            }
-            if let match { spots[match].count += 1 } else { spots.append((x, y, 1)) }
+        // say how many share it, with a leader line from the label to its spot.
+        let dots = points.map { point in
+            RooflineSpots.Dot(x: xScale.position(point.intensity), y: yScale.position(point.attainable),
+                              radius: 2.5 + 6 * (Double(point.flops) / largest).squareRoot(), layer: point.layer)
         }
-        var taken: [(x: Double, y: Double)] = []
-        for spot in spots where spot.count >= 3 {
-            // A label that would overlap one already placed moves down a line.
-            var y = spot.y + 14
-            while taken.contains(where: { abs($0.x - (spot.x + 7)) < 24 && abs($0.y - y) < 10 }) && y < spot.y + 50 { y += 11 }
-            taken.append((spot.x + 7, y))
-            svg.label("×\(spot.count)", x: spot.x + 7, y: y, size: 10, fill: Palette.muted)
+        let spots = RooflineSpots.spots(dots)
+        for label in RooflineSpots.labels(spots, minimum: Self.minimumLabelled, dots: dots, roof: roof, area: area) {
+            svg.open("g", [("class", .text("spot")), ("data-count", .number(Double(label.spot.layers.count))),
+                           ("data-x", .number(label.spot.x)), ("data-y", .number(label.spot.y))])
+            var kinds: [(String, Int)] = []
+            for layer in label.spot.layers {
+                let kind = graph.layers[layer].operation.kind
+                if let index = kinds.firstIndex(where: { $0.0 == kind }) { kinds[index].1 += 1 } else { kinds.append((kind, 1)) }
+            }
+            kinds.sort { ($1.1, $0.0) < ($0.1, $1.0) }
+            svg.title("\(label.spot.layers.count) layers at one spot: " + kinds.map { "\($0.0) ×\($0.1)" }.joined(separator: ", "))
+            svg.line(label.leader.x1, label.leader.y1, label.leader.x2, label.leader.y2, stroke: Palette.text, width: 0.8)
+            svg.element("circle", [("cx", .number(label.spot.x)), ("cy", .number(label.spot.y)), ("r", .number(1.6)), ("fill", .text(Palette.text))])
+            svg.label(label.text, x: label.x + 1.5, y: label.baseline, size: 10)
+            svg.close("g")
         }
         svg.newline()
-        svg.label("Dot area ∝ FLOPs; ×N: N layers at one spot. Intensity = FLOPs / bytes of memory access (ShuffleNet V2's MAC, ideal cache).",
+        svg.label("Dot area ∝ FLOPs; ×N: N layers at the spot its line points to. Intensity = FLOPs / bytes of memory access (ShuffleNet V2's MAC, ideal cache).",
                   x: area.left, y: Self.height - 24, size: 10, fill: Palette.muted)
         if omitted > 0 {
             svg.label("\(omitted) layer\(omitted == 1 ? "" : "s") with no FLOPs or no traffic (views, copies) not shown.",
