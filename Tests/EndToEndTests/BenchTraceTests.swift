@@ -84,6 +84,29 @@ struct BenchTraceTests {
         #expect(args["node_index"] as? Int == 1)
     }
 
+    /// The deployed tiny net merges its 1×1 expansion with the depthwise layer after it
+    /// (row bands) and its projection with the residual add: the first of each pair
+    /// holds the pair's time, the second lasts 0 µs, and their args name each other.
+    @Test func mergedPairsNameEachOther() throws {
+        let directory = try MisnamedFileTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/fused.trace.json"
+        let result = try CommandLineTests.run(["bench", CommandLineTests.tinyNet, "--fuse", "--repetitions", "1", "--warmup", "0",
+                                               "--peak-gflops", "100", "--bandwidth", "10", "--trace", path],
+                                              environment: ["NETCOST_MERGE": "1"])
+        #expect(result.status == 0)
+        let trace = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let nodes = try #require(trace["traceEvents"] as? [[String: Any]]).filter { $0["cat"] as? String == "Node" }
+        let merged = nodes.compactMap { event -> (name: String, dur: Double, args: [String: Any])? in
+            guard let args = event["args"] as? [String: Any], args["merge"] != nil else { return nil }
+            return (event["name"] as? String ?? "", event["dur"] as? Double ?? -1, args)
+        }
+        #expect(merged.map(\.name) == ["block.expand.conv", "block.dw.conv", "block.project.conv", "block.add"])
+        #expect(merged.map { $0.args["merge"] as? String } == ["row bands", "row bands", "residual epilogue", "residual epilogue"])
+        #expect(merged[0].args["merged_with"] as? String == "block.dw.conv" && merged[1].args["merged_into"] as? String == "block.expand.conv")
+        #expect(merged[1].dur == 0 && merged[3].dur == 0 && merged[0].dur > 0)
+    }
+
     @Test func aTraceTooLargeIsRefusedBeforeTheRun() throws {
         try HostileInputTests.expectRefused(["bench", CommandLineTests.tinyNet, "--repetitions", "100000", "--trace", "/dev/null"],
                                             "\(CommandLineTests.tinyNet): --trace writes one event per layer and pass: 25 layers × 100000 passes "
