@@ -29,6 +29,7 @@ not the run); run it under `nice`, it uses one thread.
 import argparse
 import collections
 import json
+import math
 import os
 import re
 import resource
@@ -304,7 +305,13 @@ def pytorch_truth(model, inputs):
     # F.scaled_dot_product_attention runs here; count it with torch's own formula.
     def attention(query_shape, key_shape, value_shape, *_, **__):
         return sdpa_flop_count(query_shape, key_shape, value_shape)
-    cpu_attention = {torch.ops.aten._scaled_dot_product_flash_attention_for_cpu: attention}
+    # nn.LSTM runs on the CPU as aten.mkldnn_rnn_layer, one call per layer and direction,
+    # which the table lacks too (it counted 0): 2 flops per weight of W_ih and W_hh per
+    # step and sample, its input being [T, N, I].
+    def rnn_layer(input_shape, input_weights, hidden_weights, *_, **__):
+        return 2 * input_shape[0] * input_shape[1] * (math.prod(input_weights) + math.prod(hidden_weights))
+    cpu_attention = {torch.ops.aten._scaled_dot_product_flash_attention_for_cpu: attention,
+                     torch.ops.aten.mkldnn_rnn_layer: rnn_layer}
     # FlopCounterMode's module tracker fails on a view of a parameter taken under
     # no_grad (timm's class tokens in PiT, CaiT): the parameters need no gradients here.
     model.requires_grad_(False)

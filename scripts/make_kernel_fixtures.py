@@ -174,6 +174,174 @@ def windows(generator):
                "note": f"torch's {torch_mode} padding", "generated_by": made}
 
 
+def dynamic(generator):
+    """Convolutions by a weight given at run time (F.conv1d, F.conv2d of two tensors) and
+    batch norm by a mean and variance given at run time (F.batch_norm): the weight and
+    the statistics are inputs, a bias or the affine map stored."""
+    made = "torch %s, float32, CPU" % torch.__version__
+    functional = torch.nn.functional
+
+    def uniform(*shape, low=-1.0, high=1.0):
+        return torch.rand(list(shape), generator=generator) * (high - low) + low
+
+    def fixture(name, op, attrs, inputs, params, output, flops, note):
+        return {"name": name, "op": op, "attrs": attrs, "params": {key: tensor(value) for key, value in params.items()},
+                "inputs": [tensor(x) for x in inputs], "output": tensor(output), "torch_flopcounter_flops": flops,
+                "note": note, "generated_by": made}
+
+    cases = [
+        ("dynamic_conv2d_s2_p1", 2, [2, 4, 7, 6], [6, 4, 3, 3], {"stride": [2, 2], "padding": [1, 1]}, True,
+         "F.conv2d(x, w, b, stride=2, padding=1)"),
+        ("dynamic_conv2d_groups2_dil2", 2, [1, 4, 9, 9], [4, 2, 3, 3], {"padding": [2, 2], "dilation": [2, 2], "groups": 2}, False,
+         "a grouped, dilated conv by a run-time weight"),
+        ("dynamic_conv2d_depthwise", 2, [2, 3, 6, 6], [3, 1, 3, 3], {"padding": [1, 1], "groups": 3}, True,
+         "a depthwise conv by a run-time weight"),
+        ("dynamic_conv1d_k3_s2", 1, [2, 3, 11], [5, 3, 3], {"stride": [2], "padding": [1]}, True, "F.conv1d(x, w, b, stride=2, padding=1)"),
+        ("dynamic_conv3d_k2", 3, [1, 2, 3, 4, 4], [3, 2, 2, 2, 2], {}, False, "F.conv3d(x, w)"),
+    ]
+    for name, rank, x_shape, w_shape, attrs, with_bias, note in cases:
+        x, w = uniform(*x_shape), uniform(*w_shape, low=-0.5, high=0.5)
+        b = uniform(w_shape[0], low=-0.5, high=0.5) if with_bias else None
+        convolve = {1: functional.conv1d, 2: functional.conv2d, 3: functional.conv3d}[rank]
+        keywords = {key: value for key, value in attrs.items() if key != "groups"}
+        with FlopCounterMode(display=False) as counter:
+            y = convolve(x, w, b, groups=attrs.get("groups", 1), **keywords)
+        params = {"bias": b} if with_bias else {}
+        yield fixture(name, "dynamic_conv%dd" % rank, dict(attrs, bias=with_bias), [x, w], params, y, counter.get_total_flops(), note)
+    x = uniform(2, 3, 4, 5)
+    mean, variance = uniform(3, low=-0.2, high=0.2), uniform(3, low=0.5, high=1.5)
+    scale, shift = uniform(3, low=0.5, high=1.5), uniform(3, low=-0.1, high=0.1)
+    with FlopCounterMode(display=False) as counter:
+        y = functional.batch_norm(x, mean, variance, scale, shift, training=False, eps=1e-5)
+    yield fixture("dynamic_batchnorm", "dynamic_batchnorm", {}, [x, mean, variance], {"weight": scale, "bias": shift}, y,
+                  counter.get_total_flops(), "F.batch_norm with a mean and variance given as tensors")
+
+
+def recurrent(generator):
+    """One-layer LSTMs: torch.nn.LSTM's output, with its weights stacked over directions
+    in netcost's layout (`weight` [D, 4H, I] = weight_ih_l0 and weight_ih_l0_reverse,
+    `weight_hh` [D, 4H, H], `bias` and `bias_hh` [D, 4H]; torch's gate order), initial
+    states as inputs and the output in the layer's (ONNX's) layout: [D, N, H] and
+    [T, D, N, H], or batch first [N, D, H] and [N, T, D, H]. nn.LSTM runs one CPU
+    kernel that FlopCounterMode has no formula for (it counts 0), so the flops are
+    FlopCounterMode's on the same LSTM unrolled into F.linear per step, which must give
+    nn.LSTM's output."""
+    made = "torch %s, float32, CPU" % torch.__version__
+    functional = torch.nn.functional
+
+    def unrolled(module, x, h0, c0):
+        sequence = x.transpose(0, 1) if module.batch_first else x
+        outputs = []
+        for d, suffix in enumerate(["", "_reverse"][:2 if module.bidirectional else 1]):
+            weights = [getattr(module, name + "_l0" + suffix) for name in ("weight_ih", "weight_hh")]
+            biases = [getattr(module, name + "_l0" + suffix) for name in ("bias_ih", "bias_hh")] if module.bias else [None, None]
+            h, c, steps = h0[d], c0[d], [None] * sequence.shape[0]
+            order = range(sequence.shape[0]) if d == 0 else reversed(range(sequence.shape[0]))
+            for t in order:
+                gates = functional.linear(sequence[t], weights[0], biases[0]) + functional.linear(h, weights[1], biases[1])
+                i, f, g, o = gates.chunk(4, dim=1)
+                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+                h = torch.sigmoid(o) * torch.tanh(c)
+                steps[t] = h
+            outputs.append(torch.stack(steps))
+        y = torch.cat(outputs, dim=2)
+        return y.transpose(0, 1) if module.batch_first else y
+
+    cases = [
+        ("lstm_forward", dict(input_size=5, hidden_size=4), [6, 2, 5], False, "a forward LSTM, sequence first, zero initial states"),
+        ("lstm_bidirectional_batch_first", dict(input_size=3, hidden_size=4, batch_first=True, bidirectional=True), [2, 5, 3], True,
+         "Sequencer2D's bidirectional LSTM, batch first, with initial states"),
+        ("lstm_no_bias", dict(input_size=4, hidden_size=3, bias=False), [4, 1, 4], True, "without biases, with initial states"),
+        ("lstm_bidirectional", dict(input_size=3, hidden_size=2, bidirectional=True), [4, 3, 3], False,
+         "bidirectional, sequence first: the output's direction axis before the batch"),
+    ]
+    for name, options, shape, with_states, note in cases:
+        module = torch.nn.LSTM(**options)
+        directions = 2 if module.bidirectional else 1
+        x = torch.rand(shape, generator=generator) * 2 - 1
+        batch = shape[0] if module.batch_first else shape[1]
+        states = [torch.rand([directions, batch, module.hidden_size], generator=generator) - 0.5 for _ in range(2)]
+        if not with_states:
+            states = [torch.zeros(directions, batch, module.hidden_size) for _ in range(2)]
+        with torch.no_grad():
+            for parameter in module.parameters():
+                parameter.copy_(torch.rand(parameter.shape, generator=generator) - 0.5)
+            y, _ = module(x, tuple(states)) if with_states else module(x)
+            with FlopCounterMode(display=False) as counter:
+                expected = unrolled(module, x, *states)
+        assert torch.allclose(y, expected, atol=1e-6), name
+        suffixes = ["", "_reverse"][:directions]
+        stacked = lambda name: torch.stack([getattr(module, name + "_l0" + suffix) for suffix in suffixes])
+        params = {"weight": stacked("weight_ih"), "weight_hh": stacked("weight_hh")}
+        if module.bias:
+            params.update(bias=stacked("bias_ih"), bias_hh=stacked("bias_hh"))
+        layout = [state.transpose(0, 1) if module.batch_first else state for state in states]
+        # The output in ONNX's layout, which the layer keeps: [T, D, N, H], or [N, T, D, H].
+        steps = shape[1] if module.batch_first else shape[0]
+        if module.batch_first:
+            y = y.reshape(batch, steps, directions, module.hidden_size)
+        else:
+            y = y.reshape(steps, batch, directions, module.hidden_size).permute(0, 2, 1, 3)
+        attrs = {"hidden": module.hidden_size, "bidirectional": module.bidirectional, "batch_first": module.batch_first,
+                 "bias": module.bias}
+        yield {"name": name, "op": "lstm", "attrs": attrs, "params": {key: tensor(value.detach()) for key, value in params.items()},
+               "inputs": [tensor(x)] + ([tensor(state) for state in layout] if with_states else []), "output": tensor(y),
+               "torch_flopcounter_flops": counter.get_total_flops(), "note": note, "generated_by": made}
+
+
+def bicubic(generator):
+    """torch.nn.functional.interpolate(mode="bicubic") (Keys' cubic convolution, a = −0.75,
+    taps clamped to the edges): up and down, by a scale and to a size, with and without
+    align_corners. The inputs are float32 values; torch computes the output in float64:
+    a sum of sixteen products with weights of both signs loses float32 digits in any
+    order (torch's own float32 result differs from its float64 one by 2e-7 where the sum
+    nearly cancels), and the executor sums in double precision."""
+    made = "torch %s, float32 inputs, output computed in float64, CPU" % torch.__version__
+    cases = [
+        ("upsample_bicubic_x2", [1, 2, 5, 6], {"scale": [2, 2], "align_corners": False}, "bicubic ×2, half-pixel centres"),
+        ("upsample_bicubic_x2_align", [1, 2, 5, 6], {"scale": [2, 2], "align_corners": True}, "bicubic ×2, corners aligned"),
+        ("upsample_bicubic_size", [2, 3, 5, 6], {"size": [7, 4], "align_corners": False}, "to 7×4: taller and narrower"),
+        ("upsample_bicubic_half", [1, 2, 9, 8], {"scale": [0.5, 0.5], "align_corners": False}, "bicubic ×0.5"),
+    ]
+    for name, shape, attrs, note in cases:
+        x = torch.rand(shape, generator=generator) * 2 - 1
+        keywords = {"size": tuple(attrs["size"])} if "size" in attrs else {"scale_factor": tuple(attrs["scale"])}
+        with FlopCounterMode(display=False) as counter:
+            y = torch.nn.functional.interpolate(x.double(), mode="bicubic", align_corners=attrs["align_corners"], **keywords)
+        yield {"name": name, "op": "upsample", "attrs": dict(attrs, mode="bicubic"), "params": {}, "inputs": [tensor(x)],
+               "output": tensor(y), "torch_flopcounter_flops": counter.get_total_flops(), "note": note, "generated_by": made}
+
+
+def transposed(generator):
+    """1-D and 3-D transposed convolutions: torch's modules with their stored weights."""
+    made = "torch %s, float32, CPU" % torch.__version__
+    nn = torch.nn
+    cases = [
+        ("convT1d_k3_s2_p1_op1", nn.ConvTranspose1d(4, 6, 3, stride=2, padding=1, output_padding=1), [2, 4, 7],
+         {"in_channels": 4, "out_channels": 6, "kernel": [3], "stride": [2], "padding": [1], "output_padding": [1], "bias": True},
+         "a 1-D upsampling by 2"),
+        ("convT1d_groups2_dil2", nn.ConvTranspose1d(4, 4, 3, dilation=2, groups=2, bias=False), [1, 4, 5],
+         {"in_channels": 4, "out_channels": 4, "kernel": [3], "dilation": [2], "groups": 2, "bias": False}, "grouped and dilated"),
+        ("convT3d_2x4x4_s1x2x2_p0x1x1", nn.ConvTranspose3d(3, 4, (2, 4, 4), stride=(1, 2, 2), padding=(0, 1, 1)), [2, 3, 2, 3, 4],
+         {"in_channels": 3, "out_channels": 4, "kernel": [2, 4, 4], "stride": [1, 2, 2], "padding": [0, 1, 1], "bias": True},
+         "a video decoder's spatial upsampling"),
+        ("convT3d_groups2_op", nn.ConvTranspose3d(4, 2, 3, stride=2, padding=1, output_padding=1, groups=2), [1, 4, 2, 2, 3],
+         {"in_channels": 4, "out_channels": 2, "kernel": [3, 3, 3], "stride": [2, 2, 2], "padding": [1, 1, 1],
+          "output_padding": [1, 1, 1], "groups": 2, "bias": True}, "grouped, with output padding"),
+    ]
+    for name, module, shape, attrs, note in cases:
+        x = torch.rand(shape, generator=generator) * 2 - 1
+        with torch.no_grad():
+            for parameter in module.parameters():
+                parameter.copy_(torch.rand(parameter.shape, generator=generator) - 0.5)
+            with FlopCounterMode(display=False) as counter:
+                y = module(x)
+        op = "conv_transpose%dd" % (len(shape) - 2)
+        yield {"name": name, "op": op, "attrs": attrs, "params": {key: tensor(value) for key, value in module.state_dict().items()},
+               "inputs": [tensor(x)], "output": tensor(y), "torch_flopcounter_flops": counter.get_total_flops(), "note": note,
+               "generated_by": made}
+
+
 def main():
     generator = torch.Generator().manual_seed(15)
     index_path = os.path.join(DIRECTORY, "index.json")
@@ -235,6 +403,12 @@ def main():
     windowed = list(windows(generator))
     index = [entry for entry in index if entry["name"] not in {fixture["name"] for fixture in windowed}]
     for fixture in windowed:
+        with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
+            json.dump(fixture, file)
+        index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})
+    made = list(dynamic(generator)) + list(recurrent(generator)) + list(bicubic(generator)) + list(transposed(generator))
+    index = [entry for entry in index if entry["name"] not in {fixture["name"] for fixture in made}]
+    for fixture in made:
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)
         index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})

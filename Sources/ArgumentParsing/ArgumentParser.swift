@@ -37,7 +37,8 @@ public enum ArgumentParser {
         case "--help", "-h": return .help(command: nil)
         case "--version": return .version
         case "help":
-            guard let topic = arguments.dropFirst().first else { return .help(command: nil) }
+            // `help help` is the overview, which says how help works.
+            guard let topic = arguments.dropFirst().first, topic != "help" else { return .help(command: nil) }
             guard commands.contains(where: { $0.name == topic }) else { throw unknownCommand(topic, commands, suggest) }
             return .help(command: topic)
         default: break
@@ -96,7 +97,7 @@ public enum ArgumentParser {
                 flags.insert(option.name)
                 continue
             }
-            let value: String
+            var value: String
             if let inlineValue {
                 value = inlineValue
             } else {
@@ -104,8 +105,12 @@ public enum ArgumentParser {
                 value = arguments[index]
                 index += 1
             }
-            if let choices = option.choices, !choices.contains(value) {
-                throw fail("--\(option.name) must be one of \(choices.joined(separator: ", ")); got \"\(value)\"")
+            if let choices = option.choices {
+                // Choices are names, not spellings: `--format JSON` and `--units m` work.
+                guard let choice = choices.first(where: { $0.lowercased() == value.lowercased() }) else {
+                    throw fail("--\(option.name) must be one of \(choices.joined(separator: ", ")); got \"\(value)\"")
+                }
+                value = choice
             }
             guard values[option.name] == nil else { throw fail("--\(option.name) is given twice") }
             values[option.name] = value

@@ -30,7 +30,7 @@ public enum Primitive: String, CaseIterable, Sendable {
     /// Copies with index arithmetic: concat, channel shuffle, transpose, pad, nearest
     /// upsampling, and strided views made dense for a kernel that needs them so.
     case gather
-    /// Bilinear interpolation between four neighbours.
+    /// Bilinear interpolation between four neighbours, bicubic between sixteen.
     case interpolate
     /// A new header on the same storage: split, slice, flatten, reshape, identity, dropout.
     case view
@@ -46,12 +46,20 @@ public enum Primitive: String, CaseIterable, Sendable {
             let pointwise = conv.kernel == .square(1) && conv.stride == .square(1) && (conv.padding == .zero || conv.padding == .same)
             return pointwise ? [.gemm] : [.im2col, .gemm]
         case .transposedConvolution: return [.gemm, .col2im]
-        case .convolutionND: return [.direct]
+        case .convolutionND, .transposedConvolutionND: return [.direct]
+        case .dynamicConvolution(let conv):
+            // 2-D: the stored-weight kernels, on the weight packed as it arrives.
+            guard conv.window.rank == 2 else { return [.direct] }
+            let perGroup = (inputs.first?.channels ?? 1) / max(conv.groups, 1)
+            return perGroup == 1 && conv.groups > 1 ? [.depthwise] : [.im2col, .gemm]
         case .linear, .matmul: return [.dot]
+        case .lstm: return [.dot, .map]
         case .einsum: return [.direct]
         case .normalization(let norm):
-            if case .batch = norm.method { return [.map] }
-            return [.reduce, .map]
+            switch norm.method {
+            case .batch, .dynamicBatch: return [.map]
+            case .group, .layer: return [.reduce, .map]
+            }
         case .activation: return [.map]
         case .softmax, .reduction: return [.reduce]
         case .pooling, .poolingND, .globalPooling, .adaptivePooling: return [.window]

@@ -27,7 +27,7 @@ enum VerifyBenchmark {
             let report = try Verifier.verify(graph)
             let seconds = Date().timeIntervalSince(start)
             let mismatches = report.layers.filter { !$0.match }
-            print("\(model.name) \(model.input): \(report.layers.count) layers, \(mismatches.isEmpty ? "all match" : "\(mismatches.count) mismatch"), \(String(format: "%.2f", seconds)) s")
+            print("\(model.name) \(model.input): \(Plural.count(report.layers.count, "layer")), \(mismatches.isEmpty ? "all match" : Plural.count(mismatches.count, "mismatch", plural: "mismatches")), \(String(format: "%.2f", seconds)) s")
             for layer in mismatches.prefix(10) {
                 print("  \(layer.name) \(layer.op): macs \(layer.macs.symbolic)/\(layer.macs.counted) memory \(layer.memoryAccess.symbolic)/\(layer.memoryAccess.counted) params \(layer.params.symbolic)/\(layer.params.counted)")
             }

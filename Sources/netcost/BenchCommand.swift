@@ -115,7 +115,7 @@ struct BenchCommand: Subcommand {
                           roofline.map { $0.memoryBound ? "memory" : "compute" } ?? "",
                           roofline.map { NumberFormat.fixed($0.seconds * 1e3, 3) } ?? "-"])
         }
-        var lines = [(markdown ? "## " : "") + "\(report.model): median of \(report.repetitions) passes" + (fuse ? ", deployed graph (--fuse)" : ""), ""]
+        var lines = [(markdown ? "## " : "") + "\(report.model): median of \(Plural.count(report.repetitions, "pass", plural: "passes"))" + (fuse ? ", deployed graph (--fuse)" : ""), ""]
         lines.append(markdown ? table.markdown() : table.text())
         lines.append("")
         let merged = report.layers.filter { $0.merge?.isFirst == true }

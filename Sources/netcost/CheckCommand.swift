@@ -45,7 +45,9 @@ struct CheckCommand: Subcommand {
         model = arguments.argument("MODEL") ?? ""
         overrides = try SharedOptions.overrides(arguments)
         var options = CheckOptions()
-        if let rules = try arguments.list("rules", element: "rule ids (\(Checker.rules.joined(separator: ", ")))", { Checker.rules.contains($0) ? $0 : nil }) {
+        if let rules = try arguments.list("rules", element: "rule ids (\(Checker.rules.joined(separator: ", ")))", { id in
+            Checker.rules.first { $0.lowercased() == id.lowercased() }
+        }) {
             options.rules = Set(rules)
         }
         options.widthProbe = try arguments.double("width-probe", in: 0.01...8)

@@ -21,7 +21,10 @@ struct ReportCommand: Subcommand {
             .value("depth", "N", help: "fold every block below depth N into one row"),
             .flag("flat", help: "one row per layer with full names, no tree"),
             .value("sort", "KEY", help: "order rows (siblings in the tree) by this cost, largest first", choices: SortKey.allCases.map(\.rawValue)),
-            .value("top", "N", help: "only the N costliest rows (by --sort, default macs), flat"),
+            .value("top", "N", help: "only the N costliest rows (by --sort, default macs), flat; in json, the N costliest layers"),
+            .value("columns", "LIST", help: "the table's columns, in order: \(ReportColumn.allCases.map(\.rawValue).joined(separator: ","))"),
+            .value("units", "UNIT", help: "one SI prefix for every count in the table, or exact integers", choices: CountStyle.Unit.allCases.map(\.rawValue), default: "auto"),
+            .value("precision", "N", help: "digits after the point of shortened counts", default: "2"),
             SharedOptions.format(ReportFormat.allCases.map(\.rawValue) + VisualFormat.allCases.map(\.rawValue)),
             .value("chart", "KIND", help: "the chart --format svg draws", choices: ChartKind.allCases.map(\.rawValue), default: "macs"),
             .value("peak-gflops", "G", help: "the roofline device's peak arithmetic, GFLOP/s", default: "384, a nominal 4-core AVX2 desktop"),
@@ -57,6 +60,8 @@ struct ReportCommand: Subcommand {
     let model: String
     let overrides: SpecOverrides
     let selection: RowSelection
+    let columns: [ReportColumn]?
+    let countStyle: CountStyle
     let format: Output
     let chart: ChartKind
     let peakGFLOPS: Double?
@@ -75,6 +80,14 @@ struct ReportCommand: Subcommand {
                                  flat: arguments.flag("flat"),
                                  sort: arguments.string("sort").flatMap(SortKey.init(rawValue:)),
                                  top: try arguments.int("top", in: 1...Int(Int32.max)))
+        columns = try arguments.string("columns").map { (text: String) throws(UsageError) in
+            switch ReportColumn.parse(text) {
+            case .success(let columns): return columns
+            case .failure(let error): throw arguments.fail(error.message)
+            }
+        }
+        countStyle = CountStyle(unit: arguments.string("units").flatMap(CountStyle.Unit.init(name:)) ?? .auto,
+                                precision: try arguments.int("precision", in: 0...12) ?? 2)
         let formatName = arguments.string("format") ?? "text"
         let visual = VisualFormat(rawValue: formatName)
         format = visual.map(Output.visual) ?? .table(ReportFormat(rawValue: formatName) ?? .text)
@@ -101,7 +114,8 @@ struct ReportCommand: Subcommand {
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let analysis = try Analysis(loaded.graph)
         let deployed = fuse ? try Analysis(Fusion.deploy(loaded.graph)) : nil
-        let report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage)
+        let report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage,
+                                columns: columns, countStyle: countStyle)
         switch format {
         case .table(let format):
             try SharedOptions.write(try report.render(format), to: output)

@@ -30,11 +30,12 @@ enum SharedOptions {
     /// The overrides for commands that measure one sample (`check`, `verify`, `bench`): no `--batch`.
     static var singleSampleOverrides: [OptionSpec] { overrides.filter { $0.name != "batch" } }
 
-    /// The spec hyper-parameters given on the command line.
-    static func overrides(_ arguments: ParsedArguments) throws(UsageError) -> SpecOverrides {
+    /// The spec hyper-parameters given on the command line, but for `except` (a command
+    /// that reads those options itself, as `sweep` reads lists of widths).
+    static func overrides(_ arguments: ParsedArguments, except: Set<String> = []) throws(UsageError) -> SpecOverrides {
         var overrides = SpecOverrides()
-        overrides.width = try arguments.double("width", in: SpecOverrides.multiplierRange)
-        overrides.resolution = try arguments.int("resolution", in: SpecOverrides.resolutionRange)
+        if !except.contains("width") { overrides.width = try arguments.double("width", in: SpecOverrides.multiplierRange) }
+        if !except.contains("resolution") { overrides.resolution = try arguments.int("resolution", in: SpecOverrides.resolutionRange) }
         overrides.input = try arguments.dimensions("input")
         overrides.depth = try arguments.double("depth-multiplier", in: SpecOverrides.multiplierRange)
         overrides.classes = try arguments.int("classes", in: SpecOverrides.classesRange)

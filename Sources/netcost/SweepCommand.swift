@@ -23,6 +23,7 @@ struct SweepCommand: Subcommand {
             .value("alpha", "A", help: "depth coefficient of compound scaling", default: NumberFormat.shortest(CompoundScaling.efficientNet.alpha)),
             .value("beta", "B", help: "width coefficient of compound scaling", default: NumberFormat.shortest(CompoundScaling.efficientNet.beta)),
             .value("gamma", "G", help: "resolution coefficient of compound scaling", default: NumberFormat.shortest(CompoundScaling.efficientNet.gamma)),
+        ] + SharedOptions.overrides.filter { !["width", "resolution", "batch"].contains($0.name) } + [
             SharedOptions.format(["text", "markdown", "csv", "json"]),
             SharedOptions.output,
         ],
@@ -36,6 +37,8 @@ struct SweepCommand: Subcommand {
     let resolutions: [Int]?
     let phis: [Double]?
     let scaling: CompoundScaling
+    /// The rest of the command line's overrides, under every point of the sweep.
+    let overrides: SpecOverrides
     let format: String
     let output: String?
 
@@ -56,13 +59,16 @@ struct SweepCommand: Subcommand {
         scaling = CompoundScaling(alpha: try arguments.double("alpha", in: coefficients) ?? rule.alpha,
                                   beta: try arguments.double("beta", in: coefficients) ?? rule.beta,
                                   gamma: try arguments.double("gamma", in: coefficients) ?? rule.gamma)
+        overrides = try SharedOptions.overrides(arguments, except: ["width", "resolution"])
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
     }
 
     func run() throws -> ExitStatus {
-        let reference = model
-        let load = { (overrides: SpecOverrides) throws(InputError) -> LoadedModel in try ModelLoader.load(reference, overrides: overrides) }
+        let reference = model, given = overrides
+        let load = { (point: SpecOverrides) throws(InputError) -> LoadedModel in
+            try ModelLoader.load(reference, overrides: given.rescaled(by: point))
+        }
         let base = try load(SpecOverrides())
         guard base.graph.layers.contains(where: { if case .input = $0.operation { true } else { false } }), !reference.lowercased().hasSuffix(".onnx") else {
             throw InputError("sweeps rebuild the model at each setting, which needs a spec, not an ONNX file", file: reference)

@@ -57,7 +57,8 @@ struct VerifyCommand: Subcommand {
         let text = format == "json" ? report.json.documentText : render(table: report, markdown: format == "markdown")
         try SharedOptions.write(text, to: output)
         if !report.allMatch {
-            Diagnostics.note("verify: \(report.layers.filter { !$0.match }.count) layers do not match")
+            let mismatched = report.layers.filter { !$0.match }.count
+            Diagnostics.note("verify: \(Plural.count(mismatched, "layer")) \(mismatched == 1 ? "does" : "do") not match")
             return .failure
         }
         return .success
@@ -77,7 +78,8 @@ struct VerifyCommand: Subcommand {
                           layer.match ? "ok" : (layer.outOfRange ? "MISMATCH (out of range)" : "MISMATCH")])
         }
         let matching = report.layers.filter(\.match).count
-        let summary = "\(report.model): \(matching) of \(report.layers.count) layers match" + (report.allMatch ? "" : "; \(report.layers.count - matching) do not")
+        let summary = "\(report.model): \(matching) of \(Plural.count(report.layers.count, "layer")) \(matching == 1 ? "matches" : "match")"
+            + (report.allMatch ? "" : "; \(report.layers.count - matching) \(report.layers.count - matching == 1 ? "does" : "do") not")
         let heading = (markdown ? "## " : "") + "\(report.model): symbolic counts (left) against what the kernels counted (right), seed \(seed)"
         return [heading, "", markdown ? table.markdown() : table.text(), "", summary, report.kernels.summary].joined(separator: "\n") + "\n"
     }

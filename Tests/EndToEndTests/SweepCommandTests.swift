@@ -29,6 +29,25 @@ struct SweepCommandTests {
         #expect(released["params"] as? Int == 7_794_184)  // torchvision efficientnet_b1
     }
 
+    /// The options every model-reading command takes hold under every point: one input
+    /// channel and 10 classes. MobileNet V1 at 224 has 4,231,976 params and 568,740,352
+    /// MACs; one channel instead of three takes 3·3·2·32 = 576 weights and 112·112·32·18 =
+    /// 7,225,344 MACs from the stem, and 10 classes instead of 1,000 take 990·1,025 =
+    /// 1,014,750 params and 990·1,024 = 1,013,760 MACs from the classifier. At 128 the
+    /// input keeps its one channel.
+    @Test func sharedOptionsHoldUnderEveryPoint() throws {
+        let result = try CommandLineTests.run(["sweep", "mobilenet_v1", "--width", "1", "--resolution", "224,128", "--input", "1x224x224",
+                                               "--classes", "10", "--depth-multiplier", "1", "--max-layers", "1000", "--format", "csv"])
+        #expect(result.status == 0, "\(result.errors)")
+        let rows = result.output.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.count == 3)
+        #expect(rows.dropFirst().map { $0[2] } == ["3216650", "3216650"])
+        #expect(rows[1][3] == String(568_740_352 - 7_225_344 - 1_013_760))
+        #expect(rows[2][1] == "128")
+        let tooFew = try CommandLineTests.run(["sweep", "mobilenet_v1", "--max-layers", "5"])
+        #expect(tooFew.status == 1)
+    }
+
     @Test func phiAndGridDoNotMix() throws {
         let result = try CommandLineTests.run(["sweep", "efficientnet_b0", "--phi", "1", "--width", "2"])
         #expect(result.status == 2)

@@ -138,7 +138,6 @@ import Testing
         #expect(GraphCheck.layer(report, "residual")?.memoryAccess.counted == 3 * 66_560)
     }
 
-    /// Nearest (up and down) and bilinear resizing, and constant padding.
     /// Reductions over any axes: ConvNeXt V2's global response norm (an L2 norm over H
     /// and W, its mean over channels, a gate) and a max over the last two axes.
     @Test func reductions() throws {
@@ -156,6 +155,9 @@ import Testing
         """#))
     }
 
+    /// Nearest (up and down), bilinear and bicubic resizing, and constant padding; the
+    /// bicubic reduction of 10×12 to 2×2 reads rows 1–4 and 6–9 and columns 1–4 and 7–10
+    /// (four taps around 2 and 7, and around 2.5 and 8.5), not the whole map.
     @Test func resamplingAndPadding() throws {
         try GraphCheck.all(try TestGraphs.spec(#"""
         {"input": [2, 5, 6], "layers": [
@@ -164,9 +166,40 @@ import Testing
           {"name": "nearest_uneven", "op": "upsample", "scale": [3, 1.5], "inputs": "input"},
           {"name": "bilinear", "op": "upsample", "mode": "bilinear", "scale": 2, "inputs": "input"},
           {"name": "bilinear_corners", "op": "upsample", "mode": "bilinear", "size": [7, 9], "align_corners": true, "inputs": "input"},
-          {"name": "padded", "op": "pad", "pads": {"top": 1, "bottom": 2, "left": 0, "right": 3}, "value": 0.5, "inputs": "input"}
+          {"name": "padded", "op": "pad", "pads": {"top": 1, "bottom": 2, "left": 0, "right": 3}, "value": 0.5, "inputs": "input"},
+          {"name": "bicubic", "op": "upsample", "mode": "bicubic", "scale": 2, "inputs": "input"},
+          {"name": "bicubic_corners", "op": "upsample", "mode": "bicubic", "size": [7, 9], "align_corners": true, "inputs": "input"},
+          {"name": "bicubic_down", "op": "upsample", "mode": "bicubic", "size": [2, 2], "inputs": "nearest"}
         ]}
         """#))
+        let down = try GraphCheck.all(try TestGraphs.spec(#"""
+        {"input": [2, 5, 6], "layers": [
+          {"name": "nearest", "op": "upsample", "scale": 2},
+          {"name": "bicubic_down", "op": "upsample", "mode": "bicubic", "size": [2, 2]}
+        ]}
+        """#))
+        #expect(GraphCheck.layer(down, "bicubic_down")?.memoryAccess.counted == 2 * (8 * 8) + 2 * 2 * 2)
+    }
+
+    /// Spec layers of ops that ONNX files brought: 1-D transposed convolutions on a
+    /// `[C, L]` sequence, grouped and dilated; a 3-D one on a `[C, T, H, W]` clip; an LSTM
+    /// over the sequence read batch first. Counted equals symbolic for each.
+    @Test func sequencesAndVideoDecoders() throws {
+        try GraphCheck.all(try TestGraphs.spec(#"""
+        {"input": [4, 9], "layers": [
+          {"name": "up", "op": "conv_transpose1d", "out": 6, "kernel": 3, "stride": 2, "padding": 1, "output_padding": 1},
+          {"name": "grouped", "op": "conv_transpose1d", "out": 4, "kernel": 3, "dilation": 2, "groups": 2, "bias": false},
+          {"name": "tokens", "op": "transpose", "perm": [1, 0]},
+          {"name": "lstm", "op": "lstm", "hidden": 3, "batch_first": true, "bidirectional": true}
+        ]}
+        """#))
+        let report = try GraphCheck.all(try TestGraphs.spec(#"""
+        {"input": [3, 2, 3, 4], "layers": [
+          {"name": "decoder", "op": "conv_transpose3d", "out": 4, "kernel": [2, 4, 4], "stride": [1, 2, 2], "padding": [0, 1, 1]}
+        ]}
+        """#))
+        // 3·(2·3·4) inputs, each through 4·(2·4·4) taps.
+        #expect(GraphCheck.layer(report, "decoder")?.macs.counted == 3 * 24 * 4 * 32)
     }
 
     /// Normalizations, every activation, softmax, flatten/reshape views, linear on rows,

@@ -63,6 +63,27 @@ struct BadSpecTests {
         #expect(error.field == "input")
     }
 
+    /// A misspelt required field gets the same hint as a misspelt optional one, at the
+    /// line the misspelling is on; at the top level and in a layer alike.
+    @Test func misspeltRequiredFieldsSuggestTheName() throws {
+        let topLevel = try #require(refusal("{\n  \"name\": \"t\",\n  \"inptu\": [3, 8, 8],\n  \"layers\": []\n}"))
+        #expect(topLevel.field == "input")
+        #expect(topLevel.line == 3)
+        #expect(topLevel.message.hasSuffix("\"inptu\" is given: did you mean \"input\"?"))
+        let layer = try #require(refusal("{\"input\": [3, 8, 8], \"layers\": [\n  {\"name\": \"c\",\n   \"op\": \"conv2d\", \"out\": 4,\n   \"kernal\": 3}]}"))
+        #expect(layer.layer == "c")
+        #expect(layer.field == "kernel")
+        #expect(layer.line == 4)
+        #expect(layer.message == "is required; \"kernal\" is given: did you mean \"kernel\"?")
+    }
+
+    /// An error about a top-level field cites that field's line, not the file's first.
+    @Test func topLevelFieldErrorsCiteTheirLine() throws {
+        let error = try #require(refusal("{\n  \"input\": [3, 8, 8],\n  \"width_rounding\": \"weird\",\n  \"layers\": []\n}"))
+        #expect(error.field == "width_rounding")
+        #expect(error.line == 3)
+    }
+
     @Test func unknownOpSuggestsTheNearestName() throws {
         let error = try #require(refusal(spec(#"{"name": "c1", "op": "conv2", "out": 8, "kernel": 3}"#)))
         #expect(error.layer == "c1")

@@ -83,7 +83,9 @@ struct DetectorGraphTests {
         let (model, _) = try Self.load(text)
         #expect(model.graph.outputs.map { model.graph.layers[$0].name } == ["cls_c5", "c4"])
         let wrong = text.replacingOccurrences(of: #""cls_c5", "c4""#, with: #""cls_c5x""#)
-        #expect(throws: InputError("names \"cls_c5x\", which no layer or block is called; did you mean \"cls_c5\"?", file: "detector.json", field: "outputs")) {
+        // The top-level field's own line: the spec is one line.
+        #expect(throws: InputError("names \"cls_c5x\", which no layer or block is called; did you mean \"cls_c5\"?", file: "detector.json", line: 1,
+                                   field: "outputs")) {
             try SpecLoader.load(text: wrong, file: "detector.json")
         }
     }
@@ -122,7 +124,7 @@ struct DetectorGraphTests {
 
     @Test func sharingNeedsTheSameWeights() throws {
         let text = Self.sharedHeads.replacingOccurrences(of: #""out": 5, "share""#, with: #""out": 6, "share""#)
-        #expect(throws: InputError("cannot share the weights of \"h1.logits\": it is conv2d 3x3 on 8x16x16, this is conv2d 3x3 on 8x8x8",
+        #expect(throws: InputError("cannot share the weights of \"h1.logits\": it is conv2d 8→5 3x3 on 8x16x16, this is conv2d 8→6 3x3 on 8x8x8",
                                    file: "detector.json", line: 9, layer: "h2.logits", field: "share")) {
             try SpecLoader.load(text: text, file: "detector.json")
         }

@@ -68,7 +68,7 @@ struct FusionAndReportTests {
         let lines = csv.split(separator: "\n")
         #expect(lines.first?.hasPrefix("name,op,details,depth,layers,params,buffers,macs,flops,memory_access") == true)
         // The conv row: 216 params, 512·27 = 13,824 MACs, output 8x8x8, field 3.
-        #expect(lines.contains { $0.hasPrefix("stem.conv,conv2d,3x3,") && $0.contains(",216,0,13824,") && $0.contains(",8x8x8,3,1,1") })
+        #expect(lines.contains { $0.hasPrefix("stem.conv,conv2d,3→8 3x3,") && $0.contains(",216,0,13824,") && $0.contains(",8x8x8,3,1,1") })
     }
 
     @Test func jsonReportFollowsTheContract() throws {

@@ -12,6 +12,8 @@ struct OpTraitsTests {
         "conv_transpose2d": JSONObject([("out", .integer(4)), ("kernel", .integer(2))]),
         "conv1d": JSONObject([("out", .integer(4)), ("kernel", .integer(3))]),
         "conv3d": JSONObject([("out", .integer(4)), ("kernel", .integer(3))]),
+        "conv_transpose1d": JSONObject([("out", .integer(4)), ("kernel", .integer(2))]),
+        "conv_transpose3d": JSONObject([("out", .integer(4)), ("kernel", .integer(2))]),
         "maxpool1d": JSONObject([("kernel", .integer(2))]),
         "avgpool1d": JSONObject([("kernel", .integer(2))]),
         "maxpool3d": JSONObject([("kernel", .integer(2))]),
@@ -33,6 +35,13 @@ struct OpTraitsTests {
         "take": JSONObject([("indices", .array([.integer(0), .integer(3)]))]),
         "embedding": JSONObject([("vocabulary", .integer(10)), ("features", .integer(4))]),
         "einsum": JSONObject([("equation", .string("cij,cjk->cik"))]),
+        "lstm": JSONObject([("hidden", .integer(3))]),
+    ]
+
+    /// Second inputs other than a copy of the first: a dynamic convolution's weight,
+    /// `[C_out, C_in]` and a kernel of 3 per axis.
+    static let minimalWeights: [String: [Int]] = [
+        "dynamic_conv1d": [4, 4, 3], "dynamic_conv2d": [4, 4, 3, 3], "dynamic_conv3d": [4, 4, 3, 3, 3],
     ]
 
     /// Every table op, decoded on a `[1, 4, 8, 8]` input (two of them for the binary ops).
@@ -40,7 +49,8 @@ struct OpTraitsTests {
         let input = try TensorShape([1, 4, 8, 8], batchAxis: 0)
         return try OpTable.entries.map { entry in
             var fields = LayerFields(minimalFields[entry.name] ?? JSONObject(), layer: entry.name, context: SpecContext())
-            return (entry, try entry.decode(&fields, [input, input]))
+            let second = try minimalWeights[entry.name].map { try TensorShape($0) } ?? input
+            return (entry, try entry.decode(&fields, [input, second]))
         }
     }
 
@@ -70,9 +80,12 @@ struct OpTraitsTests {
         }
         #expect(roles["conv2d"] == "base" && roles["conv_transpose2d"] == "base" && roles["linear"] == "base")
         #expect(roles["conv1d"] == "base" && roles["conv3d"] == "base" && roles["maxpool3d"] == "standalone")
+        #expect(roles["conv_transpose1d"] == "base" && roles["conv_transpose3d"] == "base")
         #expect(roles["batchnorm"] == "folds" && roles["groupnorm"] == "standalone" && roles["layernorm"] == "standalone")
         #expect(roles["relu"] == "fuses" && roles["hardswish"] == "fuses" && roles["softmax"] == "standalone")
         #expect(roles["matmul"] == "standalone" && roles["add"] == "standalone" && roles["concat"] == "standalone")
+        // A weight or statistics computed at run time leave nothing stored to fold into.
+        #expect(roles["dynamic_conv2d"] == "standalone" && roles["dynamic_batchnorm"] == "standalone")
     }
 
     /// A base's `withBias` is the same layer with a bias: what a folded norm's shift becomes.

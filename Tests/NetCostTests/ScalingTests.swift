@@ -49,9 +49,12 @@ struct ScalingTests {
         let given = SpecOverrides(width: 0.75, input: [3, 200, 200], classes: 10, batch: 4)
         let wider = given.rescaled(by: SpecOverrides(width: 0.5))
         #expect(wider == SpecOverrides(width: 0.5, input: [3, 200, 200], classes: 10, batch: 4))
-        // A resolution replaces --input, which would otherwise win.
+        // A resolution replaces --input's height and width, keeping its channels.
         let smaller = given.rescaled(by: SpecOverrides(resolution: 160))
-        #expect(smaller == SpecOverrides(width: 0.75, resolution: 160, classes: 10, batch: 4))
+        #expect(smaller == SpecOverrides(width: 0.75, input: [3, 160, 160], classes: 10, batch: 4))
+        // Without --input, it is the resolution.
+        let plain = SpecOverrides(width: 0.75).rescaled(by: SpecOverrides(resolution: 160))
+        #expect(plain == SpecOverrides(width: 0.75, resolution: 160))
     }
 
     @Test func overridesReplaceTheSpecsScalingInputAndBatch() throws {

@@ -65,7 +65,7 @@ struct VisualReportTests {
         #expect(memory.number("data-value") == Double(2_688 * 4))
         // Per-bar labels for a short network; the tooltip names the op.
         #expect(svg.all("text").contains { $0.allText == "body.conv" })
-        #expect(bars[0].all("title").first?.allText.hasPrefix("body.conv: conv2d 3x3") == true)
+        #expect(bars[0].all("title").first?.allText.hasPrefix("body.conv: conv2d 8→16 3x3") == true)
     }
 
     @Test func thousandLayersAreFoldedIntoBlocks() throws {

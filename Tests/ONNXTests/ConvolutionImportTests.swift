@@ -46,6 +46,22 @@ import Testing
         #expect(model.macs == 8 * 7 * 7 * (4 * 9) + 4 * 14 * 14 * (1 * 16))
     }
 
+    /// 1-D: 4 → 6 channels, kernel 3, stride 2, pad 1, output_padding 1 on 7 positions:
+    /// (7 − 1)·2 − 2 + 2 + 1 + 1 = 14; then `output_shape` 30 with kernel 4, stride 2 in 2
+    /// groups (6 → 4 channels): 2·13 + 3 + 1 = 30, no padding. 3-D on the map unsqueezed
+    /// to 1×30×1: kernel 1×3×2, stride 1×2×2, SAME_UPPER gives 1×60×2, cropping one row
+    /// of the 61 after. Each input element meets `(C_out/g)·∏k` taps.
+    @Test func transposedConvolution1DAnd3D() throws {
+        let model = try Imported("conv_transpose_1d_3d_opset17.onnx")
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["conv_transpose1d", "conv_transpose1d", "reshape", "conv_transpose3d"])
+        #expect(model.layers.dropFirst().map(\.outputShape.sample) == [[6, 14], [4, 30], [4, 1, 30, 1], [3, 1, 60, 2]])
+        let video: TransposedConvolutionND? = if case .transposedConvolutionND(let op)? = model.layers.last?.operation { op } else { nil }
+        #expect(video?.cropping.before == [0, 0, 0] && video?.cropping.after == [0, 1, 0])
+        #expect(model.macs == 4 * 7 * (6 * 3) + 6 * 14 * (2 * 4) + 4 * 30 * (3 * 1 * 3 * 2))
+        #expect(model.params == 4 * 6 * 3 + 6 + 6 * 2 * 4 + 4 * 3 * 6)
+    }
+
     /// A video stem: Conv 3→4, 3×3×3, stride 1×2×2, pad 1, on 4×8×8 gives 4×4×4×4, so
     /// 4·4·4·4 outputs of 3·27 taps = 20,736 MACs and 4·3·27 = 324 weights; batch norm's
     /// 4 + 4 params and 4 + 4 buffers; max 2×2×2 → 4×2×2×2, average 1×2×2 → 4×2×1×1,
@@ -135,5 +151,36 @@ import Testing
         #expect(model.params == params)
         let macs = 16 * 8 * 8 * (3 * 4 * 4) + 16 * 8 * 8 * (1 * 7 * 7) + 8 * 8 * 16 * 64 + 8 * 8 * 64 * 16 + 16 * 10
         #expect(model.macs == macs)
+    }
+}
+
+/// NF-Nets' weight-standardized convolution as PyTorch exports it (timm's ScaledStdConv2d,
+/// 3 → 4 channels, 3×3, pad 1, on a batch of two 6×6 maps): the weight is stored twice,
+/// as W `[1, 4, 27]` and as its transpose `[1, 27, 4]`, whose per-channel mean
+/// (ReduceMean) and variance (ReduceMean, Sub, Mul, ReduceMean) feed a BatchNormalization
+/// of W with the gain `[4]`; its output, reshaped to `[4, 3, 3, 3]`, is the Conv's weight.
+@Suite struct WeightStandardizationImportTests {
+    @Test(arguments: ["weight_standardized_conv_opset13.onnx", "weight_standardized_conv_opset17.onnx"])
+    func convolutionByAComputedWeight(_ name: String) throws {
+        let model = try Imported(name)
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["reduce_mean", "reduce_mean", "sub", "mul", "reduce_mean", "dynamic_batchnorm", "reshape",
+                                "dynamic_conv2d", "relu"])
+        #expect(model.outputDims == [4, 6, 6])
+        // The stored tensors, each once: both copies of the weight, the gain, the bias.
+        #expect(model.params == 4 * 27 + 27 * 4 + 4 + 4)
+        #expect(model.buffers == 0)
+        // 2·4·6·6 outputs of 3·3·3 taps.
+        #expect(model.macs == 2 * 4 * 6 * 6 * (3 * 3 * 3))
+        // The standardization is arithmetic: the mean of 27 values per channel (108 adds),
+        // the variance (a mean, 108 subtractions, 108 products, a mean), and the norm's
+        // 2 per element and 5 per channel.
+        let standardization = ["reducemean", "reducemean_1", "sub", "mul", "reducemean_2", "batchnormalization"]
+            .compactMap { model.cost("0." + $0)?.flops }
+        #expect(standardization == [108, 108, 108, 108, 108, 2 * 108 + 5 * 4])
+        let conv = model.cost("0.conv")
+        // The input's 2·3·6·6 elements and the 108 weights are read, the 4 biases, the output written.
+        #expect(conv?.memoryAccess == 2 * 3 * 36 + 108 + 4 + 2 * 4 * 36)
+        #expect(conv?.params == 4)
     }
 }

@@ -20,11 +20,12 @@ enum Fixtures {
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
-    /// The mult-adds of convolutions, transposed convolutions, linear layers and matmuls.
+    /// The mult-adds of convolutions, transposed convolutions, linear layers, matmuls and LSTMs.
     static func convLinearMACs(_ analysis: Analysis) -> Int {
         zip(analysis.graph.layers, analysis.costs).reduce(0) { total, pair in
             switch pair.0.operation {
-            case .convolution, .transposedConvolution, .convolutionND, .linear, .matmul: total + pair.1.macs
+            case .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .matmul, .lstm:
+                total + pair.1.macs
             default: total
             }
         }

@@ -55,18 +55,30 @@ import Testing
         let sized = try Imported("resize_opset13.onnx")
         #expect(sized.layers.last?.operation == .upsample(Upsample(.bilinear, target: .size(Size2D(9, 12)))))
         let axes = try Imported("resize_opset18.onnx")
-        #expect(axes.layers.last?.operation == .upsample(Upsample(.bilinear, target: .scale(height: 2, width: 3), alignCorners: true)))
+        #expect(axes.layers.last?.operation == .upsample(Upsample(.bilinear, target: .scale(height: 2, width: 3), coordinates: .alignCorners)))
         #expect(axes.outputDims == [4, 10, 18])
     }
 
-    /// Cubic resizing is not counted, but its output keeps its exact shape, [1, 2, 8, 8],
-    /// so the ReLU after it is: 128 flops.
-    @Test func cubicResizeKeepsItsShape() throws {
+    /// Cubic resizing ×2 of 2×4×4 (ONNX's default half-pixel coordinates, a = −0.75):
+    /// each of the 2·8·8 outputs weighs 16 neighbours (16 multiplies, 15 adds); every
+    /// input is read; the ReLU after it takes 128 flops.
+    @Test func cubicResize() throws {
         let model = try Imported("resize_cubic_opset13.onnx")
-        #expect(model.result.unsupported.map(\.opType) == ["Resize"])
-        #expect(model.result.unsupported.first?.reason == "mode cubic")
-        #expect(model.layers.last?.outputShape.dims == [1, 2, 8, 8])
+        #expect(model.result.unsupported.isEmpty)
+        #expect(model.kinds == ["upsample", "relu"])
+        #expect(model.layers[1].operation == .upsample(Upsample(.bicubic, target: .scale(height: 2, width: 2))))
+        #expect(model.cost(model.layers[1].name)?.flops == 2 * 8 * 8 * (16 + 15))
+        #expect(model.cost(model.layers[1].name)?.memoryAccess == 2 * 4 * 4 + 2 * 8 * 8)
         #expect(model.cost(model.layers.last?.name ?? "")?.flops == 2 * 8 * 8)
+    }
+
+    /// Cubic resizing that excludes the taps outside the map (renormalizing the rest), or
+    /// in a coordinate mode netcost does not map, is named as not counted, with its
+    /// output's exact shape.
+    @Test func unmappedCubicResize() throws {
+        let model = try Imported("resize_cubic_unmapped_opset13.onnx")
+        #expect(model.result.unsupported.map(\.reason) == ["exclude_outside", "coordinate_transformation_mode tf_half_pixel_for_nn"])
+        #expect(model.layers.filter { $0.operation.kind == "Resize" }.map(\.outputShape.dims) == [[1, 2, 8, 8], [1, 2, 8, 8]])
     }
 
     /// Upsample (opset 9, before the range netcost maps) imports, with a warning.

@@ -139,6 +139,8 @@ public struct KernelFixture: Sendable {
         case .bias, .shift: "bias"
         case .runningMean: "running_mean"
         case .runningVariance: "running_var"
+        case .recurrentWeight: "weight_hh"
+        case .recurrentBias: "bias_hh"
         }
     }
 }

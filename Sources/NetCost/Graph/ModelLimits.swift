@@ -25,7 +25,7 @@ public struct ModelLimits: Sendable, Equatable {
 
     /// The message for a model that would pass the layer limit; `detail` says how.
     func tooManyLayers(_ detail: String = "") -> String {
-        "\(detail)the model would have more than \(NumberFormat.grouped(layers)) layers, the limit; --max-layers raises it"
+        "\(detail)the model would have more than \(NumberFormat.grouped(layers)) \(layers == 1 ? "layer" : "layers"), the limit; --max-layers raises it"
     }
 
     /// Throws when a tensor of `shape` passes the element limit.

@@ -43,6 +43,20 @@ enum ONNXFolding {
         return single.map { [$0] }
     }
 
+    /// Ops that compute new values rather than move them, and that map to layers.
+    static let arithmetic: Set<String> = ["Neg", "Abs", "Sqrt", "Not", "Reciprocal", "Exp", "Log", "Add", "Sub", "Mul", "Div",
+                                          "Pow", "Min", "Max", "Sum", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
+                                          "And", "Or", "Where", "ReduceSum", "ReduceMin", "ReduceMax", "ReduceMean", "Clip"]
+
+    /// Whether the op is arithmetic on a floating-point tensor whose values are not read
+    /// (a stored weight, or a tensor computed from one): that is the model's arithmetic at
+    /// run time (NF-Nets standardize their weights so), to be imported as layers and
+    /// counted, not folded away. Moving such a tensor (Reshape, Transpose) still folds.
+    static func isRunTimeArithmetic(_ context: ONNXNodeContext, _ inputs: [ONNXConstant?]) -> Bool {
+        arithmetic.contains(context.opType)
+            && inputs.contains { $0.map { $0.values == nil && ONNXDataType.isFloatingPoint($0.dataType) } ?? false }
+    }
+
     /// A folded result: named after the node, computed from the inputs' stored tensors.
     static func result(_ context: ONNXNodeContext, dims: [Int], type: Int, values: TensorValues?, from inputs: [ONNXConstant?]) -> ONNXConstant {
         var sources: [StoredTensor] = []

@@ -4,8 +4,13 @@ extension ONNXOps {
     // MARK: Normalization
 
     /// `BatchNormalization(X, scale, B, mean, var)` → `batchnorm`; the statistics are
-    /// stored as buffers unless the file shares them with a learned tensor.
+    /// stored as buffers unless the file shares them with a learned tensor. With a mean
+    /// and variance computed at run time → `dynamic_batchnorm`, reading them as inputs.
     static func batchNormalization(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        let computedMean = try importer.isActivation(context, 3), computedVariance = try importer.isActivation(context, 4)
+        if computedMean || computedVariance {
+            return try dynamicBatchNormalization(&importer, context)
+        }
         var tensors: [StoredTensor] = []
         for position in 1...4 {
             guard let constant = try importer.constant(context, position) else {
@@ -15,6 +20,24 @@ extension ONNXOps {
         }
         let input = try importer.activation(context, 0)
         let layer = try importer.addLayer(context.name, .normalization(Normalization(.batch)), inputs: [input], stored: tensors, context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `BatchNormalization` whose mean and variance are computed in the graph: PyTorch's
+    /// export of `F.batch_norm(training=True)` on a tensor without running statistics
+    /// (NF-Nets' weight standardization) computes them with ReduceMean, Sub and Mul and
+    /// passes them in (in training mode ONNX takes the same statistics from X itself).
+    /// The norm applies them; their arithmetic counts in the layers that compute them.
+    private static func dynamicBatchNormalization(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        var tensors: [StoredTensor] = []
+        for position in 1...2 {
+            guard let constant = try importer.constant(context, position) else {
+                return try importer.addUnsupported(context, reason: "scale or shift computed at run time")
+            }
+            tensors += constant.sources
+        }
+        let inputs = [try importer.activation(context, 0), try importer.activation(context, 3), try importer.activation(context, 4)]
+        let layer = try importer.addLayer(context.name, .normalization(Normalization(.dynamicBatch)), inputs: inputs, stored: tensors, context)
         importer.define(context, .activation(layer))
     }
 

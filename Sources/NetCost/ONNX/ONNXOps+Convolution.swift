@@ -3,11 +3,12 @@
 extension ONNXOps {
     // MARK: Convolution
 
-    /// `Conv` with a stored `[M, C/g, kh, kw]` weight → `conv2d`. Other ranks (1-D, 3-D)
-    /// are unsupported, with their output shape computed so the graph goes on.
+    /// `Conv` with a stored `[M, C/g, kh, kw]` weight → `conv2d`; of `[N, C, L]` or
+    /// `[N, C, T, H, W]` → `conv1d`, `conv3d`; with a weight computed at run time →
+    /// `dynamic_conv1d`, `2d`, `3d`.
     static func convolution(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         guard let weight = try importer.constant(context, 1) else {
-            return try importer.addUnsupported(context, reason: "weights computed at run time")
+            return try dynamicConvolution(&importer, context)
         }
         let inputDims = try importer.onnxDims(context, 0) ?? []
         let group = try context.size(try context.int("group", default: 1), field: "group")
@@ -65,6 +66,35 @@ extension ONNXOps {
         importer.define(context, .activation(layer))
     }
 
+    /// `Conv` whose weight is the output of other nodes (NF-Nets standardize a stored
+    /// weight at run time) → `dynamic_conv1d`, `2d`, `3d`, reading the weight as its
+    /// second input; the bias must be stored.
+    private static func dynamicConvolution(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        let inputDims = try importer.onnxDims(context, 0) ?? []
+        let weightDims = try importer.onnxDims(context, 1) ?? []
+        guard weightDims.count == inputDims.count, (3...5).contains(weightDims.count) else {
+            return try importer.addUnsupported(context, reason: "weights computed at run time, of rank \(weightDims.count) on an input of rank \(inputDims.count)")
+        }
+        let group = try context.size(try context.int("group", default: 1), field: "group")
+        let (expected, overflow) = weightDims[1].multipliedReportingOverflow(by: group)
+        guard !overflow, expected == inputDims[1], weightDims[0] % group == 0 else {
+            throw context.error("weight \(TensorShape.format(weightDims)) with group \(group) does not match the input's \(inputDims[1]) channels", field: "weight")
+        }
+        let kernel = Array(weightDims.dropFirst(2))
+        guard try context.windows("kernel_shape", count: kernel.count, fallback: kernel) == kernel else {
+            throw context.error("kernel_shape differs from the weight's \(TensorShape.format(weightDims))", field: "kernel_shape")
+        }
+        let window = try windowND(context, input: Array(inputDims.dropFirst(2)), kernel: kernel)
+        let bias = try importer.constant(context, 2)
+        if context.node.input(2) != nil, bias == nil {
+            return try importer.addUnsupported(context, reason: "bias computed at run time")
+        }
+        let inputs = [try importer.activation(context, 0), try importer.activation(context, 1)]
+        let operation = DynamicConvolution(window: window, groups: group, bias: bias != nil)
+        let layer = try importer.addLayer(context.name, .dynamicConvolution(operation), inputs: inputs, stored: bias?.sources ?? [], context)
+        importer.define(context, .activation(layer))
+    }
+
     /// A window of any rank from `strides`, `dilations`, `pads` (`[b₁…bₖ, e₁…eₖ]`) and `auto_pad`.
     static func windowND(_ context: ONNXNodeContext, input: [Int], kernel: [Int]) throws(InputError) -> WindowND {
         let rank = kernel.count, ones = Array(repeating: 1, count: rank)
@@ -89,16 +119,18 @@ extension ONNXOps {
         return WindowND(kernel: kernel, stride: stride, dilation: dilation, padding: padding)
     }
 
-    /// `ConvTranspose` with a stored `[C, M/g, kh, kw]` weight → `conv_transpose2d`;
+    /// `ConvTranspose` with a stored `[C, M/g, k…]` weight → `conv_transpose2d`, or
+    /// `conv_transpose1d`, `conv_transpose3d` on `[N, C, L]` and `[N, C, T, H, W]`;
     /// `output_shape` is turned into the padding that gives it.
     static func transposedConvolution(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         guard let weight = try importer.constant(context, 1) else {
             return try importer.addUnsupported(context, reason: "weights computed at run time")
         }
         let inputDims = try importer.onnxDims(context, 0) ?? []
-        guard weight.dims.count == 4, inputDims.count == 4 else {
-            return try importer.addUnsupported(context, reason: "\(max(weight.dims.count - 2, 0))-D transposed convolution")
+        guard weight.dims.count == inputDims.count, (3...5).contains(weight.dims.count) else {
+            return try importer.addUnsupported(context, reason: "a weight of rank \(weight.dims.count) on an input of rank \(inputDims.count)")
         }
+        let rank = weight.dims.count - 2
         let group = try context.size(try context.int("group", default: 1), field: "group")
         guard weight.dims[0] == inputDims[1] else {
             throw context.error("weight \(TensorShape.format(weight.dims)) expects \(weight.dims[0]) input channels, the input has \(inputDims[1])", field: "weight")
@@ -106,18 +138,19 @@ extension ONNXOps {
         let (outChannels, overflow) = weight.dims[1].multipliedReportingOverflow(by: group)
         guard !overflow else { throw context.error("weight \(TensorShape.format(weight.dims)) is too large", field: "weight") }
         _ = try context.size(outChannels, field: "weight")
-        let kernel = try context.windows("kernel_shape", count: 2, fallback: [weight.dims[2], weight.dims[3]])
-        guard kernel == [weight.dims[2], weight.dims[3]] else {
-            throw context.error("kernel_shape \(TensorShape.format(kernel)) differs from the weight's \(TensorShape.format(weight.dims))", field: "kernel_shape")
+        let kernel = Array(weight.dims.dropFirst(2))
+        guard try context.windows("kernel_shape", count: rank, fallback: kernel) == kernel else {
+            throw context.error("kernel_shape differs from the weight's \(TensorShape.format(weight.dims))", field: "kernel_shape")
         }
-        let stride = try context.windows("strides", count: 2, fallback: [1, 1])
-        let dilation = try context.windows("dilations", count: 2, fallback: [1, 1])
-        var extra = try context.windows("output_padding", count: 2, minimum: 0, fallback: [0, 0])
-        var pads = try context.windows("pads", count: 4, minimum: 0, fallback: [0, 0, 0, 0])
+        let ones = Array(repeating: 1, count: rank), zeros = Array(repeating: 0, count: rank)
+        let stride = try context.windows("strides", count: rank, fallback: ones)
+        let dilation = try context.windows("dilations", count: rank, fallback: ones)
+        var extra = try context.windows("output_padding", count: rank, minimum: 0, fallback: zeros)
+        var pads = try context.windows("pads", count: 2 * rank, minimum: 0, fallback: zeros + zeros)
         let autoPad = try context.string("auto_pad", default: "NOTSET")
-        let target = try context.windows("output_shape", count: 2, fallback: [])
+        let target = try context.windows("output_shape", count: rank, fallback: [])
         if !target.isEmpty || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
-            for axis in 0..<2 {
+            for axis in 0..<rank {
                 let size = inputDims[2 + axis]
                 let full = stride[axis] * (size - 1) + extra[axis] + (kernel[axis] - 1) * dilation[axis] + 1
                 let wanted = target.isEmpty ? size * stride[axis] : target[axis]
@@ -128,19 +161,26 @@ extension ONNXOps {
                     total = 0
                 }
                 let (small, large) = (total / 2, total - total / 2)
-                (pads[axis], pads[axis + 2]) = autoPad == "SAME_UPPER" ? (small, large) : (large, small)
+                (pads[axis], pads[axis + rank]) = autoPad == "SAME_UPPER" ? (small, large) : (large, small)
             }
         } else if autoPad == "VALID" {
-            pads = [0, 0, 0, 0]
+            pads = zeros + zeros
         }
         let bias = try importer.constant(context, 2)
         let input = try importer.activation(context, 0)
-        let operation = TransposedConvolution(outChannels: outChannels, kernel: Size2D(kernel[0], kernel[1]), stride: Size2D(stride[0], stride[1]),
-                                              dilation: Size2D(dilation[0], dilation[1]),
-                                              padding: .explicit(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3]),
-                                              outputPadding: Size2D(extra[0], extra[1]), groups: group, bias: context.node.input(2) != nil)
-        let layer = try importer.addLayer(context.name, .transposedConvolution(operation), inputs: [input],
-                                          stored: weight.sources + (bias?.sources ?? []), context)
+        let operation: Operation
+        if rank == 2 {
+            operation = .transposedConvolution(TransposedConvolution(
+                outChannels: outChannels, kernel: Size2D(kernel[0], kernel[1]), stride: Size2D(stride[0], stride[1]),
+                dilation: Size2D(dilation[0], dilation[1]), padding: .explicit(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3]),
+                outputPadding: Size2D(extra[0], extra[1]), groups: group, bias: context.node.input(2) != nil))
+        } else {
+            let window = WindowND(kernel: kernel, stride: stride, dilation: dilation,
+                                  padding: .explicit(before: Array(pads[..<rank]), after: Array(pads[rank...])))
+            operation = .transposedConvolutionND(TransposedConvolutionND(outChannels: outChannels, window: window, outputPadding: extra,
+                                                                         groups: group, bias: context.node.input(2) != nil))
+        }
+        let layer = try importer.addLayer(context.name, operation, inputs: [input], stored: weight.sources + (bias?.sources ?? []), context)
         importer.define(context, .activation(layer))
     }
 

@@ -135,13 +135,17 @@ extension ONNXOps {
     // MARK: Resizing and padding
 
     /// `Resize` (scales or sizes, opset 11+) and the older `Upsample` → `upsample`,
-    /// nearest or bilinear (`linear`); cubic is unsupported.
+    /// nearest, bilinear (`linear`) or bicubic (`cubic`, with `cubic_coeff_a`);
+    /// `coordinate_transformation_mode` half_pixel, pytorch_half_pixel, align_corners or
+    /// asymmetric (nearest and linear take any other as half_pixel: their counts do not
+    /// depend on it; cubic is then unsupported, as with `exclude_outside`).
     static func resize(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         let dims = try importer.onnxDims(context, 0) ?? []
         let mode: Upsample.Mode?
         switch try context.string("mode", default: "nearest") {
         case "nearest": mode = .nearest
         case "linear", "bilinear": mode = .bilinear
+        case "cubic": mode = .bicubic
         default: mode = nil
         }
         guard dims.count == 4 else { return try importer.addUnsupported(context, reason: "a rank-\(dims.count) input") }
@@ -180,15 +184,26 @@ extension ONNXOps {
         } else {
             return try importer.addUnsupported(context, reason: "scales or sizes computed at run time", shape: importer.declaredShape(context.node.outputs.first ?? ""))
         }
-        guard let mode else {
-            // Cubic: not counted, but its output's shape is exact.
-            let resized = Upsample(.nearest, target: target)
-            let shape = try? resized.outputShape([try importer.shapeOf(dims, context)]).dims
-            return try importer.addUnsupported(context, reason: "mode \(try context.string("mode", default: ""))", shape: shape)
+        let transformation = try context.string("coordinate_transformation_mode", default: isUpsample ? "asymmetric" : "half_pixel")
+        let coordinates = Upsample.Coordinates(rawValue: transformation)
+        let unmapped: String? = if mode == nil {
+            "mode \(try context.string("mode", default: ""))"
+        } else if mode == .bicubic, coordinates == nil {
+            "coordinate_transformation_mode \(transformation)"
+        } else if mode == .bicubic, try context.flag("exclude_outside", default: false) {
+            "exclude_outside"
+        } else {
+            nil
         }
-        let alignCorners = try context.string("coordinate_transformation_mode", default: "half_pixel") == "align_corners"
+        guard let mode, unmapped == nil else {
+            // Not counted, but its output's shape is exact.
+            let shape = try? Upsample(.nearest, target: target).outputShape([try importer.shapeOf(dims, context)]).dims
+            return try importer.addUnsupported(context, reason: unmapped ?? "", shape: shape)
+        }
+        let resize = Upsample(mode, target: target, coordinates: coordinates ?? .halfPixel,
+                              cubicCoefficient: try context.float("cubic_coeff_a", default: -0.75))
         let input = try importer.activation(context, 0)
-        let layer = try importer.addLayer(context.name, .upsample(Upsample(mode, target: target, alignCorners: alignCorners)), inputs: [input], context)
+        let layer = try importer.addLayer(context.name, .upsample(resize), inputs: [input], context)
         importer.define(context, .activation(layer))
     }
 

@@ -92,19 +92,85 @@ extension ONNXOps {
         importer.defineConstant(context, ONNXConstant(dims: dims, dataType: ONNXDataType.float, values: values, label: context.name))
     }
 
-    /// `LSTM`: not counted; its outputs' shapes follow from the input's and `hidden_size`:
-    /// Y `[T, D, N, H]` and Y_h, Y_c `[D, N, H]` (batch first with `layout` 1), D = 2
-    /// when bidirectional.
+    /// `LSTM(X, W, R, B, sequence_lens, initial_h, initial_c, P)` → `lstm`: forward,
+    /// reverse or bidirectional, `layout` 0 or 1, the default activations, stored W, R and
+    /// B, initial states optional. Unsupported, with its outputs' exact shapes, when it
+    /// reads `sequence_lens` or peepholes, clips, couples its input and forget gates or
+    /// names other activations. Y_h, when read, is the last step of each direction in Y
+    /// (`lastHiddenState`); Y_c, the cell state, is not in Y and stays unsupported.
     static func lstm(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         let dims = try importer.onnxDims(context, 0) ?? []
         let hidden = try context.int("hidden_size", default: 0)
-        let directions = try context.string("direction", default: "forward") == "bidirectional" ? 2 : 1
+        let direction = try context.string("direction", default: "forward")
         let batchFirst = try context.int("layout", default: 0) == 1
-        guard dims.count == 3, hidden >= 1 else { return try importer.addUnsupported(context) }
+        guard dims.count == 3, hidden >= 1, hidden <= LayerFields.maximumSize, let lstmDirection = LSTM.Direction(rawValue: direction) else {
+            return try importer.addUnsupported(context)
+        }
+        let directions = lstmDirection == .bidirectional ? 2 : 1
         let (steps, batch) = batchFirst ? (dims[1], dims[0]) : (dims[0], dims[1])
         let y = batchFirst ? [batch, steps, directions, hidden] : [steps, directions, batch, hidden]
         let state = batchFirst ? [batch, directions, hidden] : [directions, batch, hidden]
-        try importer.addUnsupported(context, shape: y, outputShapes: [y, state, state])
+        func unsupported(_ reason: String) throws(InputError) {
+            try importer.addUnsupported(context, reason: reason, shape: y, outputShapes: [y, state, state])
+        }
+        let activations = context.node.attribute("activations")?.strings ?? []
+        if !activations.isEmpty && activations != Array(repeating: ["Sigmoid", "Tanh", "Tanh"], count: directions).flatMap({ $0 }) {
+            return try unsupported("activations \(activations.joined(separator: ", "))")
+        }
+        if context.has("clip") { return try unsupported("a clipped cell") }
+        if try context.flag("input_forget", default: false) { return try unsupported("coupled input and forget gates") }
+        if context.node.input(4) != nil { return try unsupported("sequence lengths") }
+        if context.node.input(7) != nil { return try unsupported("peepholes") }
+        if context.node.input(6) != nil, context.node.input(5) == nil { return try unsupported("an initial cell state without a hidden state") }
+        guard let w = try importer.constant(context, 1), let r = try importer.constant(context, 2) else {
+            return try unsupported("weights computed at run time")
+        }
+        let b = try importer.constant(context, 3)
+        if context.node.input(3) != nil, b == nil { return try unsupported("biases computed at run time") }
+        guard w.dims == [directions, 4 * hidden, dims[2]], r.dims == [directions, 4 * hidden, hidden],
+              b.map({ $0.dims == [directions, 8 * hidden] }) ?? true else {
+            throw context.error("W \(TensorShape.format(w.dims)), R \(TensorShape.format(r.dims))\(b.map { ", B " + TensorShape.format($0.dims) } ?? "") do not fit hidden_size \(hidden), \(directions) direction\(directions == 1 ? "" : "s") and \(dims[2]) input features", field: "inputs")
+        }
+        var inputs = [try importer.activation(context, 0)]
+        for position in [5, 6] where context.node.input(position) != nil { inputs.append(try importer.activation(context, position)) }
+        let operation = LSTM(hiddenSize: hidden, direction: lstmDirection, batchFirst: batchFirst, bias: b != nil)
+        let layer = try importer.addLayer(context.name, .lstm(operation), inputs: inputs, stored: w.sources + r.sources + (b?.sources ?? []), context)
+        importer.define(context, .activation(layer))
+        let (consumers, graphOutputs) = (importer.consumers, importer.graphOutputs)
+        let read = { (position: Int) -> Bool in
+            guard context.node.outputs.indices.contains(position), !context.node.outputs[position].isEmpty else { return false }
+            let output = context.node.outputs[position]
+            return consumers[output] != nil || graphOutputs.contains(output)
+        }
+        if read(1) {
+            importer.define(context, .activation(try lastHiddenState(&importer, context, y: layer, operation, steps: steps, state: state)), output: 1)
+        }
+        if read(2) {
+            let index = try importer.addLayer(context.name + "_Y_c", .unsupported(UnsupportedOperation(opType: context.opType, shape: try importer.shapeOf(state, context))),
+                                              inputs: [layer], context)
+            importer.unsupported.append((context.opType, "its last cell state Y_c", importer.builder.layers[index].name))
+            importer.define(context, .activation(index), output: 2)
+        }
+    }
+
+    /// Y_h from Y: per direction the step it ends on (the last going forward, the first
+    /// in reverse), slices of Y (views); two directions are joined (a copy of `2·N·H`),
+    /// then shaped `[D, N, H]` (`[N, D, H]` batch first).
+    private static func lastHiddenState(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, y: Int, _ lstm: LSTM,
+                                        steps: Int, state: [Int]) throws(InputError) -> Int {
+        let (time, direction) = lstm.batchFirst ? (1, 2) : (0, 1)
+        var parts: [Int] = []
+        for d in 0..<lstm.directions {
+            let backward = lstm.direction == .reverse || d == 1
+            let step = backward ? 0 : steps - 1
+            var part = try importer.addLayer(context.name + "_Y_h_step", .slice(Slice(axis: time, start: step, end: step + 1)), inputs: [y], context)
+            if lstm.directions > 1 {
+                part = try importer.addLayer(context.name + "_Y_h_direction", .slice(Slice(axis: direction, start: d, end: d + 1)), inputs: [part], context)
+            }
+            parts.append(part)
+        }
+        let joined = parts.count == 1 ? parts[0] : try importer.addLayer(context.name + "_Y_h_join", .concat(Concat(axis: direction)), inputs: parts, context)
+        return try importer.addReshape(context.name + "_Y_h", input: joined, output: state, context)
     }
 
     static func foldOnly(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
@@ -125,7 +191,7 @@ extension ONNXGraphImporter {
             case .activation?, .deferred?: return false
             }
         }
-        guard let outputs = try ONNXFolding.fold(context, inputs) else { return false }
+        guard !ONNXFolding.isRunTimeArithmetic(context, inputs), let outputs = try ONNXFolding.fold(context, inputs) else { return false }
         for (position, output) in outputs.enumerated() { defineConstant(context, output, output: position) }
         return true
     }

@@ -82,13 +82,9 @@ public struct Convolution: OperationRules, SlidingWindowOperation, Hashable {
     /// depthwise conv). The one test of it: checks, reports and the executor ask here.
     public func isDepthwise(inputChannels: Int?) -> Bool { groups > 1 && groups == inputChannels }
 
-    /// `3x3/2 dw`, `1x1`, `3x3 d2 g4`.
+    /// `128→256 1x1`, `96 3x3/2 dw`, `64→128 3x3 d2 g4`: channels, then the window.
     public func details(_ inputs: [TensorShape]) -> String {
-        var text = windowText
-        if let input = inputs.first, groups > 1 {
-            text += isDepthwise(inputChannels: input.channels) ? " dw" : " g\(groups)"
-        }
-        return text
+        ConvolutionDetails.text(inputChannels: inputs.first?.channels, outChannels: outChannels, window: windowText, groups: groups)
     }
 }
 
@@ -210,10 +206,20 @@ public struct TransposedConvolution: OperationRules, Hashable {
     public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
 
     public func details(_ inputs: [TensorShape]) -> String {
-        var text = kernel.text()
-        if stride != .square(1) { text += "/" + stride.text(compact: true) }
-        if groups > 1 { text += " g\(groups)" }
-        return text
+        var window = kernel.text()
+        if stride != .square(1) { window += "/" + stride.text(compact: true) }
+        return ConvolutionDetails.text(inputChannels: inputs.first?.channels, outChannels: outChannels, window: window, groups: groups)
+    }
+}
+
+/// A convolution's report details as ptflops prints a module: channels in→out (one
+/// number when a depthwise layer keeps them), the window, then `dw` or `gN`.
+enum ConvolutionDetails {
+    static func text(inputChannels: Int?, outChannels: Int, window: String, groups: Int) -> String {
+        guard let inputs = inputChannels else { return window }
+        let depthwise = groups > 1 && groups == inputs
+        let channels = depthwise && outChannels == inputs ? "\(inputs)" : "\(inputs)→\(outChannels)"
+        return channels + " " + window + (groups == 1 ? "" : depthwise ? " dw" : " g\(groups)")
     }
 }
 

@@ -136,7 +136,7 @@ public struct ChannelShuffle: OperationRules, Hashable {
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
         guard inputs[0].channels % groups == 0 else {
-            throw InputError("\(groups) groups do not divide the \(inputs[0].channels) channels", field: "groups")
+            throw InputError("\(Plural.count(groups, "group")) \(groups == 1 ? "does" : "do") not divide the \(inputs[0].channels) channels", field: "groups")
         }
         return inputs[0]
     }

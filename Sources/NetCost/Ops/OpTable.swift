@@ -24,15 +24,22 @@ public enum OpTable {
         Entry(name: "conv2d", op: Convolution.self, summary: "2-D convolution: grouped, depthwise, dilated, asymmetric.", decode: Convolution.decode),
         Entry(name: "conv1d", op: ConvolutionND.self, summary: "1-D convolution of [N, C, L]: grouped, depthwise, dilated.", decode: ConvolutionND.decoder(rank: 1)),
         Entry(name: "conv3d", op: ConvolutionND.self, summary: "3-D convolution of [N, C, T, H, W] (video): grouped, depthwise, dilated.", decode: ConvolutionND.decoder(rank: 3)),
+        Entry(name: "dynamic_conv1d", op: DynamicConvolution.self, summary: "1-D convolution by a weight computed at run time (the second input).", decode: DynamicConvolution.decoder(rank: 1)),
+        Entry(name: "dynamic_conv2d", op: DynamicConvolution.self, summary: "2-D convolution by a weight computed at run time (the second input).", decode: DynamicConvolution.decoder(rank: 2)),
+        Entry(name: "dynamic_conv3d", op: DynamicConvolution.self, summary: "3-D convolution by a weight computed at run time (the second input).", decode: DynamicConvolution.decoder(rank: 3)),
         Entry(name: "conv_transpose2d", op: TransposedConvolution.self, summary: "2-D transposed convolution.", decode: TransposedConvolution.decode),
+        Entry(name: "conv_transpose1d", op: TransposedConvolutionND.self, summary: "1-D transposed convolution of [N, C, L].", decode: TransposedConvolutionND.decoder(rank: 1)),
+        Entry(name: "conv_transpose3d", op: TransposedConvolutionND.self, summary: "3-D transposed convolution of [N, C, T, H, W].", decode: TransposedConvolutionND.decoder(rank: 3)),
 
         // MARK: Linear algebra
         Entry(name: "linear", op: Linear.self, summary: "Fully connected layer on the last axis.", decode: Linear.decode),
         Entry(name: "matmul", op: MatMul.self, summary: "Matrix product of two activations.", decode: MatMul.decode),
+        Entry(name: "lstm", op: LSTM.self, summary: "Long short-term memory over a sequence: forward or bidirectional.", decode: LSTM.decode),
         Entry(name: "einsum", op: Einsum.self, summary: "Einstein summation over lettered axes (`equation`).", decode: Einsum.decode),
 
         // MARK: Normalization
         Entry(name: "batchnorm", op: Normalization.self, summary: "Batch normalization at inference.", decode: Normalization.decodeBatch),
+        Entry(name: "dynamic_batchnorm", op: Normalization.self, summary: "Batch normalization by a mean and variance computed at run time (the second and third inputs).", decode: Normalization.decodeDynamicBatch),
         Entry(name: "groupnorm", op: Normalization.self, summary: "Group normalization.", decode: Normalization.decodeGroup),
         Entry(name: "layernorm", op: Normalization.self, summary: "Layer normalization over the last axes.", decode: Normalization.decodeLayer),
 

@@ -57,6 +57,9 @@ public enum FusionRole: Sendable {
 /// learned parameters (netcost's `params`).
 public enum ParameterRole: String, Sendable {
     case weight, bias, scale, shift, runningMean = "running_mean", runningVariance = "running_var"
+    /// A recurrent layer's weights and biases applied to its last hidden state (PyTorch's
+    /// `weight_hh`, `bias_hh`).
+    case recurrentWeight = "weight_hh", recurrentBias = "bias_hh"
 
     public var isBuffer: Bool { self == .runningMean || self == .runningVariance }
 }

@@ -6,10 +6,13 @@ public enum Operation: Sendable, Hashable {
     case input(GraphInput)
     case convolution(Convolution)
     case transposedConvolution(TransposedConvolution)
+    case transposedConvolutionND(TransposedConvolutionND)
     case convolutionND(ConvolutionND)
+    case dynamicConvolution(DynamicConvolution)
     case linear(Linear)
     case matmul(MatMul)
     case einsum(Einsum)
+    case lstm(LSTM)
     case normalization(Normalization)
     case activation(Activation)
     case softmax(Softmax)
@@ -42,10 +45,13 @@ public enum Operation: Sendable, Hashable {
         case .input(let op): op
         case .convolution(let op): op
         case .transposedConvolution(let op): op
+        case .transposedConvolutionND(let op): op
         case .convolutionND(let op): op
+        case .dynamicConvolution(let op): op
         case .linear(let op): op
         case .matmul(let op): op
         case .einsum(let op): op
+        case .lstm(let op): op
         case .normalization(let op): op
         case .activation(let op): op
         case .softmax(let op): op

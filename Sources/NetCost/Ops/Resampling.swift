@@ -1,15 +1,17 @@
 // MARK: Upsample
 
-/// Nearest or bilinear resizing of a feature map, by scale factors (output =
+/// Nearest, bilinear or bicubic resizing of a feature map, by scale factors (output =
 /// `floor(n·scale)`, as PyTorch) or to a fixed size.
 ///
-/// - flops  = 0 for nearest (a gather); 7 per output element for bilinear
-///            (four weights times four neighbours, three adds)
+/// - flops  = 0 for nearest (a gather); per output element 7 for bilinear (four weights
+///            times four neighbours, three adds) and 31 for bicubic (sixteen weights
+///            times sixteen neighbours, fifteen adds)
 /// - memory = the input positions read (nearest reads the distinct `floor(o·step)` per
-///            axis; bilinear the whole input) and the output
+///            axis; bilinear the whole input; bicubic the distinct positions of its
+///            four-tap windows, clamped to the edges) and the output
 public struct Upsample: OperationRules, Hashable {
     public enum Mode: String, Hashable, Sendable {
-        case nearest, bilinear
+        case nearest, bilinear, bicubic
     }
 
     public enum Target: Hashable, Sendable {
@@ -17,15 +19,33 @@ public struct Upsample: OperationRules, Hashable {
         case size(Size2D)
     }
 
+    /// Where output position `o` of an axis samples the input (ONNX's
+    /// `coordinate_transformation_mode`), with `step` = `1/scale`, or `n/out` for a size.
+    public enum Coordinates: String, Hashable, Sendable {
+        /// `step·(o + ½) − ½`: PyTorch's `align_corners=False`, ONNX's `half_pixel`.
+        case halfPixel = "half_pixel"
+        /// As `halfPixel`, but 0 when the output axis has one position.
+        case pytorchHalfPixel = "pytorch_half_pixel"
+        /// `o·(n − 1)/(out − 1)`: the corners' centres stay in place.
+        case alignCorners = "align_corners"
+        /// `o·step`.
+        case asymmetric
+    }
+
     public var mode: Mode
     public var target: Target
-    public var alignCorners: Bool
+    public var coordinates: Coordinates
+    /// Bicubic's `a` (PyTorch's −0.75; ONNX's `cubic_coeff_a`).
+    public var cubicCoefficient: Double
 
-    public init(_ mode: Mode, target: Target, alignCorners: Bool = false) {
+    public init(_ mode: Mode, target: Target, coordinates: Coordinates = .halfPixel, cubicCoefficient: Double = -0.75) {
         self.mode = mode
         self.target = target
-        self.alignCorners = alignCorners
+        self.coordinates = coordinates
+        self.cubicCoefficient = cubicCoefficient
     }
+
+    public var alignCorners: Bool { coordinates == .alignCorners }
 
     public var kind: String { "upsample" }
     public var arity: Arity { .one }
@@ -59,7 +79,46 @@ public struct Upsample: OperationRules, Hashable {
             return LayerCost(inputReads: touched, outputWrites: output.elements)
         case .bilinear:
             return LayerCost(flops: try output.elements.multiplied(by: 7), inputReads: input.elements, outputWrites: output.elements)
+        case .bicubic:
+            let touched = try product(input.dims[0], input.channels, cubicSources(axis: 0, input: input, output: output),
+                                      cubicSources(axis: 1, input: input, output: output))
+            return LayerCost(flops: try output.elements.multiplied(by: 31), inputReads: touched, outputWrites: output.elements)
         }
+    }
+
+    /// The input coordinate output position `o` of an axis samples (see `Coordinates`).
+    public func sourceCoordinate(_ o: Int, axis: Int, input: Int, output: Int) -> Double {
+        let step = sourceStep(axis: axis, input: input, output: output)
+        switch coordinates {
+        case .halfPixel: return step * (Double(o) + 0.5) - 0.5
+        case .pytorchHalfPixel: return output > 1 ? step * (Double(o) + 0.5) - 0.5 : 0
+        case .alignCorners: return output > 1 ? Double(o) * Double(input - 1) / Double(output - 1) : 0
+        case .asymmetric: return Double(o) * step
+        }
+    }
+
+    /// How many input positions bicubic reads along an axis: the distinct positions of
+    /// the taps `floor(x) − 1 … floor(x) + 2` of every output's coordinate `x`, clamped
+    /// to the axis (PyTorch and ONNX repeat the edge value).
+    func cubicSources(axis: Int, input: TensorShape, output: TensorShape) -> Int {
+        let (size, count) = (input.dims[axis + 2], output.dims[axis + 2])
+        // Coordinates grow with the output position, so the windows come in order: merge
+        // each into the run before it, or close that run and count it.
+        var touched = 0
+        var run: ClosedRange<Int>?
+        for position in 0..<count {
+            let coordinate = sourceCoordinate(position, axis: axis, input: size, output: count)
+            guard coordinate.isFinite, abs(coordinate) < Double(LayerFields.maximumSize) else { continue }
+            let base = Int(coordinate.rounded(.down))
+            let window = min(max(base - 1, 0), size - 1)...min(max(base + 2, 0), size - 1)
+            if let current = run, window.lowerBound <= current.upperBound + 1 {
+                run = current.lowerBound...max(current.upperBound, window.upperBound)
+            } else {
+                touched += run?.count ?? 0
+                run = window
+            }
+        }
+        return touched + (run?.count ?? 0)
     }
 
     /// The input step per output position along a spatial axis (0 height, 1 width):
@@ -89,9 +148,11 @@ public struct Upsample: OperationRules, Hashable {
     public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow {
         let axes = (2...3).map { axis in
             let ratio = Double(inputs[0].dims[axis]) / Double(output.dims[axis])
-            return mode == .nearest
-                ? AxisWindow(extent: 1, stride: ratio, offset: 0)
-                : AxisWindow(extent: 2, stride: ratio, offset: 0.5 - 0.5 * ratio)
+            switch mode {
+            case .nearest: return AxisWindow(extent: 1, stride: ratio, offset: 0)
+            case .bilinear: return AxisWindow(extent: 2, stride: ratio, offset: 0.5 - 0.5 * ratio)
+            case .bicubic: return AxisWindow(extent: 4, stride: ratio, offset: 1.5 - 0.5 * ratio)
+            }
         }
         return .sliding(height: axes[0], width: axes[1])
     }
@@ -209,9 +270,10 @@ public struct Pad: OperationRules, Hashable {
 // MARK: Spec fields
 
 extension Upsample {
-    /// `mode` (nearest), `scale` (a number or `[height, width]`) or `size`, `align_corners` (false).
+    /// `mode` (nearest, bilinear or bicubic), `scale` (a number or `[height, width]`) or
+    /// `size`, `align_corners` (false).
     static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
-        let mode = Mode(rawValue: try fields.choice("mode", from: ["nearest", "bilinear"], default: "nearest")) ?? .nearest
+        let mode = Mode(rawValue: try fields.choice("mode", from: ["nearest", "bilinear", "bicubic"], default: "nearest")) ?? .nearest
         let target: Target
         if fields.has("size") {
             target = .size(try fields.size2D("size"))
@@ -226,7 +288,8 @@ extension Upsample {
                 throw fields.error("is required (or give \"size\")", field: "scale")
             }
         }
-        return .upsample(Upsample(mode, target: target, alignCorners: try fields.bool("align_corners", default: false)))
+        let coordinates: Coordinates = try fields.bool("align_corners", default: false) ? .alignCorners : .halfPixel
+        return .upsample(Upsample(mode, target: target, coordinates: coordinates))
     }
 
     private static func scale(_ value: JSONValue, _ fields: LayerFields) throws(InputError) -> Double {

@@ -10,13 +10,16 @@ extension CheckReport {
     }
 
     private func text(markdown: Bool, minimum: Severity) -> String {
-        var out = [(markdown ? "## " : "") + "\(model): \(findings.count) findings (\(count(.error)) errors, \(count(.warning)) warnings); rules and thresholds: docs/checks.md", ""]
+        let counts = "\(Plural.count(findings.count, "finding")) (\(Plural.count(count(.error), "error")), \(Plural.count(count(.warning), "warning")))"
+        var out = [(markdown ? "## " : "") + "\(model): \(counts); rules and thresholds: docs/checks.md", ""]
         var findingsTable = Table(columns: [Table.Column("Rule"), Table.Column("Severity"), Table.Column("Layer"), Table.Column("Finding")])
         for finding in findings where finding.severity >= minimum {
             findingsTable.append([finding.rule, finding.severity.rawValue, finding.layer ?? "(network)", finding.message])
         }
         out.append(markdown ? findingsTable.markdown() : findingsTable.text())
-        let shown = ratios.filter { !$0.name.hasSuffix("-layer-macs") }
+        // A ratio is as severe as the finding its rule made at its layer, else info, so
+        // that `--show warning` keeps the ratios behind the warnings.
+        let shown = ratios.filter { !$0.name.hasSuffix("-layer-macs") && severity(of: $0) >= minimum }
         if !shown.isEmpty {
             out.append("")
             var ratioTable = Table(columns: [Table.Column("Ratio"), Table.Column("Layer"), Table.Column("Measured", right: true),
@@ -31,6 +34,11 @@ extension CheckReport {
     }
 
     private func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+
+    /// The most severe finding of the ratio's rule at the ratio's layer, or info.
+    func severity(of ratio: MeasuredRatio) -> Severity {
+        findings.filter { $0.rule == ratio.rule && $0.layer == ratio.layer }.map(\.severity).max() ?? .info
+    }
 
     private func json() -> String {
         var json = JSONWriter()

@@ -26,19 +26,26 @@ public struct CostReport: Sendable {
     public var dataType: DataType
     /// How the weights are stored, for the model size; dense at `dataType` by default.
     public var storage: StorageModel
+    /// The layer table's columns (`--columns`); nil for each format's own.
+    public var columns: [ReportColumn]?
+    /// How the text and markdown tables write counts (`--units`, `--precision`).
+    public var countStyle: CountStyle
 
     public init(model: LoadedModel, analysis: Analysis, deployed: Analysis? = nil, selection: RowSelection = RowSelection(),
-                dataType: DataType = .fp32, storage: StorageModel? = nil) {
+                dataType: DataType = .fp32, storage: StorageModel? = nil, columns: [ReportColumn]? = nil,
+                countStyle: CountStyle = .standard) {
         self.model = model
         self.analysis = analysis
         self.deployed = deployed
         self.selection = selection
         self.dataType = dataType
         self.storage = storage ?? StorageModel(bits: 8 * dataType.bytes)
+        self.columns = columns
+        self.countStyle = countStyle
     }
 
     /// The counting conventions in one line, printed with every report.
-    public static let conventions = "MACs = multiply-accumulates of conv, linear, matmul and einsum (bias excluded); FLOPs = 2×MACs + all other arithmetic; memory = elements read + written (ShuffleNet V2's MAC); see docs/counting.md"
+    public static let conventions = "MACs = multiply-accumulates of conv, linear, matmul, einsum and LSTM gates (bias excluded); FLOPs = 2×MACs + all other arithmetic; memory = elements read + written (ShuffleNet V2's MAC); see docs/counting.md"
 
     /// The report as UTF-8 bytes, ready to write.
     public func render(_ format: ReportFormat) throws(InputError) -> [UInt8] {
@@ -55,35 +62,19 @@ public struct CostReport: Sendable {
     public func table(for analysis: Analysis, machine: Bool) throws(InputError) -> Table {
         let rows = try ReportTree.rows(analysis, selection)
         let totals = analysis.totals
-        var columns = [Table.Column(machine ? "name" : "Layer"), Table.Column(machine ? "op" : "Op")]
-        if machine {
-            columns += ["details", "depth", "layers", "params", "buffers", "macs", "flops", "memory_access",
-                        "output_shape", "rf_size", "rf_stride", "rf_padding"].map { Table.Column($0) }
-        } else {
-            columns += [Table.Column("Params", right: true), Table.Column("%", right: true),
-                        Table.Column("MACs", right: true), Table.Column("%", right: true),
-                        Table.Column("Output"), Table.Column("Memory", right: true), Table.Column("RF", right: true)]
+        if machine && columns == nil {
+            var table = Table(columns: ReportColumn.machineStandardHeadings.map { Table.Column($0) })
+            for row in rows { table.append(ReportColumn.machineStandardCells(row, totals: totals)) }
+            return table
         }
-        var table = Table(columns: columns)
+        let chosen = columns ?? ReportColumn.standard
+        var table = Table(columns: machine ? chosen.flatMap(\.machineHeadings).map { Table.Column($0) } : chosen.map(\.heading))
         for row in rows {
-            let field = row.receptiveField
-            if machine {
-                table.append([row.name, row.kind, row.details, String(row.depth), String(row.layerCount),
-                              String(row.cost.params), String(row.cost.buffers), String(row.cost.macs), String(row.cost.flops),
-                              String(row.cost.memoryAccess), row.outputShape?.description ?? "",
-                              field.map { pair($0.height.size, $0.width.size) } ?? "",
-                              field.map { pair($0.height.jump, $0.width.jump) } ?? "",
-                              field.map { pair($0.height.padding, $0.width.padding) } ?? ""])
-            } else {
-                let name = row.isPartial ? row.label + (row.isLayer ? " (not counted)" : " (partial)") : row.label
-                table.append([row.prefix + name, (row.kind + " " + row.details).trimmedRight(),
-                              NumberFormat.count(row.cost.params), NumberFormat.percent(row.cost.params, of: totals.params),
-                              NumberFormat.count(row.cost.macs), NumberFormat.percent(row.cost.macs, of: totals.macs),
-                              row.outputShape?.description ?? "", NumberFormat.count(row.cost.memoryAccess),
-                              field.map { pair($0.height.size, $0.width.size) } ?? "–"])
-            }
+            table.append(machine ? chosen.flatMap { $0.machineCells(row, totals: totals) }
+                                 : chosen.map { $0.cell(row, totals: totals, style: countStyle) })
         }
-        return table
+        // A column that no row fills (no joins, nothing partial) says nothing.
+        return machine ? table : table.droppingEmptyColumns(keeping: columns == nil ? [] : chosen.indices.map { $0 })
     }
 
     /// `491, stride 32, padding 245`.
@@ -91,10 +82,7 @@ public struct CostReport: Sendable {
         "\(pair(field.height.size, field.width.size)), stride \(pair(field.height.jump, field.width.jump)), padding \(pair(field.height.padding, field.width.padding))"
     }
 
-    /// `491` when both axes agree, `491x300` otherwise.
-    private func pair(_ height: Double, _ width: Double) -> String {
-        height == width ? NumberFormat.field(height) : NumberFormat.field(height) + "x" + NumberFormat.field(width)
-    }
+    private func pair(_ height: Double, _ width: Double) -> String { ReportColumn.pair(height, width) }
 
     // MARK: Text and markdown
 
@@ -103,7 +91,7 @@ public struct CostReport: Sendable {
         var out: [String] = []
         let layerCount = shown.graph.layers.filter { if case .input = $0.operation { return false } else { return true } }.count
         let batch = model.batch == 1 ? "" : ", batch \(model.batch)"
-        let title = "\(model.name): input \(model.input)\(batch), \(dataType.rawValue), \(layerCount) layers" + (deployed != nil ? ", deployed graph (--fuse)" : "")
+        let title = "\(model.name): input \(model.input)\(batch), \(dataType.rawValue), \(Plural.count(layerCount, "layer"))" + (deployed != nil ? ", deployed graph (--fuse)" : "")
         out.append(markdown ? "## " + title : title)
         let changed = model.overrides.commandLine
         if !changed.isEmpty { out.append("as given: " + changed) }
@@ -129,9 +117,10 @@ public struct CostReport: Sendable {
         return "\(analysis.unsupported.count) layer\(analysis.unsupported.count == 1 ? "" : "s") (\(list))"
     }
 
-    /// The torchinfo-like summary: totals, sizes and the final receptive field.
+    /// The torchinfo-like summary: totals, sizes and the final receptive field. Lines that
+    /// do not apply (buffers on a network without batch norm) are left out.
     private func footerTable() throws(InputError) -> Table {
-        let bytes = Double(dataType.bytes)
+        let bytes = dataType.bytes
         let columns = deployed == nil
             ? [Table.Column("Total"), Table.Column("Count", right: true), Table.Column("")]
             : [Table.Column("Total"), Table.Column("Training", right: true), Table.Column("Deployed", right: true), Table.Column("Change", right: true)]
@@ -146,18 +135,35 @@ public struct CostReport: Sendable {
                 table.append([label, NumberFormat.grouped(training), note(training)])
             }
         }
-        add("Params", { $0.params }) { NumberFormat.count($0) }
-        add("Buffers", { $0.buffers }) { _ in "batch-norm running mean and variance" }
-        add("Keras-style total", { $0.params + $0.buffers }) { _ in "params + buffers" }
-        add("MACs", { $0.macs }) { NumberFormat.count($0) }
-        add("FLOPs", { $0.flops }) { NumberFormat.count($0) }
-        add("Memory access", { $0.memoryAccess }) { "elements = " + NumberFormat.megabytes(Double($0) * bytes) + " at \(dataType.rawValue)" }
-        add("Activations", { $0.activations }) { "elements = " + NumberFormat.megabytes(Double($0) * bytes) + " at \(dataType.rawValue)" }
+        let style = countStyle
+        let atType = " at \(dataType.rawValue)"
+        func elements(_ count: Int) -> String { "elements = " + NumberFormat.bytes(Double(count) * Double(bytes)) + atType }
+        add("Params", { $0.params }) { NumberFormat.count($0, style: style) }
+        if analysis.totals.buffers > 0 || (deployed?.totals.buffers ?? 0) > 0 {
+            add("Buffers", { $0.buffers }) { _ in "batch-norm running mean and variance" }
+            add("Keras-style total", { $0.params + $0.buffers }) { _ in "params + buffers" }
+        }
+        add("MACs", { $0.macs }) { NumberFormat.count($0, style: style) }
+        add("FLOPs", { $0.flops }) { NumberFormat.count($0, style: style) }
+        add("Memory access", { $0.memoryAccess }) { elements($0) }
+        // torchinfo's sizes: the input, every layer's output once (torchinfo doubles it for
+        // the backward pass), the stored weights, and their sum (docs/counting.md).
+        let inputElements = analysis.graph.layers.reduce(0) { sum, layer in
+            if case .input = layer.operation { return sum &+ layer.outputShape.elements } else { return sum }
+        }
+        add("Input size", { _ in inputElements }) { elements($0) }
+        add("Forward activations", { $0.activations }) { elements($0) }
         let sizes = try [analysis, deployed].compactMap { $0 }.map { (shown: Analysis) throws(InputError) in try shown.storedBytes(storage) }
-        let sizeText = sizes.map { NumberFormat.megabytes(Double($0)) + " = " + NumberFormat.fixed(Double($0) / 1_048_576, 2) + " MiB" }
+        let sizeText = sizes.map { NumberFormat.bytes(Double($0)) + " = " + NumberFormat.binaryUnits(Double($0)) }
         table.append(deployed == nil
             ? ["Model size", sizeText[0], storage.summary + ", params + buffers"]
             : ["Model size", sizeText[0], sizeText[1], ""])
+        let totalsText = zip([analysis, deployed].compactMap { $0 }, sizes).map { shown, size in
+            NumberFormat.bytes((Double(inputElements) + Double(shown.totals.activations)) * Double(bytes) + Double(size))
+        }
+        table.append(deployed == nil
+            ? ["Estimated total", totalsText[0], "input + forward activations + model size"]
+            : ["Estimated total", totalsText[0], totalsText[1], ""])
         if let (layer, field) = analysis.finalReceptiveField {
             let row = deployed == nil
                 ? ["Receptive field", fieldText(field), "at \(analysis.graph.layers[layer].name), the largest of any map with H·W > 1"]

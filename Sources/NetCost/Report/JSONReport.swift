@@ -102,7 +102,28 @@ struct JSONReport {
     }
 
     /// The layers array. Long graphs are written in chunks on all cores and joined in order.
+    /// With `--sort` or `--top`, the chosen layers in that order, and `selection` says so.
     private func writeLayers(_ analysis: Analysis, _ json: inout JSONWriter) {
+        let selection = report.selection
+        if selection.sort != nil || selection.top != nil {
+            let key = selection.sort ?? .macs
+            var chosen = analysis.graph.layers.indices.filter { if case .input = analysis.graph.layers[$0].operation { false } else { true } }
+            chosen = chosen.enumerated().sorted {
+                let (a, b) = (key.value(analysis.costs[$0.element]), key.value(analysis.costs[$1.element]))
+                return a != b ? a > b : $0.offset < $1.offset
+            }.map(\.element)
+            if let top = selection.top { chosen = Array(chosen.prefix(top)) }
+            json.key("selection")
+            json.beginObject()
+            json.field("sort", key.rawValue)
+            if let top = selection.top { json.field("top", top) }
+            json.endObject()
+            json.key("layers")
+            json.beginArray()
+            for index in chosen { writeLayer(index, analysis, &json) }
+            json.endArray()
+            return
+        }
         json.key("layers")
         json.beginArray()
         let count = analysis.graph.layers.count
@@ -134,6 +155,14 @@ struct JSONReport {
             json.key("inputs")
             json.beginArray(inline: true)
             for input in layer.inputs { json.value(graph.layers[input].name) }
+            json.endArray()
+            json.key("input_shapes")
+            json.beginArray()
+            for input in layer.inputs {
+                json.beginArray(inline: true)
+                for dimension in graph.layers[input].outputShape.sample { json.value(dimension) }
+                json.endArray()
+            }
             json.endArray()
             json.field("output_shape", integers: layer.outputShape.sample)
             json.field("params", cost.params)

@@ -1,16 +1,62 @@
+/// How a report writes counts: `--units` and `--precision`, as ptflops' `units=` and
+/// `precision=`.
+public struct CountStyle: Sendable, Equatable {
+    /// A fixed SI prefix for every count, or nil to pick one per number.
+    public enum Unit: String, CaseIterable, Sendable {
+        case auto, exact, K, M, G, T, P
+
+        /// The prefix's power of ten; nil for `auto` and `exact`.
+        var scale: Double? {
+            switch self {
+            case .auto, .exact: nil
+            case .K: 1e3
+            case .M: 1e6
+            case .G: 1e9
+            case .T: 1e12
+            case .P: 1e15
+            }
+        }
+
+        /// `--units m` works as well as `--units M`.
+        public init?(name: String) {
+            if let unit = Unit(rawValue: name) ?? Unit(rawValue: name.uppercased()) ?? Unit(rawValue: name.lowercased()) { self = unit } else { return nil }
+        }
+    }
+
+    public var unit: Unit
+    /// Digits after the point.
+    public var precision: Int
+
+    public init(unit: Unit = .auto, precision: Int = 2) {
+        self.unit = unit
+        self.precision = precision
+    }
+
+    public static let standard = CountStyle()
+}
+
 /// Number formats for human-readable reports. Machine formats (JSON, CSV) print exact integers.
 public enum NumberFormat {
-    /// `864`, `10.84K`, `300.77M`, `15.47G`: SI prefixes, two decimals.
-    public static func count(_ value: Int) -> String {
+    /// `864`, `10.84K`, `300.77M`, `15.47G`, `94.60P`: SI prefixes up to exa, two decimals;
+    /// or as `style` says (`--units M --precision 1`: `300.8M`; `--units exact`: `300,774,272`).
+    public static func count(_ value: Int, style: CountStyle = .standard) -> String {
         let magnitude = Double(value.magnitude)
         let sign = value < 0 ? "-" : ""
-        switch magnitude {
-        case ..<1_000: return String(value)
-        case ..<1_000_000: return sign + fixed(magnitude / 1e3, 2) + "K"
-        case ..<1_000_000_000: return sign + fixed(magnitude / 1e6, 2) + "M"
-        case ..<1e12: return sign + fixed(magnitude / 1e9, 2) + "G"
-        default: return sign + fixed(magnitude / 1e12, 2) + "T"
+        if style.unit == .exact { return grouped(value) }
+        if let scale = style.unit.scale { return sign + fixed(magnitude / scale, style.precision) + style.unit.rawValue }
+        let prefixes: [(Double, String)] = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")]
+        for (scale, prefix) in prefixes where magnitude >= scale {
+            return sign + fixed(magnitude / scale, style.precision) + prefix
         }
+        return String(value)
+    }
+
+    /// Bytes in decimal units, as torchinfo and ptflops print them: megabytes up to a
+    /// gigabyte (`14.16 MB`, `0.02 MB`), then `1.23 GB`, `4.56 TB`, `7.89 PB`.
+    public static func bytes(_ bytes: Double, precision: Int = 2) -> String {
+        let units: [(Double, String)] = [(1e15, "PB"), (1e12, "TB"), (1e9, "GB")]
+        for (scale, name) in units where bytes.magnitude >= scale { return fixed(bytes / scale, precision) + " " + name }
+        return fixed(bytes / 1e6, precision) + " MB"
     }
 
     /// `3,504,872`.
@@ -27,6 +73,13 @@ public enum NumberFormat {
     /// Bytes in decimal megabytes (10⁶ bytes, as torchinfo and ptflops print them): `14.16 MB`.
     public static func megabytes(_ bytes: Double) -> String {
         fixed(bytes / 1e6, 2) + " MB"
+    }
+
+    /// Bytes in binary units with two decimals: `13.50 MiB`, `1.15 GiB`.
+    public static func binaryUnits(_ bytes: Double) -> String {
+        let units: [(Double, String)] = [(1_125_899_906_842_624, "PiB"), (1_099_511_627_776, "TiB"), (1_073_741_824, "GiB")]
+        for (scale, name) in units where bytes.magnitude >= scale { return fixed(bytes / scale, 2) + " " + name }
+        return fixed(bytes / 1_048_576, 2) + " MiB"
     }
 
     /// Bytes in binary units for messages about limits: `64 MiB`, `1.5 GiB`, `512 bytes`.

@@ -13,6 +13,10 @@ public struct ReportRow: Sendable {
     public var cost: LayerCost
     /// The output of the row's last layer in graph order.
     public var outputShape: TensorShape?
+    /// The inputs of the row's first layer in graph order.
+    public var inputShapes: [TensorShape]
+    /// For a layer row, the layers that feed it, by name.
+    public var inputsFrom: [String]
     public var receptiveField: ReceptiveField?
     public var layerCount: Int
     public var isLayer: Bool
@@ -72,6 +76,7 @@ public enum ReportTree {
         var layer: Int?
         var group: Int?
         var cost = LayerCost()
+        var firstLayer = -1
         var lastLayer = -1
         var layerCount = 0
         var isPartial = false
@@ -108,7 +113,7 @@ public enum ReportTree {
         // The model's output and field are the footer's, whatever the order of the layers.
         let outputs = analysis.graph.outputs
         model.outputShape = outputs.count == 1 ? analysis.graph.layers[outputs[0]].outputShape : nil
-        if outputs.count > 1 { model.details += ", \(outputs.count) outputs" }
+        if outputs.count > 1 { model.details += ", \(Plural.count(outputs.count, "output"))" }
         model.receptiveField = analysis.finalReceptiveField?.field
         rows.append(model)
         appendChildren(of: root, analysis, selection, indent: "", into: &rows)
@@ -139,6 +144,7 @@ public enum ReportTree {
             }
             for member in path {
                 member.cost = try member.cost.adding(cost)
+                if member.firstLayer < 0 { member.firstLayer = index }
                 member.lastLayer = index
                 member.layerCount += 1
                 member.isPartial = member.isPartial || partial
@@ -217,15 +223,18 @@ public enum ReportTree {
             details = operation.rules.details(graph.inputShapes(of: layer))
                 + (analysis.sharedWeights[layer].map { " (weights of \(graph.layers[$0].name))" } ?? "")
         } else if node.depth == 0 {
-            (kind, details) = ("model", "\(node.layerCount) layers")
+            (kind, details) = ("model", Plural.count(node.layerCount, "layer"))
         } else {
-            (kind, details) = (node.group.map { graph.groups[$0].kind.name } ?? "group", "\(node.layerCount) layers")
+            (kind, details) = (node.group.map { graph.groups[$0].kind.name } ?? "group", Plural.count(node.layerCount, "layer"))
         }
         let last = node.lastLayer >= 0 ? node.lastLayer : nil
+        let isLayer = node.layer != nil && node.children.isEmpty
         return ReportRow(name: node.name, label: label, depth: node.depth, kind: kind, details: details, cost: node.cost,
                          outputShape: last.map { graph.layers[$0].outputShape },
+                         inputShapes: node.firstLayer >= 0 ? graph.inputShapes(of: node.firstLayer) : [],
+                         inputsFrom: isLayer ? graph.layers[node.layer ?? 0].inputs.map { graph.layers[$0].name } : [],
                          receptiveField: last.flatMap { analysis.receptiveFields[$0] },
-                         layerCount: node.layerCount, isLayer: node.layer != nil && node.children.isEmpty,
+                         layerCount: node.layerCount, isLayer: isLayer,
                          layer: node.layer, group: node.group, isPartial: node.isPartial, prefix: prefix)
     }
 

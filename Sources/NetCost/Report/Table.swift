@@ -21,6 +21,14 @@ public struct Table: Sendable {
         rows.append(row)
     }
 
+    /// The table without the columns whose every cell is empty, except `keeping`.
+    func droppingEmptyColumns(keeping: [Int]) -> Table {
+        let kept = columns.indices.filter { column in keeping.contains(column) || rows.contains { column < $0.count && !$0[column].isEmpty } }
+        var table = Table(columns: kept.map { columns[$0] })
+        for row in rows { table.append(kept.map { $0 < row.count ? row[$0] : "" }) }
+        return table
+    }
+
     /// Columns padded to their widest cell, two spaces apart.
     public func text() -> String {
         var widths = columns.map { $0.header.count }

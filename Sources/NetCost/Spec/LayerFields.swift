@@ -14,6 +14,10 @@ public struct LayerFields {
     private var read: [Bool]
     /// Names asked for, present or not, for "did you mean" suggestions.
     private var asked: [String] = []
+    /// Set by `netcost ops NAME`, which runs an op's decoder on an empty object: every
+    /// field asked for is noted with its default, and a required one gets a stand-in
+    /// value instead of an error, so the decoder goes on to ask for the rest.
+    public var probe: FieldProbe?
 
     /// The largest size netcost accepts in a field: sizes beyond this are mistakes.
     public static let maximumSize = Int(Int32.max)
@@ -29,8 +33,20 @@ public struct LayerFields {
 
     public func has(_ key: String) -> Bool { object[key] != nil }
 
+    /// An error at the field's own line (or the object's, for a field not given).
     public func error(_ message: String, field: String? = nil) -> InputError {
-        InputError(message, line: object.line == 0 ? nil : object.line, layer: layer.isEmpty ? nil : layer, field: field)
+        let line = field.map { object.line(of: $0) } ?? object.line
+        return InputError(message, line: line == 0 ? nil : line, layer: layer.isEmpty ? nil : layer, field: field)
+    }
+
+    /// `is required`, and when an unread field is spelt like it, `did you mean`.
+    public func missing(_ key: String, _ detail: String = "") -> InputError {
+        let unread = object.entries.indices.filter { !read[$0] }.map { object.entries[$0].key }
+        if let near = Suggestion.nearest(to: key, among: unread) {
+            return InputError("is required\(detail); \"\(near)\" is given: did you mean \"\(key)\"?",
+                              line: object.line(of: near) == 0 ? nil : object.line(of: near), layer: layer.isEmpty ? nil : layer, field: key)
+        }
+        return error("is required" + detail, field: key)
     }
 
     /// Marks a field as read without decoding it (it was handled elsewhere).
@@ -44,7 +60,10 @@ public struct LayerFields {
     /// The raw value of a field, marking it read.
     public mutating func value(_ key: String) -> JSONValue? {
         asked.append(key)
-        guard let index = object.entries.firstIndex(where: { $0.key == key }) else { return nil }
+        guard let index = object.entries.firstIndex(where: { $0.key == key }) else {
+            probe?.note(key, .optional)
+            return nil
+        }
         read[index] = true
         return object.entries[index].value
     }
@@ -52,8 +71,9 @@ public struct LayerFields {
     /// A whole number in `minimum...maximumSize`.
     public mutating func int(_ key: String, default fallback: Int? = nil, minimum: Int = 1) throws(InputError) -> Int {
         guard let value = value(key) else {
-            if let fallback { return fallback }
-            throw error("is required", field: key)
+            if let fallback { return noted(key, fallback) }
+            if let probe { probe.note(key, .required); return max(minimum, 1) }
+            throw missing(key)
         }
         return try integer(value, key: key, minimum: minimum)
     }
@@ -68,8 +88,9 @@ public struct LayerFields {
         case .integer(let integer)?: return Double(integer)
         case .number(let number)?: return number
         case nil:
-            if let fallback { return fallback }
-            throw error("is required", field: key)
+            if let fallback { return noted(key, fallback) }
+            if let probe { probe.note(key, .required); return 1 }
+            throw missing(key)
         case let other?: throw error("expected a number, got \(other.typeDescription)", field: key)
         }
     }
@@ -77,7 +98,7 @@ public struct LayerFields {
     public mutating func bool(_ key: String, default fallback: Bool) throws(InputError) -> Bool {
         switch value(key) {
         case .bool(let bool)?: return bool
-        case nil: return fallback
+        case nil: return noted(key, fallback)
         case let other?: throw error("expected true or false, got \(other.typeDescription) \(other.compactText)", field: key)
         }
     }
@@ -93,8 +114,11 @@ public struct LayerFields {
     /// One of a closed set of words; the error lists them.
     public mutating func choice(_ key: String, from choices: [String], default fallback: String? = nil) throws(InputError) -> String {
         guard let text = try string(key) else {
+            probe?.note(key, fallback.map { .value($0 + " (or " + choices.filter { $0 != fallback }.joined(separator: ", ") + ")") }
+                ?? .requiredOneOf(choices))
             if let fallback { return fallback }
-            throw error("is required; one of \(choices.joined(separator: ", "))", field: key)
+            if probe != nil, let first = choices.first { return first }
+            throw missing(key, "; one of \(choices.joined(separator: ", "))")
         }
         guard choices.contains(text) else {
             throw error("\"\(text)\" is not one of \(choices.joined(separator: ", "))\(Suggestion.phrase(for: text, among: choices))", field: key)
@@ -107,8 +131,9 @@ public struct LayerFields {
     /// A size given as one number (square) or `[height, width]`.
     public mutating func size2D(_ key: String, default fallback: Size2D? = nil, minimum: Int = 1) throws(InputError) -> Size2D {
         guard let value = value(key) else {
-            if let fallback { return fallback }
-            throw error("is required", field: key)
+            if let fallback { return noted(key, fallback) }
+            if let probe { probe.note(key, .required); return .square(max(minimum, 1)) }
+            throw missing(key)
         }
         return try size2DValue(value, key: key, minimum: minimum)
     }
@@ -116,7 +141,7 @@ public struct LayerFields {
     /// Padding as a number, `[height, width]`, `{"top", "bottom", "left", "right"}`, `"same"` or `"valid"`.
     public mutating func padding(_ key: String = "padding", default fallback: Padding) throws(InputError) -> Padding {
         switch value(key) {
-        case nil: return fallback
+        case nil: return noted(key, fallback == .zero ? "0" : "same", fallback)
         case .string("same")?: return .same
         case .string("valid")?: return .zero
         case .object(let sides)?:
@@ -150,8 +175,9 @@ public struct LayerFields {
     /// One number, or one per axis of a `rank`-axis window.
     public mutating func sizes(_ key: String, rank: Int, default fallback: [Int]? = nil, minimum: Int = 1) throws(InputError) -> [Int] {
         guard let value = value(key) else {
-            if let fallback { return fallback }
-            throw error("is required", field: key)
+            if let fallback { return noted(key, fallback.count > 1 && Set(fallback).count == 1 ? "\(fallback[0])" : "\(fallback)", fallback) }
+            if let probe { probe.note(key, .required); return Array(repeating: max(minimum, 1), count: rank) }
+            throw missing(key)
         }
         if case .array(let elements) = value {
             guard elements.count == rank else { throw error("expected one number or \(rank), got an array of \(elements.count)", field: key) }
@@ -164,8 +190,8 @@ public struct LayerFields {
 
     /// `kernel`, `stride` (1, or the kernel for pooling), `dilation` (1) and `padding`
     /// (0; a number, one per axis, `"same"` or `"valid"`) of a `rank`-axis window.
-    mutating func windowND(rank: Int, strideDefaultsToKernel: Bool = false) throws(InputError) -> WindowND {
-        let kernel = try sizes("kernel", rank: rank)
+    mutating func windowND(rank: Int, strideDefaultsToKernel: Bool = false, kernel given: [Int]? = nil) throws(InputError) -> WindowND {
+        let kernel = if let given { given } else { try sizes("kernel", rank: rank) }
         let stride = try sizes("stride", rank: rank, default: strideDefaultsToKernel ? kernel : Array(repeating: 1, count: rank))
         let dilation = try sizes("dilation", rank: rank, default: Array(repeating: 1, count: rank))
         let padding: WindowND.Padding
@@ -225,7 +251,9 @@ public struct LayerFields {
     public mutating func scaled(_ base: Int) throws(InputError) -> Int {
         let rule: WidthRule
         switch value("scale_width") {
-        case nil, .bool(true)?: rule = .scaled
+        case nil:
+            rule = noted("scale_width", "true (or false, \"grow_only\")", .scaled)
+        case .bool(true)?: rule = .scaled
         case .bool(false)?: rule = .fixed
         case .string("grow_only")?: rule = .growOnly
         case let other?:
@@ -244,6 +272,16 @@ public struct LayerFields {
             return classes
         }
         return try int(key)
+    }
+
+    /// `fallback`, noted as the field's default when probing.
+    private func noted<Value>(_ key: String, _ fallback: Value) -> Value {
+        noted(key, "\(fallback)", fallback)
+    }
+
+    private func noted<Value>(_ key: String, _ text: String, _ fallback: Value) -> Value {
+        probe?.note(key, .value(text))
+        return fallback
     }
 
     // MARK: Finishing
@@ -278,6 +316,30 @@ public struct LayerFields {
 }
 
 /// "Did you mean" suggestions for misspelt names.
+/// The fields an op's decoder asks for, in the order it asks: `netcost ops NAME`.
+public final class FieldProbe: @unchecked Sendable {
+    public enum Default: Equatable, Sendable {
+        case required
+        case requiredOneOf([String])
+        /// Asked for through a getter that takes no default: absent means none.
+        case optional
+        case value(String)
+    }
+
+    public private(set) var fields: [(name: String, fallback: Default)] = []
+
+    public init() {}
+
+    /// A later, typed getter knows more than the raw look-up before it.
+    func note(_ name: String, _ fallback: Default) {
+        if let index = fields.firstIndex(where: { $0.name == name }) {
+            if fallback != .optional { fields[index].fallback = fallback }
+        } else {
+            fields.append((name, fallback))
+        }
+    }
+}
+
 public enum Suggestion {
     /// `; did you mean "kernel"?` when a candidate is within a small edit distance, else "".
     public static func phrase(for word: String, among candidates: [String]) -> String {

@@ -11,6 +11,10 @@ public enum ModelLoader {
         }
         if isFile { return try SpecLoader.load(file: reference, overrides: overrides) }
         if BuiltinModels.text(named: reference) != nil { return try BuiltinModels.load(reference, overrides: overrides) }
+        // Names, not spellings: `MobileNet_V2` is mobilenet_v2.
+        if let name = BuiltinModels.names.first(where: { $0.lowercased() == reference.lowercased() }) {
+            return try BuiltinModels.load(name, overrides: overrides)
+        }
         let hint = Suggestion.phrase(for: reference, among: BuiltinModels.names)
         throw InputError("no such file, and no built-in model of that name\(hint); `netcost models` lists the built-in models", file: reference)
     }

@@ -118,7 +118,7 @@ public enum SpecLoader {
         context.scaling = try overrides.scaling(specWidth: try fields.double("width", default: 1), specDepth: try fields.double("depth", default: 1))
         if let rounding = try fields.string("width_rounding") {
             guard let rule = ChannelRounding(name: rounding) else {
-                throw topLevel("\"\(rounding)\" is not a rounding rule; use floor, nearest or divisible_by_N", "width_rounding")
+                throw fields.error("\"\(rounding)\" is not a rounding rule; use floor, nearest or divisible_by_N", field: "width_rounding")
             }
             context.scaling.rounding = rule
         }
@@ -128,7 +128,7 @@ public enum SpecLoader {
         context.blocks = try UserBlock.definitions(fields.value("blocks"))
 
         guard let specInput = try fields.intArray("input") else {
-            throw topLevel("is required: the input shape without the batch, such as [3, 224, 224]", "input")
+            throw fields.missing("input", ": the input shape without the batch, such as [3, 224, 224]")
         }
         let resized = try overrides.input(specInput, specResolution: try fields.optionalInt("resolution"))
         let (inputDims, batch) = try overrides.batched(resized, specBatch: try fields.int("batch", default: 1))
@@ -137,11 +137,11 @@ public enum SpecLoader {
             // The whole tensor, batch first: every count is taken on these dims.
             inputShape = try TensorShape([batch] + inputDims, batchAxis: 0)
         } catch {
-            throw topLevel(error.message, "input")
+            throw fields.error(error.message, field: "input")
         }
 
         guard case .array(let entries)? = fields.value("layers") else {
-            throw topLevel("is required: the list of layers and blocks", "layers")
+            throw fields.missing("layers", ": the list of layers and blocks")
         }
         let outputNames = try fields.stringArray("outputs")
         _ = fields.value("extends")
@@ -152,12 +152,12 @@ public enum SpecLoader {
         var expander = SpecExpander(builder: builder, context: context)
         _ = try expander.expand(entries)
         if let outputNames {
-            guard !outputNames.isEmpty else { throw topLevel("an empty list names no output; leave the field out to use every layer nothing reads", "outputs") }
+            guard !outputNames.isEmpty else { throw fields.error("an empty list names no output; leave the field out to use every layer nothing reads", field: "outputs") }
             var outputs: [Int] = []
             for name in outputNames {
                 guard let index = expander.resolve(name) else {
                     let known = expander.builder.layers.map(\.name)
-                    throw topLevel("names \"\(name)\", which no layer or block is called\(Suggestion.phrase(for: name, among: known))", "outputs")
+                    throw fields.error("names \"\(name)\", which no layer or block is called\(Suggestion.phrase(for: name, among: known))", field: "outputs")
                 }
                 if !outputs.contains(index) { outputs.append(index) }
             }
@@ -174,7 +174,7 @@ public enum SpecLoader {
     private static func defaults(_ fields: inout LayerFields) throws(InputError) -> LayerDefaults {
         var defaults = LayerDefaults()
         guard let value = fields.value("defaults") else { return defaults }
-        guard case .object(let object) = value else { throw topLevel("expected an object with norm, activation, bias", "defaults") }
+        guard case .object(let object) = value else { throw fields.error("expected an object with norm, activation, bias", field: "defaults") }
         var inner = LayerFields(object, layer: "", context: fields.context)
         defaults.norm = try inner.norm()
         defaults.activation = try inner.activation(default: .some(.relu))
@@ -183,7 +183,4 @@ public enum SpecLoader {
         return defaults
     }
 
-    private static func topLevel(_ message: String, _ field: String) -> InputError {
-        InputError(message, field: field)
-    }
 }

@@ -55,15 +55,20 @@ public struct SpecOverrides: Sendable, Equatable {
     }
 
     /// These overrides with another setting's width, depth and resolution on top (a
-    /// resolution replaces `--input`): how sweeps and the checks' probes rebuild a model
+    /// resolution replaces `--input`'s height and width): how sweeps and the checks' probes rebuild a model
     /// over what the command line gave.
     public func rescaled(by changes: SpecOverrides) -> SpecOverrides {
         var merged = self
         if let width = changes.width { merged.width = width }
         if let depth = changes.depth { merged.depth = depth }
         if let resolution = changes.resolution {
-            merged.resolution = resolution
-            merged.input = nil
+            // `--input 1x224x224` keeps its channels (and batch) at another resolution.
+            if let input = merged.input, input.count >= 3 {
+                merged.input = input.dropLast(2) + [resolution, resolution]
+            } else {
+                merged.resolution = resolution
+                merged.input = nil
+            }
         }
         return merged
     }

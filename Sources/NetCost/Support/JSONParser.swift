@@ -62,9 +62,11 @@ public struct JSONParser {
             depth -= 1
             return .object(JSONObject(entries, line: startLine))
         }
+        var keyLines: [Int] = []
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
+            keyLines.append(line)
             let key = try parseString()
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
@@ -79,7 +81,7 @@ public struct JSONParser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(JSONObject(entries, line: startLine))
+                return .object(JSONObject(entries, line: startLine, keyLines: keyLines))
             case nil: throw error("unexpected end of input inside an object that began on line \(startLine)")
             default: throw error("expected ',' or '}' in object")
             }

@@ -76,19 +76,34 @@ public struct JSONObject: Sendable, Equatable {
     public var entries: [(key: String, value: JSONValue)]
     /// 1-based line of the opening brace in the source text; 0 when built in code.
     public var line: Int
+    /// The 1-based line of each entry's key, in `entries`' order; empty when built in code.
+    public private(set) var keyLines: [Int]
 
-    public init(_ entries: [(key: String, value: JSONValue)] = [], line: Int = 0) {
+    public init(_ entries: [(key: String, value: JSONValue)] = [], line: Int = 0, keyLines: [Int] = []) {
         self.entries = entries
         self.line = line
+        self.keyLines = keyLines.count == entries.count ? keyLines : []
+    }
+
+    /// The line `key` is written on, or the object's own line when that is not known.
+    public func line(of key: String) -> Int {
+        guard keyLines.count == entries.count, let index = entries.firstIndex(where: { $0.key == key }) else { return line }
+        return keyLines[index]
     }
 
     public subscript(key: String) -> JSONValue? {
         get { entries.first(where: { $0.key == key })?.value }
         set {
             if let index = entries.firstIndex(where: { $0.key == key }) {
-                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+                if let newValue {
+                    entries[index].value = newValue
+                } else {
+                    entries.remove(at: index)
+                    if keyLines.count == entries.count + 1 { keyLines.remove(at: index) }
+                }
             } else if let newValue {
                 entries.append((key, newValue))
+                if keyLines.count == entries.count - 1 { keyLines.append(line) }
             }
         }
     }

@@ -58,10 +58,37 @@ enum NormalizationKernel {
         }
     }
 
-    static func run<P: Probe>(_ norm: Normalization, input: Tensor, parameters: LayerParameters, output: Tensor, probe: inout P) {
+    /// Per channel (axis 1 of the whole tensor `[N, C, …]`): `(x − mean)/√(var + ε)·γ + β`
+    /// with the mean and variance of inputs 1 and 2.
+    static func dynamicBatch<P: Probe>(inputs: [Tensor], parameters: LayerParameters, output: Tensor, probe: inout P) {
+        let input = inputs[0], mean = inputs[1].pointer, variance = inputs[2].pointer
+        let batch = input.dims[0], channels = input.dims[1], inner = input.elements / max(batch * channels, 1)
+        guard let scale = parameters.pointer(.scale), let shift = parameters.pointer(.shift),
+              let scaleSlot = parameters.slot(.scale), let shiftSlot = parameters.slot(.shift) else { return }
+        for channel in 0..<channels {
+            let factor = scale[channel] / (variance[channel] + epsilon).squareRoot()
+            let offset = shift[channel] - mean[channel] * factor
+            probe.readInput(1, channel)
+            probe.readInput(2, channel)
+            probe.readParameter(scaleSlot, channel)
+            probe.readParameter(shiftSlot, channel)
+            for sample in 0..<batch {
+                let start = (sample * channels + channel) * inner
+                let source = input.pointer + start, destination = output.pointer + start
+                for index in 0..<inner { destination[index] = source[index] * factor + offset }
+                probe.readInputs(0, start..<start + inner)
+                probe.writes(start..<start + inner)
+            }
+        }
+    }
+
+    static func run<P: Probe>(_ norm: Normalization, inputs: [Tensor], parameters: LayerParameters, output: Tensor, probe: inout P) {
+        let input = inputs[0]
         switch norm.method {
         case .batch:
             batch(input: input, parameters: parameters, output: output, probe: &probe)
+        case .dynamicBatch:
+            dynamicBatch(inputs: inputs, parameters: parameters, output: output, probe: &probe)
         case .group(let groups):
             // A group holds C/G whole channels: the affine entry is the element's channel.
             let perChannel = input.elements / input.dims[0], channelsPerGroup = input.dims[0] / groups

@@ -1,7 +1,9 @@
+import Foundation
 import NetCost
 
-// Nearest and bilinear upsampling with PyTorch's index rules: a scale factor maps output
-// position o to input position o/scale; a target size to o·in/out.
+// Nearest, bilinear and bicubic upsampling with PyTorch's index rules: a scale factor
+// maps output position o to input position o/scale; a target size to o·in/out; the
+// interpolating modes sample at the coordinate `Upsample.Coordinates` gives.
 
 enum UpsampleKernel {
     static func run<P: Probe>(_ upsample: Upsample, input: Tensor, output: Tensor, probe: inout P) {
@@ -27,8 +29,8 @@ enum UpsampleKernel {
                 }
             }
         case .bilinear:
-            let rows = taps(input: height, output: outHeight, ratio: ratios.0, alignCorners: upsample.alignCorners)
-            let columns = taps(input: width, output: outWidth, ratio: ratios.1, alignCorners: upsample.alignCorners)
+            let rows = taps(input: height, output: outHeight, ratio: ratios.0, coordinates: upsample.coordinates)
+            let columns = taps(input: width, output: outWidth, ratio: ratios.1, coordinates: upsample.coordinates)
             for channel in 0..<channels {
                 let plane = channel * height * width
                 for oy in 0..<outHeight {
@@ -46,21 +48,78 @@ enum UpsampleKernel {
                     }
                 }
             }
+        case .bicubic:
+            let a = upsample.cubicCoefficient
+            let steps: (Double, Double) = switch upsample.target {
+            case let .scale(h, w): (1 / h, 1 / w)
+            case .size: (Double(height) / Double(outHeight), Double(width) / Double(outWidth))
+            }
+            let rows = cubicTaps(input: height, output: outHeight, ratio: steps.0, coordinates: upsample.coordinates, a: a)
+            let columns = cubicTaps(input: width, output: outWidth, ratio: steps.1, coordinates: upsample.coordinates, a: a)
+            for channel in 0..<channels {
+                let plane = channel * height * width
+                for oy in 0..<outHeight {
+                    let r = rows[oy]
+                    for ox in 0..<outWidth {
+                        let c = columns[ox]
+                        // Along the row first, then down the four rows, as PyTorch sums; in
+                        // double precision, as the weights' signs differ and a sum that
+                        // nearly cancels loses float digits.
+                        var value: Double = 0
+                        for i in 0..<4 {
+                            let row = plane + r.indices[i] * width
+                            var along: Double = 0
+                            for j in 0..<4 {
+                                along += Double(input.pointer[row + c.indices[j]]) * c.weights[j]
+                                probe.readInput(0, row + c.indices[j])
+                            }
+                            value += along * r.weights[i]
+                        }
+                        let destination = (channel * outHeight + oy) * outWidth + ox
+                        output.pointer[destination] = Float(value)
+                        probe.write(destination)
+                    }
+                }
+            }
         }
     }
 
-    /// For each output position along an axis: the two input neighbours and the weight of the second.
-    private static func taps(input: Int, output: Int, ratio: Float, alignCorners: Bool) -> [(low: Int, high: Int, weight: Float)] {
+    /// The input coordinate that output position `o` of an axis samples.
+    private static func coordinate<T: BinaryFloatingPoint>(_ o: Int, input: Int, output: Int, ratio: T,
+                                                           _ coordinates: Upsample.Coordinates) -> T {
+        switch coordinates {
+        case .halfPixel: ratio * (T(o) + 0.5) - 0.5
+        case .pytorchHalfPixel: output > 1 ? ratio * (T(o) + 0.5) - 0.5 : 0
+        case .alignCorners: output > 1 ? T(o) * T(input - 1) / T(output - 1) : 0
+        case .asymmetric: T(o) * ratio
+        }
+    }
+
+    /// For each output position along an axis: the two input neighbours and the weight of
+    /// the second (a coordinate before the first position samples the first, as PyTorch clamps).
+    private static func taps(input: Int, output: Int, ratio: Float, coordinates: Upsample.Coordinates) -> [(low: Int, high: Int, weight: Float)] {
         (0..<output).map { o in
-            let source: Float
-            if alignCorners {
-                source = output > 1 ? Float(o) * Float(input - 1) / Float(output - 1) : 0
-            } else {
-                source = max(ratio * (Float(o) + 0.5) - 0.5, 0)
-            }
+            let source = max(coordinate(o, input: input, output: output, ratio: ratio, coordinates), 0)
             let low = min(Int(source), input - 1)
             let high = low < input - 1 ? low + 1 : low
-            return (low, high, source - Float(low))
+            return (low, high, min(source - Float(low), 1))
+        }
+    }
+
+    /// For each output position along an axis: the four taps `floor(x) − 1 … floor(x) + 2`
+    /// around its coordinate `x`, clamped to the axis (the edge value repeats), and Keys'
+    /// cubic convolution weights with coefficient `a` at distances `1 + t`, `t`, `1 − t`,
+    /// `2 − t`, where `t = x − floor(x)`.
+    private static func cubicTaps(input: Int, output: Int, ratio: Double, coordinates: Upsample.Coordinates,
+                                  a: Double) -> [(indices: [Int], weights: [Double])] {
+        // |d| ≤ 1: (a + 2)|d|³ − (a + 3)|d|² + 1; 1 < |d| < 2: a|d|³ − 5a|d|² + 8a|d| − 4a.
+        let near = { (d: Double) in ((a + 2) * d - (a + 3)) * d * d + 1 }
+        let far = { (d: Double) in ((a * d - 5 * a) * d + 8 * a) * d - 4 * a }
+        return (0..<output).map { o in
+            let x = coordinate(o, input: input, output: output, ratio: ratio, coordinates)
+            let base = x.rounded(.down), t = x - base
+            let indices = (-1...2).map { min(max(Int(base) + $0, 0), input - 1) }
+            return (indices, [far(t + 1), near(t), near(1 - t), far((1 - t) + 1)])
         }
     }
 }

@@ -56,8 +56,15 @@ struct WindowNDTable {
     }
 }
 
+/// Where a convolution kernel reads its weight: a stored tensor of the layer, or one of
+/// its inputs (a weight computed at run time); the probe marks it as such.
+enum WeightSource {
+    case parameter(slot: Int)
+    case input(slot: Int)
+}
+
 enum ConvolutionNDKernel {
-    static func run<P: Probe>(_ conv: ConvolutionND, input: Tensor, weight: UnsafePointer<Float>, weightSlot: Int,
+    static func run<P: Probe>(_ conv: ConvolutionND, input: Tensor, weight: UnsafePointer<Float>, weightSource: WeightSource,
                               bias: UnsafePointer<Float>?, biasSlot: Int, activations: [Activation.Function],
                               output: Tensor, probe: inout P) {
         let table = WindowNDTable(conv.window, input: Array(input.dims.dropFirst()), output: Array(output.dims.dropFirst()))
@@ -72,7 +79,10 @@ enum ConvolutionNDKernel {
                     let weights = (oc * inPerGroup + icInGroup) * taps
                     for tap in 0..<taps {
                         let index = indices[tap]
-                        probe.readParameter(weightSlot, weights + tap)
+                        switch weightSource {
+                        case .parameter(let slot): probe.readParameter(slot, weights + tap)
+                        case .input(let slot): probe.readInput(slot, weights + tap)
+                        }
                         guard index >= 0 else { continue }
                         sum += weight[weights + tap] * channel[index]
                         probe.readInput(0, (group * inPerGroup + icInGroup) * plane + index)
@@ -127,6 +137,79 @@ enum PoolingNDKernel {
                 let result = pool.mode == .max ? best : total / Float(max(divisor, 1))
                 output.pointer[channel * outPlane + position] = result
                 probe.write(channel * outPlane + position)
+            }
+        }
+    }
+}
+
+/// Transposed convolution over 1 or 3 spatial axes, one sample `[C, D₁ … Dₖ]` at a time,
+/// as a scatter: every input element is multiplied by every tap of its group's kernel;
+/// a tap whose output position falls in the cropped border is computed and counted, and
+/// dropped. Then the bias and fused activations, as each output is written.
+enum TransposedConvolutionNDKernel {
+    static func run<P: Probe>(_ conv: TransposedConvolutionND, input: Tensor, weight: UnsafePointer<Float>, weightSlot: Int,
+                              bias: UnsafePointer<Float>?, biasSlot: Int, activations: [Activation.Function],
+                              output: Tensor, probe: inout P) {
+        let inputSizes = Array(input.dims.dropFirst()), outputSizes = Array(output.dims.dropFirst())
+        let rank = conv.window.rank, kernel = conv.window.kernel, taps = kernel.reduce(1, *)
+        let before = conv.cropping.before
+        // `targets[axis][i·k + t]`: the output position of tap `t` of input position `i`, or −1 when cropped.
+        let targets = (0..<rank).map { axis in
+            var table: [Int] = []
+            for i in 0..<inputSizes[axis] {
+                for t in 0..<kernel[axis] {
+                    let position = i * conv.window.stride[axis] + t * conv.window.dilation[axis] - before[axis]
+                    table.append(position >= 0 && position < outputSizes[axis] ? position : -1)
+                }
+            }
+            return table
+        }
+        let outStrides = Tensor.rowMajorStrides(outputSizes)
+        let inPlane = inputSizes.reduce(1, *), outPlane = outputSizes.reduce(1, *)
+        let inPerGroup = input.dims[0] / conv.groups, outPerGroup = conv.outChannels / conv.groups
+        var sums = [Float](repeating: 0, count: conv.outChannels * outPlane)
+        var inputIndex = Array(repeating: 0, count: rank)
+        var destinations = Array(repeating: 0, count: taps)
+        for position in 0..<inPlane {
+            // Where each tap of this input position lands within an output channel plane.
+            for tap in 0..<taps {
+                var rest = tap, index = 0, inside = true
+                for axis in (0..<rank).reversed() {
+                    let t = rest % kernel[axis]
+                    rest /= kernel[axis]
+                    let target = targets[axis][inputIndex[axis] * kernel[axis] + t]
+                    if target < 0 { inside = false }
+                    index += target * outStrides[axis]
+                }
+                destinations[tap] = inside ? index : -1
+            }
+            for ic in 0..<input.dims[0] {
+                let value = input.pointer[ic * inPlane + position]
+                probe.readInput(0, ic * inPlane + position)
+                let group = ic / inPerGroup
+                for ocInGroup in 0..<outPerGroup {
+                    let oc = group * outPerGroup + ocInGroup
+                    let weights = (ic * outPerGroup + ocInGroup) * taps
+                    for tap in 0..<taps {
+                        probe.readParameter(weightSlot, weights + tap)
+                        guard destinations[tap] >= 0 else { continue }
+                        sums[oc * outPlane + destinations[tap]] += value * weight[weights + tap]
+                    }
+                    probe.multiplyAdds(taps)
+                }
+            }
+            advance(&inputIndex, within: inputSizes)
+        }
+        for oc in 0..<conv.outChannels {
+            for position in 0..<outPlane {
+                var sum = sums[oc * outPlane + position]
+                if let bias {
+                    sum += bias[oc]
+                    probe.readParameter(biasSlot, oc)
+                }
+                for function in activations { sum = function.apply(sum) }
+                output.pointer[oc * outPlane + position] = sum
+                probe.write(oc * outPlane + position)
             }
         }
     }

@@ -27,15 +27,22 @@ extension PreparedGraph {
     /// keep per-channel statistics): the runner hands them `[N, C, …]` a sample at a time.
     static func runsPerSample(_ operation: Operation) -> Bool {
         switch operation {
-        case .convolution, .transposedConvolution, .convolutionND, .pooling, .poolingND, .globalPooling, .adaptivePooling,
+        case .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .pooling, .poolingND, .globalPooling, .adaptivePooling,
              .channelShuffle, .upsample:
             true
         case .normalization(let norm):
-            if case .layer = norm.method { false } else { true }
+            switch norm.method {
+            case .batch, .group: true
+            // Layer norm works on the whole tensor; a dynamic batch norm's statistics are
+            // inputs of their own shape, shared by every sample.
+            case .layer, .dynamicBatch: false
+            }
         case .fused(let fused):
             runsPerSample(fused.base)
-        case .input, .constant, .unsupported, .linear, .matmul, .einsum, .activation, .softmax, .reduction, .elementwise, .select,
-             .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .reshape, .transpose, .identity, .pad:
+        case .input, .constant, .unsupported, .linear, .matmul, .einsum, .lstm, .activation, .softmax, .reduction, .elementwise, .select,
+             .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .reshape, .transpose, .identity, .pad,
+             .dynamicConvolution:
+            // A dynamic convolution's weight is shared by every sample: its kernel loops over them.
             false
         }
     }
@@ -45,16 +52,24 @@ extension PreparedGraph {
         switch layer.operation {
         case .input, .constant, .slice, .reshape, .identity, .unsupported:
             return
-        case .convolution, .transposedConvolution, .convolutionND, .linear:
+        case .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .linear:
             weighted(index, layer.operation, activations: [], inputs: inputs, output: output, path: path, probe: &probe)
         case .fused(let fused):
             weighted(index, fused.base, activations: fused.activations.map(\.function), inputs: inputs, output: output, path: path, probe: &probe)
+        case .dynamicConvolution(let conv):
+            let bias = parameters[index].pointer(.bias).map { UnsafePointer($0) }
+            DynamicConvolutionKernel.run(conv, input: inputs[0], weight: inputs[1], shapes: layer.inputs.map { graph.layers[$0].outputShape },
+                                         outputShape: layer.outputShape, bias: bias, biasSlot: parameters[index].slot(.bias) ?? 0,
+                                         output: output, direct: P.isCounting || path == .reference, scratch: scratch, kernels: kernels,
+                                         probe: &probe)
+        case .lstm(let lstm):
+            LSTMKernel.run(lstm, inputs: inputs, parameters: parameters[index], output: output, probe: &probe)
         case .matmul:
             MatMulKernel.run(left: inputs[0], right: inputs[1], output: output, kernels: kernels, probe: &probe)
         case .einsum(let einsum):
             EinsumKernel.run(einsum, inputs: inputs, output: output, probe: &probe)
         case .normalization(let norm):
-            NormalizationKernel.run(norm, input: inputs[0], parameters: parameters[index], output: output, probe: &probe)
+            NormalizationKernel.run(norm, inputs: inputs, parameters: parameters[index], output: output, probe: &probe)
         case .activation(let activation):
             ActivationKernel.run(activation.function, input: inputs[0], output: output, probe: &probe)
         case .softmax(let softmax):
@@ -159,15 +174,18 @@ extension PreparedGraph {
                                            epilogue: Epilogue(bias: bias, activations: activations), output: output.pointer, scratch: scratch,
                                            kernels: kernels)
             }
+        case .transposedConvolutionND(let conv):
+            TransposedConvolutionNDKernel.run(conv, input: inputs[0], weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
+                                              activations: activations, output: output, probe: &probe)
         case .convolutionND(let conv):
-            ConvolutionNDKernel.run(conv, input: inputs[0], weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
+            ConvolutionNDKernel.run(conv, input: inputs[0], weight: weight, weightSource: .parameter(slot: weightSlot), bias: bias, biasSlot: biasSlot,
                                     activations: activations, output: output, probe: &probe)
         case .linear(let linear):
             let features = inputs[0].dims[inputs[0].dims.count - 1]
             LinearKernel.run(rows: inputs[0].elements / features, features: features, outFeatures: linear.outFeatures,
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
                              activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
-        case .input, .constant, .unsupported, .fused, .matmul, .einsum, .normalization, .activation, .softmax, .pooling, .poolingND,
+        case .input, .constant, .unsupported, .fused, .dynamicConvolution, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling, .poolingND,
              .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
@@ -188,7 +206,7 @@ extension PreparedGraph {
             let size = input.dims[axis]
             let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
             return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
-        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .convolutionND, .linear, .fused, .matmul, .einsum,
+        case .input, .constant, .unsupported, .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .fused, .matmul, .einsum, .lstm,
              .normalization, .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .channelShuffle,
              .transpose, .upsample, .pad:
             return nil
@@ -200,7 +218,7 @@ extension PreparedGraph {
         switch operation {
         case .convolution: true
         case .fused(let fused): runsConvolution(fused.base)
-        case .input, .constant, .unsupported, .transposedConvolution, .convolutionND, .linear, .matmul, .einsum, .normalization,
+        case .input, .constant, .unsupported, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization,
              .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             false
@@ -220,7 +238,7 @@ extension PreparedGraph {
             return (ConvolutionGeometry(conv, input: input, output: output), true)
         case .fused(let fused):
             return convolutionGeometry(fused.base, inputs: inputs, output: output)
-        case .input, .constant, .unsupported, .convolutionND, .linear, .matmul, .einsum, .normalization, .activation, .softmax, .pooling,
+        case .input, .constant, .unsupported, .convolutionND, .transposedConvolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling,
              .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat,
              .slice, .channelShuffle, .reshape, .transpose, .identity, .upsample, .pad:
             return nil

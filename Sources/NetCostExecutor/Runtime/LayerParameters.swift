@@ -38,7 +38,7 @@ enum SeededParameters {
         for shape in layout {
             let tensor = Tensor(dims: shape.dims)
             let (low, high): (Float, Float) = switch shape.role {
-            case .weight, .bias: (-bound, bound)
+            case .weight, .bias, .recurrentWeight, .recurrentBias: (-bound, bound)
             case .scale, .runningVariance: (0.5, 1.5)
             case .shift, .runningMean: (-0.1, 0.1)
             }

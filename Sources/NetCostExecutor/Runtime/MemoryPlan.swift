@@ -77,7 +77,10 @@ public struct MemoryPlan: Sendable, Equatable {
     /// Scratch floats a layer's fast kernel needs: im2col columns, a depthwise kernel's
     /// padded rows, or a transposed convolution's columns.
     static func scratchElements(_ operation: Operation, _ inputs: [TensorShape], _ output: TensorShape) throws(SizeOverflow) -> Int {
-        guard let (g, transposed) = PreparedGraph.convolutionGeometry(operation, inputs: inputs, output: output) else { return 0 }
+        var found = PreparedGraph.convolutionGeometry(operation, inputs: inputs, output: output)
+        // A 2-D convolution by a run-time weight runs the same kernels on the weight it is given.
+        if case .dynamicConvolution(let conv) = operation, let g = DynamicConvolutionKernel.geometry(conv, inputs, output) { found = (g, false) }
+        guard let (g, transposed) = found else { return 0 }
         if transposed {
             return try product(g.outPerGroup, g.kernelHeight, g.kernelWidth, g.inputPlane)
         }

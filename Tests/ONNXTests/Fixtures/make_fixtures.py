@@ -10,6 +10,7 @@ never values. The expected counts live in the Swift tests as hand derivations.
 
 Generated with onnx 1.23.2; the files are committed, so the tests need no Python.
 """
+import json
 import os
 
 import numpy as np
@@ -87,6 +88,15 @@ def main():
          [helper.make_node("ConvTranspose", ["x", "w1", "b1"], ["a"], strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1]),
           helper.make_node("ConvTranspose", ["a", "w2"], ["y"], strides=[2, 2], group=2, output_shape=[28, 28])],
          [x(1, 8, 7, 7)], [value("y", [1, 2, 28, 28])], [weight("w1", 8, 4, 3, 3), weight("b1", 4), weight("w2", 4, 1, 4, 4)], opset=17)
+    # 1-D: stride 2, pad 1, output_padding 1 on 7 → 14, with a bias; then output_shape 30
+    # in 2 groups. 3-D (the map unsqueezed to 1×30×1): SAME_UPPER, stride 1×2×2 → 1×60×2.
+    save("conv_transpose_1d_3d_opset17.onnx",
+         [helper.make_node("ConvTranspose", ["x", "w1", "b1"], ["a"], strides=[2], pads=[1, 1], output_padding=[1]),
+          helper.make_node("ConvTranspose", ["a", "w2"], ["y"], strides=[2], group=2, output_shape=[30]),
+          helper.make_node("Unsqueeze", ["y", "axes"], ["video"]),
+          helper.make_node("ConvTranspose", ["video", "w3"], ["z"], strides=[1, 2, 2], auto_pad="SAME_UPPER")],
+         [x(1, 4, 7)], [value("z", [1, 3, 1, 60, 2])],
+         [weight("w1", 4, 6, 3), weight("b1", 6), weight("w2", 6, 2, 4), ints("axes", [2, 4]), weight("w3", 4, 3, 1, 3, 2)], opset=17)
 
     # Linear algebra.
     save("gemm_opset11.onnx",
@@ -286,6 +296,11 @@ def main():
     save("resize_cubic_opset13.onnx",
          [helper.make_node("Resize", ["x", "", "scales"], ["r"], mode="cubic"), helper.make_node("Relu", ["r"], ["y"])],
          [x(1, 2, 4, 4)], [value("y", [1, 2, 8, 8])], [floats("scales", [1, 1, 2, 2])])
+    save("resize_cubic_unmapped_opset13.onnx",
+         [helper.make_node("Resize", ["x", "", "scales"], ["a"], mode="cubic", exclude_outside=1, name="excluding"),
+          helper.make_node("Resize", ["x", "", "scales"], ["b"], mode="cubic", coordinate_transformation_mode="tf_half_pixel_for_nn",
+                           name="tf")],
+         [x(1, 2, 4, 4)], [value("a", [1, 2, 8, 8]), value("b", [1, 2, 8, 8])], [floats("scales", [1, 1, 2, 2])])
     save("upsample_opset9.onnx", [helper.make_node("Upsample", ["x", "scales"], ["y"], mode="nearest")],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 10, 12])], [floats("scales", [1, 1, 2, 2])], opset=9)
     save("pad_opset11.onnx", [helper.make_node("Pad", ["x", "pads"], ["y"], mode="constant")],
@@ -384,7 +399,7 @@ def main():
           helper.make_node("Transpose", ["nz"], ["t"], perm=[1, 0])],
          [x(1, 6)], [value("values", [1, 2]), value("t", [6, 2], TensorProto.INT64)], [ints("k", [2])])
     # Gemm between run-time operands (Aᵀ·A, plus a stored bias), EyeLike of its shape (a
-    # constant), and an LSTM whose outputs' shapes follow from its input and hidden size.
+    # constant), and an LSTM whose last hidden state a ReLU reads.
     save("gemm_eyelike_lstm_opset13.onnx",
          [helper.make_node("Relu", ["x"], ["a"]),
           helper.make_node("Gemm", ["a", "a", "c"], ["g"], transA=1),
@@ -395,6 +410,12 @@ def main():
           helper.make_node("Relu", ["last"], ["y"])],
          [x(4, 3)], [value("diagonal", [3, 3]), value("y", [1, 1, 2])],
          [weight("c", 3), ints("one", [1]), weight("w", 1, 8, 3), weight("r", 1, 8, 2)])
+    # LSTMs netcost does not map: with peepholes, and with sequence lengths.
+    save("lstm_unmapped_opset13.onnx",
+         [helper.make_node("LSTM", ["x", "w", "r", "", "", "", "", "p"], ["a"], hidden_size=2, name="peephole"),
+          helper.make_node("LSTM", ["x", "w", "r", "", "lengths"], ["b"], hidden_size=2, name="lengths")],
+         [x(4, 1, 3), value("lengths", [1], TensorProto.INT32)], [value("a", [4, 1, 1, 2]), value("b", [4, 1, 1, 2])],
+         [weight("w", 1, 8, 3), weight("r", 1, 8, 2), weight("p", 1, 6)])
     # torch.roll by 0, as Swin3D's shifted windows export it: an empty slice joined to
     # the rest along the same axis.
     save("roll_by_zero_opset13.onnx",
@@ -567,6 +588,149 @@ def main():
           helper.make_node("Shape", ["big"], ["s"]),
           helper.make_node("Relu", ["x"], ["y"])],
          [x(1, 3, 8, 8)], [value("y", [1, 3, 8, 8])], [ints("dims", [1 << 31, 1 << 31])], check=False)
+
+    runtime_checked()
+
+
+def tensor_json(array):
+    return {"shape": list(array.shape), "data": [float(v) for v in np.asarray(array, dtype=np.float32).flatten()]}
+
+
+def runtime_checked():
+    """Exports of torch modules with real weights, beside onnxruntime's output on a fixed
+    input (`<name>.json`): the executor runs the imported graph on the file's weights and
+    must give the same output. Needs torch, timm and onnxruntime as well.
+
+    NF-Nets' weight-standardized convolution (timm's ScaledStdConv2d): PyTorch's exporter
+    writes the standardization as ReduceMean, Sub and Mul on a stored copy of the weight
+    and a BatchNormalization (in training mode from opset 14) whose output is the Conv's W.
+    """
+    import onnxruntime
+    import torch
+    from timm.layers import ScaledStdConv2d
+
+    torch.manual_seed(15)
+    module = torch.nn.Sequential(ScaledStdConv2d(3, 4, 3, stride=1, padding=1, eps=1e-5), torch.nn.ReLU()).eval()
+    with torch.no_grad():
+        module[0].gain.copy_(torch.rand(module[0].gain.shape) + 0.5)
+        module[0].bias.copy_(torch.rand(module[0].bias.shape) - 0.5)
+    x = torch.rand(2, 3, 6, 6) * 2 - 1
+    for opset in (13, 17):
+        name = f"weight_standardized_conv_opset{opset}"
+        path = os.path.join(OUT, name + ".onnx")
+        torch.onnx.export(module, (x,), path, opset_version=opset, dynamo=False, input_names=["x"], output_names=["y"])
+        model = onnx.load(path)
+        session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+        (y,) = session.run(None, {"x": x.numpy()})
+        stored = {t.name: tensor_json(numpy_helper.to_array(t)) for t in model.graph.initializer
+                  if t.data_type == TensorProto.FLOAT}
+        constants = {node.output[0]: tensor_json(numpy_helper.to_array(node.attribute[0].t)) for node in model.graph.node
+                     if node.op_type == "Constant" and node.attribute[0].t.data_type == TensorProto.FLOAT}
+        norm = next(node for node in model.graph.node if node.op_type == "BatchNormalization")
+        conv = next(node for node in model.graph.node if node.op_type == "Conv")
+        fixture = {"model": name + ".onnx", "input": tensor_json(x.numpy()), "output": tensor_json(y),
+                   "batchnorm": {"scale": stored[norm.input[1]], "shift": constants[norm.input[2]]},
+                   "conv_bias": stored[conv.input[2]], "initializers": stored,
+                   "generated_by": f"torch {torch.__version__}, onnxruntime {onnxruntime.__version__}"}
+        with open(os.path.join(OUT, name + ".json"), "w") as file:
+            json.dump(fixture, file)
+    lstm_fixtures(onnxruntime, torch)
+    cubic_fixtures(onnxruntime)
+
+
+def cubic_fixtures(onnxruntime):
+    """Cubic Resize nodes in each coordinate transformation netcost maps, checked by
+    onnxruntime: `resize_cubic_<mode>_opset13` (scales or sizes, `cubic_coeff_a`)."""
+    rng = np.random.default_rng(15)
+    cases = [
+        ("half_pixel", {"scales": [1, 1, 2, 2]}, {}),
+        ("align_corners", {"sizes": [1, 2, 7, 9]}, {}),
+        ("asymmetric", {"scales": [1, 1, 1.5, 2]}, {"cubic_coeff_a": -0.5}),
+        ("pytorch_half_pixel", {"sizes": [1, 2, 3, 1]}, {}),
+    ]
+    for mode, target, extra in cases:
+        name = f"resize_cubic_{mode}_opset13"
+        x = rng.random((1, 2, 5, 6), dtype=np.float32) * 2 - 1
+        key = next(iter(target))
+        dtype = np.float32 if key == "scales" else np.int64
+        inputs = ["x", "", "target"] if key == "scales" else ["x", "", "", "target"]
+        node = helper.make_node("Resize", inputs, ["y"], mode="cubic", coordinate_transformation_mode=mode, **extra)
+        save(name + ".onnx", [node], [value("x", [1, 2, 5, 6])], [value("y", ["N", "C", "H", "W"])],
+             [numpy_helper.from_array(np.array(target[key], dtype=dtype), "target")])
+        session = onnxruntime.InferenceSession(os.path.join(OUT, name + ".onnx"), providers=["CPUExecutionProvider"])
+        (y,) = session.run(None, {"x": x})
+        fixture = {"model": name + ".onnx", "inputs": {"x": tensor_json(x)}, "output": tensor_json(y),
+                   "generated_by": f"onnxruntime {onnxruntime.__version__}"}
+        with open(os.path.join(OUT, name + ".json"), "w") as file:
+            json.dump(fixture, file)
+
+
+def lstm_fixtures(onnxruntime, torch):
+    """LSTMs checked by onnxruntime. The JSON gives the weights in netcost's layout
+    (torch's gate order input, forget, cell, output; per direction stacked: `weight`
+    [D, 4H, I], `weight_hh` [D, 4H, H], `bias` and `bias_hh` [D, 4H]), the graph inputs
+    by name and onnxruntime's output.
+
+    - `lstm_bidirectional_opset17`: torch.nn.LSTM(5, 3, bidirectional=True) exported with
+      its initial states as graph inputs, sequence first (layout 0); the output is Y.
+    - `lstm_reverse_opset14`: an LSTM node written here, direction reverse, an initial
+      hidden state without a cell state; the output is Y_h. (onnxruntime runs no
+      `layout` 1: the kernel fixtures check netcost's batch-first LSTM against torch.)
+    """
+    generator = torch.Generator().manual_seed(15)
+    module = torch.nn.LSTM(5, 3, bidirectional=True).eval()
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter.copy_(torch.rand(parameter.shape, generator=generator) - 0.5)
+
+    class Sequence(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = module
+
+        def forward(self, x, h0, c0):
+            return self.lstm(x, (h0, c0))[0]
+
+    x, h0, c0 = (torch.rand(shape, generator=generator) * 2 - 1 for shape in ([4, 2, 5], [2, 2, 3], [2, 2, 3]))
+    name = "lstm_bidirectional_opset17"
+    path = os.path.join(OUT, name + ".onnx")
+    torch.onnx.export(Sequence().eval(), (x, h0, c0), path, opset_version=17, dynamo=False,
+                      input_names=["x", "h0", "c0"], output_names=["y"])
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+    (y,) = session.run(None, {"x": x.numpy(), "h0": h0.numpy(), "c0": c0.numpy()})
+    stacked = lambda prefix: np.stack([getattr(module, prefix + suffix).detach().numpy() for suffix in ("_l0", "_l0_reverse")])
+    weights = {"weight": stacked("weight_ih"), "weight_hh": stacked("weight_hh"), "bias": stacked("bias_ih"), "bias_hh": stacked("bias_hh")}
+    write_lstm_fixture(name, {"x": x.numpy(), "h0": h0.numpy(), "c0": c0.numpy()}, y, weights, torch, onnxruntime)
+
+    # ONNX's gate order is input, output, forget, cell; netcost's (torch's) input, forget, cell, output.
+    rng = np.random.default_rng(15)
+    hidden, features, steps, batch = 3, 4, 5, 2
+    w = (rng.random((1, 4 * hidden, features), dtype=np.float32) - 0.5)
+    r = (rng.random((1, 4 * hidden, hidden), dtype=np.float32) - 0.5)
+    b = (rng.random((1, 8 * hidden), dtype=np.float32) - 0.5)
+    sequence = rng.random((steps, batch, features), dtype=np.float32) * 2 - 1
+    initial = rng.random((1, batch, hidden), dtype=np.float32) - 0.5
+    name = "lstm_reverse_opset14"
+    save(name + ".onnx",
+         [helper.make_node("LSTM", ["x", "w", "r", "b", "", "h0"], ["", "y"], hidden_size=hidden, direction="reverse")],
+         [value("x", [steps, batch, features]), value("h0", [1, batch, hidden])], [value("y", [1, batch, hidden])],
+         [numpy_helper.from_array(w, "w"), numpy_helper.from_array(r, "r"), numpy_helper.from_array(b, "b")], opset=14)
+    session = onnxruntime.InferenceSession(os.path.join(OUT, name + ".onnx"), providers=["CPUExecutionProvider"])
+    (y,) = session.run(None, {"x": sequence, "h0": initial})
+
+    def reorder(gates):
+        i, o, f, c = np.split(gates, 4, axis=-2 if gates.ndim == 3 else -1)
+        return np.concatenate([i, f, c, o], axis=-2 if gates.ndim == 3 else -1)
+    weights = {"weight": reorder(w), "weight_hh": reorder(r), "bias": reorder(b[:, :4 * hidden]), "bias_hh": reorder(b[:, 4 * hidden:])}
+    write_lstm_fixture(name, {"x": sequence, "h0": initial}, y, weights, torch, onnxruntime)
+
+
+def write_lstm_fixture(name, inputs, output, weights, torch, onnxruntime):
+    fixture = {"model": name + ".onnx", "inputs": {key: tensor_json(value) for key, value in inputs.items()},
+               "output": tensor_json(output), "lstm": {key: tensor_json(value) for key, value in weights.items()},
+               "generated_by": f"torch {torch.__version__}, onnxruntime {onnxruntime.__version__}"}
+    with open(os.path.join(OUT, name + ".json"), "w") as file:
+        json.dump(fixture, file)
 
 
 if __name__ == "__main__":
