@@ -39,7 +39,7 @@ struct BenchTraceTests {
         let runs = events.filter { $0["cat"] as? String == "Session" }
         let nodes = events.filter { $0["cat"] as? String == "Node" }
         #expect(runs.count == Self.passes)
-        #expect(nodes.count == Self.passes * layers.count)
+        try #require(nodes.count == Self.passes * layers.count)
         #expect(events.count == metadata.count + runs.count + nodes.count)
         let processID = try #require(metadata.first?["pid"] as? Int)
 
@@ -97,11 +97,9 @@ struct BenchTraceTests {
         #expect(result.status == 0)
         let trace = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
         let nodes = try #require(trace["traceEvents"] as? [[String: Any]]).filter { $0["cat"] as? String == "Node" }
-        let merged = nodes.compactMap { event -> (name: String, dur: Double, args: [String: Any])? in
-            guard let args = event["args"] as? [String: Any], args["merge"] != nil else { return nil }
-            return (event["name"] as? String ?? "", event["dur"] as? Double ?? -1, args)
-        }
-        #expect(merged.map(\.name) == ["block.expand.conv", "block.dw.conv", "block.project.conv", "block.add"])
+        let merged = nodes.map { (name: $0["name"] as? String ?? "", dur: $0["dur"] as? Double ?? -1, args: $0["args"] as? [String: Any] ?? [:]) }
+            .filter { $0.args["merge"] != nil }
+        try #require(merged.map(\.name) == ["block.expand.conv", "block.dw.conv", "block.project.conv", "block.add"])
         #expect(merged.map { $0.args["merge"] as? String } == ["row bands", "row bands", "residual epilogue", "residual epilogue"])
         #expect(merged[0].args["merged_with"] as? String == "block.dw.conv" && merged[1].args["merged_into"] as? String == "block.expand.conv")
         #expect(merged[1].dur == 0 && merged[3].dur == 0 && merged[0].dur > 0)
