@@ -38,11 +38,14 @@ public struct ArgumentSpec: Sendable {
     /// A noun phrase.
     public var help: String
     public var isOptional: Bool
+    /// What a shell completes in its place (default: file paths).
+    public var completion: ValueCompletion
 
-    public init(_ name: String, help: String, optional: Bool = false) {
+    public init(_ name: String, help: String, optional: Bool = false, completes completion: ValueCompletion = .files) {
         self.name = name
         self.help = help
         self.isOptional = optional
+        self.completion = completion
     }
 }
 
@@ -72,6 +75,13 @@ public struct OptionSpec: Sendable {
     }
 
     public var isFlag: Bool { valueName == nil }
+
+    /// What a shell completes after the option: its choices when the set is closed, file
+    /// paths for a `FILE`, and nothing for other values (numbers, sizes).
+    public var completion: ValueCompletion {
+        if let choices { return .words(choices) }
+        return valueName == "FILE" ? .files : .nothing
+    }
 
     /// `-o, --output FILE`.
     var signature: String {

@@ -1,4 +1,5 @@
 import ArgumentParsing
+import Foundation
 import NetCost
 import NetCostExecutor
 
@@ -28,9 +29,11 @@ struct BenchCommand: Subcommand {
             .value("seed", "N", help: "seed of the random weights and inputs", default: "0"),
             SharedOptions.format(["text", "markdown", "json"]),
             SharedOptions.output,
+            .value("trace", "FILE", help: "also write every timed pass, layer by layer, as Chrome trace-event JSON for chrome://tracing or Perfetto"),
         ],
         examples: [
             "netcost bench mobilenet_v2 --fuse",
+            "netcost bench mobilenet_v2 --trace mobilenet_v2.trace.json",
             "netcost bench resnet18 --peak-gflops 200 --bandwidth 20 --format json",
         ])
 
@@ -45,6 +48,10 @@ struct BenchCommand: Subcommand {
     let limits: RunLimits
     let format: String
     let output: String?
+    let trace: String?
+
+    /// The most events a trace may hold (layers × passes): about 300 MB of JSON.
+    static let maximumTraceEvents = 1_000_000
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         model = arguments.argument("MODEL") ?? ""
@@ -58,19 +65,29 @@ struct BenchCommand: Subcommand {
         limits = try SharedOptions.runLimits(arguments)
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
+        trace = arguments.string("trace")
     }
 
     func run() throws -> ExitStatus {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
+        if trace != nil, graph.layers.count > Self.maximumTraceEvents / repetitions {
+            throw InputError("--trace writes one event per layer and pass: \(graph.layers.count) layers × \(repetitions) passes "
+                + "pass the limit of \(NumberFormat.grouped(Self.maximumTraceEvents)) events; give fewer --repetitions")
+        }
         // Measure the machine only for what was not given.
         var machine = MachineProfile(peakGFLOPS: peak ?? 0, bandwidthGBps: bandwidth ?? 0)
         if peak == nil || bandwidth == nil {
             let measured = MachineProbe.measure()
             machine = MachineProfile(peakGFLOPS: peak ?? measured.peakGFLOPS, bandwidthGBps: bandwidth ?? measured.bandwidthGBps, cores: measured.cores)
         }
-        let report = try Benchmark.run(graph, repetitions: repetitions, warmup: warmup, seed: seed, limits: limits, machine: machine)
+        let report = try Benchmark.run(graph, repetitions: repetitions, warmup: warmup, seed: seed, limits: limits, machine: machine,
+                                       keepPasses: trace != nil)
+        if let trace {
+            let title = "netcost bench \((model as NSString).lastPathComponent)" + (fuse ? " --fuse" : "")
+            try SharedOptions.write(report.chromeTrace(processID: Int(ProcessInfo.processInfo.processIdentifier), title: title), to: trace)
+        }
         try SharedOptions.write(format == "json" ? report.json.documentText : render(table: report, markdown: format == "markdown"), to: output)
         return .success
     }

@@ -22,7 +22,7 @@ struct ExperimentCommand: Subcommand {
         interquartile range of its speed over each other row's above 1), and by how much. Threads: NETCOST_THREADS. Setup, assumptions and \
         this machine's results: docs/guidelines.md.
         """,
-        arguments: [ArgumentSpec("TABLE", help: "the experiment: g1, g2, g3, g4 or all")],
+        arguments: [ArgumentSpec("TABLE", help: "the experiment: g1, g2, g3, g4 or all", completes: .words(tableNames))],
         options: [
             .value("scale", "S", help: "channel multiplier of the paper's columns", choices: ExperimentTable.scales.map(String.init), default: "1"),
             .value("channels", "COLUMNS", help: "whose channel numbers to build", choices: ExperimentChannels.allCases.map(\.rawValue), default: "gpu"),

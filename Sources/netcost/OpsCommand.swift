@@ -11,7 +11,8 @@ struct OpsCommand: Subcommand {
         default or "required", and where docs/counting.md gives its formulas. Formulas for \
         every op's params, MACs, FLOPs, memory access and receptive field: docs/counting.md.
         """,
-        arguments: [ArgumentSpec("NAME", help: "an op or block, such as conv2d or inverted_residual", optional: true)],
+        arguments: [ArgumentSpec("NAME", help: "an op or block, such as conv2d or inverted_residual", optional: true,
+                                 completes: .words(OpTable.entries.map(\.name) + BlockTable.entries.map(\.name)))],
         options: [SharedOptions.format(["text", "markdown"])],
         examples: ["netcost ops", "netcost ops conv2d", "netcost ops avgpool2d --format markdown"])
 

@@ -5,7 +5,8 @@ import NetCostExecutor
 
 /// The options every model-reading subcommand shares, parsed in one place.
 enum SharedOptions {
-    static let model = ArgumentSpec("MODEL", help: "a spec file (.json), an ONNX file (.onnx) or a built-in model name")
+    static let model = ArgumentSpec("MODEL", help: "a spec file (.json), an ONNX file (.onnx) or a built-in model name",
+                                     completes: .wordsAndFiles(BuiltinModels.names))
 
     static let overrides: [OptionSpec] = [
         .value("width", "ALPHA", help: "width multiplier: conv channels scaled by the spec's rounding rule"),

@@ -2,18 +2,6 @@ import ArgumentParsing
 import Foundation
 import NetCost
 
-/// Every subcommand, in the order `netcost --help` lists them.
-let subcommands: [any Subcommand.Type] = [
-    ReportCommand.self,
-    CheckCommand.self,
-    VerifyCommand.self,
-    BenchCommand.self,
-    SweepCommand.self,
-    ExperimentCommand.self,
-    ModelsCommand.self,
-    OpsCommand.self,
-]
-
 let program = "netcost"
 let version = "0.1.0"
 let abstract = "netcost: what a neural-network architecture costs (params, MACs, FLOPs, memory access, receptive field) before you train or ship it."

@@ -1,3 +1,4 @@
+import Foundation
 import NetCost
 import Testing
 
@@ -31,6 +32,25 @@ struct BadSpecTests {
     @Test func truncatedJSON() throws {
         let error = try #require(refusal(#"{"input": [3, 8, 8], "layers": [{"op": "re"#))
         #expect(error.message.contains("unexpected end of input"))
+    }
+
+    /// A spec path holding a file of another kind says what it holds before the JSON parser fails on it.
+    @Test func otherKindsOfFileAreNamed() throws {
+        let zip = try #require(refusal("PK\u{3}\u{4}" + String(repeating: " ", count: 40)))
+        #expect(zip.message.hasPrefix("is a ZIP archive, not a spec file: a PyTorch checkpoint? "))
+        let empty = try #require(refusal(""))
+        #expect(empty.message == "is empty, not a spec file")
+        #expect(empty.file == "bad.json")
+    }
+
+    /// No shipped spec is taken for another kind of file.
+    @Test func shippedSpecsMatchNoSignature() throws {
+        let stems = try Repository.specStems()
+        #expect(stems.count > 20)
+        for stem in stems {
+            let text = try String(contentsOfFile: Repository.specPath(stem), encoding: .utf8)
+            #expect(FileSignature.identify(Array(text.utf8), expecting: .spec) == nil, "\(stem)")
+        }
     }
 
     @Test func topLevelMustBeAnObject() throws {

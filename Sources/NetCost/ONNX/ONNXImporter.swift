@@ -115,6 +115,9 @@ public enum ONNXImporter {
     /// only small integer tensors are read from it (index and shape constants), never weights.
     public static func load(bytes: UnsafeRawBufferPointer, file: String, sideFiles: String? = nil, limits: ModelLimits = ModelLimits(),
                             choosingInput: (ONNXDeclaredInput) throws(InputError) -> ONNXInputChoice) throws(InputError) -> ONNXImport {
+        // A file of another kind (a checkpoint, an archive, a web page) is named as such
+        // before the protobuf reader fails on its first bytes.
+        if let other = FileSignature.identify(bytes, expecting: .onnxModel) { throw other.error(expecting: .onnxModel, file: file) }
         var model: ONNXModel
         do {
             var reader = ProtobufReader(bytes, range: 0..<bytes.count, message: "ModelProto")
@@ -129,6 +132,11 @@ public enum ONNXImporter {
         }
         do throws(InputError) {
             guard !model.graph.nodes.isEmpty || !model.graph.inputs.isEmpty else {
+                // ir_version but no graph: the file begins as a model does and stops before its graph.
+                guard model.irVersion == 0 else {
+                    throw InputError("is truncated (a download or copy cut short?): it begins as an ONNX model (ir_version \(model.irVersion)) "
+                        + "and ends after \(bytes.count) bytes, before its graph; fetch the file again")
+                }
                 throw InputError("is not an ONNX model: it has no graph (a ModelProto with nodes and inputs)")
             }
             let choice = try choosingInput(try model.graph.declaredInput())

@@ -44,6 +44,15 @@ struct ProtobufReader {
         ProtobufError(message: message, offset: position ?? offset, text: text)
     }
 
+    /// A value that needs bytes past the end of this message. When that end is the
+    /// end of the buffer, the file stops in the middle of a field: it was cut short.
+    func pastEnd(_ value: String, at position: Int? = nil) -> ProtobufError {
+        let cut = end == bytes.count
+        var error = error("\(value) runs past the end of the \(cut ? "file" : "message")", at: position)
+        if cut { error.fileSize = bytes.count }
+        return error
+    }
+
     /// The next field's key, or nil at the end of the message.
     mutating func nextKey() throws(ProtobufError) -> Key? {
         guard !isAtEnd else { return nil }
@@ -63,7 +72,7 @@ struct ProtobufReader {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard offset < end else { throw error("a varint runs past the end of the message", at: start) }
+            guard offset < end else { throw pastEnd("a varint", at: start) }
             let byte = UInt64(bytes[offset])
             offset += 1
             if shift == 63 && byte > 1 { throw error("a varint is longer than 64 bits", at: start) }
@@ -80,7 +89,7 @@ struct ProtobufReader {
     }
 
     mutating func readFixed32() throws(ProtobufError) -> UInt32 {
-        guard end - offset >= 4 else { throw error("a 4-byte value runs past the end of the message") }
+        guard end - offset >= 4 else { throw pastEnd("a 4-byte value") }
         var value: UInt32 = 0
         for index in 0..<4 { value |= UInt32(bytes[offset + index]) << (8 * UInt32(index)) }
         offset += 4
@@ -88,7 +97,7 @@ struct ProtobufReader {
     }
 
     mutating func readFixed64() throws(ProtobufError) -> UInt64 {
-        guard end - offset >= 8 else { throw error("an 8-byte value runs past the end of the message") }
+        guard end - offset >= 8 else { throw pastEnd("an 8-byte value") }
         var value: UInt64 = 0
         for index in 0..<8 { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
         offset += 8
@@ -101,7 +110,9 @@ struct ProtobufReader {
         let start = offset
         let length = try readVarint()
         guard length <= UInt64(end - offset) else {
-            throw error("a field of \(length) bytes runs past the end of the message (\(end - offset) bytes left)", at: start)
+            var error = pastEnd("a field of \(length) bytes", at: start)
+            if error.fileSize == nil { error.text += " (\(end - offset) bytes left)" }
+            throw error
         }
         let range = offset..<(offset + Int(length))
         offset = range.upperBound
@@ -179,9 +190,14 @@ struct ProtobufError: Error {
     var message: String
     var offset: Int
     var text: String
+    /// The file's size when the file ends in the middle of a field (a cut download), else nil.
+    var fileSize: Int?
 
-    /// `malformed ONNX file: TensorProto at byte 1234: a field of ...`.
+    /// `malformed ONNX file: TensorProto at byte 1234: a field of ...`, or, for a file
+    /// that ends mid-field, `is truncated (…): ModelProto at byte 20: … past the end of the file at byte 500`.
     func inputError(file: String) -> InputError {
-        InputError("malformed ONNX file: \(message) at byte \(offset): \(text)", file: file)
+        guard let fileSize else { return InputError("malformed ONNX file: \(message) at byte \(offset): \(text)", file: file) }
+        return InputError("is truncated (a download or copy cut short?): \(message) at byte \(offset): \(text) at byte \(fileSize); "
+            + "fetch the file again", file: file)
     }
 }

@@ -62,6 +62,7 @@ public enum SpecLoader {
     }
 
     static func parseObject(_ bytes: [UInt8], file: String) throws(InputError) -> JSONObject {
+        if let other = FileSignature.identify(bytes, expecting: .spec) { throw other.error(expecting: .spec, file: file) }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)

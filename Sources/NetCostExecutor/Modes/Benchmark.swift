@@ -14,9 +14,12 @@ public struct LayerTiming: Sendable, Equatable {
     public let index: Int
     public let name: String
     public let op: String
+    /// The output's whole shape, batch axis included.
+    public let outputShape: [Int]
     /// The median over the repetitions.
     public let seconds: Double
-    /// Symbolic flops and memory access bytes (`memory_access × 4`).
+    /// Symbolic MACs, flops and memory access bytes (`memory_access × 4`).
+    public let macs: Int
     public let flops: Int
     public let bytes: Int
     public let roofline: RooflineEstimate?
@@ -43,10 +46,23 @@ public struct LayerTiming: Sendable, Equatable {
     public var gflops: Double { seconds > 0 ? Double(pairFlops) / seconds / 1e9 : 0 }
     /// Achieved GB/s: memory access bytes over the measured time.
     public var gbps: Double { seconds > 0 ? Double(pairBytes) / seconds / 1e9 : 0 }
-    private var pairFlops: Int { merge.map { $0.isFirst ? flops &+ $0.partnerFlops : 0 } ?? flops }
-    private var pairBytes: Int { merge.map { $0.isFirst ? bytes &+ $0.partnerBytes : 0 } ?? bytes }
+    /// The flops and bytes the layer's time covers: a merged pair's for its first layer, none for its second.
+    var pairFlops: Int { merge.map { $0.isFirst ? flops &+ $0.partnerFlops : 0 } ?? flops }
+    var pairBytes: Int { merge.map { $0.isFirst ? bytes &+ $0.partnerBytes : 0 } ?? bytes }
     /// Arithmetic intensity, flops per byte; 0 for a layer that moves nothing.
     public var intensity: Double { bytes > 0 ? Double(flops) / Double(bytes) : 0 }
+}
+
+/// One timed pass over the graph, as a trace shows it.
+public struct TimedPass: Sendable, Equatable {
+    /// When the pass began, in seconds after the first timed pass began.
+    public let start: Double
+    /// The whole pass.
+    public let seconds: Double
+    /// Per layer of the graph (by index): when it began, in seconds after the pass
+    /// began, and how long it took (zero for the second layer of a merged pair).
+    public let layerStarts: [Double]
+    public let layerSeconds: [Double]
 }
 
 /// The outcome of `netcost bench`.
@@ -60,6 +76,8 @@ public struct BenchmarkReport: Sendable, Equatable {
     public let machine: MachineProfile?
     /// The vector width's kernels that ran.
     public let kernels: KernelSet
+    /// Every timed pass in order, when the run was asked to keep them (for a trace); else empty.
+    public let passes: [TimedPass]
 
     /// Symbolic flops of the whole graph.
     public var totalFlops: Int { layers.reduce(0) { $0 &+ $1.flops } }
@@ -99,9 +117,11 @@ public struct BenchmarkReport: Sendable, Equatable {
 /// Times a graph with the fast kernels (no counting): every layer's median latency over
 /// `repetitions` passes after `warmup` untimed ones, beside what the roofline allows.
 public enum Benchmark {
+    /// `keepPasses` keeps every timed pass's layer times in the report (`passes`), for
+    /// `chromeTrace`; they take 16 bytes per layer and pass.
     public static func run(_ graph: Graph, repetitions: Int = 10, warmup: Int = 2, seed: UInt64 = 0,
                            limits: RunLimits = RunLimits(), machine: MachineProfile? = nil,
-                           kernels: KernelSet? = nil) throws(InputError) -> BenchmarkReport {
+                           kernels: KernelSet? = nil, keepPasses: Bool = false) throws(InputError) -> BenchmarkReport {
         guard repetitions >= 1 else { throw InputError("must be at least 1", field: "repetitions") }
         guard warmup >= 0 else { throw InputError("must not be negative", field: "warmup") }
         // Validated first: Analysis trusts a graph's indices and shapes.
@@ -111,10 +131,18 @@ public enum Benchmark {
         for _ in 0..<warmup { _ = prepared.run() }
         var perLayer = Array(repeating: [Double](), count: graph.layers.count)
         var totals: [Double] = []
+        var passes: [TimedPass] = []
+        var firstBegan: UInt64?
         for _ in 0..<repetitions {
             let result = prepared.run()
             for (index, seconds) in result.seconds.enumerated() { perLayer[index].append(seconds) }
             totals.append(result.totalSeconds)
+            if keepPasses {
+                let origin = firstBegan ?? result.began
+                firstBegan = origin
+                passes.append(TimedPass(start: Double(result.began - origin) * 1e-9, seconds: result.totalSeconds,
+                                        layerStarts: result.starts, layerSeconds: result.seconds))
+            }
         }
         var merges: [Int: LayerTiming.Merge] = [:]
         for pair in prepared.merges.compactMap({ $0 }) where MergedPair.enabled {
@@ -137,11 +165,11 @@ public enum Benchmark {
                 roofline = RooflineEstimate(attainableGFLOPS: attainable, memoryBound: device.isMemoryBound(intensity: intensity),
                                             seconds: attainable > 0 ? Double(cost.flops) / attainable / 1e9 : 0)
             }
-            layers.append(LayerTiming(index: index, name: layer.name, op: layer.operation.kind, seconds: seconds,
-                                      flops: cost.flops, bytes: bytes, roofline: roofline, merge: merges[index]))
+            layers.append(LayerTiming(index: index, name: layer.name, op: layer.operation.kind, outputShape: layer.outputShape.dims,
+                                      seconds: seconds, macs: cost.macs, flops: cost.flops, bytes: bytes, roofline: roofline, merge: merges[index]))
         }
         return BenchmarkReport(model: graph.name, repetitions: repetitions, layers: layers, totalSeconds: median(totals), machine: machine,
-                               kernels: prepared.kernels)
+                               kernels: prepared.kernels, passes: passes)
     }
 
     /// Median whole-pass times with merged pairs (`MergedPair`) and without, from passes

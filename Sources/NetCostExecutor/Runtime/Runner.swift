@@ -26,6 +26,10 @@ struct RunResult {
     /// Per layer, in seconds (zero for views), and the whole pass.
     var seconds: [Double]
     var totalSeconds: Double
+    /// Per layer, when it began, in seconds after the pass began; and when the pass
+    /// began, in nanoseconds of the system's uptime clock. A trace lays layers out with them.
+    var starts: [Double]
+    var began: UInt64
 
     var finalOutput: Tensor? { outputs.last ?? nil }
 }
@@ -43,6 +47,7 @@ extension PreparedGraph {
         var kept: [Tensor?] = Array(repeating: nil, count: layers.count)
         var counts: [LayerCount?] = Array(repeating: nil, count: layers.count)
         var seconds = Array(repeating: 0.0, count: layers.count)
+        var starts = Array(repeating: 0.0, count: layers.count)
         var dropAfter: [Int: [Int]] = [:]
         for (index, reader) in lastReader.enumerated() where reader != Int.max { dropAfter[reader, default: []].append(index) }
         var mergedOutput: (layer: Int, tensor: Tensor)?
@@ -50,6 +55,7 @@ extension PreparedGraph {
 
         for (index, layer) in layers.enumerated() {
             let begin = DispatchTime.now().uptimeNanoseconds
+            starts[index] = Double(begin - start) * 1e-9
             var output: Tensor?
             var timed = true
             if let source = sources[index] {
@@ -90,7 +96,7 @@ extension PreparedGraph {
             for dropped in dropAfter[index] ?? [] { tensors[dropped] = nil }
         }
         let total = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        return RunResult(outputs: kept, counts: counts, seconds: seconds, totalSeconds: total)
+        return RunResult(outputs: kept, counts: counts, seconds: seconds, totalSeconds: total, starts: starts, began: start)
     }
 
     private func count(_ probe: CountingProbe, _ parameters: LayerParameters) -> LayerCount {
