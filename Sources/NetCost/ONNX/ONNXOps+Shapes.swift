@@ -63,13 +63,53 @@ extension ONNXOps {
         try foldOnly(&importer, context)
     }
 
-    /// Ops netcost maps only when their inputs are known at import time; on run-time
-    /// tensors they are reported as unsupported.
-    /// `ScatterND`, `ScatterElements`: folded on constants (Swin's shifted-window mask);
-    /// on run-time tensors not counted, with the data's shape, which is exact.
+    /// `ScatterElements`: folded on constants; on run-time tensors not counted, with the
+    /// data's shape, which is exact.
     static func scatter(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         try importer.addUnsupported(context, reason: "on tensors computed at run time", shape: try importer.onnxDims(context, 0))
+    }
+
+    /// `ScatterND(data, indices, updates)`: folded on constants (Swin's shifted-window
+    /// mask); on run-time tensors → `scatter_nd`, with its `reduction` (opset 16, 18).
+    static func scatterND(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        let name = try context.string("reduction", default: "none")
+        guard let reduction = ScatterND.Reduction(rawValue: name) else {
+            throw context.error("reduction \"\(name)\" is not none, add, mul, max or min", field: "reduction")
+        }
+        var inputs: [Int] = []
+        for position in 0..<3 { inputs.append(try importer.activation(context, position)) }
+        let layer = try importer.addLayer(context.name, .scatterND(ScatterND(reduction: reduction)), inputs: inputs, context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `GatherND(data, indices)` with `batch_dims`: folded on constants (the dims); on
+    /// run-time data or indices → `gather_nd`.
+    static func gatherND(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        guard let data = try importer.value(context, 0), let indices = try importer.value(context, 1) else {
+            throw context.error("needs data and indices", field: "inputs")
+        }
+        let dims = try gatherNDDims(context, data: importer.onnxDims(of: data), indices: importer.onnxDims(of: indices))
+        let op = GatherND(batchDims: try context.int("batch_dims", default: 0))
+        var layer = try importer.addLayer(context.name, .gatherND(op),
+                                          inputs: [try importer.layer(for: data, context), try importer.layer(for: indices, context)], context)
+        if dims != importer.onnxDims(of: .activation(layer)) {
+            layer = try importer.addReshape(context.name + "_reshape", input: layer, output: dims, context)
+        }
+        importer.define(context, .activation(layer))
+    }
+
+    /// GatherND's output dims, `indices[…−1) + data[batch_dims + k…]`, or an error naming
+    /// what does not fit.
+    static func gatherNDDims(_ context: ONNXNodeContext, data: [Int], indices: [Int]) throws(InputError) -> [Int] {
+        let batchDims = try context.int("batch_dims", default: 0)
+        guard let depth = indices.last, batchDims >= 0, batchDims < indices.count, depth >= 1, batchDims + depth <= data.count,
+              Array(data[..<batchDims]) == Array(indices[..<batchDims]) else {
+            throw context.error("indices \(TensorShape.format(indices)) with batch_dims \(batchDims) do not address data \(TensorShape.format(data))", field: "indices")
+        }
+        return Array(indices.dropLast()) + Array(data[(batchDims + depth)...])
     }
 
     /// `GatherElements`: folded on constants (BERT's token types); on run-time tensors

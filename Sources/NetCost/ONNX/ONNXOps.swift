@@ -96,9 +96,10 @@ enum ONNXOps {
         ("Tile", tile),
         ("CumSum", cumulativeSum),
         ("Where", select),
-        ("ScatterND", scatter),
+        ("ScatterND", scatterND),
         ("ScatterElements", scatter),
         ("GatherElements", gatherElements),
+        ("GatherND", gatherND),
         ("EyeLike", eyeLike),
         ("LSTM", lstm),
 
