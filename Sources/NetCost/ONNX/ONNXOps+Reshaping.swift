@@ -226,7 +226,11 @@ extension ONNXOps {
             throw context.error("needs data and indices", field: "inputs")
         }
         let dims = importer.onnxDims(of: data), indexDims = importer.onnxDims(of: indicesValue)
-        let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: dims.count)
+        let requested = try context.int("axis", default: 0)
+        if !(-dims.count..<dims.count).contains(requested), try importer.readsGuessedShape(context) {
+            return try importer.addUnsupported(context, reason: "input shapes unknown after an unsupported op")
+        }
+        let axis = try context.resolveAxis(requested, rank: dims.count)
         let full = Array(dims[..<axis]) + indexDims + Array(dims[(axis + 1)...])
         if case .constant(let table) = data, table.dims.count == 2, axis == 0, !table.sources.isEmpty,
            try importer.isActivation(context, 1) {

@@ -91,7 +91,14 @@ extension ONNXOps {
         guard let data = try importer.value(context, 0), let indices = try importer.value(context, 1) else {
             throw context.error("needs data and indices", field: "inputs")
         }
-        let dims = try gatherNDDims(context, data: importer.onnxDims(of: data), indices: importer.onnxDims(of: indices))
+        let dims: [Int]
+        do {
+            dims = try gatherNDDims(context, data: importer.onnxDims(of: data), indices: importer.onnxDims(of: indices))
+        } catch {
+            // Indices after NonZero (a detector's post-processing) have a guessed shape.
+            guard try importer.readsGuessedShape(context) else { throw error }
+            return try importer.addUnsupported(context, reason: "input shapes unknown after an unsupported op")
+        }
         let op = GatherND(batchDims: try context.int("batch_dims", default: 0))
         var layer = try importer.addLayer(context.name, .gatherND(op),
                                           inputs: [try importer.layer(for: data, context), try importer.layer(for: indices, context)], context)
