@@ -123,12 +123,14 @@ import Testing
         #expect(try Verifier.verify(graph).allMatch)
     }
 
-    /// Gather, GatherND and ScatterND on run-time data and indices (repeats, a negative
-    /// index, `batch_dims` 1, ScatterND's `reduction` add on a row named twice): the
+    /// Gather, GatherND, ScatterND, GatherElements and ScatterElements on run-time data and
+    /// indices (repeats, negative indices, `batch_dims` 1, ScatterND's `reduction` add on a
+    /// row named twice, ScatterElements' mul on an element named twice): the
     /// graph inputs are the fixture's, by name; `verify`'s own indices name distinct
     /// positions, so its counts are the rules'.
     @Test(arguments: [("gather_runtime_opset13", "gather"), ("gather_nd_opset13", "gather_nd"), ("gather_nd_batch_opset13", "gather_nd"),
-                      ("scatter_nd_opset13", "scatter_nd"), ("scatter_nd_add_opset16", "scatter_nd")])
+                      ("scatter_nd_opset13", "scatter_nd"), ("scatter_nd_add_opset16", "scatter_nd"),
+                      ("gather_elements_opset13", "gather_elements"), ("scatter_elements_opset16", "scatter_elements")])
     func indexingMatchesONNXRuntime(_ name: String, _ kind: String) throws {
         let fixture = try Fixture(name)
         let graph = try ONNXImporter.load(file: Self.directory.appendingPathComponent(name + ".onnx").path).model.graph

@@ -1,7 +1,7 @@
 import NetCost
 import Testing
 
-/// `gather`, `gather_nd` and `scatter_nd`: lookups and writes at positions a tensor holds
+/// `gather`, `gather_nd`, `scatter_nd`, `gather_elements` and `scatter_elements`: lookups and writes at positions a tensor holds
 /// at run time. Data movement: no flops (but a scatter's reduction); memory is the
 /// elements read and written, derived by hand below. Bad shapes are errors.
 @Suite struct IndexingOpTests {
@@ -63,6 +63,24 @@ import Testing
         // Whole elements: [i, j] pairs into [4, 3], one value each.
         let (elements, _) = try Self.layer(.scatterND(ScatterND()), [[4, 3], [5, 2], [5]])
         #expect(elements.outputShape.dims == [4, 3])
+    }
+
+    /// GatherElements of `[3, 5]` at `[3, 4]` indices along axis 1: the indices' shape;
+    /// each of the 3 lines reads at most 4 of its 5 entries. Along axis 0 with `[2, 5]`:
+    /// 5 lines of 2 among 3. ScatterElements keeps the data's shape and reads all three.
+    @Test func elementWiseGatherAndScatter() throws {
+        let (gathered, cost) = try Self.layer(.elementIndexing(ElementIndexing(.gather, axis: 1)), [[3, 5], [3, 4]])
+        #expect(gathered.outputShape.dims == [3, 4])
+        #expect(cost.flops == 0)
+        #expect(cost.memoryAccess == 12 + 3 * 4 + 12)
+        let (_, down) = try Self.layer(.elementIndexing(ElementIndexing(.gather, axis: 0)), [[3, 5], [2, 5]])
+        #expect(down.memoryAccess == 10 + 5 * 2 + 10)
+        let (scattered, scatterCost) = try Self.layer(.elementIndexing(ElementIndexing(.scatter(.mul), axis: 0)), [[3, 4], [2, 4], [2, 4]])
+        #expect(scattered.outputShape.dims == [3, 4])
+        #expect(scatterCost.flops == 2 * 4)
+        #expect(scatterCost.memoryAccess == 12 + 8 + 8 + 12)
+        #expect(throws: InputError.self) { try Self.layer(.elementIndexing(ElementIndexing(.gather, axis: 1)), [[3, 5], [4, 2]]) }
+        #expect(throws: InputError.self) { try Self.layer(.elementIndexing(ElementIndexing(.scatter(.none), axis: 0)), [[3, 4], [2, 4], [2, 3]]) }
     }
 
     @Test func mismatchedShapesAreErrors() throws {

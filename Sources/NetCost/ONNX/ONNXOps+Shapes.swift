@@ -63,21 +63,48 @@ extension ONNXOps {
         try foldOnly(&importer, context)
     }
 
-    /// `ScatterElements`: folded on constants; on run-time tensors not counted, with the
-    /// data's shape, which is exact.
-    static func scatter(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+    /// `ScatterElements(data, indices, updates)` with `axis` and `reduction`: folded on
+    /// constants; on run-time tensors → `scatter_elements`.
+    static func scatterElements(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
-        try importer.addUnsupported(context, reason: "on tensors computed at run time", shape: try importer.onnxDims(context, 0))
+        try elementIndexing(&importer, context, .scatter(try scatterReduction(context)), inputs: 3)
+    }
+
+    /// `GatherElements(data, indices)` with `axis`: folded on constants (BERT's token
+    /// types); on run-time tensors → `gather_elements`.
+    static func gatherElements(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        try elementIndexing(&importer, context, .gather, inputs: 2)
+    }
+
+    private static func elementIndexing(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, _ mode: ElementIndexing.Mode,
+                                        inputs count: Int) throws(InputError) {
+        let rank = try importer.onnxDims(context, 0)?.count ?? 0
+        let requested = try context.int("axis", default: 0)
+        if !(-rank..<rank).contains(requested), try importer.readsGuessedShape(context) {
+            return try importer.addUnsupported(context, reason: "input shapes unknown after an unsupported op")
+        }
+        let axis = try context.resolveAxis(requested, rank: rank)
+        var inputs: [Int] = []
+        for position in 0..<count { inputs.append(try importer.activation(context, position)) }
+        let layer = try importer.addLayer(context.name, .elementIndexing(ElementIndexing(mode, axis: axis)), inputs: inputs, context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// A scatter's `reduction`: none, add, mul (opset 16), max, min (18).
+    static func scatterReduction(_ context: ONNXNodeContext) throws(InputError) -> ScatterND.Reduction {
+        let name = try context.string("reduction", default: "none")
+        guard let reduction = ScatterND.Reduction(rawValue: name) else {
+            throw context.error("reduction \"\(name)\" is not none, add, mul, max or min", field: "reduction")
+        }
+        return reduction
     }
 
     /// `ScatterND(data, indices, updates)`: folded on constants (Swin's shifted-window
     /// mask); on run-time tensors → `scatter_nd`, with its `reduction` (opset 16, 18).
     static func scatterND(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
-        let name = try context.string("reduction", default: "none")
-        guard let reduction = ScatterND.Reduction(rawValue: name) else {
-            throw context.error("reduction \"\(name)\" is not none, add, mul, max or min", field: "reduction")
-        }
+        let reduction = try scatterReduction(context)
         var inputs: [Int] = []
         for position in 0..<3 { inputs.append(try importer.activation(context, position)) }
         let layer = try importer.addLayer(context.name, .scatterND(ScatterND(reduction: reduction)), inputs: inputs, context)
@@ -117,13 +144,6 @@ extension ONNXOps {
             throw context.error("indices \(TensorShape.format(indices)) with batch_dims \(batchDims) do not address data \(TensorShape.format(data))", field: "indices")
         }
         return Array(indices.dropLast()) + Array(data[(batchDims + depth)...])
-    }
-
-    /// `GatherElements`: folded on constants (BERT's token types); on run-time tensors
-    /// not counted, with the indices' shape, which is exact.
-    static func gatherElements(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
-        if try importer.fold(context) { return }
-        try importer.addUnsupported(context, reason: "on tensors computed at run time", shape: try importer.onnxDims(context, 1))
     }
 
     /// `EyeLike`: ones on a diagonal, in the input's shape whatever its values: a constant.

@@ -97,7 +97,7 @@ enum ONNXOps {
         ("CumSum", cumulativeSum),
         ("Where", select),
         ("ScatterND", scatterND),
-        ("ScatterElements", scatter),
+        ("ScatterElements", scatterElements),
         ("GatherElements", gatherElements),
         ("GatherND", gatherND),
         ("EyeLike", eyeLike),

@@ -198,3 +198,101 @@ public struct ScatterND: OperationRules, Hashable {
         return .scatterND(ScatterND(reduction: Reduction(rawValue: name) ?? .none))
     }
 }
+
+// MARK: GatherElements and ScatterElements
+
+/// ONNX's GatherElements and ScatterElements on run-time tensors: element by element
+/// along one axis. The indices have the data's rank; index `(…, i, …)` names the data's
+/// element at the same coordinates but its own value along `axis`.
+/// - `gather_elements`: the indices' shape. flops 0; memory = the indices, the entries
+///   read (per line along the axis, `n` indices read `min(n, size)` entries, counted as if
+///   distinct) and the output
+/// - `scatter_elements`: the data's shape, the updates (the indices' shape) written at the
+///   positions named. flops 0, or one per update with a `reduction`; memory = data +
+///   indices + updates + the output
+public struct ElementIndexing: OperationRules, Hashable {
+    public enum Mode: Hashable, Sendable {
+        case gather
+        case scatter(ScatterND.Reduction)
+    }
+
+    public var mode: Mode
+    /// Axis of the whole tensors.
+    public var axis: Int
+
+    public init(_ mode: Mode, axis: Int = 0) {
+        self.mode = mode
+        self.axis = axis
+    }
+
+    public var kind: String {
+        switch mode {
+        case .gather: "gather_elements"
+        case .scatter: "scatter_elements"
+        }
+    }
+    public var arity: Arity {
+        switch mode {
+        case .gather: .two
+        case .scatter: Arity(minimum: 3, maximum: 3)
+        }
+    }
+    public static var family: OpFamily { .joining }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let data = inputs[0].dims, indices = inputs[1].dims
+        let axis = try ShapeCheck.axis(axis, rank: data.count)
+        // ONNX asks the indices to fit inside the data on every other axis.
+        guard indices.count == data.count, zip(indices, data).enumerated().allSatisfy({ $0.offset == axis || $0.element.0 <= $0.element.1 }) else {
+            throw InputError("indices \(TensorShape.format(indices)) do not fit data \(TensorShape.format(data)) along axis \(axis)", field: "inputs")
+        }
+        switch mode {
+        case .gather:
+            return inputs[1]
+        case .scatter:
+            guard inputs[2].dims == indices else {
+                throw InputError("updates \(TensorShape.format(inputs[2].dims)) should have the indices' shape \(TensorShape.format(indices))", field: "inputs")
+            }
+            return inputs[0]
+        }
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        switch mode {
+        case .gather:
+            let axis = try ShapeCheck.axis(axis, rank: inputs[0].rank)
+            let along = inputs[1].dims[axis], size = inputs[0].dims[axis]
+            let entries = try (inputs[1].elements / max(along, 1)).multiplied(by: min(along, size))
+            return LayerCost(inputReads: try inputs[1].elements.adding(entries), outputWrites: output.elements)
+        case .scatter(let reduction):
+            var cost = try LayerCost.elementwise(inputs: inputs, output: output, flopsPerOutput: 0)
+            if reduction != .none { cost.flops = inputs[2].elements }
+            return cost
+        }
+    }
+
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { BatchAxis.kept(inputs, output) }
+
+    public func details(_ inputs: [TensorShape]) -> String {
+        var text = "axis \(SampleAxis.text(axis, of: inputs.first))"
+        if case .scatter(let reduction) = mode, reduction != .none { text += ", \(reduction.rawValue)" }
+        return text
+    }
+
+    /// `gather_elements`: `axis` (0, the sample's first).
+    static func decodeGather(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        .elementIndexing(ElementIndexing(.gather, axis: SampleAxis.whole(try fields.int("axis", default: 0, minimum: -TensorShape.maximumRank), of: inputs.first)))
+    }
+
+    /// `scatter_elements`: `axis` (0) and `reduction` (`none`; `add`, `mul`, `max`, `min`).
+    static func decodeScatter(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        let axis = SampleAxis.whole(try fields.int("axis", default: 0, minimum: -TensorShape.maximumRank), of: inputs.first)
+        let name = try fields.choice("reduction", from: ScatterND.Reduction.allCases.map(\.rawValue), default: "none")
+        return .elementIndexing(ElementIndexing(.scatter(ScatterND.Reduction(rawValue: name) ?? .none), axis: axis))
+    }
+}

@@ -111,6 +111,8 @@ public enum OpTable {
         Entry(name: "gather", op: Gather.self, summary: "Entries of one axis at the positions the second input holds (a copy).", decode: Gather.decode),
         Entry(name: "gather_nd", op: GatherND.self, summary: "Slices at the positions the rows of the second input name (a copy).", decode: GatherND.decode),
         Entry(name: "scatter_nd", op: ScatterND.self, summary: "The data with the slices the second input names set from the third (a copy).", decode: ScatterND.decode),
+        Entry(name: "gather_elements", op: ElementIndexing.self, summary: "Elements along one axis at the positions the second input holds, in its shape (a copy).", decode: ElementIndexing.decodeGather),
+        Entry(name: "scatter_elements", op: ElementIndexing.self, summary: "The data with elements along one axis set from the third input at the second's positions (a copy).", decode: ElementIndexing.decodeScatter),
         Entry(name: "take", op: Take.self, summary: "Chosen entries of one axis, in order (a copy).", decode: Take.decode),
         Entry(name: "expand", op: Repeat.self, summary: "Broadcast to a larger shape (a copy).", decode: Repeat.decodeExpand),
         Entry(name: "tile", op: Repeat.self, summary: "Repeat along each axis (a copy).", decode: Repeat.decodeTile),

@@ -31,6 +31,7 @@ public enum Operation: Sendable, Hashable {
     case gather(Gather)
     case gatherND(GatherND)
     case scatterND(ScatterND)
+    case elementIndexing(ElementIndexing)
     case slice(Slice)
     case channelShuffle(ChannelShuffle)
     case reshape(Reshape)
@@ -73,6 +74,7 @@ public enum Operation: Sendable, Hashable {
         case .gather(let op): op
         case .gatherND(let op): op
         case .scatterND(let op): op
+        case .elementIndexing(let op): op
         case .slice(let op): op
         case .channelShuffle(let op): op
         case .reshape(let op): op

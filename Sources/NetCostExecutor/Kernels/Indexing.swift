@@ -87,3 +87,53 @@ enum IndexingKernel {
         }
     }
 }
+
+extension IndexingKernel {
+    /// `GatherElements` and `ScatterElements`: each index position names the data element
+    /// at its own coordinates but its value along the axis.
+    static func elements<P: Probe>(_ op: ElementIndexing, inputs: [Tensor], output: Tensor, probe: inout P) {
+        let data = inputs[0], indices = inputs[1]
+        let rank = data.dims.count
+        let axis = op.axis < 0 ? op.axis + rank : op.axis
+        guard (0..<rank).contains(axis), indices.dims.count == rank, data.dims[axis] > 0 else { return }
+        var strides = Array(repeating: 1, count: rank)
+        for dimension in stride(from: rank - 2, through: 0, by: -1) { strides[dimension] = strides[dimension + 1] * data.dims[dimension + 1] }
+        if case .scatter = op.mode {
+            output.pointer.update(from: data.pointer, count: output.elements)
+            probe.readInputs(0, 0..<data.elements)
+            probe.writes(0..<output.elements)
+        }
+        var coordinates = Array(repeating: 0, count: rank)
+        for position in 0..<indices.elements {
+            var target = 0
+            for dimension in 0..<rank {
+                let coordinate = dimension == axis ? Self.position(indices.pointer[position], size: data.dims[axis]) : coordinates[dimension]
+                target += coordinate * strides[dimension]
+            }
+            probe.readInput(1, position)
+            switch op.mode {
+            case .gather:
+                output.pointer[position] = data.pointer[target]
+                probe.readInput(0, target)
+                probe.write(position)
+            case .scatter(let reduction):
+                let value = inputs[2].pointer[position], slot = output.pointer + target
+                probe.readInput(2, position)
+                switch reduction {
+                case .none: slot.pointee = value
+                case .add: slot.pointee += value
+                case .mul: slot.pointee *= value
+                case .max: slot.pointee = Swift.max(slot.pointee, value)
+                case .min: slot.pointee = Swift.min(slot.pointee, value)
+                }
+            }
+            var dimension = rank - 1
+            while dimension >= 0 {
+                coordinates[dimension] += 1
+                if coordinates[dimension] < indices.dims[dimension] { break }
+                coordinates[dimension] = 0
+                dimension -= 1
+            }
+        }
+    }
+}

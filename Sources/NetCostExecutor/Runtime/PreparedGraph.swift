@@ -118,6 +118,10 @@ final class PreparedGraph: @unchecked Sendable {
            op.batchDims + depth <= shapes[0].count {
             return (1, Array(shapes[0][op.batchDims..<(op.batchDims + depth)]))
         }
+        if case .elementIndexing(let op) = operation, let data = shapes.first {
+            let axis = op.axis < 0 ? op.axis + data.count : op.axis
+            return data.indices.contains(axis) ? (1, [data[axis]]) : nil
+        }
         if case .scatterND = operation, shapes.count == 3, let depth = shapes[1].last, depth >= 1, depth <= shapes[0].count {
             return (1, Array(shapes[0][..<depth]))
         }

@@ -649,6 +649,8 @@ def indexing_fixtures(onnxruntime):
     - `gather_nd_batch_opset13`: `batch_dims` 1, x [2, 4, 3] at [2, 2, 1]: output [2, 2, 3].
     - `scatter_nd_opset13`: rows 3 and 1 of x [4, 3] replaced by updates [2, 3].
     - `scatter_nd_add_opset16`: `reduction` add, row 1 twice and row 0 once.
+    - `gather_elements_opset13`: x [3, 4] at indices [3, 2] along the last axis.
+    - `scatter_elements_opset16`: x [3, 4] with updates [2, 4] along axis 0, `reduction` mul.
     """
     rng = np.random.default_rng(15)
     cases = [
@@ -664,6 +666,11 @@ def indexing_fixtures(onnxruntime):
         ("scatter_nd_add_opset16", helper.make_node("ScatterND", ["x", "i", "u"], ["y"], reduction="add"),
          {"x": rng.random((4, 3), dtype=np.float32), "i": np.array([[1], [0], [1]], dtype=np.int64),
           "u": rng.random((3, 3), dtype=np.float32)}, 16),
+        ("gather_elements_opset13", helper.make_node("GatherElements", ["x", "i"], ["y"], axis=-1),
+         {"x": rng.random((3, 4), dtype=np.float32), "i": np.array([[0, 3], [-1, 1], [2, 2]], dtype=np.int64)}, 13),
+        ("scatter_elements_opset16", helper.make_node("ScatterElements", ["x", "i", "u"], ["y"], axis=0, reduction="mul"),
+         {"x": rng.random((3, 4), dtype=np.float32), "i": np.array([[2, 0, 1, 1], [2, -1, 0, 1]], dtype=np.int64),
+          "u": rng.random((2, 4), dtype=np.float32)}, 16),
     ]
     for name, node, inputs, opset in cases:
         declared = [value(key, list(array.shape), I64 if array.dtype == np.int64 else F) for key, array in inputs.items()]
