@@ -65,7 +65,7 @@ public enum Primitive: String, CaseIterable, Sendable {
         case .pooling, .poolingND, .globalPooling, .adaptivePooling: return [.window]
         case .elementwise, .select: return [.broadcast]
         case .cumulativeSum: return [.reduce]
-        case .repeating, .take, .embedding: return [.gather]
+        case .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing: return [.gather]
         case .concat, .channelShuffle, .transpose, .pad: return [.gather]
         case .slice, .reshape, .identity: return [.view]
         case .upsample(let upsample): return upsample.mode == .nearest ? [.gather] : [.interpolate]

@@ -123,6 +123,32 @@ import Testing
         #expect(try Verifier.verify(graph).allMatch)
     }
 
+    /// Gather, GatherND, ScatterND, GatherElements and ScatterElements on run-time data and
+    /// indices (repeats, negative indices, `batch_dims` 1, ScatterND's `reduction` add on a
+    /// row named twice, ScatterElements' mul on an element named twice): the
+    /// graph inputs are the fixture's, by name; `verify`'s own indices name distinct
+    /// positions, so its counts are the rules'.
+    @Test(arguments: [("gather_runtime_opset13", "gather"), ("gather_nd_opset13", "gather_nd"), ("gather_nd_batch_opset13", "gather_nd"),
+                      ("scatter_nd_opset13", "scatter_nd"), ("scatter_nd_add_opset16", "scatter_nd"),
+                      ("gather_elements_opset13", "gather_elements"), ("scatter_elements_opset16", "scatter_elements")])
+    func indexingMatchesONNXRuntime(_ name: String, _ kind: String) throws {
+        let fixture = try Fixture(name)
+        let graph = try ONNXImporter.load(file: Self.directory.appendingPathComponent(name + ".onnx").path).model.graph
+        #expect(graph.layers.last?.operation.kind == kind)
+        var inputs: [Int: [Float]] = [:]
+        for (index, layer) in graph.layers.enumerated() where layer.operation.kind == "input" {
+            inputs[index] = fixture.tensor("inputs", layer.name)
+            #expect(inputs[index]?.count == layer.outputShape.elements, "\(name): input \(layer.name)")
+        }
+        let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits(), inputOverrides: inputs)
+        for (path, result) in [("fast", prepared.run()), ("counting", prepared.run(counting: true))] {
+            let comparison = Comparison(observed: result.finalOutput?.values ?? [], expected: fixture.tensor("output"))
+            #expect(comparison.within(1e-6), "\(name), \(path) path: \(comparison)")
+        }
+        let report = try Verifier.verify(graph)
+        #expect(report.allMatch, "\(report.layers.filter { !$0.match })")
+    }
+
     /// 1-D and 3-D transposed convolutions as an ONNX file writes them (output padding,
     /// `output_shape`, SAME_UPPER): every layer's counts match its rules.
     @Test func transposedConvolutions1DAnd3DVerify() throws {

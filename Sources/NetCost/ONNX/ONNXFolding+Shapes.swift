@@ -95,9 +95,15 @@ extension ONNXFolding {
     }
 
     static func gather(_ context: ONNXNodeContext, _ inputs: [ONNXConstant?]) throws(InputError) -> ONNXConstant? {
-        guard inputs.count >= 2, let data = inputs[0], let indices = inputs[1], let picked = indices.integers else { return nil }
+        guard inputs.count >= 2, let data = inputs[0], let indices = inputs[1] else { return nil }
         guard !data.dims.isEmpty else { throw context.error("cannot gather from a scalar", field: "data") }
         let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: data.dims.count)
+        guard let picked = indices.integers else {
+            // Stored indices too many to read (Swin3D's relative-position index): a stored
+            // tensor moved, whose dims are known and whose values are not.
+            let dims = Array(data.dims[..<axis]) + indices.dims + Array(data.dims[(axis + 1)...])
+            return result(context, dims: dims, type: data.dataType, values: nil, from: inputs)
+        }
         let size = data.dims[axis]
         var resolved: [Int] = []
         for index in picked {

@@ -32,6 +32,12 @@ enum ONNXFolding {
         case "Range": single = try range(context, inputs)
         case "ReduceProd", "ReduceSum", "ReduceMin", "ReduceMax", "ReduceMean": single = try reduce(context, inputs)
         case "GatherElements": single = try gatherElements(context, inputs)
+        case "GatherND":
+            // A stored table read at stored positions (the dynamo exporter's relative-position
+            // bias): a stored tensor moved, its dims known, its values not kept.
+            guard inputs.count >= 2, let data = inputs[0], let indices = inputs[1] else { return nil }
+            let dims = try ONNXOps.gatherNDDims(context, data: data.dims, indices: indices.dims)
+            single = result(context, dims: dims, type: data.dataType, values: nil, from: inputs)
         case "Clip": single = try clip(context, inputs)
         case "ScatterND", "ScatterElements":
             // The data's dims; the values written are not kept (masks built this way feed

@@ -218,15 +218,19 @@ extension ONNXOps {
     /// for a scalar index, a reshape that drops the axis; of several constant indices →
     /// `take`, then a reshape when the indices have more than one axis (a relative
     /// position bias table indexed by a stored index); of run-time indices into a stored
-    /// `[V, D]` table along axis 0 → `embedding`. Other lookups of run-time indices are
-    /// unsupported, with the output shape computed.
+    /// `[V, D]` table along axis 0 → `embedding`; any other lookup of indices whose values
+    /// are not known at import time → `gather` (+ `reshape` for a scalar index).
     static func gather(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         guard let data = try importer.value(context, 0), let indicesValue = try importer.value(context, 1) else {
             throw context.error("needs data and indices", field: "inputs")
         }
         let dims = importer.onnxDims(of: data), indexDims = importer.onnxDims(of: indicesValue)
-        let axis = try context.resolveAxis(try context.int("axis", default: 0), rank: dims.count)
+        let requested = try context.int("axis", default: 0)
+        if !(-dims.count..<dims.count).contains(requested), try importer.readsGuessedShape(context) {
+            return try importer.addUnsupported(context, reason: "input shapes unknown after an unsupported op")
+        }
+        let axis = try context.resolveAxis(requested, rank: dims.count)
         let full = Array(dims[..<axis]) + indexDims + Array(dims[(axis + 1)...])
         if case .constant(let table) = data, table.dims.count == 2, axis == 0, !table.sources.isEmpty,
            try importer.isActivation(context, 1) {
@@ -236,9 +240,16 @@ extension ONNXOps {
                                               stored: table.sources, context)
             return importer.define(context, .activation(layer))
         }
-        guard case .constant(let indices) = indicesValue, let picked = indices.integers, !picked.isEmpty,
-              !(importer.onnxDims(of: data).isEmpty) else {
-            return try importer.addUnsupported(context, reason: "a lookup of run-time indices", shape: full.isEmpty ? [1] : full)
+        guard case .constant(let indices) = indicesValue, let picked = indices.integers, !picked.isEmpty else {
+            // Run-time indices, or stored ones whose values netcost does not read (Swin3D's
+            // relative-position index into a run-time table): a gather of the values they hold.
+            var layer = try importer.addLayer(context.name, .gather(Gather(axis: axis)),
+                                              inputs: [try importer.layer(for: data, context), try importer.layer(for: indicesValue, context)],
+                                              context)
+            if full != importer.onnxDims(of: .activation(layer)) {
+                layer = try importer.addReshape(context.name + "_reshape", input: layer, output: full, context)
+            }
+            return importer.define(context, .activation(layer))
         }
         if picked.count > 1 {
             var layer = try importer.addLayer(context.name, .take(Take(axis: axis, indices: picked)),

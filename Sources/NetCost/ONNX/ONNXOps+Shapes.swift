@@ -63,20 +63,87 @@ extension ONNXOps {
         try foldOnly(&importer, context)
     }
 
-    /// Ops netcost maps only when their inputs are known at import time; on run-time
-    /// tensors they are reported as unsupported.
-    /// `ScatterND`, `ScatterElements`: folded on constants (Swin's shifted-window mask);
-    /// on run-time tensors not counted, with the data's shape, which is exact.
-    static func scatter(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+    /// `ScatterElements(data, indices, updates)` with `axis` and `reduction`: folded on
+    /// constants; on run-time tensors → `scatter_elements`.
+    static func scatterElements(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
-        try importer.addUnsupported(context, reason: "on tensors computed at run time", shape: try importer.onnxDims(context, 0))
+        try elementIndexing(&importer, context, .scatter(try scatterReduction(context)), inputs: 3)
     }
 
-    /// `GatherElements`: folded on constants (BERT's token types); on run-time tensors
-    /// not counted, with the indices' shape, which is exact.
+    /// `GatherElements(data, indices)` with `axis`: folded on constants (BERT's token
+    /// types); on run-time tensors → `gather_elements`.
     static func gatherElements(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
-        try importer.addUnsupported(context, reason: "on tensors computed at run time", shape: try importer.onnxDims(context, 1))
+        try elementIndexing(&importer, context, .gather, inputs: 2)
+    }
+
+    private static func elementIndexing(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext, _ mode: ElementIndexing.Mode,
+                                        inputs count: Int) throws(InputError) {
+        let rank = try importer.onnxDims(context, 0)?.count ?? 0
+        let requested = try context.int("axis", default: 0)
+        if !(-rank..<rank).contains(requested), try importer.readsGuessedShape(context) {
+            return try importer.addUnsupported(context, reason: "input shapes unknown after an unsupported op")
+        }
+        let axis = try context.resolveAxis(requested, rank: rank)
+        var inputs: [Int] = []
+        for position in 0..<count { inputs.append(try importer.activation(context, position)) }
+        let layer = try importer.addLayer(context.name, .elementIndexing(ElementIndexing(mode, axis: axis)), inputs: inputs, context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// A scatter's `reduction`: none, add, mul (opset 16), max, min (18).
+    static func scatterReduction(_ context: ONNXNodeContext) throws(InputError) -> ScatterND.Reduction {
+        let name = try context.string("reduction", default: "none")
+        guard let reduction = ScatterND.Reduction(rawValue: name) else {
+            throw context.error("reduction \"\(name)\" is not none, add, mul, max or min", field: "reduction")
+        }
+        return reduction
+    }
+
+    /// `ScatterND(data, indices, updates)`: folded on constants (Swin's shifted-window
+    /// mask); on run-time tensors → `scatter_nd`, with its `reduction` (opset 16, 18).
+    static func scatterND(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        let reduction = try scatterReduction(context)
+        var inputs: [Int] = []
+        for position in 0..<3 { inputs.append(try importer.activation(context, position)) }
+        let layer = try importer.addLayer(context.name, .scatterND(ScatterND(reduction: reduction)), inputs: inputs, context)
+        importer.define(context, .activation(layer))
+    }
+
+    /// `GatherND(data, indices)` with `batch_dims`: folded on constants (the dims); on
+    /// run-time data or indices → `gather_nd`.
+    static func gatherND(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        guard let data = try importer.value(context, 0), let indices = try importer.value(context, 1) else {
+            throw context.error("needs data and indices", field: "inputs")
+        }
+        let dims: [Int]
+        do {
+            dims = try gatherNDDims(context, data: importer.onnxDims(of: data), indices: importer.onnxDims(of: indices))
+        } catch {
+            // Indices after NonZero (a detector's post-processing) have a guessed shape.
+            guard try importer.readsGuessedShape(context) else { throw error }
+            return try importer.addUnsupported(context, reason: "input shapes unknown after an unsupported op")
+        }
+        let op = GatherND(batchDims: try context.int("batch_dims", default: 0))
+        var layer = try importer.addLayer(context.name, .gatherND(op),
+                                          inputs: [try importer.layer(for: data, context), try importer.layer(for: indices, context)], context)
+        if dims != importer.onnxDims(of: .activation(layer)) {
+            layer = try importer.addReshape(context.name + "_reshape", input: layer, output: dims, context)
+        }
+        importer.define(context, .activation(layer))
+    }
+
+    /// GatherND's output dims, `indices[…−1) + data[batch_dims + k…]`, or an error naming
+    /// what does not fit.
+    static func gatherNDDims(_ context: ONNXNodeContext, data: [Int], indices: [Int]) throws(InputError) -> [Int] {
+        let batchDims = try context.int("batch_dims", default: 0)
+        guard let depth = indices.last, batchDims >= 0, batchDims < indices.count, depth >= 1, batchDims + depth <= data.count,
+              Array(data[..<batchDims]) == Array(indices[..<batchDims]) else {
+            throw context.error("indices \(TensorShape.format(indices)) with batch_dims \(batchDims) do not address data \(TensorShape.format(data))", field: "indices")
+        }
+        return Array(indices.dropLast()) + Array(data[(batchDims + depth)...])
     }
 
     /// `EyeLike`: ones on a diagonal, in the input's shape whatever its values: a constant.

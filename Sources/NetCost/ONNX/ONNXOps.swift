@@ -96,9 +96,10 @@ enum ONNXOps {
         ("Tile", tile),
         ("CumSum", cumulativeSum),
         ("Where", select),
-        ("ScatterND", scatter),
-        ("ScatterElements", scatter),
+        ("ScatterND", scatterND),
+        ("ScatterElements", scatterElements),
         ("GatherElements", gatherElements),
+        ("GatherND", gatherND),
         ("EyeLike", eyeLike),
         ("LSTM", lstm),
 

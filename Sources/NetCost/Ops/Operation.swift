@@ -28,6 +28,10 @@ public enum Operation: Sendable, Hashable {
     case repeating(Repeat)
     case take(Take)
     case embedding(Embedding)
+    case gather(Gather)
+    case gatherND(GatherND)
+    case scatterND(ScatterND)
+    case elementIndexing(ElementIndexing)
     case slice(Slice)
     case channelShuffle(ChannelShuffle)
     case reshape(Reshape)
@@ -67,6 +71,10 @@ public enum Operation: Sendable, Hashable {
         case .repeating(let op): op
         case .take(let op): op
         case .embedding(let op): op
+        case .gather(let op): op
+        case .gatherND(let op): op
+        case .scatterND(let op): op
+        case .elementIndexing(let op): op
         case .slice(let op): op
         case .channelShuffle(let op): op
         case .reshape(let op): op

@@ -40,7 +40,7 @@ extension PreparedGraph {
         case .fused(let fused):
             runsPerSample(fused.base)
         case .input, .constant, .unsupported, .linear, .matmul, .einsum, .lstm, .activation, .softmax, .reduction, .elementwise, .select,
-             .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .reshape, .transpose, .identity, .pad,
+             .cumulativeSum, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .concat, .slice, .reshape, .transpose, .identity, .pad,
              .dynamicConvolution:
             // A dynamic convolution's weight is shared by every sample: its kernel loops over them.
             false
@@ -96,6 +96,14 @@ extension PreparedGraph {
             BroadcastKernel.take(op, input: inputs[0], output: output, probe: &probe)
         case .embedding(let op):
             EmbeddingKernel.run(op, indices: inputs[0], table: parameters[index], output: output, probe: &probe)
+        case .gather(let op):
+            IndexingKernel.gather(op, data: inputs[0], indices: inputs[1], output: output, probe: &probe)
+        case .gatherND(let op):
+            IndexingKernel.gatherND(op, data: inputs[0], indices: inputs[1], output: output, probe: &probe)
+        case .scatterND(let op):
+            IndexingKernel.scatterND(op, data: inputs[0], indices: inputs[1], updates: inputs[2], output: output, probe: &probe)
+        case .elementIndexing(let op):
+            IndexingKernel.elements(op, inputs: inputs, output: output, probe: &probe)
         case .concat(let concat):
             CopyKernel.concat(axis: concat.axis, inputs: inputs, output: output, probe: &probe)
         case .channelShuffle(let shuffle):
@@ -186,7 +194,7 @@ extension PreparedGraph {
                              input: inputs[0].pointer, weight: weight, weightSlot: weightSlot, bias: bias, biasSlot: biasSlot,
                              activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
         case .input, .constant, .unsupported, .fused, .dynamicConvolution, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling, .poolingND,
-             .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
             return
@@ -207,7 +215,7 @@ extension PreparedGraph {
             let lower = min(max(slice.start < 0 ? slice.start + size : slice.start, 0), size)
             return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
         case .input, .constant, .unsupported, .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .fused, .matmul, .einsum, .lstm,
-             .normalization, .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .channelShuffle,
+             .normalization, .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .concat, .channelShuffle,
              .transpose, .upsample, .pad:
             return nil
         }
@@ -219,7 +227,7 @@ extension PreparedGraph {
         case .convolution: true
         case .fused(let fused): runsConvolution(fused.base)
         case .input, .constant, .unsupported, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization,
-             .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat, .slice, .channelShuffle, .reshape, .transpose,
+             .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .concat, .slice, .channelShuffle, .reshape, .transpose,
              .identity, .upsample, .pad:
             false
         }
@@ -239,7 +247,7 @@ extension PreparedGraph {
         case .fused(let fused):
             return convolutionGeometry(fused.base, inputs: inputs, output: output)
         case .input, .constant, .unsupported, .convolutionND, .transposedConvolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling,
-             .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .concat,
+             .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .concat,
              .slice, .channelShuffle, .reshape, .transpose, .identity, .upsample, .pad:
             return nil
         }

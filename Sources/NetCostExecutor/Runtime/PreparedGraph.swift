@@ -46,13 +46,7 @@ final class PreparedGraph: @unchecked Sendable {
         var parameters: [LayerParameters] = [], sources: [Tensor?] = []
         var geometries: [ConvolutionGeometry?] = [], packed: [[PackedMatrix]] = []
         var lastReader = Array(graph.layers.indices)
-        // A graph input read as indices by an embedding holds ids 0, 1, 2, … wrapping at the
-        // smallest table: each lookup reads a row of its own while there are rows to read.
-        var vocabularies: [Int: Int] = [:]
-        for layer in graph.layers {
-            guard case .embedding(let embedding) = layer.operation, let source = layer.inputs.first else { continue }
-            vocabularies[source] = min(vocabularies[source] ?? Int.max, embedding.vocabulary)
-        }
+        let indexSources = Self.indexSources(graph)
         for (index, layer) in graph.layers.enumerated() {
             let shapes = layer.inputs.map { graph.layers[$0].outputShape }
             for input in layer.inputs { lastReader[input] = max(lastReader[input], index) }
@@ -65,8 +59,8 @@ final class PreparedGraph: @unchecked Sendable {
                 let tensor = Tensor(dims: layer.outputShape.dims)
                 if let given = inputOverrides[index], given.count == tensor.elements {
                     given.withUnsafeBufferPointer { if let base = $0.baseAddress { tensor.pointer.update(from: base, count: tensor.elements) } }
-                } else if let vocabulary = vocabularies[index] {
-                    for position in 0..<tensor.elements { tensor.pointer[position] = Float(position % vocabulary) }
+                } else if let sizes = indexSources[index] {
+                    Self.fillIndices(tensor, sizes: sizes)
                 } else {
                     random.fill(tensor.pointer, count: tensor.elements, -1, 1)
                 }
@@ -94,6 +88,60 @@ final class PreparedGraph: @unchecked Sendable {
         self.geometries = geometries
         self.packed = packed
         self.lastReader = lastReader
+    }
+
+    /// Input and constant layers that lookups read as indices (through views), with the
+    /// sizes of the axes one row of indices addresses: an embedding's table, a gather's
+    /// axis, the leading axes a gather_nd or scatter_nd names. The smallest space wins.
+    static func indexSources(_ graph: Graph) -> [Int: [Int]] {
+        var sources: [Int: [Int]] = [:]
+        for layer in graph.layers {
+            guard let (position, sizes) = indexInput(layer.operation, shapes: layer.inputs.map { graph.layers[$0].outputShape.dims }),
+                  layer.inputs.indices.contains(position), sizes.allSatisfy({ $0 >= 1 }) else { continue }
+            var source = layer.inputs[position]
+            while graph.layers[source].operation.rules.storage == .view, let next = graph.layers[source].inputs.first { source = next }
+            guard graph.layers[source].operation.rules.family == .source else { continue }
+            if let known = sources[source], known.reduce(1, *) <= sizes.reduce(1, *) { continue }
+            sources[source] = sizes
+        }
+        return sources
+    }
+
+    /// Which input of a lookup holds indices, and the sizes of the axes a row of them addresses.
+    private static func indexInput(_ operation: Operation, shapes: [[Int]]) -> (position: Int, sizes: [Int])? {
+        if case .embedding(let op) = operation { return (0, [op.vocabulary]) }
+        if case .gather(let op) = operation, let data = shapes.first {
+            let axis = op.axis < 0 ? op.axis + data.count : op.axis
+            return data.indices.contains(axis) ? (1, [data[axis]]) : nil
+        }
+        if case .gatherND(let op) = operation, shapes.count == 2, let depth = shapes[1].last, op.batchDims >= 0,
+           op.batchDims + depth <= shapes[0].count {
+            return (1, Array(shapes[0][op.batchDims..<(op.batchDims + depth)]))
+        }
+        if case .elementIndexing(let op) = operation, let data = shapes.first {
+            let axis = op.axis < 0 ? op.axis + data.count : op.axis
+            return data.indices.contains(axis) ? (1, [data[axis]]) : nil
+        }
+        if case .scatterND = operation, shapes.count == 3, let depth = shapes[1].last, depth >= 1, depth <= shapes[0].count {
+            return (1, Array(shapes[0][..<depth]))
+        }
+        return nil
+    }
+
+    /// Indices that name distinct positions while there are positions to name: row `r`
+    /// of `sizes.count` values holds the coordinates of position `r` (wrapping past the
+    /// last), so each lookup reads a row or slice of its own.
+    static func fillIndices(_ tensor: Tensor, sizes: [Int]) {
+        let depth = sizes.count, positions = sizes.reduce(1, *)
+        for element in 0..<tensor.elements {
+            var rest = (element / depth) % positions
+            var coordinate = 0
+            for axis in stride(from: depth - 1, through: element % depth, by: -1) {
+                coordinate = rest % sizes[axis]
+                rest /= sizes[axis]
+            }
+            tensor.pointer[element] = Float(coordinate)
+        }
     }
 
     /// Refuses what no kernel can run, and graphs whose recorded shapes do not follow

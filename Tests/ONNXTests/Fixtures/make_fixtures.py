@@ -676,6 +676,53 @@ def runtime_checked():
             json.dump(fixture, file)
     lstm_fixtures(onnxruntime, torch)
     cubic_fixtures(onnxruntime)
+    indexing_fixtures(onnxruntime)
+
+
+def indexing_fixtures(onnxruntime):
+    """Gather, GatherND and ScatterND on run-time tensors, checked by onnxruntime: the
+    data and the indices are graph inputs (`<name>.json` gives them all, by name).
+
+    - `gather_runtime_opset13`: x [2, 5, 3] at indices [2, 3] along axis 1, with a
+      repeat and a negative index; output [2, 2, 3, 3].
+    - `gather_nd_opset13`: x [2, 4, 3] at three [i, j] pairs: output [3, 3].
+    - `gather_nd_batch_opset13`: `batch_dims` 1, x [2, 4, 3] at [2, 2, 1]: output [2, 2, 3].
+    - `scatter_nd_opset13`: rows 3 and 1 of x [4, 3] replaced by updates [2, 3].
+    - `scatter_nd_add_opset16`: `reduction` add, row 1 twice and row 0 once.
+    - `gather_elements_opset13`: x [3, 4] at indices [3, 2] along the last axis.
+    - `scatter_elements_opset16`: x [3, 4] with updates [2, 4] along axis 0, `reduction` mul.
+    """
+    rng = np.random.default_rng(15)
+    cases = [
+        ("gather_runtime_opset13", helper.make_node("Gather", ["x", "i"], ["y"], axis=1),
+         {"x": rng.random((2, 5, 3), dtype=np.float32), "i": np.array([[0, 4, 4], [-1, 2, 1]], dtype=np.int64)}, 13),
+        ("gather_nd_opset13", helper.make_node("GatherND", ["x", "i"], ["y"]),
+         {"x": rng.random((2, 4, 3), dtype=np.float32), "i": np.array([[1, 3], [0, -1], [1, 0]], dtype=np.int64)}, 13),
+        ("gather_nd_batch_opset13", helper.make_node("GatherND", ["x", "i"], ["y"], batch_dims=1),
+         {"x": rng.random((2, 4, 3), dtype=np.float32), "i": np.array([[[2], [0]], [[3], [3]]], dtype=np.int64)}, 13),
+        ("scatter_nd_opset13", helper.make_node("ScatterND", ["x", "i", "u"], ["y"]),
+         {"x": rng.random((4, 3), dtype=np.float32), "i": np.array([[3], [1]], dtype=np.int64),
+          "u": rng.random((2, 3), dtype=np.float32)}, 13),
+        ("scatter_nd_add_opset16", helper.make_node("ScatterND", ["x", "i", "u"], ["y"], reduction="add"),
+         {"x": rng.random((4, 3), dtype=np.float32), "i": np.array([[1], [0], [1]], dtype=np.int64),
+          "u": rng.random((3, 3), dtype=np.float32)}, 16),
+        ("gather_elements_opset13", helper.make_node("GatherElements", ["x", "i"], ["y"], axis=-1),
+         {"x": rng.random((3, 4), dtype=np.float32), "i": np.array([[0, 3], [-1, 1], [2, 2]], dtype=np.int64)}, 13),
+        ("scatter_elements_opset16", helper.make_node("ScatterElements", ["x", "i", "u"], ["y"], axis=0, reduction="mul"),
+         {"x": rng.random((3, 4), dtype=np.float32), "i": np.array([[2, 0, 1, 1], [2, -1, 0, 1]], dtype=np.int64),
+          "u": rng.random((2, 4), dtype=np.float32)}, 16),
+    ]
+    for name, node, inputs, opset in cases:
+        declared = [value(key, list(array.shape), I64 if array.dtype == np.int64 else F) for key, array in inputs.items()]
+        session = onnxruntime.InferenceSession(
+            save(name + ".onnx", [node], declared, [value("y", [])], opset=opset, check=False).SerializeToString(),
+            providers=["CPUExecutionProvider"])
+        (y,) = session.run(None, inputs)
+        save(name + ".onnx", [node], declared, [value("y", list(y.shape))], opset=opset)
+        fixture = {"model": name + ".onnx", "inputs": {key: tensor_json(array) for key, array in inputs.items()},
+                   "output": tensor_json(y), "generated_by": f"onnxruntime {onnxruntime.__version__}"}
+        with open(os.path.join(OUT, name + ".json"), "w") as file:
+            json.dump(fixture, file)
 
 
 def cubic_fixtures(onnxruntime):
@@ -774,4 +821,9 @@ def write_lstm_fixture(name, inputs, output, weights, torch, onnxruntime):
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    if sys.argv[1:] == ["--indexing"]:  # only the indexing fixtures, leaving the others as they are
+        import onnxruntime
+        indexing_fixtures(onnxruntime)
+    else:
+        main()
