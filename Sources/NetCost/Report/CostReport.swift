@@ -77,7 +77,7 @@ public struct CostReport: Sendable {
                                  : chosen.map { $0.cell(row, totals: totals, style: countStyle) })
         }
         // A column that no row fills (no joins, nothing partial) says nothing.
-        return machine ? table : table.droppingEmptyColumns(keeping: columns == nil ? [] : chosen.indices.map { $0 })
+        return machine ? table : table.droppingEmptyColumns(keeping: columns == nil ? [] : Array(chosen.indices))
     }
 
     /// `491, stride 32, padding 245`.
@@ -151,8 +151,13 @@ public struct CostReport: Sendable {
         add("Memory access", { $0.memoryAccess }) { elements($0) }
         // torchinfo's sizes: the input, every layer's output once (torchinfo doubles it for
         // the backward pass), the stored weights, and their sum (docs/counting.md).
-        let inputElements = analysis.graph.layers.reduce(0) { sum, layer in
-            if case .input = layer.operation { return sum &+ layer.outputShape.elements } else { return sum }
+        var inputElements = 0
+        do {
+            for layer in analysis.graph.layers {
+                if case .input = layer.operation { inputElements = try inputElements.adding(layer.outputShape.elements) }
+            }
+        } catch {
+            throw error.inputError(field: "input")
         }
         add("Input size", { _ in inputElements }) { elements($0) }
         add("Forward activations", { $0.activations }) { elements($0) }

@@ -107,11 +107,8 @@ struct JSONReport {
         let selection = report.selection
         if selection.sort != nil || selection.top != nil {
             let key = selection.sort ?? .macs
-            var chosen = analysis.graph.layers.indices.filter { if case .input = analysis.graph.layers[$0].operation { false } else { true } }
-            chosen = chosen.enumerated().sorted {
-                let (a, b) = (key.value(analysis.costs[$0.element]), key.value(analysis.costs[$1.element]))
-                return a != b ? a > b : $0.offset < $1.offset
-            }.map(\.element)
+            let layers = analysis.graph.layers.indices.filter { if case .input = analysis.graph.layers[$0].operation { false } else { true } }
+            var chosen = key.sorted(layers) { analysis.costs[$0] }
             if let top = selection.top { chosen = Array(chosen.prefix(top)) }
             json.key("selection")
             json.beginObject()

@@ -37,6 +37,8 @@ public struct CountStyle: Sendable, Equatable {
 
 /// Number formats for human-readable reports. Machine formats (JSON, CSV) print exact integers.
 public enum NumberFormat {
+    private static let siPrefixes: [(Double, String)] = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")]
+
     /// `864`, `10.84K`, `300.77M`, `15.47G`, `94.60P`: SI prefixes up to exa, two decimals;
     /// or as `style` says (`--units M --precision 1`: `300.8M`; `--units exact`: `300,774,272`).
     public static func count(_ value: Int, style: CountStyle = .standard) -> String {
@@ -44,8 +46,7 @@ public enum NumberFormat {
         let sign = value < 0 ? "-" : ""
         if style.unit == .exact { return grouped(value) }
         if let scale = style.unit.scale { return sign + fixed(magnitude / scale, style.precision) + style.unit.rawValue }
-        let prefixes: [(Double, String)] = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")]
-        for (scale, prefix) in prefixes where magnitude >= scale {
+        for (scale, prefix) in siPrefixes where magnitude >= scale {
             return sign + fixed(magnitude / scale, style.precision) + prefix
         }
         return String(value)

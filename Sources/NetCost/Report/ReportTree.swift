@@ -42,6 +42,14 @@ public enum SortKey: String, CaseIterable, Sendable {
         case .flops: cost.flops
         }
     }
+
+    /// `items` by this cost, largest first; ties keep their order.
+    func sorted<Item>(_ items: [Item], cost: (Item) -> LayerCost) -> [Item] {
+        items.enumerated().sorted {
+            let (a, b) = (value(cost($0.element)), value(cost($1.element)))
+            return a != b ? a > b : $0.offset < $1.offset
+        }.map(\.element)
+    }
 }
 
 /// Which rows a report shows: `--depth`, `--flat`, `--sort`, `--top`.
@@ -101,7 +109,7 @@ public enum ReportTree {
             collectFlat(root, maximumDepth: selection.depth, into: &nodes)
             var flat = nodes.map { row($0, analysis, label: $0.name, prefix: "") }
             if let key = selection.sort ?? (selection.top != nil ? .macs : nil) {
-                flat = stableSorted(flat, by: key)
+                flat = key.sorted(flat) { $0.cost }
             }
             if let top = selection.top { flat = Array(flat.prefix(top)) }
             return flat
@@ -182,12 +190,7 @@ public enum ReportTree {
     private static func appendChildren(of node: Node, _ analysis: Analysis, _ selection: RowSelection, indent: String, into rows: inout [ReportRow]) {
         if let maximum = selection.depth, node.depth >= maximum { return }
         var children = node.children
-        if let key = selection.sort {
-            children = children.enumerated().sorted {
-                let (a, b) = (key.value($0.element.cost), key.value($1.element.cost))
-                return a != b ? a > b : $0.offset < $1.offset
-            }.map(\.element)
-        }
+        if let key = selection.sort { children = key.sorted(children) { $0.cost } }
         for (offset, first) in children.enumerated() {
             // A chain of single children (`conv1` holding only `conv1.conv`) shows as one row.
             var child = first, label = first.label
@@ -236,12 +239,5 @@ public enum ReportTree {
                          receptiveField: last.flatMap { analysis.receptiveFields[$0] },
                          layerCount: node.layerCount, isLayer: isLayer,
                          layer: node.layer, group: node.group, isPartial: node.isPartial, prefix: prefix)
-    }
-
-    private static func stableSorted(_ rows: [ReportRow], by key: SortKey) -> [ReportRow] {
-        rows.enumerated().sorted {
-            let (a, b) = (key.value($0.element.cost), key.value($1.element.cost))
-            return a != b ? a > b : $0.offset < $1.offset
-        }.map(\.element)
     }
 }
