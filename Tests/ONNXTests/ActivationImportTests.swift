@@ -125,6 +125,19 @@ import Testing
         // 6 flops per element without the affine, 5 per group of 30.
         #expect(model.cost("n")?.flops == 6 * 120 + 5 * 4)
     }
+
+    /// A fixed blur filter in a Constant node, read as a depthwise Conv's weights in a file
+    /// whose learned weights are initializers: the file's 16 stored floats (the 1×1 conv's
+    /// 4×4) are its parameters, and the blur keeps its work: 4 channels × 4×4 outputs × 9
+    /// taps = 576 multiply-adds.
+    @Test func fixedFilterInAConstantNodeIsNotAParameter() throws {
+        let model = try Imported("blur_filter_constant_opset13.onnx")
+        #expect(model.params == 16)
+        let blur = try #require(model.layers.firstIndex { $0.name == "y" })
+        #expect(model.analysis.ownedWeights[blur]?.params == 0)
+        #expect(model.cost("y")?.macs == 576)
+        #expect(model.result.unsupported.isEmpty)
+    }
 }
 
 /// Clip to bounds other than relu's and relu6's.

@@ -62,10 +62,10 @@ public struct Analysis: Sendable {
 
             // Stored tensors (ONNX) count once each, however many layers read them.
             var stored: (params: Int, buffers: Int)?
-            if !layer.storedParameters.isEmpty {
+            if let storedParameters = layer.storedParameters {
                 var counted = (params: 0, buffers: 0)
                 do {
-                    for tensor in layer.storedParameters {
+                    for tensor in storedParameters {
                         if let owner = tensorOwners[tensor.name] {
                             if owner != index, sharedWeights[index] == nil { sharedWeights[index] = owner }
                             continue

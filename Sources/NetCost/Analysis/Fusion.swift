@@ -46,8 +46,8 @@ public enum Fusion {
             newIndex[index] = try builder.add(name: layer.name, operation: replacements[index] ?? layer.operation, inputs: inputs)
             // A folded norm makes the weights this layer's own: they are no longer the stored,
             // possibly shared, tensors, and count by the fused layer's formula.
-            if !layer.storedParameters.isEmpty, !foldedNorms.contains(index) {
-                try builder.setStoredParameters(layer.storedParameters, of: newIndex[index])
+            if let storedParameters = layer.storedParameters, !foldedNorms.contains(index) {
+                try builder.setStoredParameters(storedParameters, of: newIndex[index])
             }
         }
         builder.declaredOutputs = graph.declaredOutputs?.map { newIndex[representative[$0]] }

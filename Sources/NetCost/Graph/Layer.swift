@@ -7,9 +7,10 @@ public struct Layer: Sendable {
     public var inputs: [Int]
     public var outputShape: TensorShape
     /// The stored tensors this layer reads as parameters or buffers, when they come from
-    /// a file that may share one tensor between layers (ONNX). When present, the totals
-    /// count these, each tensor once, instead of the layer's own formula; empty for specs.
-    public var storedParameters: [StoredTensor] = []
+    /// a file that may share one tensor between layers (ONNX). When present, even empty,
+    /// the totals count these, each tensor once, instead of the layer's own formula; nil
+    /// for specs.
+    public var storedParameters: [StoredTensor]?
 
     public init(name: String, operation: Operation, inputs: [Int], outputShape: TensorShape) {
         self.name = name

@@ -126,7 +126,15 @@ extension ONNXGraphImporter {
     /// Sets each layer's stored tensors. A tensor is a buffer only when every layer
     /// reads it as batch-norm statistics: exporters share one stored tensor between a
     /// norm's running variance and its scale when their values are equal.
+    ///
+    /// A file that stores floats as initializers marks its learned weights so, and a layer
+    /// that reads none has no parameters, even when a Constant node gives it a filter
+    /// (TResNet's fixed blur); in a file with none (paddle2onnx writes every weight as a
+    /// Constant node) the layers' own formulas count the weights.
     mutating func finishStoredTensors() throws(InputError) {
+        if graph.initializers.contains(where: { $0.isFloatingPoint && ($0.elements ?? 0) > 0 }) {
+            for index in builder.layers.indices where stored[index] == nil { stored[index] = [] }
+        }
         let learned = Set(stored.values.flatMap { $0.filter { !$0.isBuffer }.map(\.name) })
         for (index, tensors) in stored.sorted(by: { $0.key < $1.key }) {
             var seen: Set<String> = []

@@ -39,8 +39,8 @@ extension SpecExpander {
                 throw InputError("cannot share the weights of \"\(counterpart)\": it is \(describe(sourceLayer.operation, inputShapes(source))), this is \(describe(layer.operation, inputShapes(index)))",
                                  layer: layer.name, field: "share")
             }
-            var tensors = sourceLayer.storedParameters
-            if tensors.isEmpty {
+            var tensors = sourceLayer.storedParameters ?? []
+            if sourceLayer.storedParameters == nil {
                 tensors = [StoredTensor(name: counterpart + "#params", elements: cost.params),
                            StoredTensor(name: counterpart + "#buffers", elements: cost.buffers, isBuffer: true)].filter { $0.elements > 0 }
                 try builder.setStoredParameters(tensors, of: source)

@@ -256,6 +256,15 @@ def main():
           helper.make_node("Add", ["m", "beta"], ["y"])],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 5, 6])], [weight("gamma", 4, 1, 1), weight("beta", 4, 1, 1)])
 
+    # As the TorchScript exporter writes TResNet's anti-aliasing blur: a 1×1 Conv with a
+    # stored weight, then a depthwise 3×3 stride-2 Conv whose fixed filter is a Constant
+    # node (a buffer in PyTorch, not a learned weight).
+    save("blur_filter_constant_opset13.onnx",
+         [helper.make_node("Conv", ["x", "w"], ["c"]),
+          helper.make_node("Constant", [], ["filter"], value=numpy_helper.from_array(np.full((4, 1, 3, 3), 1 / 16, dtype=np.float32), "filter_value")),
+          helper.make_node("Conv", ["c", "filter"], ["y"], group=4, strides=[2, 2], pads=[1, 1, 1, 1])],
+         [x(1, 4, 8, 8)], [value("y", [1, 4, 4, 4])], [weight("w", 4, 4, 1, 1)])
+
     # Clip with a lower bound only (Swin V2's norm clamps to 1e-12): a general clip.
     save("clip_lower_opset13.onnx", [helper.make_node("Clip", ["x", "low"], ["y"])],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 5, 6])], [floats("low", 1e-12)])
