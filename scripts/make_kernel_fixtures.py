@@ -342,6 +342,28 @@ def transposed(generator):
                "generated_by": made}
 
 
+def folds(generator):
+    """nn.Fold, summing blocks back into an image: VOLO's outlooker (3×3, stride 2,
+    padding 1, so some taps land in the padding), and a dilated one with one stride per axis."""
+    made = "torch %s, float32, CPU" % torch.__version__
+    cases = [
+        ("fold_3x3_s2_p1", dict(output_size=(7, 6), kernel_size=3, stride=2, padding=1), 2, 3,
+         {"output_size": [7, 6], "kernel": [3, 3], "stride": [2, 2], "padding": [1, 1]}, "VOLO's outlooker fold"),
+        ("fold_2x3_d2_s1x2", dict(output_size=(6, 9), kernel_size=(2, 3), dilation=2, stride=(1, 2)), 1, 2,
+         {"output_size": [6, 9], "kernel": [2, 3], "stride": [1, 2], "dilation": [2, 2]}, "dilated, a stride per axis, no padding"),
+    ]
+    for name, arguments, batch, channels, attrs, note in cases:
+        fold = torch.nn.Fold(**arguments)
+        unfold = torch.nn.Unfold(**{key: value for key, value in arguments.items() if key != "output_size"})
+        blocks = unfold(torch.zeros(1, 1, *arguments["output_size"])).shape[-1]
+        taps = attrs["kernel"][0] * attrs["kernel"][1]
+        x = torch.rand([batch, channels * taps, blocks], generator=generator) * 2 - 1
+        with FlopCounterMode(display=False) as counter:
+            y = fold(x)
+        yield {"name": name, "op": "fold", "attrs": attrs, "params": {}, "inputs": [tensor(x)], "output": tensor(y),
+               "torch_flopcounter_flops": counter.get_total_flops(), "note": note, "generated_by": made}
+
+
 def main():
     generator = torch.Generator().manual_seed(15)
     index_path = os.path.join(DIRECTORY, "index.json")
@@ -406,7 +428,7 @@ def main():
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)
         index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})
-    made = list(dynamic(generator)) + list(recurrent(generator)) + list(bicubic(generator)) + list(transposed(generator))
+    made = list(dynamic(generator)) + list(recurrent(generator)) + list(bicubic(generator)) + list(transposed(generator)) + list(folds(generator))
     index = [entry for entry in index if entry["name"] not in {fixture["name"] for fixture in made}]
     for fixture in made:
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:

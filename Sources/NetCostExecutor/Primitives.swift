@@ -69,6 +69,7 @@ public enum Primitive: String, CaseIterable, Sendable {
         case .concat, .channelShuffle, .transpose, .pad: return [.gather]
         case .slice, .reshape, .identity: return [.view]
         case .upsample(let upsample): return upsample.mode == .nearest ? [.gather] : [.interpolate]
+        case .fold: return [.col2im]
         case .fused(let fused): return plan(for: fused.base, inputs: inputs)
         }
     }

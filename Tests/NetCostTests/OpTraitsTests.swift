@@ -30,6 +30,7 @@ struct OpTraitsTests {
         "transpose": JSONObject([("perm", .array([.integer(0), .integer(2), .integer(1)]))]),
         "upsample": JSONObject([("scale", .integer(2))]),
         "pad": JSONObject([("pads", .integer(1))]),
+        "fold": JSONObject([("output_size", .integer(4)), ("kernel", .integer(2))]),
         "expand": JSONObject([("shape", .array([.integer(4), .integer(8), .integer(8)]))]),
         "tile": JSONObject([("repeats", .array([.integer(1), .integer(2), .integer(2)]))]),
         "take": JSONObject([("indices", .array([.integer(0), .integer(3)]))]),

@@ -104,3 +104,17 @@ import Testing
         #expect(last.cost(last.layers.last?.name ?? "")?.memoryAccess == 5 * 6 * 4 + 8 * 8 * 4)
     }
 }
+
+/// Col2Im (opset 18) → `fold`.
+@Suite struct Col2ImImportTests {
+    /// VOLO's fold as the dynamo exporter writes it: 3×3 blocks, stride 2, padding 1,
+    /// into 7×6. Of each axis's taps, 10 rows and 8 columns land inside the image (the
+    /// rest in the padding), so 3 channels add 3·10·8 = 240 values.
+    @Test func voloFold() throws {
+        let model = try Imported("col2im_opset18.onnx")
+        #expect(model.kinds == ["fold"])
+        #expect(model.layers.last?.outputShape.dims == [1, 3, 7, 6])
+        #expect(model.cost("y")?.flops == 240)
+        #expect(model.result.unsupported.isEmpty)
+    }
+}

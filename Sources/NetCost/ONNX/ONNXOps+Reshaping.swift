@@ -288,6 +288,23 @@ extension ONNXOps {
         importer.define(context, .activation(layer))
     }
 
+    /// `Col2Im(x, image_shape, block_shape)` (opset 18, PyTorch's fold) → `fold`: the
+    /// image and block shapes must be known when the graph is read.
+    static func col2im(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        guard case .known(let image) = try importer.integerInput(context, 1), case .known(let block) = try importer.integerInput(context, 2) else {
+            return try importer.addUnsupported(context, reason: "image or block shape computed at run time")
+        }
+        guard !block.isEmpty, image.count == block.count else {
+            throw context.error("image_shape \(TensorShape.format(image)) and block_shape \(TensorShape.format(block)) name different axes", field: "block_shape")
+        }
+        var kernel: [Int] = [], sizes: [Int] = []
+        for size in block { kernel.append(try context.window(size, field: "block_shape", minimum: 1)) }
+        for size in image { sizes.append(try context.size(size, field: "image_shape")) }
+        let fold = Fold(outputSize: sizes, window: try windowND(context, input: sizes, kernel: kernel))
+        let layer = try importer.addLayer(context.name, .fold(fold), inputs: [try importer.activation(context, 0)], context)
+        importer.define(context, .activation(layer))
+    }
+
     /// `Tile(x, repeats)` with known repeats → `tile`.
     static func tile(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }

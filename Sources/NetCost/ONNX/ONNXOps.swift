@@ -77,6 +77,7 @@ enum ONNXOps {
         ("Resize", resize),
         ("Upsample", resize),
         ("Pad", pad),
+        ("Col2Im", col2im),
 
         // MARK: Reshaping and copies
         ("Concat", concat),

@@ -126,6 +126,7 @@ public enum OpTable {
         // MARK: Resampling
         Entry(name: "upsample", op: Upsample.self, summary: "Nearest or bilinear resize.", decode: Upsample.decode),
         Entry(name: "pad", op: Pad.self, summary: "Constant padding of the borders (a copy).", decode: Pad.decode),
+        Entry(name: "fold", op: Fold.self, summary: "Sums sliding blocks [C·k², L] back into an image (PyTorch's nn.Fold, ONNX's Col2Im).", decode: Fold.decode),
     ]
 
     public static let byName: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0) })

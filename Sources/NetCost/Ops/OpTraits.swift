@@ -21,7 +21,7 @@ public enum OpFamily: String, CaseIterable, Sendable {
     case joining
     /// Flatten, reshape, transpose, identity, dropout.
     case reshaping
-    /// Upsampling and padding.
+    /// Upsampling, padding, and folding blocks back into an image.
     case resampling
     /// A convolution or linear layer with its norm and activations fused (`--fuse`);
     /// the cost chart files it under its base's family.

@@ -39,6 +39,7 @@ public enum Operation: Sendable, Hashable {
     case identity(Identity)
     case upsample(Upsample)
     case pad(Pad)
+    case fold(Fold)
     case constant(ConstantTensor)
     case unsupported(UnsupportedOperation)
     indirect case fused(Fused)
@@ -82,6 +83,7 @@ public enum Operation: Sendable, Hashable {
         case .identity(let op): op
         case .upsample(let op): op
         case .pad(let op): op
+        case .fold(let op): op
         case .constant(let op): op
         case .unsupported(let op): op
         case .fused(let op): op

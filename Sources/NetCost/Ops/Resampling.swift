@@ -267,6 +267,90 @@ public struct Pad: OperationRules, Hashable {
     }
 }
 
+// MARK: Folding patches
+
+/// Sums sliding blocks back into an image (PyTorch's `nn.Fold`, ONNX's Col2Im): the
+/// inverse arrangement of im2col. The input `[N, C·∏k, L]` holds, for each of the `L`
+/// block positions of the window on `outputSize`, every channel's `∏k` taps; each tap
+/// is added into the output position it covers, and taps that land in the padding are
+/// dropped. Per axis, tap `t` of block `b` covers `b·s + t·d − pb`.
+/// - flops  = one addition per tap that lands in the image: `N·C·∏ (landing pairs of each axis)`
+/// - memory = those taps read once, the output written once
+public struct Fold: OperationRules, Hashable {
+    /// The spatial sizes of the image the blocks are summed into.
+    public var outputSize: [Int]
+    public var window: WindowND
+
+    public init(outputSize: [Int], window: WindowND) {
+        self.outputSize = outputSize
+        self.window = window
+    }
+
+    public var kind: String { "fold" }
+    public var arity: Arity { .one }
+    public static var family: OpFamily { .resampling }
+    public var storage: OutputStorage { .buffer }
+    public var fusion: FusionRole { .standalone }
+    public func isDepthwise(inputChannels: Int?) -> Bool { false }
+    public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
+
+    /// Blocks per spatial axis, and the channels, of a `[N, C·∏k, L]` input.
+    public func geometry(_ input: TensorShape) throws(InputError) -> (batch: Int, channels: Int, blocks: [Int]) {
+        guard input.rank == 3 else {
+            throw InputError("fold needs [N, C·∏kernel, blocks], got shape \(TensorShape.format(input.dims))", field: "inputs")
+        }
+        guard outputSize.count == window.rank else {
+            throw InputError("output_size has \(outputSize.count) axes, the kernel \(window.rank)", field: "output_size")
+        }
+        let taps: Int
+        do { taps = try product(of: window.kernel) } catch { throw InputError("the kernel's taps overflow", field: "kernel") }
+        guard input.dims[1] % taps == 0 else {
+            throw InputError("\(input.dims[1]) rows are not a whole number of channels of \(taps) taps (kernel \(window.text))", field: "kernel")
+        }
+        var blocks: [Int] = []
+        for (axis, size) in zip(try window.axes(input: outputSize), outputSize) { blocks.append(try axis.outputSize(input: size)) }
+        let expected: Int
+        do { expected = try product(of: blocks) } catch { throw InputError("the block count overflows", field: "output_size") }
+        guard expected == input.dims[2] else {
+            throw InputError("\(input.dims[2]) blocks given, but a \(window.text) window on \(TensorShape.format(outputSize)) makes \(expected)", field: "output_size")
+        }
+        return (input.dims[0], input.dims[1] / taps, blocks)
+    }
+
+    public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
+        let (batch, channels, _) = try geometry(inputs[0])
+        return try TensorShape([batch, channels] + outputSize)
+    }
+
+    /// Along one axis, the (block, tap) pairs that land in the image: for tap `t`, the
+    /// blocks `b < blocks` with `0 ≤ b·s + t·d − pb < size`, counted in closed form.
+    static func landingPairs(_ axis: SlidingAxis, size: Int, blocks: Int) throws(SizeOverflow) -> Int {
+        var pairs = 0
+        for tap in 0..<axis.kernel {
+            let start = tap * axis.dilation - axis.padBefore
+            let first = start >= 0 ? 0 : (-start + axis.stride - 1) / axis.stride
+            let last = size - 1 - start < 0 ? -1 : min(blocks - 1, (size - 1 - start) / axis.stride)
+            pairs = try pairs.adding(max(0, last - first + 1))
+        }
+        return pairs
+    }
+
+    public func cost(_ inputs: [TensorShape], _ output: TensorShape) throws -> LayerCost {
+        let (batch, channels, blocks) = try geometry(inputs[0])
+        var landing = try batch.multiplied(by: channels)
+        for (index, axis) in try window.axes(input: outputSize).enumerated() {
+            landing = try landing.multiplied(by: try Self.landingPairs(axis, size: outputSize[index], blocks: blocks[index]))
+        }
+        return LayerCost(flops: landing, inputReads: landing, outputWrites: output.elements)
+    }
+
+    /// The blocks' positions are flattened into one axis: no spatial map to follow.
+    public func window(_ inputs: [TensorShape], _ output: TensorShape) -> SpatialWindow { .ends }
+    public func batchAxis(_ inputs: [TensorShape], _ output: TensorShape) -> Int? { inputs[0].batchAxis == 0 ? 0 : nil }
+
+    public func details(_ inputs: [TensorShape]) -> String { window.text + " →" + outputSize.map(String.init).joined(separator: "x") }
+}
+
 // MARK: Spec fields
 
 extension Upsample {
@@ -315,5 +399,16 @@ extension Pad {
         guard inputs.first?.rank ?? 4 == 4 else { throw fields.error("pads a [C, H, W] feature map's H and W", field: "pads") }
         let mode = Mode(rawValue: try fields.choice("mode", from: Mode.allCases.map(\.rawValue), default: "constant")) ?? .constant
         return .pad(Pad(top: top, bottom: bottom, left: left, right: right, value: try fields.double("value", default: 0), mode: mode))
+    }
+}
+
+extension Fold {
+    /// `output_size` (one number or one per axis: 2 axes for one number), `kernel`,
+    /// `stride` (1), `padding` (0), `dilation` (1), as PyTorch's `nn.Fold`.
+    static func decode(_ fields: inout LayerFields, _ inputs: [TensorShape]) throws(InputError) -> Operation {
+        var rank = 2
+        if case .array(let elements)? = fields.value("output_size") { rank = max(elements.count, 1) }
+        let outputSize = try fields.sizes("output_size", rank: rank)
+        return .fold(Fold(outputSize: outputSize, window: try fields.windowND(rank: rank)))
     }
 }

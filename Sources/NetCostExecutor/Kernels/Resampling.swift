@@ -123,3 +123,41 @@ enum UpsampleKernel {
         }
     }
 }
+
+/// Sums one sample's blocks `[C·∏k, L]` into its image `[C, D₁ … Dₙ]` (`Fold`): tap `t`
+/// of block `b` goes to `b·s + t·d − pb` on each axis; a tap in the padding is neither
+/// read nor added. Each output is written once, after its sums.
+enum FoldKernel {
+    static func run<P: Probe>(_ fold: Fold, input: Tensor, output: Tensor, probe: inout P) {
+        let sizes = fold.outputSize, rank = sizes.count, kernel = fold.window.kernel
+        guard let axes = try? fold.window.axes(input: sizes) else { return }
+        let blocks = zip(axes, sizes).map { (try? $0.outputSize(input: $1)) ?? 0 }
+        let taps = kernel.reduce(1, *), blockCount = input.dims[1], channels = input.dims[0] / taps
+        let outStrides = Tensor.rowMajorStrides(sizes), plane = sizes.reduce(1, *)
+        var sums = [Float](repeating: 0, count: channels * plane)
+        var blockIndex = Array(repeating: 0, count: rank)
+        for block in 0..<blockCount {
+            for tap in 0..<taps {
+                var rest = tap, target = 0, inside = true
+                for axis in (0..<rank).reversed() {
+                    let t = rest % kernel[axis]
+                    rest /= kernel[axis]
+                    let position = blockIndex[axis] * axes[axis].stride + t * axes[axis].dilation - axes[axis].padBefore
+                    if position < 0 || position >= sizes[axis] { inside = false }
+                    target += position * outStrides[axis]
+                }
+                guard inside else { continue }
+                for channel in 0..<channels {
+                    let source = (channel * taps + tap) * blockCount + block
+                    sums[channel * plane + target] += input.pointer[source]
+                    probe.readInput(0, source)
+                }
+            }
+            advance(&blockIndex, within: blocks)
+        }
+        for index in sums.indices {
+            output.pointer[index] = sums[index]
+            probe.write(index)
+        }
+    }
+}

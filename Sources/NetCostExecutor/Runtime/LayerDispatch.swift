@@ -28,7 +28,7 @@ extension PreparedGraph {
     static func runsPerSample(_ operation: Operation) -> Bool {
         switch operation {
         case .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .pooling, .poolingND, .globalPooling, .adaptivePooling,
-             .channelShuffle, .upsample:
+             .channelShuffle, .upsample, .fold:
             true
         case .normalization(let norm):
             switch norm.method {
@@ -114,6 +114,8 @@ extension PreparedGraph {
             UpsampleKernel.run(upsample, input: inputs[0], output: output, probe: &probe)
         case .pad(let pad):
             CopyKernel.pad(pad, input: inputs[0], output: output, probe: &probe)
+        case .fold(let fold):
+            FoldKernel.run(fold, input: inputs[0], output: output, probe: &probe)
         }
     }
 
@@ -195,7 +197,7 @@ extension PreparedGraph {
                              activations: activations, output: output.pointer, kernels: kernels, probe: &probe)
         case .input, .constant, .unsupported, .fused, .dynamicConvolution, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling, .poolingND,
              .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .concat, .slice, .channelShuffle, .reshape, .transpose,
-             .identity, .upsample, .pad:
+             .identity, .upsample, .pad, .fold:
             // Not fusion bases (`FusionRole.base`): `execute` sends none of these here.
             return
         }
@@ -216,7 +218,7 @@ extension PreparedGraph {
             return input.sliced(axis: axis, start: lower, count: layer.outputShape.dims[axis], step: slice.step)
         case .input, .constant, .unsupported, .convolution, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .fused, .matmul, .einsum, .lstm,
              .normalization, .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .concat, .channelShuffle,
-             .transpose, .upsample, .pad:
+             .transpose, .upsample, .pad, .fold:
             return nil
         }
     }
@@ -228,7 +230,7 @@ extension PreparedGraph {
         case .fused(let fused): runsConvolution(fused.base)
         case .input, .constant, .unsupported, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization,
              .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .concat, .slice, .channelShuffle, .reshape, .transpose,
-             .identity, .upsample, .pad:
+             .identity, .upsample, .pad, .fold:
             false
         }
     }
@@ -248,7 +250,7 @@ extension PreparedGraph {
             return convolutionGeometry(fused.base, inputs: inputs, output: output)
         case .input, .constant, .unsupported, .convolutionND, .transposedConvolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling,
              .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .concat,
-             .slice, .channelShuffle, .reshape, .transpose, .identity, .upsample, .pad:
+             .slice, .channelShuffle, .reshape, .transpose, .identity, .upsample, .pad, .fold:
             return nil
         }
     }

@@ -265,6 +265,11 @@ def main():
           helper.make_node("Conv", ["c", "filter"], ["y"], group=4, strides=[2, 2], pads=[1, 1, 1, 1])],
          [x(1, 4, 8, 8)], [value("y", [1, 4, 4, 4])], [weight("w", 4, 4, 1, 1)])
 
+    # Col2Im, as the dynamo exporter writes VOLO's fold: 3×3 blocks at stride 2 with
+    # padding 1 summed into a 7×6 image of 3 channels.
+    save("col2im_opset18.onnx", [helper.make_node("Col2Im", ["x", "image", "block"], ["y"], strides=[2, 2], pads=[1, 1, 1, 1])],
+         [x(1, 27, 12)], [value("y", [1, 3, 7, 6])], [ints("image", [7, 6]), ints("block", [3, 3])], opset=18)
+
     # Clip with a lower bound only (Swin V2's norm clamps to 1e-12): a general clip.
     save("clip_lower_opset13.onnx", [helper.make_node("Clip", ["x", "low"], ["y"])],
          [x(1, 4, 5, 6)], [value("y", [1, 4, 5, 6])], [floats("low", 1e-12)])
