@@ -364,6 +364,22 @@ def folds(generator):
                "torch_flopcounter_flops": counter.get_total_flops(), "note": note, "generated_by": made}
 
 
+def ellipses(generator):
+    """Einsum with "...": attention scores over unnamed leading axes, and a product whose
+    "..." broadcasts (3 heads against 1) in the implicit form. Equations per sample."""
+    made = "torch %s, float32, CPU" % torch.__version__
+    q, k = torch.rand([2, 3, 4, 5], generator=generator) * 2 - 1, torch.rand([2, 3, 6, 5], generator=generator) * 2 - 1
+    w = torch.rand([2, 1, 5, 2], generator=generator) * 2 - 1
+    for name, equation, torch_equation, inputs in [
+        ("einsum_ellipsis_scores", "...id,...jd->...ij", "...id,...jd->...ij", [q, k]),
+        ("einsum_ellipsis_broadcast_implicit", "...ij,...jk", "...ij,...jk", [q, w]),
+    ]:
+        with FlopCounterMode(display=False) as counter:
+            y = torch.einsum(torch_equation, *inputs)
+        yield {"name": name, "op": "einsum", "attrs": {"equation": equation}, "params": {}, "inputs": [tensor(x) for x in inputs],
+               "output": tensor(y), "torch_flopcounter_flops": counter.get_total_flops(), "note": "", "generated_by": made}
+
+
 def main():
     generator = torch.Generator().manual_seed(15)
     index_path = os.path.join(DIRECTORY, "index.json")
@@ -428,7 +444,7 @@ def main():
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:
             json.dump(fixture, file)
         index.append({"name": fixture["name"], "op": fixture["op"], "output_shape": fixture["output"]["shape"]})
-    made = list(dynamic(generator)) + list(recurrent(generator)) + list(bicubic(generator)) + list(transposed(generator)) + list(folds(generator))
+    made = list(dynamic(generator)) + list(recurrent(generator)) + list(bicubic(generator)) + list(transposed(generator)) + list(folds(generator)) + list(ellipses(generator))
     index = [entry for entry in index if entry["name"] not in {fixture["name"] for fixture in made}]
     for fixture in made:
         with open(os.path.join(DIRECTORY, fixture["name"] + ".json"), "w") as file:

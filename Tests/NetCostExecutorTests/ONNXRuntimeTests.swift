@@ -125,12 +125,14 @@ import Testing
 
     /// Gather, GatherND, ScatterND, GatherElements and ScatterElements on run-time data and
     /// indices (repeats, negative indices, `batch_dims` 1, ScatterND's `reduction` add on a
-    /// row named twice, ScatterElements' mul on an element named twice): the
+    /// row named twice, ScatterElements' mul on an element named twice, GatherElements along
+    /// the first of three axes, the deprecated Scatter of opset 10): the
     /// graph inputs are the fixture's, by name; `verify`'s own indices name distinct
     /// positions, so its counts are the rules'.
     @Test(arguments: [("gather_runtime_opset13", "gather"), ("gather_nd_opset13", "gather_nd"), ("gather_nd_batch_opset13", "gather_nd"),
                       ("scatter_nd_opset13", "scatter_nd"), ("scatter_nd_add_opset16", "scatter_nd"),
-                      ("gather_elements_opset13", "gather_elements"), ("scatter_elements_opset16", "scatter_elements")])
+                      ("gather_elements_opset13", "gather_elements"), ("scatter_elements_opset16", "scatter_elements"),
+                      ("gather_elements_axis0_opset13", "gather_elements"), ("scatter_opset10", "scatter_elements")])
     func indexingMatchesONNXRuntime(_ name: String, _ kind: String) throws {
         let fixture = try Fixture(name)
         let graph = try ONNXImporter.load(file: Self.directory.appendingPathComponent(name + ".onnx").path).model.graph

@@ -39,7 +39,7 @@ enum ONNXFolding {
             let dims = try ONNXOps.gatherNDDims(context, data: data.dims, indices: indices.dims)
             single = result(context, dims: dims, type: data.dataType, values: nil, from: inputs)
         case "Clip": single = try clip(context, inputs)
-        case "ScatterND", "ScatterElements":
+        case "ScatterND", "ScatterElements", "Scatter":
             // The data's dims; the values written are not kept (masks built this way feed
             // only element-wise ops, whose costs do not depend on them).
             single = inputs.first.flatMap { $0 }.map { result(context, dims: $0.dims, type: $0.dataType, values: nil, from: inputs) }

@@ -292,9 +292,6 @@ extension ONNXOps {
     static func einsum(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
         if try importer.fold(context) { return }
         let equation = try context.string("equation", default: "").filter { !$0.isWhitespace }
-        guard !equation.contains(".") else {
-            return try importer.addUnsupported(context, reason: "an equation with ...")
-        }
         var inputs: [Int] = []
         for position in context.node.inputs.indices {
             guard let value = try importer.value(context, position) else { throw context.error("input \(position) is required", field: "inputs") }

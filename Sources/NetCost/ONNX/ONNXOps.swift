@@ -99,6 +99,8 @@ enum ONNXOps {
         ("Where", select),
         ("ScatterND", scatterND),
         ("ScatterElements", scatterElements),
+        // Opsets 9 and 10: ScatterElements by its old name, without a reduction.
+        ("Scatter", scatterElements),
         ("GatherElements", gatherElements),
         ("GatherND", gatherND),
         ("EyeLike", eyeLike),

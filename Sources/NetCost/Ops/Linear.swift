@@ -145,7 +145,8 @@ extension MatMul {
 /// Einstein summation over explicit subscripts (`bhid,bhjd->bhij`, MaxViT's and other
 /// attentions'): each operand names its axes by letters, a letter seen twice must have
 /// one size (or 1 in one operand, broadcast), and the output keeps the letters after
-/// `->`; the others are summed over.
+/// `->`; the others are summed over. `...` stands for an operand's unnamed leading axes,
+/// broadcast from the right across operands, as in numpy.
 ///
 /// - macs   = `(operands − 1)·∏ sizes of all letters`: every combination of letters is
 ///            one product of the operands (a matmul `ij,jk->ik` is `i·j·k`); one operand
@@ -181,14 +182,20 @@ public struct Einsum: OperationRules, Hashable {
     public func plan(_ inputs: [TensorShape]) throws(InputError) -> Plan {
         let sides = equation.components(separatedBy: "->")
         guard sides.count <= 2, let left = sides.first else { throw InputError("\"\(equation)\" has more than one ->", field: "equation") }
-        let operands = left.split(separator: ",", omittingEmptySubsequences: false).map { Array($0) }
-        guard operands.count == inputs.count else {
-            throw InputError("\"\(equation)\" names \(operands.count) operands for \(inputs.count) inputs", field: "equation")
+        var written = left.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard written.count == inputs.count else {
+            throw InputError("\"\(equation)\" names \(written.count) operands for \(inputs.count) inputs", field: "equation")
         }
+        var outputText = sides.count == 2 ? sides[1] : nil
+        var broadcast: [Character] = []
+        if equation.contains(".") {
+            (written, outputText, broadcast) = try Self.expandingEllipsis(written, outputText, ranks: inputs.map(\.rank), equation: equation)
+        }
+        let operands = written.map { Array($0) }
         var sizes: [Character: Int] = [:]
         for (letters, shape) in zip(operands, inputs) {
             guard letters.allSatisfy({ $0.isLetter && $0.isASCII }) else {
-                throw InputError("\"\(equation)\": only letters are supported (no ...)", field: "equation")
+                throw InputError("\"\(equation)\": only letters and one \"...\" per term are supported", field: "equation")
             }
             guard letters.count == shape.rank else {
                 throw InputError("\"\(String(letters))\" names \(letters.count) axes of a tensor of rank \(shape.rank)", field: "equation")
@@ -201,17 +208,55 @@ public struct Einsum: OperationRules, Hashable {
             }
         }
         let output: [Character]
-        if sides.count == 2 {
-            output = Array(sides[1])
+        if let outputText {
+            output = Array(outputText)
             guard Set(output).count == output.count, output.allSatisfy({ sizes[$0] != nil }) else {
                 throw InputError("the output \"\(sides[1])\" repeats a letter or names one no operand has", field: "equation")
             }
         } else {
-            // Implicit form: the letters seen once, in alphabetical order.
+            // Implicit form: the axes of `...`, then the letters seen once, in alphabetical order.
             let counts = operands.joined().reduce(into: [Character: Int]()) { $0[$1, default: 0] += 1 }
-            output = counts.filter { $0.value == 1 }.keys.sorted()
+            output = broadcast + counts.filter { $0.value == 1 && !broadcast.contains($0.key) }.keys.sorted()
         }
         return Plan(operands: operands, output: output, sizes: sizes)
+    }
+
+    /// `...` spelled out: the axes it stands for in each operand (its rank less its
+    /// letters) get letters the equation does not use, aligned from the right as numpy
+    /// and ONNX broadcast them; the output's `...` gets them all. Returns the operands,
+    /// the output, and the new letters.
+    static func expandingEllipsis(_ operands: [String], _ output: String?, ranks: [Int],
+                                  equation: String) throws(InputError) -> ([String], String?, [Character]) {
+        func split(_ term: String) throws(InputError) -> (before: String, after: String)? {
+            let parts = term.components(separatedBy: "...")
+            guard parts.count <= 2, parts.allSatisfy({ !$0.contains(".") }) else {
+                throw InputError("\"\(term)\" in \"\(equation)\": a dot outside one \"...\"", field: "equation")
+            }
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+        var widths: [Int?] = []
+        for (term, rank) in zip(operands, ranks) {
+            guard let (before, after) = try split(term) else { widths.append(nil); continue }
+            let width = rank - before.count - after.count
+            guard width >= 0 else {
+                throw InputError("\"\(term)\" names more axes than its operand's \(rank)", field: "equation")
+            }
+            widths.append(width)
+        }
+        let widest = widths.compactMap { $0 }.max() ?? 0
+        let unused = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz").filter { !equation.contains($0) }
+        guard unused.count >= widest else {
+            throw InputError("\"\(equation)\": \"...\" stands for \(widest) axes, more than the letters left", field: "equation")
+        }
+        let fresh = Array(unused.prefix(widest))
+        var expanded: [String] = []
+        for (term, width) in zip(operands, widths) {
+            guard let width, let (before, after) = try split(term) else { expanded.append(term); continue }
+            expanded.append(before + String(fresh.suffix(width)) + after)
+        }
+        var expandedOutput = output
+        if let output, let (before, after) = try split(output) { expandedOutput = before + String(fresh) + after }
+        return (expanded, expandedOutput, fresh)
     }
 
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape {
@@ -260,7 +305,7 @@ public struct Einsum: OperationRules, Hashable {
         } else {
             // The implicit output, made explicit so that the batch letter (in every operand) stays.
             let counts = compact.filter(\.isLetter).reduce(into: [Character: Int]()) { $0[$1, default: 0] += 1 }
-            output = String(counts.filter { $0.value == 1 }.keys.sorted())
+            output = (compact.contains("...") ? "..." : "") + String(counts.filter { $0.value == 1 }.keys.sorted())
         }
         return .einsum(Einsum(equation: operands.joined(separator: ",") + "->" + String(batch) + output))
     }

@@ -236,8 +236,8 @@ def main():
     save("embedding_opset13.onnx", [helper.make_node("Gather", ["table", "ids"], ["y"], axis=0)],
          [value("ids", [1, 5], dtype=TensorProto.INT64)], [value("y", [1, 5, 4])], [weight("table", 10, 4)])
 
-    # Einsum: attention scores of a 1×2×4×5 input with itself, then the same with "..."
-    # and with a stored operand, which netcost does not map.
+    # Einsum: attention scores of a 1×2×4×5 input with itself, then the same with "...",
+    # and a product with a stored operand.
     save("einsum_opset13.onnx",
          [helper.make_node("Einsum", ["x", "x"], ["s"], equation="bhid,bhjd->bhij"),
           helper.make_node("Einsum", ["x", "x"], ["e"], equation="...id,...jd->...ij"),
@@ -705,6 +705,8 @@ def indexing_fixtures(onnxruntime):
     - `scatter_nd_add_opset16`: `reduction` add, row 1 twice and row 0 once.
     - `gather_elements_opset13`: x [3, 4] at indices [3, 2] along the last axis.
     - `scatter_elements_opset16`: x [3, 4] with updates [2, 4] along axis 0, `reduction` mul.
+    - `gather_elements_axis0_opset13`: x [4, 3, 2] at indices [2, 3, 2] along the first axis.
+    - `scatter_opset10`: the deprecated Scatter, x [3, 5] with updates [3, 2] along axis 1.
     """
     rng = np.random.default_rng(15)
     cases = [
@@ -725,6 +727,12 @@ def indexing_fixtures(onnxruntime):
         ("scatter_elements_opset16", helper.make_node("ScatterElements", ["x", "i", "u"], ["y"], axis=0, reduction="mul"),
          {"x": rng.random((3, 4), dtype=np.float32), "i": np.array([[2, 0, 1, 1], [2, -1, 0, 1]], dtype=np.int64),
           "u": rng.random((2, 4), dtype=np.float32)}, 16),
+        ("gather_elements_axis0_opset13", helper.make_node("GatherElements", ["x", "i"], ["y"], axis=0),
+         {"x": rng.random((4, 3, 2), dtype=np.float32),
+          "i": np.array([[[3, 0], [1, 1], [0, 2]], [[2, -1], [3, 0], [1, 3]]], dtype=np.int64)}, 13),
+        ("scatter_opset10", helper.make_node("Scatter", ["x", "i", "u"], ["y"], axis=1),
+         {"x": rng.random((3, 5), dtype=np.float32), "i": np.array([[4, 0], [1, 3], [2, 2]], dtype=np.int64),
+          "u": rng.random((3, 2), dtype=np.float32)}, 10),
     ]
     for name, node, inputs, opset in cases:
         declared = [value(key, list(array.shape), I64 if array.dtype == np.int64 else F) for key, array in inputs.items()]
