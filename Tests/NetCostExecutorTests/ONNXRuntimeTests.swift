@@ -151,6 +151,31 @@ import Testing
         #expect(report.allMatch, "\(report.layers.filter { !$0.match })")
     }
 
+    /// A Loop of 3 iterations (h ← tanh(h·w), each h kept in a sequence and stacked as a
+    /// scan output), ConcatFromSequence, SequenceAt and a constant If, unrolled on import:
+    /// the executor's output on the fixture's inputs is onnxruntime's, and `verify`
+    /// counts what the rules say. The executor seeds constant layers as it seeds weights,
+    /// so the If's constant 2 is given.
+    @Test func unrolledControlFlowMatchesONNXRuntime() throws {
+        let name = "control_flow_opset13"
+        let fixture = try Fixture(name)
+        let graph = try ONNXImporter.load(file: Self.directory.appendingPathComponent(name + ".onnx").path).model.graph
+        var inputs: [Int: [Float]] = [:]
+        for (index, layer) in graph.layers.enumerated() where layer.operation.kind == "input" {
+            inputs[index] = fixture.tensor("inputs", layer.name)
+        }
+        #expect(inputs.count == 2)
+        let two = try #require(graph.layers.firstIndex { $0.operation.kind == "constant" && $0.name == "two" })
+        inputs[two] = [2]
+        let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits(), inputOverrides: inputs)
+        for (path, result) in [("fast", prepared.run()), ("counting", prepared.run(counting: true))] {
+            let comparison = Comparison(observed: result.finalOutput?.values ?? [], expected: fixture.tensor("output"))
+            #expect(comparison.within(1e-5), "\(path) path: \(comparison)")
+        }
+        let report = try Verifier.verify(graph)
+        #expect(report.allMatch, "\(report.layers.filter { !$0.match })")
+    }
+
     /// 1-D and 3-D transposed convolutions as an ONNX file writes them (output padding,
     /// `output_shape`, SAME_UPPER): every layer's counts match its rules.
     @Test func transposedConvolutions1DAnd3DVerify() throws {

@@ -73,6 +73,16 @@ import Testing
         #expect(model.kinds == ["relu"])
     }
 
+    /// 16,000 iterations of a body holding a Loop of 30,000 iterations of a Relu: 960
+    /// million nodes in full. The first inner Loop unrolls (30,000 × 2 nodes fit in the
+    /// 65,536 netcost unrolls in all); the 15,999 after it are named, not unrolled.
+    @Test func nestedLoopsUnrollWithinABudget() throws {
+        let model = try Imported("hostile_nested_loops.onnx")
+        let loops = try #require(model.result.unsupported.first { $0.opType == "Loop" })
+        #expect(loops.reason == "30000 iterations of 2 nodes: too many to unroll")
+        #expect(loops.count == 15_999)
+    }
+
     @Test func missingEmptyAndNonONNXFiles() throws {
         #expect(throws: InputError("no such file", file: "/nonexistent/model.onnx")) {
             try ONNXImporter.load(file: "/nonexistent/model.onnx")

@@ -43,6 +43,7 @@ extension ONNXGraphImporter {
         case .activation(let index): return builder.shape(of: index).dims
         case .constant(let constant): return constant.dims
         case .deferred(let view): return view.dims
+        case .sequence: return []
         }
     }
 
@@ -66,6 +67,8 @@ extension ONNXGraphImporter {
         case .deferred(let view): return try materialize(view, context)
         case .constant(let constant):
             return try constantLayer(constant, dims: constant.dims.isEmpty ? [1] : constant.dims, context)
+        case .sequence:
+            throw context.error("reads a sequence where a tensor is expected", field: "input")
         }
     }
 
@@ -172,6 +175,10 @@ extension ONNXGraphImporter {
             switch try value(context, position) {
             case .activation?, .deferred?: inputs.append(try activation(context, position))
             case .constant(let constant)?: tensors.append(contentsOf: constant.sources)
+            case .sequence(let items)?:
+                for item in items {
+                    if case .constant(let constant) = item { tensors.append(contentsOf: constant.sources) } else { inputs.append(try layer(for: item, context)) }
+                }
             case nil: break
             }
         }

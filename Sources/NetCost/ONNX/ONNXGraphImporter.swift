@@ -30,6 +30,8 @@ struct ONNXGraphImporter {
     /// Elements that folded constants may still hold, so that shape arithmetic in a
     /// hostile file cannot allocate without bound; past it, folded values are dropped.
     var foldBudget = 1 << 22
+    /// Nodes imported from Loop bodies and If branches so far (see `ONNXOps.unrolledNodeLimit`).
+    var unrolledNodes = 0
     /// Consumer node indices of each tensor.
     let consumers: [String: [Int]]
     /// The node producing each tensor.
@@ -54,17 +56,30 @@ struct ONNXGraphImporter {
         var consumers: [String: [Int]] = [:]
         var producers: [String: Int] = [:]
         for (index, node) in graph.nodes.enumerated() {
-            for input in node.inputs where !input.isEmpty { consumers[input, default: []].append(index) }
+            // A Loop or If reads what its nested nodes read: those count as its inputs.
+            for nested in Self.nodes(in: node) {
+                for input in nested.inputs where !input.isEmpty { consumers[input, default: []].append(index) }
+            }
             for output in node.outputs where !output.isEmpty { producers[output] = index }
         }
         self.consumers = consumers
         self.producers = producers
         self.graphOutputs = Set(graph.outputs.map(\.name))
         var declared: [String: [Int?]] = [:]
-        for info in graph.valueInfo + graph.outputs {
+        for info in Self.graphs(in: graph).flatMap({ $0.valueInfo + $0.outputs }) {
             if let dims = info.dims { declared[info.name] = dims }
         }
         self.declared = declared
+    }
+
+    /// The node and every node of the graphs in its attributes, at any depth.
+    static func nodes(in node: ONNXNode) -> [ONNXNode] {
+        [node] + node.attributes.flatMap(\.graphs).flatMap { $0.nodes.flatMap(nodes(in:)) }
+    }
+
+    /// The graph and the graphs nested in its nodes' attributes.
+    static func graphs(in graph: ONNXGraph) -> [ONNXGraph] {
+        [graph] + graph.nodes.flatMap(\.attributes).flatMap(\.graphs).flatMap(graphs(in:))
     }
 
     // MARK: The walk
@@ -104,6 +119,13 @@ struct ONNXGraphImporter {
             attachReadInitializers(of: fusion.nodes, addedFrom: before)
             return
         }
+        try importWithHandler(context)
+        attachReadInitializers(of: [context.index], addedFrom: before)
+    }
+
+    /// Imports a node by its op's handler (or as unsupported), without the graph-wide
+    /// rewrites: also how a Loop's body and an If's branch are read.
+    mutating func importWithHandler(_ context: ONNXNodeContext) throws(InputError) {
         let node = context.node
         guard node.domain.isEmpty || node.domain == "ai.onnx", let handler = ONNXOps.table[node.opType] else {
             try addUnsupported(context)
@@ -118,7 +140,6 @@ struct ONNXGraphImporter {
             guard try readsGuessedShape(context) else { throw error }
             try addUnsupported(context, reason: "input shapes unknown after an unsupported op")
         }
-        attachReadInitializers(of: [context.index], addedFrom: before)
         for (position, output) in node.outputs.enumerated() where !output.isEmpty && values[output] == nil {
             // An extra output the mapping does not produce (MaxPool's indices,
             // Dropout's mask): unsupported if anything reads it.
@@ -136,13 +157,18 @@ struct ONNXGraphImporter {
     /// Whether a run-time input of the node has a shape guessed after an unsupported op.
     func readsGuessedShape(_ context: ONNXNodeContext) throws(InputError) -> Bool {
         for position in context.node.inputs.indices {
-            switch try value(context, position) {
-            case .activation(let index)?: if guessed.contains(index) { return true }
-            case .deferred(let view)?: if guessed.contains(view.base) { return true }
-            case .constant?, nil: continue
-            }
+            if let value = try value(context, position), isGuessed(value) { return true }
         }
         return false
+    }
+
+    func isGuessed(_ value: ONNXValue) -> Bool {
+        switch value {
+        case .activation(let index): guessed.contains(index)
+        case .deferred(let view): guessed.contains(view.base)
+        case .constant: false
+        case .sequence(let items): items.contains(where: isGuessed)
+        }
     }
 
     /// Float initializers that the nodes read as arguments rather than weights (Clip's

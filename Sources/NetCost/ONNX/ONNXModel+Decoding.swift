@@ -12,6 +12,8 @@ enum ONNXLimits {
     static let attributeValues = 65_536
     /// The rank of any tensor.
     static let rank = 64
+    /// Graphs inside graphs (a Loop's body in an If's branch): deeper nests are refused.
+    static let subgraphDepth = 8
 }
 
 extension ONNXModel {
@@ -44,13 +46,14 @@ extension ONNXModel {
 }
 
 extension ONNXGraph {
-    static func decode(_ reader: inout ProtobufReader) throws(ProtobufError) -> ONNXGraph {
+    /// `depth` counts the graphs around this one: 0 for the model's.
+    static func decode(_ reader: inout ProtobufReader, depth: Int = 0) throws(ProtobufError) -> ONNXGraph {
         var graph = ONNXGraph()
         while let key = try reader.nextKey() {
             switch (key.field, key.wireType) {
             case (1, .lengthDelimited):
                 var node = try reader.readMessage("NodeProto")
-                graph.nodes.append(try ONNXNode.decode(&node))
+                graph.nodes.append(try ONNXNode.decode(&node, depth: depth))
             case (2, .lengthDelimited): graph.name = try reader.readString()
             case (5, .lengthDelimited):
                 var tensor = try reader.readMessage("TensorProto")
@@ -86,7 +89,7 @@ extension ONNXGraph {
 }
 
 extension ONNXNode {
-    static func decode(_ reader: inout ProtobufReader) throws(ProtobufError) -> ONNXNode {
+    static func decode(_ reader: inout ProtobufReader, depth: Int) throws(ProtobufError) -> ONNXNode {
         var node = ONNXNode()
         while let key = try reader.nextKey() {
             switch (key.field, key.wireType) {
@@ -96,7 +99,7 @@ extension ONNXNode {
             case (4, .lengthDelimited): node.opType = try reader.readString()
             case (5, .lengthDelimited):
                 var attribute = try reader.readMessage("AttributeProto")
-                node.attributes.append(try ONNXAttribute.decode(&attribute))
+                node.attributes.append(try ONNXAttribute.decode(&attribute, depth: depth))
             case (7, .lengthDelimited): node.domain = try reader.readString()
             case (9, .lengthDelimited):
                 // metadata_props: StringStringEntryProto, key = 1, value = 2.
@@ -118,7 +121,8 @@ extension ONNXNode {
 }
 
 extension ONNXAttribute {
-    static func decode(_ reader: inout ProtobufReader) throws(ProtobufError) -> ONNXAttribute {
+    /// `depth`: the graphs around the node this attribute belongs to.
+    static func decode(_ reader: inout ProtobufReader, depth: Int) throws(ProtobufError) -> ONNXAttribute {
         var attribute = ONNXAttribute()
         let limit = ONNXLimits.attributeValues
         while let key = try reader.nextKey() {
@@ -138,6 +142,12 @@ extension ONNXAttribute {
                 guard try reader.readRepeatedInts(key.wireType, into: &attribute.ints, limit: limit) else {
                     throw reader.error("attribute \"\(attribute.name)\" has more than \(limit) ints")
                 }
+            case (6, .lengthDelimited):
+                guard depth < ONNXLimits.subgraphDepth else {
+                    throw reader.error("attribute \"\(attribute.name)\" nests graphs more than \(ONNXLimits.subgraphDepth) deep")
+                }
+                var graph = try reader.readMessage("GraphProto")
+                attribute.graphs = [try ONNXGraph.decode(&graph, depth: depth + 1)]
             case (9, .lengthDelimited):
                 guard attribute.strings.count < limit else { throw reader.error("attribute \"\(attribute.name)\" has too many strings") }
                 attribute.strings.append(try reader.readString())

@@ -53,8 +53,8 @@ struct ONNXNode {
     }
 }
 
-/// An `AttributeProto`. Only the value fields netcost reads are kept; graph-valued
-/// attributes (the bodies of If, Loop, Scan) are skipped.
+/// An `AttributeProto`. Only the value fields netcost reads are kept, the bodies of
+/// If, Loop and Scan (`g`) among them.
 struct ONNXAttribute {
     var name = ""
     var type = 0
@@ -65,6 +65,10 @@ struct ONNXAttribute {
     var floats: [Double] = []
     var ints: [Int] = []
     var strings: [String] = []
+    /// A graph-valued attribute's graph (kept in an array: a value cannot hold its own type).
+    var graphs: [ONNXGraph] = []
+
+    var graph: ONNXGraph? { graphs.first }
 }
 
 /// A `TensorProto` without its payload: name, element type and dims, plus the

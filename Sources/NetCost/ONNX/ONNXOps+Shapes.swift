@@ -255,7 +255,7 @@ extension ONNXGraphImporter {
             switch try value(context, position) {
             case nil: inputs.append(nil)
             case .constant(let constant)?: inputs.append(constant)
-            case .activation?, .deferred?: return false
+            case .activation?, .deferred?, .sequence?: return false
             }
         }
         guard !ONNXFolding.isRunTimeArithmetic(context, inputs), let outputs = try ONNXFolding.fold(context, inputs) else { return false }

@@ -116,6 +116,18 @@ enum ONNXOps {
         ("Ceil", foldOnly),
         ("Mod", foldOnly),
         ("ReduceProd", foldOnly),
+
+        // MARK: Control flow and sequences, unrolled when their counts are known
+        ("Loop", loop),
+        ("If", ifBranch),
+        ("SequenceEmpty", sequenceEmpty),
+        ("SequenceConstruct", sequenceConstruct),
+        ("SequenceInsert", sequenceInsert),
+        ("SequenceAt", sequenceAt),
+        ("SequenceErase", sequenceErase),
+        ("SequenceLength", sequenceLength),
+        ("ConcatFromSequence", concatFromSequence),
+        ("SplitToSequence", splitToSequence),
     ]
 
     static let table: [String: ONNXOpHandler] = Dictionary(entries.map { ($0.opType, $0.handler) }, uniquingKeysWith: { first, _ in first })

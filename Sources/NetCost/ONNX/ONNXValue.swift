@@ -8,6 +8,9 @@ enum ONNXValue {
     /// consumer needs it, so that ShuffleNet's Reshape→Transpose→Reshape can become
     /// one channel shuffle instead of a rank change.
     case deferred(DeferredView)
+    /// An ONNX sequence (SequenceEmpty, SequenceInsert, a Loop's carried list): tensors
+    /// known by position at import time, each one of the other cases.
+    case sequence([ONNXValue])
 }
 
 /// A tensor known at import time. Its dims are ONNX's, with no batch axis to strip:

@@ -643,6 +643,21 @@ def main():
           helper.make_node("Relu", ["x"], ["y"])],
          [x(1, 3, 8, 8)], [value("y", [1, 3, 8, 8])], [ints("dims", [1 << 31, 1 << 31])], check=False)
 
+    # Loops in loops: 16,000 outer iterations of a body holding a Loop of 30,000
+    # iterations of a Relu. Unrolled in full that is 960 million nodes; netcost unrolls
+    # up to 65,536 in all and names the rest.
+    inner = helper.make_graph([helper.make_node("Relu", ["h_in"], ["h_out"]), helper.make_node("Identity", ["k_in"], ["k_out"])], "inner",
+                              [value("j", [], I64), value("k_in", [], TensorProto.BOOL), value("h_in", [1, 4])],
+                              [value("k_out", [], TensorProto.BOOL), value("h_out", [1, 4])])
+    outer = helper.make_graph([helper.make_node("Loop", ["inner_trips", "", "g_in"], ["g_out"], body=inner),
+                               helper.make_node("Identity", ["c_in"], ["c_out"])], "outer",
+                              [value("i", [], I64), value("c_in", [], TensorProto.BOOL), value("g_in", [1, 4])],
+                              [value("c_out", [], TensorProto.BOOL), value("g_out", [1, 4])])
+    save("hostile_nested_loops.onnx",
+         [const("outer_trips", 16000), const("inner_trips", 30000),
+          helper.make_node("Loop", ["outer_trips", "", "x"], ["y"], body=outer)],
+         [x(1, 4)], [value("y", [1, 4])], check=False)
+
     runtime_checked()
 
 
@@ -691,6 +706,7 @@ def runtime_checked():
     lstm_fixtures(onnxruntime, torch)
     cubic_fixtures(onnxruntime)
     indexing_fixtures(onnxruntime)
+    control_flow_fixtures(onnxruntime)
 
 
 def indexing_fixtures(onnxruntime):
@@ -745,6 +761,54 @@ def indexing_fixtures(onnxruntime):
                    "output": tensor_json(y), "generated_by": f"onnxruntime {onnxruntime.__version__}"}
         with open(os.path.join(OUT, name + ".json"), "w") as file:
             json.dump(fixture, file)
+
+
+def control_flow_fixtures(onnxruntime):
+    """A Loop, sequences and an If, checked by onnxruntime (`control_flow_opset13.json`
+    gives the inputs by name and the output). The Loop runs 3 times: h ← tanh(h·w), each
+    h appended to a sequence and, through a Relu, stacked as a scan output; after it the
+    sequence is joined (ConcatFromSequence), its last entry read (SequenceAt −1), and a
+    constant If doubles the sum. x [1, 4] and w [4, 4] are graph inputs."""
+    rng = np.random.default_rng(15)
+    seq = lambda name: helper.make_tensor_sequence_value_info(name, F, None)
+    body = helper.make_graph(
+        [helper.make_node("MatMul", ["h", "w"], ["hw"]),
+         helper.make_node("Tanh", ["hw"], ["h2"]),
+         helper.make_node("SequenceInsert", ["items", "h2"], ["items2"]),
+         helper.make_node("Relu", ["h2"], ["scan"]),
+         helper.make_node("Identity", ["keep"], ["keep2"])],
+        "body",
+        [value("i", [], I64), value("keep", [], TensorProto.BOOL), value("h", [1, 4]), seq("items")],
+        [value("keep2", [], TensorProto.BOOL), value("h2", [1, 4]), seq("items2"), value("scan", [1, 4])])
+    then_branch = helper.make_graph([helper.make_node("Mul", ["t", "two"], ["doubled"])], "then", [], [value("doubled", [3, 4])])
+    else_branch = helper.make_graph([helper.make_node("Neg", ["t"], ["negated"])], "else", [], [value("negated", [3, 4])])
+    nodes = [
+        const("trips", 3), const("go", True, dtype=np.bool_),
+        helper.make_node("SequenceEmpty", [], ["empty"], dtype=F),
+        helper.make_node("Loop", ["trips", "go", "x", "empty"], ["h_last", "items_last", "scans"], body=body),
+        helper.make_node("ConcatFromSequence", ["items_last"], ["joined"], axis=0),
+        const("shape", [3, 4]),
+        helper.make_node("Reshape", ["scans", "shape"], ["flat"]),
+        helper.make_node("Add", ["joined", "flat"], ["s"]),
+        const("last", -1),
+        helper.make_node("SequenceAt", ["items_last", "last"], ["final"]),
+        helper.make_node("Add", ["s", "final"], ["t"]),
+        const("two", 2.0, dtype=np.float32),
+        helper.make_node("If", ["go"], ["y"], then_branch=then_branch, else_branch=else_branch),
+    ]
+    inputs = {"x": rng.random((1, 4), dtype=np.float32) * 2 - 1, "w": rng.random((4, 4), dtype=np.float32) * 2 - 1}
+    name = "control_flow_opset13"
+    model = save(name + ".onnx", nodes, [value("x", [1, 4]), value("w", [4, 4])], [value("y", [3, 4])], opset=13)
+    session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    (y,) = session.run(None, inputs)
+    fixture = {"model": name + ".onnx", "inputs": {key: tensor_json(array) for key, array in inputs.items()},
+               "output": tensor_json(y), "generated_by": f"onnxruntime {onnxruntime.__version__}"}
+    with open(os.path.join(OUT, name + ".json"), "w") as file:
+        json.dump(fixture, file)
+    # The same body with a trip count given at run time: data-dependent, not unrolled.
+    nodes[0:1] = [helper.make_node("ReduceMax", ["x"], ["largest"], keepdims=0),
+                  helper.make_node("Cast", ["largest"], ["trips"], to=I64)]
+    save("loop_runtime_trips_opset13.onnx", nodes, [value("x", [1, 4]), value("w", [4, 4])], [value("y", [3, 4])], opset=13)
 
 
 def cubic_fixtures(onnxruntime):
@@ -847,5 +911,8 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--indexing"]:  # only the indexing fixtures, leaving the others as they are
         import onnxruntime
         indexing_fixtures(onnxruntime)
+    elif sys.argv[1:] == ["--control-flow"]:
+        import onnxruntime
+        control_flow_fixtures(onnxruntime)
     else:
         main()
