@@ -194,7 +194,7 @@ extension ONNXGraphImporter {
             let leading = shapes.contains { $0.batchAxis == 0 && $0.dims[0] == dims[0] } ? 0 : nil
             shape = shape.withBatchAxis(BatchAxis.kept(shapes, shape) ?? leading)
             let base = first ? context.name : context.name + "_output\(position)"
-            let index = try addLayer(base, .unsupported(UnsupportedOperation(opType: context.node.qualifiedOpType, shape: shape)),
+            let index = try addLayer(base, .unsupported(UnsupportedOperation(opType: context.node.qualifiedOpType, shape: shape, reason: reason)),
                                      inputs: inputs, stored: first ? tensors : [], context)
             if declaredDims == nil && known == nil {
                 guessed.insert(index)

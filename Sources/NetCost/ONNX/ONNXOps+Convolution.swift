@@ -16,6 +16,9 @@ extension ONNXOps {
             return try convolutionND(&importer, context, weight: weight, input: inputDims, group: group)
         }
         guard weight.dims.count == 4, inputDims.count == 4 else {
+            if try importer.readsGuessedShape(context) {
+                return try importer.addUnsupported(context, reason: "input shapes unknown after an unsupported op")
+            }
             let shape = slidingOutput(context, input: inputDims, weight: weight.dims, channels: weight.dims.first)
             return try importer.addUnsupported(context, reason: "\(max(weight.dims.count - 2, 0))-D convolution", shape: shape)
         }

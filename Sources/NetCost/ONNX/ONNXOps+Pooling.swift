@@ -38,6 +38,9 @@ extension ONNXOps {
                 return try poolingND(&importer, context, mode, input: dims)
             }
             guard dims.count == 4 else {
+                if try importer.readsGuessedShape(context) {
+                    return try importer.addUnsupported(context, reason: "input shapes unknown after an unsupported op")
+                }
                 let shape = slidingOutput(context, input: dims, weight: nil, channels: nil)
                 return try importer.addUnsupported(context, reason: "\(max(dims.count - 2, 0))-D pooling", shape: shape)
             }

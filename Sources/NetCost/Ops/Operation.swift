@@ -149,10 +149,14 @@ public struct ConstantTensor: OperationRules, Hashable {
 public struct UnsupportedOperation: OperationRules, Hashable {
     public var opType: String
     public var shape: TensorShape
+    /// Why a known op type was not counted here (`"a trip count computed at run time"`),
+    /// nil for an op netcost does not know.
+    public var reason: String?
 
-    public init(opType: String, shape: TensorShape) {
+    public init(opType: String, shape: TensorShape, reason: String? = nil) {
         self.opType = opType
         self.shape = shape
+        self.reason = reason
     }
 
     public var kind: String { opType }

@@ -94,6 +94,7 @@ struct JSONReport {
             json.beginObject()
             json.field("name", analysis.graph.layers[index].name)
             json.field("op", analysis.graph.layers[index].operation.kind)
+            if case .unsupported(let op) = analysis.graph.layers[index].operation, let reason = op.reason { json.field("reason", reason) }
             // Control flow and post-processing: work that depends on the data.
             if ONNXImporter.dataDependentOps.contains(analysis.graph.layers[index].operation.kind) { json.field("data_dependent", true) }
             json.endObject()
