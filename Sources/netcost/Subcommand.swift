@@ -16,6 +16,7 @@ protocol Subcommand: SendableMetatype {
 let subcommands: [any Subcommand.Type] = [
     ReportCommand.self,
     CheckCommand.self,
+    MemoryCommand.self,
     VerifyCommand.self,
     BenchCommand.self,
     SweepCommand.self,

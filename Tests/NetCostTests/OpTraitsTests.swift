@@ -67,6 +67,18 @@ struct OpTraitsTests {
         #expect(views == ["split", "slice", "flatten", "reshape", "identity", "dropout"])
     }
 
+    /// What an inference runtime may write over its input (`memory --in-place`): every
+    /// activation function, batch norm (not the norms that gather statistics first), and
+    /// element-wise arithmetic and comparisons; not softmax, `where`, or anything that
+    /// changes the layout.
+    @Test func inPlaceOps() throws {
+        let inPlace = try Self.decoded().filter { $0.operation.rules.inPlace == .overwritesInput }.map(\.entry.name)
+        #expect(inPlace == ["batchnorm", "relu", "relu6", "leaky_relu", "sigmoid", "swish", "silu", "hardsigmoid", "hardswish", "gelu",
+                            "tanh", "exp", "log", "sqrt", "reciprocal", "abs", "neg", "sin", "cos", "erf", "pow", "clip", "not",
+                            "add", "sub", "mul", "div", "max", "min", "pow_tensor", "equal", "less", "greater", "less_equal",
+                            "greater_equal", "and", "or"])
+    }
+
     /// Convolutions and linear layers take a norm and activations; batch norm folds, the
     /// statistics norms stay; activations fuse, softmax does not.
     @Test func fusionRoles() throws {

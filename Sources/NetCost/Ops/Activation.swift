@@ -90,6 +90,7 @@ public struct Activation: OperationRules, Hashable {
     public static var family: OpFamily { .activation }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .fusesIntoBase(self) }
+    public var inPlace: InPlaceRole { .overwritesInput }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -127,6 +128,7 @@ public struct Softmax: OperationRules, Hashable {
     public static var family: OpFamily { .activation }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

@@ -29,6 +29,7 @@ public struct DynamicConvolution: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     /// Its weight is not stored, so a batch norm cannot fold into it.
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { groups > 1 && groups == inputChannels }
 
     /// `[C_out]` with a bias; the weight is an input.

@@ -40,6 +40,7 @@ public struct Convolution: OperationRules, SlidingWindowOperation, Hashable {
         biased.bias = true
         return .base(withBias: .convolution(biased))
     }
+    public var inPlace: InPlaceRole { .never }
 
     /// `[C_out, C_in/g, kh, kw]`, then `[C_out]` with a bias.
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] {
@@ -132,6 +133,7 @@ public struct TransposedConvolution: OperationRules, Hashable {
         biased.bias = true
         return .base(withBias: .transposedConvolution(biased))
     }
+    public var inPlace: InPlaceRole { .never }
 
     /// Counted as a convolution of its own kind, never as depthwise.
     public func isDepthwise(inputChannels: Int?) -> Bool { false }

@@ -32,6 +32,7 @@ public struct ConvolutionND: OperationRules, Hashable {
         biased.bias = true
         return .base(withBias: .convolutionND(biased))
     }
+    public var inPlace: InPlaceRole { .never }
 
     /// Depthwise: one group per input channel, as for 2-D.
     public func isDepthwise(inputChannels: Int?) -> Bool { groups > 1 && groups == inputChannels }
@@ -157,6 +158,7 @@ public struct TransposedConvolutionND: OperationRules, Hashable {
         biased.bias = true
         return .base(withBias: .transposedConvolutionND(biased))
     }
+    public var inPlace: InPlaceRole { .never }
 
     /// Counted as a convolution of its own kind, never as depthwise.
     public func isDepthwise(inputChannels: Int?) -> Bool { false }

@@ -25,6 +25,7 @@ public struct Elementwise: OperationRules, Hashable {
     public static var family: OpFamily { .elementwise }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .overwritesInput }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -95,6 +96,7 @@ public struct Select: OperationRules, Hashable {
     public static var family: OpFamily { .elementwise }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -135,6 +137,7 @@ public struct CumulativeSum: OperationRules, Hashable {
     public static var family: OpFamily { .elementwise }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

@@ -24,6 +24,7 @@ public struct Embedding: OperationRules, Hashable {
     public static var family: OpFamily { .joining }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
 
     /// `[V, D]`.

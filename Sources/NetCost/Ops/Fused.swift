@@ -27,6 +27,7 @@ public struct Fused: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     /// Already fused: `Fusion.deploy` runs once.
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { base.rules.isDepthwise(inputChannels: inputChannels) }
     /// The base's tensors: a folded norm lives in its weights and bias.
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { base.rules.parameterShapes(inputs) }

@@ -28,6 +28,7 @@ public struct Gather: OperationRules, Hashable {
     public static var family: OpFamily { .joining }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -97,6 +98,7 @@ public struct GatherND: OperationRules, Hashable {
     public static var family: OpFamily { .joining }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -166,6 +168,7 @@ public struct ScatterND: OperationRules, Hashable {
     public static var family: OpFamily { .joining }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -240,6 +243,7 @@ public struct ElementIndexing: OperationRules, Hashable {
     public static var family: OpFamily { .joining }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

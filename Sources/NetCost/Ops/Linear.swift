@@ -26,6 +26,7 @@ public struct Linear: OperationRules, Hashable {
         biased.bias = true
         return .base(withBias: .linear(biased))
     }
+    public var inPlace: InPlaceRole { .never }
 
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
 
@@ -80,6 +81,7 @@ public struct MatMul: OperationRules, Hashable {
     public static var family: OpFamily { .linear }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -166,6 +168,7 @@ public struct Einsum: OperationRules, Hashable {
     public static var family: OpFamily { .linear }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

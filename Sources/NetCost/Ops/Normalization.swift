@@ -52,6 +52,9 @@ public struct Normalization: OperationRules, Hashable {
     /// group and layer norm compute statistics of their input and stay, and so does a
     /// batch norm whose statistics are computed at run time.
     public var fusion: FusionRole { method == .batch ? .foldsIntoBase : .standalone }
+    /// Batch norm at inference is a per-channel affine map, written over its input; the
+    /// others gather statistics first.
+    public var inPlace: InPlaceRole { method == .batch ? .overwritesInput : .never }
 
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
 

@@ -53,6 +53,16 @@ public enum FusionRole: Sendable {
     case standalone
 }
 
+/// Whether an op may write its output over the memory of an input, as inference runtimes
+/// do when nothing reads that input afterwards (`netcost memory --in-place`).
+public enum InPlaceRole: Sendable, Equatable {
+    /// Over an input with as many elements as the output: activations, batch norm at
+    /// inference, element-wise arithmetic (an add overwriting one of its operands).
+    case overwritesInput
+    /// A buffer of its own.
+    case never
+}
+
 /// What a stored tensor of a layer is for. Running statistics are buffers; the rest are
 /// learned parameters (netcost's `params`).
 public enum ParameterRole: String, Sendable {

@@ -112,6 +112,7 @@ public struct GraphInput: OperationRules, Hashable {
     public static var family: OpFamily { .source }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
@@ -135,6 +136,7 @@ public struct ConstantTensor: OperationRules, Hashable {
     public static var family: OpFamily { .source }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }
@@ -164,6 +166,7 @@ public struct UnsupportedOperation: OperationRules, Hashable {
     public static var family: OpFamily { .unknown }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { shape }

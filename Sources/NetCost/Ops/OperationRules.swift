@@ -18,6 +18,8 @@ public protocol OperationRules: Sendable {
     var storage: OutputStorage { get }
     /// What `--fuse` may do with the op.
     var fusion: FusionRole { get }
+    /// Whether `netcost memory --in-place` may write the output over an input.
+    var inPlace: InPlaceRole { get }
     /// Whether the op is a depthwise convolution on an input of `inputChannels` channels
     /// (one group per channel): G4 and the cost chart single these out.
     func isDepthwise(inputChannels: Int?) -> Bool

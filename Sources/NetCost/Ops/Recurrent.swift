@@ -42,6 +42,7 @@ public struct LSTM: OperationRules, Hashable {
     public static var family: OpFamily { .linear }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
 
     /// Steps, samples and input features of the sequence.

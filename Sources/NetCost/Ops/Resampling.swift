@@ -52,6 +52,7 @@ public struct Upsample: OperationRules, Hashable {
     public static var family: OpFamily { .resampling }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -220,6 +221,7 @@ public struct Pad: OperationRules, Hashable {
     public static var family: OpFamily { .resampling }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -291,6 +293,7 @@ public struct Fold: OperationRules, Hashable {
     public static var family: OpFamily { .resampling }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

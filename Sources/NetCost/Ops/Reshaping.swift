@@ -27,6 +27,7 @@ public struct Reshape: OperationRules, Hashable {
     public static var family: OpFamily { .reshaping }
     public var storage: OutputStorage { .view }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -98,6 +99,7 @@ public struct Transpose: OperationRules, Hashable {
     public static var family: OpFamily { .reshaping }
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -139,6 +141,7 @@ public struct Identity: OperationRules, Hashable {
     public static var family: OpFamily { .reshaping }
     public var storage: OutputStorage { .view }
     public var fusion: FusionRole { .standalone }
+    public var inPlace: InPlaceRole { .never }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { inputs[0] }

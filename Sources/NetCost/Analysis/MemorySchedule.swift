@@ -1,0 +1,114 @@
+/// Activation memory over an execution order (`netcost memory`): the buffers alive at
+/// each step, and the peak.
+///
+/// A layer's output buffer is allocated when the layer runs and freed once the last
+/// layer that reads it, or reads a view of it, has run; the graph's outputs stay to the
+/// end, and the graph inputs are there from the start. During a step the layer's inputs
+/// and its output are alive together, so a step's live bytes are everything allocated
+/// and not yet freed, its output included. Views cost nothing: they share their
+/// source's buffer and keep it alive. Stored tensors (constant layers) are weights, not
+/// activations, and are left out. With `inPlace`, a layer whose op may overwrite an
+/// input (`InPlaceRole.overwritesInput`) writes over an input buffer of its output's
+/// size that nothing reads afterwards and that is not a graph input: it allocates nothing.
+public struct MemorySchedule: Sendable {
+    /// One activation buffer: allocated at step `first`, freed after step `last`.
+    public struct Buffer: Sendable, Equatable {
+        /// The layer that allocated it.
+        public let layer: Int
+        public let bytes: Int
+        public let first: Int
+        public internal(set) var last: Int
+    }
+
+    public struct Step: Sendable, Equatable {
+        public let layer: Int
+        /// The buffer this step allocates, nil for a view, an in-place op or a constant.
+        public let allocated: Int?
+        /// The buffer the output was written over (`--in-place`), if any.
+        public let reused: Int?
+        /// Buffers freed after this step.
+        public let freed: [Int]
+        /// Bytes alive while the step runs.
+        public let liveBytes: Int
+    }
+
+    /// The layers in the order they run.
+    public let order: [Int]
+    public let buffers: [Buffer]
+    public let steps: [Step]
+    /// The buffer holding each layer's output (a view's is its source's); nil for constants.
+    public let bufferOfLayer: [Int?]
+    public let peakBytes: Int
+    /// The step at which the peak is reached first.
+    public let peakStep: Int
+
+    /// The schedule of `graph` in `order` (a topological order; the graph's own by
+    /// default), at `bytesPerElement` per activation element.
+    public init(_ graph: Graph, order given: [Int]? = nil, bytesPerElement: Int, inPlace: Bool = false) throws(SizeOverflow) {
+        let layers = graph.layers
+        let order = given ?? Array(layers.indices)
+        // Who reads what, in steps.
+        var lastRead = Array(repeating: -1, count: layers.count)
+        for (step, layer) in order.enumerated() {
+            for input in layers[layer].inputs { lastRead[input] = max(lastRead[input], step) }
+        }
+        let outputs = Set(graph.outputs)
+
+        var buffers: [Buffer] = []
+        var bufferOfLayer = [Int?](repeating: nil, count: layers.count)
+        var reusedBy: [Int?] = Array(repeating: nil, count: order.count)
+        var allocatedBy: [Int?] = Array(repeating: nil, count: order.count)
+        for (step, index) in order.enumerated() {
+            let layer = layers[index]
+            let rules = layer.operation.rules
+            if type(of: rules).family == .source {
+                guard case .input = layer.operation else { continue }
+            } else if rules.storage == .view {
+                bufferOfLayer[index] = layer.inputs.first.flatMap { bufferOfLayer[$0] }
+                continue
+            }
+            let bytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
+            if inPlace, rules.inPlace == .overwritesInput,
+               let target = layer.inputs.first(where: { input in
+                   guard let buffer = bufferOfLayer[input], layers[input].outputShape.elements == layer.outputShape.elements,
+                         buffers[buffer].last <= step else { return false }
+                   if case .input = layers[buffers[buffer].layer].operation { return false }
+                   return !outputs.contains(input)
+               }), let buffer = bufferOfLayer[target] {
+                bufferOfLayer[index] = buffer
+                reusedBy[step] = buffer
+            } else {
+                bufferOfLayer[index] = buffers.count
+                allocatedBy[step] = buffers.count
+                buffers.append(Buffer(layer: index, bytes: bytes, first: step, last: step))
+            }
+            // The buffer lives as long as anything reads this layer's output.
+            if let buffer = bufferOfLayer[index] {
+                buffers[buffer].last = max(buffers[buffer].last, outputs.contains(index) ? order.count - 1 : lastRead[index])
+            }
+        }
+        // A view's readers keep its source alive.
+        for (step, index) in order.enumerated() where bufferOfLayer[index] != nil {
+            guard let buffer = bufferOfLayer[index] else { continue }
+            let end = outputs.contains(index) ? order.count - 1 : lastRead[index]
+            buffers[buffer].last = max(buffers[buffer].last, end, step)
+        }
+
+        var freedAfter = Array(repeating: [Int](), count: order.count)
+        for (id, buffer) in buffers.enumerated() { freedAfter[buffer.last].append(id) }
+        var live = 0, peak = 0, peakStep = 0
+        var steps: [Step] = []
+        for (step, index) in order.enumerated() {
+            if let id = allocatedBy[step] { live = try live.adding(buffers[id].bytes) }
+            if live > peak { (peak, peakStep) = (live, step) }
+            steps.append(Step(layer: index, allocated: allocatedBy[step], reused: reusedBy[step], freed: freedAfter[step], liveBytes: live))
+            for id in freedAfter[step] { live -= buffers[id].bytes }
+        }
+        self.order = order
+        self.buffers = buffers
+        self.steps = steps
+        self.bufferOfLayer = bufferOfLayer
+        self.peakBytes = peak
+        self.peakStep = peakStep
+    }
+}

@@ -1,0 +1,101 @@
+/// `netcost memory`: the inference schedule of a model as text or JSON: each step's
+/// layer, what it allocates and frees and the bytes alive while it runs, and the peak
+/// with the buffers alive at it.
+public struct MemoryReport: Sendable {
+    public let graph: Graph
+    public let schedule: MemorySchedule
+    public let dataType: DataType
+    public let inPlace: Bool
+
+    public init(_ graph: Graph, dataType: DataType, inPlace: Bool) throws(InputError) {
+        self.graph = graph
+        self.dataType = dataType
+        self.inPlace = inPlace
+        do {
+            schedule = try MemorySchedule(graph, bytesPerElement: dataType.bytes, inPlace: inPlace)
+        } catch {
+            throw InputError("the activation bytes pass 2⁶³ − 1 at \(dataType.rawValue)", field: "dtype")
+        }
+    }
+
+    /// The layer at the peak, if the graph has a step.
+    public var peakLayer: String? {
+        schedule.steps.indices.contains(schedule.peakStep) ? graph.layers[schedule.steps[schedule.peakStep].layer].name : nil
+    }
+
+    /// The buffers alive at the peak step, largest first (stable on ties).
+    public var aliveAtPeak: [Int] {
+        let step = schedule.peakStep
+        let bytes = schedule.buffers.map(\.bytes)
+        return schedule.buffers.indices.filter { schedule.buffers[$0].first <= step && schedule.buffers[$0].last >= step }
+            .sorted { bytes[$0] != bytes[$1] ? bytes[$0] > bytes[$1] : $0 < $1 }
+    }
+
+    // MARK: Text
+
+    public func text() -> String {
+        var lines: [String] = []
+        let batch = graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
+        lines.append("\(graph.name): activation memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)\(inPlace ? ", in-place ops writing over their inputs" : "")")
+        lines.append("Views share their source's buffer; stored tensors are weights, not activations; a buffer is freed after its last reader (docs/memory.md).")
+        lines.append("")
+        var table = Table(columns: [.init("Step", right: true), .init("Layer"), .init("Op"), .init("Output", right: true),
+                                    .init("Live", right: true), .init("Freed after")])
+        for (number, step) in schedule.steps.enumerated() {
+            let layer = graph.layers[step.layer]
+            var output = "view"
+            if let id = step.allocated {
+                output = NumberFormat.grouped(schedule.buffers[id].bytes)
+            } else if let id = step.reused {
+                output = "reuses " + graph.layers[schedule.buffers[id].layer].name
+            } else if schedule.bufferOfLayer[step.layer] == nil {
+                output = "stored"
+            }
+            let freed = step.freed.map { graph.layers[schedule.buffers[$0].layer].name }
+            table.append([String(number + 1), layer.name, layer.operation.kind, output, NumberFormat.grouped(step.liveBytes),
+                          freed.joined(separator: ", ")])
+        }
+        lines.append(table.text())
+        lines.append("")
+        if let peakLayer {
+            let peak = schedule.peakBytes
+            lines.append("Peak: \(NumberFormat.grouped(peak)) bytes (\(NumberFormat.bytes(Double(peak)))) at step \(schedule.peakStep + 1), \(peakLayer)")
+            let alive = aliveAtPeak.map { id in
+                "\(graph.layers[schedule.buffers[id].layer].name) \(NumberFormat.grouped(schedule.buffers[id].bytes))"
+            }
+            lines.append("Alive at the peak: " + alive.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: JSON
+
+    public func json() -> String {
+        var json = JSONWriter()
+        json.beginObject()
+        json.field("model", graph.name)
+        json.field("dtype", dataType.rawValue)
+        json.field("dtype_bytes", dataType.bytes)
+        json.field("in_place", inPlace)
+        json.field("peak_bytes", schedule.peakBytes)
+        if let peakLayer { json.field("peak_layer", peakLayer) }
+        json.field("peak_step", schedule.peakStep + 1)
+        json.field("alive_at_peak", strings: aliveAtPeak.map { graph.layers[schedule.buffers[$0].layer].name })
+        json.key("steps")
+        json.beginArray()
+        for step in schedule.steps {
+            json.beginObject()
+            json.field("layer", graph.layers[step.layer].name)
+            json.field("op", graph.layers[step.layer].operation.kind)
+            json.field("allocated_bytes", step.allocated.map { schedule.buffers[$0].bytes } ?? 0)
+            if let id = step.reused { json.field("writes_over", graph.layers[schedule.buffers[id].layer].name) }
+            json.field("live_bytes", step.liveBytes)
+            json.field("freed", strings: step.freed.map { graph.layers[schedule.buffers[$0].layer].name })
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        json.finishLine()
+        return json.text
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParsing
+import NetCost
+
+/// `netcost memory MODEL`: the activation memory of one inference, step by step.
+struct MemoryCommand: Subcommand {
+    static let spec = CommandSpec(
+        name: "memory",
+        abstract: "The activation memory of one inference, step by step: the buffers alive, what each step allocates and frees, and the peak.",
+        discussion: """
+        Layers run in the model's own order (the spec's, the ONNX file's). A layer's output \
+        buffer is allocated when it runs and freed after its last reader; views share their \
+        source's buffer; stored tensors (weights) are not activations. The graph input is \
+        counted. --in-place lets activations, batch norm and element-wise ops write over an \
+        input that nothing reads afterwards, as inference runtimes do. --fuse schedules the \
+        deployed graph (batch norm folded, activations fused). Rules: docs/memory.md.
+        """,
+        arguments: [SharedOptions.model],
+        options: SharedOptions.overrides + [
+            SharedOptions.dtype,
+            .flag("in-place", help: "let activations, batch norm and element-wise ops write over an input nothing reads afterwards"),
+            .flag("fuse", help: "schedule the deployed graph: batch norm folded into the conv before it, activations fused into their producer"),
+            SharedOptions.format(["text", "json"]),
+            SharedOptions.output,
+        ],
+        examples: [
+            "netcost memory mobilenet_v2",
+            "netcost memory mobilenet_v2 --dtype int8 --in-place --fuse",
+            "netcost memory model.onnx --batch 8 --format json",
+        ])
+
+    let model: String
+    let overrides: SpecOverrides
+    let dataType: DataType
+    let inPlace: Bool
+    let fuse: Bool
+    let format: String
+    let output: String?
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        model = arguments.argument("MODEL") ?? ""
+        overrides = try SharedOptions.overrides(arguments)
+        dataType = SharedOptions.dataType(arguments)
+        inPlace = arguments.flag("in-place")
+        fuse = arguments.flag("fuse")
+        format = arguments.string("format") ?? "text"
+        output = arguments.string("output")
+    }
+
+    func run() throws -> ExitStatus {
+        let loaded = try ModelLoader.load(model, overrides: overrides)
+        for warning in loaded.warnings { Diagnostics.warn(warning) }
+        let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
+        let report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace)
+        try SharedOptions.write(format == "json" ? report.json() : report.text(), to: output)
+        return .success
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+@Suite("Memory, end to end")
+struct MemoryCommandTests {
+    static let tinyNet = CommandLineTests.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/tiny_net.json").path
+
+    /// tiny_net at fp32: the stem leaves 16 channels of 16×16 (16,384 bytes) waiting for
+    /// the residual add while the block's expansion to 64 channels (65,536 bytes) and its
+    /// batch norm's output (65,536 more) are alive: 147,456 bytes at `block.expand.bn`.
+    @Test func jsonGivesThePeakAndTheSteps() throws {
+        let result = try CommandLineTests.run(["memory", Self.tinyNet, "--format", "json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(object["peak_bytes"] as? Int == 147_456)
+        #expect(object["peak_layer"] as? String == "block.expand.bn")
+        #expect(object["alive_at_peak"] as? [String] == ["block.expand.conv", "block.expand.bn", "stem.act"])
+        let steps = try #require(object["steps"] as? [[String: Any]])
+        #expect(steps.count == 25)
+        for step in steps { #expect(Set(step.keys).isSuperset(of: ["layer", "op", "allocated_bytes", "live_bytes", "freed"])) }
+    }
+
+    /// In place, the batch norm and relu6 write over the expansion's buffer: the peak moves
+    /// to the depthwise conv, whose output needs a buffer of its own beside it, with the
+    /// same 16,384 + 65,536 + 65,536 bytes. At int8 and batch 2: 147,456 / 4 · 2.
+    @Test func inPlaceDataTypeAndBatch() throws {
+        let inPlace = try CommandLineTests.run(["memory", Self.tinyNet, "--in-place"])
+        #expect(inPlace.status == 0)
+        #expect(inPlace.output.contains("Peak: 147,456 bytes (0.15 MB) at step 8, block.dw.conv"))
+        #expect(inPlace.output.contains("reuses block.expand.conv"))
+        let small = try CommandLineTests.run(["memory", Self.tinyNet, "--dtype", "int8", "--batch", "2", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(small.output.utf8)) as? [String: Any])
+        #expect(object["peak_bytes"] as? Int == 73_728)
+    }
+}

@@ -1,0 +1,51 @@
+import NetCost
+import Testing
+
+/// `netcost memory`'s schedule: buffers alive per step, the peak, views, in-place ops.
+/// Peaks derived by hand, step by step.
+@Suite struct MemoryScheduleTests {
+    /// x [1, 4, 8, 8] → two 1×1 convs to 8 channels (a, b) → add (c) → relu (d) →
+    /// flatten (e, a view) → linear to 10 (f), at batch `batch`.
+    static func branches(batch: Int = 1) throws -> Graph {
+        var builder = GraphBuilder(name: "branches")
+        let x = try builder.addInput(name: "x", shape: try TensorShape([batch, 4, 8, 8], batchAxis: 0))
+        let a = try builder.add(name: "a", operation: .convolution(Convolution(outChannels: 8, kernel: .square(1))), inputs: [x])
+        let b = try builder.add(name: "b", operation: .convolution(Convolution(outChannels: 8, kernel: .square(1))), inputs: [x])
+        let c = try builder.add(name: "c", operation: .elementwise(Elementwise(.add)), inputs: [a, b])
+        let d = try builder.add(name: "d", operation: .activation(Activation(.relu)), inputs: [c])
+        let e = try builder.add(name: "e", operation: .reshape(Reshape(.flatten(start: 1, end: -1))), inputs: [d])
+        try builder.add(name: "f", operation: .linear(Linear(outFeatures: 10)), inputs: [e])
+        return builder.build()
+    }
+
+    /// fp32: x is 4·64·4 = 1,024 bytes, a to d 8·64·4 = 2,048 each, f 40. Live while each
+    /// step runs: x 1,024; a 3,072; b 5,120 (x freed after b, its last reader); c
+    /// 2,048·3 = 6,144, the peak (a and b freed after it); d 4,096 (c freed after it); e a
+    /// view of d, 2,048; f 2,088 (d's buffer kept for e's reader).
+    @Test func branchesPeakWhereBothArmsAndTheSumAreAlive() throws {
+        let graph = try Self.branches()
+        let schedule = try MemorySchedule(graph, bytesPerElement: 4)
+        #expect(schedule.steps.map(\.liveBytes) == [1_024, 3_072, 5_120, 6_144, 4_096, 2_048, 2_088])
+        #expect(schedule.peakBytes == 6_144)
+        #expect(graph.layers[schedule.steps[schedule.peakStep].layer].name == "c")
+        #expect(schedule.steps[5].allocated == nil)
+    }
+
+    /// In place: c writes over a (nothing reads a after c), d over the same buffer; x, a
+    /// graph input, is never written over. Live: x 1,024; a 3,072; b 5,120, now the peak;
+    /// c 4,096; d 2,048 (b freed after c); e 2,048; f 2,088.
+    @Test func inPlaceOpsWriteOverTheirLastReadInput() throws {
+        let graph = try Self.branches()
+        let schedule = try MemorySchedule(graph, bytesPerElement: 4, inPlace: true)
+        #expect(schedule.steps.map(\.liveBytes) == [1_024, 3_072, 5_120, 4_096, 2_048, 2_048, 2_088])
+        #expect(schedule.peakBytes == 5_120)
+        #expect(graph.layers[schedule.steps[schedule.peakStep].layer].name == "b")
+        #expect(schedule.steps[3].reused == schedule.bufferOfLayer[1])
+    }
+
+    /// Batch 2 at int8 (1 byte): every activation doubles and shrinks by 4: 6,144 · 2 / 4.
+    @Test func batchAndDataTypeScaleTheBytes() throws {
+        let schedule = try MemorySchedule(try Self.branches(batch: 2), bytesPerElement: 1)
+        #expect(schedule.peakBytes == 3_072)
+    }
+}
