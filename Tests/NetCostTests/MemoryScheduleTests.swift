@@ -49,3 +49,36 @@ import Testing
         #expect(schedule.peakBytes == 3_072)
     }
 }
+
+/// Arena plans: offsets in one buffer, against the peak as lower bound.
+@Suite struct ArenaPlanTests {
+    /// Four buffers (bytes, first and last step): A 64 [0, 2], B 80 [0, 0], C 16 [1, 3],
+    /// D 96 [3, 5]. Live per step: 144, 80, 80, 112, 96, 96: the peak is 144.
+    /// Largest first, first fit: D at 0; B at 0 (never alive with D); A at 80, above B;
+    /// C meets D (0–96) and A (80–144), and no gap below 144 holds it: C at 144, an arena
+    /// of 160. First used first: B at 0, A at 80, C at 0 (B is gone by step 1), D above C
+    /// at 16: 112, and A ends at 144, the peak.
+    @Test func aBetterOrderReachesThePeakWhereGreedyBySizeDoesNot() throws {
+        let buffers = [MemorySchedule.Buffer(layer: 0, bytes: 64, first: 0, last: 2), MemorySchedule.Buffer(layer: 1, bytes: 80, first: 0, last: 0),
+                       MemorySchedule.Buffer(layer: 2, bytes: 16, first: 1, last: 3), MemorySchedule.Buffer(layer: 3, bytes: 96, first: 3, last: 5)]
+        let greedy = try #require(try ArenaPlan(buffers, strategy: .greedyBySize))
+        #expect(greedy.offsets == [80, 0, 144, 0])
+        #expect(greedy.bytes == 160)
+        let best = try #require(try ArenaPlan(buffers, strategy: .best))
+        #expect(best.bytes == 144)
+        // No two buffers alive at one step overlap.
+        for i in buffers.indices {
+            for j in buffers.indices where i < j && buffers[i].first <= buffers[j].last && buffers[j].first <= buffers[i].last {
+                #expect(best.offsets[i] + buffers[i].bytes <= best.offsets[j] || best.offsets[j] + buffers[j].bytes <= best.offsets[i])
+            }
+        }
+    }
+
+    /// Offsets and sizes round up to the alignment: 10-byte buffers alive together take 16 each.
+    @Test func alignmentRoundsEveryBufferUp() throws {
+        let buffers = [MemorySchedule.Buffer(layer: 0, bytes: 10, first: 0, last: 1), MemorySchedule.Buffer(layer: 1, bytes: 10, first: 1, last: 2)]
+        let plan = try #require(try ArenaPlan(buffers, strategy: .greedyBySize, alignment: 16))
+        #expect(plan.bytes == 32)
+        #expect(plan.offsets == [0, 16])
+    }
+}

@@ -18,6 +18,13 @@ public struct MemorySchedule: Sendable {
         public let bytes: Int
         public let first: Int
         public internal(set) var last: Int
+
+        public init(layer: Int, bytes: Int, first: Int, last: Int) {
+            self.layer = layer
+            self.bytes = bytes
+            self.first = first
+            self.last = last
+        }
     }
 
     public struct Step: Sendable, Equatable {

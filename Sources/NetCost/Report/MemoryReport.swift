@@ -1,3 +1,5 @@
+import Foundation
+
 /// `netcost memory`: the inference schedule of a model as text or JSON: each step's
 /// layer, what it allocates and frees and the bytes alive while it runs, and the peak
 /// with the buffers alive at it.
@@ -6,13 +8,19 @@ public struct MemoryReport: Sendable {
     public let schedule: MemorySchedule
     public let dataType: DataType
     public let inPlace: Bool
+    /// TensorFlow Lite Micro's order (largest first, first fit) and netcost's best; nil
+    /// past `ArenaPlan.bufferLimit` buffers.
+    public let greedyArena: ArenaPlan?
+    public let arena: ArenaPlan?
 
-    public init(_ graph: Graph, dataType: DataType, inPlace: Bool) throws(InputError) {
+    public init(_ graph: Graph, dataType: DataType, inPlace: Bool, alignment: Int = 16) throws(InputError) {
         self.graph = graph
         self.dataType = dataType
         self.inPlace = inPlace
         do {
             schedule = try MemorySchedule(graph, bytesPerElement: dataType.bytes, inPlace: inPlace)
+            greedyArena = try ArenaPlan(schedule, strategy: .greedyBySize, alignment: alignment)
+            arena = try ArenaPlan(schedule, strategy: .best, alignment: alignment)
         } catch {
             throw InputError("the activation bytes pass 2⁶³ − 1 at \(dataType.rawValue)", field: "dtype")
         }
@@ -65,6 +73,14 @@ public struct MemoryReport: Sendable {
             }
             lines.append("Alive at the peak: " + alive.joined(separator: ", "))
         }
+        if let greedyArena, let arena {
+            let bound = schedule.peakBytes
+            let over = { (bytes: Int) in bound == 0 ? "" : String(format: " (%+.1f%% over the peak)", 100 * Double(bytes - bound) / Double(bound)) }
+            lines.append("Arena, offsets aligned to \(arena.alignment) bytes: greedy by size (TensorFlow Lite Micro's order) \(NumberFormat.grouped(greedyArena.bytes))\(over(greedyArena.bytes)); "
+                         + "netcost's \(NumberFormat.grouped(arena.bytes))\(over(arena.bytes)), \(arena.method); the peak, \(NumberFormat.grouped(bound)), is the lower bound")
+        } else {
+            lines.append("Arena: not planned, more than \(NumberFormat.grouped(ArenaPlan.bufferLimit)) buffers")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -81,6 +97,28 @@ public struct MemoryReport: Sendable {
         if let peakLayer { json.field("peak_layer", peakLayer) }
         json.field("peak_step", schedule.peakStep + 1)
         json.field("alive_at_peak", strings: aliveAtPeak.map { graph.layers[schedule.buffers[$0].layer].name })
+        if let greedyArena, let arena {
+            json.key("arena")
+            json.beginObject()
+            json.field("greedy_bytes", greedyArena.bytes)
+            json.field("bytes", arena.bytes)
+            json.field("lower_bound_bytes", schedule.peakBytes)
+            json.field("alignment", arena.alignment)
+            json.field("method", arena.method)
+            json.key("plan")
+            json.beginArray()
+            for (id, buffer) in schedule.buffers.enumerated() {
+                json.beginObject()
+                json.field("layer", graph.layers[buffer.layer].name)
+                json.field("offset", arena.offsets[id])
+                json.field("bytes", buffer.bytes)
+                json.field("first_step", buffer.first + 1)
+                json.field("last_step", buffer.last + 1)
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
         json.key("steps")
         json.beginArray()
         for step in schedule.steps {
