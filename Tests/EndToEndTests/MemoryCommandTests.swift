@@ -33,3 +33,28 @@ struct MemoryCommandTests {
         #expect(object["peak_bytes"] as? Int == 73_728)
     }
 }
+
+extension MemoryCommandTests {
+    /// `--order best` shows the order found; on tiny_net (a chain with one residual and a
+    /// squeeze-and-excitation branch) no order peaks lower, and the search says it is exact.
+    @Test func bestOrder() throws {
+        let result = try CommandLineTests.run(["memory", Self.tinyNet, "--order", "best", "--format", "json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(object["order"] as? String == "best")
+        #expect(object["best_order_exact"] as? Bool == true)
+        #expect(object["best_order_peak_bytes"] as? Int == 147_456)
+        let arena = try #require(object["arena"] as? [String: Any])
+        #expect(arena["lower_bound_bytes"] as? Int == 147_456)
+        // 25 layers, the input included, one of them a view (flatten): 24 buffers to place.
+        #expect((arena["plan"] as? [[String: Any]])?.count == 24)
+    }
+
+    /// An ONNX file whose Loop depends on the data: the schedule is partial, status 1.
+    @Test func partialSchedulesFail() throws {
+        let model = CommandLineTests.root.appendingPathComponent("Tests/ONNXTests/Fixtures/generated/loop_runtime_trips_opset13.onnx").path
+        let result = try CommandLineTests.run(["memory", model])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("partial result"))
+    }
+}

@@ -82,3 +82,29 @@ import Testing
         #expect(plan.offsets == [0, 16])
     }
 }
+
+/// The order with the smallest peak.
+@Suite struct PeakMinimizingOrderTests {
+    /// x [1, 1, 8, 8] (256 bytes) feeds two branches, each a 1×1 conv to 8 channels (2,048
+    /// bytes) and back to 1 (256), joined by a concat (512); the layers are written both
+    /// expansions first. In that order b1 runs while x, a1 and its own output are alive:
+    /// 256 + 2,048 + 2,048 = 4,352. Running each branch to its end first never holds two
+    /// expansions: at most x or a2 (256), one expansion and its reduction, 2,560.
+    @Test func runningABranchToItsEndLowersThePeak() throws {
+        var builder = GraphBuilder(name: "two branches")
+        let x = try builder.addInput(name: "x", shape: try TensorShape([1, 1, 8, 8], batchAxis: 0))
+        let a1 = try builder.add(name: "a1", operation: .convolution(Convolution(outChannels: 8, kernel: .square(1))), inputs: [x])
+        let b1 = try builder.add(name: "b1", operation: .convolution(Convolution(outChannels: 8, kernel: .square(1))), inputs: [x])
+        let a2 = try builder.add(name: "a2", operation: .convolution(Convolution(outChannels: 1, kernel: .square(1))), inputs: [a1])
+        let b2 = try builder.add(name: "b2", operation: .convolution(Convolution(outChannels: 1, kernel: .square(1))), inputs: [b1])
+        try builder.add(name: "cat", operation: .concat(Concat(axis: 1)), inputs: [a2, b2])
+        let graph = builder.build()
+        #expect(try MemorySchedule(graph, bytesPerElement: 4).peakBytes == 4_352)
+        let best = try PeakMinimizingOrder(graph, bytesPerElement: 4)
+        #expect(best.isExact)
+        #expect(try MemorySchedule(graph, order: best.order, bytesPerElement: 4).peakBytes == 2_560)
+        let position = { (layer: Int) in best.order.firstIndex(of: layer) ?? -1 }
+        #expect(position(a2) < position(b1) || position(b2) < position(a1))
+        #expect(best.order.count == graph.layers.count)
+    }
+}

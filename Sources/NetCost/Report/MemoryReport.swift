@@ -12,18 +12,38 @@ public struct MemoryReport: Sendable {
     /// past `ArenaPlan.bufferLimit` buffers.
     public let greedyArena: ArenaPlan?
     public let arena: ArenaPlan?
+    /// The model's own order's schedule, and the order with the smallest peak's.
+    public let ownOrder: MemorySchedule
+    public let bestOrder: MemorySchedule
+    /// Whether `bestOrder` is proven best or the heuristic's (`PeakMinimizingOrder`).
+    public let bestOrderIsExact: Bool
+    /// Whether the steps shown (and the arena planned) follow the best order.
+    public let showsBestOrder: Bool
 
-    public init(_ graph: Graph, dataType: DataType, inPlace: Bool, alignment: Int = 16) throws(InputError) {
+    /// The schedule of `graph` in its own order, or with `bestOrder` in the order with the
+    /// smallest peak; both peaks are reported either way.
+    public init(_ graph: Graph, dataType: DataType, inPlace: Bool, bestOrder showBest: Bool = false, alignment: Int = 16) throws(InputError) {
         self.graph = graph
         self.dataType = dataType
         self.inPlace = inPlace
+        showsBestOrder = showBest
         do {
-            schedule = try MemorySchedule(graph, bytesPerElement: dataType.bytes, inPlace: inPlace)
+            ownOrder = try MemorySchedule(graph, bytesPerElement: dataType.bytes, inPlace: inPlace)
+            let search = try PeakMinimizingOrder(graph, bytesPerElement: dataType.bytes)
+            bestOrder = try MemorySchedule(graph, order: search.order, bytesPerElement: dataType.bytes, inPlace: inPlace)
+            bestOrderIsExact = search.isExact
+            schedule = showBest ? bestOrder : ownOrder
             greedyArena = try ArenaPlan(schedule, strategy: .greedyBySize, alignment: alignment)
             arena = try ArenaPlan(schedule, strategy: .best, alignment: alignment)
         } catch {
             throw InputError("the activation bytes pass 2⁶³ − 1 at \(dataType.rawValue)", field: "dtype")
         }
+    }
+
+    /// Layers netcost has no rules for (from an ONNX file): their output sizes may be
+    /// guesses, so the schedule is partial.
+    public var unsupportedLayers: Int {
+        graph.layers.filter { type(of: $0.operation.rules).family == .unknown }.count
     }
 
     /// The layer at the peak, if the graph has a step.
@@ -65,6 +85,9 @@ public struct MemoryReport: Sendable {
         }
         lines.append(table.text())
         lines.append("")
+        if unsupportedLayers > 0 {
+            lines.append("PARTIAL: \(unsupportedLayers) layer\(unsupportedLayers == 1 ? "" : "s") netcost cannot count; their buffers are sized from shapes that may be guesses")
+        }
         if let peakLayer {
             let peak = schedule.peakBytes
             lines.append("Peak: \(NumberFormat.grouped(peak)) bytes (\(NumberFormat.bytes(Double(peak)))) at step \(schedule.peakStep + 1), \(peakLayer)")
@@ -72,6 +95,15 @@ public struct MemoryReport: Sendable {
                 "\(graph.layers[schedule.buffers[id].layer].name) \(NumberFormat.grouped(schedule.buffers[id].bytes))"
             }
             lines.append("Alive at the peak: " + alive.joined(separator: ", "))
+        }
+        let ownPeak = NumberFormat.grouped(ownOrder.peakBytes), bestPeak = NumberFormat.grouped(bestOrder.peakBytes)
+        let how = bestOrderIsExact ? "the best of every order (exact search)" : "a heuristic's order (too many orders to search)"
+        if showsBestOrder {
+            lines.append("These steps run in \(how); the model's own order peaks at \(ownPeak) bytes")
+        } else if bestOrder.peakBytes < ownOrder.peakBytes {
+            lines.append("Best order: \(bestPeak) bytes, \(how); --order best shows its steps")
+        } else {
+            lines.append("Best order: \(bestPeak) bytes, \(how): no order of these layers peaks lower than the model's own")
         }
         if let greedyArena, let arena {
             let bound = schedule.peakBytes
@@ -93,10 +125,15 @@ public struct MemoryReport: Sendable {
         json.field("dtype", dataType.rawValue)
         json.field("dtype_bytes", dataType.bytes)
         json.field("in_place", inPlace)
+        json.field("partial", unsupportedLayers > 0)
         json.field("peak_bytes", schedule.peakBytes)
         if let peakLayer { json.field("peak_layer", peakLayer) }
         json.field("peak_step", schedule.peakStep + 1)
         json.field("alive_at_peak", strings: aliveAtPeak.map { graph.layers[schedule.buffers[$0].layer].name })
+        json.field("order", showsBestOrder ? "best" : "model")
+        json.field("model_order_peak_bytes", ownOrder.peakBytes)
+        json.field("best_order_peak_bytes", bestOrder.peakBytes)
+        json.field("best_order_exact", bestOrderIsExact)
         if let greedyArena, let arena {
             json.key("arena")
             json.beginObject()
