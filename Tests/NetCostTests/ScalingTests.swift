@@ -24,6 +24,28 @@ struct ScalingTests {
         #expect(Scaling().repeats(3) == 3)
     }
 
+    /// MobileNetV2 at depth 1.2: ceil(n·1.2) blocks per row of (1, 2, 3, 4, 3, 3, 1) is
+    /// (2, 3, 4, 5, 4, 4, 2), 24 blocks. Numbered on from features.1 they would reach the
+    /// head's own name, features.18, and the classifier once read a 96-channel block in
+    /// its place: the numbering skips it (features.1–17, then 19–25), so the pool reads the
+    /// head's 1280 channels and the classifier is 1280·1000 + 1000 parameters.
+    @Test func depthScaledBlocksDoNotTakeTheHeadsName() throws {
+        var overrides = SpecOverrides()
+        overrides.depth = 1.2
+        let graph = try ModelLoader.load("mobilenet_v2", overrides: overrides).graph
+        let names = Set(graph.layers.map(\.name))
+        #expect(names.count == graph.layers.count)
+        let blockNumbers = Set(graph.layers.compactMap { layer -> Int? in
+            let parts = layer.name.split(separator: ".")
+            return parts.count >= 3 && parts[0] == "features" && parts[2] == "project" ? Int(parts[1]) : nil
+        })
+        #expect(blockNumbers == Set(Array(1...17) + Array(19...25)))
+        let pool = try #require(graph.layers.first { $0.name == "pool" })
+        #expect(graph.layers[pool.inputs[0]].name == "features.18.act")
+        let classifier = try #require(graph.layers.firstIndex { $0.name == "classifier.1" })
+        #expect(try Analysis(graph).costs[classifier].params == 1280 * 1000 + 1000)
+    }
+
     @Test func resolutionsRoundToAMultiple() {
         #expect(Scaling.resolution(160, multipleOf: 32) == 160)
         // 5/7 of 512 = 365.7; 365.7 / 32 = 11.4 → 11 · 32.

@@ -25,6 +25,8 @@ public struct PeakMinimizingOrder: Sendable {
     public let order: [Int]
     /// Whether the order is proven best (every segment searched to its end).
     public let isExact: Bool
+    /// The layers that allocate a buffer in each segment between cuts, in order.
+    public let segmentSizes: [Int]
 
     /// The graph is cut where every layer before a node has run by the time it runs and
     /// every layer after it depends on it (no buffer is read across it but its own):
@@ -34,7 +36,9 @@ public struct PeakMinimizingOrder: Sendable {
         let model = try BufferGraph(graph, bytesPerElement: bytesPerElement)
         var nodes: [Int] = []
         var exact = true
-        for segment in model.segments() {
+        let segments = model.segments()
+        segmentSizes = segments.map(\.count)
+        for segment in segments {
             if segment.count <= Self.searchedNodes, let found = try Self.search(model, segment) {
                 nodes += found
             } else {

@@ -16,8 +16,9 @@ struct SpecExpander {
     private var newAliases: [String] = []
     /// Leaf entries in document order, groups flattened.
     private var items: [Item] = []
-    /// Names every item or group declares, for resolving names inside groups.
-    private var declared: Set<String> = []
+    /// Names every item or group declares, for resolving names inside groups (and
+    /// skipped by a stage table's numbering).
+    private(set) var declared: Set<String> = []
     /// Group names to define once their last item is expanded, keyed by that item's name.
     private var groupEnds: [String: [String]] = [:]
     /// Items waiting for a name, keyed by the name.

@@ -7,7 +7,8 @@ extension SpecExpander {
     /// others stride 1. Every other field of the entry is shared by all blocks.
     ///
     /// Block names: with `"numbering": "continuous"` (default) `name.k`, k counting on
-    /// from `first_index` (0) across rows (`features.1` … `features.17`); with
+    /// from `first_index` (0) across rows (`features.1` … `features.17`), skipping a name
+    /// another entry declares; with
     /// `"nested"` `name{first_index + row}.i` (`layer1.0`, `stage2.3`; a name ending in
     /// "." gives `features.1.0`).
     mutating func expandStages(_ fields: inout LayerFields, kind: GroupKind, expand: BlockExpander, input: Int) throws(InputError) -> Int {
@@ -62,6 +63,9 @@ extension SpecExpander {
                     entries.removeAll { $0.key == "stride" }
                     entries.append(("stride", .integer(1)))
                 }
+                // Continuous numbers skip a name another entry declares: MobileNetV2's head
+                // is `features.18`, and a depth multiplier numbers the blocks past 17.
+                while !nested && declared.contains("\(name).\(counter)") { counter += 1 }
                 let blockName = nested ? "\(name)\(firstIndex + rowIndex).\(repeatIndex)" : "\(name).\(counter)"
                 counter += 1
                 var blockFields = LayerFields(JSONObject(entries, line: fields.object.line), layer: blockName, context: context)
