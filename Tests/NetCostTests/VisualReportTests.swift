@@ -20,7 +20,17 @@ struct VisualReportTests {
         }
         let page = try XMLNode.parse(try visual.html())
         #expect(page.name == "html")
-        #expect(page.all("svg").count == 4, "the cost chart unfolded and folded, the roofline, the receptive field")
+        #expect(page.all("svg").count == 5, "the cost chart unfolded and folded, the roofline, the receptive field, the memory")
+    }
+
+    /// The memory section charts `netcost memory`'s schedule: tiny_net's peak, 147,456
+    /// bytes at fp32 (16,384 for the stem's output waiting for the residual add, 65,536 each
+    /// for the expansion and its batch norm), ringed at the layer where it occurs.
+    @Test func theMemoryChartShowsThePeak() throws {
+        let (report, checks) = try VisualFixtures.tinyNet()
+        let html = try VisualReport(report: report, checks: checks).html()
+        #expect(html.contains("Peak 147,456 bytes."))
+        #expect(html.contains("peak 0.15 MB at block.expand.bn"))
     }
 
     @Test func modelStringsAreEscaped() throws {

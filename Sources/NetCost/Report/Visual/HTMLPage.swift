@@ -13,7 +13,7 @@ extension VisualReport {
         page.raw("\n<style>\n" + HTMLAssets.css + "\n</style>\n</head>\n<body>\n")
         header(into: &page)
         page.raw("<nav><a href=\"#summary\">Summary</a><a href=\"#costs\">Cost per layer</a><a href=\"#roofline\">Roofline</a>")
-        page.raw("<a href=\"#receptive-field\">Receptive field</a><a href=\"#findings\">Check findings</a><a href=\"#layers\">Layers</a></nav>\n")
+        page.raw("<a href=\"#receptive-field\">Receptive field</a><a href=\"#memory\">Memory</a><a href=\"#findings\">Check findings</a><a href=\"#layers\">Layers</a></nav>\n")
         try summary(into: &page)
         try costs(into: &page)
 
@@ -29,6 +29,8 @@ extension VisualReport {
         page.close("section")
         page.newline()
 
+        memorySection(into: &page)
+
         findingsSection(into: &page)
 
         section("layers", "Layers", into: &page)
@@ -39,6 +41,23 @@ extension VisualReport {
         page.element("footer", [], content: "Written by netcost report --format html. Counting conventions: docs/counting.md; rules and thresholds: docs/checks.md; this page: docs/visual-report.md.")
         page.raw("\n<script>//<![CDATA[\n" + HTMLAssets.script + "\n//]]></script>\n</body>\n</html>\n")
         return page.text
+    }
+
+    /// Activation memory step by step (`netcost memory`'s schedule in the model's order);
+    /// left out when a size overflows.
+    private func memorySection(into page: inout SVGWriter) {
+        let graph = shown.graph, bytes = report.dataType.bytes
+        guard let schedule = try? MemorySchedule(graph, bytesPerElement: bytes),
+              let best = try? PeakMinimizingOrder(graph, bytesPerElement: bytes),
+              let bestSchedule = try? MemorySchedule(graph, order: best.order, bytesPerElement: bytes) else { return }
+        section("memory", "Activation memory", into: &page)
+        let bestText = bestSchedule.peakBytes < schedule.peakBytes
+            ? " The order with the smallest peak (dashed) needs \(NumberFormat.grouped(bestSchedule.peakBytes))."
+            : " No order of these layers peaks lower."
+        page.element("p", [("class", .text("muted"))], content: "The bytes of activations alive while each layer runs, in the model's order: a buffer lives from the layer that writes it to its last reader; views cost nothing. Peak \(NumberFormat.grouped(schedule.peakBytes)) bytes.\(bestText) Step by step: netcost memory (docs/memory.md).")
+        chart(MemoryChart(graph: graph, schedule: schedule, bestPeak: bestSchedule.peakBytes, dataType: report.dataType).render(standalone: false), into: &page)
+        page.close("section")
+        page.newline()
     }
 
     private func header(into page: inout SVGWriter) {
