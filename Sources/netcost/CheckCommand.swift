@@ -12,7 +12,9 @@ struct CheckCommand: Subcommand {
         share of memory access and FLOPs, and what --fuse saves), DW-RATIO (depthwise separable \
         vs standard: 1/N + 1/Dk²), WIDTH-SCALING (α²), RESOLUTION-SCALING (ρ²), COMPOUND-SCALING \
         (α·β²·γ² and 2^φ), SQUEEZE (SqueezeNet's three strategies) and RF (misaligned branches, \
-        dilation, the final field against the input). Severities and thresholds: docs/checks.md. \
+        dilation, the final field against the input), and with --sram or --flash FIT (the \
+        activation arena against SRAM, the weights against flash, at --dtype). Severities and \
+        thresholds: docs/checks.md. \
         With --fail-on the exit status is 1 when a finding reaches that severity: a CI gate \
         for architecture changes.
         """,
@@ -23,6 +25,9 @@ struct CheckCommand: Subcommand {
             .value("width-probe", "ALPHA", help: "the width multiplier WIDTH-SCALING compares with", default: "0.5, else the first of 0.75, 0.25, 2 the network rebuilds at"),
             .value("resolution-probe", "N", help: "the resolution RESOLUTION-SCALING compares with", default: "5/7 of the input, else a multiple of the network's stride"),
             .value("phi", "LIST", help: "the compound-scaling exponents COMPOUND-SCALING measures", default: "1,2,3"),
+            .value("sram", "SIZE", help: "rule FIT: the SRAM the activation arena must fit, such as 256K or 1M"),
+            .value("flash", "SIZE", help: "rule FIT: the flash the weights must fit, such as 1M"),
+            SharedOptions.dtype,
             .value("show", "SEVERITY", help: "the least severe findings the text lists", choices: Severity.allCases.map(\.rawValue), default: "info"),
             SharedOptions.format(["text", "markdown", "json"]),
             SharedOptions.output,
@@ -31,6 +36,7 @@ struct CheckCommand: Subcommand {
             "netcost check mobilenet_v2",
             "netcost check my_net.json --fail-on warning",
             "netcost check shufflenet_v2_x1_0 --rules G1,G2,G3,G4 --format json",
+            "netcost check mobilenet_v1 --width 0.25 --resolution 128 --dtype int8 --sram 320K --flash 1M --rules FIT --fail-on error",
         ])
 
     let model: String
@@ -55,6 +61,9 @@ struct CheckCommand: Subcommand {
         if let phis = try arguments.list("phi", element: "numbers between 0.1 and 8", { Double($0).flatMap { $0 >= 0.1 && $0 <= 8 ? $0 : nil } }) {
             options.phis = phis
         }
+        options.sramBytes = try arguments.quantity("sram", units: ParsedArguments.binaryUnits, in: 0...(1 << 50), example: "256K or 1M")
+        options.flashBytes = try arguments.quantity("flash", units: ParsedArguments.binaryUnits, in: 0...(1 << 50), example: "1M")
+        options.dataType = SharedOptions.dataType(arguments)
         self.options = options
         failOn = arguments.string("fail-on").flatMap(Severity.init(rawValue:))
         show = arguments.string("show").flatMap(Severity.init(rawValue:)) ?? .info

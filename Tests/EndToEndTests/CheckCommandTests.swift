@@ -37,6 +37,23 @@ struct CheckCommandTests {
         #expect(misaligned.output.contains("RF    error     sum"))
     }
 
+    /// Rule FIT on tiny_net at fp32: its activation arena is its peak, 147,456 bytes (the
+    /// stem's 16,384 waiting for the residual add beside the expansion and its batch norm,
+    /// 65,536 each), exactly 144K: it fits 144K of SRAM with nothing to spare and misses
+    /// 143K by 1,024 bytes, an error that --fail-on error turns into status 1.
+    @Test func fitComparesTheArenaWithSRAM() throws {
+        let tinyNet = CommandLineTests.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/tiny_net.json").path
+        let fits = try CommandLineTests.run(["check", tinyNet, "--rules", "FIT", "--sram", "144K", "--fail-on", "error"])
+        #expect(fits.status == 0)
+        #expect(fits.output.contains("needs 147,456 bytes of 147,456 of SRAM (100.0%): fits, 0 bytes to spare"))
+        let over = try CommandLineTests.run(["check", tinyNet, "--rules", "FIT", "--sram", "143K", "--fail-on", "error"])
+        #expect(over.status == 1)
+        #expect(over.output.contains("does not fit, 1,024 bytes over"))
+        // Without --sram or --flash FIT has nothing to compare.
+        let none = try CommandLineTests.run(["check", tinyNet, "--rules", "FIT"])
+        #expect(none.status == 0 && none.output.contains("0 findings"))
+    }
+
     @Test func unknownRuleIsAUsageError() throws {
         let result = try CommandLineTests.run(["check", "mobilenet_v2", "--rules", "G5"])
         #expect(result.status == 2)

@@ -11,6 +11,11 @@ public struct CheckOptions: Sendable {
     public var scaling = CompoundScaling.efficientNet
     /// Rules to run; nil runs all.
     public var rules: Set<String>?
+    /// Rule FIT: the SRAM the activation arena must fit, the flash the weights must, and
+    /// the element type of both. FIT runs only when one of the two is given.
+    public var sramBytes: Int?
+    public var flashBytes: Int?
+    public var dataType: DataType = .fp32
 
     public init() {}
 
@@ -22,7 +27,7 @@ public struct CheckOptions: Sendable {
 /// strategies and the receptive field. Thresholds are in docs/checks.md.
 public enum Checker {
     /// Every rule id, in the order reports list them.
-    public static let rules = ["G1", "G2", "G3", "G4", "DW-RATIO", "WIDTH-SCALING", "RESOLUTION-SCALING", "COMPOUND-SCALING", "SQUEEZE", "RF"]
+    public static let rules = ["G1", "G2", "G3", "G4", "DW-RATIO", "WIDTH-SCALING", "RESOLUTION-SCALING", "COMPOUND-SCALING", "SQUEEZE", "RF", "FIT"]
 
     /// `rebuild` makes the model again with other hyper-parameters (a spec can, an ONNX
     /// file cannot: pass nil and the scaling rules say they were skipped).
@@ -57,6 +62,7 @@ public enum Checker {
         }
         if options.wants("SQUEEZE") { SqueezeNetChecks.strategies(network, into: &report) }
         if options.wants("RF") { ReceptiveFieldChecks.run(network, input: model.input, into: &report) }
+        if options.wants("FIT") { try FitChecks.run(network, options: options, into: &report) }
         return report
     }
 }
