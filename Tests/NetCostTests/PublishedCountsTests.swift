@@ -31,6 +31,21 @@ struct PublishedCountsTests {
         #expect(measured.totals.macs == (try published.int("exact", entry, "macs")))
     }
 
+    /// ShuffleNet 2x (g = 3), the third network of MobileNetV2's Table 3: MobileNetV2's
+    /// Table 4 gives it 5.4M parameters and 524M multiply-adds, as ShuffleNet's own Table 2
+    /// does (524 MFLOPs, counted as multiply-adds). scripts/shufflenet_v1_counts.py builds
+    /// it in PyTorch as Megvii's reference does and prints 5,449,776 parameters, 48,960
+    /// batch-norm buffers and FlopCounterMode's 524,045,184 multiply-adds.
+    @Test("shufflenet_v1_2x_g3: PyTorch's counts, and the papers' 5.4M and 524M")
+    func shuffleNetV1() throws {
+        let measured = try AnalysedSpec("shufflenet_v1_2x_g3", SpecOverrides())
+        #expect(measured.totals.params == 5_449_776)
+        #expect(measured.totals.buffers == 48_960)
+        #expect(measured.totals.macs == 524_045_184)
+        #expect((Double(measured.totals.params) / 1e5).rounded() / 10 == 5.4)
+        #expect((Double(measured.totals.macs) / 1e6).rounded() == 524)
+    }
+
     /// published.json states 3x240x240 for efficientnet_b1. Its params and buffers do not
     /// depend on the input; its MACs are exactly B1's at 224x224, and torchvision's own
     /// metadata for B1 at 240 ("_ops": 0.7 GFLOPS) rules out 0.57 G at 240. See

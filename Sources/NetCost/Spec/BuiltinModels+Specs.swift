@@ -425,6 +425,58 @@ extension BuiltinModels {
 }
 
 """#,
+        "shufflenet_v1_2x_g3": #"""
+{
+  "name": "shufflenet_v1_2x_g3",
+  "description": "ShuffleNet 2x with 3 groups (Zhang et al. 2018, Table 1 scaled by 2), laid out as Megvii's reference ShuffleNetV1: a 3x3 stride-2 stem with 48 channels, max pooling, three stages of 4, 8 and 4 units (480, 960, 1920 channels; bottlenecks a quarter of that). A unit is a grouped 1x1 conv (ungrouped in the very first unit, whose input has only 48 channels), a channel shuffle, a 3x3 depthwise conv and a grouped 1x1 conv, added to its input; the first unit of a stage runs at stride 2 and joins its output to the 3x3 average-pooled input.",
+  "source": "ShuffleNet paper (Zhang et al. 2018) Table 1 and Section 3.3; Megvii's ShuffleNet-Series reference (ShuffleNetV1, model_size 2.0x, group 3); MobileNetV2 paper Table 4",
+  "input": [3, 224, 224],
+  "classes": 1000,
+  "width_rounding": "divisible_by_12",
+  "defaults": { "norm": "batchnorm", "activation": "relu", "bias": false },
+  "blocks": {
+    "unit": { "params": ["mid", "out"], "layers": [
+      { "name": "reduce", "op": "conv2d", "out": "$mid", "kernel": 1, "groups": 3 },
+      { "name": "reduce_bn", "op": "batchnorm" },
+      { "name": "reduce_relu", "op": "relu" },
+      { "name": "shuffle", "op": "channel_shuffle", "groups": 3 },
+      { "name": "dw", "op": "conv2d", "out": "$mid", "kernel": 3, "padding": 1, "groups": "depthwise" },
+      { "name": "dw_bn", "op": "batchnorm" },
+      { "name": "expand", "op": "conv2d", "out": "$out", "kernel": 1, "groups": 3 },
+      { "name": "expand_bn", "op": "batchnorm" },
+      { "name": "add", "op": "add", "inputs": ["expand_bn", "input"] },
+      { "name": "relu", "op": "relu" }
+    ] },
+    "down": { "params": ["mid", "branch", {"name": "reduce_groups", "default": 3}], "layers": [
+      { "name": "reduce", "op": "conv2d", "out": "$mid", "kernel": 1, "groups": "$reduce_groups" },
+      { "name": "reduce_bn", "op": "batchnorm" },
+      { "name": "reduce_relu", "op": "relu" },
+      { "name": "shuffle", "op": "channel_shuffle", "groups": 3 },
+      { "name": "dw", "op": "conv2d", "out": "$mid", "kernel": 3, "stride": 2, "padding": 1, "groups": "depthwise" },
+      { "name": "dw_bn", "op": "batchnorm" },
+      { "name": "expand", "op": "conv2d", "out": "$branch", "kernel": 1, "groups": 3 },
+      { "name": "expand_bn", "op": "batchnorm" },
+      { "name": "relu", "op": "relu" },
+      { "name": "shortcut", "op": "avgpool", "kernel": 3, "stride": 2, "padding": 1, "inputs": "input" },
+      { "name": "concat", "op": "concat", "inputs": ["shortcut", "relu"] }
+    ] }
+  },
+  "layers": [
+    { "name": "first_conv", "block": "conv", "out": 48, "kernel": 3, "stride": 2 },
+    { "name": "maxpool", "op": "maxpool", "kernel": 3, "stride": 2, "padding": 1 },
+    { "name": "stage2.0", "block": "down", "mid": 120, "branch": 432, "reduce_groups": 1 },
+    { "name": "stage2", "block": "unit", "numbering": "continuous", "first_index": 1, "columns": ["mid", "out", "n"], "rows": [[120, 480, 3]] },
+    { "name": "stage3.0", "block": "down", "mid": 240, "branch": 480 },
+    { "name": "stage3", "block": "unit", "numbering": "continuous", "first_index": 1, "columns": ["mid", "out", "n"], "rows": [[240, 960, 7]] },
+    { "name": "stage4.0", "block": "down", "mid": 480, "branch": 960 },
+    { "name": "stage4", "block": "unit", "numbering": "continuous", "first_index": 1, "columns": ["mid", "out", "n"], "rows": [[480, 1920, 3]] },
+    { "name": "pool", "op": "global_avgpool" },
+    { "name": "flatten", "op": "flatten" },
+    { "name": "classifier", "op": "linear", "out": "classes", "bias": false }
+  ]
+}
+
+"""#,
         "shufflenet_v2_x0_5": #"""
 {
   "name": "shufflenet_v2_x0_5",
