@@ -155,7 +155,7 @@ def main():
             path.write_bytes(data)
             commands = [["report", path.name, "--format", "json"]]
             if index % 10 == 0:
-                commands += [["check", path.name], ["report", path.name, "--format", "html"],
+                commands += [["check", path.name], ["report", path.name, "--format", "html"], ["memory", path.name, "--format", "json"],
                              ["verify", path.name, "--resolution", "16"] if kind == "spec" else ["verify", path.name]]
             for number, arguments in enumerate(commands):
                 status, finding = run(options.binary, arguments, work)

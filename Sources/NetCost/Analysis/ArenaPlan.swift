@@ -17,7 +17,7 @@ public struct ArenaPlan: Sendable, Equatable {
     }
 
     /// Buffers past which plans are not computed: placing is quadratic in their number.
-    public static let bufferLimit = 20_000
+    public static let bufferLimit = 10_000
 
     /// The offset of each buffer of the schedule, by buffer index.
     public let offsets: [Int]
@@ -76,12 +76,12 @@ public struct ArenaPlan: Sendable, Equatable {
     private static func place(_ order: [Int], _ buffers: [MemorySchedule.Buffer], _ sizes: [Int], alignment: Int,
                               bestFit: Bool) throws(SizeOverflow) -> (offsets: [Int], bytes: Int) {
         var offsets = Array(repeating: 0, count: buffers.count)
+        // Placed buffers kept sorted by offset (ties by index), so their neighbours come sorted.
         var placed: [Int] = []
         var arena = 0
         for id in order {
             let size = sizes[id]
             let neighbours = placed.filter { buffers[$0].first <= buffers[id].last && buffers[id].first <= buffers[$0].last }
-                .sorted { offsets[$0] != offsets[$1] ? offsets[$0] < offsets[$1] : $0 < $1 }
             var candidate = 0
             var chosen: (offset: Int, gap: Int)?
             for other in neighbours {
@@ -95,7 +95,13 @@ public struct ArenaPlan: Sendable, Equatable {
             let offset = chosen?.offset ?? candidate
             offsets[id] = offset
             arena = max(arena, try offset.adding(size))
-            placed.append(id)
+            var low = 0, high = placed.count
+            while low < high {
+                let middle = (low + high) / 2
+                let other = placed[middle]
+                if offsets[other] < offset || (offsets[other] == offset && other < id) { low = middle + 1 } else { high = middle }
+            }
+            placed.insert(id, at: low)
         }
         return (offsets, arena)
     }
