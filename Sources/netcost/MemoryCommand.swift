@@ -21,6 +21,7 @@ struct MemoryCommand: Subcommand {
             SharedOptions.dtype,
             .flag("in-place", help: "let activations, batch norm and element-wise ops write over an input nothing reads afterwards"),
             .flag("fuse", help: "schedule the deployed graph: batch norm folded into the conv before it, activations fused into their producer"),
+            .value("convention", "NAME", help: "whose rules free the buffers: netcost's (an inference runtime's) or pytorch's (its eager forward under torch.no_grad())", choices: ["netcost", "pytorch"], default: "netcost"),
             .value("order", "ORDER", help: "the order the steps are shown in: the model's own, or the one with the smallest peak", choices: ["model", "best"], default: "model"),
             SharedOptions.format(["text", "json"]),
             SharedOptions.output,
@@ -29,6 +30,7 @@ struct MemoryCommand: Subcommand {
             "netcost memory mobilenet_v2",
             "netcost memory mobilenet_v2 --dtype int8 --in-place --fuse",
             "netcost memory model.onnx --batch 8 --format json",
+            "netcost memory resnet18 --convention pytorch",
         ])
 
     let model: String
@@ -37,6 +39,7 @@ struct MemoryCommand: Subcommand {
     let inPlace: Bool
     let fuse: Bool
     let bestOrder: Bool
+    let rules: MemorySchedule.Rules
     let format: String
     let output: String?
 
@@ -47,6 +50,10 @@ struct MemoryCommand: Subcommand {
         inPlace = arguments.flag("in-place")
         fuse = arguments.flag("fuse")
         bestOrder = arguments.string("order") == "best"
+        rules = arguments.string("convention") == "pytorch" ? .pytorch : .runtime
+        if rules == .pytorch && (arguments.flag("in-place") || arguments.flag("fuse")) {
+            throw arguments.fail("--convention pytorch has PyTorch's own in-place activations and runs the model's layers as written: drop --in-place and --fuse")
+        }
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
     }
@@ -55,7 +62,7 @@ struct MemoryCommand: Subcommand {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
-        let report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace, bestOrder: bestOrder)
+        let report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace, bestOrder: bestOrder, rules: rules)
         try SharedOptions.write(format == "json" ? report.json() : report.text(), to: output)
         if report.unsupportedLayers > 0 {
             Diagnostics.warn("partial result: \(report.unsupportedLayers) layers netcost cannot count are in the schedule at sizes that may be guesses")

@@ -108,3 +108,31 @@ import Testing
         #expect(best.order.count == graph.layers.count)
     }
 }
+
+/// PyTorch's eager inference peak (`--convention pytorch`), against what PyTorch records:
+/// live activation bytes of torchvision's models in eval mode under `torch.no_grad()`
+/// at batch 1, the input image included (the figures of issue 17, measured in PyTorch).
+@Suite struct PyTorchEagerPeakTests {
+    static func peak(_ name: String) throws -> (bytes: Int, layer: String) {
+        let graph = try ModelLoader.load(name, overrides: SpecOverrides()).graph
+        let schedule = try MemorySchedule(graph, bytesPerElement: 4, rules: .pytorch)
+        return (schedule.peakBytes, graph.layers[schedule.steps[schedule.peakStep].layer].name)
+    }
+
+    /// 11,038,720 bytes at the batch norm after features.2's expansion: its conv's and
+    /// norm's 96×112×112 outputs, features.1's output that features.2 holds as its input,
+    /// and the image the caller holds.
+    @Test func mobileNetV2() throws {
+        let (bytes, layer) = try Self.peak("mobilenet_v2")
+        #expect(bytes == 11_038_720)
+        #expect(layer == "features.2.expand.bn")
+    }
+
+    /// 7,024,640 bytes at bn1 (the spec's conv1.bn): conv1's and bn1's 64×112×112 outputs
+    /// and the image.
+    @Test func resNet18() throws {
+        let (bytes, layer) = try Self.peak("resnet18")
+        #expect(bytes == 7_024_640)
+        #expect(layer == "conv1.bn")
+    }
+}

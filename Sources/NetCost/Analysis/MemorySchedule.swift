@@ -49,9 +49,22 @@ public struct MemorySchedule: Sendable {
     /// The step at which the peak is reached first.
     public let peakStep: Int
 
+    /// Whose rules decide when a buffer is freed and what runs in place.
+    public enum Rules: String, Sendable, CaseIterable {
+        /// An inference runtime's: freed after the last reader; in place only with `inPlace`.
+        case runtime
+        /// PyTorch's eager forward under `torch.no_grad()`: a tensor lives while Python
+        /// holds it. A module's `forward` holds its input until it returns, so a tensor
+        /// read by a module (a group) it does not come from stays alive until that module's
+        /// last layer has run; the caller holds the graph input to the end; activations
+        /// run in place (torchvision's `inplace=True`), sharing their input's storage.
+        case pytorch
+    }
+
     /// The schedule of `graph` in `order` (a topological order; the graph's own by
-    /// default), at `bytesPerElement` per activation element.
-    public init(_ graph: Graph, order given: [Int]? = nil, bytesPerElement: Int, inPlace: Bool = false) throws(SizeOverflow) {
+    /// default), at `bytesPerElement` per activation element, under `rules`.
+    public init(_ graph: Graph, order given: [Int]? = nil, bytesPerElement: Int, inPlace: Bool = false,
+                rules: Rules = .runtime) throws(SizeOverflow) {
         let layers = graph.layers
         let order = given ?? Array(layers.indices)
         // Who reads what, in steps.
@@ -60,6 +73,7 @@ public struct MemorySchedule: Sendable {
             for input in layers[layer].inputs { lastRead[input] = max(lastRead[input], step) }
         }
         let outputs = Set(graph.outputs)
+        if rules == .pytorch { Self.holdModuleInputs(graph, order, &lastRead) }
 
         var buffers: [Buffer] = []
         var bufferOfLayer = [Int?](repeating: nil, count: layers.count)
@@ -67,20 +81,22 @@ public struct MemorySchedule: Sendable {
         var allocatedBy: [Int?] = Array(repeating: nil, count: order.count)
         for (step, index) in order.enumerated() {
             let layer = layers[index]
-            let rules = layer.operation.rules
-            if type(of: rules).family == .source {
+            let opRules = layer.operation.rules
+            if type(of: opRules).family == .source {
                 guard case .input = layer.operation else { continue }
-            } else if rules.storage == .view {
+            } else if opRules.storage == .view {
                 bufferOfLayer[index] = layer.inputs.first.flatMap { bufferOfLayer[$0] }
                 continue
             }
             let bytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
-            if inPlace, rules.inPlace == .overwritesInput,
+            // PyTorch's in-place activations write over their input whoever still holds it.
+            let torchInPlace = rules == .pytorch && opRules.inPlace == .overwritesInput && type(of: opRules).family == .activation
+            if (inPlace && rules == .runtime && opRules.inPlace == .overwritesInput) || torchInPlace,
                let target = layer.inputs.first(where: { input in
                    guard let buffer = bufferOfLayer[input], layers[input].outputShape.elements == layer.outputShape.elements,
-                         buffers[buffer].last <= step else { return false }
+                         torchInPlace || buffers[buffer].last <= step else { return false }
                    if case .input = layers[buffers[buffer].layer].operation { return false }
-                   return !outputs.contains(input)
+                   return torchInPlace || !outputs.contains(input)
                }), let buffer = bufferOfLayer[target] {
                 bufferOfLayer[index] = buffer
                 reusedBy[step] = buffer
@@ -117,5 +133,27 @@ public struct MemorySchedule: Sendable {
         self.bufferOfLayer = bufferOfLayer
         self.peakBytes = peak
         self.peakStep = peakStep
+    }
+
+    /// PyTorch's holds: a tensor read by a layer inside a group (a module) that does not
+    /// hold its producer lives until the outermost such group's last layer; the graph
+    /// inputs live to the end.
+    private static func holdModuleInputs(_ graph: Graph, _ order: [Int], _ lastRead: inout [Int]) {
+        var groupEnd = Array(repeating: -1, count: graph.groups.count)
+        for (step, layer) in order.enumerated() {
+            for group in graph.groups.ancestors(ofLayer: layer) { groupEnd[group] = max(groupEnd[group], step) }
+        }
+        for layer in order {
+            let readers = graph.groups.ancestors(ofLayer: layer)
+            for input in graph.layers[layer].inputs {
+                let producers = graph.groups.ancestors(ofLayer: input)
+                var shared = 0
+                while shared < readers.count, shared < producers.count, readers[shared] == producers[shared] { shared += 1 }
+                if shared < readers.count { lastRead[input] = max(lastRead[input], groupEnd[readers[shared]]) }
+            }
+        }
+        for (index, layer) in graph.layers.enumerated() {
+            if case .input = layer.operation { lastRead[index] = order.count - 1 }
+        }
     }
 }

@@ -22,15 +22,20 @@ public struct MemoryReport: Sendable {
 
     /// The schedule of `graph` in its own order, or with `bestOrder` in the order with the
     /// smallest peak; both peaks are reported either way.
-    public init(_ graph: Graph, dataType: DataType, inPlace: Bool, bestOrder showBest: Bool = false, alignment: Int = 16) throws(InputError) {
+    /// Whose rules free the buffers: a runtime's, or PyTorch's eager forward.
+    public let rules: MemorySchedule.Rules
+
+    public init(_ graph: Graph, dataType: DataType, inPlace: Bool, bestOrder showBest: Bool = false, rules: MemorySchedule.Rules = .runtime,
+                alignment: Int = 16) throws(InputError) {
         self.graph = graph
         self.dataType = dataType
         self.inPlace = inPlace
+        self.rules = rules
         showsBestOrder = showBest
         do {
-            ownOrder = try MemorySchedule(graph, bytesPerElement: dataType.bytes, inPlace: inPlace)
+            ownOrder = try MemorySchedule(graph, bytesPerElement: dataType.bytes, inPlace: inPlace, rules: rules)
             let search = try PeakMinimizingOrder(graph, bytesPerElement: dataType.bytes)
-            bestOrder = try MemorySchedule(graph, order: search.order, bytesPerElement: dataType.bytes, inPlace: inPlace)
+            bestOrder = try MemorySchedule(graph, order: search.order, bytesPerElement: dataType.bytes, inPlace: inPlace, rules: rules)
             bestOrderIsExact = search.isExact
             schedule = showBest ? bestOrder : ownOrder
             greedyArena = try ArenaPlan(schedule, strategy: .greedyBySize, alignment: alignment)
@@ -64,8 +69,12 @@ public struct MemoryReport: Sendable {
     public func text() -> String {
         var lines: [String] = []
         let batch = graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
-        lines.append("\(graph.name): activation memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)\(inPlace ? ", in-place ops writing over their inputs" : "")")
-        lines.append("Views share their source's buffer; stored tensors are weights, not activations; a buffer is freed after its last reader (docs/memory.md).")
+        lines.append("\(graph.name): activation memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)\(inPlace && rules == .runtime ? ", in-place ops writing over their inputs" : "")")
+        if rules == .pytorch {
+            lines.append("PyTorch's eager forward under torch.no_grad(): a module holds its input until it returns, the caller holds the input image, activations run in place (docs/memory.md).")
+        } else {
+            lines.append("Views share their source's buffer; stored tensors are weights, not activations; a buffer is freed after its last reader (docs/memory.md).")
+        }
         lines.append("")
         var table = Table(columns: [.init("Step", right: true), .init("Layer"), .init("Op"), .init("Output", right: true),
                                     .init("Live", right: true), .init("Freed after")])
@@ -124,6 +133,7 @@ public struct MemoryReport: Sendable {
         json.field("model", graph.name)
         json.field("dtype", dataType.rawValue)
         json.field("dtype_bytes", dataType.bytes)
+        json.field("convention", rules == .pytorch ? "pytorch" : "netcost")
         json.field("in_place", inPlace)
         json.field("partial", unsupportedLayers > 0)
         json.field("peak_bytes", schedule.peakBytes)
