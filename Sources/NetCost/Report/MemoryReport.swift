@@ -88,7 +88,9 @@ public struct MemoryReport: Sendable {
             } else if schedule.bufferOfLayer[step.layer] == nil {
                 output = "stored"
             }
-            let freed = step.freed.map { graph.layers[schedule.buffers[$0].layer].name }
+            // A join of thousands frees them all at once: the text names the first few.
+            let freed = step.freed.prefix(6).map { graph.layers[schedule.buffers[$0].layer].name }
+                + (step.freed.count > 6 ? ["and \(step.freed.count - 6) more"] : [])
             table.append([String(number + 1), layer.name, layer.operation.kind, output, NumberFormat.grouped(step.liveBytes),
                           freed.joined(separator: ", ")])
         }

@@ -48,7 +48,10 @@ public struct Table: Sendable {
     private func line(_ cells: [String], _ widths: [Int]) -> String {
         var text = ""
         for (column, cell) in cells.enumerated() {
-            let padding = String(repeating: " ", count: max(0, widths[column] - cell.count))
+            // A last left-aligned column needs no padding: a long cell there (a list of
+            // names) would otherwise pad every other row to its width.
+            let last = column == cells.count - 1 && !columns[column].alignRight
+            let padding = last ? "" : String(repeating: " ", count: max(0, widths[column] - cell.count))
             if column > 0 { text += "  " }
             text += columns[column].alignRight ? padding + cell : cell + padding
         }
