@@ -52,7 +52,7 @@ public struct ArenaPlan: Sendable, Equatable {
         for (name, order) in orders {
             for bestFit in strategy == .best ? [false, true] : [false] {
                 let placed = try Self.place(order, buffers, sizes, alignment: alignment, bestFit: bestFit)
-                if best == nil || placed.bytes < best!.bytes {
+                if placed.bytes < best?.bytes ?? .max {
                     best = (placed.offsets, placed.bytes, name + (bestFit ? ", best fit" : ", first fit"))
                 }
             }
@@ -88,7 +88,7 @@ public struct ArenaPlan: Sendable, Equatable {
                 let gap = offsets[other] - candidate
                 if gap >= size {
                     if !bestFit { chosen = (candidate, gap); break }
-                    if chosen == nil || gap < chosen!.gap { chosen = (candidate, gap) }
+                    if gap < chosen?.gap ?? .max { chosen = (candidate, gap) }
                 }
                 candidate = max(candidate, try offsets[other].adding(sizes[other]))
             }

@@ -111,7 +111,7 @@ public struct MemorySchedule: Sendable {
             }
         }
         // A view's readers keep its source alive.
-        for (step, index) in order.enumerated() where bufferOfLayer[index] != nil {
+        for (step, index) in order.enumerated() {
             guard let buffer = bufferOfLayer[index] else { continue }
             let end = outputs.contains(index) ? order.count - 1 : lastRead[index]
             buffers[buffer].last = max(buffers[buffer].last, end, step)

@@ -117,7 +117,8 @@ public struct PeakMinimizingOrder: Sendable {
             var choice: (node: Int, after: Int)?
             for node in segment where !isDone(node) && model.predecessors[node].allSatisfy(isDone) {
                 let after = try live.adding(model.bytes[node]) - model.freed(by: node, isDone: { isDone($0) || $0 == node })
-                if choice == nil || (after, model.bytes[node]) < (choice!.after, model.bytes[choice!.node]) { choice = (node, after) }
+                if let best = choice, (best.after, model.bytes[best.node]) <= (after, model.bytes[node]) { continue }
+                choice = (node, after)
             }
             guard let choice else { break }
             done[choice.node - segment.lowerBound] = true
