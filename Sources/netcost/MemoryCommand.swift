@@ -21,6 +21,7 @@ struct MemoryCommand: Subcommand {
             SharedOptions.dtype,
             .flag("in-place", help: "let activations, batch norm and element-wise ops write over an input nothing reads afterwards"),
             .flag("fuse", help: "schedule the deployed graph: batch norm folded into the conv before it, activations fused into their producer"),
+            .flag("split-expansions", help: "compute each inverted residual block in t splits, t its expansion factor, so that its expanded tensor is never whole (MobileNetV2, Section 5.1)"),
             .value("convention", "NAME", help: "whose rules free the buffers: netcost's (an inference runtime's) or pytorch's (its eager forward under torch.no_grad())", choices: ["netcost", "pytorch"], default: "netcost"),
             .value("order", "ORDER", help: "the order the steps are shown in: the model's own, or the one with the smallest peak", choices: ["model", "best"], default: "model"),
             SharedOptions.format(["text", "json"]),
@@ -40,6 +41,7 @@ struct MemoryCommand: Subcommand {
     let fuse: Bool
     let bestOrder: Bool
     let rules: MemorySchedule.Rules
+    let splitExpansions: Bool
     let format: String
     let output: String?
 
@@ -51,6 +53,7 @@ struct MemoryCommand: Subcommand {
         fuse = arguments.flag("fuse")
         bestOrder = arguments.string("order") == "best"
         rules = arguments.string("convention") == "pytorch" ? .pytorch : .runtime
+        splitExpansions = arguments.flag("split-expansions")
         if rules == .pytorch && (arguments.flag("in-place") || arguments.flag("fuse")) {
             throw arguments.fail("--convention pytorch has PyTorch's own in-place activations and runs the model's layers as written: drop --in-place and --fuse")
         }
@@ -62,7 +65,7 @@ struct MemoryCommand: Subcommand {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
-        let report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace, bestOrder: bestOrder, rules: rules)
+        let report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace, bestOrder: bestOrder, rules: rules, splitExpansions: splitExpansions)
         try SharedOptions.write(format == "json" ? report.json() : report.text(), to: output)
         if report.unsupportedLayers > 0 {
             Diagnostics.warn("partial result: \(report.unsupportedLayers) layers netcost cannot count are in the schedule at sizes that may be guesses")

@@ -58,3 +58,21 @@ extension MemoryCommandTests {
         #expect(result.errors.contains("partial result"))
     }
 }
+
+extension MemoryCommandTests {
+    /// MobileNetV2's Section 5.1 on tiny_net: its inverted residual block expands 16
+    /// channels to 64 (t = 4), so in 4 splits each expanded buffer is 65,536 / 4 = 16,384
+    /// bytes and the block needs at most the stem's 16,384 plus two of them, 49,152. The
+    /// peak moves to the head: its conv's and norm's 32 × 16 × 16 × 4 = 32,768 bytes each.
+    @Test func splitExpansions() throws {
+        let result = try CommandLineTests.run(["memory", Self.tinyNet, "--split-expansions", "--format", "json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(object["split_expansions"] as? Bool == true)
+        #expect(object["peak_bytes"] as? Int == 65_536)
+        #expect(object["peak_layer"] as? String == "head.bn")
+        let steps = try #require(object["steps"] as? [[String: Any]])
+        let expand = try #require(steps.first { $0["layer"] as? String == "block.expand.conv" })
+        #expect(expand["allocated_bytes"] as? Int == 16_384)
+    }
+}

@@ -63,8 +63,12 @@ public struct MemorySchedule: Sendable {
 
     /// The schedule of `graph` in `order` (a topological order; the graph's own by
     /// default), at `bytesPerElement` per activation element, under `rules`.
+    /// With `splitExpansions`, an inverted residual block (MobileNetV2's bottleneck) is
+    /// computed in `t` splits, `t` its expansion factor (MobileNetV2, Section 5.1): a
+    /// tensor of the block `t` times wider than its input is never whole, only one split
+    /// of it at a time, so its buffer is a `t`-th of the whole, rounded up.
     public init(_ graph: Graph, order given: [Int]? = nil, bytesPerElement: Int, inPlace: Bool = false,
-                rules: Rules = .runtime) throws(SizeOverflow) {
+                rules: Rules = .runtime, splitExpansions: Bool = false) throws(SizeOverflow) {
         let layers = graph.layers
         let order = given ?? Array(layers.indices)
         // Who reads what, in steps.
@@ -88,7 +92,8 @@ public struct MemorySchedule: Sendable {
                 bufferOfLayer[index] = layer.inputs.first.flatMap { bufferOfLayer[$0] }
                 continue
             }
-            let bytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
+            var bytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
+            if splitExpansions, let splits = Self.expansion(of: index, in: graph) { bytes = (bytes + splits - 1) / splits }
             // PyTorch's in-place activations write over their input whoever still holds it.
             let torchInPlace = rules == .pytorch && opRules.inPlace == .overwritesInput && type(of: opRules).family == .activation
             if (inPlace && rules == .runtime && opRules.inPlace == .overwritesInput) || torchInPlace,
@@ -133,6 +138,18 @@ public struct MemorySchedule: Sendable {
         self.bufferOfLayer = bufferOfLayer
         self.peakBytes = peak
         self.peakStep = peakStep
+    }
+
+    /// The expansion factor `t` when layer `index` sits in an inverted residual block and
+    /// its output is `t` times as wide as the block's input (t ≥ 2); nil otherwise.
+    private static func expansion(of index: Int, in graph: Graph) -> Int? {
+        guard let block = graph.groups.ancestors(ofLayer: index).last(where: { graph.groups[$0].kind == .block(.invertedResidual) }),
+              let input = graph.layers[graph.groups[block].firstLayer].inputs.first else { return nil }
+        let inner = graph.layers[index].outputShape, outer = graph.layers[input].outputShape
+        guard inner.rank == 4, outer.rank == 4 else { return nil }
+        let (wide, narrow) = (inner.channels, outer.channels)
+        guard narrow > 0, wide >= 2 * narrow, wide % narrow == 0 else { return nil }
+        return wide / narrow
     }
 
     /// PyTorch's holds: a tensor read by a layer inside a group (a module) that does not

@@ -25,17 +25,22 @@ public struct MemoryReport: Sendable {
     /// Whose rules free the buffers: a runtime's, or PyTorch's eager forward.
     public let rules: MemorySchedule.Rules
 
+    /// Whether inverted residual blocks are computed in splits (MobileNetV2, Section 5.1).
+    public let splitExpansions: Bool
+
     public init(_ graph: Graph, dataType: DataType, inPlace: Bool, bestOrder showBest: Bool = false, rules: MemorySchedule.Rules = .runtime,
-                alignment: Int = 16) throws(InputError) {
+                splitExpansions: Bool = false, alignment: Int = 16) throws(InputError) {
         self.graph = graph
         self.dataType = dataType
         self.inPlace = inPlace
         self.rules = rules
+        self.splitExpansions = splitExpansions
         showsBestOrder = showBest
         do {
-            ownOrder = try MemorySchedule(graph, bytesPerElement: dataType.bytes, inPlace: inPlace, rules: rules)
+            ownOrder = try MemorySchedule(graph, bytesPerElement: dataType.bytes, inPlace: inPlace, rules: rules, splitExpansions: splitExpansions)
             let search = try PeakMinimizingOrder(graph, bytesPerElement: dataType.bytes)
-            bestOrder = try MemorySchedule(graph, order: search.order, bytesPerElement: dataType.bytes, inPlace: inPlace, rules: rules)
+            bestOrder = try MemorySchedule(graph, order: search.order, bytesPerElement: dataType.bytes, inPlace: inPlace, rules: rules,
+                                           splitExpansions: splitExpansions)
             bestOrderIsExact = search.isExact
             schedule = showBest ? bestOrder : ownOrder
             greedyArena = try ArenaPlan(schedule, strategy: .greedyBySize, alignment: alignment)
@@ -70,6 +75,9 @@ public struct MemoryReport: Sendable {
         var lines: [String] = []
         let batch = graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
         lines.append("\(graph.name): activation memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)\(inPlace && rules == .runtime ? ", in-place ops writing over their inputs" : "")")
+        if splitExpansions {
+            lines.append("Inverted residual blocks run in t splits (t their expansion factor): a tensor t times wider than the block's input is one split at a time (MobileNetV2, Section 5.1).")
+        }
         if rules == .pytorch {
             lines.append("PyTorch's eager forward under torch.no_grad(): a module holds its input until it returns, the caller holds the input image, activations run in place (docs/memory.md).")
         } else {
@@ -137,6 +145,7 @@ public struct MemoryReport: Sendable {
         json.field("dtype_bytes", dataType.bytes)
         json.field("convention", rules == .pytorch ? "pytorch" : "netcost")
         json.field("in_place", inPlace)
+        json.field("split_expansions", splitExpansions)
         json.field("partial", unsupportedLayers > 0)
         json.field("peak_bytes", schedule.peakBytes)
         if let peakLayer { json.field("peak_layer", peakLayer) }
