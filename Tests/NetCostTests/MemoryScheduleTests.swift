@@ -136,3 +136,35 @@ import Testing
         #expect(layer == "conv1.bn")
     }
 }
+
+/// MobileNetV2's Table 3: the largest tensor to materialize at each resolution, 16-bit.
+@Suite struct MobileNetV2Table3Tests {
+    /// The largest buffer at each output resolution (H = W; 1 for vectors) of the deployed
+    /// graph in place at fp16, in bytes.
+    static func largestPerResolution(_ name: String, splitExpansions: Bool = false) throws -> [Int: Int] {
+        let graph = try Fusion.deploy(try ModelLoader.load(name, overrides: SpecOverrides()).graph)
+        let schedule = try MemorySchedule(graph, bytesPerElement: 2, inPlace: true, splitExpansions: splitExpansions)
+        var largest: [Int: Int] = [:]
+        for buffer in schedule.buffers {
+            let shape = graph.layers[buffer.layer].outputShape
+            let resolution = shape.rank == 4 ? shape.dims[3] : 1
+            largest[resolution] = max(largest[resolution] ?? 0, buffer.bytes)
+        }
+        return largest
+    }
+
+    /// MobileNetV1's column, channels/Kb: 64/1600 at 112×112, 128/800 at 56, 256/400 at
+    /// 28, 512/200 at 14, 1024/100 at 7, 1024/2 at 1×1, and `max` 1600K: each a
+    /// channels × H × W × 2-byte tensor (64 · 112² · 2 = 1,605,632 bytes, "1600K").
+    @Test func mobileNetV1Column() throws {
+        let largest = try Self.largestPerResolution("mobilenet_v1")
+        #expect(largest[112] == 64 * 112 * 112 * 2)
+        #expect(largest[56] == 128 * 56 * 56 * 2)
+        #expect(largest[28] == 256 * 28 * 28 * 2)
+        #expect(largest[14] == 512 * 14 * 14 * 2)
+        #expect(largest[7] == 1024 * 7 * 7 * 2)
+        #expect(largest[1] == 1024 * 2)
+        // The `max` row is the 112×112 row: 1,605,632 bytes, printed as 1600K.
+        #expect(largest.values.max() == largest[112])
+    }
+}
