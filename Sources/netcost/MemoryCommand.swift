@@ -22,7 +22,7 @@ struct MemoryCommand: Subcommand {
             .flag("in-place", help: "let activations, batch norm and element-wise ops write over an input nothing reads afterwards"),
             .flag("fuse", help: "schedule the deployed graph: batch norm folded into the conv before it, activations fused into their producer"),
             .flag("split-expansions", help: "compute each inverted residual block in t splits, t its expansion factor, so that its expanded tensor is never whole (MobileNetV2, Section 5.1)"),
-            .value("convention", "NAME", help: "whose rules free the buffers: netcost's (an inference runtime's) or pytorch's (its eager forward under torch.no_grad())", choices: ["netcost", "pytorch"], default: "netcost"),
+            .value("convention", "NAME", help: "whose rules free the buffers: netcost's (an inference runtime's) or pytorch's (its eager forward under torch.no_grad())", choices: MemorySchedule.Rules.allCases.map(\.rawValue), default: "netcost"),
             .value("order", "ORDER", help: "the order the steps are shown in: the model's own, or the one with the smallest peak", choices: ["model", "best"], default: "model"),
             SharedOptions.format(["text", "json"]),
             SharedOptions.output,
@@ -52,7 +52,7 @@ struct MemoryCommand: Subcommand {
         inPlace = arguments.flag("in-place")
         fuse = arguments.flag("fuse")
         bestOrder = arguments.string("order") == "best"
-        rules = arguments.string("convention") == "pytorch" ? .pytorch : .runtime
+        rules = arguments.string("convention").flatMap(MemorySchedule.Rules.init(rawValue:)) ?? .netcost
         splitExpansions = arguments.flag("split-expansions")
         if rules == .pytorch && (arguments.flag("in-place") || arguments.flag("fuse")) {
             throw arguments.fail("--convention pytorch has PyTorch's own in-place activations and runs the model's layers as written: drop --in-place and --fuse")

@@ -51,8 +51,8 @@ public struct MemorySchedule: Sendable {
 
     /// Whose rules decide when a buffer is freed and what runs in place.
     public enum Rules: String, Sendable, CaseIterable {
-        /// An inference runtime's: freed after the last reader; in place only with `inPlace`.
-        case runtime
+        /// netcost's, an inference runtime's: freed after the last reader; in place only with `inPlace`.
+        case netcost
         /// PyTorch's eager forward under `torch.no_grad()`: a tensor lives while Python
         /// holds it. A module's `forward` holds its input until it returns, so a tensor
         /// read by a module (a group) it does not come from stays alive until that module's
@@ -68,7 +68,7 @@ public struct MemorySchedule: Sendable {
     /// tensor of the block `t` times wider than its input is never whole, only one split
     /// of it at a time, so its buffer is a `t`-th of the whole, rounded up.
     public init(_ graph: Graph, order given: [Int]? = nil, bytesPerElement: Int, inPlace: Bool = false,
-                rules: Rules = .runtime, splitExpansions: Bool = false) throws(SizeOverflow) {
+                rules: Rules = .netcost, splitExpansions: Bool = false) throws(SizeOverflow) {
         let layers = graph.layers
         let order = given ?? Array(layers.indices)
         // Who reads what, in steps.
@@ -86,17 +86,18 @@ public struct MemorySchedule: Sendable {
         for (step, index) in order.enumerated() {
             let layer = layers[index]
             let opRules = layer.operation.rules
-            if type(of: opRules).family == .source {
-                guard case .input = layer.operation else { continue }
-            } else if opRules.storage == .view {
+            switch ActivationRole(layer) {
+            case .stored: continue
+            case .view:
                 bufferOfLayer[index] = layer.inputs.first.flatMap { bufferOfLayer[$0] }
                 continue
+            case .allocates: break
             }
             var bytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
             if splitExpansions, let splits = Self.expansion(of: index, in: graph) { bytes = (bytes + splits - 1) / splits }
             // PyTorch's in-place activations write over their input whoever still holds it.
             let torchInPlace = rules == .pytorch && opRules.inPlace == .overwritesInput && type(of: opRules).family == .activation
-            if (inPlace && rules == .runtime && opRules.inPlace == .overwritesInput) || torchInPlace,
+            if (inPlace && rules == .netcost && opRules.inPlace == .overwritesInput) || torchInPlace,
                let target = layer.inputs.first(where: { input in
                    guard let buffer = bufferOfLayer[input], layers[input].outputShape.elements == layer.outputShape.elements,
                          torchInPlace || buffers[buffer].last <= step else { return false }
@@ -171,6 +172,21 @@ public struct MemorySchedule: Sendable {
         }
         for (index, layer) in graph.layers.enumerated() {
             if case .input = layer.operation { lastRead[index] = order.count - 1 }
+        }
+    }
+}
+
+/// How a layer's output takes activation memory: a buffer of its own (the graph inputs
+/// and every computed layer), its source's (a view), or none (a stored tensor: weights).
+enum ActivationRole {
+    case allocates, view, stored
+
+    init(_ layer: Layer) {
+        let rules = layer.operation.rules
+        if type(of: rules).family == .source {
+            if case .input = layer.operation { self = .allocates } else { self = .stored }
+        } else {
+            self = rules.storage == .view ? .view : .allocates
         }
     }
 }

@@ -158,12 +158,12 @@ struct BufferGraph {
         var nodeLayers: [Int] = []
         var bytes: [Int] = []
         for (index, layer) in layers.enumerated() {
-            let rules = layer.operation.rules
-            if type(of: rules).family == .source {
-                guard case .input = layer.operation else { continue }
-            } else if rules.storage == .view {
+            switch ActivationRole(layer) {
+            case .stored: continue
+            case .view:
                 owner[index] = layer.inputs.first.flatMap { owner[$0] }
                 continue
+            case .allocates: break
             }
             owner[index] = index
             node[index] = nodeLayers.count

@@ -28,7 +28,7 @@ public struct MemoryReport: Sendable {
     /// Whether inverted residual blocks are computed in splits (MobileNetV2, Section 5.1).
     public let splitExpansions: Bool
 
-    public init(_ graph: Graph, dataType: DataType, inPlace: Bool, bestOrder showBest: Bool = false, rules: MemorySchedule.Rules = .runtime,
+    public init(_ graph: Graph, dataType: DataType, inPlace: Bool, bestOrder showBest: Bool = false, rules: MemorySchedule.Rules = .netcost,
                 splitExpansions: Bool = false, alignment: Int = 16) throws(InputError) {
         self.graph = graph
         self.dataType = dataType
@@ -74,7 +74,7 @@ public struct MemoryReport: Sendable {
     public func text() -> String {
         var lines: [String] = []
         let batch = graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
-        lines.append("\(graph.name): activation memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)\(inPlace && rules == .runtime ? ", in-place ops writing over their inputs" : "")")
+        lines.append("\(graph.name): activation memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)\(inPlace && rules == .netcost ? ", in-place ops writing over their inputs" : "")")
         if splitExpansions {
             lines.append("Inverted residual blocks run in t splits (t their expansion factor): a tensor t times wider than the block's input is one split at a time (MobileNetV2, Section 5.1).")
         }
@@ -143,7 +143,7 @@ public struct MemoryReport: Sendable {
         json.field("model", graph.name)
         json.field("dtype", dataType.rawValue)
         json.field("dtype_bytes", dataType.bytes)
-        json.field("convention", rules == .pytorch ? "pytorch" : "netcost")
+        json.field("convention", rules.rawValue)
         json.field("in_place", inPlace)
         json.field("split_expansions", splitExpansions)
         json.field("partial", unsupportedLayers > 0)

@@ -46,16 +46,15 @@ extension VisualReport {
     /// Activation memory step by step (`netcost memory`'s schedule in the model's order);
     /// left out when a size overflows.
     private func memorySection(into page: inout SVGWriter) {
-        let graph = shown.graph, bytes = report.dataType.bytes
-        guard let schedule = try? MemorySchedule(graph, bytesPerElement: bytes),
-              let best = try? PeakMinimizingOrder(graph, bytesPerElement: bytes),
-              let bestSchedule = try? MemorySchedule(graph, order: best.order, bytesPerElement: bytes) else { return }
+        let graph = shown.graph
+        guard let memory = try? MemoryReport(graph, dataType: report.dataType, inPlace: false) else { return }
+        let schedule = memory.ownOrder, bestPeak = memory.bestOrder.peakBytes
         section("memory", "Activation memory", into: &page)
-        let bestText = bestSchedule.peakBytes < schedule.peakBytes
-            ? " The order with the smallest peak (dashed) needs \(NumberFormat.grouped(bestSchedule.peakBytes))."
+        let bestText = bestPeak < schedule.peakBytes
+            ? " The order with the smallest peak (dashed) needs \(NumberFormat.grouped(bestPeak))."
             : " No order of these layers peaks lower."
         page.element("p", [("class", .text("muted"))], content: "The bytes of activations alive while each layer runs, in the model's order: a buffer lives from the layer that writes it to its last reader; views cost nothing. Peak \(NumberFormat.grouped(schedule.peakBytes)) bytes.\(bestText) Step by step: netcost memory (docs/memory.md).")
-        chart(MemoryChart(graph: graph, schedule: schedule, bestPeak: bestSchedule.peakBytes, dataType: report.dataType).render(standalone: false), into: &page)
+        chart(MemoryChart(graph: graph, schedule: schedule, bestPeak: bestPeak, dataType: report.dataType).render(standalone: false), into: &page)
         page.close("section")
         page.newline()
     }
