@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes fuzz/corpus/verify/: each shipped spec shrunk until `verify` runs it within the
-fuzz target's limits (ExecutorFuzzTargets: 20 M MACs (work) a pass, 600 layers, 2^18 elements a
+fuzz target's limits (ExecutorFuzzTargets: 20 M MACs (work) a pass, 700 layers, 2^18 elements a
 tensor, 64 MiB), by lowering the resolution and the width. Run from the project root
 after `swift build`."""
 import json, pathlib, subprocess
@@ -14,7 +14,7 @@ for spec in sorted((root / "specs").glob("*.json")):
         shrunk = dict(text, resolution=resolution, width=width)
         path = out / spec.name
         path.write_text(json.dumps(shrunk, separators=(",", ":")) + "\n")
-        run = subprocess.run([str(binary), "verify", str(path), "--max-macs", "20M", "--max-layers", "600",
+        run = subprocess.run([str(binary), "verify", str(path), "--max-macs", "20M", "--max-layers", "700",
                               "--max-elements", "262144", "--max-memory", "64M"], capture_output=True, text=True)
         if run.returncode == 0:
             print(f"{spec.name}: resolution {resolution}, width {width}: {run.stdout.splitlines()[-1]}")

@@ -42,13 +42,22 @@ public struct ParsedArguments: Sendable, Equatable {
     /// A whole number with an optional unit letter from `units` (`100G`, `512M`), in
     /// `range`, or nil when the option is absent; `example` shows the form in errors.
     public func quantity(_ name: String, units: [Character: Int], in range: ClosedRange<Int>, example: String) throws(UsageError) -> Int? {
-        guard let text = values[name] else { return nil }
+        guard let given = values[name] else { return nil }
+        // Memory sizes may end in B or iB: 16GB and 16GiB are 16G.
+        var text = given
+        for suffix in ["iB", "B"] where units == Self.binaryUnits && text.count > suffix.count + 1 && text.hasSuffix(suffix) {
+            let letter = text.dropLast(suffix.count).last.map { Character($0.uppercased()) }
+            if let letter, units[letter] != nil {
+                text = String(text.dropLast(suffix.count))
+                break
+            }
+        }
         let unit = text.last.flatMap { units[Character($0.uppercased())] }
         let digits = unit == nil ? text : String(text.dropLast())
-        guard let number = Int(digits) else { throw fail("--\(name) expects a number such as \(example), got \"\(text)\"") }
+        guard let number = Int(digits) else { throw fail("--\(name) expects a number such as \(example), got \"\(given)\"") }
         let (value, overflow) = number.multipliedReportingOverflow(by: unit ?? 1)
         guard !overflow, range.contains(value) else {
-            throw fail("--\(name) must be between \(range.lowerBound) and \(range.upperBound), got \"\(text)\"")
+            throw fail("--\(name) must be between \(range.lowerBound) and \(range.upperBound), got \"\(given)\"")
         }
         return value
     }

@@ -14,7 +14,10 @@ struct MemoryCommand: Subcommand {
         layers to try stay few, by a stated heuristic beyond) and its peak printed beside; \
         --order best shows its steps. --in-place lets activations, batch norm and element-wise ops write over an \
         input that nothing reads afterwards, as inference runtimes do. --fuse schedules the \
-        deployed graph (batch norm folded, activations fused). Rules: docs/memory.md.
+        deployed graph (batch norm folded, activations fused). --training prints what one \
+        training step keeps instead: each layer's saved tensors under PyTorch's autograd rules, \
+        the weights, their gradients and the optimizer's state; --budget finds the largest \
+        batch that fits. Rules: docs/memory.md.
         """,
         arguments: [SharedOptions.model],
         options: SharedOptions.overrides + [
@@ -23,6 +26,9 @@ struct MemoryCommand: Subcommand {
             .flag("fuse", help: "schedule the deployed graph: batch norm folded into the conv before it, activations fused into their producer"),
             .flag("split-expansions", help: "compute each inverted residual block in t splits, t its expansion factor, so that its expanded tensor is never whole (MobileNetV2, Section 5.1)"),
             .value("convention", "NAME", help: "whose rules free the buffers: netcost's (an inference runtime's) or pytorch's (its eager forward under torch.no_grad())", choices: MemorySchedule.Rules.allCases.map(\.rawValue), default: "netcost"),
+            .flag("training", help: "what a training step keeps: saved activations per layer (PyTorch's rules), weights, gradients, optimizer state"),
+            .value("optimizer", "NAME", help: "with --training: the optimizer whose state is counted", choices: TrainingMemory.Optimizer.allCases.map(\.rawValue), default: "adam"),
+            .value("budget", "SIZE", help: "with --training: the memory a step may take, such as 16G; prints the largest batch that fits"),
             .value("order", "ORDER", help: "the order the steps are shown in: the model's own, or the one with the smallest peak", choices: ["model", "best"], default: "model"),
             SharedOptions.format(["text", "json"]),
             SharedOptions.output,
@@ -32,6 +38,8 @@ struct MemoryCommand: Subcommand {
             "netcost memory mobilenet_v2 --dtype int8 --in-place --fuse",
             "netcost memory model.onnx --batch 8 --format json",
             "netcost memory resnet18 --convention pytorch",
+            "netcost memory mobilenet_v2 --training --optimizer sgd --batch 8",
+            "netcost memory resnet50 --training --budget 16G",
         ])
 
     let model: String
@@ -42,6 +50,9 @@ struct MemoryCommand: Subcommand {
     let bestOrder: Bool
     let rules: MemorySchedule.Rules
     let splitExpansions: Bool
+    let training: Bool
+    let optimizer: TrainingMemory.Optimizer
+    let budget: Int?
     let format: String
     let output: String?
 
@@ -57,6 +68,15 @@ struct MemoryCommand: Subcommand {
         if rules == .pytorch && (arguments.flag("in-place") || arguments.flag("fuse")) {
             throw arguments.fail("--convention pytorch has PyTorch's own in-place activations and runs the model's layers as written: drop --in-place and --fuse")
         }
+        training = arguments.flag("training")
+        optimizer = arguments.string("optimizer").flatMap(TrainingMemory.Optimizer.init(rawValue:)) ?? .adam
+        budget = try arguments.quantity("budget", units: ParsedArguments.binaryUnits, in: 1...Int.max, example: "16G or 512M")
+        if !training && arguments.string("budget") != nil {
+            throw arguments.fail("--budget is for a training step: add --training")
+        }
+        if training && (fuse || splitExpansions) {
+            throw arguments.fail("--training counts the model as PyTorch trains it: drop --fuse and --split-expansions")
+        }
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
     }
@@ -65,8 +85,25 @@ struct MemoryCommand: Subcommand {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
-        let report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace, bestOrder: bestOrder, rules: rules, splitExpansions: splitExpansions)
-        try SharedOptions.write(format == "json" ? report.json() : report.text(), to: output)
+        var report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace, bestOrder: bestOrder, rules: rules, splitExpansions: splitExpansions)
+        if training {
+            let memory = try TrainingReport.memory(of: graph, dataType: dataType, optimizer: optimizer)
+            let fit = try budget.map { (budget) throws(InputError) in
+                try TrainingReport.largestBatch(within: budget, maximum: SpecOverrides.maximumBatch) { (batch) throws(InputError) in
+                    var atBatch = overrides
+                    atBatch.batch = batch
+                    let graph = try ModelLoader.load(model, overrides: atBatch).graph
+                    return try TrainingReport.memory(of: graph, dataType: dataType, optimizer: optimizer).totalBytes
+                }
+            }
+            report.training = TrainingReport(graph, memory: memory, dataType: dataType, inferencePeakBytes: report.schedule.peakBytes, budget: fit)
+        }
+        let text = report.training?.text() ?? report.text()
+        try SharedOptions.write(format == "json" ? report.json() : text, to: output)
+        if let training = report.training, !training.memory.unknownLayers.isEmpty {
+            Diagnostics.warn("partial result: netcost has no training rules for \(training.memory.unknownLayers.count) layers")
+            return .failure
+        }
         if report.unsupportedLayers > 0 {
             Diagnostics.warn("partial result: \(report.unsupportedLayers) layers netcost cannot count are in the schedule at sizes that may be guesses")
             return .failure

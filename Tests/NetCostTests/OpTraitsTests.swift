@@ -64,7 +64,7 @@ struct OpTraitsTests {
 
     @Test func viewsAreTheOpsThatMoveNoData() throws {
         let views = try Self.decoded().filter { $0.operation.rules.storage == .view }.map(\.entry.name)
-        #expect(views == ["split", "slice", "flatten", "reshape", "identity", "dropout"])
+        #expect(views == ["split", "slice", "flatten", "reshape", "identity", "dropout", "stochastic_depth"])
     }
 
     /// What an inference runtime may write over its input (`memory --in-place`): every

@@ -91,6 +91,15 @@ public struct Activation: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .fusesIntoBase(self) }
     public var inPlace: InPlaceRole { .overwritesInput }
+    /// ReLU and the functions whose derivative is read off their result keep the output;
+    /// the rest keep the input (run in place, PyTorch copies it first).
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
+        switch function {
+        case .relu, .sigmoid, .tanh, .exp, .sqrt, .reciprocal: .output
+        case .neg, .not: .nothing
+        case .relu6, .swish, .hardSigmoid, .hardSwish, .gelu, .leakyRelu, .log, .abs, .sin, .cos, .erf, .clip, .pow: .input
+        }
+    }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -129,6 +138,7 @@ public struct Softmax: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .output }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

@@ -30,6 +30,8 @@ public struct DynamicConvolution: OperationRules, Hashable {
     /// Its weight is not stored, so a batch norm cannot fold into it.
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// Both the input and the computed weight.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .inputs(inputs.count) }
     public func isDepthwise(inputChannels: Int?) -> Bool { groups > 1 && groups == inputChannels }
 
     /// `[C_out]` with a bias; the weight is an input.

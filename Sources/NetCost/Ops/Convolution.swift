@@ -41,6 +41,7 @@ public struct Convolution: OperationRules, SlidingWindowOperation, Hashable {
         return .base(withBias: .convolution(biased))
     }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .input }
 
     /// `[C_out, C_in/g, kh, kw]`, then `[C_out]` with a bias.
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] {
@@ -134,6 +135,7 @@ public struct TransposedConvolution: OperationRules, Hashable {
         return .base(withBias: .transposedConvolution(biased))
     }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .input }
 
     /// Counted as a convolution of its own kind, never as depthwise.
     public func isDepthwise(inputChannels: Int?) -> Bool { false }

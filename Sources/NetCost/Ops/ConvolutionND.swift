@@ -33,6 +33,7 @@ public struct ConvolutionND: OperationRules, Hashable {
         return .base(withBias: .convolutionND(biased))
     }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .input }
 
     /// Depthwise: one group per input channel, as for 2-D.
     public func isDepthwise(inputChannels: Int?) -> Bool { groups > 1 && groups == inputChannels }
@@ -159,6 +160,7 @@ public struct TransposedConvolutionND: OperationRules, Hashable {
         return .base(withBias: .transposedConvolutionND(biased))
     }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .input }
 
     /// Counted as a convolution of its own kind, never as depthwise.
     public func isDepthwise(inputChannels: Int?) -> Bool { false }

@@ -26,6 +26,15 @@ public struct Elementwise: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .overwritesInput }
+    /// A product or quotient keeps its operands (stored ones are weights); a power its
+    /// result too; sums and comparisons nothing.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
+        switch op {
+        case .add, .sub, .equal, .less, .greater, .lessOrEqual, .greaterOrEqual, .and, .or: .nothing
+        case .mul, .div, .max, .min: .inputs(inputs.count)
+        case .pow: TrainingRule(saves: TrainingRule.inputs(inputs.count).saves + [.output])
+        }
+    }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -97,6 +106,8 @@ public struct Select: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// The condition, to route the gradient.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .input }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -138,6 +149,7 @@ public struct CumulativeSum: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .nothing }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

@@ -25,6 +25,8 @@ public struct Embedding: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// The indices, to scatter the gradient into the table's rows.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .input }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
 
     /// `[V, D]`.

@@ -28,6 +28,8 @@ public struct Fused: OperationRules, Hashable {
     /// Already fused: `Fusion.deploy` runs once.
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// A deployed graph is not trained; the base's rule stands for the layer.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { base.rules.training(inputs, output) }
     public func isDepthwise(inputChannels: Int?) -> Bool { base.rules.isDepthwise(inputChannels: inputChannels) }
     /// The base's tensors: a folded norm lives in its weights and bias.
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { base.rules.parameterShapes(inputs) }

@@ -29,6 +29,8 @@ public struct Gather: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// The positions, when computed (stored ones are weights).
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { TrainingRule(saves: [.input(1)]) }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -99,6 +101,7 @@ public struct GatherND: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { TrainingRule(saves: [.input(1)]) }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -169,6 +172,7 @@ public struct ScatterND: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { TrainingRule(saves: [.input(1)]) }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -244,6 +248,7 @@ public struct ElementIndexing: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { TrainingRule(saves: [.input(1)]) }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

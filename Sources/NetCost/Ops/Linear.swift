@@ -27,6 +27,7 @@ public struct Linear: OperationRules, Hashable {
         return .base(withBias: .linear(biased))
     }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .input }
 
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
 
@@ -82,6 +83,7 @@ public struct MatMul: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .inputs(inputs.count) }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -169,6 +171,7 @@ public struct Einsum: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .inputs(inputs.count) }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

@@ -55,6 +55,21 @@ public struct Normalization: OperationRules, Hashable {
     /// Batch norm at inference is a per-channel affine map, written over its input; the
     /// others gather statistics first.
     public var inPlace: InPlaceRole { method == .batch ? .overwritesInput : .never }
+    /// The input, and the mean and inverse standard deviation of each normalized set:
+    /// per channel for batch norm, per sample and group for group norm, per row for layer norm.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
+        let input = inputs[0]
+        let sets: Int
+        switch method {
+        case .batch: sets = input.rank > 1 ? input.dims[1] : 1
+        case .dynamicBatch: return .inputs(inputs.count)
+        case .group(let groups): sets = (input.dims.first ?? 1) * groups
+        case .layer(let axes):
+            let normalized = input.dims.suffix(axes).reduce(1, *)
+            sets = normalized == 0 ? 0 : input.elements / normalized
+        }
+        return TrainingRule(saves: [.input(0), .own("mean", elements: sets), .own("inverse std", elements: sets)])
+    }
 
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
 

@@ -121,7 +121,8 @@ public enum OpTable {
         Entry(name: "reshape", op: Reshape.self, summary: "A new shape for the same elements (a view).", decode: Reshape.decodeReshape),
         Entry(name: "transpose", op: Transpose.self, summary: "Permute axes (a copy).", decode: Transpose.decode),
         Entry(name: "identity", op: Identity.self, summary: "Pass the input through.", decode: Identity.decoder("identity")),
-        Entry(name: "dropout", op: Identity.self, summary: "Identity at inference.", decode: Identity.decoder("dropout")),
+        Entry(name: "dropout", op: Identity.self, summary: "Identity at inference; `p` (0.5) matters to training memory.", decode: Identity.decoder("dropout")),
+        Entry(name: "stochastic_depth", op: Identity.self, summary: "Drops a residual branch per sample in training (DropPath); identity at inference.", decode: Identity.decoder("stochastic_depth")),
 
         // MARK: Resampling
         Entry(name: "upsample", op: Upsample.self, summary: "Nearest or bilinear resize.", decode: Upsample.decode),

@@ -85,3 +85,44 @@ public struct ParameterShape: Sendable, Equatable {
         self.dims = dims
     }
 }
+
+/// A tensor that autograd keeps from the forward pass for the backward one, under
+/// PyTorch's rules on CPU (`netcost memory --training`). Stored tensors (weights) are
+/// parameters and never counted here.
+public enum SavedTensor: Sendable, Equatable {
+    /// The layer's input at this position, as its producer wrote it (the same storage).
+    case input(Int)
+    /// The layer's output.
+    case output
+    /// A tensor of the op's own: batch norm's statistics, max pooling's indices, dropout's
+    /// mask. `bytesPerElement` nil means the activations' element type.
+    case own(String, elements: Int, bytesPerElement: Int? = nil)
+}
+
+/// What an op keeps for its backward pass in training (PyTorch's derivative formulas).
+public struct TrainingRule: Sendable, Equatable {
+    public var saves: [SavedTensor]
+    /// Whether the output, a view at inference, is a tensor of its own in training:
+    /// dropout multiplies by its mask.
+    public var outputIsCopy: Bool
+    /// False for an op netcost has no rules for: what it keeps is unknown.
+    public var known: Bool
+
+    public init(saves: [SavedTensor], outputIsCopy: Bool = false, known: Bool = true) {
+        self.saves = saves
+        self.outputIsCopy = outputIsCopy
+        self.known = known
+    }
+
+    /// Keeps nothing: its gradient needs only shapes (add, concat, views, padding).
+    public static let nothing = TrainingRule(saves: [])
+    /// Keeps its first input: convolutions, linear layers, most activations.
+    public static let input = TrainingRule(saves: [.input(0)])
+    /// Keeps its output: ReLU, sigmoid, tanh, softmax.
+    public static let output = TrainingRule(saves: [.output])
+
+    /// Keeps every input: products of two activations.
+    public static func inputs(_ count: Int) -> TrainingRule {
+        TrainingRule(saves: (0..<count).map { .input($0) })
+    }
+}

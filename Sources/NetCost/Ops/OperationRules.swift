@@ -20,6 +20,8 @@ public protocol OperationRules: Sendable {
     var fusion: FusionRole { get }
     /// Whether `netcost memory --in-place` may write the output over an input.
     var inPlace: InPlaceRole { get }
+    /// What the op keeps for the backward pass when training, under PyTorch's rules.
+    func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule
     /// Whether the op is a depthwise convolution on an input of `inputChannels` channels
     /// (one group per channel): G4 and the cost chart single these out.
     func isDepthwise(inputChannels: Int?) -> Bool

@@ -37,6 +37,11 @@ public struct Pooling: OperationRules, SlidingWindowOperation, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// Max pooling keeps its input and the position of each maximum (int64); average
+    /// pooling its input.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
+        mode == .max ? TrainingRule(saves: [.input(0), .own("indices", elements: output.elements, bytesPerElement: 8)]) : .input
+    }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -87,6 +92,10 @@ public struct GlobalPooling: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// A global average is a mean, whose gradient needs only the shape.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
+        mode == .max ? TrainingRule(saves: [.input(0), .own("indices", elements: output.elements, bytesPerElement: 8)]) : .nothing
+    }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -127,6 +136,11 @@ public struct AdaptivePooling: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// Averaging to 1×1 is a mean (nothing kept); otherwise like `Pooling`.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
+        if mode == .max { return TrainingRule(saves: [.input(0), .own("indices", elements: output.elements, bytesPerElement: 8)]) }
+        return outputSize == Size2D(1, 1) ? .nothing : .input
+    }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -242,6 +256,13 @@ public struct Reduction: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// A sum or mean needs only the shape; a max, min or norm its input and result.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
+        switch mode {
+        case .mean, .sum: .nothing
+        case .max, .min, .l2: TrainingRule(saves: [.input(0), .output])
+        }
+    }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

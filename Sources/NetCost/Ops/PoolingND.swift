@@ -23,6 +23,9 @@ public struct PoolingND: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
+        mode == .max ? TrainingRule(saves: [.input(0), .own("indices", elements: output.elements, bytesPerElement: 8)]) : .input
+    }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

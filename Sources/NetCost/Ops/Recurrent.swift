@@ -43,6 +43,12 @@ public struct LSTM: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// An estimate after PyTorch's CPU cell: the sequence, and per step and direction
+    /// the four gates, the previous hidden and cell states and the cell's tanh.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
+        let perStep = ["input gate", "forget gate", "cell gate", "output gate", "previous hidden", "previous cell", "tanh of cell"]
+        return TrainingRule(saves: [.input(0)] + perStep.map { .own($0, elements: output.elements) })
+    }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
 
     /// Steps, samples and input features of the sequence.

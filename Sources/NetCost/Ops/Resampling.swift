@@ -53,6 +53,7 @@ public struct Upsample: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .nothing }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -222,6 +223,7 @@ public struct Pad: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .nothing }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -294,6 +296,7 @@ public struct Fold: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .nothing }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 

@@ -28,6 +28,7 @@ public struct Reshape: OperationRules, Hashable {
     public var storage: OutputStorage { .view }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .nothing }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -100,6 +101,7 @@ public struct Transpose: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule { .nothing }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
 
@@ -128,12 +130,16 @@ public struct Transpose: OperationRules, Hashable {
 
 // MARK: Identity and dropout
 
-/// Passes the input through: `identity`, and `dropout` (identity at inference). Costs nothing.
+/// Passes the input through: `identity`, `dropout` and `stochastic_depth` (identity at
+/// inference). Costs nothing.
 public struct Identity: OperationRules, Hashable {
     public var label: String
+    /// What dropout and stochastic depth drop in training; their `p`.
+    public var dropProbability: Double
 
-    public init(label: String = "identity") {
+    public init(label: String = "identity", dropProbability: Double = 0) {
         self.label = label
+        self.dropProbability = dropProbability
     }
 
     public var kind: String { label }
@@ -142,6 +148,17 @@ public struct Identity: OperationRules, Hashable {
     public var storage: OutputStorage { .view }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .never }
+    /// In training, dropout multiplies by a mask of the input's size and type (PyTorch on
+    /// CPU) and stochastic depth by one value per sample; each keeps its mask, and its
+    /// output is a tensor of its own. At `p` = 0 both pass the input through.
+    public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
+        guard dropProbability > 0, let input = inputs.first else { return .nothing }
+        switch label {
+        case "dropout": return TrainingRule(saves: [.own("mask", elements: input.elements)], outputIsCopy: true)
+        case "stochastic_depth": return TrainingRule(saves: [.own("mask", elements: input.batch)], outputIsCopy: true)
+        default: return .nothing
+        }
+    }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
     public func parameterShapes(_ inputs: [TensorShape]) -> [ParameterShape] { [] }
     public func outputShape(_ inputs: [TensorShape]) throws -> TensorShape { inputs[0] }
@@ -182,8 +199,10 @@ extension Identity {
     /// `identity`, or `dropout` with an ignored `p`.
     static func decoder(_ label: String) -> OpDecoder {
         { (fields: inout LayerFields, _: [TensorShape]) throws(InputError) -> Operation in
-            if label == "dropout" { _ = try fields.double("p", default: 0.5) }
-            return .identity(Identity(label: label))
+            guard label != "identity" else { return .identity(Identity(label: label)) }
+            let p = try fields.double("p", default: label == "dropout" ? 0.5 : 0.2)
+            guard p >= 0, p < 1 else { throw fields.error("expected a probability from 0 up to 1", field: "p") }
+            return .identity(Identity(label: label, dropProbability: p))
         }
     }
 }

@@ -28,6 +28,9 @@ public struct MemoryReport: Sendable {
     /// Whether inverted residual blocks are computed in splits (MobileNetV2, Section 5.1).
     public let splitExpansions: Bool
 
+    /// With `--training`: what a training step keeps, written into the JSON as `training`.
+    public var training: TrainingReport?
+
     public init(_ graph: Graph, dataType: DataType, inPlace: Bool, bestOrder showBest: Bool = false, rules: MemorySchedule.Rules = .netcost,
                 splitExpansions: Bool = false, alignment: Int = 16) throws(InputError) {
         self.graph = graph
@@ -190,6 +193,7 @@ public struct MemoryReport: Sendable {
             json.endObject()
         }
         json.endArray()
+        training?.writeJSON(&json)
         json.endObject()
         json.finishLine()
         return json.text

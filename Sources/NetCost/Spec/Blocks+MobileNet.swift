@@ -32,7 +32,8 @@ extension SpecExpander {
     /// (squeeze-excite to `max(1, ⌊C_in·se_ratio⌋)` channels, the block's activation,
     /// sigmoid gate), `name.project` (linear 1×1 to `out`), `name.add` when shapes match.
     /// Fields: `expand`, `out`, `kernel` (3), `stride` (1), `se_ratio` (0.25; 0 for none),
-    /// `norm`, `activation`, `residual` (true).
+    /// `norm`, `activation`, `residual` (true), `stochastic_depth` (0: the residual
+    /// branch's drop probability in training, `name.stochastic_depth`).
     static func mbconv(_ expander: inout SpecExpander, _ fields: inout LayerFields, _ name: String, _ inputs: [Int]) throws(InputError) -> Int {
         let input = try expander.single(inputs, fields)
         let inChannels = expander.channels(of: input)
@@ -56,7 +57,9 @@ extension SpecExpander {
                                                  activation: activation ?? .relu, gate: try fields.activation("se_gate", default: .some(.sigmoid)) ?? .sigmoid)
         }
         last = try expander.addConvUnit(name + ".project", input: last, ConvUnit(out: try fields.channels(), norm: norm, activation: nil))
-        return try expander.addResidual(name, input: input, output: last, &fields)
+        let drop = try fields.double("stochastic_depth", default: 0)
+        guard drop >= 0, drop < 1 else { throw fields.error("expected a probability from 0 up to 1", field: "stochastic_depth") }
+        return try expander.addResidual(name, input: input, output: last, &fields, dropProbability: drop)
     }
 
     // MARK: squeeze_excite

@@ -76,10 +76,15 @@ extension SpecExpander {
 
     /// Adds `name.add`, the residual sum of `input` and `output`, when their shapes agree and
     /// the block allows it (`"residual"`, default true); otherwise returns `output`.
-    mutating func addResidual(_ name: String, input: Int, output: Int, _ fields: inout LayerFields) throws(InputError) -> Int {
+    /// With `dropProbability` above 0 the branch passes through `name.stochastic_depth` first.
+    mutating func addResidual(_ name: String, input: Int, output: Int, _ fields: inout LayerFields, dropProbability: Double = 0) throws(InputError) -> Int {
         let wanted = try fields.bool("residual", default: true)
         guard wanted, builder.shape(of: input) == builder.shape(of: output) else { return output }
-        return try add(name + ".add", .elementwise(Elementwise(.add)), [input, output])
+        var branch = output
+        if dropProbability > 0 {
+            branch = try add(name + ".stochastic_depth", .identity(Identity(label: "stochastic_depth", dropProbability: dropProbability)), [output])
+        }
+        return try add(name + ".add", .elementwise(Elementwise(.add)), [input, branch])
     }
 
     // MARK: conv

@@ -78,7 +78,7 @@ extension BuiltinModels {
   "defaults": { "norm": "batchnorm", "activation": "swish" },
   "layers": [
     { "name": "features.0", "block": "conv", "out": 32, "kernel": 3, "stride": 2 },
-    { "name": "features.", "block": "mbconv", "numbering": "nested", "first_index": 1, "se_ratio": 0.25,
+    { "name": "features.", "block": "mbconv", "numbering": "nested", "first_index": 1, "se_ratio": 0.25, "stochastic_depth": 0.2,
       "columns": ["t", "k", "s", "c", "n"],
       "rows": [
         [1, 3, 1, 16, 1],

@@ -4,7 +4,9 @@ extension SpecExpander {
 
     /// A stage table: the papers' `(t, c, n, s)` rows. Each row adds `ceil(n·d)` blocks
     /// (d the depth multiplier); the first block of a row takes the row's stride, the
-    /// others stride 1. Every other field of the entry is shared by all blocks.
+    /// others stride 1. Every other field of the entry is shared by all blocks, but for
+    /// `stochastic_depth`, the rate of the last block: block `i` of `b` gets `rate·i/b`,
+    /// rising from 0 as torchvision's EfficientNet sets it.
     ///
     /// Block names: with `"numbering": "continuous"` (default) `name.k`, k counting on
     /// from `first_index` (0) across rows (`features.1` … `features.17`), skipping a name
@@ -27,7 +29,15 @@ extension SpecExpander {
         let nested = try fields.choice("numbering", from: ["continuous", "nested"], default: "continuous") == "nested"
         let firstIndex = try fields.int("first_index", default: 0, minimum: 0)
         let tableKeys: Set<String> = ["name", "inputs", "block", "rows", "columns", "numbering", "first_index", "share"]
-        let shared = fields.object.entries.filter { !tableKeys.contains($0.key) }
+        let shared = fields.object.entries.filter { !tableKeys.contains($0.key) && $0.key != "stochastic_depth" }
+        let dropRate = try fields.double("stochastic_depth", default: 0)
+        guard dropRate >= 0, dropRate < 1 else { throw fields.error("expected a probability from 0 up to 1", field: "stochastic_depth") }
+        var blocks = 0.0, block = 0.0
+        if dropRate > 0, let repeatColumn = columns.firstIndex(of: "repeat") {
+            for case .array(let values) in rows where values.count == columns.count {
+                if case .integer(let count) = values[repeatColumn] { blocks += context.scaling.repeats(min(max(count, 1), LayerFields.maximumSize)).rounded(.down) }
+            }
+        }
 
         var last = input
         var counter = firstIndex
@@ -58,6 +68,10 @@ extension SpecExpander {
             }
             for repeatIndex in 0..<Int(scaled) {
                 var entries = rowEntries
+                if blocks > 0 {
+                    entries.append(("stochastic_depth", .number(dropRate * block / blocks)))
+                    block += 1
+                }
                 // Later blocks of a row take stride 1, where the row sets one (a user block may have no stride).
                 if repeatIndex > 0, entries.contains(where: { $0.key == "stride" }) {
                     entries.removeAll { $0.key == "stride" }

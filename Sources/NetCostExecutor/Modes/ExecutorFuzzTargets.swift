@@ -6,7 +6,7 @@ public enum ExecutorFuzzTargets {
     /// Tens of megabytes and a few million MACs (or their equal in other work) a pass:
     /// each input runs in milliseconds.
     public static let runLimits = RunLimits(memoryBytes: 64 << 20, macs: 20_000_000)
-    public static let modelLimits = ModelLimits(layers: 600, elements: 1 << 18)
+    public static let modelLimits = ModelLimits(layers: 700, elements: 1 << 18)
 
     /// Loads a spec, verifies its training and deployed graphs, and runs the fast
     /// kernels once. Returns the layers whose counts disagree with netcost's formulas (a

@@ -1,0 +1,161 @@
+/// `netcost memory --training`: what one training step keeps, per layer and in total,
+/// and with a budget the largest batch that fits.
+public struct TrainingReport: Sendable {
+    /// The largest batch whose training step fits a budget.
+    public struct BudgetFit: Sendable, Equatable {
+        public let budgetBytes: Int
+        /// Nil when not even one sample fits.
+        public let largestBatch: Int?
+        /// The total at `largestBatch`.
+        public let totalBytes: Int?
+        /// What one more sample adds.
+        public let bytesPerSample: Int
+    }
+
+    public let graph: Graph
+    public let memory: TrainingMemory
+    public let dataType: DataType
+    /// The inference peak at the same batch (`netcost memory`), for scale.
+    public let inferencePeakBytes: Int
+    public let budget: BudgetFit?
+
+    public init(_ graph: Graph, memory: TrainingMemory, dataType: DataType, inferencePeakBytes: Int, budget: BudgetFit?) {
+        self.graph = graph
+        self.memory = memory
+        self.dataType = dataType
+        self.inferencePeakBytes = inferencePeakBytes
+        self.budget = budget
+    }
+
+    /// The training memory of `graph`, reading its parameters from an analysis.
+    public static func memory(of graph: Graph, dataType: DataType, optimizer: TrainingMemory.Optimizer) throws(InputError) -> TrainingMemory {
+        let totals = try Analysis(graph).totals
+        do {
+            return try TrainingMemory(graph, bytesPerElement: dataType.bytes, params: totals.params, buffers: totals.buffers, optimizer: optimizer)
+        } catch {
+            throw InputError("the training memory passes 2⁶³ − 1 bytes at \(dataType.rawValue)", field: "dtype")
+        }
+    }
+
+    /// The largest batch from 1 to `maximum` whose total fits `budget`, given the total at
+    /// any batch. Totals grow with the batch (linearly, but for per-channel statistics), so
+    /// the line through batches 1 and 2 gives a guess that is then checked and moved.
+    public static func largestBatch(within budget: Int, maximum: Int, totalAt: (Int) throws(InputError) -> Int) throws(InputError) -> BudgetFit {
+        let one = try totalAt(1)
+        let perSample = maximum > 1 ? max(0, try totalAt(2) - one) : 0
+        guard one <= budget else {
+            return BudgetFit(budgetBytes: budget, largestBatch: nil, totalBytes: nil, bytesPerSample: perSample)
+        }
+        var batch = perSample == 0 ? maximum : min(maximum, 1 + (budget - one) / perSample)
+        var total = try totalAt(batch)
+        while batch > 1 && total > budget {
+            batch -= 1
+            total = try totalAt(batch)
+        }
+        while batch < maximum {
+            let next = try totalAt(batch + 1)
+            guard next <= budget else { break }
+            (batch, total) = (batch + 1, next)
+        }
+        return BudgetFit(budgetBytes: budget, largestBatch: batch, totalBytes: total, bytesPerSample: perSample)
+    }
+
+    private var batch: Int {
+        graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
+    }
+
+    // MARK: Text
+
+    public func text() -> String {
+        var lines: [String] = []
+        lines.append("\(graph.name): training memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)")
+        lines.append("Saved tensors follow PyTorch's autograd rules on CPU, activations in place as torchvision runs them; a tensor kept by several layers counts once, for the first (docs/memory.md).")
+        lines.append("")
+        var table = Table(columns: [.init("Layer"), .init("Op"), .init("Keeps"), .init("Bytes", right: true)])
+        var byLayer: [Int: [TrainingMemory.Saved]] = [:]
+        for entry in memory.saved { byLayer[entry.layer, default: []].append(entry) }
+        for layer in byLayer.keys.sorted() {
+            let entries = byLayer[layer]!
+            let bytes = entries.reduce(0) { $0 &+ $1.bytes }
+            table.append([graph.layers[layer].name, graph.layers[layer].operation.kind,
+                          entries.map { "\($0.what) \(NumberFormat.grouped($0.bytes))" }.joined(separator: ", "), NumberFormat.grouped(bytes)])
+        }
+        lines.append(table.text())
+        lines.append("")
+        if !memory.unknownLayers.isEmpty {
+            let names = memory.unknownLayers.prefix(5).map { graph.layers[$0].name }.joined(separator: ", ")
+            lines.append("PARTIAL: netcost has no training rules for \(memory.unknownLayers.count) layer\(memory.unknownLayers.count == 1 ? "" : "s") (\(names)); what they keep is not counted")
+        }
+        let optimizerState = switch memory.optimizer {
+        case .sgd: "plain SGD keeps none"
+        case .momentum: "one velocity per parameter"
+        case .adam: "two moment estimates per parameter"
+        }
+        let parameters = memory.parameterBytes / max(dataType.bytes, 1)
+        var summary = Table(columns: [.init("Training step"), .init("Bytes", right: true), .init("")])
+        summary.append(["saved activations", NumberFormat.grouped(memory.savedActivationBytes), NumberFormat.binaryUnits(Double(memory.savedActivationBytes))])
+        summary.append(["parameters", NumberFormat.grouped(memory.parameterBytes), "\(NumberFormat.grouped(parameters)) × \(dataType.bytes) bytes"])
+        summary.append(["buffers", NumberFormat.grouped(memory.bufferBytes), "running statistics"])
+        summary.append(["gradients", NumberFormat.grouped(memory.gradientBytes), "one per parameter"])
+        summary.append(["optimizer state (\(memory.optimizer.rawValue))", NumberFormat.grouped(memory.optimizerBytes), optimizerState])
+        summary.append(["total", NumberFormat.grouped(memory.totalBytes), NumberFormat.binaryUnits(Double(memory.totalBytes))])
+        lines.append(summary.text())
+        lines.append("")
+        lines.append("Not counted: the backward pass's own temporaries (each layer's input gradient while it is computed), the framework's workspace and its allocator's caching.")
+        lines.append("Inference at this batch peaks at \(NumberFormat.grouped(inferencePeakBytes)) bytes of activations (netcost memory without --training).")
+        if let budget {
+            let budgetText = "\(NumberFormat.grouped(budget.budgetBytes)) bytes (\(NumberFormat.binaryUnits(Double(budget.budgetBytes))))"
+            if let largest = budget.largestBatch, let total = budget.totalBytes {
+                lines.append("Budget \(budgetText): the largest batch that fits is \(NumberFormat.grouped(largest)), at \(NumberFormat.grouped(total)) bytes; each sample adds \(NumberFormat.grouped(budget.bytesPerSample)).")
+            } else {
+                lines.append("Budget \(budgetText): not even a batch of 1 fits.")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: JSON
+
+    /// The `training` object of `netcost memory --training --format json`.
+    public func writeJSON(_ json: inout JSONWriter) {
+        json.key("training")
+        json.beginObject()
+        json.field("rules", "pytorch")
+        json.field("partial", !memory.unknownLayers.isEmpty)
+        json.field("saved_activation_bytes", memory.savedActivationBytes)
+        json.field("parameter_bytes", memory.parameterBytes)
+        json.field("buffer_bytes", memory.bufferBytes)
+        json.field("gradient_bytes", memory.gradientBytes)
+        json.field("optimizer", memory.optimizer.rawValue)
+        json.field("optimizer_bytes", memory.optimizerBytes)
+        json.field("total_bytes", memory.totalBytes)
+        if let budget {
+            json.field("budget_bytes", budget.budgetBytes)
+            if let largest = budget.largestBatch { json.field("largest_batch", largest) } else { json.key("largest_batch"); json.null() }
+            json.field("bytes_per_sample", budget.bytesPerSample)
+        }
+        json.key("layers")
+        json.beginArray()
+        var byLayer: [Int: [TrainingMemory.Saved]] = [:]
+        for entry in memory.saved { byLayer[entry.layer, default: []].append(entry) }
+        for layer in byLayer.keys.sorted() {
+            json.beginObject()
+            json.field("layer", graph.layers[layer].name)
+            json.field("op", graph.layers[layer].operation.kind)
+            json.field("bytes", byLayer[layer]!.reduce(0) { $0 &+ $1.bytes })
+            json.key("saved")
+            json.beginArray()
+            for entry in byLayer[layer]! {
+                json.beginObject()
+                json.field("what", entry.what)
+                json.field("bytes", entry.bytes)
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
+        json.endArray()
+        json.field("unknown_layers", strings: memory.unknownLayers.map { graph.layers[$0].name })
+        json.endObject()
+    }
+}
