@@ -76,3 +76,32 @@ extension MemoryCommandTests {
         #expect(expand["allocated_bytes"] as? Int == 16_384)
     }
 }
+
+extension MemoryCommandTests {
+    /// `--training` on MobileNetV2 at batch 1 with Adam: the JSON names of DESIGN-NOTES,
+    /// PyTorch's 78,345,984 saved bytes, and in 1 GiB (written `1GB`) batch 13 (the
+    /// derivation is in TrainingMemoryTests.largestBatchWithinABudget).
+    @Test func trainingMemoryAndBudget() throws {
+        let result = try CommandLineTests.run(["memory", "mobilenet_v2", "--training", "--budget", "1GB", "--format", "json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let training = try #require(object["training"] as? [String: Any])
+        #expect(training["saved_activation_bytes"] as? Int == 78_345_984)
+        #expect(training["parameter_bytes"] as? Int == 14_019_488)
+        #expect(training["gradient_bytes"] as? Int == 14_019_488)
+        #expect(training["optimizer_bytes"] as? Int == 28_038_976)
+        #expect(training["total_bytes"] as? Int == 78_345_984 + 4 * 14_019_488 + 136_448)
+        #expect(training["largest_batch"] as? Int == 13)
+        let layers = try #require(training["layers"] as? [[String: Any]])
+        #expect(layers.first?["layer"] as? String == "features.0.conv")
+        #expect(layers.first?["bytes"] as? Int == 3 * 224 * 224 * 4)
+
+        let text = try CommandLineTests.run(["memory", "mobilenet_v2", "--training", "--optimizer", "sgd", "--budget", "1G"])
+        #expect(text.status == 0)
+        #expect(text.output.contains("optimizer state (sgd)"))
+        #expect(text.output.contains("the largest batch that fits is 13,"))
+        let misuse = try CommandLineTests.run(["memory", "mobilenet_v2", "--budget", "1G"])
+        #expect(misuse.status == 2)
+        #expect(misuse.errors.contains("--budget is for a training step: add --training"))
+    }
+}
