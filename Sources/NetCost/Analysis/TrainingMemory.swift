@@ -62,9 +62,14 @@ public struct TrainingMemory: Sendable {
         var saved: [Saved] = []
         var kept = Set<Int>()
         var unknown: [Int] = []
+        // Autograd's `requires_grad`: a tensor computed from a learned weight, or from one
+        // that is; the input image and constants are not.
+        var carriesGradient = Array(repeating: false, count: layers.count)
         for (index, layer) in layers.enumerated() {
             let rules = layer.operation.rules
             let inputs = layer.inputs.map { layers[$0].outputShape }
+            let learns = rules.parameterShapes(inputs).contains { !$0.role.isBuffer } || (layer.storedParameters?.contains { !$0.isBuffer } ?? false)
+            carriesGradient[index] = learns || layer.inputs.contains { carriesGradient[$0] }
             let rule = rules.training(inputs, layer.outputShape)
             let outputBytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
             switch ActivationRole(layer) {
@@ -94,6 +99,12 @@ public struct TrainingMemory: Sendable {
                         saved.append(Saved(layer: index, what: "copy of input", bytes: bytes))
                     } else if kept.insert(storage).inserted {
                         saved.append(Saved(layer: index, what: layer.inputs.count > 1 ? "input \(position + 1)" : "input", bytes: storageBytes[storage]))
+                    }
+                case .operand(let position):
+                    let othersCarry = layer.inputs.enumerated().contains { $0.offset != position && carriesGradient[$0.element] }
+                    guard othersCarry, layer.inputs.indices.contains(position), let storage = storageOf[layer.inputs[position]] else { continue }
+                    if kept.insert(storage).inserted {
+                        saved.append(Saved(layer: index, what: "input \(position + 1)", bytes: storageBytes[storage]))
                     }
                 case .output:
                     guard let storage = storageOf[index] else { continue }

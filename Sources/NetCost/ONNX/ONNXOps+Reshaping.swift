@@ -214,6 +214,17 @@ extension ONNXOps {
         }
     }
 
+    /// `Dropout` → `dropout` (identity at inference) with its ratio, which training memory
+    /// reads: the `ratio` input (opset 12 on) when constant, else the attribute, else 0.5.
+    static func dropout(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
+        if try importer.fold(context) { return }
+        let input = try importer.activation(context, 0)
+        var ratio = try context.float("ratio", default: 0.5)
+        if case .known(let values) = try importer.numberInput(context, 1), let given = values.first { ratio = given }
+        let layer = try importer.addLayer(context.name, .identity(Identity(label: "dropout", dropProbability: min(max(ratio, 0), 0.999))), inputs: [input], context)
+        importer.define(context, .activation(layer))
+    }
+
     /// `Gather` of one index along any axis (`x[:, 0]`, a detector's `x[0]`) → a `gather` slice and,
     /// for a scalar index, a reshape that drops the axis; of several constant indices →
     /// `take`, then a reshape when the indices have more than one axis (a relative

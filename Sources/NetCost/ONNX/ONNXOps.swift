@@ -89,7 +89,7 @@ enum ONNXOps {
         ("Squeeze", squeeze),
         ("Unsqueeze", unsqueeze),
         ("Identity", identity("identity")),
-        ("Dropout", identity("dropout")),
+        ("Dropout", dropout),
         ("Cast", identity("cast")),
         ("CastLike", identity("cast")),
         ("Gather", gather),

@@ -26,12 +26,15 @@ public struct Elementwise: OperationRules, Hashable {
     public var storage: OutputStorage { .buffer }
     public var fusion: FusionRole { .standalone }
     public var inPlace: InPlaceRole { .overwritesInput }
-    /// A product or quotient keeps its operands (stored ones are weights); a power its
-    /// result too; sums and comparisons nothing.
+    /// A product keeps each operand another one's gradient reads; a quotient its divisor,
+    /// and its dividend when the divisor is learned or computed; max and min both
+    /// operands, a power its result too; sums and comparisons nothing.
     public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
         switch op {
         case .add, .sub, .equal, .less, .greater, .lessOrEqual, .greaterOrEqual, .and, .or: .nothing
-        case .mul, .div, .max, .min: .inputs(inputs.count)
+        case .mul: TrainingRule(saves: inputs.indices.map { .operand($0) })
+        case .div: TrainingRule(saves: [.operand(0), .input(1)])
+        case .max, .min: .inputs(inputs.count)
         case .pow: TrainingRule(saves: TrainingRule.inputs(inputs.count).saves + [.output])
         }
     }

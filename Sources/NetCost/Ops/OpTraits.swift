@@ -92,6 +92,10 @@ public struct ParameterShape: Sendable, Equatable {
 public enum SavedTensor: Sendable, Equatable {
     /// The layer's input at this position, as its producer wrote it (the same storage).
     case input(Int)
+    /// Input `position`, kept only when another input carries a gradient (an activation or
+    /// a learned weight): a product's gradient for one operand reads the others, and a
+    /// constant factor (`x * 0.125`) needs none.
+    case operand(Int)
     /// The layer's output.
     case output
     /// A tensor of the op's own: batch norm's statistics, max pooling's indices, dropout's
