@@ -26,6 +26,8 @@ struct MemoryCommand: Subcommand {
             .flag("fuse", help: "schedule the deployed graph: batch norm folded into the conv before it, activations fused into their producer"),
             .flag("split-expansions", help: "compute each inverted residual block in t splits, t its expansion factor, so that its expanded tensor is never whole (MobileNetV2, Section 5.1)"),
             .value("convention", "NAME", help: "whose rules free the buffers: netcost's (an inference runtime's) or pytorch's (its eager forward under torch.no_grad())", choices: MemorySchedule.Rules.allCases.map(\.rawValue), default: "netcost"),
+            .flag("first-layer-trick", help: "run the first convolution and the per-channel layers after it one channel at a time, summed into the 1x1 convolution that reads them (MobileNetV2, Section 5)"),
+            .flag("by-resolution", help: "the largest tensor materialized at each resolution, as MobileNetV2's Table 3 (with the paper's column for the networks it prints)"),
             .flag("training", help: "what a training step keeps: saved activations per layer (PyTorch's rules), weights, gradients, optimizer state"),
             .value("optimizer", "NAME", help: "with --training: the optimizer whose state is counted", choices: TrainingMemory.Optimizer.allCases.map(\.rawValue), default: "adam"),
             .value("budget", "SIZE", help: "with --training: the memory a step may take, such as 16G; prints the largest batch that fits"),
@@ -38,6 +40,7 @@ struct MemoryCommand: Subcommand {
             "netcost memory mobilenet_v2 --dtype int8 --in-place --fuse",
             "netcost memory model.onnx --batch 8 --format json",
             "netcost memory resnet18 --convention pytorch",
+            "netcost memory mobilenet_v2 --by-resolution --dtype fp16 --fuse --in-place --split-expansions --first-layer-trick",
             "netcost memory mobilenet_v2 --training --optimizer sgd --batch 8",
             "netcost memory resnet50 --training --budget 16G",
         ])
@@ -50,6 +53,8 @@ struct MemoryCommand: Subcommand {
     let bestOrder: Bool
     let rules: MemorySchedule.Rules
     let splitExpansions: Bool
+    let byResolution: Bool
+    let firstLayerTrick: Bool
     let training: Bool
     let optimizer: TrainingMemory.Optimizer
     let budget: Int?
@@ -69,13 +74,16 @@ struct MemoryCommand: Subcommand {
             throw arguments.fail("--convention pytorch has PyTorch's own in-place activations and runs the model's layers as written: drop --in-place and --fuse")
         }
         training = arguments.flag("training")
+        byResolution = arguments.flag("by-resolution")
+        firstLayerTrick = arguments.flag("first-layer-trick")
+        if training && byResolution { throw arguments.fail("give --training or --by-resolution, not both") }
         optimizer = arguments.string("optimizer").flatMap(TrainingMemory.Optimizer.init(rawValue:)) ?? .adam
         budget = try arguments.quantity("budget", units: ParsedArguments.binaryUnits, in: 1...Int.max, example: "16G or 512M")
         if !training && arguments.string("budget") != nil {
             throw arguments.fail("--budget is for a training step: add --training")
         }
-        if training && (fuse || splitExpansions) {
-            throw arguments.fail("--training counts the model as PyTorch trains it: drop --fuse and --split-expansions")
+        if training && (fuse || splitExpansions || firstLayerTrick) {
+            throw arguments.fail("--training counts the model as PyTorch trains it: drop --fuse, --split-expansions and --first-layer-trick")
         }
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
@@ -85,7 +93,8 @@ struct MemoryCommand: Subcommand {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
-        var report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace, bestOrder: bestOrder, rules: rules, splitExpansions: splitExpansions)
+        var report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace, bestOrder: bestOrder, rules: rules, splitExpansions: splitExpansions,
+                                  firstLayerTrick: firstLayerTrick)
         if training {
             let memory = try TrainingReport.memory(of: graph, dataType: dataType, optimizer: optimizer)
             let fit = try budget.map { (budget) throws(InputError) in
@@ -98,7 +107,7 @@ struct MemoryCommand: Subcommand {
             }
             report.training = TrainingReport(graph, memory: memory, dataType: dataType, inferencePeakBytes: report.schedule.peakBytes, budget: fit)
         }
-        let text = report.training?.text() ?? report.text()
+        let text = report.training?.text() ?? (byResolution ? report.resolutionText() : report.text())
         try SharedOptions.write(format == "json" ? report.json() : text, to: output)
         if let training = report.training, !training.memory.unknownLayers.isEmpty {
             Diagnostics.warn("partial result: netcost has no training rules for \(training.memory.unknownLayers.count) layers")

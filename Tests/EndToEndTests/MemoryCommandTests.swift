@@ -105,3 +105,21 @@ extension MemoryCommandTests {
         #expect(misuse.errors.contains("--budget is for a training step: add --training"))
     }
 }
+
+extension MemoryCommandTests {
+    /// `--by-resolution` on MobileNetV1 at fp16, deployed and in place: Table 3's rows
+    /// beside the paper's column, MobileNetV1's 64 channels at 112×112 (64 · 112² · 2 =
+    /// 1,605,632 bytes, the paper's 64/1600) and its 1600K `max`.
+    @Test func table3ByResolution() throws {
+        let result = try CommandLineTests.run(["memory", "mobilenet_v1", "--by-resolution", "--dtype", "fp16", "--fuse", "--in-place"])
+        #expect(result.status == 0)
+        let row = try #require(result.output.split(separator: "\n").first { $0.hasPrefix("112x112") })
+        #expect(row.contains("1,605,632"))
+        #expect(row.hasSuffix("64/1600"))
+        #expect(result.output.contains("Paper: MobileNetV1"))
+        let json = try CommandLineTests.run(["memory", "mobilenet_v1", "--dtype", "fp16", "--fuse", "--in-place", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        let rows = try #require(object["by_resolution"] as? [[String: Any]])
+        #expect(rows.first { $0["resolution"] as? Int == 7 }?["bytes"] as? Int == 1024 * 7 * 7 * 2)
+    }
+}

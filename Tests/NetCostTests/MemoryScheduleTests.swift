@@ -167,4 +167,34 @@ import Testing
         // The `max` row is the 112×112 row: 1,605,632 bytes, printed as 1600K.
         #expect(largest.values.max() == largest[112])
     }
+
+    /// MobileNetV2's column with Section 5's two techniques (expansions in splits, the first
+    /// layer a channel at a time), against the paper's 112×112 cell and `max`: 16 channels
+    /// at 112×112 at 2 bytes, 16 · 112² · 2 = 401,408 bytes, the table's "16/400" and
+    /// "400K". Without the first-layer trick the stem's 32 channels at 112×112 stay
+    /// (802,816 bytes, twice the table's figure).
+    @Test func mobileNetV2WithTheFirstLayerTrick() throws {
+        let graph = try Fusion.deploy(try ModelLoader.load("mobilenet_v2", overrides: SpecOverrides()).graph)
+        let report = try MemoryReport(graph, dataType: .fp16, inPlace: true, splitExpansions: true, firstLayerTrick: true)
+        let rows = report.largestByResolution
+        let top = try #require(rows.first { $0.resolution == 112 })
+        #expect(top.channels == 16)
+        #expect(top.bytes == 16 * 112 * 112 * 2)
+        #expect(rows.map(\.bytes).max() == 16 * 112 * 112 * 2)
+        let without = try MemoryReport(graph, dataType: .fp16, inPlace: true, splitExpansions: true)
+        #expect(without.largestByResolution.first { $0.resolution == 112 }?.bytes == 32 * 112 * 112 * 2)
+    }
+
+    /// The trick stops where a tensor has two readers: ShuffleNet's max-pooled stem feeds
+    /// the first unit's branch and its shortcut, so the 48-channel 56×56 tensor stays
+    /// whole (48 · 56² · 2 = 301,056 bytes, the table's "48/300"), and only the stem's
+    /// 112×112 output (48 channels) runs a channel at a time: 112² · 2 = 25,088 bytes.
+    @Test func firstLayerTrickStopsAtASecondReader() throws {
+        let graph = try Fusion.deploy(try ModelLoader.load("shufflenet_v1_2x_g3", overrides: SpecOverrides()).graph)
+        let schedule = try MemorySchedule(graph, bytesPerElement: 2, inPlace: true, firstLayerTrick: true)
+        let bytes = Dictionary(schedule.buffers.map { (graph.layers[$0.layer].name, $0.bytes) }, uniquingKeysWith: max)
+        #expect(bytes["first_conv.conv"] == 112 * 112 * 2)
+        #expect(bytes["maxpool"] == 48 * 56 * 56 * 2)
+    }
 }
+

@@ -66,9 +66,11 @@ public struct MemorySchedule: Sendable {
     /// With `splitExpansions`, an inverted residual block (MobileNetV2's bottleneck) is
     /// computed in `t` splits, `t` its expansion factor (MobileNetV2, Section 5.1): a
     /// tensor of the block `t` times wider than its input is never whole, only one split
-    /// of it at a time, so its buffer is a `t`-th of the whole, rounded up.
+    /// of it at a time, so its buffer is a `t`-th of the whole, rounded up. With `firstLayerTrick`, the first
+    /// convolution and the per-channel layers after it run one channel at a time, summed
+    /// into the 1×1 convolution that reads them (`firstLayerRun`): their buffers hold one channel.
     public init(_ graph: Graph, order given: [Int]? = nil, bytesPerElement: Int, inPlace: Bool = false,
-                rules: Rules = .netcost, splitExpansions: Bool = false) throws(SizeOverflow) {
+                rules: Rules = .netcost, splitExpansions: Bool = false, firstLayerTrick: Bool = false) throws(SizeOverflow) {
         let layers = graph.layers
         let order = given ?? Array(layers.indices)
         // Who reads what, in steps.
@@ -79,6 +81,7 @@ public struct MemorySchedule: Sendable {
         let outputs = Set(graph.outputs)
         if rules == .pytorch { Self.holdModuleInputs(graph, order, &lastRead) }
 
+        let oneChannel = firstLayerTrick ? Self.firstLayerRun(graph) : []
         var buffers: [Buffer] = []
         var bufferOfLayer = [Int?](repeating: nil, count: layers.count)
         var reusedBy: [Int?] = Array(repeating: nil, count: order.count)
@@ -95,6 +98,10 @@ public struct MemorySchedule: Sendable {
             }
             var bytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
             if splitExpansions, let splits = Self.expansion(of: index, in: graph) { bytes = (bytes + splits - 1) / splits }
+            if oneChannel.contains(index) {
+                let channels = max(layer.outputShape.dims[1], 1)
+                bytes = (bytes + channels - 1) / channels
+            }
             // PyTorch's in-place activations write over their input whoever still holds it.
             let torchInPlace = rules == .pytorch && opRules.inPlace == .overwritesInput && type(of: opRules).family == .activation
             if (inPlace && rules == .netcost && opRules.inPlace == .overwritesInput) || torchInPlace,
@@ -151,6 +158,39 @@ public struct MemorySchedule: Sendable {
         let (wide, narrow) = (inner.channels, outer.channels)
         guard narrow > 0, wide >= 2 * narrow, wide % narrow == 0 else { return nil }
         return wide / narrow
+    }
+
+    /// MobileNetV2's first-layer trick (its Section 5 and Table 3): the graph's first
+    /// convolution, and the chain of per-channel layers after it (depthwise convolution,
+    /// batch norm, activations, windowed pooling), each read by the next alone, can run
+    /// one channel at a time when the chain ends in a 1×1 convolution, which sums its
+    /// output over them channel by channel. Returns the layers of that chain; a chain
+    /// that meets anything else (a second reader, a layer that mixes channels) keeps its
+    /// last tensor whole.
+    static func firstLayerRun(_ graph: Graph) -> Set<Int> {
+        let layers = graph.layers
+        guard var current = layers.indices.first(where: { index in
+            let family = type(of: layers[index].operation.rules).family
+            return (family == .convolution || family == .fused) && layers[index].outputShape.rank == 4
+        }) else { return [] }
+        var readers = Array(repeating: [Int](), count: layers.count)
+        for (index, layer) in layers.enumerated() { for input in layer.inputs { readers[input].append(index) } }
+        let outputs = Set(graph.outputs)
+        var run: Set<Int> = []
+        while readers[current].count == 1, !outputs.contains(current), layers[current].outputShape.rank == 4 {
+            let reader = readers[current][0]
+            switch layers[reader].operation.channelRole(inputChannels: layers[current].outputShape.dims[1]) {
+            case .perChannel:
+                run.insert(current)
+                current = reader
+            case .pointwiseSum:
+                run.insert(current)
+                return run
+            case .mixes:
+                return run
+            }
+        }
+        return run
     }
 
     /// PyTorch's holds: a tensor read by a layer inside a group (a module) that does not

@@ -130,3 +130,35 @@ public struct TrainingRule: Sendable, Equatable {
         TrainingRule(saves: (0..<count).map { .input($0) })
     }
 }
+
+/// How a layer treats the channels of a feature map, for computing it one channel at a
+/// time (`netcost memory --first-layer-trick`, MobileNetV2's Section 5).
+public enum ChannelRole: Sendable, Equatable {
+    /// Each output channel reads only the same input channel: depthwise convolutions,
+    /// batch norm at inference, activations, windowed pooling.
+    case perChannel
+    /// A 1×1 convolution: its output can be summed up one input channel at a time.
+    case pointwiseSum
+    /// Needs its input's channels together, or is not a feature-map op.
+    case mixes
+}
+
+extension Operation {
+    public func channelRole(inputChannels: Int?) -> ChannelRole {
+        switch self {
+        case .convolution(let op):
+            if op.isDepthwise(inputChannels: inputChannels) { return .perChannel }
+            return op.kernel == .square(1) && op.groups == 1 ? .pointwiseSum : .mixes
+        case .fused(let op):
+            return op.base.channelRole(inputChannels: inputChannels)
+        case .activation: return .perChannel
+        case .normalization(let op): return op.method == .batch ? .perChannel : .mixes
+        case .pooling: return .perChannel
+        case .input, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .matmul,
+             .einsum, .lstm, .softmax, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select,
+             .cumulativeSum, .concat, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .slice,
+             .channelShuffle, .reshape, .transpose, .identity, .upsample, .pad, .fold, .constant, .unsupported:
+            return .mixes
+        }
+    }
+}

@@ -31,19 +31,24 @@ public struct MemoryReport: Sendable {
     /// With `--training`: what a training step keeps, written into the JSON as `training`.
     public var training: TrainingReport?
 
+    /// Whether the first convolution's run of per-channel layers is computed a channel at a time.
+    public let firstLayerTrick: Bool
+
     public init(_ graph: Graph, dataType: DataType, inPlace: Bool, bestOrder showBest: Bool = false, rules: MemorySchedule.Rules = .netcost,
-                splitExpansions: Bool = false, alignment: Int = 16) throws(InputError) {
+                splitExpansions: Bool = false, firstLayerTrick: Bool = false, alignment: Int = 16) throws(InputError) {
         self.graph = graph
         self.dataType = dataType
         self.inPlace = inPlace
         self.rules = rules
         self.splitExpansions = splitExpansions
+        self.firstLayerTrick = firstLayerTrick
         showsBestOrder = showBest
         do {
-            ownOrder = try MemorySchedule(graph, bytesPerElement: dataType.bytes, inPlace: inPlace, rules: rules, splitExpansions: splitExpansions)
+            ownOrder = try MemorySchedule(graph, bytesPerElement: dataType.bytes, inPlace: inPlace, rules: rules, splitExpansions: splitExpansions,
+                                      firstLayerTrick: firstLayerTrick)
             let search = try PeakMinimizingOrder(graph, bytesPerElement: dataType.bytes)
             bestOrder = try MemorySchedule(graph, order: search.order, bytesPerElement: dataType.bytes, inPlace: inPlace, rules: rules,
-                                           splitExpansions: splitExpansions)
+                                           splitExpansions: splitExpansions, firstLayerTrick: firstLayerTrick)
             bestOrderIsExact = search.isExact
             schedule = showBest ? bestOrder : ownOrder
             greedyArena = try ArenaPlan(schedule, strategy: .greedyBySize, alignment: alignment)
@@ -78,6 +83,9 @@ public struct MemoryReport: Sendable {
         var lines: [String] = []
         let batch = graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
         lines.append("\(graph.name): activation memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)\(inPlace && rules == .netcost ? ", in-place ops writing over their inputs" : "")")
+        if firstLayerTrick {
+            lines.append("The first convolution and the per-channel layers after it run one channel at a time, summed into the 1×1 convolution that reads them (MobileNetV2, Section 5's first-layer trick).")
+        }
         if splitExpansions {
             lines.append("Inverted residual blocks run in t splits (t their expansion factor): a tensor t times wider than the block's input is one split at a time (MobileNetV2, Section 5.1).")
         }
@@ -149,6 +157,7 @@ public struct MemoryReport: Sendable {
         json.field("convention", rules.rawValue)
         json.field("in_place", inPlace)
         json.field("split_expansions", splitExpansions)
+        json.field("first_layer_trick", firstLayerTrick)
         json.field("partial", unsupportedLayers > 0)
         json.field("peak_bytes", schedule.peakBytes)
         if let peakLayer { json.field("peak_layer", peakLayer) }
@@ -180,6 +189,17 @@ public struct MemoryReport: Sendable {
             json.endArray()
             json.endObject()
         }
+        json.key("by_resolution")
+        json.beginArray()
+        for row in largestByResolution {
+            json.beginObject()
+            json.field("resolution", row.resolution)
+            json.field("layer", graph.layers[row.layer].name)
+            json.field("channels", row.channels)
+            json.field("bytes", row.bytes)
+            json.endObject()
+        }
+        json.endArray()
         json.key("steps")
         json.beginArray()
         for step in schedule.steps {
