@@ -101,7 +101,14 @@ struct MemoryCommand: Subcommand {
                 try TrainingReport.largestBatch(within: budget, maximum: SpecOverrides.maximumBatch) { (batch) throws(InputError) in
                     var atBatch = overrides
                     atBatch.batch = batch
-                    let graph = try ModelLoader.load(model, overrides: atBatch).graph
+                    let graph: Graph
+                    do throws(InputError) {
+                        graph = try ModelLoader.load(model, overrides: atBatch).graph
+                    } catch {
+                        var error = error
+                        error.message = "--budget measures the model at other batches, and it cannot be built at \(batch): " + error.message
+                        throw error
+                    }
                     return try TrainingReport.memory(of: graph, dataType: dataType, optimizer: optimizer).totalBytes
                 }
             }

@@ -95,9 +95,10 @@ public struct Activation: OperationRules, Hashable {
     /// the rest keep the input (run in place, PyTorch copies it first).
     public func training(_ inputs: [TensorShape], _ output: TensorShape) -> TrainingRule {
         switch function {
-        case .relu, .sigmoid, .tanh, .exp, .sqrt, .reciprocal: .output
+        // PyTorch's in-place leaky ReLU reads its result back (its slope is positive).
+        case .relu, .leakyRelu, .sigmoid, .tanh, .exp, .sqrt, .reciprocal: .output
         case .neg, .not: .nothing
-        case .relu6, .swish, .hardSigmoid, .hardSwish, .gelu, .leakyRelu, .log, .abs, .sin, .cos, .erf, .clip, .pow: .input
+        case .relu6, .swish, .hardSigmoid, .hardSwish, .gelu, .log, .abs, .sin, .cos, .erf, .clip, .pow: .input
         }
     }
     public func isDepthwise(inputChannels: Int?) -> Bool { false }
