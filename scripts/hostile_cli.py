@@ -156,6 +156,8 @@ def main():
             commands = [["report", path.name, "--format", "json"]]
             if index % 10 == 0:
                 commands += [["check", path.name], ["report", path.name, "--format", "html"], ["memory", path.name, "--format", "json"],
+                             ["memory", path.name, "--training", "--budget", "64G"] if index % 20 == 0 else ["memory", path.name, "--training"],
+                             ["memory", path.name, "--by-resolution", "--first-layer-trick", "--split-expansions"],
                              ["verify", path.name, "--resolution", "16"] if kind == "spec" else ["verify", path.name]]
             for number, arguments in enumerate(commands):
                 status, finding = run(options.binary, arguments, work)

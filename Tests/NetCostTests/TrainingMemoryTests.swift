@@ -99,4 +99,19 @@ import Testing
         let none = try TrainingReport.largestBatch(within: 1 << 20, maximum: 64) { (batch) throws(InputError) in 2_000_000 * batch }
         #expect(none.largestBatch == nil)
     }
+
+    /// When the line through batches 1 and 2 guesses wrong the search still finds the
+    /// answer: for totals of 100·b + b², the line (101, 204) guesses 97 within 10,000,
+    /// but 61 is the largest (9,821; 62 needs 10,044). A batch whose model cannot be
+    /// built (here past 50) counts as not fitting.
+    @Test func largestBatchWhenTheLineGuessesWrong() throws {
+        let curved = try TrainingReport.largestBatch(within: 10_000, maximum: 1_000) { (batch) throws(InputError) in 100 * batch + batch * batch }
+        #expect(curved.largestBatch == 61)
+        #expect(curved.totalBytes == 9_821)
+        let limited = try TrainingReport.largestBatch(within: 10_000, maximum: 1_000) { (batch) throws(InputError) in
+            guard batch <= 50 else { throw InputError("too large") }
+            return 100 * batch
+        }
+        #expect(limited.largestBatch == 50)
+    }
 }

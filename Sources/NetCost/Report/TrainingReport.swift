@@ -39,25 +39,38 @@ public struct TrainingReport: Sendable {
 
     /// The largest batch from 1 to `maximum` whose total fits `budget`, given the total at
     /// any batch. Totals grow with the batch (linearly, but for per-channel statistics), so
-    /// the line through batches 1 and 2 gives a guess that is then checked and moved.
+    /// the line through batches 1 and 2 gives a guess, which is then checked: a guess that
+    /// does not fit, or whose model cannot be built (past `--max-elements`), is narrowed
+    /// by bisection, and one that fits is moved up while the next batch fits too.
     public static func largestBatch(within budget: Int, maximum: Int, totalAt: (Int) throws(InputError) -> Int) throws(InputError) -> BudgetFit {
         let one = try totalAt(1)
         let perSample = maximum > 1 ? max(0, try totalAt(2) - one) : 0
         guard one <= budget else {
             return BudgetFit(budgetBytes: budget, largestBatch: nil, totalBytes: nil, bytesPerSample: perSample)
         }
-        var batch = perSample == 0 ? maximum : min(maximum, 1 + (budget - one) / perSample)
-        var total = try totalAt(batch)
-        while batch > 1 && total > budget {
-            batch -= 1
-            total = try totalAt(batch)
+        func fitting(_ batch: Int) -> Int? {
+            guard let total = try? totalAt(batch), total <= budget else { return nil }
+            return total
         }
-        while batch < maximum {
-            let next = try totalAt(batch + 1)
-            guard next <= budget else { break }
-            (batch, total) = (batch + 1, next)
+        var (good, goodTotal) = (1, one)
+        var bad = maximum + 1
+        // The guess first, then its neighbour above (a right guess ends the search at
+        // once), then bisection between the largest batch known to fit and the smallest
+        // known not to.
+        var probe = perSample == 0 ? maximum : min(maximum, 1 + (budget - one) / perSample)
+        var probedAbove = false
+        while bad - good > 1 {
+            if probe <= good || probe >= bad { probe = good + (bad - good) / 2 }
+            if let total = fitting(probe) {
+                (good, goodTotal) = (probe, total)
+                probe = probedAbove ? good + (bad - good) / 2 : good + 1
+                probedAbove = true
+            } else {
+                bad = probe
+                probe = good + (bad - good) / 2
+            }
         }
-        return BudgetFit(budgetBytes: budget, largestBatch: batch, totalBytes: total, bytesPerSample: perSample)
+        return BudgetFit(budgetBytes: budget, largestBatch: good, totalBytes: goodTotal, bytesPerSample: perSample)
     }
 
     private var batch: Int {
