@@ -39,6 +39,8 @@ struct ReportCommand: Subcommand {
             .value("index-bits", "B", help: "bits per relative index of a sparse weight", default: "4"),
             .flag("codebook", help: "weights shared through a per-layer codebook of 2^bits float32 centroids"),
             .flag("fuse", help: "report the deployed graph: batch norm folded into the conv before it, activations fused into their producer"),
+            .value("convention", "NAME", help: "also count as this tool does: its total and per-layer figures (docs/conventions.md)", choices: CountingConvention.allCases.map(\.rawValue)),
+            .flag("training", help: "add a training step's backward pass: gradients for each layer's input and weights (needs --convention; netcost for netcost's own)"),
             SharedOptions.output,
         ],
         examples: [
@@ -47,6 +49,7 @@ struct ReportCommand: Subcommand {
             "netcost report mobilenet_v2 --flat --top 10",
             "netcost report mobilenet_v2 --width 0.5 --resolution 160 --format json",
             "netcost report mobilenet_v2 --fuse",
+            "netcost report mobilenet_v2 --convention flopcounter --training",
             "netcost report squeezenet1_0 --bits 6 --density 0.33 --codebook",
             "netcost report mobilenet_v2 --format html -o mobilenet_v2.html",
             "netcost report resnet50.onnx --format netron -o resnet50.attachment.json",
@@ -73,6 +76,8 @@ struct ReportCommand: Subcommand {
     let dataType: DataType
     let storage: StorageModel
     let fuse: Bool
+    let convention: CountingConvention?
+    let training: Bool
     let output: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
@@ -108,6 +113,9 @@ struct ReportCommand: Subcommand {
                                indexBits: try arguments.int("index-bits", in: 0...32) ?? 4,
                                codebook: arguments.flag("codebook"))
         fuse = arguments.flag("fuse")
+        training = arguments.flag("training")
+        convention = arguments.string("convention").flatMap(CountingConvention.init(rawValue:)) ?? (training ? .netcost : nil)
+        if convention != nil && fuse { throw arguments.fail("--convention counts the model as the tool sees it: drop --fuse") }
         output = arguments.string("output")
         if formatName == ReportFormat.netron.rawValue {
             guard ONNXImporter.isONNXPath(model) else {
@@ -122,8 +130,9 @@ struct ReportCommand: Subcommand {
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let analysis = try Analysis(loaded.graph)
         let deployed = fuse ? try Analysis(Fusion.deploy(loaded.graph)) : nil
-        let report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage,
+        var report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage,
                                 columns: columns, countStyle: countStyle)
+        if let convention { report.convention = try ConventionCount(analysis, convention: convention, training: training) }
         switch format {
         case .table(.netron):
             let attachment = try NetronAttachment(report: report)

@@ -62,14 +62,10 @@ public struct TrainingMemory: Sendable {
         var saved: [Saved] = []
         var kept = Set<Int>()
         var unknown: [Int] = []
-        // Autograd's `requires_grad`: a tensor computed from a learned weight, or from one
-        // that is; the input image and constants are not.
-        var carriesGradient = Array(repeating: false, count: layers.count)
+        let carriesGradient = graph.gradientCarriers()
         for (index, layer) in layers.enumerated() {
             let rules = layer.operation.rules
             let inputs = layer.inputs.map { layers[$0].outputShape }
-            let learns = rules.parameterShapes(inputs).contains { !$0.role.isBuffer } || (layer.storedParameters?.contains { !$0.isBuffer } ?? false)
-            carriesGradient[index] = learns || layer.inputs.contains { carriesGradient[$0] }
             let rule = rules.training(inputs, layer.outputShape)
             let outputBytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
             switch ActivationRole(layer) {
@@ -143,5 +139,20 @@ public struct TrainingMemory: Sendable {
         var totals: [Int: Int] = [:]
         for entry in saved { totals[entry.layer, default: 0] &+= entry.bytes }
         return totals.keys.sorted().map { ($0, totals[$0]!) }
+    }
+}
+
+extension Graph {
+    /// Autograd's `requires_grad`, per layer: a tensor computed with a learned weight, or
+    /// from one that is; the input image and constants carry no gradient.
+    public func gradientCarriers() -> [Bool] {
+        var carries = Array(repeating: false, count: layers.count)
+        for (index, layer) in layers.enumerated() {
+            let inputs = layer.inputs.map { layers[$0].outputShape }
+            let learns = layer.operation.rules.parameterShapes(inputs).contains { !$0.role.isBuffer }
+                || (layer.storedParameters?.contains { !$0.isBuffer } ?? false)
+            carries[index] = learns || layer.inputs.contains { carries[$0] }
+        }
+        return carries
     }
 }

@@ -162,3 +162,22 @@ extension Operation {
         }
     }
 }
+
+extension Operation {
+    /// A convolution's groups (1 for every other op, and for a fused layer's non-convolution base).
+    public var groups: Int {
+        switch self {
+        case .convolution(let op): op.groups
+        case .transposedConvolution(let op): op.groups
+        case .convolutionND(let op): op.groups
+        case .transposedConvolutionND(let op): op.groups
+        case .dynamicConvolution(let op): op.groups
+        case .fused(let op): op.base.groups
+        case .input, .linear, .matmul, .einsum, .lstm, .normalization, .activation, .softmax, .pooling, .poolingND,
+             .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .concat, .repeating, .take,
+             .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .slice, .channelShuffle, .reshape, .transpose,
+             .identity, .upsample, .pad, .fold, .constant, .unsupported:
+            1
+        }
+    }
+}

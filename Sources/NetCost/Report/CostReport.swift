@@ -32,6 +32,8 @@ public struct CostReport: Sendable {
     public var columns: [ReportColumn]?
     /// How the text and markdown tables write counts (`--units`, `--precision`).
     public var countStyle: CountStyle
+    /// With `--convention` (and `--training`): the counts under that tool's rules.
+    public var convention: ConventionCount?
 
     public init(model: LoadedModel, analysis: Analysis, deployed: Analysis? = nil, selection: RowSelection = RowSelection(),
                 dataType: DataType = .fp32, storage: StorageModel? = nil, columns: [ReportColumn]? = nil,
@@ -109,6 +111,7 @@ public struct CostReport: Sendable {
             out.append("")
             out.append("PARTIAL: \(unsupportedSummary(analysis)) were not counted; the totals leave them out.")
         }
+        out += conventionSection(markdown: markdown)
         return out.joined(separator: "\n") + "\n"
     }
 

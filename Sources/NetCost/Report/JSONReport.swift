@@ -26,6 +26,7 @@ struct JSONReport {
         json.field("partial", analysis.isPartial)
         writeUnsupported(analysis, &json)
         writeTotals(analysis, &json)
+        report.writeConvention(&json)
         json.key("model_size")
         json.beginObject()
         json.field("bytes", try analysis.storedBytes(report.storage))
