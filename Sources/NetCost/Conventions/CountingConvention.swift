@@ -4,12 +4,22 @@
 /// (docs/conventions.md).
 public enum CountingConvention: String, CaseIterable, Sendable {
     case netcost
+    case ptflops
+    case ptflopsAten = "ptflops-aten"
+    case fvcore
+    case thop
     case flopcounter
+    case torchinfo
     case torchvision
 
     public var rules: any ConventionRules.Type {
         switch self {
         case .netcost: NetcostConvention.self
+        case .ptflops: PtflopsConvention.self
+        case .ptflopsAten: PtflopsAtenConvention.self
+        case .fvcore: FvcoreConvention.self
+        case .thop: ThopConvention.self
+        case .torchinfo: TorchinfoConvention.self
         case .flopcounter: FlopCounterConvention.self
         case .torchvision: TorchvisionConvention.self
         }

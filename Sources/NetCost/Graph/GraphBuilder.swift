@@ -36,6 +36,11 @@ public struct GraphBuilder {
     ///
     /// Throws when the name is taken, an input index is invalid, or the operation's
     /// shape rule rejects the input shapes; the error names the layer.
+    /// Records how PyTorch computes layer `index` (a spec's `"pytorch"` field).
+    public mutating func setPyTorchCall(_ call: PyTorchCall, ofLayer index: Int) {
+        layers[index].pytorchCall = call
+    }
+
     @discardableResult
     public mutating func add(name: String, operation: Operation, inputs: [Int]) throws(InputError) -> Int {
         guard layers.count < limits.layers else { throw InputError(limits.tooManyLayers(), layer: name) }

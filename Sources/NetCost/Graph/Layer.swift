@@ -11,6 +11,9 @@ public struct Layer: Sendable {
     /// the totals count these, each tensor once, instead of the layer's own formula; nil
     /// for specs.
     public var storedParameters: [StoredTensor]?
+    /// How PyTorch's forward computes the layer, as a spec written after a PyTorch model
+    /// records it (`"pytorch"`): the counters that hook modules see only modules.
+    public var pytorchCall: PyTorchCall = .module
 
     public init(name: String, operation: Operation, inputs: [Int], outputShape: TensorShape) {
         self.name = name
@@ -33,4 +36,11 @@ public struct StoredTensor: Sendable, Hashable {
         self.elements = elements
         self.isBuffer = isBuffer
     }
+}
+
+/// How a PyTorch model's forward computes a layer: by calling a module (`nn.Conv2d`), a
+/// function (`F.adaptive_avg_pool2d`) or a tensor method or operator (`x.mean([2, 3])`,
+/// `x + y`). Counters differ in which of these they see (docs/conventions.md).
+public enum PyTorchCall: String, Sendable, CaseIterable {
+    case module, function, method
 }

@@ -235,7 +235,7 @@ extension BuiltinModels {
         [6, 320, 1, 1]
       ] },
     { "name": "features.18", "block": "conv", "out": 1280, "kernel": 1, "scale_width": "grow_only" },
-    { "name": "pool", "op": "global_avgpool" },
+    { "name": "pool", "op": "global_avgpool", "pytorch": "function" },
     { "name": "flatten", "op": "flatten" },
     { "name": "classifier.0", "op": "dropout", "p": 0.2 },
     { "name": "classifier.1", "op": "linear", "out": "classes" }
@@ -497,7 +497,7 @@ extension BuiltinModels {
         [192, 4, 2]
       ] },
     { "name": "conv5", "block": "conv", "out": 1024, "kernel": 1 },
-    { "name": "pool", "op": "global_avgpool" },
+    { "name": "pool", "op": "global_avgpool", "pytorch": "method" },
     { "name": "flatten", "op": "flatten" },
     { "name": "fc", "op": "linear", "out": "classes" }
   ]
@@ -524,7 +524,7 @@ extension BuiltinModels {
         [464, 4, 2]
       ] },
     { "name": "conv5", "block": "conv", "out": 1024, "kernel": 1 },
-    { "name": "pool", "op": "global_avgpool" },
+    { "name": "pool", "op": "global_avgpool", "pytorch": "method" },
     { "name": "flatten", "op": "flatten" },
     { "name": "fc", "op": "linear", "out": "classes" }
   ]
@@ -551,7 +551,7 @@ extension BuiltinModels {
         [704, 4, 2]
       ] },
     { "name": "conv5", "block": "conv", "out": 1024, "kernel": 1 },
-    { "name": "pool", "op": "global_avgpool" },
+    { "name": "pool", "op": "global_avgpool", "pytorch": "method" },
     { "name": "flatten", "op": "flatten" },
     { "name": "fc", "op": "linear", "out": "classes" }
   ]
@@ -578,7 +578,7 @@ extension BuiltinModels {
         [976, 4, 2]
       ] },
     { "name": "conv5", "block": "conv", "out": 2048, "kernel": 1 },
-    { "name": "pool", "op": "global_avgpool" },
+    { "name": "pool", "op": "global_avgpool", "pytorch": "method" },
     { "name": "flatten", "op": "flatten" },
     { "name": "fc", "op": "linear", "out": "classes" }
   ]

@@ -244,8 +244,11 @@ struct SpecExpander {
                 throw fields.error("unknown op \"\(op)\"\(Suggestion.phrase(for: op, among: OpTable.names)); `netcost ops` lists them", field: "op")
             }
             let operation = try entry.decode(&fields, inputs.map { builder.shape(of: $0) })
+            let call = try fields.choice("pytorch", from: PyTorchCall.allCases.map(\.rawValue), default: "module")
             try fields.finish()
-            return try builder.add(name: item.name, operation: operation, inputs: inputs)
+            let index = try builder.add(name: item.name, operation: operation, inputs: inputs)
+            builder.setPyTorchCall(PyTorchCall(rawValue: call) ?? .module, ofLayer: index)
+            return index
         }
         if case .string(let block)? = fields.value("block") {
             let expand: BlockExpander, kind: GroupKind

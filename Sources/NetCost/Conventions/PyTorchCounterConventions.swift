@@ -1,0 +1,165 @@
+// The rules of the counters that hook PyTorch modules or trace aten ops, each as the
+// version named reads a torchvision model in eval mode. What each counts, per op family,
+// and the source lines it follows: docs/conventions.md.
+
+extension ConventionLayer {
+    /// Output elements when the layer adds a bias (a convolution's or linear layer's).
+    var biasAdds: Int { hasBias ? output.elements : 0 }
+
+    var activation: Activation.Function? {
+        if case .activation(let op) = operation { return op.function }
+        return nil
+    }
+
+    /// A norm layer's scale and shift, when it has them.
+    var normalization: Normalization? {
+        if case .normalization(let op) = operation { return op }
+        return nil
+    }
+
+    var isWindowedOrAdaptivePooling: Bool {
+        switch operation {
+        case .pooling, .poolingND, .globalPooling, .adaptivePooling: true
+        default: false
+        }
+    }
+
+    var isMaxPooling: Bool {
+        switch operation {
+        case .pooling(let op): op.mode == .max
+        case .poolingND(let op): op.mode == .max
+        case .globalPooling(let op): op.mode == .max
+        case .adaptivePooling(let op): op.mode == .max
+        default: false
+        }
+    }
+
+    var isProduct: Bool { cost.macs > 0 }
+}
+
+/// ptflops 0.7.5, its default `pytorch` backend: forward hooks on modules, and patched
+/// `torch.nn.functional` calls (`count_functional`, on by default). A convolution or
+/// linear layer counts its multiply-accumulates and one per bias add; batch, group,
+/// instance and layer norm one per input element, two with a learned scale and shift;
+/// ReLU, ReLU6, LeakyReLU, ELU and PReLU modules one per output element, and the
+/// `F.relu`, `F.elu`, `F.prelu`, `F.gelu`, `F.silu` calls one more; pooling one per input
+/// element, as a module and again as the `F.` call the module makes; upsampling one per
+/// output element, likewise twice. So a ReLU module, whose forward calls `F.relu`, counts
+/// twice; ReLU6 (which calls `F.hardtanh`) and LeakyReLU once. Tensor methods and
+/// operators (`x.mean`, `x + y`) count nothing.
+enum PtflopsConvention: ConventionRules {
+    static let tool = "ptflops 0.7.5 (pytorch backend)"
+    static let unit = "MACs"
+
+    static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
+        let call = layer.layer.pytorchCall
+        guard call != .method else { return nil }
+        if layer.isProduct { return try layer.cost.macs.adding(layer.biasAdds) }
+        if let norm = layer.normalization { return try layer.inputElements.multiplied(by: norm.affine ? 2 : 1) }
+        // The module's hook, then the patched function its forward calls.
+        let moduleHook = call == .module ? 1 : 0
+        if let function = layer.activation {
+            let times: Int
+            switch function {
+            case .relu: times = moduleHook + 1
+            case .relu6, .leakyRelu: times = moduleHook
+            case .gelu, .swish: times = 1
+            default: times = 0
+            }
+            return times == 0 ? nil : try layer.output.elements.multiplied(by: times)
+        }
+        if layer.isWindowedOrAdaptivePooling { return try layer.inputElements.multiplied(by: moduleHook + 1) }
+        if case .upsample = layer.operation { return try layer.output.elements.multiplied(by: moduleHook + 1) }
+        return nil
+    }
+
+    static func backward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? { nil }
+}
+
+/// ptflops 0.7.5's `aten` backend: the aten ops it registers, convolution and the matrix
+/// products, their multiply-accumulates and one per bias add; nothing else.
+enum PtflopsAtenConvention: ConventionRules {
+    static let tool = "ptflops 0.7.5 (aten backend)"
+    static let unit = "MACs"
+
+    static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
+        layer.isProduct ? try layer.cost.macs.adding(layer.biasAdds) : nil
+    }
+
+    static func backward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? { nil }
+}
+
+/// fvcore 0.1.5: traces the aten ops and counts one "flop" per multiply-accumulate of
+/// convolutions and matrix products (biases not counted); batch norm in eval mode one per
+/// input element, two with a scale and shift; group, layer and instance norm five per
+/// input element with a scale and shift, four without; adaptive average pooling one per
+/// input element; nearest upsampling one per output element, bilinear four. Max pooling,
+/// activations and element-wise ops count nothing (fvcore lists some as unsupported).
+enum FvcoreConvention: ConventionRules {
+    static let tool = "fvcore 0.1.5"
+    static let unit = "flops (one per multiply-accumulate)"
+
+    static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
+        if layer.isProduct { return layer.cost.macs }
+        if let norm = layer.normalization {
+            switch norm.method {
+            case .batch, .dynamicBatch: return try layer.inputElements.multiplied(by: norm.affine ? 2 : 1)
+            case .group, .layer: return try layer.inputElements.multiplied(by: norm.affine ? 5 : 4)
+            }
+        }
+        switch layer.operation {
+        case .globalPooling(let op) where op.mode == .average && layer.layer.pytorchCall != .method: return layer.inputElements
+        case .adaptivePooling(let op) where op.mode == .average: return layer.inputElements
+        case .upsample(let op): return try layer.output.elements.multiplied(by: op.mode == .nearest ? 1 : 4)
+        default: return nil
+        }
+    }
+
+    static func backward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? { nil }
+}
+
+/// thop 0.1.1: forward hooks on the modules it knows, none on function calls. A
+/// convolution counts its multiply-accumulates, biases not; a linear layer its
+/// multiply-accumulates; batch norm two per input element, four with a scale and shift;
+/// average pooling one per output element; adaptive average pooling, per output element,
+/// the window's size plus one (sum and divide). ReLU, max pooling and dropout count zero.
+enum ThopConvention: ConventionRules {
+    static let tool = "thop 0.1.1"
+    static let unit = "MACs"
+
+    static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
+        guard layer.layer.pytorchCall == .module else { return nil }
+        switch layer.operation {
+        case .convolution, .convolutionND, .transposedConvolution, .transposedConvolutionND, .linear:
+            return layer.cost.macs
+        case .normalization(let norm): return try layer.inputElements.multiplied(by: norm.affine ? 4 : 2)
+        case .pooling(let op) where op.mode == .average: return layer.output.elements
+        case .globalPooling(let op) where op.mode == .average:
+            return try layer.inputElements.adding(layer.output.elements)
+        case .adaptivePooling(let op) where op.mode == .average:
+            let window = layer.output.elements == 0 ? 0 : layer.inputElements / layer.output.elements
+            return try (window + 1).multiplied(by: layer.output.elements)
+        case .activation, .pooling, .globalPooling, .adaptivePooling, .identity: return 0
+        default: return nil
+        }
+    }
+
+    static func backward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? { nil }
+}
+
+/// torchinfo 1.8.0: per module with parameters, a convolution's and a linear layer's
+/// weights and biases times the positions they apply at (the multiply-accumulates plus
+/// one per bias add); any other module with parameters (batch norm) its parameter count
+/// once; modules without parameters nothing.
+enum TorchinfoConvention: ConventionRules {
+    static let tool = "torchinfo 1.8.0"
+    static let unit = "mult-adds"
+
+    static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
+        guard layer.layer.pytorchCall == .module else { return nil }
+        if layer.isProduct, layer.learned > 0 { return try layer.cost.macs.adding(layer.biasAdds) }
+        return layer.learned > 0 ? layer.learned : nil
+    }
+
+    static func backward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? { nil }
+}
