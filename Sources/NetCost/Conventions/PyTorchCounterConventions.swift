@@ -39,8 +39,9 @@ extension ConventionLayer {
 
 /// ptflops 0.7.5, its default `pytorch` backend: forward hooks on modules, and patched
 /// `torch.nn.functional` calls (`count_functional`, on by default). A convolution or
-/// linear layer counts its multiply-accumulates and one per bias add; batch, group,
-/// instance and layer norm one per input element, two with a learned scale and shift;
+/// linear layer counts its multiply-accumulates and one per bias add; batch, group and
+/// instance norm one per input element, two with a learned scale and shift, layer norm
+/// one (its check reads an attribute LayerNorm does not have);
 /// ReLU, ReLU6, LeakyReLU, ELU and PReLU modules one per output element, and the
 /// `F.relu`, `F.elu`, `F.prelu`, `F.gelu`, `F.silu` calls one more; pooling one per input
 /// element, as a module and again as the `F.` call the module makes; upsampling one per
@@ -55,7 +56,11 @@ enum PtflopsConvention: ConventionRules {
         let call = layer.layer.pytorchCall
         guard call != .method else { return nil }
         if layer.isProduct { return try layer.cost.macs.adding(layer.biasAdds) }
-        if let norm = layer.normalization { return try layer.inputElements.multiplied(by: norm.affine ? 2 : 1) }
+        // Its check reads `affine`, which LayerNorm calls `elementwise_affine`: one per element.
+        if let norm = layer.normalization {
+            if case .layer = norm.method { return layer.inputElements }
+            return try layer.inputElements.multiplied(by: norm.affine ? 2 : 1)
+        }
         // The module's hook, then the patched function its forward calls.
         let moduleHook = call == .module ? 1 : 0
         if let function = layer.activation {
@@ -120,7 +125,8 @@ enum FvcoreConvention: ConventionRules {
 
 /// thop 0.1.1: forward hooks on the modules it knows, none on function calls. A
 /// convolution counts its multiply-accumulates, biases not; a linear layer its
-/// multiply-accumulates; batch norm two per input element, four with a scale and shift;
+/// multiply-accumulates; batch and layer norm two per input element, four with a scale
+/// and shift, group norm nothing;
 /// average pooling one per output element; adaptive average pooling, per output element,
 /// the window's size plus one (sum and divide). ReLU, max pooling and dropout count zero.
 enum ThopConvention: ConventionRules {
@@ -132,7 +138,9 @@ enum ThopConvention: ConventionRules {
         switch layer.operation {
         case .convolution, .convolutionND, .transposedConvolution, .transposedConvolutionND, .linear:
             return layer.cost.macs
-        case .normalization(let norm): return try layer.inputElements.multiplied(by: norm.affine ? 4 : 2)
+        case .normalization(let norm):
+            if case .group = norm.method { return 0 }
+            return try layer.inputElements.multiplied(by: norm.affine ? 4 : 2)
         case .pooling(let op) where op.mode == .average: return layer.output.elements
         case .globalPooling(let op) where op.mode == .average:
             return try layer.inputElements.adding(layer.output.elements)
