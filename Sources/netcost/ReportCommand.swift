@@ -40,7 +40,7 @@ struct ReportCommand: Subcommand {
             .flag("codebook", help: "weights shared through a per-layer codebook of 2^bits float32 centroids"),
             .flag("fuse", help: "report the deployed graph: batch norm folded into the conv before it, activations fused into their producer"),
             .value("convention", "NAME", help: "also count as this tool does: its total and per-layer figures (docs/conventions.md)", choices: CountingConvention.allCases.map(\.rawValue)),
-            .flag("training", help: "add a training step's backward pass: gradients for each layer's input and weights (needs --convention; netcost for netcost's own)"),
+            .flag("training", help: "add a training step's backward pass: gradients for each layer's input and weights, under --convention's rules (netcost's own without it)"),
             SharedOptions.output,
         ],
         examples: [

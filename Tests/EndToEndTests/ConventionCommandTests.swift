@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+@Suite("Conventions, end to end")
+struct ConventionCommandTests {
+    /// The JSON names of DESIGN-NOTES: `convention: {name, total, unit}` with thop's
+    /// 327,486,720 for MobileNetV2 (thop 0.1.1's own output), and with `--training`
+    /// `training: {forward_flops, backward_flops}`: FlopCounterMode's 601,548,544 and
+    /// 11,678,152,448 (torch 2.13's own output).
+    @Test func jsonNamesAndFigures() throws {
+        let thop = try CommandLineTests.run(["report", "mobilenet_v2", "--convention", "thop", "--format", "json"])
+        #expect(thop.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(thop.output.utf8)) as? [String: Any])
+        let convention = try #require(object["convention"] as? [String: Any])
+        #expect(convention["name"] as? String == "thop")
+        #expect(convention["total"] as? Int == 327_486_720)
+        #expect(convention["unit"] as? String == "MACs")
+
+        let training = try CommandLineTests.run(["report", "mobilenet_v2", "--convention", "flopcounter", "--training", "--format", "json"])
+        let trained = try #require(try JSONSerialization.jsonObject(with: Data(training.output.utf8)) as? [String: Any])
+        let step = try #require(trained["training"] as? [String: Any])
+        #expect(step["forward_flops"] as? Int == 601_548_544)
+        #expect(step["backward_flops"] as? Int == 11_678_152_448)
+
+        let text = try CommandLineTests.run(["report", "mobilenet_v2", "--convention", "fvcore"])
+        #expect(text.output.contains("Total: 314,193,216 flops"))
+        #expect(text.output.contains("not counted"))
+        let misuse = try CommandLineTests.run(["report", "mobilenet_v2", "--convention", "fvcore", "--fuse"])
+        #expect(misuse.status == 2)
+    }
+}
