@@ -40,6 +40,7 @@ struct ReportCommand: Subcommand {
             .flag("codebook", help: "weights shared through a per-layer codebook of 2^bits float32 centroids"),
             .flag("fuse", help: "report the deployed graph: batch norm folded into the conv before it, activations fused into their producer"),
             .value("convention", "NAME", help: "also count as this tool does: its total and per-layer figures (docs/conventions.md)", choices: CountingConvention.allCases.map(\.rawValue)),
+            .value("explain", "A,B", help: "where two conventions' totals part, by op family and by layer (text or json)"),
             .flag("training", help: "add a training step's backward pass: gradients for each layer's input and weights, under --convention's rules (netcost's own without it)"),
             SharedOptions.output,
         ],
@@ -50,6 +51,7 @@ struct ReportCommand: Subcommand {
             "netcost report mobilenet_v2 --width 0.5 --resolution 160 --format json",
             "netcost report mobilenet_v2 --fuse",
             "netcost report mobilenet_v2 --convention flopcounter --training",
+            "netcost report mobilenet_v2 --explain fvcore,ptflops",
             "netcost report squeezenet1_0 --bits 6 --density 0.33 --codebook",
             "netcost report mobilenet_v2 --format html -o mobilenet_v2.html",
             "netcost report resnet50.onnx --format netron -o resnet50.attachment.json",
@@ -78,6 +80,7 @@ struct ReportCommand: Subcommand {
     let fuse: Bool
     let convention: CountingConvention?
     let training: Bool
+    let explain: (CountingConvention, CountingConvention)?
     let output: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
@@ -115,7 +118,15 @@ struct ReportCommand: Subcommand {
         fuse = arguments.flag("fuse")
         training = arguments.flag("training")
         convention = arguments.string("convention").flatMap(CountingConvention.init(rawValue:)) ?? (training ? .netcost : nil)
-        if convention != nil && fuse { throw arguments.fail("--convention counts the model as the tool sees it: drop --fuse") }
+        let pair = try arguments.list("explain", element: "conventions (\(CountingConvention.allCases.map(\.rawValue).joined(separator: ", ")))") {
+            CountingConvention(rawValue: $0.lowercased())
+        }
+        if let pair, pair.count != 2 { throw arguments.fail("--explain compares two conventions, such as fvcore,ptflops") }
+        explain = pair.map { ($0[0], $0[1]) }
+        if (convention != nil || explain != nil) && fuse { throw arguments.fail("--convention and --explain count the model as the tools see it: drop --fuse") }
+        if explain != nil && (arguments.string("convention") != nil || training) {
+            throw arguments.fail("--explain prints the difference alone: drop --convention and --training")
+        }
         output = arguments.string("output")
         if formatName == ReportFormat.netron.rawValue {
             guard ONNXImporter.isONNXPath(model) else {
@@ -133,6 +144,17 @@ struct ReportCommand: Subcommand {
         var report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage,
                                 columns: columns, countStyle: countStyle)
         if let convention { report.convention = try ConventionCount(analysis, convention: convention, training: training) }
+        if let (first, second) = explain {
+            let difference = try ConventionDifference(analysis, first, second)
+            let json: Bool
+            switch format {
+            case .table(.json): json = true
+            case .table(.text): json = false
+            default: throw InputError("--explain prints text or json", field: "--format")
+            }
+            try SharedOptions.write(json ? difference.json(loaded.graph) : difference.text(loaded.graph), to: output)
+            return analysis.isPartial ? .failure : .success
+        }
         switch format {
         case .table(.netron):
             let attachment = try NetronAttachment(report: report)

@@ -28,4 +28,22 @@ struct ConventionCommandTests {
         let misuse = try CommandLineTests.run(["report", "mobilenet_v2", "--convention", "fvcore", "--fuse"])
         #expect(misuse.status == 2)
     }
+
+    /// `--explain fvcore,ptflops` on MobileNetV2: the tools' own totals differ by
+    /// 320,300,008 − 314,193,216 = 6,106,792, which is ptflops' ReLU6 (6,105,792 output
+    /// elements, once each) and the classifier's 1,000 bias adds; the parts add up.
+    @Test func explainSplitsTheGap() throws {
+        let result = try CommandLineTests.run(["report", "mobilenet_v2", "--explain", "fvcore,ptflops", "--format", "json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let explain = try #require(object["explain"] as? [String: Any])
+        #expect(explain["difference"] as? Int == 6_106_792)
+        let families = try #require(explain["by_family"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: families.map { ($0["family"] as? String ?? "", $0["difference"] as? Int ?? 0) })
+        #expect(byName == ["activation": 6_105_792, "linear": 1_000])
+        let layers = try #require(explain["layers"] as? [[String: Any]])
+        #expect(layers.reduce(0) { $0 + ($1["difference"] as? Int ?? 0) } == 6_106_792)
+        let misuse = try CommandLineTests.run(["report", "mobilenet_v2", "--explain", "fvcore"])
+        #expect(misuse.status == 2)
+    }
 }
