@@ -19,6 +19,7 @@ struct SweepCommand: Subcommand {
         options: [
             .value("width", "LIST", help: "width multipliers, comma-separated", default: "the spec's"),
             .value("resolution", "LIST", help: "input resolutions, comma-separated", default: "the spec's"),
+            .value("convention", "NAME", help: "add each point's total under this tool's rules (docs/conventions.md)", choices: CountingConvention.allCases.map(\.rawValue)),
             .value("phi", "LIST", help: "compound-scaling exponents, comma-separated (instead of --width and --resolution)"),
             .value("alpha", "A", help: "depth coefficient of compound scaling", default: NumberFormat.shortest(CompoundScaling.efficientNet.alpha)),
             .value("beta", "B", help: "width coefficient of compound scaling", default: NumberFormat.shortest(CompoundScaling.efficientNet.beta)),
@@ -41,6 +42,7 @@ struct SweepCommand: Subcommand {
     let overrides: SpecOverrides
     let format: String
     let output: String?
+    let convention: CountingConvention?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         model = arguments.argument("MODEL") ?? ""
@@ -62,6 +64,7 @@ struct SweepCommand: Subcommand {
         overrides = try SharedOptions.overrides(arguments, except: ["width", "resolution"])
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
+        convention = arguments.string("convention").flatMap(CountingConvention.init(rawValue:))
     }
 
     func run() throws -> ExitStatus {
@@ -75,13 +78,14 @@ struct SweepCommand: Subcommand {
         }
         let table: SweepTable
         if let phis {
-            let points = try Sweep.compound(load, base: base, phis: phis, scaling: scaling)
+            let points = try Sweep.compound(load, base: base, phis: phis, scaling: scaling, convention: convention)
             let released = base.name == "efficientnet_b0" ? try Sweep.releasedEfficientNets(at: phis) : []
-            table = SweepTable(model: base.name, compound: scaling, points: points, released: released)
+            table = SweepTable(model: base.name, compound: scaling, points: points, released: released, convention: convention)
         } else {
             let widths = widths ?? [base.width]
             let resolutions = resolutions ?? [base.input.isFeatureMap ? base.input.dims[2] : 1]
-            table = SweepTable(model: base.name, compound: nil, points: try Sweep.grid(load, widths: widths, resolutions: resolutions), released: [])
+            table = SweepTable(model: base.name, compound: nil, points: try Sweep.grid(load, widths: widths, resolutions: resolutions, convention: convention),
+                               released: [], convention: convention)
         }
         try SharedOptions.write(table.render(format), to: output)
         return .success

@@ -46,4 +46,16 @@ struct ConventionCommandTests {
         let misuse = try CommandLineTests.run(["report", "mobilenet_v2", "--explain", "fvcore"])
         #expect(misuse.status == 2)
     }
+
+    /// `sweep --convention fvcore`: each point's total under fvcore's rules; at width 1
+    /// it is fvcore's own 314,193,216 for MobileNetV2.
+    @Test func sweepCarriesTheConvention() throws {
+        let result = try CommandLineTests.run(["sweep", "mobilenet_v2", "--width", "1.0,0.5", "--convention", "fvcore", "--format", "json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let points = try #require(object["points"] as? [[String: Any]])
+        #expect(points.first?["convention_total"] as? Int == 314_193_216)
+        #expect((object["convention"] as? [String: Any])?["name"] as? String == "fvcore")
+    }
 }
+

@@ -10,14 +10,18 @@ public struct SweepPoint: Sendable {
     public var depth: Double
     public var resolution: Int
     public var totals: Totals
+    /// With `sweep --convention`: the total under that tool's rules.
+    public var conventionTotal: Int? = nil
 }
 
 /// Builds a model at several hyper-parameter settings and collects the totals.
 public enum Sweep {
     /// A loaded model as a sweep point, labelled (a released model's name) and placed at `phi`.
-    public static func point(_ model: LoadedModel, label: String = "", phi: Double? = nil) throws(InputError) -> SweepPoint {
-        SweepPoint(label: label, phi: phi, width: model.width, depth: model.depth,
-                   resolution: model.input.isFeatureMap ? model.input.dims[2] : 1, totals: try Analysis(model.graph).totals)
+    public static func point(_ model: LoadedModel, label: String = "", phi: Double? = nil, convention: CountingConvention? = nil) throws(InputError) -> SweepPoint {
+        let analysis = try Analysis(model.graph)
+        return SweepPoint(label: label, phi: phi, width: model.width, depth: model.depth,
+                          resolution: model.input.isFeatureMap ? model.input.dims[2] : 1, totals: analysis.totals,
+                          conventionTotal: try convention.map { (convention) throws(InputError) in try ConventionCount(analysis, convention: convention).total })
     }
 
     /// The released EfficientNets at the integer φ among `phis` (B0–B7), nil elsewhere:
@@ -37,11 +41,11 @@ public enum Sweep {
 
     /// Every width at every resolution (MobileNets Tables 6 and 7 are a row and a column of this grid).
     public static func grid(_ load: (SpecOverrides) throws(InputError) -> LoadedModel,
-                            widths: [Double], resolutions: [Int]) throws(InputError) -> [SweepPoint] {
+                            widths: [Double], resolutions: [Int], convention: CountingConvention? = nil) throws(InputError) -> [SweepPoint] {
         var points: [SweepPoint] = []
         for width in widths {
             for resolution in resolutions {
-                points.append(try point(try load(SpecOverrides(width: width, resolution: resolution))))
+                points.append(try point(try load(SpecOverrides(width: width, resolution: resolution)), convention: convention))
             }
         }
         return points
@@ -51,15 +55,16 @@ public enum Sweep {
     /// `resolutionMultiple` rounds each scaled resolution to a multiple of it (a
     /// network whose joins need sizes divisible by its stride, as an FPN's do).
     public static func compound(_ load: (SpecOverrides) throws(InputError) -> LoadedModel, base: LoadedModel,
-                                phis: [Double], scaling: CompoundScaling, resolutionMultiple: Int = 1) throws(InputError) -> [SweepPoint] {
+                                phis: [Double], scaling: CompoundScaling, resolutionMultiple: Int = 1,
+                                convention: CountingConvention? = nil) throws(InputError) -> [SweepPoint] {
         guard base.input.isFeatureMap else { throw InputError("compound scaling needs a [C, H, W] input", field: "input") }
         let baseResolution = base.input.dims[2]
         var points: [SweepPoint] = []
         for phi in phis {
             let overrides = scaling.overrides(phi, base: base.scaling, resolution: baseResolution, resolutionMultiple: resolutionMultiple)
-            let model = try load(overrides)
-            points.append(SweepPoint(label: "", phi: phi, width: model.width, depth: model.depth, resolution: overrides.resolution ?? baseResolution,
-                                     totals: try Analysis(model.graph).totals))
+            var point = try point(try load(overrides), phi: phi, convention: convention)
+            point.resolution = overrides.resolution ?? baseResolution
+            points.append(point)
         }
         return points
     }

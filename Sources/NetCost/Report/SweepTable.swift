@@ -8,8 +8,11 @@ public struct SweepTable: Sendable {
     public var points: [SweepPoint]
     /// Released models printed beside the compound points (EfficientNet B0–B7), where known.
     public var released: [SweepPoint?]
+    /// With `--convention`: whose total the points carry.
+    public var convention: CountingConvention?
 
-    public init(model: String, compound: CompoundScaling?, points: [SweepPoint], released: [SweepPoint?]) {
+    public init(model: String, compound: CompoundScaling?, points: [SweepPoint], released: [SweepPoint?], convention: CountingConvention? = nil) {
+        self.convention = convention
         self.model = model
         self.compound = compound
         self.points = points
@@ -59,6 +62,7 @@ public struct SweepTable: Sendable {
         let releasedColumns = ["released", "released_depth", "released_width", "released_resolution", "released_params", "released_macs", "released_growth"]
         let gridColumns = ["width", "resolution", "params", "macs", "flops", "macs_ratio", "predicted"]
         var names = compound == nil ? gridColumns : compoundColumns + (released.contains { $0 != nil } ? releasedColumns : [])
+        if let convention { names.append(convention.rawValue) }
         if !machine { names = names.map { $0.replacingAll("_", with: " ") } }
         var table = Table(columns: names.enumerated().map { Table.Column($0.element, right: $0.offset > 0 || compound != nil) })
         let baseMacs = Double(points.first?.totals.macs ?? 1)
@@ -76,10 +80,12 @@ public struct SweepTable: Sendable {
                         row += Array(repeating: "", count: releasedColumns.count)
                     }
                 }
+                if convention != nil { row.append(point.conventionTotal.map(count) ?? "") }
                 table.append(row)
             } else {
                 table.append([fmt(point.width), String(point.resolution), count(point.totals.params), count(point.totals.macs),
-                              count(point.totals.flops), NumberFormat.fixed(growth(point), 3), NumberFormat.fixed(predicted(index), 3)])
+                              count(point.totals.flops), NumberFormat.fixed(growth(point), 3), NumberFormat.fixed(predicted(index), 3)]
+                             + (convention != nil ? [point.conventionTotal.map(count) ?? ""] : []))
             }
         }
         return table
@@ -90,6 +96,13 @@ public struct SweepTable: Sendable {
         json.beginObject()
         json.field("model", model)
         json.field("mode", compound == nil ? "grid" : "compound")
+        if let convention {
+            json.key("convention")
+            json.beginObject()
+            json.field("name", convention.rawValue)
+            json.field("unit", convention.rules.unit)
+            json.endObject()
+        }
         if let compound {
             json.key("scaling")
             json.beginObject()
@@ -116,6 +129,7 @@ public struct SweepTable: Sendable {
             json.field("resolution", point.resolution)
             json.field("params", point.totals.params)
             json.field("macs", point.totals.macs)
+            if let total = point.conventionTotal { json.field("convention_total", total) }
             json.field("flops", point.totals.flops)
             json.field("memory_access", point.totals.memoryAccess)
             json.field("macs_ratio", growth(point))
