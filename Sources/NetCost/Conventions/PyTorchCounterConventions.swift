@@ -155,18 +155,18 @@ enum ThopConvention: ConventionRules {
     static func backward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? { nil }
 }
 
-/// torchinfo 1.8.0: per module with parameters, a convolution's and a linear layer's
-/// weights and biases times the positions they apply at (the multiply-accumulates plus
-/// one per bias add); any other module with parameters (batch norm) its parameter count
-/// once; modules without parameters nothing.
+/// torchinfo 1.8.0: per module with parameters, a convolution's weights and biases times
+/// the positions they apply at (its multiply-accumulates plus one per bias add); any
+/// other module with parameters (linear, batch norm) its parameter count times the batch,
+/// whatever other axes its input has; modules without parameters nothing.
 enum TorchinfoConvention: ConventionRules {
     static let tool = "torchinfo 1.8.0"
     static let unit = "mult-adds"
 
     static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
-        guard layer.layer.pytorchCall == .module else { return nil }
-        if layer.isProduct, layer.learned > 0 { return try layer.cost.macs.adding(layer.biasAdds) }
-        return layer.learned > 0 ? layer.learned : nil
+        guard layer.layer.pytorchCall == .module, layer.learned > 0 else { return nil }
+        if layer.family == .convolution { return try layer.cost.macs.adding(layer.biasAdds) }
+        return try layer.learned.multiplied(by: layer.output.dims.first ?? 1)
     }
 
     static func backward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? { nil }

@@ -128,6 +128,7 @@ extension ONNXGraphImporter {
             unsupported.append((context.opType, "input shapes unknown after an unsupported op", name))
         }
         try checkSize(builder.shape(of: index), layer: name)
+        builder.setPyTorchCall(Self.pytorchCall(nodeName: context.node.name, opType: context.opType, containers: containerScopes), ofLayer: index)
         layerNodes[index] = context.index
         if fromGuess { guessed.insert(index) }
         if !tensors.isEmpty {
@@ -135,6 +136,19 @@ extension ONNXGraphImporter {
             storedNames.formUnion(tensors.map(\.name))
         }
         return index
+    }
+
+    /// How PyTorch called what a node came from, read off a TorchScript export's node name
+    /// (`/features/features.0/Conv`: the module path, then the op): a node whose scope
+    /// holds other scopes (the root, or a block like GoogLeNet's `BasicConv2d`) ran in that
+    /// module's own forward, so it was a function call (`F.relu`, `F.adaptive_avg_pool2d`)
+    /// or, for a reduction, a tensor method (`x.mean([2, 3])`); a node in a leaf scope was
+    /// the leaf module's call. Names of other exporters read as modules.
+    static func pytorchCall(nodeName: String, opType: String, containers: Set<Substring>) -> PyTorchCall {
+        guard nodeName.hasPrefix("/"), let slash = nodeName.lastIndex(of: "/") else { return .module }
+        let scope = nodeName[..<slash]
+        guard scope.isEmpty || containers.contains(scope) else { return .module }
+        return opType.hasPrefix("Reduce") ? .method : .function
     }
 
     /// The layer for a constant operand with the given dims, added once per name and shape.

@@ -48,6 +48,9 @@ struct ONNXGraphImporter {
     /// Nodes whose work a layer shown at another node of theirs stands for (a fusion, a
     /// channel shuffle), mapped to that layer.
     var mergedInto: [Int: Int] = [:]
+    /// Module scopes of a TorchScript export (`/layer1/layer1.0`) that hold other scopes:
+    /// containers, whose own nodes came from function calls in their forward.
+    let containerScopes: Set<Substring>
 
     init(graph: ONNXGraph, opset: Int, name: String, limits: ModelLimits) {
         self.graph = graph
@@ -64,6 +67,17 @@ struct ONNXGraphImporter {
         }
         self.consumers = consumers
         self.producers = producers
+        var containers = Set<Substring>()
+        for node in graph.nodes where node.name.hasPrefix("/") {
+            guard let last = node.name.lastIndex(of: "/") else { continue }
+            var scope = node.name[..<last]
+            // Every scope above the node's own holds another: a container.
+            while let slash = scope.lastIndex(of: "/") {
+                scope = scope[..<slash]
+                if !containers.insert(scope).inserted { break }
+            }
+        }
+        containerScopes = containers
         self.graphOutputs = Set(graph.outputs.map(\.name))
         var declared: [String: [Int?]] = [:]
         for info in Self.graphs(in: graph).flatMap({ $0.valueInfo + $0.outputs }) {

@@ -54,6 +54,14 @@ extension ONNXOps {
                 let shape = slidingOutput(context, input: dims, weight: nil, channels: nil)
                 return try importer.addUnsupported(context, reason: "padding larger than half the window", shape: shape)
             }
+            // A 1×1 window of stride 1 is how PyTorch exports an adaptive average pooling
+            // whose output is its input's size (AlexNet's to 6×6): read it as that.
+            if mode == .average, kernel == [1, 1], stride == [1, 1], padding == .zero {
+                let input = try importer.activation(context, 0)
+                let layer = try importer.addLayer(context.name, .adaptivePooling(AdaptivePooling(.average, outputSize: Size2D(dims[2], dims[3]))),
+                                                  inputs: [input], context)
+                return importer.define(context, .activation(layer))
+            }
             let operation = Pooling(mode, kernel: Size2D(kernel[0], kernel[1]), stride: Size2D(stride[0], stride[1]),
                                     dilation: Size2D(dilation[0], dilation[1]), padding: padding,
                                     ceilMode: try context.flag("ceil_mode", default: false),

@@ -1,0 +1,86 @@
+"""A tiny PyTorch model whose layers are called every way a counter can see or miss them
+(a leaf module, a function call inside a block, a function call in the model's own
+forward, a tensor method), exported with batch norm kept, and the totals ptflops, fvcore,
+thop, torchinfo and FlopCounterMode print for it:
+Tests/ONNXTests/Fixtures/conventions/conventions_tiny.onnx and .json.
+
+    /root/venv/bin/python scripts/make_convention_fixture.py Tests/ONNXTests/Fixtures/conventions
+"""
+import contextlib
+import io
+import json
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Block(nn.Module):
+    """A container: its conv and norm are modules, its ReLU a function call."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1, bias=True)
+        self.bn = nn.BatchNorm2d(channels)
+
+    def forward(self, x):
+        return F.relu(self.bn(self.conv(x)))
+
+
+class Tiny(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, stride=2, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(8)
+        self.relu = nn.ReLU(inplace=True)
+        self.pool = nn.MaxPool2d(2)
+        self.block = Block(8)
+        self.head = nn.Conv2d(8, 16, 1)
+        self.fc = nn.Linear(16, 10)
+        # Distinct statistics, so that the export keeps each norm's tensors apart.
+        for norm in (self.bn, self.block.bn):
+            for tensor in (norm.weight, norm.bias, norm.running_mean, norm.running_var):
+                tensor.data.uniform_(0.5, 1.5)
+
+    def forward(self, x):
+        x = self.pool(self.relu(self.bn(self.stem(x))))
+        x = self.block(x)
+        h = self.head(x)
+        y = F.adaptive_avg_pool2d(h, 1).flatten(1)
+        z = h.mean([2, 3])
+        return self.fc(y + z)
+
+
+def main():
+    out = sys.argv[1]
+    torch.manual_seed(0)
+    model = Tiny().eval()
+    x = torch.randn(1, 3, 32, 32)
+    torch.onnx.export(model, x, f"{out}/conventions_tiny.onnx", opset_version=17, do_constant_folding=False,
+                      training=torch.onnx.TrainingMode.PRESERVE, dynamo=False)
+    totals = {}
+    from ptflops import get_model_complexity_info
+    with contextlib.redirect_stdout(io.StringIO()):
+        totals["ptflops"] = get_model_complexity_info(Tiny().eval(), (3, 32, 32), as_strings=False, print_per_layer_stat=False)[0]
+        totals["ptflops-aten"] = get_model_complexity_info(Tiny().eval(), (3, 32, 32), as_strings=False, print_per_layer_stat=False, backend="aten")[0]
+    from fvcore.nn import FlopCountAnalysis
+    analysis = FlopCountAnalysis(Tiny().eval(), x)
+    analysis.unsupported_ops_warnings(False)
+    totals["fvcore"] = analysis.total()
+    import thop
+    with contextlib.redirect_stdout(io.StringIO()):
+        totals["thop"] = int(thop.profile(Tiny().eval(), inputs=(x,), verbose=False)[0])
+    import torchinfo
+    totals["torchinfo"] = torchinfo.summary(Tiny().eval(), input_size=(1, 3, 32, 32), verbose=0).total_mult_adds
+    from torch.utils.flop_counter import FlopCounterMode
+    counter = FlopCounterMode(display=False)
+    with counter:
+        Tiny().eval()(x)
+    totals["flopcounter"] = counter.get_total_flops()
+    json.dump({"torch": torch.__version__, "totals": totals}, open(f"{out}/conventions_tiny.json", "w"), indent=1)
+    print(totals)
+
+
+if __name__ == "__main__":
+    main()
