@@ -127,6 +127,13 @@ struct ReportCommand: Subcommand {
         if explain != nil && (arguments.string("convention") != nil || training) {
             throw arguments.fail("--explain prints the difference alone: drop --convention and --training")
         }
+        if let convention, training, !convention.countsBackward {
+            throw arguments.fail("\(convention.rawValue) counts no backward pass: --training takes --convention netcost or flopcounter")
+        }
+        if convention != nil || explain != nil, !["text", "markdown", "json"].contains(formatName) {
+            throw arguments.fail("--convention, --training and --explain print text, markdown or json")
+        }
+        if explain != nil, formatName == "markdown" { throw arguments.fail("--explain prints text or json") }
         output = arguments.string("output")
         if formatName == ReportFormat.netron.rawValue {
             guard ONNXImporter.isONNXPath(model) else {
@@ -147,11 +154,7 @@ struct ReportCommand: Subcommand {
         if let (first, second) = explain {
             let difference = try ConventionDifference(analysis, first, second)
             let json: Bool
-            switch format {
-            case .table(.json): json = true
-            case .table(.text): json = false
-            default: throw InputError("--explain prints text or json", field: "--format")
-            }
+            if case .table(.json) = format { json = true } else { json = false }
             try SharedOptions.write(json ? difference.json(loaded.graph) : difference.text(loaded.graph), to: output)
             return analysis.isPartial ? .failure : .success
         }

@@ -27,6 +27,9 @@ struct ConventionCommandTests {
         #expect(text.output.contains("not counted"))
         let misuse = try CommandLineTests.run(["report", "mobilenet_v2", "--convention", "fvcore", "--fuse"])
         #expect(misuse.status == 2)
+        let noBackward = try CommandLineTests.run(["report", "mobilenet_v2", "--convention", "thop", "--training"])
+        #expect(noBackward.status == 2)
+        #expect(noBackward.errors.contains("thop counts no backward pass"))
     }
 
     /// `--explain fvcore,ptflops` on MobileNetV2: the tools' own totals differ by

@@ -280,4 +280,14 @@ struct BadSpecTests {
         let error = try #require(refusal(spec(#"{"op": "relu"}"#, input: "[3, 0, 8]")))
         #expect(error.field == "input")
     }
+
+    /// A stochastic-depth rate spread over a stage table's blocks needs their count.
+    @Test func stochasticDepthNeedsTheBlockCount() throws {
+        let error = try #require(refusal(spec("""
+            {"name": "s", "block": "mbconv", "columns": ["t", "c"], "rows": [[1, 16]], "stochastic_depth": 0.2}
+            """)))
+        #expect(error.field == "stochastic_depth")
+        #expect(error.message.contains("repeat"))
+    }
 }
+

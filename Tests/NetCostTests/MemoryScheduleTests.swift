@@ -196,5 +196,17 @@ import Testing
         #expect(bytes["first_conv.conv"] == 112 * 112 * 2)
         #expect(bytes["maxpool"] == 48 * 56 * 56 * 2)
     }
+
+    /// With `--in-place` a layer writes over an input only when that buffer holds its
+    /// whole output. VGG-16's first conv runs a channel at a time (its ReLU reads it
+    /// alone, then a 3×3 conv mixes channels): one channel of 224×224 at 4 bytes, 200,704
+    /// bytes, which the ReLU's 64 channels (12,845,056 bytes) cannot be written over.
+    @Test func inPlaceNeedsTheWholeOutput() throws {
+        let graph = try ModelLoader.load("vgg16", overrides: SpecOverrides()).graph
+        let schedule = try MemorySchedule(graph, bytesPerElement: 4, inPlace: true, firstLayerTrick: true)
+        let bytes = Dictionary(schedule.buffers.map { (graph.layers[$0.layer].name, $0.bytes) }, uniquingKeysWith: max)
+        #expect(bytes["features.0"] == 224 * 224 * 4)
+        #expect(bytes["features.1"] == 64 * 224 * 224 * 4)
+    }
 }
 

@@ -106,8 +106,9 @@ public struct MemorySchedule: Sendable {
             let torchInPlace = rules == .pytorch && opRules.inPlace == .overwritesInput && type(of: opRules).family == .activation
             if (inPlace && rules == .netcost && opRules.inPlace == .overwritesInput) || torchInPlace,
                let target = layer.inputs.first(where: { input in
+                   // The buffer must hold the whole output: one split or one channel of it does not.
                    guard let buffer = bufferOfLayer[input], layers[input].outputShape.elements == layer.outputShape.elements,
-                         torchInPlace || buffers[buffer].last <= step else { return false }
+                         buffers[buffer].bytes >= bytes, torchInPlace || buffers[buffer].last <= step else { return false }
                    if case .input = layers[buffers[buffer].layer].operation { return false }
                    return torchInPlace || !outputs.contains(input)
                }), let buffer = bufferOfLayer[target] {

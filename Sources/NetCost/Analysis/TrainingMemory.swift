@@ -33,6 +33,13 @@ public struct TrainingMemory: Sendable {
     }
 
     public let saved: [Saved]
+
+    /// What each layer keeps, by layer index, in graph order.
+    public var savedByLayer: [(layer: Int, saved: [Saved])] {
+        var byLayer: [Int: [Saved]] = [:]
+        for entry in saved { byLayer[entry.layer, default: []].append(entry) }
+        return byLayer.keys.sorted().map { ($0, byLayer[$0] ?? []) }
+    }
     /// Layers whose op netcost has no training rule for: the total is partial.
     public let unknownLayers: [Int]
     public let savedActivationBytes: Int
@@ -41,7 +48,7 @@ public struct TrainingMemory: Sendable {
     public let gradientBytes: Int
     public let optimizerBytes: Int
     public let optimizer: Optimizer
-    public var totalBytes: Int { (try? sum(savedActivationBytes, parameterBytes, bufferBytes, gradientBytes, optimizerBytes)) ?? Int.max }
+    public let totalBytes: Int
 
     /// The training memory of `graph` at `bytesPerElement` per activation, parameter and
     /// gradient element, with `optimizer`'s state; `params` and `buffers` are the graph's
@@ -120,7 +127,7 @@ public struct TrainingMemory: Sendable {
         gradientBytes = parameterBytes
         optimizerBytes = try parameterBytes.multiplied(by: optimizer.statesPerParameter)
         self.optimizer = optimizer
-        _ = try sum(savedActivationBytes, parameterBytes, bufferBytes, gradientBytes, optimizerBytes)
+        totalBytes = try sum(savedActivationBytes, parameterBytes, bufferBytes, gradientBytes, optimizerBytes)
     }
 
     /// PyTorch's in-place activations (`inplace=True`): an activation whose input is a
@@ -132,13 +139,6 @@ public struct TrainingMemory: Sendable {
               ActivationRole(graph.layers[source]) == .allocates, !graph.outputs.contains(source) else { return false }
         if case .input = graph.layers[source].operation { return false }
         return true
-    }
-
-    /// The saved bytes per layer, in graph order, for the layers that keep something.
-    public var bytesByLayer: [(layer: Int, bytes: Int)] {
-        var totals: [Int: Int] = [:]
-        for entry in saved { totals[entry.layer, default: 0] &+= entry.bytes }
-        return totals.keys.sorted().map { ($0, totals[$0]!) }
     }
 }
 

@@ -12,6 +12,9 @@ public enum CountingConvention: String, CaseIterable, Sendable {
     case torchinfo
     case torchvision
 
+    /// Whether the tool counts a backward pass (`--training`): netcost and FlopCounterMode.
+    public var countsBackward: Bool { self == .netcost || self == .flopcounter }
+
     public var rules: any ConventionRules.Type {
         switch self {
         case .netcost: NetcostConvention.self

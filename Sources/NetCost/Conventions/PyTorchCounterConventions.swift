@@ -24,16 +24,6 @@ extension ConventionLayer {
         }
     }
 
-    var isMaxPooling: Bool {
-        switch operation {
-        case .pooling(let op): op.mode == .max
-        case .poolingND(let op): op.mode == .max
-        case .globalPooling(let op): op.mode == .max
-        case .adaptivePooling(let op): op.mode == .max
-        default: false
-        }
-    }
-
     var isProduct: Bool { cost.macs > 0 }
 }
 
@@ -128,7 +118,8 @@ enum FvcoreConvention: ConventionRules {
 /// multiply-accumulates; batch and layer norm two per input element, four with a scale
 /// and shift, group norm nothing;
 /// average pooling one per output element; adaptive average pooling, per output element,
-/// the window's size plus one (sum and divide). ReLU, max pooling and dropout count zero.
+/// the window's size plus one (sum and divide). ReLU, ReLU6, LeakyReLU, max pooling and
+/// dropout count zero; other activations (sigmoid, SiLU, GELU, hardswish) have no hook.
 enum ThopConvention: ConventionRules {
     static let tool = "thop 0.1.1"
     static let unit = "MACs"
@@ -147,7 +138,9 @@ enum ThopConvention: ConventionRules {
         case .adaptivePooling(let op) where op.mode == .average:
             let window = layer.output.elements == 0 ? 0 : layer.inputElements / layer.output.elements
             return try (window + 1).multiplied(by: layer.output.elements)
-        case .activation, .pooling, .globalPooling, .adaptivePooling, .identity: return 0
+        case .activation(let op) where [.relu, .relu6].contains(op.function) || { if case .leakyRelu = op.function { true } else { false } }():
+            return 0
+        case .pooling, .globalPooling, .adaptivePooling, .identity: return 0
         default: return nil
         }
     }

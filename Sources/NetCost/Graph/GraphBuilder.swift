@@ -32,15 +32,15 @@ public struct GraphBuilder {
         try add(name: name, operation: .input(GraphInput(shape: shape)), inputs: [])
     }
 
-    /// Adds a layer, infers its output shape and returns its index.
-    ///
-    /// Throws when the name is taken, an input index is invalid, or the operation's
-    /// shape rule rejects the input shapes; the error names the layer.
     /// Records how PyTorch computes layer `index` (a spec's `"pytorch"` field).
     public mutating func setPyTorchCall(_ call: PyTorchCall, ofLayer index: Int) {
         layers[index].pytorchCall = call
     }
 
+    /// Adds a layer, infers its output shape and returns its index.
+    ///
+    /// Throws when the name is taken, an input index is invalid, or the operation's
+    /// shape rule rejects the input shapes; the error names the layer.
     @discardableResult
     public mutating func add(name: String, operation: Operation, inputs: [Int]) throws(InputError) -> Int {
         guard layers.count < limits.layers else { throw InputError(limits.tooManyLayers(), layer: name) }

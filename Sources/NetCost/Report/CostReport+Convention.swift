@@ -2,7 +2,7 @@
 /// another tool's convention, and a training step's forward and backward FLOPs.
 extension CostReport {
     /// The forward FLOPs of a training step under the convention in force: netcost's
-    /// FLOPs, or the tool's own count.
+    /// FLOPs, or FlopCounterMode's (the conventions that count a backward pass).
     var trainingForward: Int? {
         guard let convention else { return nil }
         return convention.convention == .netcost ? analysis.totals.flops : convention.total
@@ -31,8 +31,6 @@ extension CostReport {
         if convention.backwardLayers != nil {
             if let forward = trainingForward, let backward = convention.backwardTotal {
                 lines.append("Training step (forward + backward), batch \(model.batch): forward \(NumberFormat.grouped(forward)), backward \(NumberFormat.grouped(backward)) FLOPs; the first layer's input (the image) needs no gradient.")
-            } else {
-                lines.append("Training: \(rules.tool) gives no backward figure.")
             }
         }
         return lines

@@ -84,7 +84,7 @@ public struct MemoryReport: Sendable {
         let batch = graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
         lines.append("\(graph.name): activation memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)\(inPlace && rules == .netcost ? ", in-place ops writing over their inputs" : "")")
         if firstLayerTrick {
-            lines.append("The first convolution and the per-channel layers after it run one channel at a time, summed into the 1×1 convolution that reads them (MobileNetV2, Section 5's first-layer trick).")
+            lines.append("The first convolution and the per-channel layers after it run one channel at a time, summed into the 1×1 convolution that reads them where one does (MobileNetV2, Section 5's first-layer trick).")
         }
         if splitExpansions {
             lines.append("Inverted residual blocks run in t splits (t their expansion factor): a tensor t times wider than the block's input is one split at a time (MobileNetV2, Section 5.1).")

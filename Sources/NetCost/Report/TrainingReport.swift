@@ -85,11 +85,9 @@ public struct TrainingReport: Sendable {
         lines.append("Saved tensors follow PyTorch's autograd rules on CPU, activations in place as torchvision runs them; a tensor kept by several layers counts once, for the first (docs/memory.md).")
         lines.append("")
         var table = Table(columns: [.init("Layer"), .init("Op"), .init("Keeps"), .init("Bytes", right: true)])
-        var byLayer: [Int: [TrainingMemory.Saved]] = [:]
-        for entry in memory.saved { byLayer[entry.layer, default: []].append(entry) }
-        for layer in byLayer.keys.sorted() {
-            let entries = byLayer[layer]!
-            let bytes = entries.reduce(0) { $0 &+ $1.bytes }
+        for (layer, entries) in memory.savedByLayer {
+            // Each entry's bytes and their sum were checked when the total was made.
+            let bytes = entries.reduce(0) { $0 + $1.bytes }
             table.append([graph.layers[layer].name, graph.layers[layer].operation.kind,
                           entries.map { "\($0.what) \(NumberFormat.grouped($0.bytes))" }.joined(separator: ", "), NumberFormat.grouped(bytes)])
         }
@@ -149,16 +147,14 @@ public struct TrainingReport: Sendable {
         }
         json.key("layers")
         json.beginArray()
-        var byLayer: [Int: [TrainingMemory.Saved]] = [:]
-        for entry in memory.saved { byLayer[entry.layer, default: []].append(entry) }
-        for layer in byLayer.keys.sorted() {
+        for (layer, entries) in memory.savedByLayer {
             json.beginObject()
             json.field("layer", graph.layers[layer].name)
             json.field("op", graph.layers[layer].operation.kind)
-            json.field("bytes", byLayer[layer]!.reduce(0) { $0 &+ $1.bytes })
+            json.field("bytes", entries.reduce(0) { $0 + $1.bytes })
             json.key("saved")
             json.beginArray()
-            for entry in byLayer[layer]! {
+            for entry in entries {
                 json.beginObject()
                 json.field("what", entry.what)
                 json.field("bytes", entry.bytes)

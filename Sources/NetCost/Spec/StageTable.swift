@@ -33,6 +33,11 @@ extension SpecExpander {
         let dropRate = try fields.double("stochastic_depth", default: 0)
         guard dropRate >= 0, dropRate < 1 else { throw fields.error("expected a probability from 0 up to 1", field: "stochastic_depth") }
         var blocks = 0.0, block = 0.0
+        if dropRate > 0 {
+            guard columns.contains("repeat") else {
+                throw fields.error("a rate over the blocks needs their count: add a repeat (n) column", field: "stochastic_depth")
+            }
+        }
         if dropRate > 0, let repeatColumn = columns.firstIndex(of: "repeat") {
             for case .array(let values) in rows where values.count == columns.count {
                 if case .integer(let count) = values[repeatColumn] { blocks += context.scaling.repeats(min(max(count, 1), LayerFields.maximumSize)).rounded(.down) }
