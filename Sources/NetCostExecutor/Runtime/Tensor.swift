@@ -6,15 +6,6 @@ final class Storage: @unchecked Sendable {
     let base: UnsafeMutablePointer<Float>
     let count: Int
     private let pool: BufferPool?
-    /// What was allocated: `base` lies `Storage.stagger(count)` floats into it.
-    private let allocation: UnsafeMutablePointer<Float>
-
-    /// Where in its 4 KiB page a tensor of `count` floats starts, in floats: a cache line
-    /// of its own per size. Tensors that all started at one place in a page (as large
-    /// allocations do) make a kernel that reads one's rows and writes another's, rows a
-    /// page multiple plus the same amount apart, have its loads alias recent stores'
-    /// addresses in their low 12 bits and stall: MobileNetV2 ran 1.6 times slower.
-    static func stagger(_ count: Int) -> Int { (count / 16 % 61) * 16 }
 
     /// Memory for `count` floats, zero-filled unless the caller will write every element;
     /// `count` comes from a validated shape.
@@ -22,21 +13,18 @@ final class Storage: @unchecked Sendable {
         self.count = count
         self.pool = pool
         if let reused = pool?.take(count) {
-            allocation = reused
+            base = reused
         } else {
-            // Page-aligned, so that the stagger alone sets where in the page the tensor starts.
-            allocation = UnsafeMutableRawPointer.allocate(byteCount: (max(count, 1) + Self.stagger(count)) * MemoryLayout<Float>.stride,
-                                                          alignment: 4096).bindMemory(to: Float.self, capacity: max(count, 1) + Self.stagger(count))
+            base = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         }
-        base = allocation + Self.stagger(count)
         if zeroed { base.initialize(repeating: 0, count: count) }
     }
 
     deinit {
         if let pool {
-            pool.recycle(allocation, count: count)
+            pool.recycle(base, count: count)
         } else {
-            allocation.deallocate()
+            base.deallocate()
         }
     }
 }
