@@ -78,6 +78,10 @@ def main():
     with counter:
         Tiny().eval()(x)
     totals["flopcounter"] = counter.get_total_flops()
+    # A linear layer on [N, T, C] exported without constant folding: its weight reaches the
+    # MatMul through a Transpose node.
+    torch.onnx.export(nn.Linear(24, 40).eval(), torch.randn(1, 5, 24), f"{out}/linear_3d_unfolded.onnx", opset_version=17,
+                      do_constant_folding=False, training=torch.onnx.TrainingMode.PRESERVE, dynamo=False)
     json.dump({"torch": torch.__version__, "totals": totals}, open(f"{out}/conventions_tiny.json", "w"), indent=1)
     print(totals)
 

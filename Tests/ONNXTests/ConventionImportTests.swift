@@ -33,3 +33,17 @@ import Testing
         #expect(calls["block.conv.conv"] == PyTorchCall.module)
     }
 }
+
+extension ConventionImportTests {
+    /// `nn.Linear(24, 40)` on `[1, 5, 24]` exported without constant folding: Transpose of
+    /// the `[40, 24]` weight, MatMul, Add of the bias. Read as one linear layer with bias:
+    /// 24·40 + 40 = 1,000 parameters and 5·24·40 = 4,800 MACs.
+    @Test func linearThroughATransposedWeight() throws {
+        let graph = try ONNXImporter.load(file: Fixtures.path("conventions/linear_3d_unfolded.onnx")).model.graph
+        let linears = graph.layers.filter { $0.operation.kind == "linear" }
+        #expect(linears.count == 1)
+        let analysis = try Analysis(graph)
+        #expect(analysis.totals.params == 1_000)
+        #expect(analysis.totals.macs == 4_800)
+    }
+}

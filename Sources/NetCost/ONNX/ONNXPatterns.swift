@@ -193,11 +193,22 @@ struct ONNXPatterns {
     /// MatMul by a `[K, N]` constant whose only reader adds an `[N]` constant: a linear layer with bias.
     func linear(_ matmul: Int) -> ONNXFusion? {
         let matmulNode = node(matmul)
-        guard isDefault(matmulNode), matmulNode.inputs.count == 2, let weight = constants[matmulNode.inputs[1]],
-              constants[matmulNode.inputs[0]] == nil, weight.dims.count == 2, let product = matmulNode.outputs.first,
+        guard isDefault(matmulNode), matmulNode.inputs.count == 2, let weightDims = constantMatrixDims(matmulNode.inputs[1]),
+              constants[matmulNode.inputs[0]] == nil, let product = matmulNode.outputs.first,
               let add = soleReader(product), node(add).opType == "Add", let biasName = other(node(add), than: product),
-              let bias = constants[biasName], bias.dims == [weight.dims[1]], let output = node(add).outputs.first else { return nil }
+              let bias = constants[biasName], bias.dims == [weightDims[1]], let output = node(add).outputs.first else { return nil }
         return ONNXFusion(kind: .linear(weight: matmulNode.inputs[1], bias: biasName), input: matmulNode.inputs[0], output: output,
                           nodes: [matmul, add].sorted(), name: name(matmul, as: "linear"))
     }
+
+    /// The dims of a constant matrix: stored, or a stored one transposed (an export without
+    /// constant folding hands `nn.Linear`'s `[N, K]` weight to its MatMul through a Transpose).
+    func constantMatrixDims(_ name: String) -> [Int]? {
+        if let constant = constants[name] { return constant.dims.count == 2 ? constant.dims : nil }
+        guard let producer = producers[name], node(producer).opType == "Transpose", isDefault(node(producer)),
+              let source = node(producer).inputs.first, let stored = constants[source], stored.dims.count == 2 else { return nil }
+        let perm = node(producer).attribute("perm")?.ints ?? [1, 0]
+        return perm == [1, 0] ? [stored.dims[1], stored.dims[0]] : nil
+    }
 }
+
