@@ -32,11 +32,12 @@ extension ConventionLayer {
 /// linear layer counts its multiply-accumulates and one per bias add; batch, group and
 /// instance norm one per input element, two with a learned scale and shift, layer norm
 /// one (its check reads an attribute LayerNorm does not have);
-/// ReLU, ReLU6, LeakyReLU, ELU and PReLU modules one per output element, and the
-/// `F.relu`, `F.elu`, `F.prelu`, `F.gelu`, `F.silu` calls one more; pooling one per input
+/// ReLU, ReLU6, LeakyReLU, ELU, PReLU and GELU modules one per output element, and the
+/// `F.relu`, `F.elu`, `F.prelu`, `F.gelu`, `F.silu` calls one more (SiLU has no module
+/// hook, so it counts once); pooling one per input
 /// element, as a module and again as the `F.` call the module makes; upsampling one per
-/// output element, likewise twice. So a ReLU module, whose forward calls `F.relu`, counts
-/// twice; ReLU6 (which calls `F.hardtanh`) and LeakyReLU once. Tensor methods and
+/// output element, likewise twice. So a ReLU or GELU module, whose forward calls the
+/// patched function, counts twice; ReLU6 (which calls `F.hardtanh`) and LeakyReLU once. Tensor methods and
 /// operators (`x.mean`, `x + y`) count nothing.
 enum PtflopsConvention: ConventionRules {
     static let tool = "ptflops 0.7.5 (pytorch backend)"
@@ -56,9 +57,9 @@ enum PtflopsConvention: ConventionRules {
         if let function = layer.activation {
             let times: Int
             switch function {
-            case .relu: times = moduleHook + 1
+            case .relu, .gelu: times = moduleHook + 1
             case .relu6, .leakyRelu: times = moduleHook
-            case .gelu, .swish: times = 1
+            case .swish: times = 1
             default: times = 0
             }
             return times == 0 ? nil : try layer.output.elements.multiplied(by: times)
