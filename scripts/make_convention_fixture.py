@@ -1,5 +1,5 @@
 """A tiny PyTorch model whose layers are called every way a counter can see or miss them
-(a leaf module, a function call inside a block, a function call in the model's own
+(a leaf module, a GELU module that calls the patched `F.gelu`, a function call inside a block, a function call in the model's own
 forward, a tensor method), exported with batch norm kept, and the totals ptflops, fvcore,
 thop, torchinfo and FlopCounterMode print for it:
 Tests/ONNXTests/Fixtures/conventions/conventions_tiny.onnx and .json.
@@ -36,6 +36,7 @@ class Tiny(nn.Module):
         self.relu = nn.ReLU(inplace=True)
         self.pool = nn.MaxPool2d(2)
         self.block = Block(8)
+        self.gelu = nn.GELU()
         self.head = nn.Conv2d(8, 16, 1)
         self.fc = nn.Linear(16, 10)
         # Distinct statistics, so that the export keeps each norm's tensors apart.
@@ -45,7 +46,7 @@ class Tiny(nn.Module):
 
     def forward(self, x):
         x = self.pool(self.relu(self.bn(self.stem(x))))
-        x = self.block(x)
+        x = self.gelu(self.block(x))
         h = self.head(x)
         y = F.adaptive_avg_pool2d(h, 1).flatten(1)
         z = h.mean([2, 3])
