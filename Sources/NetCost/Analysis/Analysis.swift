@@ -24,7 +24,7 @@ public struct Analysis: Sendable {
     /// taken on the whole tensors, so MACs, FLOPs and activations are for this many, and
     /// weights are read once.
     public var batch: Int {
-        graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
+        graph.batch
     }
 
     /// Analyses `graph`: its shapes hold the whole tensors, so nothing is multiplied by a batch.

@@ -174,8 +174,7 @@ public struct MemorySchedule: Sendable {
             let family = type(of: layers[index].operation.rules).family
             return (family == .convolution || family == .fused) && layers[index].outputShape.rank == 4
         }) else { return [] }
-        var readers = Array(repeating: [Int](), count: layers.count)
-        for (index, layer) in layers.enumerated() { for input in layer.inputs { readers[input].append(index) } }
+        let readers = graph.consumers()
         let outputs = Set(graph.outputs)
         var run: Set<Int> = []
         while readers[current].count == 1, !outputs.contains(current), layers[current].outputShape.rank == 4 {

@@ -55,8 +55,7 @@ public struct TrainingMemory: Sendable {
     /// stored elements (`Analysis.totals`).
     public init(_ graph: Graph, bytesPerElement: Int, params: Int, buffers: Int, optimizer: Optimizer) throws(SizeOverflow) {
         let layers = graph.layers
-        var readers = Array(repeating: 0, count: layers.count)
-        for layer in layers { for input in layer.inputs { readers[input] += 1 } }
+        let readers = graph.consumers().map(\.count)
 
         // The storage each layer's output lives in, and each storage's bytes.
         var storageOf = [Int?](repeating: nil, count: layers.count)
@@ -72,8 +71,7 @@ public struct TrainingMemory: Sendable {
         let carriesGradient = graph.gradientCarriers()
         for (index, layer) in layers.enumerated() {
             let rules = layer.operation.rules
-            let inputs = layer.inputs.map { layers[$0].outputShape }
-            let rule = rules.training(inputs, layer.outputShape)
+            let rule = rules.training(graph.inputShapes(of: index), layer.outputShape)
             let outputBytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
             switch ActivationRole(layer) {
             case .stored: break
@@ -148,8 +146,7 @@ extension Graph {
     public func gradientCarriers() -> [Bool] {
         var carries = Array(repeating: false, count: layers.count)
         for (index, layer) in layers.enumerated() {
-            let inputs = layer.inputs.map { layers[$0].outputShape }
-            let learns = layer.operation.rules.parameterShapes(inputs).contains { !$0.role.isBuffer }
+            let learns = layer.operation.rules.parameterShapes(inputShapes(of: index)).contains { !$0.role.isBuffer }
                 || (layer.storedParameters?.contains { !$0.isBuffer } ?? false)
             carries[index] = learns || layer.inputs.contains { carries[$0] }
         }

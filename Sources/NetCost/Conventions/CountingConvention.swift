@@ -87,12 +87,13 @@ public struct ConventionCount: Sendable {
     public init(_ analysis: Analysis, convention: CountingConvention, training: Bool = false) throws(InputError) {
         self.convention = convention
         let graph = analysis.graph
-        let carriers = graph.gradientCarriers()
+        // Only the backward pass reads which tensors carry a gradient.
+        let carriers = training ? graph.gradientCarriers() : Array(repeating: false, count: graph.layers.count)
         var layers: [Int?] = []
         var backward: [Int?] = []
         var total = 0, backwardTotal = 0
         for (index, layer) in graph.layers.enumerated() {
-            let view = ConventionLayer(layer: layer, inputs: layer.inputs.map { graph.layers[$0].outputShape }, cost: analysis.costs[index],
+            let view = ConventionLayer(layer: layer, inputs: graph.inputShapes(of: index), cost: analysis.costs[index],
                                        inputsCarryingGradient: layer.inputs.filter { carriers[$0] }.count)
             do {
                 let count = try convention.rules.forward(view)

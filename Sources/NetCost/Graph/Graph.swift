@@ -32,6 +32,11 @@ public struct Graph: Sendable {
         layers.filter { if case .input = $0.operation { return true } else { return false } }.map(\.outputShape)
     }
 
+    /// Samples per pass: the first graph input's batch axis (1 without one).
+    public var batch: Int {
+        layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
+    }
+
     /// Input shapes of the layer at `index`.
     public func inputShapes(of index: Int) -> [TensorShape] {
         layers[index].inputs.map { layers[$0].outputShape }

@@ -203,26 +203,22 @@ extension ONNXOps {
 
     // MARK: Pass-through and selection
 
-    /// `Identity`, `Dropout` (inference) and `Cast` of a run-time tensor → `identity`,
-    /// `dropout`, `cast`; of a constant, the same constant.
+    /// `Identity`, `Dropout` and `Cast` of a run-time tensor → `identity`, `dropout`,
+    /// `cast`; of a constant, the same constant. Dropout keeps its ratio, which training
+    /// memory reads: the `ratio` input (opset 12 on) when constant, else the attribute, else 0.5.
     static func identity(_ label: String) -> ONNXOpHandler {
         { (importer: inout ONNXGraphImporter, context: ONNXNodeContext) throws(InputError) in
             if try importer.fold(context) { return }
             let input = try importer.activation(context, 0)
-            let layer = try importer.addLayer(context.name, .identity(Identity(label: label)), inputs: [input], context)
+            var ratio = 0.0
+            if label == "dropout" {
+                ratio = try context.float("ratio", default: 0.5)
+                if case .known(let values) = try importer.numberInput(context, 1), let given = values.first { ratio = given }
+            }
+            let operation = Identity(label: label, dropProbability: min(max(ratio, 0), 0.999))
+            let layer = try importer.addLayer(context.name, .identity(operation), inputs: [input], context)
             importer.define(context, .activation(layer))
         }
-    }
-
-    /// `Dropout` → `dropout` (identity at inference) with its ratio, which training memory
-    /// reads: the `ratio` input (opset 12 on) when constant, else the attribute, else 0.5.
-    static func dropout(_ importer: inout ONNXGraphImporter, _ context: ONNXNodeContext) throws(InputError) {
-        if try importer.fold(context) { return }
-        let input = try importer.activation(context, 0)
-        var ratio = try context.float("ratio", default: 0.5)
-        if case .known(let values) = try importer.numberInput(context, 1), let given = values.first { ratio = given }
-        let layer = try importer.addLayer(context.name, .identity(Identity(label: "dropout", dropProbability: min(max(ratio, 0), 0.999))), inputs: [input], context)
-        importer.define(context, .activation(layer))
     }
 
     /// `Gather` of one index along any axis (`x[:, 0]`, a detector's `x[0]`) → a `gather` slice and,

@@ -81,7 +81,7 @@ public struct MemoryReport: Sendable {
 
     public func text() -> String {
         var lines: [String] = []
-        let batch = graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
+        let batch = graph.batch
         lines.append("\(graph.name): activation memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)\(inPlace && rules == .netcost ? ", in-place ops writing over their inputs" : "")")
         if firstLayerTrick {
             lines.append("The first convolution and the per-channel layers after it run one channel at a time, summed into the 1×1 convolution that reads them where one does (MobileNetV2, Section 5's first-layer trick).")

@@ -73,15 +73,12 @@ public struct TrainingReport: Sendable {
         return BudgetFit(budgetBytes: budget, largestBatch: good, totalBytes: goodTotal, bytesPerSample: perSample)
     }
 
-    private var batch: Int {
-        graph.layers.first { if case .input = $0.operation { true } else { false } }?.outputShape.batch ?? 1
-    }
 
     // MARK: Text
 
     public func text() -> String {
         var lines: [String] = []
-        lines.append("\(graph.name): training memory at batch \(batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)")
+        lines.append("\(graph.name): training memory at batch \(graph.batch), \(dataType.rawValue) (\(dataType.bytes) byte\(dataType.bytes == 1 ? "" : "s") per element)")
         lines.append("Saved tensors follow PyTorch's autograd rules on CPU, activations in place as torchvision runs them; a tensor kept by several layers counts once, for the first (docs/memory.md).")
         lines.append("")
         var table = Table(columns: [.init("Layer"), .init("Op"), .init("Keeps"), .init("Bytes", right: true)])
