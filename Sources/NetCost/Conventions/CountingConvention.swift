@@ -10,6 +10,7 @@ public enum CountingConvention: String, CaseIterable, Sendable {
     case thop
     case flopcounter
     case torchinfo
+    case keras
     case torchvision
 
     /// Whether the tool counts a backward pass (`--training`): netcost and FlopCounterMode.
@@ -24,6 +25,7 @@ public enum CountingConvention: String, CaseIterable, Sendable {
         case .thop: ThopConvention.self
         case .torchinfo: TorchinfoConvention.self
         case .flopcounter: FlopCounterConvention.self
+        case .keras: KerasConvention.self
         case .torchvision: TorchvisionConvention.self
         }
     }
