@@ -1,6 +1,7 @@
 """Compares `netcost report FILE.onnx --convention NAME` with the counters' totals:
 ONNX files from scripts/export_convention_corpus.py in ONNX_DIR, truths from
-scripts/counter_truth.py in TRUTH_DIR (one MODEL.json each).
+scripts/counter_truth.py in TRUTH_DIR (one MODEL.json each); with `--training`, also
+FlopCounterMode's backward total.
 
     python3 scripts/check_convention_corpus.py .build/release/netcost ONNX_DIR TRUTH_DIR
 """
@@ -23,5 +24,13 @@ for f in sorted(os.listdir(onnx_dir)):
         except Exception: got = 'ERR ' + r.stderr[-100:]
         if got == truth: ok += 1; line.append(f"{conv}=ok")
         else: bad += 1; line.append(f"{conv}:{(got-truth) if isinstance(got,int) else got}")
+    # FlopCounterMode's backward pass, the image needing no gradient (as `--training` counts it).
+    truth = m.get('flopcounter', {}).get('backward_input_no_grad')
+    if truth is not None:
+        r = subprocess.run([binary,'report',f'{onnx_dir}/{f}','--convention','flopcounter','--training','--format','json'],capture_output=True,text=True)
+        try: got = json.loads(r.stdout)['training']['backward_flops']
+        except Exception: got = 'ERR ' + r.stderr[-100:]
+        if got == truth: ok += 1; line.append("flopcounter backward=ok")
+        else: bad += 1; line.append(f"flopcounter backward:{(got-truth) if isinstance(got,int) else got}")
     print(name, ' | '.join(line))
 print(ok, 'exact,', bad, 'differ')

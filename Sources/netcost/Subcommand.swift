@@ -19,6 +19,8 @@ let subcommands: [any Subcommand.Type] = [
     MemoryCommand.self,
     VerifyCommand.self,
     BenchCommand.self,
+    CalibrateCommand.self,
+    PredictCommand.self,
     SweepCommand.self,
     ExperimentCommand.self,
     ModelsCommand.self,

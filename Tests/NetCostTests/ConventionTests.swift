@@ -40,7 +40,7 @@ import Testing
     }
 
     /// MobileNetV2's backward pass as FlopCounterMode reports it (11,678,152,448 FLOPs,
-    /// measured with torch 2.13: its depthwise weight gradients counted `groups` times).
+    /// measured with torch 2.13 and 2.15: its depthwise weight gradients counted `groups` times).
     @Test func flopCounterBackwardOfMobileNetV2() throws {
         let flopcounter = try ConventionCount(try Self.analysis("mobilenet_v2"), convention: .flopcounter, training: true)
         #expect(flopcounter.total == 601_548_544)

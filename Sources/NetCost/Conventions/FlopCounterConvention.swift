@@ -8,7 +8,7 @@
 /// convolution's weight gradient counts `groups` times its work; these rules keep that,
 /// to reproduce the tool's figure (netcost's own convention counts it once).
 enum FlopCounterConvention: ConventionRules {
-    static let tool = "torch.utils.flop_counter.FlopCounterMode (torch 2.13)"
+    static let tool = "torch.utils.flop_counter.FlopCounterMode (torch 2.13, 2.15)"
     static let unit = "FLOPs"
 
     static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {

@@ -45,7 +45,7 @@ struct CostBarsChart {
         ]
         if let timings {
             let seconds = level.bars.map { bar in bar.layers.reduce(0.0) { $0 + (timings.seconds[graph.layers[$1].name] ?? 0) } }
-            panels.append(Panel(quantity: "latency", title: "measured latency", unit: "s", values: seconds, segments: nil))
+            panels.append(Panel(quantity: "latency", title: timings.label.lowercased() + " latency", unit: "s", values: seconds, segments: nil))
         }
         return panels
     }
@@ -156,7 +156,7 @@ struct CostBarsChart {
         lines.append("memory access \(NumberFormat.count(bar.cost.memoryAccess)) elements = \(NumberFormat.bytes(Double(bar.cost.memoryAccess) * bytes))")
         if let timings {
             let seconds = bar.layers.reduce(0.0) { $0 + (timings.seconds[graph.layers[$1].name] ?? 0) }
-            lines.append("measured " + NumberFormat.fixed(seconds * 1e3, 3) + " ms")
+            lines.append(timings.label.lowercased() + " " + NumberFormat.fixed(seconds * 1e3, 3) + " ms")
         }
         for annotation in findings.annotations(bar.layers) {
             lines.append("\(annotation.rule) \(annotation.severity.rawValue): \(annotation.message)")

@@ -21,7 +21,7 @@ struct HTMLLayerTable {
             ("Intensity", true, "FLOP per byte at \(dataType.rawValue)"), ("Bound", false, "on the roofline's device"),
             ("RF", true, "receptive field size, pixels"),
         ]
-        if timings != nil { headers += [("ms", true, "measured median latency"), ("GFLOP/s", true, "achieved: FLOPs / measured time")] }
+        if let timings { headers += [("ms", true, timings.label.lowercased() + " latency"), ("GFLOP/s", true, "FLOPs / " + timings.label.lowercased() + " time")] }
         headers.append(("Findings", false, "netcost check"))
         html.open("div", [("class", .text("scroll"))])
         html.open("table", [("class", .text("sortable layers"))])

@@ -124,8 +124,8 @@ extension VisualReport {
         }
         if let timings {
             let matched = analysis(matching: timings)
-            card("Measured", timings.totalSeconds.map { NumberFormat.fixed($0 * 1e3, 2) + " ms" } ?? "-",
-                 "netcost bench, \(matched) layers timed")
+            card(timings.label, timings.totalSeconds.map { NumberFormat.fixed($0 * 1e3, 2) + " ms" } ?? "-",
+                 (timings.label == "Measured" ? "netcost bench" : "netcost predict") + ", \(matched) layers")
         }
         page.close("div")
         page.close("section")

@@ -17,11 +17,15 @@ public struct LayerTimings: Sendable, Equatable {
     public var totalSeconds: Double?
     /// The machine the timings were taken on, when the file says.
     public var machine: RooflineDevice?
+    /// What the times are, as the page titles them: `Measured` (bench) or `Predicted`
+    /// (predict's output, whose JSON has `"calibrated"`).
+    public var label: String
 
-    public init(seconds: [String: Double], totalSeconds: Double? = nil, machine: RooflineDevice? = nil) {
+    public init(seconds: [String: Double], totalSeconds: Double? = nil, machine: RooflineDevice? = nil, label: String = "Measured") {
         self.seconds = seconds
         self.totalSeconds = totalSeconds
         self.machine = machine
+        self.label = label
     }
 
     /// Reads and parses a file written by `netcost bench --format json`.
@@ -59,7 +63,9 @@ public struct LayerTimings: Sendable, Equatable {
             }
             machine = RooflineDevice(peakGFLOPS: peak, bandwidthGBps: bandwidth, name: "the machine netcost bench measured")
         }
-        return LayerTimings(seconds: seconds, totalSeconds: number(top["total_seconds"]), machine: machine)
+        var label = "Measured"
+        if case .bool(let calibrated)? = top["calibrated"] { label = calibrated ? "Predicted" : "Roofline estimate" }
+        return LayerTimings(seconds: seconds, totalSeconds: number(top["total_seconds"]), machine: machine, label: label)
     }
 
     private static func number(_ value: JSONValue?) -> Double? {

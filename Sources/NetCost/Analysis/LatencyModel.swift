@@ -1,0 +1,166 @@
+import Foundation
+
+/// The kind of kernel a layer runs, as the latency model sorts layers: layers of one
+/// class run the same code, so their speed varies smoothly with their sizes.
+public enum LatencyClass: String, CaseIterable, Sendable {
+    case pointwiseConvolution = "conv1x1"
+    case convolution = "conv"
+    case depthwiseConvolution = "depthwise"
+    case groupedConvolution = "grouped_conv"
+    case linear
+    case pooling
+    case normalization
+    case activation
+    case elementwise
+    /// Copies that compute nothing: concat, channel shuffle, padding, upsampling, transpose.
+    case movement
+    /// Views and graph inputs: no kernel runs.
+    case free
+    /// An op netcost has no rules for: no prediction.
+    case unknown
+
+    /// The class of a layer with these input shapes (a fused layer is its base's class).
+    public init(_ operation: Operation, inputs: [TensorShape]) {
+        if operation.rules.storage == .view {
+            self = .free
+            return
+        }
+        let base = operation.base
+        switch type(of: base.rules).family {
+        case .convolution, .fused:
+            if base.rules.isDepthwise(inputChannels: inputs.first?.channels) {
+                self = .depthwiseConvolution
+            } else if base.groups > 1 {
+                self = .groupedConvolution
+            } else if let window = base.rules as? SlidingWindowOperation, window.kernel.height * window.kernel.width == 1 {
+                self = .pointwiseConvolution
+            } else {
+                self = .convolution
+            }
+        case .linear: self = .linear
+        case .pooling: self = .pooling
+        case .normalization: self = .normalization
+        case .activation: self = .activation
+        case .elementwise: self = .elementwise
+        case .joining, .reshaping, .resampling: self = .movement
+        case .source: self = .free
+        case .unknown: self = .unknown
+        }
+    }
+
+    /// Whether the class's time follows its arithmetic (else the bytes it moves).
+    var computes: Bool {
+        switch self {
+        case .pointwiseConvolution, .convolution, .depthwiseConvolution, .groupedConvolution, .linear: true
+        default: false
+        }
+    }
+}
+
+/// What the latency model knows of one layer: its class and sizes.
+public struct LatencyFeatures: Sendable, Equatable {
+    public var latencyClass: LatencyClass
+    public var flops: Int
+    /// Bytes read and written at float32.
+    public var bytes: Int
+    public var inputChannels: Int
+    public var outputChannels: Int
+    /// Output positions per channel (H·W for a feature map), batch included.
+    public var positions: Int
+    /// The window's area (1 when the op has no window).
+    public var kernelArea: Int
+    public var stride: Int
+
+    public init(latencyClass: LatencyClass, flops: Int, bytes: Int, inputChannels: Int, outputChannels: Int,
+                positions: Int, kernelArea: Int = 1, stride: Int = 1) {
+        self.latencyClass = latencyClass
+        self.flops = flops
+        self.bytes = bytes
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.positions = positions
+        self.kernelArea = kernelArea
+        self.stride = stride
+    }
+
+    /// The features of layer `index` of an analysed graph.
+    public init(_ analysis: Analysis, layer index: Int) {
+        let layer = analysis.graph.layers[index]
+        let inputs = analysis.graph.inputShapes(of: index)
+        let cost = analysis.costs[index]
+        let output = layer.outputShape
+        let window = layer.operation.base.rules as? SlidingWindowOperation
+        let outputChannels = output.dims.count >= 2 ? output.dims[1] : 1
+        let bytes = cost.memoryAccess.multipliedReportingOverflow(by: 4)
+        self.init(latencyClass: LatencyClass(layer.operation, inputs: inputs),
+                  flops: cost.flops, bytes: bytes.overflow ? Int.max : bytes.partialValue,
+                  inputChannels: inputs.first.map { $0.dims.count >= 2 ? $0.dims[1] : 1 } ?? 1,
+                  outputChannels: outputChannels,
+                  positions: outputChannels > 0 ? output.elements / outputChannels : 0,
+                  kernelArea: window.map { $0.kernel.height &* $0.kernel.width } ?? 1,
+                  stride: window.map { max($0.stride.height, $0.stride.width) } ?? 1)
+    }
+
+    /// The work the class's time follows: FLOPs for products, bytes for the rest.
+    var work: Double { Double(latencyClass.computes ? flops : bytes) }
+
+    /// Coordinates for the nearest-neighbour search: logarithms, so that a layer twice as
+    /// large is as far as one half as large.
+    var coordinates: [Double] {
+        [flops, bytes, inputChannels, outputChannels, positions, kernelArea, stride].map { log2(Double(max($0, 0)) + 1) }
+    }
+}
+
+/// One micro-benchmark of a calibration: a layer's features and its median time.
+public struct LatencySample: Sendable, Equatable {
+    public var features: LatencyFeatures
+    public var seconds: Double
+
+    public init(features: LatencyFeatures, seconds: Double) {
+        self.features = features
+        self.seconds = seconds
+    }
+}
+
+/// The measurements of one thread count.
+public struct LatencyCalibration: Sendable, Equatable {
+    public var threads: Int
+    /// The time a pass spends between layers, per layer: the pass's total less its layers'.
+    public var perLayerOverhead: Double
+    /// The smallest layer time seen: the floor of any prediction.
+    public var floorSeconds: Double
+    public var samples: [LatencySample]
+
+    public init(threads: Int, perLayerOverhead: Double, floorSeconds: Double, samples: [LatencySample]) {
+        self.threads = threads
+        self.perLayerOverhead = perLayerOverhead
+        self.floorSeconds = floorSeconds
+        self.samples = samples
+    }
+}
+
+/// A device profile (`netcost calibrate`): the machine, the kernels that ran, and per
+/// thread count the micro-benchmarks the model interpolates between.
+public struct LatencyProfile: Sendable, Equatable {
+    public var machine: String
+    public var kernels: String
+    public var peakGFLOPS: Double
+    public var bandwidthGBps: Double
+    public var created: String
+    public var calibrations: [LatencyCalibration]
+
+    public init(machine: String, kernels: String, peakGFLOPS: Double, bandwidthGBps: Double, created: String,
+                calibrations: [LatencyCalibration]) {
+        self.machine = machine
+        self.kernels = kernels
+        self.peakGFLOPS = peakGFLOPS
+        self.bandwidthGBps = bandwidthGBps
+        self.created = created
+        self.calibrations = calibrations
+    }
+
+    /// The calibration for `threads`, or the nearest thread count measured.
+    public func calibration(threads: Int) -> LatencyCalibration? {
+        calibrations.min { abs($0.threads - threads) < abs($1.threads - threads) }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// One layer's predicted latency.
+public struct LayerPrediction: Sendable, Equatable {
+    public enum Basis: String, Sendable {
+        /// Interpolated between the profile's micro-benchmarks of the same class.
+        case calibrated
+        /// The roofline's time: no profile, or none of this class in it.
+        case roofline
+        /// A view or input: no kernel runs.
+        case free
+        /// An op netcost has no rules for.
+        case unknown
+    }
+
+    public let name: String
+    public let op: String
+    public let latencyClass: LatencyClass
+    public let seconds: Double
+    /// What the roofline allows: max(FLOPs / peak, bytes / bandwidth).
+    public let rooflineSeconds: Double
+    public let basis: Basis
+}
+
+/// A network's predicted latency (`netcost predict`).
+public struct LatencyPrediction: Sendable, Equatable {
+    public let model: String
+    public let threads: Int
+    public let batch: Int
+    public let layers: [LayerPrediction]
+    /// The layers' times plus the time a pass spends between layers.
+    public let totalSeconds: Double
+    public let rooflineSeconds: Double
+    /// Whether a profile was used (else every time is the roofline's).
+    public let calibrated: Bool
+    public let device: RooflineDevice
+
+    /// Neighbours each prediction interpolates between.
+    static let neighbours = 4
+
+    public init(_ analysis: Analysis, model: String, profile: LatencyProfile?, threads: Int, device: RooflineDevice) {
+        self.model = model
+        self.threads = threads
+        batch = analysis.graph.batch
+        self.device = device
+        let calibration = profile?.calibration(threads: threads)
+        var layers: [LayerPrediction] = []
+        var total = 0.0, roofline = 0.0, running = 0
+        for (index, layer) in analysis.graph.layers.enumerated() {
+            let features = LatencyFeatures(analysis, layer: index)
+            let rooflineTime = max(Double(features.flops) / (device.peakGFLOPS * 1e9), Double(features.bytes) / (device.bandwidthGBps * 1e9))
+            let seconds: Double, basis: LayerPrediction.Basis
+            switch features.latencyClass {
+            case .free: (seconds, basis) = (0, .free)
+            case .unknown: (seconds, basis) = (0, .unknown)
+            default:
+                if let calibration, let interpolated = Self.interpolate(features, calibration) {
+                    (seconds, basis) = (interpolated, .calibrated)
+                } else {
+                    (seconds, basis) = (rooflineTime, .roofline)
+                }
+                running += 1
+            }
+            layers.append(LayerPrediction(name: layer.name, op: layer.operation.kind, latencyClass: features.latencyClass,
+                                          seconds: seconds, rooflineSeconds: rooflineTime, basis: basis))
+            total += seconds
+            roofline += rooflineTime
+        }
+        self.layers = layers
+        totalSeconds = total + Double(running) * (calibration?.perLayerOverhead ?? 0)
+        rooflineSeconds = roofline
+        calibrated = calibration != nil
+    }
+
+    /// The time of a layer from the samples of its class nearest to it: each neighbour's
+    /// time, less the floor, scaled by the ratio of the two layers' work, averaged
+    /// (geometrically, weighted by closeness). Nil when the class was not calibrated.
+    static func interpolate(_ features: LatencyFeatures, _ calibration: LatencyCalibration) -> Double? {
+        let candidates = calibration.samples.filter { $0.features.latencyClass == features.latencyClass }
+        guard !candidates.isEmpty else { return nil }
+        let point = features.coordinates
+        let nearest = candidates.map { sample -> (distance: Double, sample: LatencySample) in
+            let distance = zip(point, sample.features.coordinates).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            return (distance, sample)
+        }.sorted { $0.distance < $1.distance }.prefix(neighbours)
+        let floor = calibration.floorSeconds
+        var weightedLog = 0.0, weights = 0.0
+        for (distance, sample) in nearest {
+            let ratio = sample.features.work > 0 ? features.work / sample.features.work : 1
+            let estimate = floor + max(sample.seconds - floor, 0) * ratio
+            let weight = 1 / (distance + 0.05)
+            weightedLog += weight * log(max(estimate, 1e-9))
+            weights += weight
+        }
+        return max(exp(weightedLog / weights), floor)
+    }
+
+    /// `{"model", "calibrated", "threads", "batch", "total_seconds", "roofline_seconds",
+    /// "machine", "layers": [{"name", "op", "class", "seconds", "roofline_seconds", "basis"}]}`:
+    /// the shape `report --timings` reads.
+    public var json: JSONValue {
+        .object(JSONObject([
+            ("model", .string(model)), ("calibrated", .bool(calibrated)), ("threads", .integer(threads)), ("batch", .integer(batch)),
+            ("total_seconds", .number(totalSeconds)), ("roofline_seconds", .number(rooflineSeconds)),
+            ("machine", .object(JSONObject([("peak_gflops", .number(device.peakGFLOPS)), ("bandwidth_gbps", .number(device.bandwidthGBps))]))),
+            ("layers", .array(layers.map { layer in
+                .object(JSONObject([
+                    ("name", .string(layer.name)), ("op", .string(layer.op)), ("class", .string(layer.latencyClass.rawValue)),
+                    ("seconds", .number(layer.seconds)), ("roofline_seconds", .number(layer.rooflineSeconds)),
+                    ("basis", .string(layer.basis.rawValue)),
+                ]))
+            })),
+        ]))
+    }
+
+    /// The layers' predictions as the visual report's timings, labelled as predicted.
+    public var timings: LayerTimings {
+        var seconds: [String: Double] = [:]
+        for layer in layers where layer.basis != .unknown { seconds[layer.name] = layer.seconds }
+        return LayerTimings(seconds: seconds, totalSeconds: totalSeconds, machine: device, label: calibrated ? "Predicted" : "Roofline estimate")
+    }
+}

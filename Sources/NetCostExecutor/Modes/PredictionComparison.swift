@@ -1,0 +1,68 @@
+import NetCost
+
+/// `predict --validate`: a prediction beside the same graph timed by `Benchmark`.
+public struct PredictionComparison: Sendable {
+    public struct Row: Sendable {
+        public let name: String
+        public let op: String
+        public let predicted: Double
+        /// Nil for the second layer of a pair the executor merges: its time is in the first's.
+        public let measured: Double?
+        /// The layer it is merged with, on the first row of a merged pair.
+        public let mergedWith: String?
+
+        /// (predicted − measured) / measured.
+        public var error: Double? {
+            guard let measured, measured > 0 else { return nil }
+            return (predicted - measured) / measured
+        }
+    }
+
+    public let prediction: LatencyPrediction
+    public let rows: [Row]
+    public let measuredSeconds: Double
+    public let kernels: String
+
+    public var error: Double { measuredSeconds > 0 ? (prediction.totalSeconds - measuredSeconds) / measuredSeconds : 0 }
+
+    public init(_ prediction: LatencyPrediction, measured: BenchmarkReport) {
+        self.prediction = prediction
+        measuredSeconds = measured.totalSeconds
+        kernels = measured.kernels.name
+        let timings = Dictionary(measured.layers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let predicted = Dictionary(prediction.layers.map { ($0.name, $0.seconds) }, uniquingKeysWith: { first, _ in first })
+        var rows: [Row] = []
+        for layer in prediction.layers where layer.basis != .free {
+            let timing = timings[layer.name]
+            if let merge = timing?.merge {
+                if merge.isFirst {
+                    // The pair runs as one: compare the pair.
+                    rows.append(Row(name: layer.name, op: layer.op, predicted: layer.seconds + (predicted[merge.partner] ?? 0),
+                                    measured: timing?.seconds, mergedWith: merge.partner))
+                } else {
+                    rows.append(Row(name: layer.name, op: layer.op, predicted: layer.seconds, measured: nil, mergedWith: nil))
+                }
+            } else {
+                rows.append(Row(name: layer.name, op: layer.op, predicted: layer.seconds, measured: timing?.seconds, mergedWith: nil))
+            }
+        }
+        self.rows = rows
+    }
+
+    /// The prediction's JSON with `"validation": {"measured_seconds", "error", "kernels",
+    /// "layers": [{"name", "predicted_seconds", "measured_seconds", "error"}]}`.
+    public var json: JSONValue {
+        guard case .object(var top) = prediction.json else { return prediction.json }
+        top.entries.append(("validation", .object(JSONObject([
+            ("measured_seconds", .number(measuredSeconds)), ("error", .number(error)), ("kernels", .string(kernels)),
+            ("layers", .array(rows.map { row in
+                var entries: [(key: String, value: JSONValue)] = [("name", .string(row.name)), ("predicted_seconds", .number(row.predicted))]
+                entries.append(("measured_seconds", row.measured.map { .number($0) } ?? .null))
+                entries.append(("error", row.error.map { .number($0) } ?? .null))
+                if let partner = row.mergedWith { entries.append(("merged_with", .string(partner))) }
+                return .object(JSONObject(entries))
+            })),
+        ]))))
+        return .object(top)
+    }
+}

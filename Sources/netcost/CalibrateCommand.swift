@@ -1,0 +1,108 @@
+import ArgumentParsing
+import Foundation
+import NetCost
+import NetCostExecutor
+
+/// `netcost calibrate -o PROFILE.json`: micro-benchmarks of this machine for `predict`.
+struct CalibrateCommand: Subcommand {
+    static let spec = CommandSpec(
+        name: "calibrate",
+        abstract: "Time one-layer networks over a grid of shapes on this machine and write the device profile that netcost predict reads.",
+        discussion: """
+        Each point of the grid is one deployed layer (a convolution with its batch norm folded \
+        and activation fused, a depthwise or grouped one, a linear layer, pooling, an \
+        activation, an add, a concat...) at the channel counts and map sizes of efficient \
+        networks, timed with the executor's fast kernels like netcost bench. The profile \
+        keeps every point's sizes and median time per thread count, the time a pass spends \
+        between layers, the kernels that ran and the machine's peak and bandwidth. A full \
+        grid takes a few minutes; --quick about a third of it. Each thread count other than \
+        this process's runs in a child process with NETCOST_THREADS set. The model and what \
+        it cannot capture: docs/latency.md.
+        """,
+        arguments: [],
+        options: [
+            .flag("quick", help: "a smaller grid, about a third of the points"),
+            .value("threads", "LIST", help: "thread counts to calibrate, comma-separated", default: "1 and all cores"),
+            .value("budget", "MS", help: "milliseconds of timed passes per point, at least 5 passes", default: "20"),
+            SharedOptions.output,
+        ],
+        examples: [
+            "netcost calibrate -o this-machine.json",
+            "netcost calibrate --quick --threads 2 -o quick.json",
+        ])
+
+    let quick: Bool
+    let threads: [Int]
+    let budget: Double
+    let output: String?
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        quick = arguments.flag("quick")
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let counts = try arguments.list("threads", element: "a thread count") { Int($0) } ?? (cores > 1 ? [1, cores] : [1])
+        guard counts.allSatisfy({ (1...256).contains($0) }) else {
+            throw arguments.fail("--threads takes counts from 1 to 256; got \(arguments.string("threads") ?? "")")
+        }
+        threads = Array(Set(counts)).sorted()
+        budget = try arguments.double("budget", in: 1...10_000) ?? 20
+        output = arguments.string("output")
+    }
+
+    func run() throws -> ExitStatus {
+        var calibrations: [LatencyCalibration] = []
+        for count in threads {
+            if count == Calibration.threads {
+                Diagnostics.note("calibrating at \(Plural.count(count, "thread"))…")
+                calibrations.append(try Calibration.run(quick: quick, seconds: budget / 1000))
+            } else {
+                calibrations.append(try calibrateInChild(threads: count))
+            }
+        }
+        let machine = MachineProbe.measure()
+        let profile = LatencyProfile(machine: Self.machineName(), kernels: KernelSet.inUse.name,
+                                     peakGFLOPS: machine.peakGFLOPS, bandwidthGBps: machine.bandwidthGBps,
+                                     created: ISO8601DateFormatter().string(from: Date()), calibrations: calibrations)
+        try SharedOptions.write(profile.json.documentText, to: output)
+        let points = calibrations.map { "\($0.samples.count) layers at \(Plural.count($0.threads, "thread"))" }.joined(separator: ", ")
+        Diagnostics.note("profile of \(profile.machine) (\(profile.kernels) kernels): \(points)" + (output.map { "; written to \($0)" } ?? ""))
+        return .success
+    }
+
+    /// Runs `netcost calibrate` again with `NETCOST_THREADS`: the executor reads its thread
+    /// count once per process.
+    private func calibrateInChild(threads count: Int) throws(InputError) -> LatencyCalibration {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("netcost-calibrate-\(ProcessInfo.processInfo.processIdentifier)-\(count).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: FileManager.default.fileExists(atPath: "/proc/self/exe")
+                                  ? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+                                  : CommandLine.arguments[0])
+        child.arguments = ["calibrate", "--threads", String(count), "--budget", String(budget), "-o", file] + (quick ? ["--quick"] : [])
+        var environment = ProcessInfo.processInfo.environment
+        environment["NETCOST_THREADS"] = String(count)
+        child.environment = environment
+        do {
+            try child.run()
+        } catch {
+            throw InputError("could not start a calibration at \(count) threads: \(error.localizedDescription)")
+        }
+        child.waitUntilExit()
+        guard child.terminationStatus == 0 else {
+            throw InputError("the calibration at \(count) threads failed (exit status \(child.terminationStatus))")
+        }
+        let profile = try LatencyProfile.load(file: file)
+        guard let calibration = profile.calibrations.first else { throw InputError("the calibration at \(count) threads wrote no samples") }
+        return calibration
+    }
+
+    /// The CPU's model name, from /proc/cpuinfo where there is one.
+    static func machineName() -> String {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+           let name = line.split(separator: ":", maxSplits: 1).last {
+            return name.trimmingCharacters(in: .whitespaces) + ", \(cores) cores"
+        }
+        return "\(cores) cores"
+    }
+}

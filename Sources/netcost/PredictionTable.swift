@@ -1,0 +1,55 @@
+import NetCost
+import NetCostExecutor
+
+/// `netcost predict`'s text and markdown: per layer the predicted time (and, with
+/// `--validate`, the measured one and the error), then the totals.
+struct PredictionTable {
+    let prediction: LatencyPrediction
+    let comparison: PredictionComparison?
+    let profile: LatencyProfile?
+
+    func render(markdown: Bool) -> String {
+        var columns = [Table.Column("Layer"), Table.Column("Op"), Table.Column("Class"), Table.Column("predicted ms", right: true),
+                       Table.Column("roofline ms", right: true)]
+        if comparison != nil { columns += [Table.Column("measured ms", right: true), Table.Column("error", right: true)] }
+        var table = Table(columns: columns)
+        let rows = Dictionary(comparison?.rows.map { ($0.name, $0) } ?? [], uniquingKeysWith: { first, _ in first })
+        for layer in prediction.layers where layer.basis != .free {
+            var cells = [layer.name, layer.op, layer.latencyClass.rawValue,
+                         layer.basis == .unknown ? "unknown op" : milliseconds(layer.seconds), milliseconds(layer.rooflineSeconds)]
+            if comparison != nil {
+                let row = rows[layer.name]
+                if let row, row.measured == nil, row.mergedWith == nil {
+                    cells += ["merged", "-"]
+                } else {
+                    cells += [row?.measured.map(milliseconds) ?? "-", row?.error.map(percent) ?? "-"]
+                }
+            }
+            table.append(cells)
+        }
+        var lines = [(markdown ? "## " : "") + "\(prediction.model): predicted latency, deployed graph, \(Plural.count(prediction.threads, "thread")), batch \(prediction.batch)", ""]
+        lines.append(markdown ? table.markdown() : table.text())
+        lines.append("")
+        if let profile {
+            lines.append("Profile: \(profile.machine), \(profile.kernels) kernels, calibrated \(profile.created)")
+        } else {
+            lines.append("Uncalibrated: every time is the roofline's, at \(NumberFormat.fixed(prediction.device.peakGFLOPS, 1)) GFLOP/s and "
+                + "\(NumberFormat.fixed(prediction.device.bandwidthGBps, 1)) GB/s (a lower bound; netcost calibrate writes a profile)")
+        }
+        let roofline = prediction.layers.filter { $0.basis == .roofline }.count
+        if profile != nil, roofline > 0 {
+            lines.append("\(Plural.count(roofline, "layer")) of a kind the profile has not measured: the roofline's time")
+        }
+        lines.append("Predicted: \(milliseconds(prediction.totalSeconds)) ms per pass; roofline \(milliseconds(prediction.rooflineSeconds)) ms")
+        if let comparison {
+            lines.append("Measured: \(milliseconds(comparison.measuredSeconds)) ms (median of the passes, \(comparison.kernels) kernels); "
+                + "error \(percent(comparison.error))")
+            let merged = comparison.rows.filter { $0.mergedWith != nil }.count
+            if merged > 0 { lines.append("Merged pairs (\(merged)): the first row compares the pair's times, as the executor runs them together") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func milliseconds(_ seconds: Double) -> String { NumberFormat.fixed(seconds * 1e3, 3) }
+    private func percent(_ fraction: Double) -> String { (fraction >= 0 ? "+" : "") + NumberFormat.fixed(fraction * 100, 1) + "%" }
+}
