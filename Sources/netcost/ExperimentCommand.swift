@@ -32,6 +32,7 @@ struct ExperimentCommand: Subcommand {
             .value("repetitions", "N", help: "timed passes per row and round, at least (more, equal for all rows, until the slowest row fills 50 ms)", default: "5"),
             .value("statistic", "STAT", help: "what stands for a row's passes in a round", choices: ExperimentSettings.RoundStatistic.allCases.map(\.rawValue), default: "fastest"),
             .value("warmup", "N", help: "untimed passes per row and round", default: "1"),
+            .value("profile", "FILE", help: "a device profile from netcost calibrate: print each row's predicted time beside the measured one"),
         ] + SharedOptions.runLimits + [
             SharedOptions.format(["text", "json"]),
             SharedOptions.output,
@@ -40,6 +41,7 @@ struct ExperimentCommand: Subcommand {
             "netcost experiment all",
             "netcost experiment g1 --scale 4 --rounds 11",
             "NETCOST_THREADS=1 netcost experiment g3 --channels arm --format json -o g3.json",
+            "netcost experiment all --profile this-machine.json",
         ])
 
     let guidelines: [Guideline]
@@ -50,6 +52,7 @@ struct ExperimentCommand: Subcommand {
     let settings: ExperimentSettings
     let format: String
     let output: String?
+    let profilePath: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         let name = (arguments.argument("TABLE") ?? "").lowercased()
@@ -72,10 +75,12 @@ struct ExperimentCommand: Subcommand {
         self.settings = settings
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
+        profilePath = arguments.string("profile")
     }
 
     func run() throws -> ExitStatus {
         // Built first, so that a network that cannot be built fails before any timing.
+        let profile = try profilePath.map { (path: String) throws(InputError) in try LatencyProfile.load(file: path) }
         var tables: [ExperimentTable] = []
         for guideline in guidelines { tables.append(try ExperimentTable(guideline, scale: scale, channels: channels, join: join, resolution: resolution)) }
         let showProgress = isatty(STDERR_FILENO) == 1
@@ -83,9 +88,11 @@ struct ExperimentCommand: Subcommand {
         var measurements: [TableMeasurement] = []
         for table in tables {
             let id = table.guideline.id, rounds = settings.rounds
-            measurements.append(try ExperimentRunner.run(table, settings: settings) { round in
+            var measurement = try ExperimentRunner.run(table, settings: settings) { round in
                 if showProgress { Diagnostics.note("\(id): round \(round) of \(rounds)") }
-            })
+            }
+            if let profile { try measurement.predict(with: profile) }
+            measurements.append(measurement)
         }
         let report = ExperimentReport(tables: measurements, settings: settings, threads: ExperimentRunner.threads,
                                       before: before, after: MachineState.current())

@@ -28,7 +28,7 @@ struct PredictCommand: Subcommand {
             .value("peak-gflops", "X", help: "without a profile: the peak GFLOP/s of the roofline", default: "384"),
             .value("bandwidth", "X", help: "without a profile: the memory bandwidth in GB/s of the roofline", default: "51.2"),
             .flag("validate", help: "also time the network here and print predicted against measured"),
-            .value("repetitions", "N", help: "with --validate: timed passes", default: "20"),
+            .value("repetitions", "N", help: "with --validate: timed passes", default: "30"),
             SharedOptions.format(["text", "markdown", "json"]),
             SharedOptions.output,
         ],
@@ -59,7 +59,7 @@ struct PredictCommand: Subcommand {
         peak = try arguments.double("peak-gflops", in: 0.001...1e9)
         bandwidth = try arguments.double("bandwidth", in: 0.001...1e9)
         validate = arguments.flag("validate")
-        repetitions = try arguments.int("repetitions", in: 1...100_000) ?? 20
+        repetitions = try arguments.int("repetitions", in: 1...100_000) ?? 30
         format = arguments.string("format") ?? "text"
         output = arguments.string("output")
         if profilePath != nil, peak != nil || bandwidth != nil {
@@ -83,8 +83,11 @@ struct PredictCommand: Subcommand {
         let device = profile.map { RooflineDevice(peakGFLOPS: $0.peakGFLOPS, bandwidthGBps: $0.bandwidthGBps, name: "the profile's machine") }
             ?? RooflineDevice.resolve(peakGFLOPS: peak, bandwidthGBps: bandwidth, measured: nil)
         let prediction = LatencyPrediction(analysis, model: loaded.name, profile: profile, threads: threads ?? Calibration.threads, device: device)
-        let measured = validate ? try Benchmark.run(graph, repetitions: repetitions, warmup: 2, limits: limits) : nil
-        let comparison = measured.map { PredictionComparison(prediction, measured: $0) }
+        // The machine's speed now against the profile's, since a shared host's varies.
+        let reference = profile?.calibration(threads: threads ?? Calibration.threads)?.peakGFLOPS
+        let speed = validate ? reference.map { MachineProbe.peakGFLOPS() / $0 } : nil
+        let measured = validate ? try Benchmark.run(graph, repetitions: repetitions, warmup: 2, limits: limits, keepPasses: true) : nil
+        let comparison = measured.map { PredictionComparison(prediction, measured: $0, machineSpeed: speed ?? nil) }
         let text: String
         if format == "json" {
             text = comparison?.json.documentText ?? prediction.json.documentText

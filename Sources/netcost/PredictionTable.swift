@@ -42,8 +42,12 @@ struct PredictionTable {
         }
         lines.append("Predicted: \(milliseconds(prediction.totalSeconds)) ms per pass; roofline \(milliseconds(prediction.rooflineSeconds)) ms")
         if let comparison {
-            lines.append("Measured: \(milliseconds(comparison.measuredSeconds)) ms (median of the passes, \(comparison.kernels) kernels); "
+            lines.append("Measured: \(milliseconds(comparison.measuredSeconds)) ms (the passes' lower quartile, \(comparison.kernels) kernels); "
                 + "error \(percent(comparison.error))")
+            if let speed = comparison.machineSpeed, let adjusted = comparison.adjustedError {
+                lines.append("This machine's peak now: \(NumberFormat.fixed(speed, 2))× the profile's; the prediction scaled by it: "
+                    + "\(milliseconds(comparison.prediction.totalSeconds / speed)) ms, error \(percent(adjusted))")
+            }
             let merged = comparison.rows.filter { $0.mergedWith != nil }.count
             if merged > 0 { lines.append("Merged pairs (\(merged)): the first row compares the pair's times, as the executor runs them together") }
         }

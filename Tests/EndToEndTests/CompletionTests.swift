@@ -58,7 +58,7 @@ struct CompletionTests {
     @Test func bashCompletesSubcommandsOptionsChoicesModelsAndFiles() throws {
         let cases: [([String], String)] = [
             (["netcost", "rep"], "report"),
-            (["netcost", ""], "report check memory verify bench sweep experiment models ops completions help -h --help --version"),
+            (["netcost", ""], "report check memory verify bench calibrate predict sweep experiment models ops completions help -h --help --version"),
             (["netcost", "report", "--for"], "--format"),
             (["netcost", "report", "--format", ""], "text markdown csv json netron html svg"),
             (["netcost", "report", "-f", "m"], "markdown"),

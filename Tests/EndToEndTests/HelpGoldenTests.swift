@@ -6,7 +6,7 @@ import Testing
 /// --filter HelpGolden` rewrites the files after a deliberate change.
 @Suite("Help, golden files")
 struct HelpGoldenTests {
-    static let commands = ["report", "check", "memory", "verify", "bench", "sweep", "experiment", "models", "ops", "completions"]
+    static let commands = ["report", "check", "memory", "verify", "bench", "calibrate", "predict", "sweep", "experiment", "models", "ops", "completions"]
 
     @Test(arguments: commands)
     func helpMatchesItsGoldenFile(command: String) throws {

@@ -48,13 +48,6 @@ public enum LatencyClass: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether the class's time follows its arithmetic (else the bytes it moves).
-    var computes: Bool {
-        switch self {
-        case .pointwiseConvolution, .convolution, .depthwiseConvolution, .groupedConvolution, .linear: true
-        default: false
-        }
-    }
 }
 
 /// What the latency model knows of one layer: its class and sizes.
@@ -70,9 +63,14 @@ public struct LatencyFeatures: Sendable, Equatable {
     /// The window's area (1 when the op has no window).
     public var kernelArea: Int
     public var stride: Int
+    /// Bytes of stored weights the layer reads: in a network they come from memory, not
+    /// from a cache the layer before warmed.
+    public var weightBytes: Int
+    /// The activations fused into the layer's output, `+`-joined (`relu6`, `swish`), or "".
+    public var epilogue: String
 
     public init(latencyClass: LatencyClass, flops: Int, bytes: Int, inputChannels: Int, outputChannels: Int,
-                positions: Int, kernelArea: Int = 1, stride: Int = 1) {
+                positions: Int, kernelArea: Int = 1, stride: Int = 1, weightBytes: Int = 0, epilogue: String = "") {
         self.latencyClass = latencyClass
         self.flops = flops
         self.bytes = bytes
@@ -81,6 +79,8 @@ public struct LatencyFeatures: Sendable, Equatable {
         self.positions = positions
         self.kernelArea = kernelArea
         self.stride = stride
+        self.weightBytes = weightBytes
+        self.epilogue = epilogue
     }
 
     /// The features of layer `index` of an analysed graph.
@@ -92,22 +92,31 @@ public struct LatencyFeatures: Sendable, Equatable {
         let window = layer.operation.base.rules as? SlidingWindowOperation
         let outputChannels = output.dims.count >= 2 ? output.dims[1] : 1
         let bytes = cost.memoryAccess.multipliedReportingOverflow(by: 4)
+        let weightBytes = cost.weightReads.multipliedReportingOverflow(by: 4)
         self.init(latencyClass: LatencyClass(layer.operation, inputs: inputs),
                   flops: cost.flops, bytes: bytes.overflow ? Int.max : bytes.partialValue,
                   inputChannels: inputs.first.map { $0.dims.count >= 2 ? $0.dims[1] : 1 } ?? 1,
                   outputChannels: outputChannels,
                   positions: outputChannels > 0 ? output.elements / outputChannels : 0,
                   kernelArea: window.map { $0.kernel.height &* $0.kernel.width } ?? 1,
-                  stride: window.map { max($0.stride.height, $0.stride.width) } ?? 1)
+                  stride: window.map { max($0.stride.height, $0.stride.width) } ?? 1,
+                  weightBytes: weightBytes.overflow ? Int.max : weightBytes.partialValue,
+                  epilogue: layer.operation.fusedActivations.map(\.function.name).joined(separator: "+"))
     }
 
-    /// The work the class's time follows: FLOPs for products, bytes for the rest.
-    var work: Double { Double(latencyClass.computes ? flops : bytes) }
+    /// Output elements: what a fused activation runs over.
+    var outputElements: Int { outputChannels &* positions }
+
+    /// The roofline's time on `device`, the measure two layers' times scale by: FLOPs
+    /// where arithmetic bounds the layer, bytes where memory does.
+    func rooflineSeconds(_ device: RooflineDevice) -> Double {
+        max(Double(flops) / (device.peakGFLOPS * 1e9), Double(bytes) / (device.bandwidthGBps * 1e9))
+    }
 
     /// Coordinates for the nearest-neighbour search: logarithms, so that a layer twice as
     /// large is as far as one half as large.
     var coordinates: [Double] {
-        [flops, bytes, inputChannels, outputChannels, positions, kernelArea, stride].map { log2(Double(max($0, 0)) + 1) }
+        [flops, bytes, inputChannels, outputChannels, positions, kernelArea, stride, weightBytes].map { log2(Double(max($0, 0)) + 1) }
     }
 }
 
@@ -129,13 +138,32 @@ public struct LatencyCalibration: Sendable, Equatable {
     public var perLayerOverhead: Double
     /// The smallest layer time seen: the floor of any prediction.
     public var floorSeconds: Double
+    /// Per fused activation, the seconds it adds per output element to the layer it is
+    /// fused into (a 1×1 convolution with it, less the same without).
+    public var epilogueSeconds: [String: Double]
+    /// The peak GFLOP/s measured at this thread count when the samples were taken: the
+    /// reference `predict --validate` compares the machine's speed now with.
+    public var peakGFLOPS: Double
+    /// Measured over predicted on synthetic networks: how much slower a layer runs inside a
+    /// network than alone. Every prediction is scaled by it.
+    public var networkFactor: Double = 1
     public var samples: [LatencySample]
 
-    public init(threads: Int, perLayerOverhead: Double, floorSeconds: Double, samples: [LatencySample]) {
+    public init(threads: Int, perLayerOverhead: Double, floorSeconds: Double, epilogueSeconds: [String: Double] = [:],
+                peakGFLOPS: Double = 0, samples: [LatencySample]) {
         self.threads = threads
+        self.peakGFLOPS = peakGFLOPS
         self.perLayerOverhead = perLayerOverhead
         self.floorSeconds = floorSeconds
+        self.epilogueSeconds = epilogueSeconds
         self.samples = samples
+    }
+
+    /// The time the fused activations add to a layer with these features.
+    func epilogueTime(_ features: LatencyFeatures) -> Double {
+        guard !features.epilogue.isEmpty else { return 0 }
+        let perElement = features.epilogue.split(separator: "+").reduce(0.0) { $0 + (epilogueSeconds[String($1)] ?? 0) }
+        return perElement * Double(features.outputElements)
     }
 }
 

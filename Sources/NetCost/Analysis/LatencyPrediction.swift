@@ -54,8 +54,8 @@ public struct LatencyPrediction: Sendable, Equatable {
             case .free: (seconds, basis) = (0, .free)
             case .unknown: (seconds, basis) = (0, .unknown)
             default:
-                if let calibration, let interpolated = Self.interpolate(features, calibration) {
-                    (seconds, basis) = (interpolated, .calibrated)
+                if let calibration, let interpolated = Self.interpolate(features, calibration, device: device) {
+                    (seconds, basis) = (interpolated * calibration.networkFactor, .calibrated)
                 } else {
                     (seconds, basis) = (rooflineTime, .roofline)
                 }
@@ -73,9 +73,11 @@ public struct LatencyPrediction: Sendable, Equatable {
     }
 
     /// The time of a layer from the samples of its class nearest to it: each neighbour's
-    /// time, less the floor, scaled by the ratio of the two layers' work, averaged
+    /// time, less the floor and its fused activation's time, scaled by the ratio of the two
+    /// layers' roofline times (their FLOPs or their bytes, whichever bounds them), plus
+    /// this layer's activation's time, averaged
     /// (geometrically, weighted by closeness). Nil when the class was not calibrated.
-    static func interpolate(_ features: LatencyFeatures, _ calibration: LatencyCalibration) -> Double? {
+    static func interpolate(_ features: LatencyFeatures, _ calibration: LatencyCalibration, device: RooflineDevice) -> Double? {
         let candidates = calibration.samples.filter { $0.features.latencyClass == features.latencyClass }
         guard !candidates.isEmpty else { return nil }
         let point = features.coordinates
@@ -86,8 +88,11 @@ public struct LatencyPrediction: Sendable, Equatable {
         let floor = calibration.floorSeconds
         var weightedLog = 0.0, weights = 0.0
         for (distance, sample) in nearest {
-            let ratio = sample.features.work > 0 ? features.work / sample.features.work : 1
-            let estimate = floor + max(sample.seconds - floor, 0) * ratio
+            let sampleWork = sample.features.rooflineSeconds(device)
+            let ratio = sampleWork > 0 ? features.rooflineSeconds(device) / sampleWork : 1
+            // The neighbour without its fused activation, scaled, and this layer's activation.
+            let bare = max(sample.seconds - calibration.epilogueTime(sample.features), sample.seconds / 5)
+            let estimate = floor + max(bare - floor, 0) * ratio + calibration.epilogueTime(features)
             let weight = 1 / (distance + 0.05)
             weightedLog += weight * log(max(estimate, 1e-9))
             weights += weight

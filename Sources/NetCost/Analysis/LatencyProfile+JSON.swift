@@ -5,9 +5,11 @@ import Foundation
 ///
 ///     {"netcost_profile": 1, "machine": "...", "kernels": "avx512", "peak_gflops": x,
 ///      "bandwidth_gbps": y, "created": "...",
-///      "calibrations": [{"threads": 2, "per_layer_overhead": s, "floor_seconds": s,
+///      "calibrations": [{"threads": 2, "per_layer_overhead": s, "floor_seconds": s, "peak_gflops": x, "network_factor": x,
 ///        "samples": [{"class": "conv1x1", "flops": n, "bytes": n, "in": c, "out": c,
-///                     "positions": n, "kernel_area": n, "stride": n, "seconds": s}, ...]}]}
+///                     "positions": n, "kernel_area": n, "stride": n, "weight_bytes": n,
+///                     "epilogue": "relu6", "seconds": s}, ...],
+///        "epilogue_seconds_per_element": {"swish": s, ...}}]}
 extension LatencyProfile {
     public static let formatVersion = 1
 
@@ -18,13 +20,16 @@ extension LatencyProfile {
             ("calibrations", .array(calibrations.map { calibration in
                 .object(JSONObject([
                     ("threads", .integer(calibration.threads)), ("per_layer_overhead", .number(calibration.perLayerOverhead)),
-                    ("floor_seconds", .number(calibration.floorSeconds)),
+                    ("floor_seconds", .number(calibration.floorSeconds)), ("peak_gflops", .number(calibration.peakGFLOPS)),
+                    ("network_factor", .number(calibration.networkFactor)),
+                    ("epilogue_seconds_per_element", .object(JSONObject(calibration.epilogueSeconds.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))),
                     ("samples", .array(calibration.samples.map { sample in
                         let f = sample.features
                         return .object(JSONObject([
                             ("class", .string(f.latencyClass.rawValue)), ("flops", .integer(f.flops)), ("bytes", .integer(f.bytes)),
                             ("in", .integer(f.inputChannels)), ("out", .integer(f.outputChannels)), ("positions", .integer(f.positions)),
-                            ("kernel_area", .integer(f.kernelArea)), ("stride", .integer(f.stride)), ("seconds", .number(sample.seconds)),
+                            ("kernel_area", .integer(f.kernelArea)), ("stride", .integer(f.stride)),
+                            ("weight_bytes", .integer(f.weightBytes)), ("epilogue", .string(f.epilogue)), ("seconds", .number(sample.seconds)),
                         ]))
                     })),
                 ]))
@@ -72,13 +77,24 @@ extension LatencyProfile {
                     latencyClass: latencyClass, flops: try reader.count(sample, "flops", sampleField), bytes: try reader.count(sample, "bytes", sampleField),
                     inputChannels: try reader.count(sample, "in", sampleField), outputChannels: try reader.count(sample, "out", sampleField),
                     positions: try reader.count(sample, "positions", sampleField), kernelArea: try reader.count(sample, "kernel_area", sampleField),
-                    stride: try reader.count(sample, "stride", sampleField))
+                    stride: try reader.count(sample, "stride", sampleField), weightBytes: try reader.count(sample, "weight_bytes", sampleField),
+                    epilogue: try reader.text(sample, "epilogue", sampleField))
                 samples.append(LatencySample(features: features, seconds: try reader.seconds(sample, "seconds", sampleField)))
             }
             let threads = try reader.count(object, "threads", field)
             guard threads >= 1 else { throw InputError("must be at least 1", file: file, field: field + ".threads") }
-            calibrations.append(LatencyCalibration(threads: threads, perLayerOverhead: try reader.seconds(object, "per_layer_overhead", field),
-                                                   floorSeconds: try reader.seconds(object, "floor_seconds", field), samples: samples))
+            var epilogues: [String: Double] = [:]
+            if case .object(let perElement)? = object["epilogue_seconds_per_element"] {
+                for (name, _) in perElement.entries {
+                    epilogues[name] = try reader.seconds(perElement, name, field + ".epilogue_seconds_per_element")
+                }
+            }
+            var calibration = LatencyCalibration(threads: threads, perLayerOverhead: try reader.seconds(object, "per_layer_overhead", field),
+                                                   floorSeconds: try reader.seconds(object, "floor_seconds", field),
+                                                   epilogueSeconds: epilogues, peakGFLOPS: try reader.positive(object, "peak_gflops", field),
+                                                   samples: samples)
+            calibration.networkFactor = try reader.positive(object, "network_factor", field)
+            calibrations.append(calibration)
         }
         func text(_ key: String) -> String { if case .string(let value)? = top[key] { value } else { "" } }
         return LatencyProfile(machine: text("machine"), kernels: text("kernels"),
@@ -104,6 +120,13 @@ extension LatencyProfile {
             let field = parent.isEmpty ? key : parent + "." + key
             guard case .integer(let value)? = object[key], value >= 0 else {
                 throw InputError("expected a non-negative integer", file: file, line: object.line, field: field)
+            }
+            return value
+        }
+
+        func text(_ object: JSONObject, _ key: String, _ parent: String) throws(InputError) -> String {
+            guard case .string(let value)? = object[key] else {
+                throw InputError("expected a string", file: file, line: object.line, field: parent + "." + key)
             }
             return value
         }

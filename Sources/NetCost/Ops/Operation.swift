@@ -97,6 +97,12 @@ public enum Operation: Sendable, Hashable {
         if case .fused(let fused) = self { return fused.base }
         return self
     }
+
+    /// The activations a fused layer applies to its output as it writes it; none otherwise.
+    public var fusedActivations: [Activation] {
+        if case .fused(let fused) = self { return fused.activations }
+        return []
+    }
 }
 
 /// A graph input: its shape is given, it costs nothing.

@@ -42,15 +42,17 @@ public struct ExperimentReport: Sendable {
 
     static func text(_ measurement: TableMeasurement) -> [String] {
         let table = measurement.table, verdict = measurement.verdict
+        let predicted = measurement.predictedSeconds
         var grid = Table(columns: [
-            Table.Column("row"), Table.Column("channels"), Table.Column("ms", right: true), Table.Column("IQR ms", right: true),
+            Table.Column("row"), Table.Column("channels"), Table.Column("ms", right: true)] + (predicted == nil ? [] : [Table.Column("predicted ms", right: true)]) + [
+            Table.Column("IQR ms", right: true),
             Table.Column("min-max ms", right: true), Table.Column("images/s", right: true), Table.Column("MACs", right: true),
             Table.Column("FLOPs", right: true), Table.Column("memory access", right: true), Table.Column("bytes", right: true),
             Table.Column("paper GPU b/s", right: true), Table.Column("paper ARM img/s", right: true),
         ])
-        for row in measurement.rows {
+        for (index, row) in measurement.rows.enumerated() {
             let s = row.seconds, r = row.row
-            grid.append([r.label, r.configuration, ms(s.median), ms(s.lowerQuartile) + "-" + ms(s.upperQuartile),
+            grid.append([r.label, r.configuration, ms(s.median)] + (predicted.map { [ms($0[index])] } ?? []) + [ms(s.lowerQuartile) + "-" + ms(s.upperQuartile),
                          ms(s.minimum) + "-" + ms(s.maximum), NumberFormat.fixed(row.imagesPerSecond, 1),
                          NumberFormat.count(r.totals.macs), NumberFormat.count(r.totals.flops), NumberFormat.count(r.totals.memoryAccess),
                          NumberFormat.bytes(Double(r.totals.memoryAccess) * 4),
@@ -66,6 +68,10 @@ public struct ExperimentReport: Sendable {
         lines.append("this machine:  " + order(verdict.order, labels)
                      + (verdict.matches(published.gpuOrder) ? "  (the GPU order)" : "")
                      + (verdict.matches(published.armOrder) ? "  (the ARM order)" : ""))
+        if let predicted {
+            let byPrediction = predicted.indices.sorted { predicted[$0] < predicted[$1] }
+            lines.append("predicted:     " + order(byPrediction, labels) + (byPrediction == verdict.order ? "  (the measured order)" : ""))
+        }
         let byMemory = measurement.rows.indices.sorted { measurement.rows[$0].row.totals.memoryAccess < measurement.rows[$1].row.totals.memoryAccess }
         lines.append("by memory access (netcost, least first): " + order(byMemory, labels))
         lines.append("claim:   " + table.guideline.expectation)
@@ -141,9 +147,10 @@ public struct ExperimentReport: Sendable {
         let table = measurement.table, verdict = measurement.verdict
         let labels = measurement.rows.map { JSONValue.string($0.row.label) }
         let published = PublishedGuidelineSpeeds.table(table.guideline)
-        let rows = measurement.rows.map { row -> JSONValue in
+        let rows = measurement.rows.enumerated().map { index, row -> JSONValue in
             let s = row.seconds, r = row.row
             return .object(JSONObject([
+                ("predicted_seconds", measurement.predictedSeconds.map { .number($0[index]) } ?? .null),
                 ("label", .string(r.label)), ("configuration", .string(r.configuration)),
                 ("macs", .integer(r.totals.macs)), ("flops", .integer(r.totals.flops)), ("params", .integer(r.totals.params)),
                 ("memory_access", .integer(r.totals.memoryAccess)), ("memory_access_bytes", .integer(r.totals.memoryAccess &* 4)),

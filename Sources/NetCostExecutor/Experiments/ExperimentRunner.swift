@@ -54,6 +54,20 @@ public struct TableMeasurement: Sendable {
     public let table: ExperimentTable
     public let rows: [RowMeasurement]
     public let verdict: GuidelineVerdict
+    /// Per row, the latency `netcost predict` gives it (`experiment --profile`).
+    public var predictedSeconds: [Double]?
+
+    /// Adds each row's predicted latency from a device profile.
+    public mutating func predict(with profile: LatencyProfile) throws(InputError) {
+        let device = RooflineDevice(peakGFLOPS: profile.peakGFLOPS, bandwidthGBps: profile.bandwidthGBps, name: "the profile's machine")
+        var seconds: [Double] = []
+        for row in rows {
+            let prediction = LatencyPrediction(try Analysis(row.row.graph), model: row.row.label, profile: profile,
+                                               threads: ExperimentRunner.threads, device: device)
+            seconds.append(prediction.totalSeconds)
+        }
+        predictedSeconds = seconds
+    }
 }
 
 /// Times the rows of a table interleaved: round after round, every row in turn (the

@@ -82,6 +82,15 @@ public struct BenchmarkReport: Sendable, Equatable {
     /// Symbolic flops of the whole graph.
     public var totalFlops: Int { layers.reduce(0) { $0 &+ $1.flops } }
 
+    /// With `keepPasses`: the `quantile` (0 fastest, 0.5 median) of layer `index`'s times
+    /// over the passes, or of the whole pass's when `index` is nil. The host's noise only
+    /// ever slows a pass, so a low quantile is the steadier figure.
+    public func quantile(_ quantile: Double, layer index: Int? = nil) -> Double {
+        let values = passes.map { pass in index.map { pass.layerSeconds[$0] } ?? pass.seconds }.sorted()
+        guard !values.isEmpty else { return 0 }
+        return values[min(values.count - 1, Int((Double(values.count - 1) * quantile).rounded()))]
+    }
+
     public var json: JSONValue {
         var top: [(key: String, value: JSONValue)] = [
             ("model", .string(model)), ("repetitions", .integer(repetitions)),

@@ -6,41 +6,217 @@ import NetCost
 /// folded, activations fused) at this process's thread count. The samples are the
 /// latency model (docs/latency.md): `LatencyPrediction` interpolates between them.
 public enum Calibration {
-    /// One grid point: a spec of one layer (plus what fuses into it) and a label.
+    /// One grid point: the layers of one measurement (a layer and what fuses into it),
+    /// written by `entries` with names under a prefix, the first reading the input.
     struct Point {
         let label: String
-        let spec: String
+        let input: [Int]
+        let entries: (String) -> String
+        /// Whether the point may be repeated side by side (one layer reading the input),
+        /// so that each copy meets its weights cold, as a layer in a network does.
+        let copyable: Bool
+
+        func spec(copies: Int) -> String {
+            let layers = (0..<copies).map { entries("c\($0)") }.joined(separator: ", ")
+            return "{\"name\": \"\(label)\", \"input\": \(input), \"layers\": [\(layers)]}"
+        }
     }
+
+    /// The passes' quantile a time is: the lower quartile, since the host's noise only ever
+    /// slows a pass (`predict --validate` reads the same).
+    public static let quantile = 0.25
 
     /// Threads the executor's parallel loops use in this process (`NETCOST_THREADS`).
     public static var threads: Int { Parallel.workers }
 
+    /// The activations whose cost as a fused epilogue is measured.
+    static let epilogues = ["relu", "relu6", "sigmoid", "swish", "hardswish", "hardsigmoid", "gelu", "tanh"]
+
     /// Times every point of the grid; `progress` hears each label as it starts.
     /// `quick` measures about a third of the grid.
     public static func run(quick: Bool, seconds budget: Double = 0.02, progress: (String) -> Void = { _ in }) throws(InputError) -> LatencyCalibration {
-        let points = grid(quick: quick)
+        // Two rounds over the grid, minutes apart, keeping each point's faster round: a
+        // point timed while another guest took the host's cores counts less.
         var samples: [LatencySample] = []
         var overheads: [Double] = []
-        for point in points {
-            progress(point.label)
-            let graph = try Fusion.deploy(try SpecLoader.load(text: point.spec, file: point.label).graph)
-            let analysis = try Analysis(graph)
-            // One pass tells how long a pass takes; enough passes to fill the budget.
-            let probe = try Benchmark.run(graph, repetitions: 1, warmup: 1)
-            let repetitions = min(200, max(5, Int(budget / max(probe.totalSeconds, 1e-7))))
-            let report = try Benchmark.run(graph, repetitions: repetitions, warmup: 2)
-            var layerSeconds = 0.0
-            for timing in report.layers {
-                let features = LatencyFeatures(analysis, layer: timing.index)
-                guard features.latencyClass != .free, features.latencyClass != .unknown else { continue }
-                samples.append(LatencySample(features: features, seconds: timing.seconds))
-                layerSeconds += timing.seconds
+        let points = grid(quick: quick)
+        var rounds: [[(samples: [LatencySample], overhead: Double)]] = []
+        for round in 0..<2 {
+            var measured: [(samples: [LatencySample], overhead: Double)] = []
+            for point in points {
+                progress("round \(round + 1): " + point.label)
+                measured.append(try measure(point, budget: budget))
             }
-            overheads.append(max(report.totalSeconds - layerSeconds, 0))
+            rounds.append(measured)
+        }
+        for (first, second) in zip(rounds[0], rounds[1]) {
+            for (a, b) in zip(first.samples, second.samples) {
+                samples.append(LatencySample(features: a.features, seconds: min(a.seconds, b.seconds)))
+            }
+            overheads.append(min(first.overhead, second.overhead))
         }
         let floor = samples.map(\.seconds).min() ?? 0
-        return LatencyCalibration(threads: threads, perLayerOverhead: median(overheads), floorSeconds: floor, samples: samples)
+        let epilogues = try epilogueCosts(budget: budget)
+        var calibration = LatencyCalibration(threads: threads, perLayerOverhead: median(overheads), floorSeconds: floor,
+                                             epilogueSeconds: epilogues, peakGFLOPS: MachineProbe.peakGFLOPS(), samples: samples)
+        calibration.networkFactor = try networkFactor(calibration, progress: progress)
+        return calibration
     }
+
+    /// How much slower layers run inside a network than alone (their inputs written by the
+    /// layer before, their weights evicted by the layers between): the median of measured
+    /// over predicted on three synthetic networks built here, a mobile one with inverted
+    /// residuals, one of squeeze-and-excite blocks with swish, and a residual one.
+    static func networkFactor(_ calibration: LatencyCalibration, progress: (String) -> Void) throws(InputError) -> Double {
+        let profile = LatencyProfile(machine: "", kernels: "", peakGFLOPS: MachineProbe.peakGFLOPS(), bandwidthGBps: 20, created: "",
+                                     calibrations: [calibration])
+        let device = RooflineDevice(peakGFLOPS: profile.peakGFLOPS, bandwidthGBps: profile.bandwidthGBps, name: "calibration")
+        var ratios: [Double] = []
+        for (name, spec) in syntheticNetworks() {
+            progress("network " + name)
+            let graph = try Fusion.deploy(try SpecLoader.load(text: spec, file: name).graph)
+            let predicted = LatencyPrediction(try Analysis(graph), model: name, profile: profile, threads: threads, device: device).totalSeconds
+            var measured: [Double] = []
+            for _ in 0..<2 {
+                measured.append(try Benchmark.run(graph, repetitions: 10, warmup: 2, keepPasses: true).quantile(quantile))
+            }
+            if predicted > 0, let fastest = measured.min() { ratios.append(fastest / predicted) }
+        }
+        return ratios.isEmpty ? 1 : median(ratios)
+    }
+
+    /// The synthetic networks `networkFactor` times: specs written here, none of them a
+    /// published architecture.
+    static func syntheticNetworks() -> [(String, String)] {
+        func conv(_ name: String, _ output: Int, kernel: Int = 1, stride: Int = 1, groups: Int = 1, activation: String? = nil,
+                  inputs: String? = nil) -> String {
+            var text = #"{"name": "\#(name)", "op": "conv2d", "out": \#(output), "kernel": \#(kernel), "stride": \#(stride), "padding": \#(kernel / 2), "groups": \#(groups), "bias": false"#
+            if let inputs { text += #", "inputs": "\#(inputs)""# }
+            text += #"}, {"name": "\#(name)_bn", "op": "batchnorm"}"#
+            if let activation { text += #", {"name": "\#(name)_act", "op": "\#(activation)"}"# }
+            return text
+        }
+        func network(_ name: String, input: [Int], _ layers: [String]) -> (String, String) {
+            (name, #"{"name": "\#(name)", "input": \#(input), "layers": [\#(layers.joined(separator: ", "))]}"#)
+        }
+        // Inverted residuals: (in, out, expansion, stride, activation, squeeze-excite).
+        func mobile(_ name: String, stem: Int, blocks: [(Int, Int, Int, Int, String, Bool)], head: Int) -> (String, String) {
+            var layers = [conv("stem", stem, kernel: 3, stride: 2, activation: blocks.first?.4)]
+            var previous = "stem_" + (blocks.first?.4 == nil ? "bn" : "act")
+            for (index, (input, output, expansion, stride, activation, squeeze)) in blocks.enumerated() {
+                let b = "b\(index)", hidden = input * expansion
+                if expansion > 1 { layers.append(conv(b + "_expand", hidden, activation: activation, inputs: previous)) }
+                layers.append(conv(b + "_dw", hidden, kernel: index % 3 == 2 ? 5 : 3, stride: stride, groups: hidden, activation: activation,
+                                   inputs: expansion > 1 ? nil : previous))
+                if squeeze {
+                    let reduced = max(8, input / 4)
+                    layers.append(#"{"name": "\#(b)_pool", "op": "global_avgpool"}, {"name": "\#(b)_reduce", "op": "conv2d", "out": \#(reduced), "kernel": 1, "bias": true}, {"name": "\#(b)_reduce_act", "op": "swish"}, {"name": "\#(b)_expand_se", "op": "conv2d", "out": \#(hidden), "kernel": 1, "bias": true}, {"name": "\#(b)_gate", "op": "sigmoid"}, {"name": "\#(b)_scaled", "op": "mul", "inputs": ["\#(b)_dw_act", "\#(b)_gate"]}"#)
+                }
+                layers.append(conv(b + "_project", output))
+                previous = b + "_project_bn"
+                if stride == 1, input == output {
+                    layers.append(#"{"name": "\#(b)_sum", "op": "add", "inputs": ["\#(previous)", "\#(index == 0 ? "stem_act" : "b\(index - 1)_\(blocks[index - 1].0 == blocks[index - 1].1 && blocks[index - 1].3 == 1 ? "sum" : "project_bn")")"]}"#)
+                    previous = b + "_sum"
+                }
+            }
+            layers.append(conv("head", head, activation: blocks.last?.4, inputs: previous))
+            layers.append(#"{"name": "pool", "op": "global_avgpool"}, {"name": "flat", "op": "flatten"}, {"name": "fc", "op": "linear", "out": 1000}"#)
+            return network(name, input: [3, 160, 160], layers)
+        }
+        let inverted = mobile("synthetic-mobile", stem: 24, blocks: [
+            (24, 16, 1, 1, "relu6", false), (16, 24, 6, 2, "relu6", false), (24, 24, 6, 1, "relu6", false), (24, 40, 4, 2, "relu6", false),
+            (40, 40, 4, 1, "relu6", false), (40, 80, 6, 2, "relu6", false), (80, 80, 6, 1, "relu6", false), (80, 112, 4, 1, "relu6", false),
+            (112, 192, 6, 2, "relu6", false)], head: 960)
+        let excite = mobile("synthetic-excite", stem: 32, blocks: [
+            (32, 24, 1, 1, "swish", true), (24, 32, 6, 2, "swish", true), (32, 48, 6, 2, "swish", true), (48, 48, 6, 1, "swish", true),
+            (48, 96, 6, 2, "swish", true), (96, 136, 6, 1, "swish", true), (136, 232, 6, 2, "swish", true)], head: 1152)
+        // Residual: two 3×3 convolutions per block, a strided 1×1 shortcut where the shape changes.
+        var residual = [conv("stem", 48, kernel: 5, stride: 2, activation: "relu"), #"{"name": "stem_pool", "op": "maxpool", "kernel": 3, "stride": 2, "padding": 1}"#]
+        var previous = "stem_pool", channels = 48
+        for (index, (output, stride)) in [(48, 1), (96, 2), (96, 1), (192, 2), (384, 2)].enumerated() {
+            let b = "r\(index)"
+            residual.append(conv(b + "_a", output, kernel: 3, stride: stride, activation: "relu", inputs: previous))
+            residual.append(conv(b + "_b", output, kernel: 3))
+            var shortcut = previous
+            if stride != 1 || output != channels {
+                residual.append(conv(b + "_down", output, stride: stride, inputs: previous))
+                shortcut = b + "_down_bn"
+            }
+            residual.append(#"{"name": "\#(b)_sum", "op": "add", "inputs": ["\#(b)_b_bn", "\#(shortcut)"]}, {"name": "\#(b)_out", "op": "relu"}"#)
+            previous = b + "_out"
+            channels = output
+        }
+        residual.append(#"{"name": "pool", "op": "global_avgpool"}, {"name": "flat", "op": "flatten"}, {"name": "fc", "op": "linear", "out": 1000}"#)
+        return [inverted, excite, network("synthetic-residual", input: [3, 160, 160], residual)]
+    }
+
+    /// A point's samples, and the time its pass spent between layers, per layer. Layers
+    /// with more than 32 KB of weights run as copies side by side, enough of them to
+    /// overflow the last-level cache twice over, and give the median copy's time.
+    static func measure(_ point: Point, budget: Double) throws(InputError) -> (samples: [LatencySample], overhead: Double) {
+        var graph = try Fusion.deploy(try SpecLoader.load(text: point.spec(copies: 1), file: point.label).graph)
+        var analysis = try Analysis(graph)
+        let weightBytes = analysis.costs.reduce(0) { $0 &+ $1.weightReads } &* 4
+        let copies = point.copyable && weightBytes >= 32 << 10 ? min(12, max(2, 2 * lastLevelCacheBytes / max(weightBytes, 1) + 1)) : 1
+        if copies > 1 {
+            graph = try Fusion.deploy(try SpecLoader.load(text: point.spec(copies: copies), file: point.label).graph)
+            analysis = try Analysis(graph)
+        }
+        // One pass tells how long a pass takes; enough passes to fill the budget.
+        let probe = try Benchmark.run(graph, repetitions: 1, warmup: 1)
+        let repetitions = min(200, max(5, Int(budget / max(probe.totalSeconds, 1e-7))))
+        let report = try Benchmark.run(graph, repetitions: repetitions, warmup: 2, keepPasses: true)
+        var samples: [LatencySample] = [], layerSeconds = 0.0, running = 0
+        for timing in report.layers {
+            let features = LatencyFeatures(analysis, layer: timing.index)
+            guard features.latencyClass != .free, features.latencyClass != .unknown else { continue }
+            let seconds = report.quantile(quantile, layer: timing.index)
+            samples.append(LatencySample(features: features, seconds: seconds))
+            layerSeconds += seconds
+            running += 1
+        }
+        let overhead = max(report.quantile(quantile) - layerSeconds, 0) / Double(max(running, 1))
+        if copies > 1, let first = samples.first {
+            samples = [LatencySample(features: first.features, seconds: median(samples.map(\.seconds)))]
+        }
+        return (samples, overhead)
+    }
+
+    /// Per activation, the seconds per output element it adds fused into a 1×1
+    /// convolution: the convolution with it less the same without, over rounds that
+    /// alternate the two.
+    static func epilogueCosts(budget: Double) throws(InputError) -> [String: Double] {
+        func point(_ activation: String?) -> Point {
+            Point(label: "epilogue \(activation ?? "none")", input: [64, 56, 56], entries: { name in
+                "{\"name\": \"\(name)\", \"op\": \"conv2d\", \"out\": 64, \"kernel\": 1, \"bias\": false, \"inputs\": \"input\"}"
+                    + (activation.map { ", {\"name\": \"\(name)_act\", \"op\": \"\($0)\"}" } ?? "")
+            }, copyable: false)
+        }
+        let outputElements = Double(64 * 56 * 56)
+        var costs: [String: Double] = [:]
+        for activation in epilogues {
+            var differences: [Double] = []
+            for _ in 0..<3 {
+                let bare = try measure(point(nil), budget: budget).samples.first?.seconds ?? 0
+                let fused = try measure(point(activation), budget: budget).samples.first?.seconds ?? 0
+                differences.append(fused - bare)
+            }
+            costs[activation] = max(median(differences), 0) / outputElements
+        }
+        return costs
+    }
+
+    /// The last-level cache's size, from Linux's sysfs; 32 MiB where it does not say.
+    static let lastLevelCacheBytes: Int = {
+        for index in (0...4).reversed() {
+            let path = "/sys/devices/system/cpu/cpu0/cache/index\(index)/size"
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let scale = trimmed.hasSuffix("K") ? 1 << 10 : trimmed.hasSuffix("M") ? 1 << 20 : 1
+            if let value = Int(trimmed.filter(\.isNumber)), value > 0 { return value * scale }
+        }
+        return 32 << 20
+    }()
 
     static func median(_ values: [Double]) -> Double { Benchmark.median(values) }
 
@@ -49,20 +225,34 @@ public enum Calibration {
     /// of classifiers, and the cheap ops between them at a range of sizes.
     static func grid(quick: Bool) -> [Point] {
         var points: [Point] = []
-        func add(_ label: String, input: [Int], _ layers: String) {
-            points.append(Point(label: label, spec: "{\"name\": \"\(label)\", \"input\": \(input), \"layers\": [\(layers)]}"))
+        /// One op reading the input, and the ops that fuse into it.
+        func layer(_ label: String, input: [Int], _ op: String, then fused: [String] = []) {
+            points.append(Point(label: label, input: input, entries: { name in
+                ([#"{"name": "\#(name)", \#(op), "inputs": "input"}"#]
+                 + fused.enumerated().map { #"{"name": "\#(name)_\#($0.offset)", "op": "\#($0.element)"}"# }).joined(separator: ", ")
+            }, copyable: true))
+        }
+        /// Several layers, written with `name` standing for the point's prefix.
+        func layers(_ label: String, input: [Int], _ entries: String) {
+            points.append(Point(label: label, input: input, entries: { name in entries.replacingOccurrences(of: "NAME", with: name) },
+                                copyable: false))
         }
         let maps = quick ? [7, 28, 112] : [7, 14, 28, 56, 112]
-        // Pointwise: expansions, projections and square ones, each with a fused ReLU6 or none.
+        // Pointwise: expansions, projections and square ones, with batch norm folded and
+        // each activation in turn fused (the epilogue's cost is measured apart as well).
         let pointwise = quick
             ? [(16, 96), (96, 24), (144, 24), (64, 384), (576, 96), (320, 1280), (256, 256)]
             : [(16, 96), (24, 144), (96, 24), (144, 24), (32, 192), (192, 32), (64, 384), (384, 64), (96, 576), (576, 96),
-               (160, 960), (960, 160), (320, 1280), (64, 64), (128, 128), (256, 256), (512, 512), (58, 58), (116, 116), (232, 232)]
-        for (index, (input, output)) in pointwise.enumerated() {
-            for size in maps where flops(input * output * size * size) {
-                let activation = index % 2 == 0 ? ", {\"op\": \"relu6\"}" : ""
-                add("conv1x1 \(input)→\(output) at \(size)", input: [input, size, size],
-                    "{\"op\": \"conv2d\", \"out\": \(output), \"kernel\": 1, \"bias\": false}, {\"op\": \"batchnorm\"}" + activation)
+               (160, 960), (960, 160), (320, 1280), (64, 64), (128, 128), (256, 256), (512, 512), (58, 58), (116, 116), (232, 232),
+               (32, 16), (16, 16), (24, 24), (40, 240), (240, 40), (112, 672), (672, 112), (1024, 1024)]
+        let activations = ["", "relu6", "", "relu", "swish"]
+        var turn = 0
+        for (input, output) in pointwise {
+            for size in maps where fits(input * output * size * size) {
+                let activation = activations[turn % activations.count]
+                turn += 1
+                layer("conv1x1 \(input)→\(output) at \(size)", input: [input, size, size],
+                      #""op": "conv2d", "out": \#(output), "kernel": 1, "bias": false"#, then: ["batchnorm"] + (activation.isEmpty ? [] : [activation]))
             }
         }
         // Full convolutions: stems and ResNet/VGG-like 3×3 layers.
@@ -71,59 +261,80 @@ public enum Calibration {
             : [(3, 32, 3, 2, 224), (3, 24, 3, 2, 224), (3, 64, 7, 2, 224), (3, 16, 3, 2, 112), (16, 16, 3, 1, 112),
                (32, 32, 3, 1, 56), (64, 64, 3, 1, 56), (64, 128, 3, 2, 56), (128, 128, 3, 1, 28), (128, 256, 3, 2, 28),
                (256, 256, 3, 1, 14), (512, 512, 3, 1, 7), (64, 64, 3, 2, 56), (24, 48, 5, 1, 28), (96, 96, 3, 1, 14)]
-        for (input, output, kernel, stride, size) in full where flops(input * output * kernel * kernel * size * size / (stride * stride)) {
-            add("conv\(kernel)x\(kernel)/\(stride) \(input)→\(output) at \(size)", input: [input, size, size],
-                "{\"op\": \"conv2d\", \"out\": \(output), \"kernel\": \(kernel), \"stride\": \(stride), \"padding\": \(kernel / 2), \"bias\": false}, {\"op\": \"batchnorm\"}, {\"op\": \"relu\"}")
+        for (input, output, kernel, stride, size) in full where fits(input * output * kernel * kernel * size * size / (stride * stride)) {
+            layer("conv\(kernel)x\(kernel)/\(stride) \(input)→\(output) at \(size)", input: [input, size, size],
+                  #""op": "conv2d", "out": \#(output), "kernel": \#(kernel), "stride": \#(stride), "padding": \#(kernel / 2), "bias": false"#,
+                  then: ["batchnorm", "relu"])
         }
         // Depthwise: 3×3 and 5×5, strides 1 and 2, with a fused activation.
         let depthwiseChannels = quick ? [32, 144, 576] : [16, 32, 96, 144, 192, 384, 576, 960, 1152]
         for channels in depthwiseChannels {
             for size in maps where channels * size * size <= 2_000_000 {
                 for (kernel, stride) in quick ? [(3, 1), (5, 2)] : [(3, 1), (3, 2), (5, 1), (5, 2)] {
-                    add("depthwise\(kernel)x\(kernel)/\(stride) \(channels) at \(size)", input: [channels, size, size],
-                        "{\"op\": \"conv2d\", \"out\": \(channels), \"kernel\": \(kernel), \"stride\": \(stride), \"padding\": \(kernel / 2), \"groups\": \(channels), \"bias\": false}, {\"op\": \"batchnorm\"}, {\"op\": \"relu6\"}")
+                    layer("depthwise\(kernel)x\(kernel)/\(stride) \(channels) at \(size)", input: [channels, size, size],
+                          #""op": "conv2d", "out": \#(channels), "kernel": \#(kernel), "stride": \#(stride), "padding": \#(kernel / 2), "groups": \#(channels), "bias": false"#,
+                          then: ["batchnorm", "relu6"])
                 }
             }
         }
         // Grouped: ShuffleNet V1's and ResNeXt's.
         for (channels, groups, kernel) in quick ? [(240, 3, 1), (128, 32, 3)] : [(240, 3, 1), (480, 3, 1), (240, 8, 1), (128, 32, 3), (256, 32, 3), (96, 4, 3)] {
-            for size in quick ? [14, 28] : [7, 14, 28, 56] where flops(channels * channels / groups * kernel * kernel * size * size) {
-                add("grouped conv g\(groups) \(channels) k\(kernel) at \(size)", input: [channels, size, size],
-                    "{\"op\": \"conv2d\", \"out\": \(channels), \"kernel\": \(kernel), \"padding\": \(kernel / 2), \"groups\": \(groups), \"bias\": false}, {\"op\": \"batchnorm\"}, {\"op\": \"relu\"}")
+            for size in quick ? [14, 28] : [7, 14, 28, 56] where fits(channels * channels / groups * kernel * kernel * size * size) {
+                layer("grouped conv g\(groups) \(channels) k\(kernel) at \(size)", input: [channels, size, size],
+                      #""op": "conv2d", "out": \#(channels), "kernel": \#(kernel), "padding": \#(kernel / 2), "groups": \#(groups), "bias": false"#,
+                      then: ["batchnorm", "relu"])
             }
         }
-        // Classifiers.
+        // Squeeze-and-excitation's 1×1 convolutions on a pooled vector, and classifiers.
+        for (input, output) in quick ? [(576, 24), (24, 576)] : [(96, 4), (4, 96), (480, 20), (20, 480), (1152, 48), (48, 1152), (960, 240), (240, 960)] {
+            layer("squeeze conv \(input)→\(output)", input: [input, 1, 1], #""op": "conv2d", "out": \#(output), "kernel": 1, "bias": true"#,
+                  then: [output < input ? "swish" : "sigmoid"])
+        }
         for (input, output) in quick ? [(1280, 1000), (4096, 4096)] : [(1024, 1000), (1280, 1000), (2048, 1000), (512, 10), (4096, 4096), (4096, 1000), (9216, 4096), (576, 1024)] {
-            add("linear \(input)→\(output)", input: [input], "{\"op\": \"linear\", \"out\": \(output)}")
+            layer("linear \(input)→\(output)", input: [input], #""op": "linear", "out": \#(output)"#)
+        }
+        // Transformers' and ConvNeXt's: linear layers over tokens, attention's products and
+        // softmax, and 7×7 depthwise convolutions.
+        for (tokens, features, output) in quick ? [(197, 768, 768), (3136, 96, 384)]
+                                                : [(197, 768, 768), (197, 768, 3072), (197, 3072, 768), (3136, 96, 384), (3136, 384, 96), (49, 768, 3072), (784, 192, 768)] {
+            layer("linear \(tokens)×\(features)→\(output)", input: [tokens, features], #""op": "linear", "out": \#(output)"#)
+        }
+        for (heads, tokens, width) in quick ? [(12, 197, 64)] : [(12, 197, 64), (3, 196, 32), (6, 49, 64), (4, 64, 32)] {
+            layers("attention \(heads)×\(tokens)×\(width)", input: [heads, tokens, width],
+                   #"{"name": "NAME_t", "op": "transpose", "perm": [0, 2, 1], "inputs": "input"}, {"name": "NAME_s", "op": "matmul", "inputs": ["input", "NAME_t"]}, {"name": "NAME_p", "op": "softmax", "axis": 2}, {"name": "NAME", "op": "matmul", "inputs": ["NAME_p", "input"]}"#)
+        }
+        for (channels, size) in quick ? [(96, 56)] : [(96, 56), (192, 28), (384, 14), (768, 7)] {
+            layer("depthwise7x7 \(channels) at \(size)", input: [channels, size, size],
+                  #""op": "conv2d", "out": \#(channels), "kernel": 7, "padding": 3, "groups": \#(channels), "bias": true"#)
         }
         // The cheap ops, by size.
         let sizes = quick ? [(32, 28), (256, 14)] : [(16, 112), (32, 56), (64, 28), (256, 14), (1024, 7), (96, 56)]
         let unary = ["relu", "relu6", "sigmoid", "swish", "hardswish", "gelu", "tanh"]
         for (channels, size) in sizes {
             let shape = [channels, size, size]
+            let area = "\(channels)×\(size)²"
             for name in quick ? ["relu", "swish", "hardswish"] : unary {
-                add("\(name) \(channels)×\(size)²", input: shape, "{\"op\": \"\(name)\"}")
+                layer("\(name) \(area)", input: shape, #""op": "\#(name)""#)
             }
-            add("batchnorm \(channels)×\(size)²", input: shape, "{\"op\": \"batchnorm\"}")
-            add("maxpool 3/2 \(channels)×\(size)²", input: shape, "{\"op\": \"maxpool\", \"kernel\": 3, \"stride\": 2, \"padding\": 1}")
-            add("avgpool 2/2 \(channels)×\(size)²", input: shape, "{\"op\": \"avgpool\", \"kernel\": 2, \"stride\": 2}")
-            add("global avgpool \(channels)×\(size)²", input: shape, "{\"op\": \"global_avgpool\"}")
-            add("add \(channels)×\(size)²", input: shape,
-                "{\"name\": \"a\", \"op\": \"relu\"}, {\"name\": \"b\", \"op\": \"sigmoid\", \"inputs\": \"input\"}, {\"op\": \"add\", \"inputs\": [\"a\", \"b\"]}")
-            add("mul by channel \(channels)×\(size)²", input: shape,
-                "{\"name\": \"g\", \"op\": \"global_avgpool\"}, {\"op\": \"mul\", \"inputs\": [\"input\", \"g\"]}")
-            add("concat \(channels)×\(size)²", input: shape,
-                "{\"name\": \"a\", \"op\": \"relu\"}, {\"op\": \"concat\", \"inputs\": [\"input\", \"a\"]}")
-            if channels % 2 == 0 {
-                add("channel shuffle \(channels)×\(size)²", input: shape, "{\"op\": \"channel_shuffle\", \"groups\": 2}")
-            }
-            add("pad \(channels)×\(size)²", input: shape, "{\"op\": \"pad\", \"pads\": [1, 1]}")
-            add("upsample \(channels)×\(size)²", input: shape, "{\"op\": \"upsample\", \"mode\": \"nearest\", \"scale\": 2}")
-            add("layernorm \(channels)×\(size * size)", input: [size * size, channels], "{\"op\": \"layernorm\"}")
+            layer("batchnorm \(area)", input: shape, #""op": "batchnorm""#)
+            layer("maxpool 3/2 \(area)", input: shape, #""op": "maxpool", "kernel": 3, "stride": 2, "padding": 1"#)
+            layer("avgpool 2/2 \(area)", input: shape, #""op": "avgpool", "kernel": 2, "stride": 2"#)
+            layer("global avgpool \(area)", input: shape, #""op": "global_avgpool""#)
+            layer("pad \(area)", input: shape, #""op": "pad", "pads": [1, 1]"#)
+            layer("upsample \(area)", input: shape, #""op": "upsample", "mode": "nearest", "scale": 2"#)
+            if channels % 2 == 0 { layer("channel shuffle \(area)", input: shape, #""op": "channel_shuffle", "groups": 2"#) }
+            layers("add \(area)", input: shape,
+                   #"{"name": "NAME_a", "op": "relu", "inputs": "input"}, {"name": "NAME_b", "op": "sigmoid", "inputs": "input"}, {"name": "NAME", "op": "add", "inputs": ["NAME_a", "NAME_b"]}"#)
+            layers("mul by channel \(area)", input: shape,
+                   #"{"name": "NAME_g", "op": "global_avgpool", "inputs": "input"}, {"name": "NAME", "op": "mul", "inputs": ["input", "NAME_g"]}"#)
+            layers("concat \(area)", input: shape,
+                   #"{"name": "NAME_a", "op": "relu", "inputs": "input"}, {"name": "NAME", "op": "concat", "inputs": ["input", "NAME_a"]}"#)
+            layer("layernorm \(channels)×\(size * size)", input: [size * size, channels], #""op": "layernorm""#)
+            layer("transpose \(area)", input: shape, #""op": "transpose", "perm": [1, 2, 0]"#)
         }
         return points
     }
 
-    /// Grid points stay under 2 GFLOP (1 G multiply-accumulates) each, so that calibration takes minutes.
-    private static func flops(_ macs: Int) -> Bool { macs <= 1_000_000_000 }
+    /// Grid points stay under 1 G multiply-accumulates each, so that calibration takes minutes.
+    private static func fits(_ macs: Int) -> Bool { macs <= 1_000_000_000 }
 }

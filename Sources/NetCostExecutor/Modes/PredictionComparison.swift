@@ -22,14 +22,30 @@ public struct PredictionComparison: Sendable {
     public let rows: [Row]
     public let measuredSeconds: Double
     public let kernels: String
+    /// This machine's peak arithmetic now over the profile's at calibration: below 1 when
+    /// the host is busier than it was (another guest on a shared host).
+    public let machineSpeed: Double?
 
     public var error: Double { measuredSeconds > 0 ? (prediction.totalSeconds - measuredSeconds) / measuredSeconds : 0 }
 
-    public init(_ prediction: LatencyPrediction, measured: BenchmarkReport) {
+    /// The error with the prediction scaled by `machineSpeed`.
+    public var adjustedError: Double? {
+        guard let machineSpeed, machineSpeed > 0, measuredSeconds > 0 else { return nil }
+        return (prediction.totalSeconds / machineSpeed - measuredSeconds) / measuredSeconds
+    }
+
+    public init(_ prediction: LatencyPrediction, measured: BenchmarkReport, machineSpeed: Double? = nil) {
         self.prediction = prediction
-        measuredSeconds = measured.totalSeconds
+        self.machineSpeed = machineSpeed
+        // The lower quartile of the passes, as calibration measures (`Calibration.quantile`).
+        let quantile = Calibration.quantile
+        measuredSeconds = measured.passes.isEmpty ? measured.totalSeconds : measured.quantile(quantile)
         kernels = measured.kernels.name
         let timings = Dictionary(measured.layers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        func seconds(_ timing: LayerTiming?) -> Double? {
+            guard let timing else { return nil }
+            return measured.passes.isEmpty ? timing.seconds : measured.quantile(quantile, layer: timing.index)
+        }
         let predicted = Dictionary(prediction.layers.map { ($0.name, $0.seconds) }, uniquingKeysWith: { first, _ in first })
         var rows: [Row] = []
         for layer in prediction.layers where layer.basis != .free {
@@ -38,12 +54,12 @@ public struct PredictionComparison: Sendable {
                 if merge.isFirst {
                     // The pair runs as one: compare the pair.
                     rows.append(Row(name: layer.name, op: layer.op, predicted: layer.seconds + (predicted[merge.partner] ?? 0),
-                                    measured: timing?.seconds, mergedWith: merge.partner))
+                                    measured: seconds(timing), mergedWith: merge.partner))
                 } else {
                     rows.append(Row(name: layer.name, op: layer.op, predicted: layer.seconds, measured: nil, mergedWith: nil))
                 }
             } else {
-                rows.append(Row(name: layer.name, op: layer.op, predicted: layer.seconds, measured: timing?.seconds, mergedWith: nil))
+                rows.append(Row(name: layer.name, op: layer.op, predicted: layer.seconds, measured: seconds(timing), mergedWith: nil))
             }
         }
         self.rows = rows
@@ -55,6 +71,7 @@ public struct PredictionComparison: Sendable {
         guard case .object(var top) = prediction.json else { return prediction.json }
         top.entries.append(("validation", .object(JSONObject([
             ("measured_seconds", .number(measuredSeconds)), ("error", .number(error)), ("kernels", .string(kernels)),
+            ("machine_speed", machineSpeed.map { .number($0) } ?? .null), ("adjusted_error", adjustedError.map { .number($0) } ?? .null),
             ("layers", .array(rows.map { row in
                 var entries: [(key: String, value: JSONValue)] = [("name", .string(row.name)), ("predicted_seconds", .number(row.predicted))]
                 entries.append(("measured_seconds", row.measured.map { .number($0) } ?? .null))

@@ -1,0 +1,116 @@
+import Foundation
+import NetCost
+import Testing
+
+/// The latency model of `netcost predict`: classes, the profile's file format, and the
+/// interpolation, on profiles written by hand.
+@Suite struct LatencyModelTests {
+    /// 1×1 convolution 4 → 2 channels on a 2×2 map, no bias: 2·4·2·2 = 32 MACs, 64 FLOPs;
+    /// it reads 16 input and 8 weight elements and writes 8: 32 elements, 128 bytes.
+    static let pointwise = """
+    {"name": "pw", "input": [4, 2, 2], "layers": [{"name": "conv", "op": "conv2d", "out": 2, "kernel": 1, "bias": false}]}
+    """
+
+    static func analysis(_ text: String) throws -> Analysis {
+        try Analysis(try Fusion.deploy(try SpecLoader.load(text: text).graph))
+    }
+
+    @Test func classesComeFromTheOpsTraits() throws {
+        let spec = """
+        {"name": "c", "input": [8, 8, 8], "layers": [
+          {"name": "pw", "op": "conv2d", "out": 8, "kernel": 1}, {"name": "pw_bn", "op": "batchnorm"}, {"name": "pw_act", "op": "swish"},
+          {"name": "dw", "op": "conv2d", "out": 8, "kernel": 3, "padding": 1, "groups": 8},
+          {"name": "g", "op": "conv2d", "out": 8, "kernel": 3, "padding": 1, "groups": 2},
+          {"name": "full", "op": "conv2d", "out": 8, "kernel": 3, "padding": 1},
+          {"name": "pool", "op": "maxpool", "kernel": 2, "stride": 2}, {"name": "flat", "op": "flatten"},
+          {"name": "fc", "op": "linear", "out": 4}]}
+        """
+        let analysis = try Self.analysis(spec)
+        let classes = Dictionary(uniqueKeysWithValues: analysis.graph.layers.indices.map {
+            (analysis.graph.layers[$0].name, LatencyFeatures(analysis, layer: $0))
+        })
+        #expect(classes["pw"]?.latencyClass == .pointwiseConvolution)
+        #expect(classes["pw"]?.epilogue == "swish")
+        #expect(classes["dw"]?.latencyClass == .depthwiseConvolution)
+        #expect(classes["g"]?.latencyClass == .groupedConvolution)
+        #expect(classes["full"]?.latencyClass == .convolution)
+        #expect(classes["pool"]?.latencyClass == .pooling)
+        #expect(classes["flat"]?.latencyClass == .free)
+        #expect(classes["fc"]?.latencyClass == .linear)
+        // The 3×3 convolution's weights: 8·8·3·3 = 576 elements, 2,304 bytes.
+        #expect(classes["full"]?.weightBytes == 2_304)
+    }
+
+    /// Without a profile the time is the roofline's: at 1 GFLOP/s and 1 GB/s the layer
+    /// above needs 64 ns of arithmetic and 128 ns of memory traffic, so 128 ns.
+    @Test func uncalibratedIsTheRoofline() throws {
+        let device = RooflineDevice(peakGFLOPS: 1, bandwidthGBps: 1, name: "test")
+        let prediction = LatencyPrediction(try Self.analysis(Self.pointwise), model: "pw", profile: nil, threads: 1, device: device)
+        #expect(!prediction.calibrated)
+        #expect(abs(prediction.totalSeconds - 128e-9) < 1e-15)
+        #expect(prediction.layers.first { $0.name == "conv" }?.basis == .roofline)
+    }
+
+    /// A machine whose 1×1 convolutions take exactly 1 µs plus three times their roofline
+    /// time: samples of two sizes, and a layer of a third size predicted as 1 µs + 3 ×
+    /// its roofline. The pointwise layer above, at 1 GFLOP/s and 1 GB/s: 1 µs + 3 × 128 ns.
+    @Test func interpolatesBetweenSamplesOfTheSameClass() throws {
+        let device = RooflineDevice(peakGFLOPS: 1, bandwidthGBps: 1, name: "test")
+        func sample(flops: Int, bytes: Int, channels: Int, positions: Int) -> LatencySample {
+            let roofline = max(Double(flops), Double(bytes)) * 1e-9
+            return LatencySample(features: LatencyFeatures(latencyClass: .pointwiseConvolution, flops: flops, bytes: bytes, inputChannels: channels,
+                                                           outputChannels: channels, positions: positions), seconds: 1e-6 + 3 * roofline)
+        }
+        let calibration = LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 1e-6,
+                                             samples: [sample(flops: 1_000, bytes: 2_000, channels: 8, positions: 16),
+                                                       sample(flops: 64_000, bytes: 40_000, channels: 32, positions: 64)])
+        let profile = LatencyProfile(machine: "test", kernels: "test", peakGFLOPS: 1, bandwidthGBps: 1, created: "", calibrations: [calibration])
+        let prediction = LatencyPrediction(try Self.analysis(Self.pointwise), model: "pw", profile: profile, threads: 1, device: device)
+        #expect(prediction.calibrated)
+        #expect(abs(prediction.totalSeconds - (1e-6 + 3 * 128e-9)) < 1e-12)
+    }
+
+    /// A fused activation's time comes from the profile's per-element cost: 2 ns per
+    /// element of swish on the 8 output elements adds 16 ns to a sample-identical layer.
+    @Test func aFusedActivationAddsItsPerElementCost() throws {
+        let device = RooflineDevice(peakGFLOPS: 1, bandwidthGBps: 1, name: "test")
+        let swish = """
+        {"name": "pw", "input": [4, 2, 2], "layers": [{"name": "conv", "op": "conv2d", "out": 2, "kernel": 1, "bias": false}, {"name": "act", "op": "swish"}]}
+        """
+        let analysis = try Self.analysis(swish)
+        let index = try #require(analysis.graph.layers.firstIndex { $0.name == "conv" })
+        var bare = LatencyFeatures(analysis, layer: index)
+        bare.epilogue = ""
+        let calibration = LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 0, epilogueSeconds: ["swish": 2e-9],
+                                             samples: [LatencySample(features: bare, seconds: 1e-6)])
+        let profile = LatencyProfile(machine: "test", kernels: "test", peakGFLOPS: 1, bandwidthGBps: 1, created: "", calibrations: [calibration])
+        let prediction = LatencyPrediction(analysis, model: "pw", profile: profile, threads: 1, device: device)
+        #expect(abs(prediction.totalSeconds - (1e-6 + 16e-9)) < 1e-13)
+    }
+
+    @Test func profileRoundTripsThroughItsJSON() throws {
+        let features = LatencyFeatures(latencyClass: .depthwiseConvolution, flops: 10, bytes: 20, inputChannels: 3, outputChannels: 3,
+                                       positions: 4, kernelArea: 9, stride: 2, weightBytes: 108, epilogue: "relu6")
+        let profile = LatencyProfile(machine: "m", kernels: "avx2", peakGFLOPS: 100, bandwidthGBps: 20, created: "today",
+                                     calibrations: [LatencyCalibration(threads: 2, perLayerOverhead: 1e-7, floorSeconds: 2e-7,
+                                                                       epilogueSeconds: ["swish": 1e-9], peakGFLOPS: 90, samples: [LatencySample(features: features, seconds: 3e-6)])])
+        let text = profile.json.documentText
+        #expect(try LatencyProfile.parse(Array(text.utf8), file: "p.json") == profile)
+    }
+
+    @Test(arguments: [
+        ("{}", "not a device profile"),
+        (#"{"netcost_profile": 7}"#, "profile format 7"),
+        (#"{"netcost_profile": 1, "calibrations": []}"#, "calibrations"),
+        (#"{"netcost_profile": 1, "peak_gflops": 1, "bandwidth_gbps": 1, "calibrations": [{"threads": 1, "per_layer_overhead": 0, "floor_seconds": 0, "peak_gflops": 1, "samples": [{"class": "warp"}]}]}"#, "calibrations[0].samples[0]"),
+        (#"{"netcost_profile": 1, "peak_gflops": 1, "bandwidth_gbps": 1, "calibrations": [{"threads": 1, "per_layer_overhead": -1, "floor_seconds": 0, "peak_gflops": 1, "samples": []}]}"#, "per_layer_overhead"),
+    ])
+    func badProfilesAreNamed(text: String, expected: String) throws {
+        #expect {
+            _ = try LatencyProfile.parse(Array(text.utf8), file: "bad.json")
+        } throws: { error in
+            let description = (error as? InputError)?.description ?? ""
+            return description.contains("bad.json") && description.contains(expected)
+        }
+    }
+}
