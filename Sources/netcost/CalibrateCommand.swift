@@ -22,6 +22,7 @@ struct CalibrateCommand: Subcommand {
         arguments: [],
         options: [
             .flag("quick", help: "a smaller grid, about a third of the points"),
+            .value("points", "N", help: "at most N grid points (every kind of layer kept), small synthetic networks: a coarse profile in seconds"),
             .value("threads", "LIST", help: "thread counts to calibrate, comma-separated", default: "1 and all cores"),
             .value("budget", "MS", help: "milliseconds of timed passes per point, at least 5 passes", default: "20"),
             SharedOptions.output,
@@ -32,12 +33,14 @@ struct CalibrateCommand: Subcommand {
         ])
 
     let quick: Bool
+    let points: Int?
     let threads: [Int]
     let budget: Double
     let output: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         quick = arguments.flag("quick")
+        points = try arguments.int("points", in: 1...100_000)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let counts = try arguments.list("threads", element: "a thread count") { Int($0) } ?? (cores > 1 ? [1, cores] : [1])
         guard counts.allSatisfy({ (1...256).contains($0) }) else {
@@ -53,7 +56,7 @@ struct CalibrateCommand: Subcommand {
         for count in threads {
             if count == Calibration.threads {
                 Diagnostics.note("calibrating at \(Plural.count(count, "thread"))…")
-                calibrations.append(try Calibration.run(quick: quick, seconds: budget / 1000))
+                calibrations.append(try Calibration.run(quick: quick, points: points, seconds: budget / 1000))
             } else {
                 calibrations.append(try calibrateInChild(threads: count))
             }
@@ -78,6 +81,7 @@ struct CalibrateCommand: Subcommand {
                                   ? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
                                   : CommandLine.arguments[0])
         child.arguments = ["calibrate", "--threads", String(count), "--budget", String(budget), "-o", file] + (quick ? ["--quick"] : [])
+            + (points.map { ["--points", String($0)] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["NETCOST_THREADS"] = String(count)
         child.environment = environment

@@ -16,7 +16,7 @@ struct LatencyCommandTests {
     /// A quick calibration at one thread, made once for the tests that read a profile.
     static let profile: Result<String, any Error> = Result {
         let path = try file("quick-profile.json")
-        let result = try CommandLineTests.run(["calibrate", "--quick", "--threads", "1", "--budget", "1", "-o", path],
+        let result = try CommandLineTests.run(["calibrate", "--quick", "--points", "12", "--threads", "1", "--budget", "1", "-o", path],
                                               deadline: 600, environment: ["NETCOST_THREADS": "1"])
         guard result.status == 0 else { throw CocoaError(.fileWriteUnknown) }
         return path

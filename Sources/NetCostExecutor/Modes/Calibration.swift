@@ -33,13 +33,17 @@ public enum Calibration {
     static let epilogues = ["relu", "relu6", "sigmoid", "swish", "hardswish", "hardsigmoid", "gelu", "tanh"]
 
     /// Times every point of the grid; `progress` hears each label as it starts.
-    /// `quick` measures about a third of the grid.
-    public static func run(quick: Bool, seconds budget: Double = 0.02, progress: (String) -> Void = { _ in }) throws(InputError) -> LatencyCalibration {
+    /// `quick` measures about a third of the grid; `points` caps it further (every kind of
+    /// layer kept), and with it the synthetic networks and the activation measurements run
+    /// at small sizes: a coarse profile in seconds, for a first look or a smoke test.
+    public static func run(quick: Bool, points limit: Int? = nil, seconds budget: Double = 0.02,
+                           progress: (String) -> Void = { _ in }) throws(InputError) -> LatencyCalibration {
         // Two rounds over the grid, minutes apart, keeping each point's faster round: a
         // point timed while another guest took the host's cores counts less.
         var samples: [LatencySample] = []
         var overheads: [Double] = []
-        let points = grid(quick: quick)
+        let points = limit.map { select(grid(quick: quick), $0) } ?? grid(quick: quick)
+        let small = limit != nil
         var rounds: [[(samples: [LatencySample], overhead: Double)]] = []
         for round in 0..<2 {
             var measured: [(samples: [LatencySample], overhead: Double)] = []
@@ -56,10 +60,10 @@ public enum Calibration {
             overheads.append(min(first.overhead, second.overhead))
         }
         let floor = samples.map(\.seconds).min() ?? 0
-        let epilogues = try epilogueCosts(budget: budget)
+        let epilogues = try epilogueCosts(budget: budget, size: small ? 14 : 56)
         var calibration = LatencyCalibration(threads: threads, perLayerOverhead: median(overheads), floorSeconds: floor,
                                              epilogueSeconds: epilogues, peakGFLOPS: MachineProbe.peakGFLOPS(), samples: samples)
-        calibration.networkFactor = try networkFactor(calibration, progress: progress)
+        calibration.networkFactor = try networkFactor(calibration, resolution: small ? 32 : 160, progress: progress)
         return calibration
     }
 
@@ -67,12 +71,12 @@ public enum Calibration {
     /// layer before, their weights evicted by the layers between): the median of measured
     /// over predicted on three synthetic networks built here, a mobile one with inverted
     /// residuals, one of squeeze-and-excite blocks with swish, and a residual one.
-    static func networkFactor(_ calibration: LatencyCalibration, progress: (String) -> Void) throws(InputError) -> Double {
+    static func networkFactor(_ calibration: LatencyCalibration, resolution: Int, progress: (String) -> Void) throws(InputError) -> Double {
         let profile = LatencyProfile(machine: "", kernels: "", peakGFLOPS: MachineProbe.peakGFLOPS(), bandwidthGBps: 20, created: "",
                                      calibrations: [calibration])
         let device = RooflineDevice(peakGFLOPS: profile.peakGFLOPS, bandwidthGBps: profile.bandwidthGBps, name: "calibration")
         var ratios: [Double] = []
-        for (name, spec) in syntheticNetworks() {
+        for (name, spec) in syntheticNetworks(resolution: resolution) {
             progress("network " + name)
             let graph = try Fusion.deploy(try SpecLoader.load(text: spec, file: name).graph)
             let predicted = LatencyPrediction(try Analysis(graph), model: name, profile: profile, threads: threads, device: device).totalSeconds
@@ -87,7 +91,7 @@ public enum Calibration {
 
     /// The synthetic networks `networkFactor` times: specs written here, none of them a
     /// published architecture.
-    static func syntheticNetworks() -> [(String, String)] {
+    static func syntheticNetworks(resolution: Int) -> [(String, String)] {
         func conv(_ name: String, _ output: Int, kernel: Int = 1, stride: Int = 1, groups: Int = 1, activation: String? = nil,
                   inputs: String? = nil) -> String {
             var text = #"{"name": "\#(name)", "op": "conv2d", "out": \#(output), "kernel": \#(kernel), "stride": \#(stride), "padding": \#(kernel / 2), "groups": \#(groups), "bias": false"#
@@ -121,7 +125,7 @@ public enum Calibration {
             }
             layers.append(conv("head", head, activation: blocks.last?.4, inputs: previous))
             layers.append(#"{"name": "pool", "op": "global_avgpool"}, {"name": "flat", "op": "flatten"}, {"name": "fc", "op": "linear", "out": 1000}"#)
-            return network(name, input: [3, 160, 160], layers)
+            return network(name, input: [3, resolution, resolution], layers)
         }
         let inverted = mobile("synthetic-mobile", stem: 24, blocks: [
             (24, 16, 1, 1, "relu6", false), (16, 24, 6, 2, "relu6", false), (24, 24, 6, 1, "relu6", false), (24, 40, 4, 2, "relu6", false),
@@ -147,7 +151,7 @@ public enum Calibration {
             channels = output
         }
         residual.append(#"{"name": "pool", "op": "global_avgpool"}, {"name": "flat", "op": "flatten"}, {"name": "fc", "op": "linear", "out": 1000}"#)
-        return [inverted, excite, network("synthetic-residual", input: [3, 160, 160], residual)]
+        return [inverted, excite, network("synthetic-residual", input: [3, resolution, resolution], residual)]
     }
 
     /// A point's samples, and the time its pass spent between layers, per layer. Layers
@@ -185,14 +189,14 @@ public enum Calibration {
     /// Per activation, the seconds per output element it adds fused into a 1×1
     /// convolution: the convolution with it less the same without, over rounds that
     /// alternate the two.
-    static func epilogueCosts(budget: Double) throws(InputError) -> [String: Double] {
+    static func epilogueCosts(budget: Double, size: Int) throws(InputError) -> [String: Double] {
         func point(_ activation: String?) -> Point {
-            Point(label: "epilogue \(activation ?? "none")", input: [64, 56, 56], entries: { name in
+            Point(label: "epilogue \(activation ?? "none")", input: [64, size, size], entries: { name in
                 "{\"name\": \"\(name)\", \"op\": \"conv2d\", \"out\": 64, \"kernel\": 1, \"bias\": false, \"inputs\": \"input\"}"
                     + (activation.map { ", {\"name\": \"\(name)_act\", \"op\": \"\($0)\"}" } ?? "")
             }, copyable: false)
         }
-        let outputElements = Double(64 * 56 * 56)
+        let outputElements = Double(64 * size * size)
         var costs: [String: Double] = [:]
         for activation in epilogues {
             var differences: [Double] = []
@@ -333,6 +337,22 @@ public enum Calibration {
             layer("transpose \(area)", input: shape, #""op": "transpose", "perm": [1, 2, 0]"#)
         }
         return points
+    }
+
+    /// At most `limit` points of `grid`: the first of each kind of layer (the label's first
+    /// word), then evenly spaced ones.
+    static func select(_ grid: [Point], _ limit: Int) -> [Point] {
+        var kinds = Set<String>(), chosen: [Int] = []
+        for (index, point) in grid.enumerated() {
+            let kind = String(point.label.prefix { $0 != " " })
+            if kinds.insert(kind).inserted { chosen.append(index) }
+        }
+        let room = max(limit - chosen.count, 0)
+        if room > 0 {
+            let step = max(1, grid.count / room)
+            chosen += stride(from: 0, to: grid.count, by: step).prefix(room)
+        }
+        return Array(Set(chosen)).sorted().map { grid[$0] }
     }
 
     /// Grid points stay under 1 G multiply-accumulates each, so that calibration takes minutes.
