@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target and runs it for SECONDS (docs/robustness.md).
 #
-#   scripts/fuzz.sh spec|onnx|verify SECONDS [libFuzzer flags…]
+#   scripts/fuzz.sh spec|onnx|verify|tflite SECONDS [libFuzzer flags…]
 #
 # The libraries are compiled with swiftc's coverage instrumentation and AddressSanitizer
 # (-sanitize=fuzzer,address) into .build/fuzz/, and linked with fuzz/targets/TARGET.swift,
@@ -16,7 +16,7 @@ set -euo pipefail
 
 target=${1:-}
 seconds=${2:-}
-case "$target" in spec|onnx|verify) ;; *) echo "usage: scripts/fuzz.sh spec|onnx|verify SECONDS [libFuzzer flags]" >&2; exit 2 ;; esac
+case "$target" in spec|onnx|verify|tflite) ;; *) echo "usage: scripts/fuzz.sh spec|onnx|verify|tflite SECONDS [libFuzzer flags]" >&2; exit 2 ;; esac
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "SECONDS must be a whole number" >&2; exit 2; }
 shift 2
 
@@ -73,6 +73,7 @@ seeds=("fuzz/corpus/$target")
 case "$target" in
     spec) seeds+=(specs Tests/EndToEndTests/Fixtures/tiny_net.json Tests/EndToEndTests/Fixtures/reproducers) ;;
     onnx) seeds+=(Tests/ONNXTests/Fixtures/generated Tests/ONNXTests/Fixtures/shared Tests/EndToEndTests/Fixtures/reproducers) ;;
+    tflite) seeds+=(Tests/NetCostTests/Fixtures/tflite) ;;
 esac
 dictionary=()
 [ -f "fuzz/dictionaries/$target.dict" ] && dictionary=(-dict="fuzz/dictionaries/$target.dict")

@@ -29,6 +29,17 @@ public enum FuzzTargets {
         return true
     }
 
+    /// A TensorFlow Lite flatbuffer: decoded, its TFLite Micro arena planned and rendered.
+    /// Returns whether it decoded.
+    @discardableResult
+    public static func tflite(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let model = try? TFLiteLoader.decode(bytes, file: "fuzz.tflite") else { return false }
+        let report = TFLiteArenaReport(file: "fuzz.tflite", model: model)
+        _ = report.text()
+        _ = report.json.documentText
+        return true
+    }
+
     /// What the commands do with a loaded model. Errors are expected answers here; only a
     /// trap or a hang is a finding.
     private static func exercise(_ model: LoadedModel, rebuild: ((SpecOverrides) throws(InputError) -> LoadedModel)?) {
