@@ -64,6 +64,11 @@ struct CheckCommand: Subcommand {
         options.sramBytes = try arguments.quantity("sram", units: ParsedArguments.binaryUnits, in: 0...(1 << 50), example: "256K or 1M")
         options.flashBytes = try arguments.quantity("flash", units: ParsedArguments.binaryUnits, in: 0...(1 << 50), example: "1M")
         options.dataType = SharedOptions.dataType(arguments)
+        if let model = arguments.argument("MODEL"), TFLiteLoader.isTFLitePath(model), options.sramBytes != nil || options.flashBytes != nil,
+           let file = try? TFLiteLoader.load(file: model) {
+            let arena = TFLiteMicroArena(file)
+            options.deviceFile = CheckOptions.DeviceFile(arenaHeadBytes: arena.headBytes, arenaTailBytes: arena.tail32, fileBytes: file.fileBytes)
+        }
         self.options = options
         failOn = arguments.string("fail-on").flatMap(Severity.init(rawValue:))
         show = arguments.string("show").flatMap(Severity.init(rawValue:)) ?? .info

@@ -71,8 +71,14 @@ enum SharedOptions {
         }
     }
 
+    /// `--dtype`; without it fp32, or for a `.tflite` file the element type of its
+    /// activations (int8 for a fully quantized model).
     static func dataType(_ arguments: ParsedArguments) -> DataType {
-        arguments.string("dtype").flatMap(DataType.init(rawValue:)) ?? .fp32
+        if let given = arguments.string("dtype").flatMap(DataType.init(rawValue:)) { return given }
+        if let model = arguments.argument("MODEL"), TFLiteLoader.isTFLitePath(model), let file = try? TFLiteLoader.load(file: model) {
+            return file.activationDataType
+        }
+        return .fp32
     }
 
     /// Writes `text` to the `--output` file, or to standard output.

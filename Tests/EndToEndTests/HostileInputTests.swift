@@ -42,6 +42,17 @@ struct HostileInputTests {
 
     /// A linear layer of 2³¹ × 2³¹ (or 2³¹ × 2³⁰) weights: each count fits in 64 bits, but
     /// the totals pass 2⁶⁰, past which bytes at 8 per element would not.
+    /// A fuzzed .tflite whose tensor sizes overflowed the arena planner's sums (found by
+    /// scripts/fuzz.sh tflite): refused when read, by every command that reads it.
+    @Test func tfliteTensorTooLargeForAnyDevice() throws {
+        let path = Self.directory + "trap_tflite_planner_overflow.tflite"
+        let message = path + ": tensor 23 (op_zoo_1/average_pooling2d_1/AvgPool) has 9,223,372,036,854,775,807 elements, "
+            + "more than the limit of 100,000,000,000,000 in one tensor"
+        try Self.expectRefused(["memory", path, "--planner", "tflm"], message)
+        try Self.expectRefused(["report", path], message)
+        try Self.expectRefused(["check", path, "--sram", "256K"], message)
+    }
+
     @Test(arguments: [
         ("trap_json_bytes_linear_2e62.json", [] as [String]),
         ("trap_json_bytes_linear_2e61_bits64.json", ["--bits", "64"]),

@@ -15,6 +15,23 @@ public struct CheckOptions: Sendable {
     /// the element type of both. FIT runs only when one of the two is given.
     public var sramBytes: Int?
     public var flashBytes: Int?
+    /// For a `.tflite` file: what it needs on the device, read from the file itself (the
+    /// FIT rule then uses these instead of netcost's arena and the weights' bytes).
+    public var deviceFile: DeviceFile?
+
+    public struct DeviceFile: Sendable {
+        /// TFLite Micro's planned head and the 32-bit estimate of its tail.
+        public var arenaHeadBytes: Int
+        public var arenaTailBytes: Int
+        /// The flatbuffer's size: what flash holds.
+        public var fileBytes: Int
+
+        public init(arenaHeadBytes: Int, arenaTailBytes: Int, fileBytes: Int) {
+            self.arenaHeadBytes = arenaHeadBytes
+            self.arenaTailBytes = arenaTailBytes
+            self.fileBytes = fileBytes
+        }
+    }
     public var dataType: DataType = .fp32
 
     public init() {}

@@ -5,6 +5,16 @@
 enum FitChecks {
     static func run(_ network: NetworkView, options: CheckOptions, into report: inout CheckReport) throws(InputError) {
         let bytes = options.dataType.bytes
+        if let file = options.deviceFile {
+            if let sram = options.sramBytes {
+                let what = "TFLite Micro's arena (head \(NumberFormat.grouped(file.arenaHeadBytes)) planned + tail about \(NumberFormat.grouped(file.arenaTailBytes)), 32-bit)"
+                report.findings.append(Self.finding(what: what, needed: file.arenaHeadBytes &+ file.arenaTailBytes, capacity: sram, memory: "SRAM", dataType: options.dataType))
+            }
+            if let flash = options.flashBytes {
+                report.findings.append(Self.finding(what: "the weights, as the .tflite file", needed: file.fileBytes, capacity: flash, memory: "flash", dataType: options.dataType))
+            }
+            return
+        }
         if let sram = options.sramBytes {
             let schedule: MemorySchedule, arena: ArenaPlan?
             do {

@@ -5,6 +5,10 @@ import Foundation
 public enum ModelLoader {
     public static func load(_ reference: String, overrides: SpecOverrides = SpecOverrides()) throws(InputError) -> LoadedModel {
         let isFile = FileManager.default.fileExists(atPath: reference)
+        if TFLiteLoader.isTFLitePath(reference) {
+            guard isFile else { throw InputError("no such file", file: reference) }
+            return try TFLiteLoader.loadModel(file: reference, overrides: overrides)
+        }
         if ONNXImporter.isONNXPath(reference) {
             guard isFile else { throw InputError("no such file", file: reference) }
             return try loadONNX(reference, overrides: overrides)

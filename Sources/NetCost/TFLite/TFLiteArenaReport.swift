@@ -26,8 +26,8 @@ public struct TFLiteArenaReport {
         lines.append("Head (planned activations and scratch, 16-byte aligned): \(NumberFormat.grouped(arena.headBytes)) bytes")
         lines.append("Tail (bookkeeping, estimated): \(NumberFormat.grouped(arena.tail64)) bytes on a 64-bit build, "
                      + "\(NumberFormat.grouped(arena.tail32)) on a 32-bit one; reference kernels, plain MicroInterpreter (docs/tflite.md)")
-        lines.append("Arena to reserve: \(NumberFormat.grouped(arena.headBytes + arena.tail32)) bytes (32-bit), "
-                     + "\(NumberFormat.grouped(arena.headBytes + arena.tail64)) (64-bit)")
+        lines.append("Arena to reserve: \(NumberFormat.grouped(arena.headBytes.saturatingPlus(arena.tail32))) bytes (32-bit), "
+                     + "\(NumberFormat.grouped(arena.headBytes.saturatingPlus(arena.tail64))) (64-bit)")
         lines.append("Alive: step 0 is the input, operator i runs at step i + 1; flash (the file): \(NumberFormat.grouped(model.fileBytes)) bytes")
         return lines.joined(separator: "\n") + "\n"
     }

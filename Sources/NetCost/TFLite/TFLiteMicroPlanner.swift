@@ -1,3 +1,22 @@
+extension Int {
+    /// Arithmetic on sizes read from a file, pinned at the largest Int instead of
+    /// trapping: a size that large fits no device, and the report says so.
+    func saturatingPlus(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? Int.max : Int.min) : sum
+    }
+
+    func saturatingMinus(_ other: Int) -> Int {
+        let (difference, overflow) = subtractingReportingOverflow(other)
+        return overflow ? (other < 0 ? Int.max : Int.min) : difference
+    }
+
+    func saturatingTimes(_ other: Int) -> Int {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? ((self < 0) != (other < 0) ? Int.min : Int.max) : product
+    }
+}
+
 /// TensorFlow Lite for Microcontrollers' arena for a `.tflite` model, as its
 /// `MicroAllocator` plans it (`memory --planner tflm`): the "head", where the greedy
 /// memory planner lays out every activation tensor and kernel scratch buffer, 16-byte
@@ -84,14 +103,14 @@ public struct TFLiteMicroArena: Sendable {
         for buffer in order {
             var candidate = 0
             for other in placed where !(first[buffer] > last[other] || first[other] > last[buffer]) {
-                if offsets[other] - candidate >= sizes[buffer] { break }
-                candidate = max(candidate, offsets[other] + sizes[other])
+                if offsets[other].saturatingMinus(candidate) >= sizes[buffer] { break }
+                candidate = max(candidate, offsets[other].saturatingPlus(sizes[other]))
             }
             offsets[buffer] = candidate
             let position = placed.firstIndex { offsets[$0] > candidate } ?? placed.count
             placed.insert(buffer, at: position)
         }
-        headBytes = sizes.indices.map { offsets[$0] + sizes[$0] }.max() ?? 0
+        headBytes = sizes.indices.map { offsets[$0].saturatingPlus(sizes[$0]) }.max() ?? 0
         buffers = sizes.indices.map {
             Buffer(tensor: tensorIndices[$0], name: names[$0], bytes: sizes[$0], firstUse: first[$0], lastUse: last[$0], offset: offsets[$0])
         }
@@ -116,15 +135,15 @@ public struct TFLiteMicroArena: Sendable {
             guard let input = tensor(0) else { return [] }
             let axes = tensor(1)?.elements ?? 0
             let quantized = input.type == .int8 || input.type == .int16
-            return (quantized ? [4 * (output?.elements ?? 0)] : []) + [4 * input.shape.count, 4 * axes]
+            return (quantized ? [(output?.elements ?? 0).saturatingTimes(4)] : []) + [4 * input.shape.count, axes.saturatingTimes(4)]
         case "REDUCE_MAX", "REDUCE_MIN":
             guard let input = tensor(0) else { return [] }
-            return [4 * input.shape.count, 4 * (tensor(1)?.elements ?? 0)]
+            return [4 * input.shape.count, (tensor(1)?.elements ?? 0).saturatingTimes(4)]
         case "TRANSPOSE_CONV":
             // Inputs: output shape, filter, activations, bias.
             guard let input = tensor(2), let output else { return [] }
-            if input.type == .int8 { return [4 * output.elements] }
-            if input.type == .int16 { return [8 * output.elements] + (tensor(3).map { $0.type == .int16 ? [8 * $0.elements] : [] } ?? []) }
+            if input.type == .int8 { return [output.elements.saturatingTimes(4)] }
+            if input.type == .int16 { return [output.elements.saturatingTimes(8)] + (tensor(3).map { $0.type == .int16 ? [$0.elements.saturatingTimes(8)] : [] } ?? []) }
             return []
         case "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED":
             if let filter = tensor(1), filter.type == .int4 { return [filter.elements] }

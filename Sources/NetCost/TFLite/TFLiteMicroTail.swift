@@ -15,19 +15,19 @@ struct TailEstimate {
         // subgraph's allocation record.
         var total = wide ? 216 + 16 + 24 : 116 + 8 + 12
         // One evaluation tensor per tensor, one node and registration per operator.
-        total += model.tensors.count * (wide ? 24 : 12) + model.operators.count * (wide ? 64 : 32)
+        total = total.saturatingPlus(model.tensors.count.saturatingTimes(wide ? 24 : 12)).saturatingPlus(model.operators.count.saturatingTimes(wide ? 64 : 32))
         for op in model.operators {
-            total += Self.builtinParameters(op.name)
-            for buffer in Self.kernelData(op, model) { total += TFLiteMicroArena.aligned(buffer) }
+            total = total.saturatingPlus(Self.builtinParameters(op.name))
+            for buffer in Self.kernelData(op, model) { total = total.saturatingPlus(TFLiteMicroArena.aligned(buffer)) }
         }
         // The graph's inputs and outputs: a pointer array (16-aligned) and a full tensor
         // each, with its quantization when it is quantized.
         for list in [model.inputs, model.outputs] {
-            total += TFLiteMicroArena.aligned(list.count * pointerBytes)
+            total = total.saturatingPlus(TFLiteMicroArena.aligned(list.count.saturatingTimes(pointerBytes)))
             for index in list where index >= 0 {
-                total += wide ? 64 : 40
+                total = total.saturatingPlus(wide ? 64 : 40)
                 let tensor = model.tensors[index]
-                if tensor.scaleCount > 0 { total += (wide ? 24 : 12) + 4 + 4 * tensor.scaleCount }
+                if tensor.scaleCount > 0 { total = total.saturatingPlus((wide ? 24 : 12) + 4).saturatingPlus(tensor.scaleCount.saturatingTimes(4)) }
             }
         }
         bytes = total
@@ -55,13 +55,13 @@ struct TailEstimate {
     static func kernelData(_ op: TFLiteModel.Operator, _ model: TFLiteModel) -> [Int] {
         let outputChannels = op.outputs.first.flatMap { $0 >= 0 ? model.tensors[$0].shape.last : nil } ?? 0
         switch op.name {
-        case "CONV_2D", "DEPTHWISE_CONV_2D": return [80, 4 * outputChannels, 4 * outputChannels]
-        case "TRANSPOSE_CONV": return [88, 4 * outputChannels, 4 * outputChannels]
+        case "CONV_2D", "DEPTHWISE_CONV_2D": return [80, outputChannels.saturatingTimes(4), outputChannels.saturatingTimes(4)]
+        case "TRANSPOSE_CONV": return [88, outputChannels.saturatingTimes(4), outputChannels.saturatingTimes(4)]
         case "FULLY_CONNECTED":
             // Per-channel multipliers and shifts only for per-channel quantized weights.
             let weights = op.inputs.count > 1 && op.inputs[1] >= 0 ? model.tensors[op.inputs[1]] : nil
             let perChannel = weights.map { $0.scaleCount > 1 } ?? false
-            return [72] + (perChannel ? [4 * outputChannels, 4 * outputChannels] : [])
+            return [72] + (perChannel ? [outputChannels.saturatingTimes(4), outputChannels.saturatingTimes(4)] : [])
         case "ADD": return [60]
         case "SUB": return [52]
         case "MUL": return [36]

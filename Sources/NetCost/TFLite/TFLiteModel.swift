@@ -57,18 +57,22 @@ public struct TFLiteModel: Sendable {
         public let isVariable: Bool
         /// Quantization scales: 0 for a float tensor, 1 per tensor, one per channel.
         public let scaleCount: Int
+        /// The values of a small integer constant (an axis list, paddings, a permutation):
+        /// the only data netcost reads from the file.
+        public let values: [Int]?
 
         /// A constant: its values are in the file.
         public var isConstant: Bool { storedBytes > 0 }
 
+        /// Pinned at the largest Int when the dimensions' product passes it.
         public var elements: Int {
-            shape.reduce(1) { (product: Int, dimension: Int) in product.multipliedReportingOverflow(by: max(dimension, 0)).partialValue }
+            shape.reduce(1) { (product: Int, dimension: Int) in product.saturatingTimes(max(dimension, 0)) }
         }
 
         /// The tensor's bytes at its element type.
         public var bytes: Int {
             let (bits, overflow) = elements.multipliedReportingOverflow(by: type.bits)
-            return overflow ? Int.max : (bits + 7) / 8
+            return overflow ? Int.max : bits.saturatingPlus(7) / 8
         }
     }
 
@@ -82,13 +86,65 @@ public struct TFLiteModel: Sendable {
         /// Tensor indices; -1 is an absent optional input (a fully connected layer without bias).
         public let inputs: [Int]
         public let outputs: [Int]
-        /// The builtin options table's position, read by the op's mapping.
-        let options: FlatBufferReader.Table?
+        /// The builtin options the mapping reads, decoded by the op's own table.
+        public let options: Options
 
         /// `CONV_2D`, or `CUSTOM:name`.
         public var name: String {
             if let builtin { return TFLiteBuiltin.name(builtin) }
             return "CUSTOM:" + (customName ?? "?")
+        }
+    }
+
+    /// The builtin options of the ops netcost maps (schema.fbs `Conv2DOptions`,
+    /// `DepthwiseConv2DOptions`, `Pool2DOptions`, `FullyConnectedOptions`, ...); absent
+    /// fields keep the schema's defaults.
+    public struct Options: Sendable {
+        /// SAME (0) or VALID (1).
+        public var padding = 0
+        public var strideWidth = 1, strideHeight = 1
+        public var dilationWidth = 1, dilationHeight = 1
+        public var filterWidth = 1, filterHeight = 1
+        public var depthMultiplier = 1
+        /// NONE 0, RELU 1, RELU_N1_TO_1 2, RELU6 3, TANH 4, SIGN_BIT 5.
+        public var activation = 0
+        public var axis = 0
+        public var keepDims = false
+        public var keepNumDims = false
+        /// A strided slice's masks: bit i set takes axis i's begin (or end) as the whole axis.
+        public var beginMask = 0, endMask = 0
+
+        init() {}
+
+        init(_ name: String, _ table: FlatBufferReader.Table?, _ reader: FlatBufferReader) throws(FlatBufferError) {
+            guard let table else { return }
+            func int(_ id: Int, _ value: Int) throws(FlatBufferError) -> Int { Int(try reader.int32(table, id, default: Int32(clamping: value))) }
+            func byte(_ id: Int) throws(FlatBufferError) -> Int { Int(try reader.int8(table, id)) }
+            switch name {
+            case "CONV_2D":
+                padding = try byte(0); strideWidth = try int(1, 1); strideHeight = try int(2, 1); activation = try byte(3)
+                dilationWidth = try int(4, 1); dilationHeight = try int(5, 1)
+            case "DEPTHWISE_CONV_2D":
+                padding = try byte(0); strideWidth = try int(1, 1); strideHeight = try int(2, 1); depthMultiplier = try int(3, 1)
+                activation = try byte(4); dilationWidth = try int(5, 1); dilationHeight = try int(6, 1)
+            case "AVERAGE_POOL_2D", "MAX_POOL_2D", "L2_POOL_2D":
+                padding = try byte(0); strideWidth = try int(1, 1); strideHeight = try int(2, 1)
+                filterWidth = try int(3, 1); filterHeight = try int(4, 1); activation = try byte(5)
+            case "FULLY_CONNECTED":
+                activation = try byte(0); keepNumDims = try reader.bool(table, 2)
+            case "ADD", "SUB", "MUL", "DIV":
+                activation = try byte(0)
+            case "CONCATENATION":
+                axis = try int(0, 0); activation = try byte(1)
+            case "MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN", "REDUCE_PROD":
+                keepDims = try reader.bool(table, 0)
+            case "STRIDED_SLICE":
+                beginMask = try int(0, 0); endMask = try int(1, 0)
+            case "TRANSPOSE_CONV":
+                padding = try byte(0); strideWidth = try int(1, 1); strideHeight = try int(2, 1); activation = try byte(3)
+            default:
+                break
+            }
         }
     }
 
@@ -110,11 +166,12 @@ public struct TFLiteModel: Sendable {
         version = Int(try reader.int32(model, 0))
         description = try reader.string(model, 3)
         // Buffer sizes: `data` inline, or `offset`/`size` past the flatbuffer (large models).
-        var bufferSizes: [Int] = []
+        var bufferSizes: [Int] = [], bufferStarts: [Int?] = []
         for buffer in try reader.tables(model, 4, name: "Buffer") {
-            let inline = try reader.vector(buffer, 0, elementSize: 1)?.count ?? 0
+            let inline = try reader.vector(buffer, 0, elementSize: 1)
             let outside = try reader.uint64(buffer, 2)
-            bufferSizes.append(inline > 0 ? inline : Int(clamping: outside))
+            bufferSizes.append((inline?.count ?? 0) > 0 ? inline?.count ?? 0 : Int(clamping: outside))
+            bufferStarts.append(inline?.start)
         }
         var codes: [(builtin: Int?, custom: String?, version: Int)] = []
         for code in try reader.tables(model, 1, name: "OperatorCode") {
@@ -137,12 +194,25 @@ public struct TFLiteModel: Sendable {
             }
             let buffer = Int(try reader.int32(tensor, 2))
             let shape = try reader.int32s(tensor, 0).map(Int.init)
+            let stored = buffer > 0 && buffer < bufferSizes.count ? bufferSizes[buffer] : 0
+            var values: [Int]?
+            if stored > 0, let start = bufferStarts[buffer], type == .int32 || type == .int64 {
+                let width = type == .int32 ? 4 : 8, count = stored / width
+                if count <= 256 {
+                    values = []
+                    for position in 0..<count {
+                        let at = start + position * width
+                        values?.append(type == .int32 ? Int(try reader.int32(at: at)) : Int(truncatingIfNeeded: try reader.uint64(at: at)))
+                    }
+                }
+            }
             tensors.append(Tensor(index: index, name: try reader.string(tensor, 3) ?? "tensor \(index)", shape: shape, type: type,
-                                  storedBytes: buffer > 0 && buffer < bufferSizes.count ? bufferSizes[buffer] : 0,
+                                  storedBytes: stored,
                                   isVariable: try reader.bool(tensor, 5),
                                   scaleCount: try reader.subtable(tensor, 4, name: "tensor \(index)'s quantization")
                                     .map { (quantization: FlatBufferReader.Table) throws(FlatBufferError) in
-                                        try reader.vector(quantization, 2, elementSize: 4)?.count ?? 0 } ?? 0))
+                                        try reader.vector(quantization, 2, elementSize: 4)?.count ?? 0 } ?? 0,
+                                  values: values))
         }
         self.tensors = tensors
         func checked(_ indices: [Int32], _ what: String, at position: Int) throws(FlatBufferError) -> [Int] {
@@ -160,11 +230,40 @@ public struct TFLiteModel: Sendable {
                 throw reader.error("operator \(index) uses operator code \(codeIndex), but the model has \(codes.count)", at: op.position)
             }
             let code = codes[codeIndex]
+            let name = code.builtin.map(TFLiteBuiltin.name) ?? "CUSTOM"
+            let options = try Options(name, try reader.subtable(op, 4, name: "operator \(index)'s options"), reader)
             operators.append(Operator(index: index, builtin: code.builtin, customName: code.custom, version: code.version,
                                       inputs: try checked(try reader.int32s(op, 1), "operator \(index)'s inputs", at: op.position),
                                       outputs: try checked(try reader.int32s(op, 2), "operator \(index)'s outputs", at: op.position),
-                                      options: try reader.subtable(op, 4, name: "operator \(index)'s options")))
+                                      options: options))
         }
         self.operators = operators
+    }
+}
+
+extension TFLiteModel {
+    /// The constant tensors' elements and bytes per element type, largest first.
+    public var constantsByType: [(type: ElementType, elements: Int, bytes: Int)] {
+        var totals: [ElementType: (Int, Int)] = [:]
+        for tensor in tensors where tensor.isConstant {
+            let sum = totals[tensor.type] ?? (0, 0)
+            totals[tensor.type] = (sum.0 &+ tensor.elements, sum.1 &+ tensor.storedBytes)
+        }
+        return totals.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.bytes > $1.bytes }
+    }
+
+    /// The report's element type for the activations: int8 when they are 8-bit integers,
+    /// fp16 when half floats, fp32 otherwise.
+    public var activationDataType: DataType {
+        let types = Set(tensors.filter { !$0.isConstant }.map(\.type))
+        if types.isSubset(of: [.int8, .uint8, .int32]) && !types.isDisjoint(with: [.int8, .uint8]) { return .int8 }
+        if types.contains(.float16) && !types.contains(.float32) { return .fp16 }
+        return .fp32
+    }
+
+    /// `int8 208,112 elements (208,112 bytes), int32 2,740 (10,960 bytes)`.
+    public var constantSummary: String {
+        let parts = constantsByType.map { "\($0.type.name) \(NumberFormat.grouped($0.elements)) (\(NumberFormat.grouped($0.bytes)) bytes)" }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
     }
 }

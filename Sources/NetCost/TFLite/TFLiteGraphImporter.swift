@@ -1,0 +1,267 @@
+/// Turns subgraph 0 of a `.tflite` model into a netcost graph, so that every command
+/// counts it like any other model. TensorFlow Lite lays feature maps out as NHWC;
+/// netcost's graph is NCHW, so 4-D tensors are read with their channels moved to axis 1
+/// and axis numbers (reductions, concatenation, paddings, permutations) mapped the same
+/// way. Counts do not depend on the layout. Fused activations become layers of their own
+/// after the op; operators netcost has no mapping for are named and not counted.
+struct TFLiteGraphImporter {
+    let model: TFLiteModel
+    var builder: GraphBuilder
+    /// The layer that holds each tensor, once made.
+    var layerOfTensor: [Int: Int] = [:]
+    var unsupported: [String: Int] = [:]
+    var usedNames: Set<String> = []
+
+    init(_ model: TFLiteModel, name: String, limits: ModelLimits) {
+        self.model = model
+        builder = GraphBuilder(name: name, limits: limits)
+    }
+
+    /// NHWC axis → NCHW axis, for 4-D tensors.
+    static let axisFromNHWC = [0, 2, 3, 1]
+
+    static func isFeatureMap(_ shape: [Int]) -> Bool { shape.count == 4 }
+
+    /// A tensor's shape in netcost's layout.
+    static func netcostShape(_ shape: [Int]) -> [Int] {
+        guard isFeatureMap(shape) else { return shape.isEmpty ? [1] : shape }
+        return [shape[0], shape[3], shape[1], shape[2]]
+    }
+
+    static func mapAxis(_ axis: Int, rank: Int) -> Int {
+        let positive = axis < 0 ? axis + rank : axis
+        return rank == 4 && (0..<4).contains(positive) ? axisFromNHWC[positive] : positive
+    }
+
+    mutating func run() throws(InputError) -> Graph {
+        for input in model.inputs where input >= 0 {
+            let tensor = model.tensors[input]
+            layerOfTensor[input] = try builder.addInput(name: uniqueName(tensor.name),
+                                                        shape: try TensorShape(Self.netcostShape(tensor.shape), batchAxis: 0))
+        }
+        for op in model.operators {
+            do {
+                try add(op)
+            } catch {
+                throw error.inLayer("operator \(op.index) (\(op.name))")
+            }
+        }
+        var graph = builder.build()
+        graph.declaredOutputs = model.outputs.compactMap { layerOfTensor[$0] }
+        return graph
+    }
+
+    /// A layer name from a tensor's name: its first part before `;`, TensorFlow's `/`
+    /// scopes as netcost's dots, made unique.
+    mutating func uniqueName(_ tensorName: String) -> String {
+        let first = tensorName.split(separator: ";").first.map(String.init) ?? tensorName
+        var name = first.split(separator: "/").map { $0.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: " ", with: "_") }
+            .joined(separator: ".")
+        if name.isEmpty || name == "input" { name = "tensor" }
+        var candidate = name, suffix = 1
+        while usedNames.contains(candidate) {
+            suffix += 1
+            candidate = "\(name)_\(suffix)"
+        }
+        usedNames.insert(candidate)
+        return candidate
+    }
+
+    /// The layer holding tensor `index`: its producer's, or a constant made for it.
+    mutating func layer(for index: Int, broadcastingAgainst other: [Int]? = nil) throws(InputError) -> Int {
+        if let layer = layerOfTensor[index] { return layer }
+        let tensor = model.tensors[index]
+        var dims = Self.netcostShape(tensor.shape)
+        // A per-channel vector against a feature map broadcasts along the channels.
+        if tensor.shape.count == 1, let other, Self.isFeatureMap(other), tensor.shape[0] == other[3] { dims = [1, tensor.shape[0], 1, 1] }
+        let layer = try builder.add(name: uniqueName(tensor.name), operation: .constant(ConstantTensor(shape: try TensorShape(dims))), inputs: [])
+        layerOfTensor[index] = layer
+        return layer
+    }
+
+    func tensor(_ op: TFLiteModel.Operator, input position: Int) -> TFLiteModel.Tensor? {
+        guard position < op.inputs.count, op.inputs[position] >= 0 else { return nil }
+        return model.tensors[op.inputs[position]]
+    }
+
+    func padding(_ options: TFLiteModel.Options) -> Padding { options.padding == 0 ? .same : .zero }
+
+    mutating func add(_ op: TFLiteModel.Operator) throws(InputError) {
+        guard let outputIndex = op.outputs.first, outputIndex >= 0 else { return }
+        let output = model.tensors[outputIndex]
+        let name = uniqueName(output.name)
+        let options = op.options
+        guard let first = tensor(op, input: 0), op.inputs[0] >= 0 else {
+            return try addUnsupported(op, name: name, reason: "no input")
+        }
+        let x = try layer(for: op.inputs[0])
+        let stride = Size2D(options.strideHeight, options.strideWidth)
+        let dilation = Size2D(options.dilationHeight, options.dilationWidth)
+        let hasBias = tensor(op, input: 2) != nil
+        let operation: Operation
+        var inputs = [x]
+        switch op.name {
+        case "CONV_2D":
+            guard let filter = tensor(op, input: 1), filter.shape.count == 4, let channels = first.shape.last, filter.shape[3] > 0 else {
+                return try addUnsupported(op, name: name, reason: "a filter that is not [out, kh, kw, in]")
+            }
+            operation = .convolution(Convolution(outChannels: filter.shape[0], kernel: Size2D(filter.shape[1], filter.shape[2]), stride: stride,
+                                                 dilation: dilation, padding: padding(options), groups: max(1, channels / filter.shape[3]), bias: hasBias))
+        case "DEPTHWISE_CONV_2D":
+            guard let filter = tensor(op, input: 1), filter.shape.count == 4, let channels = first.shape.last else {
+                return try addUnsupported(op, name: name, reason: "a filter that is not [1, kh, kw, out]")
+            }
+            operation = .convolution(Convolution(outChannels: filter.shape[3], kernel: Size2D(filter.shape[1], filter.shape[2]), stride: stride,
+                                                 dilation: dilation, padding: padding(options), groups: channels, bias: hasBias))
+        case "TRANSPOSE_CONV":
+            // Inputs: the output's shape, the filter [out, kh, kw, in], the activations, the bias.
+            guard let filter = tensor(op, input: 1), filter.shape.count == 4, op.inputs.count > 2, op.inputs[2] >= 0 else {
+                return try addUnsupported(op, name: name, reason: "a filter that is not [out, kh, kw, in]")
+            }
+            inputs = [try layer(for: op.inputs[2])]
+            let outputDims = output.shape
+            let inputDims = model.tensors[op.inputs[2]].shape
+            // TensorFlow's "same" for a transposed convolution: output = input · stride.
+            let padding: Padding = options.padding == 0 && outputDims.count == 4 && inputDims.count == 4
+                ? Self.transposedSame(input: (inputDims[1], inputDims[2]), output: (outputDims[1], outputDims[2]),
+                                      kernel: (filter.shape[1], filter.shape[2]), stride: (options.strideHeight, options.strideWidth))
+                : .zero
+            operation = .transposedConvolution(TransposedConvolution(outChannels: filter.shape[0], kernel: Size2D(filter.shape[1], filter.shape[2]),
+                                                                     stride: stride, padding: padding, bias: tensor(op, input: 3) != nil))
+        case "FULLY_CONNECTED":
+            guard let weights = tensor(op, input: 1), weights.shape.count == 2 else {
+                return try addUnsupported(op, name: name, reason: "weights that are not [out, in]")
+            }
+            if first.shape.count != 2 && !options.keepNumDims {
+                // TensorFlow Lite flattens the input to [rows, in] first.
+                let rows = max(1, first.elements / max(weights.shape[1], 1))
+                inputs = [try builder.add(name: name + ".flatten", operation: .reshape(Reshape(.shape([rows, weights.shape[1]]))), inputs: [x])]
+            }
+            operation = .linear(Linear(outFeatures: weights.shape[0], bias: hasBias))
+        case "BATCH_MATMUL":
+            guard op.inputs.count > 1, op.inputs[1] >= 0 else { return try addUnsupported(op, name: name, reason: "one operand") }
+            inputs.append(try layer(for: op.inputs[1]))
+            operation = .matmul(MatMul())
+        case "ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE":
+            guard op.inputs.count > 1, op.inputs[1] >= 0 else { return try addUnsupported(op, name: name, reason: "one operand") }
+            inputs = [try layer(for: op.inputs[0], broadcastingAgainst: model.tensors[op.inputs[1]].shape),
+                      try layer(for: op.inputs[1], broadcastingAgainst: first.shape)]
+            let kinds: [String: Elementwise.Operator] = ["ADD": .add, "SUB": .sub, "MUL": .mul, "DIV": .div, "MAXIMUM": .max,
+                                                         "MINIMUM": .min, "SQUARED_DIFFERENCE": .sub]
+            operation = .elementwise(Elementwise(kinds[op.name] ?? .add))
+        case "AVERAGE_POOL_2D", "MAX_POOL_2D":
+            operation = .pooling(Pooling(op.name == "MAX_POOL_2D" ? .max : .average, kernel: Size2D(options.filterHeight, options.filterWidth),
+                                         stride: stride, padding: padding(options)))
+        case "MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN":
+            guard let axes = tensor(op, input: 1)?.values else { return try addUnsupported(op, name: name, reason: "axes not stored in the file") }
+            let modes: [String: Reduction.Mode] = ["MEAN": .mean, "SUM": .sum, "REDUCE_MAX": .max, "REDUCE_MIN": .min]
+            let rank = first.shape.count
+            operation = .reduction(Reduction(modes[op.name] ?? .mean, axes: axes.map { Self.mapAxis($0, rank: rank) }.sorted(), keepDims: options.keepDims))
+        case "RESHAPE", "SQUEEZE", "EXPAND_DIMS":
+            inputs = [x]
+            operation = .reshape(Reshape(.shape(Self.netcostShape(output.shape))))
+        case "SOFTMAX", "LOG_SOFTMAX":
+            operation = .softmax(Softmax(axis: Self.mapAxis(first.shape.count - 1, rank: first.shape.count)))
+        case "CONCATENATION":
+            inputs = []
+            for index in op.inputs where index >= 0 { inputs.append(try layer(for: index)) }
+            operation = .concat(Concat(axis: Self.mapAxis(options.axis, rank: output.shape.count)))
+        case "PAD", "PADV2", "MIRROR_PAD":
+            guard let pads = tensor(op, input: 1)?.values, pads.count == 2 * first.shape.count else {
+                return try addUnsupported(op, name: name, reason: "paddings not stored in the file")
+            }
+            let rank = first.shape.count
+            var before = Array(repeating: 0, count: rank), after = before
+            for axis in 0..<rank {
+                before[Self.mapAxis(axis, rank: rank)] = pads[2 * axis]
+                after[Self.mapAxis(axis, rank: rank)] = pads[2 * axis + 1]
+            }
+            operation = .pad(Pad(before: before, after: after))
+        case "TRANSPOSE":
+            guard let perm = tensor(op, input: 1)?.values, perm.count == first.shape.count else {
+                return try addUnsupported(op, name: name, reason: "a permutation not stored in the file")
+            }
+            let rank = perm.count
+            var mapped = Array(repeating: 0, count: rank)
+            for axis in 0..<rank { mapped[Self.mapAxis(axis, rank: rank)] = Self.mapAxis(perm[axis], rank: rank) }
+            operation = .transpose(Transpose(permutation: mapped))
+        case "STRIDED_SLICE", "SLICE":
+            return try addSlices(op, name: name, input: x, shape: first.shape)
+        case "LOGISTIC", "TANH", "RELU", "RELU6", "HARD_SWISH", "GELU", "EXP", "LOG", "SQRT", "ABS", "NEG", "LEAKY_RELU", "ELU":
+            let functions: [String: Activation.Function] = ["LOGISTIC": .sigmoid, "TANH": .tanh, "RELU": .relu, "RELU6": .relu6, "HARD_SWISH": .hardSwish,
+                                                            "GELU": .gelu, "EXP": .exp, "LOG": .log, "SQRT": .sqrt, "ABS": .abs, "NEG": .neg,
+                                                            "LEAKY_RELU": .leakyRelu(slope: 0.2), "ELU": .leakyRelu(slope: 1)]
+            operation = .activation(Activation(functions[op.name] ?? .relu))
+        case "QUANTIZE", "DEQUANTIZE", "CAST":
+            operation = .identity(Identity(label: op.name.lowercased()))
+        default:
+            return try addUnsupported(op, name: name, reason: nil)
+        }
+        var layer = try builder.add(name: name, operation: operation, inputs: inputs)
+        if let function = Self.fusedActivation(options.activation) {
+            layer = try builder.add(name: name + ".act", operation: .activation(Activation(function)), inputs: [layer])
+        }
+        layerOfTensor[outputIndex] = layer
+    }
+
+    /// A strided slice as one slice per axis it cuts.
+    mutating func addSlices(_ op: TFLiteModel.Operator, name: String, input: Int, shape: [Int]) throws(InputError) {
+        let rank = shape.count
+        guard let begin = tensor(op, input: 1)?.values, begin.count == rank else {
+            return try addUnsupported(op, name: name, reason: "begin and end not stored in the file")
+        }
+        let isSlice = op.name == "SLICE"
+        guard let second = tensor(op, input: 2)?.values, second.count == rank else {
+            return try addUnsupported(op, name: name, reason: "begin and end not stored in the file")
+        }
+        let steps = isSlice ? Array(repeating: 1, count: rank) : (tensor(op, input: 3)?.values ?? Array(repeating: 1, count: rank))
+        var layer = input
+        var cut = 0
+        for axis in 0..<rank {
+            let wholeStart = !isSlice && op.options.beginMask & (1 << axis) != 0
+            let wholeEnd = !isSlice && op.options.endMask & (1 << axis) != 0
+            let start = wholeStart ? 0 : (begin[axis] < 0 ? begin[axis] + shape[axis] : begin[axis])
+            let end = wholeEnd ? shape[axis]
+                : isSlice ? (second[axis] == -1 ? shape[axis] : start + second[axis]) : (second[axis] < 0 ? second[axis] + shape[axis] : min(second[axis], shape[axis]))
+            let step = axis < steps.count ? steps[axis] : 1
+            guard start != 0 || end != shape[axis] || step != 1 else { continue }
+            cut += 1
+            layer = try builder.add(name: cut == 1 ? name : "\(name).\(cut)", operation: .slice(Slice(axis: Self.mapAxis(axis, rank: rank), start: start, end: end, step: step)),
+                                    inputs: [layer])
+        }
+        if cut == 0 { layer = try builder.add(name: name, operation: .identity(Identity(label: "slice")), inputs: [input]) }
+        if let outputIndex = op.outputs.first { layerOfTensor[outputIndex] = layer }
+    }
+
+    mutating func addUnsupported(_ op: TFLiteModel.Operator, name: String, reason: String?) throws(InputError) {
+        unsupported[op.name, default: 0] += 1
+        let inputs = try op.inputs.filter { $0 >= 0 && !model.tensors[$0].isConstant }.map { (index: Int) throws(InputError) in try layer(for: index) }
+        for (position, outputIndex) in op.outputs.enumerated() where outputIndex >= 0 {
+            let shape = try TensorShape(Self.netcostShape(model.tensors[outputIndex].shape))
+            let layer = try builder.add(name: position == 0 ? name : uniqueName(model.tensors[outputIndex].name),
+                                        operation: .unsupported(UnsupportedOperation(opType: op.name, shape: shape, reason: reason)), inputs: inputs)
+            layerOfTensor[outputIndex] = layer
+        }
+    }
+
+    static func fusedActivation(_ code: Int) -> Activation.Function? {
+        switch code {
+        case 1: .relu
+        case 2: .clip(low: -1, high: 1)
+        case 3: .relu6
+        case 4: .tanh
+        default: nil
+        }
+    }
+
+    /// The explicit padding of TensorFlow's "same" transposed convolution.
+    static func transposedSame(input: (Int, Int), output: (Int, Int), kernel: (Int, Int), stride: (Int, Int)) -> Padding {
+        func split(_ input: Int, _ output: Int, _ kernel: Int, _ stride: Int) -> (Int, Int) {
+            let total = max(0, (input - 1) * stride + kernel - output)
+            return (total / 2, total - total / 2)
+        }
+        let (top, bottom) = split(input.0, output.0, kernel.0, stride.0)
+        let (left, right) = split(input.1, output.1, kernel.1, stride.1)
+        return .explicit(top: top, bottom: bottom, left: left, right: right)
+    }
+}

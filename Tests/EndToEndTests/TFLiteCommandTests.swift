@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// `.tflite` files through the commands, against TensorFlow's and TFLite Micro's own
+/// figures for the same files (Tests/NetCostTests/Fixtures/tflite/truth.json).
+@Suite("TFLite files, end to end")
+struct TFLiteCommandTests {
+    static let directory = "Tests/NetCostTests/Fixtures/tflite/"
+
+    static func json(_ arguments: [String]) throws -> [String: Any] {
+        let result = try CommandLineTests.run(arguments)
+        #expect(result.status == 0, "\(arguments): \(result.errors)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    }
+
+    /// MACs from the file's own shapes equal what Keras' layer shapes give (2,656,768 for
+    /// the keyword spotter, 7,489,664 for MobileNet 0.25 at 96), in float32 and in int8.
+    @Test(arguments: [("ds_cnn_kws.float32", 2_656_768), ("ds_cnn_kws.int8", 2_656_768), ("mobilenet_v1_025_96.int8", 7_489_664),
+                      ("op_zoo.float32", 249_344), ("op_zoo.int8", 249_344)])
+    func reportCountsTheFile(name: String, macs: Int) throws {
+        let report = try Self.json(["report", Self.directory + name + ".tflite", "--format", "json"])
+        let totals = try #require(report["totals"] as? [String: Any])
+        #expect(totals["macs"] as? Int == macs)
+        #expect(report["partial"] as? Bool == false)
+    }
+
+    /// The keyword spotter in int8: the report's bytes are the file's element type.
+    @Test func anInt8FileIsReportedAtInt8() throws {
+        let result = try CommandLineTests.run(["report", Self.directory + "ds_cnn_kws.int8.tflite"])
+        #expect(result.output.split(separator: "\n").first?.contains(", int8,") == true)
+        #expect(result.output.contains("constants in the file: int8"))
+    }
+
+    /// TFLite Micro's head, as its Python package reports it: 16,000 bytes for the int8
+    /// keyword spotter, 73,728 for MobileNet 0.25 at 96 in int8.
+    @Test(arguments: [("ds_cnn_kws.int8", 16_000), ("ds_cnn_kws.float32", 64_000), ("mobilenet_v1_025_96.int8", 73_728)])
+    func memoryPlansTheArenaAsTFLiteMicro(name: String, head: Int) throws {
+        let memory = try Self.json(["memory", Self.directory + name + ".tflite", "--planner", "tflm", "--format", "json"])
+        let arena = try #require(memory["arena"] as? [String: Any])
+        #expect(arena["bytes"] as? Int == head)
+        #expect(arena["planner"] as? String == "tflm")
+        #expect((arena["tail_bytes"] as? Int ?? 0) > 0)
+        let text = try CommandLineTests.run(["memory", Self.directory + name + ".tflite", "--planner", "tflm"])
+        #expect(text.output.contains("Head (planned activations and scratch, 16-byte aligned): \(Self.grouped(head)) bytes"))
+    }
+
+    /// Fit on a microcontroller reads the file: flash is its size (47,936 bytes for the
+    /// int8 keyword spotter), SRAM the arena.
+    @Test func checkFitsTheFile() throws {
+        let result = try CommandLineTests.run(["check", Self.directory + "ds_cnn_kws.int8.tflite", "--sram", "20K", "--flash", "1M", "--rules", "fit"])
+        #expect(result.output.contains("the weights, as the .tflite file at int8 need 47,936 bytes of 1,048,576 of flash"))
+        #expect(result.output.contains("TFLite Micro's arena (head 16,000 planned"))
+    }
+
+    @Test func optionsThatRebuildTheNetworkAreRefused() throws {
+        let result = try CommandLineTests.run(["report", Self.directory + "op_zoo.int8.tflite", "--resolution", "64"])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("a .tflite file's shapes are fixed"))
+        let noPlanner = try CommandLineTests.run(["memory", Self.directory + "op_zoo.int8.tflite"])
+        #expect(noPlanner.status == 1)
+        #expect(noPlanner.errors.contains("--planner tflm"))
+    }
+
+    /// Digits grouped by threes with commas, as netcost prints counts: "16,000".
+    static func grouped(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { text.append(",") }
+            text.append(digit)
+        }
+        return text
+    }
+}
