@@ -42,7 +42,7 @@ struct PredictionTable {
         }
         lines.append("Predicted: \(milliseconds(prediction.totalSeconds)) ms per pass; roofline \(milliseconds(prediction.rooflineSeconds)) ms")
         if let comparison {
-            lines.append("Measured: \(milliseconds(comparison.measuredSeconds)) ms (the passes' lower quartile, \(comparison.kernels) kernels); "
+            lines.append("Measured: \(milliseconds(comparison.measuredSeconds)) ms (the passes' lower quartile in the fastest round, \(comparison.kernels) kernels); "
                 + "error \(percent(comparison.error))")
             if let speed = comparison.machineSpeed, let adjusted = comparison.adjustedError {
                 lines.append("This machine's peak now: \(NumberFormat.fixed(speed, 2))× the profile's; the prediction scaled by it: "

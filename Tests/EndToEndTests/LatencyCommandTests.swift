@@ -59,7 +59,7 @@ struct LatencyCommandTests {
 
     @Test func predictWithAProfileAndValidate() throws {
         let profile = try Self.profile.get()
-        let result = try CommandLineTests.run(["predict", CommandLineTests.tinyNet, "--profile", profile, "--validate", "--repetitions", "3",
+        let result = try CommandLineTests.run(["predict", CommandLineTests.tinyNet, "--profile", profile, "--validate", "--repetitions", "3", "--rounds", "1",
                                                "--format", "json"], environment: ["NETCOST_THREADS": "1"])
         #expect(result.status == 0)
         let object = try Self.json(result.output)

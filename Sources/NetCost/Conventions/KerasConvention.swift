@@ -80,7 +80,7 @@ enum KerasConvention: ConventionRules {
             return try elements.multiplied(by: try op.kernel.height.multiplied(by: op.kernel.width))
         case .globalPooling(let op):
             return op.mode == .average ? layer.inputElements : 0
-        case .adaptivePooling(let op):
+        case .adaptivePooling:
             // Keras has no adaptive pooling: an equal-sized output is no layer at all, any
             // other is an AveragePooling2D / MaxPooling2D of the window that fits.
             guard layer.inputElements != elements, elements > 0 else { return 0 }

@@ -29,7 +29,8 @@ public enum FuzzTargets {
         return true
     }
 
-    /// A TensorFlow Lite flatbuffer: decoded, its TFLite Micro arena planned and rendered.
+    /// A TensorFlow Lite flatbuffer: decoded, its TFLite Micro arena planned and rendered,
+    /// and its subgraph imported, analysed, checked and rendered like an ONNX model.
     /// Returns whether it decoded.
     @discardableResult
     public static func tflite(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -37,6 +38,7 @@ public enum FuzzTargets {
         let report = TFLiteArenaReport(file: "fuzz.tflite", model: model)
         _ = report.text()
         _ = report.json.documentText
+        if let loaded = try? TFLiteLoader.graphModel(model, file: "fuzz.tflite", limits: limits) { exercise(loaded, rebuild: nil) }
         return true
     }
 

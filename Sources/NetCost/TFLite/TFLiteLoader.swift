@@ -22,8 +22,12 @@ public enum TFLiteLoader {
         if let first = rebuilding.first ?? overrides.given.first {
             throw InputError("\(first.option) changes the network, but a .tflite file's shapes are fixed when it is converted", file: path)
         }
-        let model = try load(file: path)
-        var importer = TFLiteGraphImporter(model, name: (path as NSString).lastPathComponent, limits: overrides.limits)
+        return try graphModel(try load(file: path), file: path, limits: overrides.limits)
+    }
+
+    /// The decoded file as a `LoadedModel` (its subgraph 0 as a netcost graph).
+    static func graphModel(_ model: TFLiteModel, file path: String, limits: ModelLimits) throws(InputError) -> LoadedModel {
+        var importer = TFLiteGraphImporter(model, name: (path as NSString).lastPathComponent, limits: limits)
         let graph: Graph
         do {
             graph = try importer.run()

@@ -34,17 +34,20 @@ public struct PredictionComparison: Sendable {
         return (prediction.totalSeconds / machineSpeed - measuredSeconds) / measuredSeconds
     }
 
-    public init(_ prediction: LatencyPrediction, measured: BenchmarkReport, machineSpeed: Double? = nil) {
+    /// `rounds`: the same graph timed in rounds some time apart; each time is the faster
+    /// round's lower quartile, as calibration measures (`Calibration.quantile`).
+    public init(_ prediction: LatencyPrediction, rounds: [BenchmarkReport], machineSpeed: Double? = nil) {
         self.prediction = prediction
         self.machineSpeed = machineSpeed
-        // The lower quartile of the passes, as calibration measures (`Calibration.quantile`).
         let quantile = Calibration.quantile
-        measuredSeconds = measured.passes.isEmpty ? measured.totalSeconds : measured.quantile(quantile)
+        let measured = rounds[0]
+        func fastest(_ time: (BenchmarkReport) -> Double) -> Double { rounds.map(time).min() ?? 0 }
+        measuredSeconds = fastest { $0.passes.isEmpty ? $0.totalSeconds : $0.quantile(quantile) }
         kernels = measured.kernels.name
         let timings = Dictionary(measured.layers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         func seconds(_ timing: LayerTiming?) -> Double? {
             guard let timing else { return nil }
-            return measured.passes.isEmpty ? timing.seconds : measured.quantile(quantile, layer: timing.index)
+            return fastest { $0.passes.isEmpty ? timing.seconds : $0.quantile(quantile, layer: timing.index) }
         }
         let predicted = Dictionary(prediction.layers.map { ($0.name, $0.seconds) }, uniquingKeysWith: { first, _ in first })
         var rows: [Row] = []
