@@ -13,16 +13,16 @@ struct CalibrateCommand: Subcommand {
         and activation fused, a depthwise or grouped one, a linear layer, pooling, an \
         activation, an add, a concat...) at the channel counts and map sizes of efficient \
         networks, timed with the executor's fast kernels like netcost bench. The profile \
-        keeps every point's sizes and median time per thread count, the time a pass spends \
+        keeps every point's sizes and time (the lower quartile of its passes) per thread count, the time a pass spends \
         between layers, the kernels that ran and the machine's peak and bandwidth. A full \
-        grid takes a few minutes; --quick about a third of it. Each thread count other than \
+        grid takes a few minutes; --quick about a sixth of it. Each thread count other than \
         this process's runs in a child process with NETCOST_THREADS set. The model and what \
         it cannot capture: docs/latency.md.
         """,
         arguments: [],
         options: [
-            .flag("quick", help: "a smaller grid, about a third of the points"),
-            .value("points", "N", help: "at most N grid points (every kind of layer kept), small synthetic networks: a coarse profile in seconds"),
+            .flag("quick", help: "a smaller grid, about a sixth of the points"),
+            .value("points", "N", help: "about N grid points (one of every kind of layer always kept), small synthetic networks: a coarse profile in seconds"),
             .value("threads", "LIST", help: "thread counts to calibrate, comma-separated", default: "1 and all cores"),
             .value("budget", "MS", help: "milliseconds of timed passes per point, at least 5 passes", default: "20"),
             SharedOptions.output,

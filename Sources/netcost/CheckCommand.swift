@@ -65,8 +65,7 @@ struct CheckCommand: Subcommand {
         options.flashBytes = try arguments.quantity("flash", units: ParsedArguments.binaryUnits, in: 0...(1 << 50), example: "1M")
         options.dataType = SharedOptions.dataType(arguments)
         if let model = arguments.argument("MODEL"), TFLiteLoader.isTFLitePath(model), options.sramBytes != nil || options.flashBytes != nil,
-           let file = try? TFLiteLoader.load(file: model) {
-            let arena = TFLiteMicroArena(file)
+           let file = try? TFLiteLoader.load(file: model), let arena = try? TFLiteMicroArena(file) {
             options.deviceFile = CheckOptions.DeviceFile(arenaHeadBytes: arena.headBytes, arenaTailBytes: arena.tail32, fileBytes: file.fileBytes)
         }
         self.options = options

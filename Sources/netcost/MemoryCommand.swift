@@ -66,6 +66,9 @@ struct MemoryCommand: Subcommand {
     init(_ arguments: ParsedArguments) throws(UsageError) {
         model = arguments.argument("MODEL") ?? ""
         planner = arguments.string("planner")
+        if planner != nil, let other = ["training", "fuse", "in-place", "by-resolution", "first-layer-trick", "split-expansions"].first(where: arguments.flag) {
+            throw arguments.fail("--planner tflm plans the file as TensorFlow Lite Micro runs it; --\(other) does not apply to that plan")
+        }
         overrides = try SharedOptions.overrides(arguments)
         dataType = SharedOptions.dataType(arguments)
         inPlace = arguments.flag("in-place")
@@ -93,15 +96,12 @@ struct MemoryCommand: Subcommand {
     }
 
     func run() throws -> ExitStatus {
-        if TFLiteLoader.isTFLitePath(model) {
-            guard planner == "tflm" else {
-                throw InputError("a .tflite file's arena is planned with --planner tflm (its other memory views need the graph import, not yet done)", file: model)
-            }
-            let report = TFLiteArenaReport(file: model, model: try TFLiteLoader.load(file: model))
+        if planner == "tflm" {
+            guard TFLiteLoader.isTFLitePath(model) else { throw InputError("--planner tflm reads a .tflite file", file: model) }
+            let report = try TFLiteArenaReport(file: model, model: try TFLiteLoader.load(file: model))
             try SharedOptions.write(format == "json" ? report.json.documentText : report.text(), to: output)
             return .success
         }
-        if planner != nil { throw InputError("--planner tflm reads a .tflite file", file: model) }
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph

@@ -40,8 +40,13 @@ struct HostileInputTests {
                                "\(path): layer \"\(layer)\": stored tensor \"\(tensor)\" has \(elements) elements, " + Self.tooManyElements)
     }
 
-    /// A linear layer of 2³¹ × 2³¹ (or 2³¹ × 2³⁰) weights: each count fits in 64 bits, but
-    /// the totals pass 2⁶⁰, past which bytes at 8 per element would not.
+    /// A fuzzed .tflite with a convolution's stride of −50,331,647 (it divided by zero in
+    /// the shared window geometry, which now refuses sizes below 1 for every importer).
+    @Test func tfliteConvolutionStrideBelowOne() throws {
+        let path = Self.directory + "trap_tflite_zero_conv_stride.tflite"
+        try Self.expectRefused(["report", path], path + ": layer \"op_zoo_1.conv2d_1_2.BiasAdd\": field \"stride\": stride -50331647 must be at least 1")
+    }
+
     /// A fuzzed .tflite whose tensor sizes overflowed the arena planner's sums (found by
     /// scripts/fuzz.sh tflite): refused when read, by every command that reads it.
     @Test func tfliteTensorTooLargeForAnyDevice() throws {
@@ -53,6 +58,8 @@ struct HostileInputTests {
         try Self.expectRefused(["check", path, "--sram", "256K"], message)
     }
 
+    /// A linear layer of 2³¹ × 2³¹ (or 2³¹ × 2³⁰) weights: each count fits in 64 bits, but
+    /// the totals pass 2⁶⁰, past which bytes at 8 per element would not.
     @Test(arguments: [
         ("trap_json_bytes_linear_2e62.json", [] as [String]),
         ("trap_json_bytes_linear_2e61_bits64.json", ["--bits", "64"]),

@@ -20,7 +20,7 @@ struct MisnamedFileTests {
         ("web_page.onnx",
          "is an HTML page, not an ONNX model: a web page saved in place of the file? download the file itself (its raw or download link)"),
         ("tflite_header.onnx", "is a TensorFlow Lite model (a flatbuffer with the identifier TFL3), not an ONNX model: "
-            + "convert it with tf2onnx: python -m tf2onnx.convert --tflite MODEL.tflite --output MODEL.onnx"),
+            + "netcost reads it as a .tflite file: give it that extension"),
         ("gzipped.onnx", "is gzip-compressed data, not an ONNX model: unpack it first: gunzip FILE, or tar -xzf FILE for a .tar.gz"),
         ("tar_header.onnx", "is a tar archive, not an ONNX model: unpack it with tar -xf FILE and give netcost the model inside"),
         ("git_lfs_pointer.onnx", "is a Git LFS pointer (a small text file standing in for the real one), not an ONNX model: "

@@ -52,13 +52,25 @@ struct TFLiteCommandTests {
         #expect(result.output.contains("TFLite Micro's arena (head 16,000 planned"))
     }
 
+    /// A strided slice with a stride of 0 (found in review: it divided by zero): named as
+    /// not counted, exit status 1, no trap.
+    @Test func aZeroStrideIsNotCounted() throws {
+        let result = try CommandLineTests.run(["report", "Tests/EndToEndTests/Fixtures/reproducers/trap_tflite_zero_stride.tflite"])
+        #expect(!result.signalled)
+        #expect(result.status == 1)
+        #expect(result.errors.contains("STRIDED_SLICE ×1 not counted"))
+    }
+
     @Test func optionsThatRebuildTheNetworkAreRefused() throws {
         let result = try CommandLineTests.run(["report", Self.directory + "op_zoo.int8.tflite", "--resolution", "64"])
         #expect(result.status == 1)
         #expect(result.errors.contains("a .tflite file's shapes are fixed"))
-        let noPlanner = try CommandLineTests.run(["memory", Self.directory + "op_zoo.int8.tflite"])
-        #expect(noPlanner.status == 1)
-        #expect(noPlanner.errors.contains("--planner tflm"))
+        let mixed = try CommandLineTests.run(["memory", Self.directory + "op_zoo.int8.tflite", "--planner", "tflm", "--training"])
+        #expect(mixed.status == 2)
+        #expect(mixed.errors.contains("--planner tflm"))
+        // Without --planner, memory schedules the imported graph like any other model's.
+        let graph = try CommandLineTests.run(["memory", Self.directory + "ds_cnn_kws.int8.tflite"])
+        #expect(graph.status == 0)
     }
 
     /// Digits grouped by threes with commas, as netcost prints counts: "16,000".

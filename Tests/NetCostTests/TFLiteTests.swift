@@ -47,7 +47,7 @@ import Testing
         var compared = 0
         for (name, expected) in try Self.truth().models {
             guard let head = expected.tflm_head_bytes else { continue }
-            #expect(TFLiteMicroArena(try Self.load(name)).headBytes == head, "\(name)")
+            #expect(try TFLiteMicroArena(try Self.load(name)).headBytes == head, "\(name)")
             compared += 1
         }
         #expect(compared == 5)
@@ -60,7 +60,7 @@ import Testing
     @Test func theTailEstimateIsClose() throws {
         for (name, expected) in try Self.truth().models {
             guard let tail = expected.tflm_tail_bytes else { continue }
-            let estimate = TFLiteMicroArena(try Self.load(name)).tail64 + 232
+            let estimate = try TFLiteMicroArena(try Self.load(name)).tail64 + 232
             #expect(abs(estimate - tail) <= max(tail / 100, 128), "\(name): \(estimate) against \(tail)")
         }
     }
@@ -70,7 +70,7 @@ import Testing
     /// 8,000 bytes until the pooling; two of those are alive at once (an op's input and
     /// output), so the head is 16,000.
     @Test func twoLiveActivationsMakeTheKeywordSpottersHead() throws {
-        let arena = TFLiteMicroArena(try Self.load("ds_cnn_kws.int8"))
+        let arena = try TFLiteMicroArena(try Self.load("ds_cnn_kws.int8"))
         #expect(arena.buffers.first { $0.tensor == 0 }?.bytes == 496)
         #expect(arena.headBytes == 2 * 8_000)
     }

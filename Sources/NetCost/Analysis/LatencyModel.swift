@@ -120,7 +120,8 @@ public struct LatencyFeatures: Sendable, Equatable {
     }
 }
 
-/// One micro-benchmark of a calibration: a layer's features and its median time.
+/// One micro-benchmark of a calibration: a layer's features and its time (the lower
+/// quartile of its passes in the faster of two rounds).
 public struct LatencySample: Sendable, Equatable {
     public var features: LatencyFeatures
     public var seconds: Double

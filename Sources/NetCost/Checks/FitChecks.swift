@@ -8,7 +8,7 @@ enum FitChecks {
         if let file = options.deviceFile {
             if let sram = options.sramBytes {
                 let what = "TFLite Micro's arena (head \(NumberFormat.grouped(file.arenaHeadBytes)) planned + tail about \(NumberFormat.grouped(file.arenaTailBytes)), 32-bit)"
-                report.findings.append(Self.finding(what: what, needed: file.arenaHeadBytes &+ file.arenaTailBytes, capacity: sram, memory: "SRAM", dataType: options.dataType))
+                report.findings.append(Self.finding(what: what, needed: file.arenaHeadBytes.saturatingPlus(file.arenaTailBytes), capacity: sram, memory: "SRAM", dataType: options.dataType))
             }
             if let flash = options.flashBytes {
                 report.findings.append(Self.finding(what: "the weights, as the .tflite file", needed: file.fileBytes, capacity: flash, memory: "flash", dataType: options.dataType))

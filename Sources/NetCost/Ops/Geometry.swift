@@ -86,8 +86,10 @@ public struct SlidingAxis: Hashable, Sendable {
         let effective = dilation * (kernel - 1) + 1
         var (before, after) = pads ?? (0, 0)
         if pads == nil {
-            let output = (input + stride - 1) / stride
-            let total = max((output - 1) * stride + effective - input, 0)
+            // A stride below 1 is refused by `outputSize`; here it must not divide by zero.
+            let step = max(stride, 1)
+            let output = (input + step - 1) / step
+            let total = max((output - 1) * step + effective - input, 0)
             (before, after) = (total / 2, total - total / 2)
         }
         self.init(kernel: kernel, stride: stride, dilation: dilation, padBefore: before, padAfter: after)
@@ -99,6 +101,10 @@ public struct SlidingAxis: Hashable, Sendable {
     /// or with `ceilMode` the ceiling, dropping a last window that would start in the
     /// right padding.
     public func outputSize(input: Int, ceilMode: Bool = false) throws(InputError) -> Int {
+        // Sizes read from a file may be anything: each must be at least 1 before it divides.
+        for (value, field) in [(kernel, "kernel"), (stride, "stride"), (dilation, "dilation")] where value < 1 {
+            throw InputError("\(field) \(value) must be at least 1", field: field)
+        }
         let padded = input + padBefore + padAfter
         let span = padded - effectiveKernel
         guard span >= 0 else {

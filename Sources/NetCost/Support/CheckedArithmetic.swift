@@ -54,3 +54,22 @@ extension Int {
         return result
     }
 }
+
+extension Int {
+    /// Arithmetic on sizes read from a file, pinned at the largest Int instead of
+    /// trapping: a size that large fits no device, and the report says so.
+    func saturatingPlus(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? Int.max : Int.min) : sum
+    }
+
+    func saturatingMinus(_ other: Int) -> Int {
+        let (difference, overflow) = subtractingReportingOverflow(other)
+        return overflow ? (other < 0 ? Int.max : Int.min) : difference
+    }
+
+    func saturatingTimes(_ other: Int) -> Int {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? ((self < 0) != (other < 0) ? Int.min : Int.max) : product
+    }
+}

@@ -74,7 +74,7 @@ public struct FileSignature: Sendable {
             $0.count >= 2 && $0[0] == 0x80 && (2...5).contains($0[1])
         },
         FileSignature(what: "a TensorFlow Lite model (a flatbuffer with the identifier TFL3)",
-                      advice: "convert it with tf2onnx: python -m tf2onnx.convert --tflite MODEL.tflite --output MODEL.onnx") {
+                      advice: "netcost reads it as a .tflite file: give it that extension") {
             $0.count >= 8 && $0[0] != 0x08 && Array($0[4..<8]) == Array("TFL3".utf8)
         },
         FileSignature(what: "an HDF5 file", advice: "a Keras .h5 model? convert it to ONNX with tf2onnx") {

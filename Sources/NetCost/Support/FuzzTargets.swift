@@ -35,9 +35,10 @@ public enum FuzzTargets {
     @discardableResult
     public static func tflite(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let model = try? TFLiteLoader.decode(bytes, file: "fuzz.tflite") else { return false }
-        let report = TFLiteArenaReport(file: "fuzz.tflite", model: model)
-        _ = report.text()
-        _ = report.json.documentText
+        if let report = try? TFLiteArenaReport(file: "fuzz.tflite", model: model) {
+            _ = report.text()
+            _ = report.json.documentText
+        }
         if let loaded = try? TFLiteLoader.graphModel(model, file: "fuzz.tflite", limits: limits) { exercise(loaded, rebuild: nil) }
         return true
     }

@@ -5,10 +5,14 @@ public struct TFLiteArenaReport {
     public let model: TFLiteModel
     public let arena: TFLiteMicroArena
 
-    public init(file: String, model: TFLiteModel) {
+    public init(file: String, model: TFLiteModel) throws(InputError) {
         self.file = file
         self.model = model
-        arena = TFLiteMicroArena(model)
+        do {
+            arena = try TFLiteMicroArena(model)
+        } catch {
+            throw error.inFile(file)
+        }
     }
 
     public func text() -> String {

@@ -112,7 +112,7 @@ struct TFLiteGraphImporter {
                 return try addUnsupported(op, name: name, reason: "a filter that is not [1, kh, kw, out]")
             }
             operation = .convolution(Convolution(outChannels: filter.shape[3], kernel: Size2D(filter.shape[1], filter.shape[2]), stride: stride,
-                                                 dilation: dilation, padding: padding(options), groups: channels, bias: hasBias))
+                                                 dilation: dilation, padding: padding(options), groups: max(1, channels), bias: hasBias))
         case "TRANSPOSE_CONV":
             // Inputs: the output's shape, the filter [out, kh, kw, in], the activations, the bias.
             guard let filter = tensor(op, input: 1), filter.shape.count == 4, op.inputs.count > 2, op.inputs[2] >= 0 else {
@@ -218,13 +218,17 @@ struct TFLiteGraphImporter {
         var layer = input
         var cut = 0
         for axis in 0..<rank {
+            let step = axis < steps.count ? steps[axis] : 1
+            guard step > 0 else { return try addUnsupported(op, name: name, reason: "a stride of \(step) on axis \(axis)") }
+            let size = shape[axis]
             let wholeStart = !isSlice && op.options.beginMask & (1 << axis) != 0
             let wholeEnd = !isSlice && op.options.endMask & (1 << axis) != 0
-            let start = wholeStart ? 0 : (begin[axis] < 0 ? begin[axis] + shape[axis] : begin[axis])
-            let end = wholeEnd ? shape[axis]
-                : isSlice ? (second[axis] == -1 ? shape[axis] : start + second[axis]) : (second[axis] < 0 ? second[axis] + shape[axis] : min(second[axis], shape[axis]))
-            let step = axis < steps.count ? steps[axis] : 1
-            guard start != 0 || end != shape[axis] || step != 1 else { continue }
+            // SLICE gives a size (-1: to the end), STRIDED_SLICE an end; both clamp as ONNX's Slice does.
+            let from = wholeStart ? 0 : begin[axis]
+            let to = wholeEnd ? size : isSlice ? (second[axis] == -1 ? size : from.saturatingPlus(second[axis])) : second[axis]
+            let (start, count) = ONNXConstantMath.sliceRange(start: from, end: to, step: step, size: size)
+            let end = count == 0 ? start : start.saturatingPlus((count - 1).saturatingTimes(step)).saturatingPlus(1)
+            guard start != 0 || end != size || step != 1 else { continue }
             cut += 1
             layer = try builder.add(name: cut == 1 ? name : "\(name).\(cut)", operation: .slice(Slice(axis: Self.mapAxis(axis, rank: rank), start: start, end: end, step: step)),
                                     inputs: [layer])

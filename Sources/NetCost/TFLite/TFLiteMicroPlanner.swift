@@ -1,22 +1,3 @@
-extension Int {
-    /// Arithmetic on sizes read from a file, pinned at the largest Int instead of
-    /// trapping: a size that large fits no device, and the report says so.
-    func saturatingPlus(_ other: Int) -> Int {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? (other > 0 ? Int.max : Int.min) : sum
-    }
-
-    func saturatingMinus(_ other: Int) -> Int {
-        let (difference, overflow) = subtractingReportingOverflow(other)
-        return overflow ? (other < 0 ? Int.max : Int.min) : difference
-    }
-
-    func saturatingTimes(_ other: Int) -> Int {
-        let (product, overflow) = multipliedReportingOverflow(by: other)
-        return overflow ? ((self < 0) != (other < 0) ? Int.min : Int.max) : product
-    }
-}
-
 /// TensorFlow Lite for Microcontrollers' arena for a `.tflite` model, as its
 /// `MicroAllocator` plans it (`memory --planner tflm`): the "head", where the greedy
 /// memory planner lays out every activation tensor and kernel scratch buffer, 16-byte
@@ -51,7 +32,7 @@ public struct TFLiteMicroArena: Sendable {
 
     static let alignment = 16
 
-    public init(_ model: TFLiteModel) {
+    public init(_ model: TFLiteModel) throws(InputError) {
         // Planned: tensors without data in the file, not variables, not empty (16-rounded),
         // in tensor order, then the kernels' scratch requests in operator order.
         var sizes: [Int] = [], names: [String] = [], tensorIndices: [Int?] = []
@@ -91,26 +72,22 @@ public struct TFLiteMicroArena: Sendable {
             first.append(request.step)
             last.append(request.step)
         }
-        // The greedy planner's order: buffers in reverse order of addition, then by size,
-        // largest first, keeping that order among equal sizes.
-        let order = Array(sizes.indices.reversed()).enumerated()
-            .sorted { a, b in sizes[a.element] != sizes[b.element] ? sizes[a.element] > sizes[b.element] : a.offset < b.offset }
-            .map(\.element)
-        // Each buffer goes at the lowest offset where it overlaps, in time, no buffer
-        // already placed; `placed` is kept in offset order.
-        var offsets = Array(repeating: 0, count: sizes.count)
-        var placed: [Int] = []
-        for buffer in order {
-            var candidate = 0
-            for other in placed where !(first[buffer] > last[other] || first[other] > last[buffer]) {
-                if offsets[other].saturatingMinus(candidate) >= sizes[buffer] { break }
-                candidate = max(candidate, offsets[other].saturatingPlus(sizes[other]))
-            }
-            offsets[buffer] = candidate
-            let position = placed.firstIndex { offsets[$0] > candidate } ?? placed.count
-            placed.insert(buffer, at: position)
+        // TFLite Micro's greedy planner takes the buffers largest first, and among equal
+        // sizes the one added last first; each at the first gap that fits among the
+        // buffers alive with it: netcost's greedy arena plan given them in reverse order.
+        let reversed = sizes.indices.reversed().map { MemorySchedule.Buffer(layer: $0, bytes: sizes[$0], first: first[$0], last: last[$0]) }
+        let plan: ArenaPlan?
+        do {
+            plan = try ArenaPlan(reversed, strategy: .greedyBySize, alignment: Self.alignment)
+        } catch {
+            throw InputError("the arena's size passes 2⁶³ − 1 bytes", field: "tensors")
         }
-        headBytes = sizes.indices.map { offsets[$0].saturatingPlus(sizes[$0]) }.max() ?? 0
+        guard let plan else {
+            throw InputError("\(NumberFormat.grouped(sizes.count)) buffers to plan: more than the \(NumberFormat.grouped(ArenaPlan.bufferLimit)) netcost places", field: "tensors")
+        }
+        var offsets = Array(repeating: 0, count: sizes.count)
+        for (position, buffer) in reversed.enumerated() { offsets[buffer.layer] = plan.offsets[position] }
+        headBytes = plan.bytes
         buffers = sizes.indices.map {
             Buffer(tensor: tensorIndices[$0], name: names[$0], bytes: sizes[$0], firstUse: first[$0], lastUse: last[$0], offset: offsets[$0])
         }

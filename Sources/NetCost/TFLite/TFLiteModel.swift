@@ -8,7 +8,7 @@ public struct TFLiteModel: Sendable {
         case float32 = 0, float16, int32, uint8, int64, string, bool, int16, complex64, int8, float64, complex128, uint64,
              resource, variant, uint32, uint16, int4, bfloat16
 
-        /// Bytes per element; int4 packs two to a byte (rounded up per tensor), strings and
+        /// Bits per element; int4 packs two to a byte (rounded up per tensor), strings and
         /// handles have no fixed size (0).
         public var bits: Int {
             switch self {
@@ -171,7 +171,8 @@ public struct TFLiteModel: Sendable {
             let inline = try reader.vector(buffer, 0, elementSize: 1)
             let outside = try reader.uint64(buffer, 2)
             bufferSizes.append((inline?.count ?? 0) > 0 ? inline?.count ?? 0 : Int(clamping: outside))
-            bufferStarts.append(inline?.start)
+            // Values are read only from data inside the flatbuffer.
+            bufferStarts.append((inline?.count ?? 0) > 0 ? inline?.start : nil)
         }
         var codes: [(builtin: Int?, custom: String?, version: Int)] = []
         for code in try reader.tables(model, 1, name: "OperatorCode") {
@@ -247,7 +248,7 @@ extension TFLiteModel {
         var totals: [ElementType: (Int, Int)] = [:]
         for tensor in tensors where tensor.isConstant {
             let sum = totals[tensor.type] ?? (0, 0)
-            totals[tensor.type] = (sum.0 &+ tensor.elements, sum.1 &+ tensor.storedBytes)
+            totals[tensor.type] = (sum.0.saturatingPlus(tensor.elements), sum.1.saturatingPlus(tensor.storedBytes))
         }
         return totals.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.bytes > $1.bytes }
     }
@@ -261,7 +262,7 @@ extension TFLiteModel {
         return .fp32
     }
 
-    /// `int8 208,112 elements (208,112 bytes), int32 2,740 (10,960 bytes)`.
+    /// `int8 208,112 (208,112 bytes), int32 2,740 (10,960 bytes)`: elements, then bytes.
     public var constantSummary: String {
         let parts = constantsByType.map { "\($0.type.name) \(NumberFormat.grouped($0.elements)) (\(NumberFormat.grouped($0.bytes)) bytes)" }
         return parts.isEmpty ? "none" : parts.joined(separator: ", ")

@@ -33,8 +33,8 @@ public enum Calibration {
     static let epilogues = ["relu", "relu6", "sigmoid", "swish", "hardswish", "hardsigmoid", "gelu", "tanh"]
 
     /// Times every point of the grid; `progress` hears each label as it starts.
-    /// `quick` measures about a third of the grid; `points` caps it further (every kind of
-    /// layer kept), and with it the synthetic networks and the activation measurements run
+    /// `quick` measures about a sixth of the grid; `points` thins it to about that many
+    /// (one of every kind of layer always kept), and with it the synthetic networks and the activation measurements run
     /// at small sizes: a coarse profile in seconds, for a first look or a smoke test.
     public static func run(quick: Bool, points limit: Int? = nil, seconds budget: Double = 0.02,
                            progress: (String) -> Void = { _ in }) throws(InputError) -> LatencyCalibration {
@@ -61,9 +61,11 @@ public enum Calibration {
         }
         let floor = samples.map(\.seconds).min() ?? 0
         let epilogues = try epilogueCosts(budget: budget, size: small ? 14 : 56)
-        var calibration = LatencyCalibration(threads: threads, perLayerOverhead: median(overheads), floorSeconds: floor,
-                                             epilogueSeconds: epilogues, peakGFLOPS: MachineProbe.peakGFLOPS(), samples: samples)
-        calibration.networkFactor = try networkFactor(calibration, resolution: small ? 32 : 160, progress: progress)
+        // The machine as predictions will see it: its peak at this thread count and its bandwidth.
+        let machine = MachineProbe.measure()
+        var calibration = LatencyCalibration(threads: threads, perLayerOverhead: Benchmark.median(overheads), floorSeconds: floor,
+                                             epilogueSeconds: epilogues, peakGFLOPS: machine.peakGFLOPS, samples: samples)
+        calibration.networkFactor = try networkFactor(calibration, device: machine.rooflineDevice, resolution: small ? 32 : 160, progress: progress)
         return calibration
     }
 
@@ -71,10 +73,10 @@ public enum Calibration {
     /// layer before, their weights evicted by the layers between): the median of measured
     /// over predicted on three synthetic networks built here, a mobile one with inverted
     /// residuals, one of squeeze-and-excite blocks with swish, and a residual one.
-    static func networkFactor(_ calibration: LatencyCalibration, resolution: Int, progress: (String) -> Void) throws(InputError) -> Double {
-        let profile = LatencyProfile(machine: "", kernels: "", peakGFLOPS: MachineProbe.peakGFLOPS(), bandwidthGBps: 20, created: "",
+    static func networkFactor(_ calibration: LatencyCalibration, device: RooflineDevice, resolution: Int,
+                              progress: (String) -> Void) throws(InputError) -> Double {
+        let profile = LatencyProfile(machine: "", kernels: "", peakGFLOPS: device.peakGFLOPS, bandwidthGBps: device.bandwidthGBps, created: "",
                                      calibrations: [calibration])
-        let device = RooflineDevice(peakGFLOPS: profile.peakGFLOPS, bandwidthGBps: profile.bandwidthGBps, name: "calibration")
         var ratios: [Double] = []
         for (name, spec) in syntheticNetworks(resolution: resolution) {
             progress("network " + name)
@@ -86,7 +88,7 @@ public enum Calibration {
             }
             if predicted > 0, let fastest = measured.min() { ratios.append(fastest / predicted) }
         }
-        return ratios.isEmpty ? 1 : median(ratios)
+        return ratios.isEmpty ? 1 : Benchmark.median(ratios)
     }
 
     /// The synthetic networks `networkFactor` times: specs written here, none of them a
@@ -156,7 +158,7 @@ public enum Calibration {
 
     /// A point's samples, and the time its pass spent between layers, per layer. Layers
     /// with more than 32 KB of weights run as copies side by side, enough of them to
-    /// overflow the last-level cache twice over, and give the median copy's time.
+    /// overflow the last-level cache twice over (at most 12), and give the median copy's time.
     static func measure(_ point: Point, budget: Double) throws(InputError) -> (samples: [LatencySample], overhead: Double) {
         var graph = try Fusion.deploy(try SpecLoader.load(text: point.spec(copies: 1), file: point.label).graph)
         var analysis = try Analysis(graph)
@@ -181,7 +183,7 @@ public enum Calibration {
         }
         let overhead = max(report.quantile(quantile) - layerSeconds, 0) / Double(max(running, 1))
         if copies > 1, let first = samples.first {
-            samples = [LatencySample(features: first.features, seconds: median(samples.map(\.seconds)))]
+            samples = [LatencySample(features: first.features, seconds: Benchmark.median(samples.map(\.seconds)))]
         }
         return (samples, overhead)
     }
@@ -205,7 +207,7 @@ public enum Calibration {
                 let fused = try measure(point(activation), budget: budget).samples.first?.seconds ?? 0
                 differences.append(fused - bare)
             }
-            costs[activation] = max(median(differences), 0) / outputElements
+            costs[activation] = max(Benchmark.median(differences), 0) / outputElements
         }
         return costs
     }
@@ -221,8 +223,6 @@ public enum Calibration {
         }
         return 32 << 20
     }()
-
-    static func median(_ values: [Double]) -> Double { Benchmark.median(values) }
 
     /// The grid: convolutions of every kind at the channel counts and map sizes of
     /// MobileNet-, ShuffleNet-, EfficientNet- and ResNet-like networks, the linear layers
@@ -339,8 +339,8 @@ public enum Calibration {
         return points
     }
 
-    /// At most `limit` points of `grid`: the first of each kind of layer (the label's first
-    /// word), then evenly spaced ones.
+    /// About `limit` points of `grid`: the first of each kind of layer (the label's first
+    /// word), then evenly spaced ones while there is room.
     static func select(_ grid: [Point], _ limit: Int) -> [Point] {
         var kinds = Set<String>(), chosen: [Int] = []
         for (index, point) in grid.enumerated() {
