@@ -99,14 +99,9 @@ struct CalibrateCommand: Subcommand {
         return calibration
     }
 
-    /// The CPU's model name, from /proc/cpuinfo where there is one.
+    /// The CPU's model name where the system says it, and the cores.
     static func machineName() -> String {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        if let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-           let name = line.split(separator: ":", maxSplits: 1).last {
-            return name.trimmingCharacters(in: .whitespaces) + ", \(cores) cores"
-        }
-        return "\(cores) cores"
+        let state = MachineState.current()
+        return (state.cpu.map { $0 + ", " } ?? "") + "\(state.activeProcessors) cores"
     }
 }

@@ -83,8 +83,7 @@ struct PredictCommand: Subcommand {
         let graph = try Fusion.deploy(loaded.graph)
         let analysis = try Analysis(graph)
         let profile = try profilePath.map { (path: String) throws(InputError) in try LatencyProfile.load(file: path) }
-        let device = profile.map { RooflineDevice(peakGFLOPS: $0.peakGFLOPS, bandwidthGBps: $0.bandwidthGBps, name: "the profile's machine") }
-            ?? RooflineDevice.resolve(peakGFLOPS: peak, bandwidthGBps: bandwidth, measured: nil)
+        let device = profile?.device ?? RooflineDevice.resolve(peakGFLOPS: peak, bandwidthGBps: bandwidth, measured: nil)
         let prediction = LatencyPrediction(analysis, model: loaded.name, profile: profile, threads: threads ?? Calibration.threads, device: device)
         // The machine's speed now against the profile's, since a shared host's varies.
         let reference = profile?.calibration(threads: threads ?? Calibration.threads)?.peakGFLOPS
@@ -95,7 +94,7 @@ struct PredictCommand: Subcommand {
             if round > 0 { usleep(500_000) }
             rounds.append(try Benchmark.run(graph, repetitions: repetitions, warmup: 2, limits: limits, keepPasses: true))
         }
-        let comparison = rounds.isEmpty ? nil : PredictionComparison(prediction, rounds: rounds, machineSpeed: speed ?? nil)
+        let comparison = rounds.isEmpty ? nil : PredictionComparison(prediction, rounds: rounds, machineSpeed: speed)
         let text: String
         if format == "json" {
             text = comparison?.json.documentText ?? prediction.json.documentText

@@ -188,6 +188,11 @@ public struct LatencyProfile: Sendable, Equatable {
         self.calibrations = calibrations
     }
 
+    /// The profile's machine as a roofline: its peak and bandwidth.
+    public var device: RooflineDevice {
+        RooflineDevice(peakGFLOPS: peakGFLOPS, bandwidthGBps: bandwidthGBps, name: "the profile's machine")
+    }
+
     /// The calibration for `threads`, or the nearest thread count measured.
     public func calibration(threads: Int) -> LatencyCalibration? {
         calibrations.min { abs($0.threads - threads) < abs($1.threads - threads) }

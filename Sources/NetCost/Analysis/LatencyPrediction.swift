@@ -48,7 +48,7 @@ public struct LatencyPrediction: Sendable, Equatable {
         var total = 0.0, roofline = 0.0, running = 0
         for (index, layer) in analysis.graph.layers.enumerated() {
             let features = LatencyFeatures(analysis, layer: index)
-            let rooflineTime = max(Double(features.flops) / (device.peakGFLOPS * 1e9), Double(features.bytes) / (device.bandwidthGBps * 1e9))
+            let rooflineTime = features.rooflineSeconds(device)
             let seconds: Double, basis: LayerPrediction.Basis
             switch features.latencyClass {
             case .free: (seconds, basis) = (0, .free)

@@ -59,10 +59,6 @@ struct FlatBufferReader {
         return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
     }
 
-    func float32(at position: Int) throws(FlatBufferError) -> Float {
-        Float(bitPattern: try uint32(at: position))
-    }
-
     /// The position an unsigned offset stored at `position` points to.
     func follow(_ position: Int) throws(FlatBufferError) -> Int {
         let target = position + Int(try uint32(at: position))
@@ -111,10 +107,6 @@ struct FlatBufferReader {
 
     func uint64(_ table: Table, _ id: Int) throws(FlatBufferError) -> UInt64 {
         try field(table, id).map { (position: Int) throws(FlatBufferError) in try uint64(at: position) } ?? 0
-    }
-
-    func float32(_ table: Table, _ id: Int, default value: Float = 0) throws(FlatBufferError) -> Float {
-        try field(table, id).map { (position: Int) throws(FlatBufferError) in try float32(at: position) } ?? value
     }
 
     /// A vector field: the position of its first element and its length, checked to fit

@@ -172,7 +172,4 @@ enum TFLiteBuiltin {
     static func name(_ number: Int) -> String {
         number >= 0 && number < names.count ? names[number] : "BUILTIN_\(number)"
     }
-
-    /// The number of a schema name.
-    static func number(_ name: String) -> Int? { names.firstIndex(of: name) }
 }

@@ -22,29 +22,8 @@ public struct TFLiteModel: Sendable {
             }
         }
 
-        public var name: String {
-            switch self {
-            case .float32: "float32"
-            case .float16: "float16"
-            case .int32: "int32"
-            case .uint8: "uint8"
-            case .int64: "int64"
-            case .string: "string"
-            case .bool: "bool"
-            case .int16: "int16"
-            case .complex64: "complex64"
-            case .int8: "int8"
-            case .float64: "float64"
-            case .complex128: "complex128"
-            case .uint64: "uint64"
-            case .resource: "resource"
-            case .variant: "variant"
-            case .uint32: "uint32"
-            case .uint16: "uint16"
-            case .int4: "int4"
-            case .bfloat16: "bfloat16"
-            }
-        }
+        /// The schema's name in lower case: `int8`, `float32`.
+        public var name: String { "\(self)" }
     }
 
     public struct Tensor: Sendable {
@@ -127,7 +106,7 @@ public struct TFLiteModel: Sendable {
             case "DEPTHWISE_CONV_2D":
                 padding = try byte(0); strideWidth = try int(1, 1); strideHeight = try int(2, 1); depthMultiplier = try int(3, 1)
                 activation = try byte(4); dilationWidth = try int(5, 1); dilationHeight = try int(6, 1)
-            case "AVERAGE_POOL_2D", "MAX_POOL_2D", "L2_POOL_2D":
+            case "AVERAGE_POOL_2D", "MAX_POOL_2D":
                 padding = try byte(0); strideWidth = try int(1, 1); strideHeight = try int(2, 1)
                 filterWidth = try int(3, 1); filterHeight = try int(4, 1); activation = try byte(5)
             case "FULLY_CONNECTED":
@@ -136,7 +115,7 @@ public struct TFLiteModel: Sendable {
                 activation = try byte(0)
             case "CONCATENATION":
                 axis = try int(0, 0); activation = try byte(1)
-            case "MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN", "REDUCE_PROD":
+            case "MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN":
                 keepDims = try reader.bool(table, 0)
             case "STRIDED_SLICE":
                 beginMask = try int(0, 0); endMask = try int(1, 0)

@@ -59,7 +59,7 @@ public struct TableMeasurement: Sendable {
 
     /// Adds each row's predicted latency from a device profile.
     public mutating func predict(with profile: LatencyProfile) throws(InputError) {
-        let device = RooflineDevice(peakGFLOPS: profile.peakGFLOPS, bandwidthGBps: profile.bandwidthGBps, name: "the profile's machine")
+        let device = profile.device
         var seconds: [Double] = []
         for row in rows {
             let prediction = LatencyPrediction(try Analysis(row.row.graph), model: row.row.label, profile: profile,

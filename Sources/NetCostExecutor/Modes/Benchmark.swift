@@ -87,8 +87,7 @@ public struct BenchmarkReport: Sendable, Equatable {
     /// ever slows a pass, so a low quantile is the steadier figure.
     public func quantile(_ quantile: Double, layer index: Int? = nil) -> Double {
         let values = passes.map { pass in index.map { pass.layerSeconds[$0] } ?? pass.seconds }.sorted()
-        guard !values.isEmpty else { return 0 }
-        return values[min(values.count - 1, Int((Double(values.count - 1) * quantile).rounded()))]
+        return values.isEmpty ? 0 : TimingSpread.quantile(values, quantile)
     }
 
     public var json: JSONValue {
