@@ -337,6 +337,21 @@ def op_zoo():
     return keras.Model(inp, out, name="op_zoo")
 
 
+def resize_zoo():
+    """A segmentation-like head that makes the converter emit RESIZE_BILINEAR,
+    RESIZE_NEAREST_NEIGHBOR, SPLIT, LEAKY_RELU and SQUARED_DIFFERENCE."""
+    import tensorflow as tf
+    inp = keras.Input((16, 16, 8), name="features")
+    x = layers.Conv2D(16, 3, padding="same")(inp)                                 # CONV_2D
+    x = layers.LeakyReLU(negative_slope=0.1)(x)                                   # LEAKY_RELU
+    a, b = layers.Lambda(lambda t: tf.split(t, 2, axis=-1))(x)                    # SPLIT
+    up = layers.UpSampling2D(2, interpolation="bilinear")(a)                      # RESIZE_BILINEAR
+    near = layers.UpSampling2D(2, interpolation="nearest")(b)                     # RESIZE_NEAREST_NEIGHBOR
+    d = layers.Lambda(lambda t: tf.math.squared_difference(t[0], t[1]))([up, near])  # SQUARED_DIFFERENCE
+    out = layers.Conv2D(4, 1)(d)                                                   # CONV_2D
+    return keras.Model(inp, out, name="resize_zoo")
+
+
 # NAME -> zero-argument builder.  Keras applications are built with
 # include_top=True so the classifier (Dense or 1x1 Conv2D) is included.
 MODELS = {
@@ -360,6 +375,7 @@ MODELS = {
         include_preprocessing=False),
     "ds_cnn_kws": ds_cnn_kws,
     "op_zoo": op_zoo,
+    "resize_zoo": resize_zoo,
 }
 
 VARIANTS = ["float32", "dynamic", "int8"]

@@ -16,7 +16,9 @@ struct TFLiteCommandTests {
     /// MACs from the file's own shapes equal what Keras' layer shapes give (2,656,768 for
     /// the keyword spotter, 7,489,664 for MobileNet 0.25 at 96), in float32 and in int8.
     @Test(arguments: [("ds_cnn_kws.float32", 2_656_768), ("ds_cnn_kws.int8", 2_656_768), ("mobilenet_v1_025_96.int8", 7_489_664),
-                      ("op_zoo.float32", 249_344), ("op_zoo.int8", 249_344)])
+                      ("op_zoo.float32", 249_344), ("op_zoo.int8", 249_344),
+                      // RESIZE_BILINEAR, nearest resizing as RESHAPE and TILE, SPLIT, LEAKY_RELU, SQUARED_DIFFERENCE.
+                      ("resize_zoo.float32", 327_680), ("resize_zoo.int8", 327_680)])
     func reportCountsTheFile(name: String, macs: Int) throws {
         let report = try Self.json(["report", Self.directory + name + ".tflite", "--format", "json"])
         let totals = try #require(report["totals"] as? [String: Any])

@@ -105,6 +105,10 @@ struct FlatBufferReader {
         try uint8(table, id) != 0
     }
 
+    func float32(_ table: Table, _ id: Int, default value: Float) throws(FlatBufferError) -> Float {
+        try field(table, id).map { (position: Int) throws(FlatBufferError) in Float(bitPattern: try uint32(at: position)) } ?? value
+    }
+
     func uint64(_ table: Table, _ id: Int) throws(FlatBufferError) -> UInt64 {
         try field(table, id).map { (position: Int) throws(FlatBufferError) in try uint64(at: position) } ?? 0
     }

@@ -91,10 +91,13 @@ struct TFLiteGraphImporter {
         let output = model.tensors[outputIndex]
         let name = uniqueName(output.name)
         let options = op.options
-        guard let first = tensor(op, input: 0), op.inputs[0] >= 0 else {
+        // The tensor the op computes on: the first input, but for ops whose first inputs
+        // are shapes or axes.
+        let data = ["SPLIT": 1, "TRANSPOSE_CONV": 2][op.name] ?? 0
+        guard let first = tensor(op, input: data) else {
             return try addUnsupported(op, name: name, reason: "no input")
         }
-        let x = try layer(for: op.inputs[0])
+        let x = try layer(for: op.inputs[data])
         let stride = Size2D(options.strideHeight, options.strideWidth)
         let dilation = Size2D(options.dilationHeight, options.dilationWidth)
         let hasBias = tensor(op, input: 2) != nil
@@ -115,12 +118,11 @@ struct TFLiteGraphImporter {
                                                  dilation: dilation, padding: padding(options), groups: max(1, channels), bias: hasBias))
         case "TRANSPOSE_CONV":
             // Inputs: the output's shape, the filter [out, kh, kw, in], the activations, the bias.
-            guard let filter = tensor(op, input: 1), filter.shape.count == 4, op.inputs.count > 2, op.inputs[2] >= 0 else {
+            guard let filter = tensor(op, input: 1), filter.shape.count == 4 else {
                 return try addUnsupported(op, name: name, reason: "a filter that is not [out, kh, kw, in]")
             }
-            inputs = [try layer(for: op.inputs[2])]
             let outputDims = output.shape
-            let inputDims = model.tensors[op.inputs[2]].shape
+            let inputDims = first.shape
             // TensorFlow's "same" for a transposed convolution: output = input · stride.
             let padding: Padding = options.padding == 0 && outputDims.count == 4 && inputDims.count == 4
                 ? Self.transposedSame(input: (inputDims[1], inputDims[2]), output: (outputDims[1], outputDims[2]),
@@ -142,12 +144,35 @@ struct TFLiteGraphImporter {
             guard op.inputs.count > 1, op.inputs[1] >= 0 else { return try addUnsupported(op, name: name, reason: "one operand") }
             inputs.append(try layer(for: op.inputs[1]))
             operation = .matmul(MatMul())
-        case "ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE":
+        case "SQUARED_DIFFERENCE":
+            // (a − b)²: a subtraction, then its square.
+            guard op.inputs.count > 1, op.inputs[1] >= 0 else { return try addUnsupported(op, name: name, reason: "one operand") }
+            let difference = try builder.add(name: name + ".difference", operation: .elementwise(Elementwise(.sub)),
+                                             inputs: [try layer(for: op.inputs[0], broadcastingAgainst: model.tensors[op.inputs[1]].shape),
+                                                      try layer(for: op.inputs[1], broadcastingAgainst: first.shape)])
+            inputs = [difference, difference]
+            operation = .elementwise(Elementwise(.mul))
+        case "RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR":
+            guard let size = tensor(op, input: 1)?.values, size.count == 2 else {
+                return try addUnsupported(op, name: name, reason: "the output size not stored in the file")
+            }
+            let coordinates: Upsample.Coordinates = options.alignCorners ? .alignCorners : options.halfPixelCenters ? .halfPixel : .asymmetric
+            operation = .upsample(Upsample(op.name == "RESIZE_BILINEAR" ? .bilinear : .nearest, target: .size(Size2D(size[0], size[1])),
+                                           coordinates: coordinates))
+        case "TILE":
+            guard let repeats = tensor(op, input: 1)?.values, repeats.count == first.shape.count, repeats.allSatisfy({ $0 >= 1 }) else {
+                return try addUnsupported(op, name: name, reason: "repeats not stored in the file")
+            }
+            var mapped = repeats
+            for axis in 0..<repeats.count { mapped[Self.mapAxis(axis, rank: repeats.count)] = repeats[axis] }
+            operation = .repeating(Repeat(.tile(repeats: mapped)))
+        case "SPLIT", "SPLIT_V":
+            return try addSplit(op, name: name)
+        case "ADD", "SUB", "MUL", "DIV", "MAXIMUM", "MINIMUM":
             guard op.inputs.count > 1, op.inputs[1] >= 0 else { return try addUnsupported(op, name: name, reason: "one operand") }
             inputs = [try layer(for: op.inputs[0], broadcastingAgainst: model.tensors[op.inputs[1]].shape),
                       try layer(for: op.inputs[1], broadcastingAgainst: first.shape)]
-            let kinds: [String: Elementwise.Operator] = ["ADD": .add, "SUB": .sub, "MUL": .mul, "DIV": .div, "MAXIMUM": .max,
-                                                         "MINIMUM": .min, "SQUARED_DIFFERENCE": .sub]
+            let kinds: [String: Elementwise.Operator] = ["ADD": .add, "SUB": .sub, "MUL": .mul, "DIV": .div, "MAXIMUM": .max, "MINIMUM": .min]
             operation = .elementwise(Elementwise(kinds[op.name] ?? .add))
         case "AVERAGE_POOL_2D", "MAX_POOL_2D":
             operation = .pooling(Pooling(op.name == "MAX_POOL_2D" ? .max : .average, kernel: Size2D(options.filterHeight, options.filterWidth),
@@ -190,7 +215,7 @@ struct TFLiteGraphImporter {
         case "LOGISTIC", "TANH", "RELU", "RELU6", "HARD_SWISH", "GELU", "EXP", "LOG", "SQRT", "ABS", "NEG", "LEAKY_RELU", "ELU":
             let functions: [String: Activation.Function] = ["LOGISTIC": .sigmoid, "TANH": .tanh, "RELU": .relu, "RELU6": .relu6, "HARD_SWISH": .hardSwish,
                                                             "GELU": .gelu, "EXP": .exp, "LOG": .log, "SQRT": .sqrt, "ABS": .abs, "NEG": .neg,
-                                                            "LEAKY_RELU": .leakyRelu(slope: 0.2), "ELU": .leakyRelu(slope: 1)]
+                                                            "LEAKY_RELU": .leakyRelu(slope: options.alpha), "ELU": .leakyRelu(slope: 1)]
             operation = .activation(Activation(functions[op.name] ?? .relu))
         case "QUANTIZE", "DEQUANTIZE", "CAST":
             operation = .identity(Identity(label: op.name.lowercased()))
@@ -235,6 +260,31 @@ struct TFLiteGraphImporter {
         }
         if cut == 0 { layer = try builder.add(name: name, operation: .identity(Identity(label: "slice")), inputs: [input]) }
         if let outputIndex = op.outputs.first { layerOfTensor[outputIndex] = layer }
+    }
+
+    /// SPLIT (inputs: the axis, the tensor) and SPLIT_V (the tensor, the sizes, the axis):
+    /// one slice (a view) per output, along the mapped axis.
+    mutating func addSplit(_ op: TFLiteModel.Operator, name: String) throws(InputError) {
+        let isEven = op.name == "SPLIT"
+        let (dataPosition, axisPosition) = isEven ? (1, 0) : (0, 2)
+        guard let data = tensor(op, input: dataPosition), let axisValue = tensor(op, input: axisPosition)?.values?.first else {
+            return try addUnsupported(op, name: name, reason: "the axis not stored in the file")
+        }
+        let rank = data.shape.count
+        let axis = axisValue < 0 ? axisValue + rank : axisValue
+        guard (0..<rank).contains(axis) else { return try addUnsupported(op, name: name, reason: "axis \(axisValue) of a rank-\(rank) tensor") }
+        let input = try layer(for: op.inputs[dataPosition])
+        var start = 0
+        for (position, outputIndex) in op.outputs.enumerated() where outputIndex >= 0 {
+            let outputShape = model.tensors[outputIndex].shape
+            guard axis < outputShape.count else { return try addUnsupported(op, name: name, reason: "outputs of another rank") }
+            let length = outputShape[axis]
+            let end = start.saturatingPlus(length)
+            let layer = try builder.add(name: position == 0 ? name : uniqueName(model.tensors[outputIndex].name),
+                                        operation: .slice(Slice(axis: Self.mapAxis(axis, rank: rank), start: start, end: end)), inputs: [input])
+            layerOfTensor[outputIndex] = layer
+            start = end
+        }
     }
 
     mutating func addUnsupported(_ op: TFLiteModel.Operator, name: String, reason: String?) throws(InputError) {

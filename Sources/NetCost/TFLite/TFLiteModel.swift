@@ -92,6 +92,12 @@ public struct TFLiteModel: Sendable {
         public var keepNumDims = false
         /// A strided slice's masks: bit i set takes axis i's begin (or end) as the whole axis.
         public var beginMask = 0, endMask = 0
+        /// Resizing's sampling grid.
+        public var alignCorners = false, halfPixelCenters = false
+        /// A leaky ReLU's slope for negative inputs.
+        public var alpha: Double = 0.2
+        /// SPLIT's and SPLIT_V's number of outputs.
+        public var splits = 1
 
         init() {}
 
@@ -119,6 +125,15 @@ public struct TFLiteModel: Sendable {
                 keepDims = try reader.bool(table, 0)
             case "STRIDED_SLICE":
                 beginMask = try int(0, 0); endMask = try int(1, 0)
+            case "RESIZE_BILINEAR":
+                alignCorners = try reader.bool(table, 2); halfPixelCenters = try reader.bool(table, 3)
+            case "RESIZE_NEAREST_NEIGHBOR":
+                alignCorners = try reader.bool(table, 0); halfPixelCenters = try reader.bool(table, 1)
+            case "LEAKY_RELU":
+                // Through its shortest decimal: 0.1 as a float reads 0.1, not 0.10000000149.
+                alpha = Double("\(try reader.float32(table, 0, default: 0.2))") ?? 0.2
+            case "SPLIT", "SPLIT_V":
+                splits = try int(0, 1)
             case "TRANSPOSE_CONV":
                 padding = try byte(0); strideWidth = try int(1, 1); strideHeight = try int(2, 1); activation = try byte(3)
             default:
