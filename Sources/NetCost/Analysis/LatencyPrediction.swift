@@ -122,6 +122,6 @@ public struct LatencyPrediction: Sendable, Equatable {
     public var timings: LayerTimings {
         var seconds: [String: Double] = [:]
         for layer in layers where layer.basis != .unknown { seconds[layer.name] = layer.seconds }
-        return LayerTimings(seconds: seconds, totalSeconds: totalSeconds, machine: device, label: calibrated ? "Predicted" : "Roofline estimate")
+        return LayerTimings(seconds: seconds, totalSeconds: totalSeconds, machine: device, source: calibrated ? .predicted : .roofline)
     }
 }

@@ -125,7 +125,7 @@ extension VisualReport {
         if let timings {
             let matched = analysis(matching: timings)
             card(timings.label, timings.totalSeconds.map { NumberFormat.fixed($0 * 1e3, 2) + " ms" } ?? "-",
-                 (timings.label == "Measured" ? "netcost bench" : "netcost predict") + ", \(matched) layers")
+                 timings.source.command + ", \(matched) layers")
         }
         page.close("div")
         page.close("section")

@@ -17,15 +17,32 @@ public struct LayerTimings: Sendable, Equatable {
     public var totalSeconds: Double?
     /// The machine the timings were taken on, when the file says.
     public var machine: RooflineDevice?
-    /// What the times are, as the page titles them: `Measured` (bench) or `Predicted`
-    /// (predict's output, whose JSON has `"calibrated"`).
-    public var label: String
+    /// Where the times come from: `bench` measured them, or `predict` predicted them
+    /// (its JSON has `"calibrated"`), from a profile or from the roofline alone.
+    public enum Source: Sendable, Equatable {
+        case measured, predicted, roofline
 
-    public init(seconds: [String: Double], totalSeconds: Double? = nil, machine: RooflineDevice? = nil, label: String = "Measured") {
+        /// How the page titles the times.
+        public var label: String {
+            switch self {
+            case .measured: "Measured"
+            case .predicted: "Predicted"
+            case .roofline: "Roofline estimate"
+            }
+        }
+
+        /// The command that wrote them.
+        public var command: String { self == .measured ? "netcost bench" : "netcost predict" }
+    }
+
+    public var source: Source
+    public var label: String { source.label }
+
+    public init(seconds: [String: Double], totalSeconds: Double? = nil, machine: RooflineDevice? = nil, source: Source = .measured) {
         self.seconds = seconds
         self.totalSeconds = totalSeconds
         self.machine = machine
-        self.label = label
+        self.source = source
     }
 
     /// Reads and parses a file written by `netcost bench --format json`.
@@ -63,9 +80,9 @@ public struct LayerTimings: Sendable, Equatable {
             }
             machine = RooflineDevice(peakGFLOPS: peak, bandwidthGBps: bandwidth, name: "the machine netcost bench measured")
         }
-        var label = "Measured"
-        if case .bool(let calibrated)? = top["calibrated"] { label = calibrated ? "Predicted" : "Roofline estimate" }
-        return LayerTimings(seconds: seconds, totalSeconds: number(top["total_seconds"]), machine: machine, label: label)
+        var source = Source.measured
+        if case .bool(let calibrated)? = top["calibrated"] { source = calibrated ? .predicted : .roofline }
+        return LayerTimings(seconds: seconds, totalSeconds: number(top["total_seconds"]), machine: machine, source: source)
     }
 
     private static func number(_ value: JSONValue?) -> Double? {
