@@ -42,6 +42,7 @@ struct CheckCommand: Subcommand {
     let model: String
     let overrides: SpecOverrides
     let options: CheckOptions
+    let givenDataType: DataType?
     let failOn: Severity?
     let show: Severity
     let format: String
@@ -63,11 +64,7 @@ struct CheckCommand: Subcommand {
         }
         options.sramBytes = try arguments.quantity("sram", units: ParsedArguments.binaryUnits, in: 0...(1 << 50), example: "256K or 1M")
         options.flashBytes = try arguments.quantity("flash", units: ParsedArguments.binaryUnits, in: 0...(1 << 50), example: "1M")
-        options.dataType = SharedOptions.dataType(arguments)
-        if let model = arguments.argument("MODEL"), TFLiteLoader.isTFLitePath(model), options.sramBytes != nil || options.flashBytes != nil,
-           let file = try? TFLiteLoader.load(file: model), let arena = try? TFLiteMicroArena(file) {
-            options.deviceFile = CheckOptions.DeviceFile(arenaHeadBytes: arena.headBytes, arenaTailBytes: arena.tail32, fileBytes: file.fileBytes)
-        }
+        givenDataType = SharedOptions.dataType(arguments)
         self.options = options
         failOn = arguments.string("fail-on").flatMap(Severity.init(rawValue:))
         show = arguments.string("show").flatMap(Severity.init(rawValue:)) ?? .info
@@ -78,6 +75,13 @@ struct CheckCommand: Subcommand {
     func run() throws -> ExitStatus {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
+        var options = self.options
+        options.dataType = SharedOptions.dataType(givenDataType, loaded)
+        // A .tflite file fits a device as TFLite Micro runs it: its arena and the file itself.
+        if let file = loaded.tflite, options.sramBytes != nil || options.flashBytes != nil {
+            let arena = try TFLiteMicroArena(file)
+            options.deviceFile = CheckOptions.DeviceFile(arenaHeadBytes: arena.headBytes, arenaTailBytes: arena.tail32, fileBytes: file.fileBytes)
+        }
         let report = try Checker.check(loaded, rebuild: loaded.isRebuildable ? SharedOptions.rebuilder(model, overrides) : nil, options: options)
         try SharedOptions.write(report.render(format, minimum: show), to: output)
         if let failOn, let worst = report.worst, worst >= failOn {

@@ -48,7 +48,7 @@ struct MemoryCommand: Subcommand {
 
     let model: String
     let overrides: SpecOverrides
-    let dataType: DataType
+    let givenDataType: DataType?
     let inPlace: Bool
     let fuse: Bool
     let bestOrder: Bool
@@ -70,7 +70,7 @@ struct MemoryCommand: Subcommand {
             throw arguments.fail("--planner tflm plans the file as TensorFlow Lite Micro runs it; --\(other) does not apply to that plan")
         }
         overrides = try SharedOptions.overrides(arguments)
-        dataType = SharedOptions.dataType(arguments)
+        givenDataType = SharedOptions.dataType(arguments)
         inPlace = arguments.flag("in-place")
         fuse = arguments.flag("fuse")
         bestOrder = arguments.string("order") == "best"
@@ -105,6 +105,7 @@ struct MemoryCommand: Subcommand {
         let loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
+        let dataType = SharedOptions.dataType(givenDataType, loaded)
         var report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace, bestOrder: bestOrder, rules: rules, splitExpansions: splitExpansions,
                                   firstLayerTrick: firstLayerTrick)
         if training {

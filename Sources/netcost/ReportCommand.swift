@@ -75,7 +75,10 @@ struct ReportCommand: Subcommand {
     let bandwidthGBps: Double?
     let checks: Bool
     let timings: String?
-    let dataType: DataType
+    let givenDataType: DataType?
+    /// `--bits`, `--density`, `--index-bits`, `--codebook`: the stored model; bits default
+    /// to the element type's.
+    let storageBits: Int?
     let storage: StorageModel
     let fuse: Bool
     let convention: CountingConvention?
@@ -110,8 +113,9 @@ struct ReportCommand: Subcommand {
         if arguments.string("chart") != nil && visual != .svg { throw arguments.fail("--chart picks the chart of --format svg") }
         let drawingOnly = ["peak-gflops", "bandwidth", "timings"].filter { arguments.string($0) != nil } + ["checks", "no-checks"].filter(arguments.flag)
         if let option = drawingOnly.first, visual == nil { throw arguments.fail("--\(option) applies to --format html or svg") }
-        dataType = SharedOptions.dataType(arguments)
-        storage = StorageModel(bits: try arguments.int("bits", in: 1...64) ?? 8 * dataType.bytes,
+        givenDataType = SharedOptions.dataType(arguments)
+        storageBits = try arguments.int("bits", in: 1...64)
+        storage = StorageModel(bits: storageBits ?? 8 * (givenDataType ?? .fp32).bytes,
                                density: try arguments.double("density", in: 0.000001...1) ?? 1,
                                indexBits: try arguments.int("index-bits", in: 0...32) ?? 4,
                                codebook: arguments.flag("codebook"))
@@ -148,6 +152,9 @@ struct ReportCommand: Subcommand {
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         let analysis = try Analysis(loaded.graph)
         let deployed = fuse ? try Analysis(Fusion.deploy(loaded.graph)) : nil
+        let dataType = SharedOptions.dataType(givenDataType, loaded)
+        var storage = self.storage
+        if storageBits == nil { storage.bits = 8 * dataType.bytes }
         var report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage,
                                 columns: columns, countStyle: countStyle)
         if let convention { report.convention = try ConventionCount(analysis, convention: convention, training: training) }

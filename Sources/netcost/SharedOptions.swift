@@ -71,14 +71,15 @@ enum SharedOptions {
         }
     }
 
-    /// `--dtype`; without it fp32, or for a `.tflite` file the element type of its
-    /// activations (int8 for a fully quantized model).
-    static func dataType(_ arguments: ParsedArguments) -> DataType {
-        if let given = arguments.string("dtype").flatMap(DataType.init(rawValue:)) { return given }
-        if let model = arguments.argument("MODEL"), TFLiteLoader.isTFLitePath(model), let file = try? TFLiteLoader.load(file: model) {
-            return file.activationDataType
-        }
-        return .fp32
+    /// `--dtype`, when given.
+    static func dataType(_ arguments: ParsedArguments) -> DataType? {
+        arguments.string("dtype").flatMap(DataType.init(rawValue:))
+    }
+
+    /// The element type a command counts bytes at: `--dtype`, else the model file's own
+    /// (a `.tflite` file's activations: int8 for a fully quantized model), else fp32.
+    static func dataType(_ given: DataType?, _ model: LoadedModel) -> DataType {
+        given ?? model.elementType ?? .fp32
     }
 
     /// Writes `text` to the `--output` file, or to standard output.

@@ -21,6 +21,13 @@ public struct LoadedModel: Sendable {
     /// For an ONNX file: each of its nodes with the layers it became (what
     /// `report --format netron` annotates); nil for specs and built-in models.
     public var onnxNodes: [ONNXNodeOrigin]?
+    /// For a `.tflite` file: the decoded file (its element types, constants and TFLite
+    /// Micro's arena are read from it); nil for specs and ONNX files.
+    public var tflite: TFLiteModel?
+
+    /// The element type the file's activations have, where the file says (a `.tflite`
+    /// file); the commands' `--dtype` default.
+    public var elementType: DataType? { tflite?.activationDataType }
 
     /// Its width multiplier α (`scaling.width`).
     public var width: Double { scaling.width }

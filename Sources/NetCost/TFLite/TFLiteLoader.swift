@@ -45,6 +45,7 @@ public enum TFLiteLoader {
                                  scaling: Scaling(rounding: .floor))
         loaded.batch = input.outputShape.batch
         loaded.isRebuildable = false
+        loaded.tflite = model
         loaded.warnings = importer.unsupported.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value) not counted: no mapping to netcost's ops" }
         if model.subgraphCount > 1 { loaded.warnings.append("subgraph 0 of \(model.subgraphCount) read; the others (called by control flow) are not counted") }
         return loaded
