@@ -352,6 +352,28 @@ def resize_zoo():
     return keras.Model(inp, out, name="resize_zoo")
 
 
+def shape_zoo():
+    """Converted with an unfixed batch, so that the converter keeps shape
+    arithmetic (SHAPE, STRIDED_SLICE, PACK feeding a RESHAPE); plus a GATHER
+    of channels and a STRIDED_SLICE on activations that drops an axis."""
+    import tensorflow as tf
+    inp = keras.Input((12, 12, 4), name="features")
+    x = layers.Conv2D(8, 3, padding="same", activation="relu")(inp)                # CONV_2D
+    flat = layers.Lambda(lambda t: tf.reshape(t, tf.stack([tf.shape(t)[0], -1])), output_shape=(12 * 12 * 8,))(x)  # SHAPE, STRIDED_SLICE, PACK, RESHAPE
+    y = layers.Dense(10)(flat)                                                    # FULLY_CONNECTED
+    g = layers.Lambda(lambda t: tf.gather(t, [0, 2, 4, 6], axis=3))(x)            # GATHER
+    g = layers.GlobalAveragePooling2D()(g)                                        # MEAN
+    r = layers.Lambda(lambda t: t[:, 3])(x)                                       # STRIDED_SLICE, shrink
+    r = layers.Lambda(lambda t: tf.reduce_mean(t, axis=1))(r)                     # MEAN
+    out = layers.Concatenate()([y, g, r])                                         # CONCATENATION
+    return keras.Model(inp, out, name="shape_zoo")
+
+
+# Models converted with the batch left unfixed (the converter keeps the
+# shape arithmetic that a fixed batch lets it fold away).
+DYNAMIC_BATCH = {"shape_zoo"}
+
+
 # NAME -> zero-argument builder.  Keras applications are built with
 # include_top=True so the classifier (Dense or 1x1 Conv2D) is included.
 MODELS = {
@@ -376,6 +398,7 @@ MODELS = {
     "ds_cnn_kws": ds_cnn_kws,
     "op_zoo": op_zoo,
     "resize_zoo": resize_zoo,
+    "shape_zoo": shape_zoo,
 }
 
 VARIANTS = ["float32", "dynamic", "int8"]
@@ -407,7 +430,7 @@ def randomize_constant_weights(model, rng):
 
 def concrete_function(model):
     """Inference-mode concrete function with a static batch of 1."""
-    shape = [1] + list(model.inputs[0].shape[1:])
+    shape = [None if model.name in DYNAMIC_BATCH else 1] + list(model.inputs[0].shape[1:])
     spec = tf.TensorSpec(shape, tf.float32, name="input")
 
     @tf.function(input_signature=[spec])

@@ -73,10 +73,10 @@ struct CheckCommand: Subcommand {
     }
 
     func run() throws -> ExitStatus {
-        let loaded = try ModelLoader.load(model, overrides: overrides)
+        var loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
         var options = self.options
-        options.dataType = SharedOptions.dataType(givenDataType, loaded)
+        options.dataType = SharedOptions.dataType(givenDataType, &loaded)
         // A .tflite file fits a device as TFLite Micro runs it: its arena and the file itself.
         if let file = loaded.tflite, options.sramBytes != nil || options.flashBytes != nil {
             let arena = try TFLiteMicroArena(file)

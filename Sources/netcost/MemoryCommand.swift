@@ -102,10 +102,11 @@ struct MemoryCommand: Subcommand {
             try SharedOptions.write(format == "json" ? report.json.documentText : report.text(), to: output)
             return .success
         }
-        let loaded = try ModelLoader.load(model, overrides: overrides)
+        var loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
-        let graph = fuse ? try Fusion.deploy(loaded.graph) : loaded.graph
-        let dataType = SharedOptions.dataType(givenDataType, loaded)
+        let dataType = SharedOptions.dataType(givenDataType, &loaded)
+        // A .tflite file's activations are fused into the ops that write them: it is planned as deployed.
+        let graph = fuse || loaded.tflite != nil ? try Fusion.deploy(loaded.graph) : loaded.graph
         var report = try MemoryReport(graph, dataType: dataType, inPlace: inPlace, bestOrder: bestOrder, rules: rules, splitExpansions: splitExpansions,
                                   firstLayerTrick: firstLayerTrick)
         if training {

@@ -148,15 +148,18 @@ struct ReportCommand: Subcommand {
     }
 
     func run() throws -> ExitStatus {
-        let loaded = try ModelLoader.load(model, overrides: overrides)
+        var loaded = try ModelLoader.load(model, overrides: overrides)
         for warning in loaded.warnings { Diagnostics.warn(warning) }
+        let dataType = SharedOptions.dataType(givenDataType, &loaded)
         let analysis = try Analysis(loaded.graph)
         let deployed = fuse ? try Analysis(Fusion.deploy(loaded.graph)) : nil
-        let dataType = SharedOptions.dataType(givenDataType, loaded)
         var storage = self.storage
         if storageBits == nil { storage.bits = 8 * dataType.bytes }
         var report = CostReport(model: loaded, analysis: analysis, deployed: deployed, selection: selection, dataType: dataType, storage: storage,
                                 columns: columns, countStyle: countStyle)
+        if let file = loaded.tflite, storageBits == nil, givenDataType == nil {
+            report.fileConstantBytes = file.constantBytes
+        }
         if let convention { report.convention = try ConventionCount(analysis, convention: convention, training: training) }
         if let (first, second) = explain {
             let difference = try ConventionDifference(analysis, first, second)

@@ -78,8 +78,11 @@ enum SharedOptions {
 
     /// The element type a command counts bytes at: `--dtype`, else the model file's own
     /// (a `.tflite` file's activations: int8 for a fully quantized model), else fp32.
-    static func dataType(_ given: DataType?, _ model: LoadedModel) -> DataType {
-        given ?? model.elementType ?? .fp32
+    /// Without `--dtype`, a `.tflite` file's tensors keep their own types (int32
+    /// accumulators in an int8 model); with it, every tensor is counted at the type given.
+    static func dataType(_ given: DataType?, _ model: inout LoadedModel) -> DataType {
+        if given != nil { model.graph.forgetStoredElementTypes() }
+        return given ?? model.elementType ?? .fp32
     }
 
     /// Writes `text` to the `--output` file, or to standard output.

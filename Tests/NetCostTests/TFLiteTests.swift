@@ -30,7 +30,7 @@ import Testing
 
     @Test func readsWhatTensorFlowReads() throws {
         let truth = try Self.truth()
-        #expect(truth.models.count == 8)
+        #expect(truth.models.count == 9)
         for (name, expected) in truth.models {
             let model = try Self.load(name)
             #expect(model.fileBytes == expected.file_bytes, "\(name)")

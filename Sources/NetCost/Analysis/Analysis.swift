@@ -99,6 +99,21 @@ public struct Analysis: Sendable {
         self.ownedWeights = ownedWeights
     }
 
+    /// Bytes written by the layers that produce new tensors (`Totals.activations` in
+    /// bytes) and by the graph's inputs: each output at its stored element type (a
+    /// `.tflite` file's tensors), else at `bytesPerElement`.
+    public func activationBytes(orElse bytesPerElement: Int) throws(SizeOverflow) -> (input: Int, forward: Int) {
+        var input = 0, forward = 0
+        for (layer, cost) in zip(graph.layers, costs) {
+            if case .input = layer.operation {
+                input = try input.adding(try layer.outputBytes(orElse: bytesPerElement))
+            } else if layer.operation.rules.storage != .view {
+                forward = try forward.adding(try layer.bytes(of: cost.outputWrites, orElse: bytesPerElement))
+            }
+        }
+        return (input, forward)
+    }
+
     /// The layer's field: its inputs' fields merged (their union where they disagree),
     /// then carried through its window.
     private static func receptiveField(of index: Int, in graph: Graph, inputFields: [ReceptiveField?]) -> (ReceptiveField?, Misalignment?) {

@@ -96,7 +96,7 @@ public struct MemorySchedule: Sendable {
                 continue
             case .allocates: break
             }
-            var bytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
+            var bytes = try layer.outputBytes(orElse: bytesPerElement)
             if splitExpansions, let splits = Self.expansion(of: index, in: graph) { bytes = (bytes + splits - 1) / splits }
             if oneChannel.contains(index) {
                 let channels = max(layer.outputShape.dims[1], 1)

@@ -168,7 +168,7 @@ struct BufferGraph {
             owner[index] = index
             node[index] = nodeLayers.count
             nodeLayers.append(index)
-            bytes.append(try layer.outputShape.elements.multiplied(by: bytesPerElement))
+            bytes.append(try layer.outputBytes(orElse: bytesPerElement))
         }
         var predecessors = Array(repeating: [Int](), count: nodeLayers.count)
         var readers = Array(repeating: [Int](), count: nodeLayers.count)

@@ -72,7 +72,7 @@ public struct TrainingMemory: Sendable {
         for (index, layer) in layers.enumerated() {
             let rules = layer.operation.rules
             let rule = rules.training(graph.inputShapes(of: index), layer.outputShape)
-            let outputBytes = try layer.outputShape.elements.multiplied(by: bytesPerElement)
+            let outputBytes = try layer.outputBytes(orElse: bytesPerElement)
             switch ActivationRole(layer) {
             case .stored: break
             case .view where !rule.outputIsCopy:

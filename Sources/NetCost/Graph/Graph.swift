@@ -42,6 +42,15 @@ public struct Graph: Sendable {
         layers[index].inputs.map { layers[$0].outputShape }
     }
 
+    /// Whether some layer's output has an element type stored in the file (a `.tflite`).
+    public var hasStoredElementTypes: Bool { layers.contains { $0.storedElementBits != nil } }
+
+    /// Forgets the element types stored in the file, so that every output is counted at
+    /// the element type a command is given (`--dtype`).
+    public mutating func forgetStoredElementTypes() {
+        for index in layers.indices { layers[index].storedElementBits = nil }
+    }
+
     /// For each layer, the indices of the layers that read its output.
     public func consumers() -> [[Int]] {
         var result = Array(repeating: [Int](), count: layers.count)

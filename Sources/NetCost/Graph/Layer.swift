@@ -14,12 +14,28 @@ public struct Layer: Sendable {
     /// How PyTorch's forward computes the layer, as a spec written after a PyTorch model
     /// records it (`"pytorch"`): the counters that hook modules see only modules.
     public var pytorchCall: PyTorchCall = .module
+    /// Bits per element of the output as the file stores it (a TensorFlow Lite tensor's
+    /// type: 8 for int8, 32 for its int32 accumulators); nil for the command's `--dtype`.
+    public var storedElementBits: Int?
 
     public init(name: String, operation: Operation, inputs: [Int], outputShape: TensorShape) {
         self.name = name
         self.operation = operation
         self.inputs = inputs
         self.outputShape = outputShape
+    }
+
+    /// The output's bytes: at its stored element type when the file gives one, else at
+    /// `bytesPerElement`.
+    public func outputBytes(orElse bytesPerElement: Int) throws(SizeOverflow) -> Int {
+        try bytes(of: outputShape.elements, orElse: bytesPerElement)
+    }
+
+    /// `elements` values of the output's element type, in bytes.
+    public func bytes(of elements: Int, orElse bytesPerElement: Int) throws(SizeOverflow) -> Int {
+        guard let bits = storedElementBits else { return try elements.multiplied(by: bytesPerElement) }
+        // elements × bits / 8 rounded up, without a product eight times the result.
+        return try (elements / 8).multiplied(by: bits).adding(((elements % 8) * bits + 7) / 8)
     }
 }
 

@@ -34,6 +34,9 @@ public struct CostReport: Sendable {
     public var countStyle: CountStyle
     /// With `--convention` (and `--training`): the counts under that tool's rules.
     public var convention: ConventionCount?
+    /// The constants' bytes as the model file stores them (a `.tflite` file's, at their
+    /// own element types): the model size; nil for `storage`'s.
+    public var fileConstantBytes: Int?
 
     public init(model: LoadedModel, analysis: Analysis, deployed: Analysis? = nil, selection: RowSelection = RowSelection(),
                 dataType: DataType = .fp32, storage: StorageModel? = nil, columns: [ReportColumn]? = nil,
@@ -162,15 +165,34 @@ public struct CostReport: Sendable {
         } catch {
             throw error.inputError(field: "input")
         }
-        add("Input size", { _ in inputElements }) { elements($0) }
-        add("Forward activations", { $0.activations }) { elements($0) }
-        let sizes = try [analysis, deployed].compactMap { $0 }.map { (shown: Analysis) throws(InputError) in try shown.storedBytes(storage) }
+        // A .tflite file's tensors keep their own element types unless --dtype is given.
+        let shown = [analysis, deployed].compactMap { $0 }
+        var activationBytes: [(input: Int, forward: Int)] = []
+        var sizes: [Int] = []
+        for each in shown {
+            do throws(SizeOverflow) {
+                activationBytes.append(try each.activationBytes(orElse: bytes))
+            } catch {
+                throw error.inputError(field: "dtype")
+            }
+            if let fileConstantBytes { sizes.append(fileConstantBytes) } else { sizes.append(try each.storedBytes(storage)) }
+        }
+        if analysis.graph.hasStoredElementTypes {
+            let stored = " at the tensors' stored types"
+            let inputNote = "elements = " + NumberFormat.bytes(Double(activationBytes[0].input)) + stored
+            let forwardNote = "elements = " + NumberFormat.bytes(Double(activationBytes[0].forward)) + stored
+            add("Input size", { _ in inputElements }) { _ in inputNote }
+            add("Forward activations", { $0.activations }) { _ in forwardNote }
+        } else {
+            add("Input size", { _ in inputElements }) { elements($0) }
+            add("Forward activations", { $0.activations }) { elements($0) }
+        }
         let sizeText = sizes.map { NumberFormat.bytes(Double($0)) + " = " + NumberFormat.binaryUnits(Double($0)) }
-        table.append(deployed == nil
-            ? ["Model size", sizeText[0], storage.summary + ", params + buffers"]
-            : ["Model size", sizeText[0], sizeText[1], ""])
-        let totalsText = zip([analysis, deployed].compactMap { $0 }, sizes).map { shown, size in
-            NumberFormat.bytes((Double(inputElements) + Double(shown.totals.activations)) * Double(bytes) + Double(size))
+        let sizeNote = fileConstantBytes == nil ? storage.summary + ", params + buffers" : "the file's constants at their stored types"
+        table.append(deployed == nil ? ["Model size", sizeText[0], sizeNote] : ["Model size", sizeText[0], sizeText[1], ""])
+        var totalsText: [String] = []
+        for (activations, size) in zip(activationBytes, sizes) {
+            totalsText.append(NumberFormat.bytes(Double(activations.input) + Double(activations.forward) + Double(size)))
         }
         table.append(deployed == nil
             ? ["Estimated total", totalsText[0], "input + forward activations + model size"]

@@ -29,7 +29,9 @@ struct JSONReport {
         report.writeConvention(&json)
         json.key("model_size")
         json.beginObject()
-        json.field("bytes", try analysis.storedBytes(report.storage))
+        // A .tflite file's constants at their own types; else the storage model's estimate.
+        if let fileBytes = report.fileConstantBytes { json.field("bytes", fileBytes) } else { json.field("bytes", try analysis.storedBytes(report.storage)) }
+        json.field("source", report.fileConstantBytes == nil ? "estimate" : "file")
         json.field("bits", report.storage.bits)
         json.field("density", report.storage.density)
         json.field("index_bits", report.storage.density < 1 ? report.storage.indexBits : 0)
@@ -78,7 +80,8 @@ struct JSONReport {
         // Totals stay below 2⁶⁰ (`Totals.maximum`): times at most 8 bytes they fit.
         json.field("memory_access_bytes", totals.memoryAccess * report.dataType.bytes)
         json.field("activations", totals.activations)
-        json.field("activations_bytes", totals.activations * report.dataType.bytes)
+        // A .tflite file's tensors at their stored types; else at the dtype.
+        json.field("activations_bytes", (try? analysis.activationBytes(orElse: report.dataType.bytes).forward) ?? totals.activations * report.dataType.bytes)
         json.endObject()
     }
 

@@ -11,6 +11,12 @@ struct TFLiteGraphImporter {
     var layerOfTensor: [Int: Int] = [:]
     var unsupported: [String: Int] = [:]
     var usedNames: Set<String> = []
+    /// Each layer's element type as stored in the file, in bits.
+    var elementBits: [Int: Int] = [:]
+    /// Integer vectors worked out from the file's shapes (`folded`), by tensor, and how
+    /// many operators were folded that way.
+    var knownValues: [Int: [Int]] = [:]
+    var foldedCount = 0
 
     init(_ model: TFLiteModel, name: String, limits: ModelLimits) {
         self.model = model
@@ -39,15 +45,22 @@ struct TFLiteGraphImporter {
             layerOfTensor[input] = try builder.addInput(name: uniqueName(tensor.name),
                                                         shape: try TensorShape(Self.netcostShape(tensor.shape), batchAxis: 0))
         }
+        for input in model.inputs where input >= 0 { if let layer = layerOfTensor[input] { elementBits[layer] = model.tensors[input].type.bits } }
         for op in model.operators {
+            let first = builder.layers.count
             do {
                 try add(op)
             } catch {
                 throw error.inLayer("operator \(op.index) (\(op.name))")
             }
+            // The layers made for the op hold its output's element type; its constants, theirs.
+            if let output = op.outputs.first, output >= 0 {
+                for layer in first..<builder.layers.count where elementBits[layer] == nil { elementBits[layer] = model.tensors[output].type.bits }
+            }
         }
         var graph = builder.build()
         graph.declaredOutputs = model.outputs.compactMap { layerOfTensor[$0] }
+        for (layer, bits) in elementBits { graph.layers[layer].storedElementBits = bits }
         return graph
     }
 
@@ -76,6 +89,7 @@ struct TFLiteGraphImporter {
         if tensor.shape.count == 1, let other, Self.isFeatureMap(other), tensor.shape[0] == other[3] { dims = [1, tensor.shape[0], 1, 1] }
         let layer = try builder.add(name: uniqueName(tensor.name), operation: .constant(ConstantTensor(shape: try TensorShape(dims))), inputs: [])
         layerOfTensor[index] = layer
+        elementBits[layer] = tensor.type.bits
         return layer
     }
 
@@ -88,6 +102,11 @@ struct TFLiteGraphImporter {
 
     mutating func add(_ op: TFLiteModel.Operator) throws(InputError) {
         guard let outputIndex = op.outputs.first, outputIndex >= 0 else { return }
+        if let values = folded(op) {
+            knownValues[outputIndex] = values
+            foldedCount += 1
+            return
+        }
         let output = model.tensors[outputIndex]
         let name = uniqueName(output.name)
         let options = op.options
@@ -134,9 +153,11 @@ struct TFLiteGraphImporter {
             guard let weights = tensor(op, input: 1), weights.shape.count == 2 else {
                 return try addUnsupported(op, name: name, reason: "weights that are not [out, in]")
             }
-            if first.shape.count != 2 && !options.keepNumDims {
+            // The input's shape as built: the file's may hold 1 for a dimension left unfixed.
+            let built = builder.layers[x].outputShape
+            if built.rank != 2 && !options.keepNumDims {
                 // TensorFlow Lite flattens the input to [rows, in] first.
-                let rows = max(1, first.elements / max(weights.shape[1], 1))
+                let rows = max(1, built.elements / max(weights.shape[1], 1))
                 inputs = [try builder.add(name: name + ".flatten", operation: .reshape(Reshape(.shape([rows, weights.shape[1]]))), inputs: [x])]
             }
             operation = .linear(Linear(outFeatures: weights.shape[0], bias: hasBias))
@@ -184,7 +205,15 @@ struct TFLiteGraphImporter {
             operation = .reduction(Reduction(modes[op.name] ?? .mean, axes: axes.map { Self.mapAxis($0, rank: rank) }.sorted(), keepDims: options.keepDims))
         case "RESHAPE", "SQUEEZE", "EXPAND_DIMS":
             inputs = [x]
-            operation = .reshape(Reshape(.shape(Self.netcostShape(output.shape))))
+            var target = output.shape
+            // A target known from the file or from folded shape arithmetic, its -1 worked
+            // out: the output's stored shape holds 1 where the batch was left unfixed.
+            if op.name == "RESHAPE", let wanted = values(op, input: 1), wanted.filter({ $0 == -1 }).count <= 1 {
+                let fixed = wanted.filter { $0 != -1 }.reduce(1) { $0.saturatingTimes(max($1, 0)) }
+                let elements = builder.layers[x].outputShape.elements
+                target = wanted.map { $0 == -1 ? (fixed > 0 ? elements / fixed : 0) : $0 }
+            }
+            operation = .reshape(Reshape(.shape(Self.netcostShape(target))))
         case "SOFTMAX", "LOG_SOFTMAX":
             operation = .softmax(Softmax(axis: Self.mapAxis(first.shape.count - 1, rank: first.shape.count)))
         case "CONCATENATION":
@@ -212,6 +241,17 @@ struct TFLiteGraphImporter {
             operation = .transpose(Transpose(permutation: mapped))
         case "STRIDED_SLICE", "SLICE":
             return try addSlices(op, name: name, input: x, shape: first.shape)
+        case "GATHER":
+            // Rows of a table (an embedding) or entries along one axis; the indices are the second input.
+            let rank = first.shape.count
+            guard op.inputs.count > 1, op.inputs[1] >= 0, options.batchDims == 0 else {
+                return try addUnsupported(op, name: name, reason: "indices shared along batch axes")
+            }
+            guard rank != 4 || output.shape.count == 4 else {
+                return try addUnsupported(op, name: name, reason: "a gather that changes a feature map's rank")
+            }
+            inputs.append(try layer(for: op.inputs[1]))
+            operation = .gather(Gather(axis: Self.mapAxis(options.axis, rank: rank)))
         case "LOGISTIC", "TANH", "RELU", "RELU6", "HARD_SWISH", "GELU", "EXP", "LOG", "SQRT", "ABS", "NEG", "LEAKY_RELU", "ELU":
             let functions: [String: Activation.Function] = ["LOGISTIC": .sigmoid, "TANH": .tanh, "RELU": .relu, "RELU6": .relu6, "HARD_SWISH": .hardSwish,
                                                             "GELU": .gelu, "EXP": .exp, "LOG": .log, "SQRT": .sqrt, "ABS": .abs, "NEG": .neg,
@@ -229,6 +269,85 @@ struct TFLiteGraphImporter {
         layerOfTensor[outputIndex] = layer
     }
 
+    /// A tensor's values when known without running the model: a small integer constant's,
+    /// or one worked out by `folded`.
+    func values(_ op: TFLiteModel.Operator, input position: Int) -> [Int]? {
+        guard position < op.inputs.count, op.inputs[position] >= 0 else { return nil }
+        return knownValues[op.inputs[position]] ?? model.tensors[op.inputs[position]].values
+    }
+
+    /// Shape arithmetic: the converter computes a reshape's target from the input's shape
+    /// when the batch is not fixed (SHAPE, STRIDED_SLICE, PACK, then RESHAPE). These ops
+    /// read shapes, never activations, so their integer results are worked out here, in
+    /// TensorFlow's own axis order, and they become no layers. Nil when the op is not one
+    /// of them or reads a value not known.
+    func folded(_ op: TFLiteModel.Operator) -> [Int]? {
+        guard let output = op.outputs.first, output >= 0, [.int32, .int64].contains(model.tensors[output].type) else { return nil }
+        let limit = 256
+        switch op.name {
+        case "SHAPE":
+            guard let input = op.inputs.first, input >= 0 else { return nil }
+            return model.tensors[input].shape
+        case "PACK", "CONCATENATION":
+            // Scalars or vectors along their only axis.
+            guard op.options.axis == 0 else { return nil }
+            var result: [Int] = []
+            for position in op.inputs.indices {
+                guard let part = values(op, input: position), model.tensors[op.inputs[position]].shape.count <= 1 else { return nil }
+                result += part
+            }
+            return result.count <= limit ? result : nil
+        case "STRIDED_SLICE":
+            guard let data = values(op, input: 0), model.tensors[op.inputs[0]].shape.count == 1, !op.options.hasUnmappedSliceMasks,
+                  let begin = values(op, input: 1)?.first, let end = values(op, input: 2)?.first else { return nil }
+            let step = values(op, input: 3)?.first ?? 1
+            guard step != 0 else { return nil }
+            let from = op.options.beginMask & 1 != 0 ? (step > 0 ? 0 : data.count - 1) : begin
+            if op.options.shrinkAxisMask & 1 != 0 {
+                let at = from < 0 ? from + data.count : from
+                return data.indices.contains(at) ? [data[at]] : nil
+            }
+            let to = op.options.endMask & 1 != 0 ? (step > 0 ? data.count : -data.count - 1) : end
+            let (start, count) = ONNXConstantMath.sliceRange(start: from, end: to, step: step, size: data.count)
+            return (0..<count).map { data[start + $0 * step] }
+        case "GATHER":
+            guard let data = values(op, input: 0), model.tensors[op.inputs[0]].shape.count == 1, let indices = values(op, input: 1) else { return nil }
+            var result: [Int] = []
+            for index in indices {
+                let at = index < 0 ? index + data.count : index
+                guard data.indices.contains(at) else { return nil }
+                result.append(data[at])
+            }
+            return result
+        case "ADD", "SUB", "MUL", "FLOOR_DIV":
+            guard let a = values(op, input: 0), let b = values(op, input: 1), !a.isEmpty, !b.isEmpty,
+                  a.count == b.count || a.count == 1 || b.count == 1, op.options.activation == 0 else { return nil }
+            var result: [Int] = []
+            for position in 0..<max(a.count, b.count) {
+                let x = a[a.count == 1 ? 0 : position], y = b[b.count == 1 ? 0 : position]
+                switch op.name {
+                case "ADD": result.append(x.saturatingPlus(y))
+                case "SUB": result.append(x.saturatingPlus(-max(y, -Int.max)))
+                case "MUL": result.append(x.saturatingTimes(y))
+                default:
+                    guard y != 0, !(x == .min && y == -1) else { return nil }
+                    let quotient = x / y
+                    result.append(x % y != 0 && (x < 0) != (y < 0) ? quotient - 1 : quotient)
+                }
+            }
+            return result
+        case "CAST", "RESHAPE", "SQUEEZE", "EXPAND_DIMS", "REDUCE_PROD":
+            guard let input = values(op, input: 0) else { return nil }
+            if op.name == "REDUCE_PROD" {
+                guard model.tensors[op.inputs[0]].shape.count <= 1 else { return nil }
+                return [input.reduce(1) { $0.saturatingTimes($1) }]
+            }
+            return input
+        default:
+            return nil
+        }
+    }
+
     /// A strided slice as one slice per axis it cuts.
     mutating func addSlices(_ op: TFLiteModel.Operator, name: String, input: Int, shape: [Int]) throws(InputError) {
         let rank = shape.count
@@ -236,6 +355,9 @@ struct TFLiteGraphImporter {
             return try addUnsupported(op, name: name, reason: "begin and end not stored in the file")
         }
         let isSlice = op.name == "SLICE"
+        guard isSlice || !op.options.hasUnmappedSliceMasks else {
+            return try addUnsupported(op, name: name, reason: "an ellipsis, new-axis or offset mask")
+        }
         guard let second = tensor(op, input: 2)?.values, second.count == rank else {
             return try addUnsupported(op, name: name, reason: "begin and end not stored in the file")
         }
@@ -259,7 +381,13 @@ struct TFLiteGraphImporter {
                                     inputs: [layer])
         }
         if cut == 0 { layer = try builder.add(name: name, operation: .identity(Identity(label: "slice")), inputs: [input]) }
-        if let outputIndex = op.outputs.first { layerOfTensor[outputIndex] = layer }
+        guard let outputIndex = op.outputs.first, outputIndex >= 0 else { return }
+        // Axes cut to one entry and dropped (`shrink_axis_mask`): the output's own shape.
+        if !isSlice, op.options.shrinkAxisMask != 0 {
+            layer = try builder.add(name: name + ".shrink", operation: .reshape(Reshape(.shape(Self.netcostShape(model.tensors[outputIndex].shape)))),
+                                    inputs: [layer])
+        }
+        layerOfTensor[outputIndex] = layer
     }
 
     /// SPLIT (inputs: the axis, the tensor) and SPLIT_V (the tensor, the sizes, the axis):

@@ -40,7 +40,8 @@ public enum TFLiteLoader {
         let types = Set(model.tensors.filter { !$0.isConstant }.map(\.type.name)).sorted().joined(separator: ", ")
         var loaded = LoadedModel(graph: graph, name: (path as NSString).lastPathComponent,
                                  description: "TensorFlow Lite, schema \(model.version), \(types) activations; "
-                                    + "constants in the file: \(model.constantSummary); \(NumberFormat.grouped(model.fileBytes)) bytes of flash",
+                                    + "constants in the file: \(model.constantSummary); \(NumberFormat.grouped(model.fileBytes)) bytes of flash"
+                                    + (importer.foldedCount > 0 ? "; \(Plural.count(importer.foldedCount, "shape-arithmetic operator")) worked out from the shapes" : ""),
                                  input: input.outputShape,
                                  scaling: Scaling(rounding: .floor))
         loaded.batch = input.outputShape.batch

@@ -29,6 +29,12 @@ public struct TFLiteMicroArena: Sendable {
     /// The tail's estimate for a 64-bit and a 32-bit build (see `TailEstimate`).
     public let tail64: Int
     public let tail32: Int
+    /// The same buffers, lifetimes and alignment placed by netcost's planner
+    /// (`ArenaPlan.Strategy.best`), and the floor no placement goes below: the most
+    /// bytes alive at one step.
+    public let netcostBytes: Int
+    public let netcostMethod: String
+    public let peakAliveBytes: Int
 
     static let alignment = 16
 
@@ -76,18 +82,26 @@ public struct TFLiteMicroArena: Sendable {
         // sizes the one added last first; each at the first gap that fits among the
         // buffers alive with it: netcost's greedy arena plan given them in reverse order.
         let reversed = sizes.indices.reversed().map { MemorySchedule.Buffer(layer: $0, bytes: sizes[$0], first: first[$0], last: last[$0]) }
-        let plan: ArenaPlan?
+        let plan: ArenaPlan?, ownPlan: ArenaPlan?
         do {
             plan = try ArenaPlan(reversed, strategy: .greedyBySize, alignment: Self.alignment)
+            ownPlan = try ArenaPlan(reversed, strategy: .best, alignment: Self.alignment)
         } catch {
             throw InputError("the arena's size passes 2⁶³ − 1 bytes", field: "tensors")
         }
-        guard let plan else {
+        guard let plan, let ownPlan else {
             throw InputError("\(NumberFormat.grouped(sizes.count)) buffers to plan: more than the \(NumberFormat.grouped(ArenaPlan.bufferLimit)) netcost places", field: "tensors")
         }
         var offsets = Array(repeating: 0, count: sizes.count)
         for (position, buffer) in reversed.enumerated() { offsets[buffer.layer] = plan.offsets[position] }
         headBytes = plan.bytes
+        netcostBytes = ownPlan.bytes
+        netcostMethod = ownPlan.method
+        var alive = Array(repeating: 0, count: step + 1)
+        for index in sizes.indices where first[index] >= 0 {
+            for at in first[index]...max(first[index], last[index]) { alive[at] = alive[at].saturatingPlus(sizes[index]) }
+        }
+        peakAliveBytes = alive.max() ?? 0
         buffers = sizes.indices.map {
             Buffer(tensor: tensorIndices[$0], name: names[$0], bytes: sizes[$0], firstUse: first[$0], lastUse: last[$0], offset: offsets[$0])
         }

@@ -88,10 +88,16 @@ public struct TFLiteModel: Sendable {
         /// NONE 0, RELU 1, RELU_N1_TO_1 2, RELU6 3, TANH 4, SIGN_BIT 5.
         public var activation = 0
         public var axis = 0
+        /// GATHER's leading axes shared by the data and the indices.
+        public var batchDims = 0
         public var keepDims = false
         public var keepNumDims = false
         /// A strided slice's masks: bit i set takes axis i's begin (or end) as the whole axis.
         public var beginMask = 0, endMask = 0
+        /// STRIDED_SLICE's axes dropped after the cut (`shrink_axis_mask`), and the masks
+        /// netcost does not map (`ellipsis_mask`, `new_axis_mask`, `offset`).
+        public var shrinkAxisMask = 0
+        public var hasUnmappedSliceMasks = false
         /// Resizing's sampling grid.
         public var alignCorners = false, halfPixelCenters = false
         /// A leaky ReLU's slope for negative inputs.
@@ -124,7 +130,13 @@ public struct TFLiteModel: Sendable {
             case "MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN":
                 keepDims = try reader.bool(table, 0)
             case "STRIDED_SLICE":
-                beginMask = try int(0, 0); endMask = try int(1, 0)
+                beginMask = try int(0, 0); endMask = try int(1, 0); shrinkAxisMask = try int(4, 0)
+                let ellipsis = try int(2, 0), newAxis = try int(3, 0), offset = try reader.bool(table, 5)
+                hasUnmappedSliceMasks = ellipsis != 0 || newAxis != 0 || offset
+            case "PACK":
+                axis = try int(1, 0)
+            case "GATHER":
+                axis = try int(0, 0); batchDims = try int(1, 0)
             case "RESIZE_BILINEAR":
                 alignCorners = try reader.bool(table, 2); halfPixelCenters = try reader.bool(table, 3)
             case "RESIZE_NEAREST_NEIGHBOR":
@@ -246,6 +258,9 @@ extension TFLiteModel {
         }
         return totals.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.bytes > $1.bytes }
     }
+
+    /// Bytes of every constant tensor's data in the file: the stored model's size.
+    public var constantBytes: Int { constantsByType.reduce(0) { $0.saturatingPlus($1.bytes) } }
 
     /// The report's element type for the activations: int8 when they are 8-bit integers,
     /// fp16 when half floats, fp32 otherwise.
