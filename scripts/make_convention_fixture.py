@@ -5,6 +5,9 @@ thop, torchinfo and FlopCounterMode print for it:
 Tests/ONNXTests/Fixtures/conventions/conventions_tiny.onnx and .json.
 
     /root/venv/bin/python scripts/make_convention_fixture.py Tests/ONNXTests/Fixtures/conventions
+
+With `--convnext DIR`, a small torchvision ConvNeXt instead (convnext_small.onnx and .json),
+whose LayerNorm2d thop and ptflops do not see.
 """
 import contextlib
 import io
@@ -53,7 +56,52 @@ class Tiny(nn.Module):
         return self.fc(y + z)
 
 
+def counter_totals(build, x):
+    """What each counter prints for a fresh `build()` on input `x`."""
+    shape = tuple(x.shape[1:])
+    totals = {}
+    from ptflops import get_model_complexity_info
+    with contextlib.redirect_stdout(io.StringIO()):
+        totals["ptflops"] = get_model_complexity_info(build(), shape, as_strings=False, print_per_layer_stat=False)[0]
+        totals["ptflops-aten"] = get_model_complexity_info(build(), shape, as_strings=False, print_per_layer_stat=False, backend="aten")[0]
+    from fvcore.nn import FlopCountAnalysis
+    analysis = FlopCountAnalysis(build(), x)
+    analysis.unsupported_ops_warnings(False)
+    totals["fvcore"] = analysis.total()
+    import thop
+    with contextlib.redirect_stdout(io.StringIO()):
+        totals["thop"] = int(thop.profile(build(), inputs=(x,), verbose=False)[0])
+    import torchinfo
+    totals["torchinfo"] = torchinfo.summary(build(), input_size=tuple(x.shape), verbose=0).total_mult_adds
+    from torch.utils.flop_counter import FlopCounterMode
+    counter = FlopCounterMode(display=False)
+    with counter:
+        build()(x)
+    totals["flopcounter"] = counter.get_total_flops()
+    return totals
+
+
+def small_convnext():
+    """torchvision's ConvNeXt at two small stages: its LayerNorm2d (a subclass of
+    nn.LayerNorm that permutes around F.layer_norm) in the stem, the downsampling and the
+    classifier, and nn.LayerNorm inside each block."""
+    from torchvision.models.convnext import ConvNeXt, CNBlockConfig
+    torch.manual_seed(0)
+    return ConvNeXt([CNBlockConfig(8, 16, 1), CNBlockConfig(16, None, 1)], num_classes=10).eval()
+
+
+def convnext_main(out):
+    x = torch.randn(1, 3, 32, 32)
+    torch.onnx.export(small_convnext(), x, f"{out}/convnext_small.onnx", opset_version=17, do_constant_folding=False,
+                      training=torch.onnx.TrainingMode.PRESERVE, dynamo=False)
+    totals = counter_totals(small_convnext, x)
+    json.dump({"torch": torch.__version__, "totals": totals}, open(f"{out}/convnext_small.json", "w"), indent=1)
+    print(totals)
+
+
 def main():
+    if sys.argv[1] == "--convnext":
+        return convnext_main(sys.argv[2])
     out = sys.argv[1]
     torch.manual_seed(0)
     model = Tiny().eval()

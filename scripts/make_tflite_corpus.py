@@ -4,7 +4,7 @@ ground-truth JSON facts, for testing netcost's TFLite reader.
 
 Run (TensorFlow 2.x, Keras 3 and the `tflite-micro` PyPI package installed):
 
-    python scripts/make_tflite_corpus.py OUT_DIR
+    python scripts/make_tflite_corpus.py [--variants=float16,int16x8,mixed_io] OUT_DIR [NAME...]
 
 (Optionally followed by model NAMEs to build only those; index.json then
 lists only those models.)
@@ -401,6 +401,9 @@ MODELS = {
     "shape_zoo": shape_zoo,
 }
 
+# The three kinds every model is converted to; `--variants a,b` chooses others
+# among these and "float16" (float16 weights), "int16x8" (int16 activations,
+# int8 weights) and "mixed_io" (int8 inside, float32 input and output).
 VARIANTS = ["float32", "dynamic", "int8"]
 
 
@@ -454,7 +457,11 @@ def convert(model, variant):
     if variant == "dynamic":
         # Weights-only (dynamic-range) quantization: no dataset.
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    elif variant == "int8":
+    elif variant == "float16":
+        # float16 weights, each read through a DEQUANTIZE into float32.
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.target_spec.supported_types = [tf.float16]
+    elif variant in ("int8", "int16x8", "mixed_io"):
         in_shape = [1] + list(model.inputs[0].shape[1:])
         rng = np.random.default_rng(SEED)
 
@@ -464,9 +471,19 @@ def convert(model, variant):
 
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         converter.representative_dataset = representative_dataset
-        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-        converter.inference_input_type = tf.int8
-        converter.inference_output_type = tf.int8
+        if variant == "int16x8":
+            # int16 activations, int8 weights, int64 biases.
+            converter.target_spec.supported_ops = [
+                tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+            converter.inference_input_type = tf.int16
+            converter.inference_output_type = tf.int16
+        elif variant == "mixed_io":
+            # int8 inside, float32 in and out: a QUANTIZE first, a DEQUANTIZE last.
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        else:
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+            converter.inference_input_type = tf.int8
+            converter.inference_output_type = tf.int8
     return converter.convert()
 
 
@@ -678,6 +695,10 @@ def main(argv):
     if len(argv) < 2:
         print(__doc__)
         return 2
+    variants = VARIANTS
+    if len(argv) > 2 and argv[1].startswith("--variants="):
+        variants = argv[1].split("=", 1)[1].split(",")
+        argv = argv[:1] + argv[2:]
     out_dir = argv[1]
     wanted = argv[2:] or list(MODELS)
     unknown = [n for n in wanted if n not in MODELS]
@@ -705,7 +726,7 @@ def main(argv):
             "keras_macs_by_layer": k_by_layer,
             "variants": {},
         }
-        for variant in VARIANTS:
+        for variant in variants:
             base = f"{name}.{variant}"
             try:
                 data = convert(model, variant)

@@ -37,7 +37,9 @@ struct TFLiteCommandTests {
 
     /// TFLite Micro's head, as its Python package reports it: 16,000 bytes for the int8
     /// keyword spotter, 73,728 for MobileNet 0.25 at 96 in int8.
-    @Test(arguments: [("ds_cnn_kws.int8", 16_000), ("ds_cnn_kws.float32", 64_000), ("mobilenet_v1_025_96.int8", 73_728)])
+    @Test(arguments: [("ds_cnn_kws.int8", 16_000), ("ds_cnn_kws.float32", 64_000), ("mobilenet_v1_025_96.int8", 73_728),
+                      // int16 activations with int8 weights; int8 inside a float32 input and output.
+                      ("ds_cnn_kws.int16x8", 32_000), ("ds_cnn_kws.mixed_io", 16_000)])
     func memoryPlansTheArenaAsTFLiteMicro(name: String, head: Int) throws {
         let memory = try Self.json(["memory", Self.directory + name + ".tflite", "--planner", "tflm", "--format", "json"])
         let arena = try #require(memory["arena"] as? [String: Any])
@@ -82,6 +84,22 @@ struct TFLiteCommandTests {
         #expect(size["source"] as? String == "file")
         let text = try CommandLineTests.run(["report", Self.directory + "ds_cnn_kws.int8.tflite"])
         #expect(text.output.contains("the file's constants at their stored types"))
+    }
+
+    /// int8 inside, float32 at the ends (a QUANTIZE first, a DEQUANTIZE last): the file's
+    /// activation type reads fp32, yet the schedule counts the int8 tensors at a byte: two
+    /// 25·5·64 activations, 16,000 bytes, TFLite Micro's head. In int16 they take two
+    /// bytes: 32,000.
+    @Test func mixedTypesAreCountedPerTensor() throws {
+        let mixed = try Self.json(["memory", Self.directory + "ds_cnn_kws.mixed_io.tflite", "--format", "json"])
+        #expect(mixed["dtype"] as? String == "fp32")
+        #expect(mixed["peak_bytes"] as? Int == 2 * 25 * 5 * 64)
+        let wide = try Self.json(["memory", Self.directory + "ds_cnn_kws.int16x8.tflite", "--format", "json"])
+        #expect(wide["peak_bytes"] as? Int == 2 * 2 * 25 * 5 * 64)
+        let report = try Self.json(["report", Self.directory + "ds_cnn_kws.mixed_io.tflite", "--format", "json"])
+        let layers = try #require(report["layers"] as? [[String: Any]])
+        #expect(layers.first?["op"] as? String == "quantize")
+        #expect(layers.last?["op"] as? String == "dequantize")
     }
 
     /// The shape arithmetic of an unfixed batch is worked out, not counted: the RESHAPE

@@ -30,7 +30,7 @@ import Testing
 
     @Test func readsWhatTensorFlowReads() throws {
         let truth = try Self.truth()
-        #expect(truth.models.count == 9)
+        #expect(truth.models.count == 11)
         for (name, expected) in truth.models {
             let model = try Self.load(name)
             #expect(model.fileBytes == expected.file_bytes, "\(name)")
@@ -50,7 +50,7 @@ import Testing
             #expect(try TFLiteMicroArena(try Self.load(name)).headBytes == head, "\(name)")
             compared += 1
         }
-        #expect(compared == 5)
+        #expect(compared == 7)
     }
 
     /// The tail is an estimate for the plain interpreter; the Python package's recording

@@ -35,6 +35,27 @@ import Testing
 }
 
 extension ConventionImportTests {
+    /// torchvision's ConvNeXt at two small stages (`make_convention_fixture.py --convnext`):
+    /// its LayerNorm2d, a subclass of nn.LayerNorm that permutes around `F.layer_norm`,
+    /// exports as Transpose, LayerNormalization, Transpose in one module scope. thop and
+    /// ptflops look modules up by exact type and count it as nothing; torchinfo hooks it
+    /// like any module. Every tool's total comes out as its own.
+    @Test func aLayerNormSubclassIsUnknownToThopAndPtflops() throws {
+        let truth = try Fixtures.json(Fixtures.path("conventions/convnext_small.json"))
+        let totals = try #require(truth["totals"] as? [String: Int])
+        #expect(totals.count == 6)
+        let graph = try ONNXImporter.load(file: Fixtures.path("conventions/convnext_small.onnx")).model.graph
+        let analysis = try Analysis(graph)
+        for (name, total) in totals {
+            let convention = try #require(CountingConvention(rawValue: name))
+            #expect(try ConventionCount(analysis, convention: convention).total == total, "\(name)")
+        }
+        let calls = Dictionary(uniqueKeysWithValues: graph.layers.map { ($0.name, $0.pytorchCall) })
+        #expect(calls["features.0.1.layernormalization"] == PyTorchCall.subclass)
+        #expect(calls["classifier.0.layernormalization"] == PyTorchCall.subclass)
+        #expect(calls["features.1.0.block.2.layernormalization"] == PyTorchCall.module)
+    }
+
     /// `nn.Linear(24, 40)` on `[1, 5, 24]` exported without constant folding: Transpose of
     /// the `[40, 24]` weight, MatMul, Add of the bias. Read as one linear layer with bias:
     /// 24·40 + 40 = 1,000 parameters and 5·24·40 = 4,800 MACs.

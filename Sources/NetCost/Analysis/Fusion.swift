@@ -44,6 +44,8 @@ public enum Fusion {
         for (index, layer) in graph.layers.enumerated() where !absorbed[index] {
             let inputs = layer.inputs.map { newIndex[representative[$0]] }
             newIndex[index] = try builder.add(name: layer.name, operation: replacements[index] ?? layer.operation, inputs: inputs)
+            builder.setPyTorchCall(layer.pytorchCall, ofLayer: newIndex[index])
+            builder.setStoredElementBits(layer.storedElementBits, ofLayer: newIndex[index])
             // A folded norm makes the weights this layer's own: they are no longer the stored,
             // possibly shared, tensors, and count by the fused layer's formula.
             if let storedParameters = layer.storedParameters, !foldedNorms.contains(index) {

@@ -48,12 +48,15 @@ enum PtflopsConvention: ConventionRules {
         guard call != .method else { return nil }
         if layer.isProduct { return try layer.cost.macs.adding(layer.biasAdds) }
         // Its check reads `affine`, which LayerNorm calls `elementwise_affine`: one per element.
+        // A subclass is not in its table of module types, and `F.layer_norm` is not patched.
         if let norm = layer.normalization {
+            guard call != .subclass else { return nil }
             if case .layer = norm.method { return layer.inputElements }
             return try layer.inputElements.multiplied(by: norm.affine ? 2 : 1)
         }
         // The module's hook, then the patched function its forward calls.
         let moduleHook = call == .module ? 1 : 0
+        if call == .subclass { return nil }
         if let function = layer.activation {
             let times: Int
             switch function {
@@ -126,6 +129,7 @@ enum ThopConvention: ConventionRules {
     static let unit = "MACs"
 
     static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
+        // Its table is keyed by a module's exact type: a subclass's hook is never registered.
         guard layer.layer.pytorchCall == .module else { return nil }
         switch layer.operation {
         case .convolution, .convolutionND, .transposedConvolution, .transposedConvolutionND, .linear:
@@ -158,7 +162,8 @@ enum TorchinfoConvention: ConventionRules {
     static let unit = "mult-adds"
 
     static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
-        guard layer.layer.pytorchCall == .module, layer.learned > 0 else { return nil }
+        // It hooks every module, a subclass too.
+        guard [.module, .subclass].contains(layer.layer.pytorchCall), layer.learned > 0 else { return nil }
         if layer.family == .convolution { return try layer.cost.macs.adding(layer.biasAdds) }
         return try layer.learned.multiplied(by: layer.output.dims.first ?? 1)
     }

@@ -37,6 +37,11 @@ public struct GraphBuilder {
         layers[index].pytorchCall = call
     }
 
+    /// See `Layer.storedElementBits`.
+    public mutating func setStoredElementBits(_ bits: Int?, ofLayer index: Int) {
+        layers[index].storedElementBits = bits
+    }
+
     /// Adds a layer, infers its output shape and returns its index.
     ///
     /// Throws when the name is taken, an input index is invalid, or the operation's

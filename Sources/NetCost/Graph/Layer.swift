@@ -56,7 +56,10 @@ public struct StoredTensor: Sendable, Hashable {
 
 /// How a PyTorch model's forward computes a layer: by calling a module (`nn.Conv2d`), a
 /// function (`F.adaptive_avg_pool2d`) or a tensor method or operator (`x.mean([2, 3])`,
-/// `x + y`). Counters differ in which of these they see (docs/conventions.md).
+/// `x + y`), or inside a subclass of a module type with a forward of its own
+/// (torchvision's `LayerNorm2d`, an `nn.LayerNorm` that permutes around `F.layer_norm`).
+/// Counters differ in which of these they see (docs/conventions.md): those that look a
+/// module's exact type up in a table see a subclass as unknown.
 public enum PyTorchCall: String, Sendable, CaseIterable {
-    case module, function, method
+    case module, function, method, subclass
 }

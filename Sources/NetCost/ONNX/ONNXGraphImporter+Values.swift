@@ -128,7 +128,8 @@ extension ONNXGraphImporter {
             unsupported.append((context.opType, "input shapes unknown after an unsupported op", name))
         }
         try checkSize(builder.shape(of: index), layer: name)
-        builder.setPyTorchCall(Self.pytorchCall(nodeName: context.node.name, opType: context.opType, containers: containerScopes), ofLayer: index)
+        builder.setPyTorchCall(Self.pytorchCall(nodeName: context.node.name, opType: context.opType, containers: containerScopes,
+                                                transposing: transposingScopes), ofLayer: index)
         layerNodes[index] = context.index
         if fromGuess { guessed.insert(index) }
         if !tensors.isEmpty {
@@ -143,11 +144,17 @@ extension ONNXGraphImporter {
     /// holds other scopes (the root, or a block like GoogLeNet's `BasicConv2d`) ran in that
     /// module's own forward, so it was a function call (`F.relu`, `F.adaptive_avg_pool2d`)
     /// or, for a reduction, a tensor method (`x.mean([2, 3])`); a node in a leaf scope was
-    /// the leaf module's call. Names of other exporters read as modules.
-    static func pytorchCall(nodeName: String, opType: String, containers: Set<Substring>) -> PyTorchCall {
+    /// the leaf module's call. Names of other exporters read as modules. A normalization
+    /// whose leaf module also transposes is a subclass with a forward of its own: a plain
+    /// `nn.LayerNorm` exports one node, torchvision's `LayerNorm2d` permutes around it.
+    static func pytorchCall(nodeName: String, opType: String, containers: Set<Substring>,
+                            transposing: Set<Substring> = []) -> PyTorchCall {
         guard nodeName.hasPrefix("/"), let slash = nodeName.lastIndex(of: "/") else { return .module }
         let scope = nodeName[..<slash]
-        guard scope.isEmpty || containers.contains(scope) else { return .module }
+        guard scope.isEmpty || containers.contains(scope) else {
+            let isNormalization = ["LayerNormalization", "BatchNormalization", "GroupNormalization", "InstanceNormalization"].contains(opType)
+            return isNormalization && transposing.contains(scope) ? .subclass : .module
+        }
         return opType.hasPrefix("Reduce") ? .method : .function
     }
 

@@ -51,6 +51,8 @@ struct ONNXGraphImporter {
     /// Module scopes of a TorchScript export (`/layer1/layer1.0`) that hold other scopes:
     /// containers, whose own nodes came from function calls in their forward.
     let containerScopes: Set<Substring>
+    /// Module scopes that hold a Transpose node (see `pytorchCall`).
+    let transposingScopes: Set<Substring>
 
     init(graph: ONNXGraph, opset: Int, name: String, limits: ModelLimits) {
         self.graph = graph
@@ -78,6 +80,9 @@ struct ONNXGraphImporter {
             }
         }
         containerScopes = containers
+        transposingScopes = Set(graph.nodes.compactMap { node in
+            node.opType == "Transpose" && node.name.hasPrefix("/") ? node.name.lastIndex(of: "/").map { node.name[..<$0] } : nil
+        })
         self.graphOutputs = Set(graph.outputs.map(\.name))
         var declared: [String: [Int?]] = [:]
         for info in Self.graphs(in: graph).flatMap({ $0.valueInfo + $0.outputs }) {

@@ -65,7 +65,11 @@ struct TailEstimate {
         case "ADD": return [60]
         case "SUB": return [52]
         case "MUL": return [36]
-        case "CONCATENATION", "SOFTMAX": return [80]
+        case "CONCATENATION": return [80]
+        case "SOFTMAX":
+            // With int16 input, two lookup tables of 513 int16 entries (exp and 1/(1+x)).
+            let input = op.inputs.first.flatMap { $0 >= 0 ? model.tensors[$0] : nil }
+            return input?.type == .int16 ? [80, 513 * 2, 513 * 2] : [80]
         case "AVERAGE_POOL_2D", "MAX_POOL_2D": return [32]
         case "MEAN", "SUM": return [44]
         case "PAD", "PADV2": return [56]
