@@ -99,9 +99,43 @@ def convnext_main(out):
     print(totals)
 
 
+def small_vit():
+    """torchvision's VisionTransformer at two small blocks: nn.MultiheadAttention, which
+    each counter sees its own way."""
+    from torchvision.models.vision_transformer import VisionTransformer
+    torch.manual_seed(0)
+    return VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32, num_classes=10).eval()
+
+
+def vit_main(out):
+    x = torch.randn(1, 3, 32, 32)
+    torch.onnx.export(small_vit(), x, f"{out}/vit_small.onnx", opset_version=17, do_constant_folding=False,
+                      training=torch.onnx.TrainingMode.PRESERVE, dynamo=False)
+    totals = counter_totals(small_vit, x)
+    from torch.utils.flop_counter import FlopCounterMode
+    # For inference, as it is measured: without gradients PyTorch runs the attention fused.
+    counter = FlopCounterMode(display=False)
+    with counter, torch.no_grad():
+        small_vit()(x)
+    totals["flopcounter"] = counter.get_total_flops()
+    # A training step: the weights need gradients, the image none.
+    counter = FlopCounterMode(display=False)
+    with counter:
+        small_vit()(x)
+    training_forward = counter.get_total_flops()
+    counter = FlopCounterMode(display=False)
+    with counter:
+        small_vit()(x).sum().backward()
+    training = {"forward_flops": training_forward, "backward_flops": counter.get_total_flops() - training_forward}
+    json.dump({"torch": torch.__version__, "totals": totals, "flopcounter_training": training}, open(f"{out}/vit_small.json", "w"), indent=1)
+    print(totals, training)
+
+
 def main():
     if sys.argv[1] == "--convnext":
         return convnext_main(sys.argv[2])
+    if sys.argv[1] == "--vit":
+        return vit_main(sys.argv[2])
     out = sys.argv[1]
     torch.manual_seed(0)
     model = Tiny().eval()

@@ -35,6 +35,34 @@ import Testing
 }
 
 extension ConventionImportTests {
+    /// torchvision's VisionTransformer at two small blocks (`make_convention_fixture.py
+    /// --vit`): `nn.MultiheadAttention` exports as a projection, the scores' product, a
+    /// softmax, the values' product and the output projection in one leaf scope. Each tool
+    /// sees it its own way: ptflops by its module formula (one scaling of the queries and
+    /// the softmax on top of the products), fvcore and ptflops' aten backend without the
+    /// two products (`scaled_dot_product_attention`), thop and torchinfo's total not at
+    /// all, FlopCounterMode none of it in inference (a fused op) and all of it in a
+    /// training step, whose backward counts the scores' product again (flash attention).
+    @Test func multiheadAttentionAsEachToolSeesIt() throws {
+        let truth = try Fixtures.json(Fixtures.path("conventions/vit_small.json"))
+        let totals = try #require(truth["totals"] as? [String: Int])
+        #expect(totals.count == 6)
+        let graph = try ONNXImporter.load(file: Fixtures.path("conventions/vit_small.onnx")).model.graph
+        let analysis = try Analysis(graph)
+        for (name, total) in totals {
+            let convention = try #require(CountingConvention(rawValue: name))
+            #expect(try ConventionCount(analysis, convention: convention).total == total, "\(name)")
+        }
+        let training = try #require(truth["flopcounter_training"] as? [String: Int])
+        let step = try ConventionCount(analysis, convention: .flopcounter, training: true)
+        #expect(step.total == training["forward_flops"])
+        #expect(step.backwardTotal == training["backward_flops"])
+        let attention = graph.layers.filter { $0.pytorchCall == .attention }
+        #expect(attention.contains { $0.operation.kind == "softmax" })
+        #expect(attention.allSatisfy { $0.name.contains("self_attention") })
+        #expect(!graph.layers.contains { $0.name.contains("mlp") && $0.pytorchCall == .attention })
+    }
+
     /// torchvision's ConvNeXt at two small stages (`make_convention_fixture.py --convnext`):
     /// its LayerNorm2d, a subclass of nn.LayerNorm that permutes around `F.layer_norm`,
     /// exports as Transpose, LayerNormalization, Transpose in one module scope. thop and

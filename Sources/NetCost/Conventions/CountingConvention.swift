@@ -39,6 +39,12 @@ public struct ConventionLayer {
     /// How many of the layer's inputs carry a gradient (not the image, not constants): its
     /// backward pass computes the gradient for each of them.
     public let inputsCarryingGradient: Int
+    /// Whether the first input is a softmax's output: attention's weights, multiplied by
+    /// the values (the other product of attention forms the scores).
+    public let readsSoftmax: Bool
+    /// Whether the count is for a training step (gradients on): PyTorch then takes
+    /// `nn.MultiheadAttention`'s unfused path.
+    public let training: Bool
 
     public var output: TensorShape { layer.outputShape }
     public var operation: Operation { layer.operation }
@@ -95,8 +101,10 @@ public struct ConventionCount: Sendable {
         var backward: [Int?] = []
         var total = 0, backwardTotal = 0
         for (index, layer) in graph.layers.enumerated() {
+            let readsSoftmax = layer.inputs.first.map { graph.layers[$0].operation.kind == "softmax" } ?? false
             let view = ConventionLayer(layer: layer, inputs: graph.inputShapes(of: index), cost: analysis.costs[index],
-                                       inputsCarryingGradient: layer.inputs.filter { carriers[$0] }.count)
+                                       inputsCarryingGradient: layer.inputs.filter { carriers[$0] }.count,
+                                       readsSoftmax: readsSoftmax, training: training)
             do {
                 let count = try convention.rules.forward(view)
                 if let count { total = try total.adding(count) }

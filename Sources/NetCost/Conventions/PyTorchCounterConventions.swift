@@ -25,6 +25,14 @@ extension ConventionLayer {
     }
 
     var isProduct: Bool { cost.macs > 0 }
+
+    /// A product of two activations inside `nn.MultiheadAttention` (the scores, the
+    /// weighted values): the unfused path computes them in `scaled_dot_product_attention`,
+    /// which the aten tracers do not count.
+    var isAttentionProduct: Bool {
+        guard layer.pytorchCall == .attention, case .matmul = operation else { return false }
+        return true
+    }
 }
 
 /// ptflops 0.7.5, its default `pytorch` backend: forward hooks on modules, and patched
@@ -46,6 +54,7 @@ enum PtflopsConvention: ConventionRules {
     static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
         let call = layer.layer.pytorchCall
         guard call != .method else { return nil }
+        if call == .attention { return try multiheadAttention(layer) }
         if layer.isProduct { return try layer.cost.macs.adding(layer.biasAdds) }
         // Its check reads `affine`, which LayerNorm calls `elementwise_affine`: one per element.
         // A subclass is not in its table of module types, and `F.layer_norm` is not patched.
@@ -72,17 +81,30 @@ enum PtflopsConvention: ConventionRules {
         return nil
     }
 
+    /// Its `nn.MultiheadAttention` hook: the projections' multiply-accumulates and bias
+    /// adds, per head the two products, one scaling of the queries (an element each) and
+    /// the softmax (an element each of the scores).
+    static func multiheadAttention(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
+        if case .softmax = layer.operation { return layer.inputElements }
+        guard layer.isProduct else { return nil }
+        let count = try layer.cost.macs.adding(layer.biasAdds)
+        if case .matmul = layer.operation, !layer.readsSoftmax { return try count.adding(layer.inputElements) }
+        return count
+    }
+
     static func backward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? { nil }
 }
 
 /// ptflops 0.7.5's `aten` backend: the aten ops it registers, convolution and the matrix
-/// products, their multiply-accumulates and one per bias add; nothing else.
+/// products, their multiply-accumulates and one per bias add; nothing else (not
+/// `scaled_dot_product_attention`: attention's own two products).
 enum PtflopsAtenConvention: ConventionRules {
     static let tool = "ptflops 0.7.5 (aten backend)"
     static let unit = "MACs"
 
     static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
-        layer.isProduct ? try layer.cost.macs.adding(layer.biasAdds) : nil
+        if layer.isAttentionProduct { return nil }
+        return layer.isProduct ? try layer.cost.macs.adding(layer.biasAdds) : nil
     }
 
     static func backward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? { nil }
@@ -93,12 +115,14 @@ enum PtflopsAtenConvention: ConventionRules {
 /// input element, two with a scale and shift; group, layer and instance norm five per
 /// input element with a scale and shift, four without; adaptive average pooling one per
 /// input element; nearest upsampling one per output element, bilinear four. Max pooling,
-/// activations and element-wise ops count nothing (fvcore lists some as unsupported).
+/// activations and element-wise ops count nothing (fvcore lists some as unsupported),
+/// nor `scaled_dot_product_attention` (attention's own two products).
 enum FvcoreConvention: ConventionRules {
     static let tool = "fvcore 0.1.5"
     static let unit = "flops (one per multiply-accumulate)"
 
     static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
+        if layer.isAttentionProduct { return nil }
         if layer.isProduct { return layer.cost.macs }
         if let norm = layer.normalization {
             switch norm.method {

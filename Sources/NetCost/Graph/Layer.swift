@@ -59,7 +59,9 @@ public struct StoredTensor: Sendable, Hashable {
 /// `x + y`), or inside a subclass of a module type with a forward of its own
 /// (torchvision's `LayerNorm2d`, an `nn.LayerNorm` that permutes around `F.layer_norm`).
 /// Counters differ in which of these they see (docs/conventions.md): those that look a
-/// module's exact type up in a table see a subclass as unknown.
+/// module's exact type up in a table see a subclass as unknown. `attention` is a layer of
+/// `nn.MultiheadAttention`'s own forward (its projections, the scores' and the values'
+/// products, the softmax), which each counter sees its own way.
 public enum PyTorchCall: String, Sendable, CaseIterable {
-    case module, function, method, subclass
+    case module, function, method, subclass, attention
 }

@@ -127,6 +127,26 @@ struct ONNXGraphImporter {
         // a Reshape or Transpose, is still to come, and that reader takes it over.
         try attachUnreadInitializers()
         try finishStoredTensors()
+        markMultiheadAttention()
+    }
+
+    /// `nn.MultiheadAttention` runs its projections, both products and the softmax in its
+    /// own forward, with no submodule called: a leaf module scope that holds a softmax and a
+    /// product of two activations is one, and its layers are marked `.attention`.
+    mutating func markMultiheadAttention() {
+        var layersOfScope: [Substring: [Int]] = [:]
+        for (layer, node) in layerNodes where graph.nodes.indices.contains(node) {
+            let name = graph.nodes[node].name
+            guard name.hasPrefix("/"), let slash = name.lastIndex(of: "/") else { continue }
+            let scope = name[..<slash]
+            guard !scope.isEmpty, !containerScopes.contains(scope) else { continue }
+            layersOfScope[scope, default: []].append(layer)
+        }
+        for layers in layersOfScope.values {
+            let kinds = Set(layers.map { builder.layers[$0].operation.kind })
+            guard kinds.contains("softmax"), kinds.contains("matmul") else { continue }
+            for layer in layers { builder.setPyTorchCall(.attention, ofLayer: layer) }
+        }
     }
 
     private mutating func importNode(_ context: ONNXNodeContext) throws(InputError) {
