@@ -9,15 +9,22 @@ import Testing
 /// torchinfo 1.8.0 and FlopCounterMode print for it. Read from the export's node scopes,
 /// every tool's total comes out as the tool's own.
 @Suite struct ConventionImportTests {
-    @Test func everyToolsTotalFromTheExport() throws {
-        let truth = try Fixtures.json(Fixtures.path("conventions/conventions_tiny.json"))
+    /// Loads `conventions/NAME.onnx` and checks each of the six tools' totals recorded in
+    /// `NAME.json` (`"totals"`); returns the analysis and the recorded figures.
+    static func checkEveryTool(_ name: String) throws -> (analysis: Analysis, truth: [String: Any]) {
+        let truth = try Fixtures.json(Fixtures.path("conventions/\(name).json"))
         let totals = try #require(truth["totals"] as? [String: Int])
         #expect(totals.count == 6)
-        let analysis = try Analysis(try ONNXImporter.load(file: Fixtures.path("conventions/conventions_tiny.onnx")).model.graph)
-        for (name, total) in totals {
-            let convention = try #require(CountingConvention(rawValue: name))
-            #expect(try ConventionCount(analysis, convention: convention).total == total, "\(name)")
+        let analysis = try Analysis(try ONNXImporter.load(file: Fixtures.path("conventions/\(name).onnx")).model.graph)
+        for (tool, total) in totals {
+            let convention = try #require(CountingConvention(rawValue: tool))
+            #expect(try ConventionCount(analysis, convention: convention).total == total, "\(name): \(tool)")
         }
+        return (analysis, truth)
+    }
+
+    @Test func everyToolsTotalFromTheExport() throws {
+        _ = try Self.checkEveryTool("conventions_tiny")
     }
 
     /// The call kinds as the node names give them: `/relu/Relu` a leaf module's,
@@ -44,15 +51,8 @@ extension ConventionImportTests {
     /// all, FlopCounterMode none of it in inference (a fused op) and all of it in a
     /// training step, whose backward counts the scores' product again (flash attention).
     @Test func multiheadAttentionAsEachToolSeesIt() throws {
-        let truth = try Fixtures.json(Fixtures.path("conventions/vit_small.json"))
-        let totals = try #require(truth["totals"] as? [String: Int])
-        #expect(totals.count == 6)
-        let graph = try ONNXImporter.load(file: Fixtures.path("conventions/vit_small.onnx")).model.graph
-        let analysis = try Analysis(graph)
-        for (name, total) in totals {
-            let convention = try #require(CountingConvention(rawValue: name))
-            #expect(try ConventionCount(analysis, convention: convention).total == total, "\(name)")
-        }
+        let (analysis, truth) = try Self.checkEveryTool("vit_small")
+        let graph = analysis.graph
         let training = try #require(truth["flopcounter_training"] as? [String: Int])
         let step = try ConventionCount(analysis, convention: .flopcounter, training: true)
         #expect(step.total == training["forward_flops"])
@@ -69,15 +69,7 @@ extension ConventionImportTests {
     /// ptflops look modules up by exact type and count it as nothing; torchinfo hooks it
     /// like any module. Every tool's total comes out as its own.
     @Test func aLayerNormSubclassIsUnknownToThopAndPtflops() throws {
-        let truth = try Fixtures.json(Fixtures.path("conventions/convnext_small.json"))
-        let totals = try #require(truth["totals"] as? [String: Int])
-        #expect(totals.count == 6)
-        let graph = try ONNXImporter.load(file: Fixtures.path("conventions/convnext_small.onnx")).model.graph
-        let analysis = try Analysis(graph)
-        for (name, total) in totals {
-            let convention = try #require(CountingConvention(rawValue: name))
-            #expect(try ConventionCount(analysis, convention: convention).total == total, "\(name)")
-        }
+        let graph = try Self.checkEveryTool("convnext_small").analysis.graph
         let calls = Dictionary(uniqueKeysWithValues: graph.layers.map { ($0.name, $0.pytorchCall) })
         #expect(calls["features.0.1.layernormalization"] == PyTorchCall.subclass)
         #expect(calls["classifier.0.layernormalization"] == PyTorchCall.subclass)
