@@ -287,7 +287,11 @@ struct TFLiteGraphImporter {
         switch op.name {
         case "SHAPE":
             guard let input = op.inputs.first, input >= 0 else { return nil }
-            return model.tensors[input].shape
+            // The shape as built (the file's holds 1 where a reshape's target was unknown),
+            // in TensorFlow's NHWC order.
+            guard let layer = layerOfTensor[input] else { return model.tensors[input].shape }
+            let dims = builder.layers[layer].outputShape.dims
+            return Self.isFeatureMap(model.tensors[input].shape) && dims.count == 4 ? [dims[0], dims[2], dims[3], dims[1]] : dims
         case "PACK", "CONCATENATION":
             // Scalars or vectors along their only axis.
             guard op.options.axis == 0 else { return nil }
