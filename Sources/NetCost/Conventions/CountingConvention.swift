@@ -101,7 +101,8 @@ public struct ConventionCount: Sendable {
         var backward: [Int?] = []
         var total = 0, backwardTotal = 0
         for (index, layer) in graph.layers.enumerated() {
-            let readsSoftmax = layer.inputs.first.map { graph.layers[$0].operation.kind == "softmax" } ?? false
+            var readsSoftmax = false
+            if let first = layer.inputs.first, case .softmax = graph.layers[first].operation { readsSoftmax = true }
             let view = ConventionLayer(layer: layer, inputs: graph.inputShapes(of: index), cost: analysis.costs[index],
                                        inputsCarryingGradient: layer.inputs.filter { carriers[$0] }.count,
                                        readsSoftmax: readsSoftmax, training: training)

@@ -143,8 +143,10 @@ struct ONNXGraphImporter {
             layersOfScope[scope, default: []].append(layer)
         }
         for layers in layersOfScope.values {
-            let kinds = Set(layers.map { builder.layers[$0].operation.kind })
-            guard kinds.contains("softmax"), kinds.contains("matmul") else { continue }
+            let operations = layers.map { builder.layers[$0].operation }
+            let hasSoftmax = operations.contains { if case .softmax = $0 { true } else { false } }
+            let hasProduct = operations.contains { if case .matmul = $0 { true } else { false } }
+            guard hasSoftmax, hasProduct else { continue }
             for layer in layers { builder.setPyTorchCall(.attention, ofLayer: layer) }
         }
     }

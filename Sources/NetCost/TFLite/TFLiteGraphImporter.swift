@@ -13,10 +13,9 @@ struct TFLiteGraphImporter {
     var usedNames: Set<String> = []
     /// Each layer's element type as stored in the file, in bits.
     var elementBits: [Int: Int] = [:]
-    /// Integer vectors worked out from the file's shapes (`folded`), by tensor, and how
-    /// many operators were folded that way.
+    /// Integer vectors worked out from the file's shapes (`folded`), by tensor: one per
+    /// operator folded.
     var knownValues: [Int: [Int]] = [:]
-    var foldedCount = 0
 
     init(_ model: TFLiteModel, name: String, limits: ModelLimits) {
         self.model = model
@@ -104,7 +103,6 @@ struct TFLiteGraphImporter {
         guard let outputIndex = op.outputs.first, outputIndex >= 0 else { return }
         if let values = folded(op) {
             knownValues[outputIndex] = values
-            foldedCount += 1
             return
         }
         let output = model.tensors[outputIndex]

@@ -41,7 +41,7 @@ public enum TFLiteLoader {
         var loaded = LoadedModel(graph: graph, name: (path as NSString).lastPathComponent,
                                  description: "TensorFlow Lite, schema \(model.version), \(types) activations; "
                                     + "constants in the file: \(model.constantSummary); \(NumberFormat.grouped(model.fileBytes)) bytes of flash"
-                                    + (importer.foldedCount > 0 ? "; \(Plural.count(importer.foldedCount, "shape-arithmetic operator")) worked out from the shapes" : ""),
+                                    + (importer.knownValues.count > 0 ? "; \(Plural.count(importer.knownValues.count, "shape-arithmetic operator")) worked out from the shapes" : ""),
                                  input: input.outputShape,
                                  scaling: Scaling(rounding: .floor))
         loaded.batch = input.outputShape.batch
