@@ -22,7 +22,7 @@ struct CalibrateCommand: Subcommand {
         arguments: [],
         options: [
             .flag("quick", help: "a smaller grid, about a sixth of the points"),
-            .value("points", "N", help: "about N grid points (one of every kind of layer always kept), small synthetic networks: a coarse profile in seconds"),
+            .value("points", "N", help: "about N grid points (one of every kind of layer always kept), activations at a small size: a coarse profile in seconds"),
             .value("threads", "LIST", help: "thread counts to calibrate, comma-separated", default: "1 and all cores"),
             .value("budget", "MS", help: "milliseconds of timed passes per point, at least 5 passes", default: "20"),
             SharedOptions.output,

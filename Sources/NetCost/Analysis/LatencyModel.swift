@@ -145,9 +145,6 @@ public struct LatencyCalibration: Sendable, Equatable {
     /// The peak GFLOP/s measured at this thread count when the samples were taken: the
     /// reference `predict --validate` compares the machine's speed now with.
     public var peakGFLOPS: Double
-    /// Measured over predicted on synthetic networks: how much slower a layer runs inside a
-    /// network than alone. Every prediction is scaled by it.
-    public var networkFactor: Double = 1
     public var samples: [LatencySample]
 
     public init(threads: Int, perLayerOverhead: Double, floorSeconds: Double, epilogueSeconds: [String: Double] = [:],

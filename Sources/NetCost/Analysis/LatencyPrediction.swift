@@ -55,7 +55,7 @@ public struct LatencyPrediction: Sendable, Equatable {
             case .unknown: (seconds, basis) = (0, .unknown)
             default:
                 if let calibration, let interpolated = Self.interpolate(features, calibration, device: device) {
-                    (seconds, basis) = (interpolated * calibration.networkFactor, .calibrated)
+                    (seconds, basis) = (interpolated, .calibrated)
                 } else {
                     (seconds, basis) = (rooflineTime, .roofline)
                 }

@@ -5,7 +5,7 @@ import Foundation
 ///
 ///     {"netcost_profile": 1, "machine": "...", "kernels": "avx512", "peak_gflops": x,
 ///      "bandwidth_gbps": y, "created": "...",
-///      "calibrations": [{"threads": 2, "per_layer_overhead": s, "floor_seconds": s, "peak_gflops": x, "network_factor": x,
+///      "calibrations": [{"threads": 2, "per_layer_overhead": s, "floor_seconds": s, "peak_gflops": x,
 ///        "samples": [{"class": "conv1x1", "flops": n, "bytes": n, "in": c, "out": c,
 ///                     "positions": n, "kernel_area": n, "stride": n, "weight_bytes": n,
 ///                     "epilogue": "relu6", "seconds": s}, ...],
@@ -21,7 +21,6 @@ extension LatencyProfile {
                 .object(JSONObject([
                     ("threads", .integer(calibration.threads)), ("per_layer_overhead", .number(calibration.perLayerOverhead)),
                     ("floor_seconds", .number(calibration.floorSeconds)), ("peak_gflops", .number(calibration.peakGFLOPS)),
-                    ("network_factor", .number(calibration.networkFactor)),
                     ("epilogue_seconds_per_element", .object(JSONObject(calibration.epilogueSeconds.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))),
                     ("samples", .array(calibration.samples.map { sample in
                         let f = sample.features
@@ -89,12 +88,11 @@ extension LatencyProfile {
                     epilogues[name] = try reader.seconds(perElement, name, field + ".epilogue_seconds_per_element")
                 }
             }
-            var calibration = LatencyCalibration(threads: threads, perLayerOverhead: try reader.seconds(object, "per_layer_overhead", field),
+            // Profiles from before 2026-12-04 noon also hold a "network_factor", no longer applied (docs/latency.md).
+            calibrations.append(LatencyCalibration(threads: threads, perLayerOverhead: try reader.seconds(object, "per_layer_overhead", field),
                                                    floorSeconds: try reader.seconds(object, "floor_seconds", field),
                                                    epilogueSeconds: epilogues, peakGFLOPS: try reader.positive(object, "peak_gflops", field),
-                                                   samples: samples)
-            calibration.networkFactor = try reader.positive(object, "network_factor", field)
-            calibrations.append(calibration)
+                                                   samples: samples))
         }
         func text(_ key: String) -> String { if case .string(let value)? = top[key] { value } else { "" } }
         return LatencyProfile(machine: text("machine"), kernels: text("kernels"),

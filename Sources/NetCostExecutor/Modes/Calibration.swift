@@ -34,7 +34,7 @@ public enum Calibration {
 
     /// Times every point of the grid; `progress` hears each label as it starts.
     /// `quick` measures about a sixth of the grid; `points` thins it to about that many
-    /// (one of every kind of layer always kept), and with it the synthetic networks and the activation measurements run
+    /// (one of every kind of layer always kept), and with it the activation measurements run
     /// at small sizes: a coarse profile in seconds, for a first look or a smoke test.
     public static func run(quick: Bool, points limit: Int? = nil, seconds budget: Double = 0.02,
                            progress: (String) -> Void = { _ in }) throws(InputError) -> LatencyCalibration {
@@ -63,100 +63,8 @@ public enum Calibration {
         let epilogues = try epilogueCosts(budget: budget, size: small ? 14 : 56)
         // The machine as predictions will see it: its peak at this thread count and its bandwidth.
         let machine = MachineProbe.measure()
-        var calibration = LatencyCalibration(threads: threads, perLayerOverhead: Benchmark.median(overheads), floorSeconds: floor,
-                                             epilogueSeconds: epilogues, peakGFLOPS: machine.peakGFLOPS, samples: samples)
-        calibration.networkFactor = try networkFactor(calibration, device: machine.rooflineDevice, resolution: small ? 32 : 160, progress: progress)
-        return calibration
-    }
-
-    /// How much slower layers run inside a network than alone (their inputs written by the
-    /// layer before, their weights evicted by the layers between): the median of measured
-    /// over predicted on three synthetic networks built here, a mobile one with inverted
-    /// residuals, one of squeeze-and-excite blocks with swish, and a residual one.
-    static func networkFactor(_ calibration: LatencyCalibration, device: RooflineDevice, resolution: Int,
-                              progress: (String) -> Void) throws(InputError) -> Double {
-        let profile = LatencyProfile(machine: "", kernels: "", peakGFLOPS: device.peakGFLOPS, bandwidthGBps: device.bandwidthGBps, created: "",
-                                     calibrations: [calibration])
-        var ratios: [Double] = []
-        for (name, spec) in syntheticNetworks(resolution: resolution) {
-            progress("network " + name)
-            let graph = try Fusion.deploy(try SpecLoader.load(text: spec, file: name).graph)
-            let predicted = LatencyPrediction(try Analysis(graph), model: name, profile: profile, threads: threads, device: device).totalSeconds
-            // Rounds half a second apart, the fastest kept, as `predict --validate` measures:
-            // one network timed in a burst of another guest's work would skew every prediction.
-            var measured: [Double] = []
-            for round in 0..<3 {
-                if round > 0 { usleep(500_000) }
-                measured.append(try Benchmark.run(graph, repetitions: 10, warmup: 2, keepPasses: true).quantile(quantile))
-            }
-            if predicted > 0, let fastest = measured.min() { ratios.append(fastest / predicted) }
-        }
-        return ratios.isEmpty ? 1 : Benchmark.median(ratios)
-    }
-
-    /// The synthetic networks `networkFactor` times: specs written here, none of them a
-    /// published architecture.
-    static func syntheticNetworks(resolution: Int) -> [(String, String)] {
-        func conv(_ name: String, _ output: Int, kernel: Int = 1, stride: Int = 1, groups: Int = 1, activation: String? = nil,
-                  inputs: String? = nil) -> String {
-            var text = #"{"name": "\#(name)", "op": "conv2d", "out": \#(output), "kernel": \#(kernel), "stride": \#(stride), "padding": \#(kernel / 2), "groups": \#(groups), "bias": false"#
-            if let inputs { text += #", "inputs": "\#(inputs)""# }
-            text += #"}, {"name": "\#(name)_bn", "op": "batchnorm"}"#
-            if let activation { text += #", {"name": "\#(name)_act", "op": "\#(activation)"}"# }
-            return text
-        }
-        func network(_ name: String, input: [Int], _ layers: [String]) -> (String, String) {
-            (name, #"{"name": "\#(name)", "input": \#(input), "layers": [\#(layers.joined(separator: ", "))]}"#)
-        }
-        // Inverted residuals: (in, out, expansion, stride, activation, squeeze-excite).
-        func mobile(_ name: String, stem: Int, blocks: [(Int, Int, Int, Int, String, Bool)], head: Int) -> (String, String) {
-            var layers = [conv("stem", stem, kernel: 3, stride: 2, activation: blocks.first?.4)]
-            var previous = "stem_" + (blocks.first?.4 == nil ? "bn" : "act")
-            for (index, (input, output, expansion, stride, activation, squeeze)) in blocks.enumerated() {
-                let b = "b\(index)", hidden = input * expansion
-                if expansion > 1 { layers.append(conv(b + "_expand", hidden, activation: activation, inputs: previous)) }
-                layers.append(conv(b + "_dw", hidden, kernel: index % 3 == 2 ? 5 : 3, stride: stride, groups: hidden, activation: activation,
-                                   inputs: expansion > 1 ? nil : previous))
-                if squeeze {
-                    let reduced = max(8, input / 4)
-                    layers.append(#"{"name": "\#(b)_pool", "op": "global_avgpool"}, {"name": "\#(b)_reduce", "op": "conv2d", "out": \#(reduced), "kernel": 1, "bias": true}, {"name": "\#(b)_reduce_act", "op": "swish"}, {"name": "\#(b)_expand_se", "op": "conv2d", "out": \#(hidden), "kernel": 1, "bias": true}, {"name": "\#(b)_gate", "op": "sigmoid"}, {"name": "\#(b)_scaled", "op": "mul", "inputs": ["\#(b)_dw_act", "\#(b)_gate"]}"#)
-                }
-                layers.append(conv(b + "_project", output))
-                previous = b + "_project_bn"
-                if stride == 1, input == output {
-                    layers.append(#"{"name": "\#(b)_sum", "op": "add", "inputs": ["\#(previous)", "\#(index == 0 ? "stem_act" : "b\(index - 1)_\(blocks[index - 1].0 == blocks[index - 1].1 && blocks[index - 1].3 == 1 ? "sum" : "project_bn")")"]}"#)
-                    previous = b + "_sum"
-                }
-            }
-            layers.append(conv("head", head, activation: blocks.last?.4, inputs: previous))
-            layers.append(#"{"name": "pool", "op": "global_avgpool"}, {"name": "flat", "op": "flatten"}, {"name": "fc", "op": "linear", "out": 1000}"#)
-            return network(name, input: [3, resolution, resolution], layers)
-        }
-        let inverted = mobile("synthetic-mobile", stem: 24, blocks: [
-            (24, 16, 1, 1, "relu6", false), (16, 24, 6, 2, "relu6", false), (24, 24, 6, 1, "relu6", false), (24, 40, 4, 2, "relu6", false),
-            (40, 40, 4, 1, "relu6", false), (40, 80, 6, 2, "relu6", false), (80, 80, 6, 1, "relu6", false), (80, 112, 4, 1, "relu6", false),
-            (112, 192, 6, 2, "relu6", false)], head: 960)
-        let excite = mobile("synthetic-excite", stem: 32, blocks: [
-            (32, 24, 1, 1, "swish", true), (24, 32, 6, 2, "swish", true), (32, 48, 6, 2, "swish", true), (48, 48, 6, 1, "swish", true),
-            (48, 96, 6, 2, "swish", true), (96, 136, 6, 1, "swish", true), (136, 232, 6, 2, "swish", true)], head: 1152)
-        // Residual: two 3×3 convolutions per block, a strided 1×1 shortcut where the shape changes.
-        var residual = [conv("stem", 48, kernel: 5, stride: 2, activation: "relu"), #"{"name": "stem_pool", "op": "maxpool", "kernel": 3, "stride": 2, "padding": 1}"#]
-        var previous = "stem_pool", channels = 48
-        for (index, (output, stride)) in [(48, 1), (96, 2), (96, 1), (192, 2), (384, 2)].enumerated() {
-            let b = "r\(index)"
-            residual.append(conv(b + "_a", output, kernel: 3, stride: stride, activation: "relu", inputs: previous))
-            residual.append(conv(b + "_b", output, kernel: 3))
-            var shortcut = previous
-            if stride != 1 || output != channels {
-                residual.append(conv(b + "_down", output, stride: stride, inputs: previous))
-                shortcut = b + "_down_bn"
-            }
-            residual.append(#"{"name": "\#(b)_sum", "op": "add", "inputs": ["\#(b)_b_bn", "\#(shortcut)"]}, {"name": "\#(b)_out", "op": "relu"}"#)
-            previous = b + "_out"
-            channels = output
-        }
-        residual.append(#"{"name": "pool", "op": "global_avgpool"}, {"name": "flat", "op": "flatten"}, {"name": "fc", "op": "linear", "out": 1000}"#)
-        return [inverted, excite, network("synthetic-residual", input: [3, resolution, resolution], residual)]
+        return LatencyCalibration(threads: threads, perLayerOverhead: Benchmark.median(overheads), floorSeconds: floor,
+                                  epilogueSeconds: epilogues, peakGFLOPS: machine.peakGFLOPS, samples: samples)
     }
 
     /// A point's samples, and the time its pass spent between layers, per layer. Layers
