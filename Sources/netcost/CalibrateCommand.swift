@@ -66,6 +66,7 @@ struct CalibrateCommand: Subcommand {
                                      peakGFLOPS: machine.peakGFLOPS, bandwidthGBps: machine.bandwidthGBps,
                                      created: ISO8601DateFormatter().string(from: Date()), calibrations: calibrations)
         try SharedOptions.write(profile.json.documentText, to: output)
+        for warning in profile.busyCoreWarnings { Diagnostics.warn(warning) }
         let points = calibrations.map { "\($0.samples.count) layers at \(Plural.count($0.threads, "thread"))" }.joined(separator: ", ")
         Diagnostics.note("profile of \(profile.machine) (\(profile.kernels) kernels): \(points)" + (output.map { "; written to \($0)" } ?? ""))
         return .success

@@ -89,6 +89,42 @@ import Testing
         #expect(abs(prediction.totalSeconds - (1e-6 + 16e-9)) < 1e-13)
     }
 
+    /// A 3×3 stride-2 max pool predicted from a profile that holds the same layer (1 µs)
+    /// and a 3×3 stride-1 pool over the same map (4 µs, four times the windows): only the
+    /// sample with its window counts, so the prediction is the 1 µs measured for it, not a
+    /// blend with the stride-1 pool scaled by bytes.
+    @Test func neighboursShareTheWindow() throws {
+        let device = RooflineDevice(peakGFLOPS: 1, bandwidthGBps: 1, name: "test")
+        func pool(stride: Int) -> String {
+            #"{"name": "p", "input": [8, 16, 16], "layers": [{"name": "pool", "op": "maxpool", "kernel": 3, "stride": \#(stride), "padding": 1}]}"#
+        }
+        func features(_ text: String) throws -> LatencyFeatures {
+            let analysis = try Self.analysis(text)
+            return LatencyFeatures(analysis, layer: try #require(analysis.graph.layers.firstIndex { $0.name == "pool" }))
+        }
+        let calibration = LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 0,
+                                             samples: [LatencySample(features: try features(pool(stride: 2)), seconds: 1e-6),
+                                                       LatencySample(features: try features(pool(stride: 1)), seconds: 4e-6)])
+        let profile = LatencyProfile(machine: "test", kernels: "test", peakGFLOPS: 1, bandwidthGBps: 1, created: "", calibrations: [calibration])
+        let prediction = LatencyPrediction(try Self.analysis(pool(stride: 2)), model: "p", profile: profile, threads: 1, device: device)
+        #expect(abs(prediction.totalSeconds - 1e-6) < 1e-12)
+    }
+
+    /// Two calibrations measured on this project's 2-core host on 2026-12-04: a quiet one
+    /// (112.4 GFLOP/s at one thread, 226.1 at two) and one whose second core another guest
+    /// held (117.2 and 116.9). Only the second is flagged.
+    @Test func aCalibrationThatDidNotGetItsCoresIsFlagged() throws {
+        func profile(_ one: Double, _ two: Double) -> LatencyProfile {
+            LatencyProfile(machine: "m", kernels: "avx512", peakGFLOPS: 230, bandwidthGBps: 20, created: "",
+                           calibrations: [LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 0, peakGFLOPS: one, samples: []),
+                                          LatencyCalibration(threads: 2, perLayerOverhead: 0, floorSeconds: 0, peakGFLOPS: two, samples: [])])
+        }
+        #expect(profile(112.4, 226.1).busyCoreWarnings.isEmpty)
+        let busy = profile(117.2, 116.9).busyCoreWarnings
+        #expect(busy.count == 1)
+        #expect(busy.first?.hasPrefix("at 2 threads the machine reached 116.9 GFLOP/s, 1.0 times its one-thread 117.2") == true)
+    }
+
     @Test func profileRoundTripsThroughItsJSON() throws {
         let features = LatencyFeatures(latencyClass: .depthwiseConvolution, flops: 10, bytes: 20, inputChannels: 3, outputChannels: 3,
                                        positions: 4, kernelArea: 9, stride: 2, weightBytes: 108, epilogue: "relu6")

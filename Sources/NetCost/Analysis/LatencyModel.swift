@@ -194,4 +194,17 @@ public struct LatencyProfile: Sendable, Equatable {
     public func calibration(threads: Int) -> LatencyCalibration? {
         calibrations.min { abs($0.threads - threads) < abs($1.threads - threads) }
     }
+
+    /// Calibrations whose threads did not get their cores: a peak at n threads below 60%
+    /// of n times the one-thread peak means other work held cores while the grid was timed
+    /// (a shared host), and that calibration's times are too slow. One sentence each.
+    public var busyCoreWarnings: [String] {
+        guard let single = calibrations.first(where: { $0.threads == 1 }), single.peakGFLOPS > 0 else { return [] }
+        return calibrations.filter { $0.threads > 1 && $0.peakGFLOPS < 0.6 * Double($0.threads) * single.peakGFLOPS }.map { calibration in
+            let cores = calibration.peakGFLOPS / single.peakGFLOPS
+            return "at \(calibration.threads) threads the machine reached \(NumberFormat.fixed(calibration.peakGFLOPS, 1)) GFLOP/s, "
+                + "\(NumberFormat.fixed(cores, 1)) times its one-thread \(NumberFormat.fixed(single.peakGFLOPS, 1)): other work held its cores "
+                + "while the grid was timed, so these times are too slow; calibrate again when the machine is quiet"
+        }
+    }
 }

@@ -78,8 +78,13 @@ public struct LatencyPrediction: Sendable, Equatable {
     /// this layer's activation's time, averaged
     /// (geometrically, weighted by closeness). Nil when the class was not calibrated.
     static func interpolate(_ features: LatencyFeatures, _ calibration: LatencyCalibration, device: RooflineDevice) -> Double? {
-        let candidates = calibration.samples.filter { $0.features.latencyClass == features.latencyClass }
-        guard !candidates.isEmpty else { return nil }
+        let sameClass = calibration.samples.filter { $0.features.latencyClass == features.latencyClass }
+        guard !sameClass.isEmpty else { return nil }
+        // Sizes interpolate; a window's geometry does not (a stride-1 pool does four times
+        // the work of a stride-2 one over the same bytes): samples of the same kernel and
+        // stride when the grid has any.
+        let sameWindow = sameClass.filter { $0.features.kernelArea == features.kernelArea && $0.features.stride == features.stride }
+        let candidates = sameWindow.isEmpty ? sameClass : sameWindow
         let point = features.coordinates
         let nearest = candidates.map { sample -> (distance: Double, sample: LatencySample) in
             let distance = zip(point, sample.features.coordinates).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()

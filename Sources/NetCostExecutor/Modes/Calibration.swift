@@ -233,6 +233,12 @@ public enum Calibration {
             }
             layer("batchnorm \(area)", input: shape, #""op": "batchnorm""#)
             layer("maxpool 3/2 \(area)", input: shape, #""op": "maxpool", "kernel": 3, "stride": 2, "padding": 1"#)
+            if !quick {
+                // Stride 1: Inception's pooling branch, SPP's 5×5 pools. Four and more times
+                // the windows of a stride-2 pool over the same bytes.
+                layer("maxpool 3/1 \(area)", input: shape, #""op": "maxpool", "kernel": 3, "stride": 1, "padding": 1"#)
+                layer("maxpool 5/1 \(area)", input: shape, #""op": "maxpool", "kernel": 5, "stride": 1, "padding": 2"#)
+            }
             layer("avgpool 2/2 \(area)", input: shape, #""op": "avgpool", "kernel": 2, "stride": 2"#)
             layer("global avgpool \(area)", input: shape, #""op": "global_avgpool""#)
             layer("pad \(area)", input: shape, #""op": "pad", "pads": [1, 1]"#)
