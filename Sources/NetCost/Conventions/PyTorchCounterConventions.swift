@@ -53,19 +53,17 @@ enum PtflopsConvention: ConventionRules {
 
     static func forward(_ layer: ConventionLayer) throws(SizeOverflow) -> Int? {
         let call = layer.layer.pytorchCall
-        guard call != .method else { return nil }
+        // A subclass is not in its table of module types (and `F.layer_norm` is not patched).
+        guard call != .method, call != .subclass else { return nil }
         if call == .attention { return try multiheadAttention(layer) }
         if layer.isProduct { return try layer.cost.macs.adding(layer.biasAdds) }
         // Its check reads `affine`, which LayerNorm calls `elementwise_affine`: one per element.
-        // A subclass is not in its table of module types, and `F.layer_norm` is not patched.
         if let norm = layer.normalization {
-            guard call != .subclass else { return nil }
             if case .layer = norm.method { return layer.inputElements }
             return try layer.inputElements.multiplied(by: norm.affine ? 2 : 1)
         }
         // The module's hook, then the patched function its forward calls.
         let moduleHook = call == .module ? 1 : 0
-        if call == .subclass { return nil }
         if let function = layer.activation {
             let times: Int
             switch function {
