@@ -110,6 +110,27 @@ import Testing
         #expect(abs(prediction.totalSeconds - 1e-6) < 1e-12)
     }
 
+    /// Within the activation class a ReLU and a tanh over the same 256×14×14 map have the
+    /// same counts, yet this project's host timed them at 8.3 µs and 788.3 µs
+    /// (2026-12-04, two threads). A ReLU is predicted from the ReLU sample alone: 8.3 µs.
+    @Test func neighboursAreOfTheSameOp() throws {
+        let device = RooflineDevice(peakGFLOPS: 1, bandwidthGBps: 1, name: "test")
+        func map(_ op: String) -> String {
+            #"{"name": "a", "input": [256, 14, 14], "layers": [{"name": "act", "op": "\#(op)"}]}"#
+        }
+        func features(_ text: String) throws -> LatencyFeatures {
+            let analysis = try Self.analysis(text)
+            return LatencyFeatures(analysis, layer: try #require(analysis.graph.layers.firstIndex { $0.name == "act" }))
+        }
+        let relu = try features(map("relu")), tanh = try features(map("tanh"))
+        #expect(relu.op == "relu" && tanh.op == "tanh")
+        let calibration = LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 0,
+                                             samples: [LatencySample(features: relu, seconds: 8.3e-6), LatencySample(features: tanh, seconds: 788.3e-6)])
+        let profile = LatencyProfile(machine: "test", kernels: "test", peakGFLOPS: 1, bandwidthGBps: 1, created: "", calibrations: [calibration])
+        let prediction = LatencyPrediction(try Self.analysis(map("relu")), model: "a", profile: profile, threads: 1, device: device)
+        #expect(abs(prediction.totalSeconds - 8.3e-6) < 1e-12)
+    }
+
     /// Two calibrations measured on this project's 2-core host on 2026-12-04: a quiet one
     /// (112.4 GFLOP/s at one thread, 226.1 at two) and one whose second core another guest
     /// held (117.2 and 116.9). Only the second is flagged.
@@ -127,7 +148,7 @@ import Testing
 
     @Test func profileRoundTripsThroughItsJSON() throws {
         let features = LatencyFeatures(latencyClass: .depthwiseConvolution, flops: 10, bytes: 20, inputChannels: 3, outputChannels: 3,
-                                       positions: 4, kernelArea: 9, stride: 2, weightBytes: 108, epilogue: "relu6")
+                                       positions: 4, kernelArea: 9, stride: 2, weightBytes: 108, epilogue: "relu6", op: "conv2d")
         let profile = LatencyProfile(machine: "m", kernels: "avx2", peakGFLOPS: 100, bandwidthGBps: 20, created: "today",
                                      calibrations: [LatencyCalibration(threads: 2, perLayerOverhead: 1e-7, floorSeconds: 2e-7,
                                                                        epilogueSeconds: ["swish": 1e-9], peakGFLOPS: 90, samples: [LatencySample(features: features, seconds: 3e-6)])])

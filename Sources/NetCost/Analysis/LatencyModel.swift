@@ -68,9 +68,13 @@ public struct LatencyFeatures: Sendable, Equatable {
     public var weightBytes: Int
     /// The activations fused into the layer's output, `+`-joined (`relu6`, `swish`), or "".
     public var epilogue: String
+    /// The op, without what is fused into it (`relu`, `tanh`, `maxpool`, `conv2d`): within a
+    /// class, ops of equal counts can run at very different speeds (a ReLU and a tanh
+    /// over the same map differ a hundredfold). "" in profiles from before it was kept.
+    public var op: String
 
     public init(latencyClass: LatencyClass, flops: Int, bytes: Int, inputChannels: Int, outputChannels: Int,
-                positions: Int, kernelArea: Int = 1, stride: Int = 1, weightBytes: Int = 0, epilogue: String = "") {
+                positions: Int, kernelArea: Int = 1, stride: Int = 1, weightBytes: Int = 0, epilogue: String = "", op: String = "") {
         self.latencyClass = latencyClass
         self.flops = flops
         self.bytes = bytes
@@ -81,6 +85,7 @@ public struct LatencyFeatures: Sendable, Equatable {
         self.stride = stride
         self.weightBytes = weightBytes
         self.epilogue = epilogue
+        self.op = op
     }
 
     /// The features of layer `index` of an analysed graph.
@@ -101,7 +106,8 @@ public struct LatencyFeatures: Sendable, Equatable {
                   kernelArea: window.map { $0.kernel.height &* $0.kernel.width } ?? 1,
                   stride: window.map { max($0.stride.height, $0.stride.width) } ?? 1,
                   weightBytes: weightBytes.overflow ? Int.max : weightBytes.partialValue,
-                  epilogue: layer.operation.fusedActivations.map(\.function.name).joined(separator: "+"))
+                  epilogue: layer.operation.fusedActivations.map(\.function.name).joined(separator: "+"),
+                  op: layer.operation.base.kind)
     }
 
     /// Output elements: what a fused activation runs over.

@@ -80,11 +80,14 @@ public struct LatencyPrediction: Sendable, Equatable {
     static func interpolate(_ features: LatencyFeatures, _ calibration: LatencyCalibration, device: RooflineDevice) -> Double? {
         let sameClass = calibration.samples.filter { $0.features.latencyClass == features.latencyClass }
         guard !sameClass.isEmpty else { return nil }
-        // Sizes interpolate; a window's geometry does not (a stride-1 pool does four times
-        // the work of a stride-2 one over the same bytes): samples of the same kernel and
-        // stride when the grid has any.
-        let sameWindow = sameClass.filter { $0.features.kernelArea == features.kernelArea && $0.features.stride == features.stride }
-        let candidates = sameWindow.isEmpty ? sameClass : sameWindow
+        // Sizes interpolate; the op and its window's geometry do not (a tanh is a hundred
+        // times a ReLU over the same map, a stride-1 pool four times the windows of a
+        // stride-2 one over the same bytes): samples of the same op, then of the same
+        // kernel and stride too, when the grid has any.
+        let sameOp = sameClass.filter { $0.features.op == features.op }
+        let pool = sameOp.isEmpty ? sameClass : sameOp
+        let sameWindow = pool.filter { $0.features.kernelArea == features.kernelArea && $0.features.stride == features.stride }
+        let candidates = sameWindow.isEmpty ? pool : sameWindow
         let point = features.coordinates
         let nearest = candidates.map { sample -> (distance: Double, sample: LatencySample) in
             let distance = zip(point, sample.features.coordinates).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()

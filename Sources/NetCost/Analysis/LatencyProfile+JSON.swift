@@ -8,7 +8,7 @@ import Foundation
 ///      "calibrations": [{"threads": 2, "per_layer_overhead": s, "floor_seconds": s, "peak_gflops": x,
 ///        "samples": [{"class": "conv1x1", "flops": n, "bytes": n, "in": c, "out": c,
 ///                     "positions": n, "kernel_area": n, "stride": n, "weight_bytes": n,
-///                     "epilogue": "relu6", "seconds": s}, ...],
+///                     "epilogue": "relu6", "op": "conv2d", "seconds": s}, ...],
 ///        "epilogue_seconds_per_element": {"swish": s, ...}}]}
 extension LatencyProfile {
     public static let formatVersion = 1
@@ -28,7 +28,7 @@ extension LatencyProfile {
                             ("class", .string(f.latencyClass.rawValue)), ("flops", .integer(f.flops)), ("bytes", .integer(f.bytes)),
                             ("in", .integer(f.inputChannels)), ("out", .integer(f.outputChannels)), ("positions", .integer(f.positions)),
                             ("kernel_area", .integer(f.kernelArea)), ("stride", .integer(f.stride)),
-                            ("weight_bytes", .integer(f.weightBytes)), ("epilogue", .string(f.epilogue)), ("seconds", .number(sample.seconds)),
+                            ("weight_bytes", .integer(f.weightBytes)), ("epilogue", .string(f.epilogue)), ("op", .string(f.op)), ("seconds", .number(sample.seconds)),
                         ]))
                     })),
                 ]))
@@ -77,7 +77,9 @@ extension LatencyProfile {
                     inputChannels: try reader.count(sample, "in", sampleField), outputChannels: try reader.count(sample, "out", sampleField),
                     positions: try reader.count(sample, "positions", sampleField), kernelArea: try reader.count(sample, "kernel_area", sampleField),
                     stride: try reader.count(sample, "stride", sampleField), weightBytes: try reader.count(sample, "weight_bytes", sampleField),
-                    epilogue: try reader.text(sample, "epilogue", sampleField))
+                    epilogue: try reader.text(sample, "epilogue", sampleField),
+                    // Profiles written before samples kept their op have none: matched by class alone.
+                    op: sample["op"] == nil ? "" : try reader.text(sample, "op", sampleField))
                 samples.append(LatencySample(features: features, seconds: try reader.seconds(sample, "seconds", sampleField)))
             }
             let threads = try reader.count(object, "threads", field)
