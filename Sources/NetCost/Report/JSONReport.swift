@@ -25,7 +25,7 @@ struct JSONReport {
         json.field("conventions", CostReport.conventions)
         json.field("partial", analysis.isPartial)
         writeUnsupported(analysis, &json)
-        writeTotals(analysis, &json)
+        try writeTotals(analysis, &json)
         report.writeConvention(&json)
         json.key("model_size")
         json.beginObject()
@@ -59,7 +59,7 @@ struct JSONReport {
         if let deployed = report.deployed {
             json.key("deployed")
             json.beginObject()
-            writeTotals(deployed, &json)
+            try writeTotals(deployed, &json)
             writeLayers(deployed, &json)
             json.endObject()
         }
@@ -68,7 +68,7 @@ struct JSONReport {
         return json.bytes
     }
 
-    private func writeTotals(_ analysis: Analysis, _ json: inout JSONWriter) {
+    private func writeTotals(_ analysis: Analysis, _ json: inout JSONWriter) throws(InputError) {
         let totals = analysis.totals
         json.key("totals")
         json.beginObject()
@@ -81,7 +81,13 @@ struct JSONReport {
         json.field("memory_access_bytes", totals.memoryAccess * report.dataType.bytes)
         json.field("activations", totals.activations)
         // A .tflite file's tensors at their stored types; else at the dtype.
-        json.field("activations_bytes", (try? analysis.activationBytes(orElse: report.dataType.bytes).forward) ?? totals.activations * report.dataType.bytes)
+        let activationBytes: Int
+        do {
+            activationBytes = try analysis.activationBytes(orElse: report.dataType.bytes).forward
+        } catch {
+            throw error.inputError(field: "dtype")
+        }
+        json.field("activations_bytes", activationBytes)
         json.endObject()
     }
 
