@@ -88,6 +88,42 @@ import Testing
         """#))
     }
 
+    /// Rows long enough for the fast path's vectors (stride 1 and 2) and their scalar
+    /// tails: every window rule again, including padding-only edges and dilation.
+    @Test(arguments: [7, 20, 37])
+    func poolingRowsOfEveryLength(width: Int) throws {
+        try GraphCheck.all(try TestGraphs.spec(#"""
+        {"input": [5, 9, \#(width)], "layers": [
+          {"name": "max3s2", "op": "maxpool", "kernel": 3, "stride": 2, "padding": 1},
+          {"name": "max3s1", "op": "maxpool", "kernel": 3, "stride": 1, "padding": 1, "inputs": "input"},
+          {"name": "max5s1", "op": "maxpool", "kernel": 5, "stride": 1, "padding": 2, "inputs": "input"},
+          {"name": "max_dilated_s1", "op": "maxpool", "kernel": 3, "dilation": 2, "padding": 1, "stride": 1, "inputs": "input"},
+          {"name": "max_ceil_s2", "op": "maxpool", "kernel": 2, "stride": 2, "ceil_mode": true, "inputs": "input"},
+          {"name": "avg3s1_incl", "op": "avgpool", "kernel": 3, "stride": 1, "padding": 1, "inputs": "input"},
+          {"name": "avg3s2_excl", "op": "avgpool", "kernel": 3, "stride": 2, "padding": 1, "count_include_pad": false, "ceil_mode": true, "inputs": "input"},
+          {"name": "avg2s2", "op": "avgpool", "kernel": 2, "stride": 2, "inputs": "input"},
+          {"name": "avg_s3", "op": "avgpool", "kernel": 4, "stride": 3, "padding": 2, "inputs": "input"}
+        ]}
+        """#))
+    }
+
+    /// Tensors large enough that activations, batch norm, adds, channel-wise products,
+    /// concat and pooling take their split-over-the-cores paths.
+    @Test func largeCheapOpsSplitAcrossCores() throws {
+        try GraphCheck.all(try TestGraphs.spec(#"""
+        {"input": [16, 130, 127], "layers": [
+          {"name": "bn", "op": "batchnorm"},
+          {"name": "act", "op": "relu6"},
+          {"name": "sum", "op": "add", "inputs": ["bn", "act"]},
+          {"name": "pooled", "op": "global_avgpool"},
+          {"name": "scaled", "op": "mul", "inputs": ["sum", "pooled"]},
+          {"name": "joined", "op": "concat", "inputs": ["scaled", "input"]},
+          {"name": "max", "op": "maxpool", "kernel": 3, "stride": 2, "padding": 1},
+          {"name": "avg", "op": "avgpool", "kernel": 3, "stride": 1, "padding": 1, "inputs": "joined"}
+        ]}
+        """#))
+    }
+
     /// ShuffleNet V2's unit: channel split (views), a branch, concat and shuffle (copies).
     /// The split halves cost nothing; concat and shuffle read and write everything.
     @Test func splitShuffleConcat() throws {

@@ -7,8 +7,24 @@ enum ActivationKernel {
     /// `output[i] = f(input[i])`, SIMD in the plain run.
     static func run<P: Probe>(_ function: Activation.Function, input: Tensor, output: Tensor, probe: inout P) {
         let count = input.elements
-        output.pointer.update(from: input.pointer, count: count)
-        function.apply(output.pointer, count: count)
+        if P.isCounting || count < 65_536 {
+            output.pointer.update(from: input.pointer, count: count)
+            function.apply(output.pointer, count: count)
+        } else {
+            // Spread over the cores, each part copied and applied a block at a time so
+            // that the block is still in L1 when the function reads it back.
+            let source = SharedPointer(input.pointer), destination = SharedPointer(output.pointer)
+            let parts = Parallel.chunks(count, grain: 16_384)
+            Parallel.forEach(parts.count) { part in
+                var start = parts[part].lowerBound
+                while start < parts[part].upperBound {
+                    let block = min(4_096, parts[part].upperBound - start)
+                    (destination.base + start).update(from: source.base + start, count: block)
+                    function.apply(destination.base + start, count: block)
+                    start += block
+                }
+            }
+        }
         probe.readInputs(0, 0..<count)
         probe.writes(0..<count)
     }

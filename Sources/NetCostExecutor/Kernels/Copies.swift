@@ -8,6 +8,24 @@ enum CopyKernel {
         let resolved = axis < 0 ? axis + output.dims.count : axis
         let inner = output.dims[(resolved + 1)...].reduce(1, *), outer = output.dims[..<resolved].reduce(1, *)
         let outChunk = output.dims[resolved] * inner
+        if !P.isCounting && output.elements >= 262_144 {
+            // Large copies cut into pieces of at least 64 Ki floats, spread over the cores.
+            var pieces: [(from: SharedPointer, to: SharedPointer, count: Int)] = [], start = 0
+            for input in inputs {
+                let chunk = input.dims[resolved] * inner
+                for o in 0..<outer {
+                    for part in Parallel.chunks(chunk, grain: 65_536) {
+                        pieces.append((SharedPointer(input.pointer + o * chunk + part.lowerBound),
+                                       SharedPointer(output.pointer + o * outChunk + start + part.lowerBound), part.count))
+                    }
+                }
+                start += chunk
+            }
+            Parallel.forEach(pieces.count) { index in
+                pieces[index].to.base.update(from: pieces[index].from.base, count: pieces[index].count)
+            }
+            return
+        }
         var start = 0
         for (slot, input) in inputs.enumerated() {
             let chunk = input.dims[resolved] * inner

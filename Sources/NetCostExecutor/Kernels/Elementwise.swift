@@ -81,21 +81,34 @@ enum ElementwiseKernel {
     private static func row(_ op: Elementwise.Operator, _ x: UnsafePointer<Float>, _ sx: Int, _ y: UnsafePointer<Float>, _ sy: Int,
                             _ out: UnsafeMutablePointer<Float>, _ count: Int) {
         switch op {
-        case .add: for j in 0..<count { out[j] = x[j * sx] + y[j * sy] }
-        case .sub: for j in 0..<count { out[j] = x[j * sx] - y[j * sy] }
-        case .mul: for j in 0..<count { out[j] = x[j * sx] * y[j * sy] }
-        case .div: for j in 0..<count { out[j] = x[j * sx] / y[j * sy] }
+        case .add: each(x, sx, y, sy, out, count) { $0 + $1 }
+        case .sub: each(x, sx, y, sy, out, count) { $0 - $1 }
+        case .mul: each(x, sx, y, sy, out, count) { $0 * $1 }
+        case .div: each(x, sx, y, sy, out, count) { $0 / $1 }
         // A NaN wins, as in PyTorch's maximum and minimum.
-        case .max: for j in 0..<count { let a = x[j * sx], b = y[j * sy]; out[j] = a > b || a.isNaN ? a : b }
-        case .min: for j in 0..<count { let a = x[j * sx], b = y[j * sy]; out[j] = a < b || a.isNaN ? a : b }
-        case .pow: for j in 0..<count { out[j] = Foundation.pow(x[j * sx], y[j * sy]) }
-        case .equal: for j in 0..<count { out[j] = x[j * sx] == y[j * sy] ? 1 : 0 }
-        case .less: for j in 0..<count { out[j] = x[j * sx] < y[j * sy] ? 1 : 0 }
-        case .greater: for j in 0..<count { out[j] = x[j * sx] > y[j * sy] ? 1 : 0 }
-        case .lessOrEqual: for j in 0..<count { out[j] = x[j * sx] <= y[j * sy] ? 1 : 0 }
-        case .greaterOrEqual: for j in 0..<count { out[j] = x[j * sx] >= y[j * sy] ? 1 : 0 }
-        case .and: for j in 0..<count { out[j] = x[j * sx] != 0 && y[j * sy] != 0 ? 1 : 0 }
-        case .or: for j in 0..<count { out[j] = x[j * sx] != 0 || y[j * sy] != 0 ? 1 : 0 }
+        case .max: each(x, sx, y, sy, out, count) { $0 > $1 || $0.isNaN ? $0 : $1 }
+        case .min: each(x, sx, y, sy, out, count) { $0 < $1 || $0.isNaN ? $0 : $1 }
+        case .pow: each(x, sx, y, sy, out, count) { Foundation.pow($0, $1) }
+        case .equal: each(x, sx, y, sy, out, count) { $0 == $1 ? 1 : 0 }
+        case .less: each(x, sx, y, sy, out, count) { $0 < $1 ? 1 : 0 }
+        case .greater: each(x, sx, y, sy, out, count) { $0 > $1 ? 1 : 0 }
+        case .lessOrEqual: each(x, sx, y, sy, out, count) { $0 <= $1 ? 1 : 0 }
+        case .greaterOrEqual: each(x, sx, y, sy, out, count) { $0 >= $1 ? 1 : 0 }
+        case .and: each(x, sx, y, sy, out, count) { $0 != 0 && $1 != 0 ? 1 : 0 }
+        case .or: each(x, sx, y, sy, out, count) { $0 != 0 || $1 != 0 ? 1 : 0 }
+        }
+    }
+
+    /// `out[j] = f(x[j·sx], y[j·sy])`, with the common strides (both 1, or one operand a
+    /// scalar) written as constants so that the compiler vectorizes those loops.
+    @inline(__always)
+    private static func each(_ x: UnsafePointer<Float>, _ sx: Int, _ y: UnsafePointer<Float>, _ sy: Int,
+                             _ out: UnsafeMutablePointer<Float>, _ count: Int, _ f: (Float, Float) -> Float) {
+        switch (sx, sy) {
+        case (1, 1): for j in 0..<count { out[j] = f(x[j], y[j]) }
+        case (1, 0): let b = y[0]; for j in 0..<count { out[j] = f(x[j], b) }
+        case (0, 1): let a = x[0]; for j in 0..<count { out[j] = f(a, y[j]) }
+        default: for j in 0..<count { out[j] = f(x[j * sx], y[j * sy]) }
         }
     }
 }

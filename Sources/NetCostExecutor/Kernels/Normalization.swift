@@ -12,6 +12,21 @@ enum NormalizationKernel {
         guard let scale = parameters.pointer(.scale), let shift = parameters.pointer(.shift),
               let mean = parameters.pointer(.runningMean), let variance = parameters.pointer(.runningVariance) else { return }
         let slots = [ParameterRole.scale, .shift, .runningMean, .runningVariance].compactMap { parameters.slot($0) }
+        if !P.isCounting && input.elements >= 65_536 {
+            // Channels spread over the cores; the same arithmetic as the loop below.
+            let source = SharedPointer(input.pointer), destination = SharedPointer(output.pointer)
+            let parameters = (SharedPointer(scale), SharedPointer(shift), SharedPointer(mean), SharedPointer(variance))
+            let parts = Parallel.chunks(channels, grain: 1, perWorker: 2)
+            Parallel.forEach(parts.count) { part in
+                for channel in parts[part] {
+                    let factor = parameters.0.base[channel] / (parameters.3.base[channel] + epsilon).squareRoot()
+                    let offset = parameters.1.base[channel] - parameters.2.base[channel] * factor
+                    let from = source.base + channel * inner, to = destination.base + channel * inner
+                    for index in 0..<inner { to[index] = from[index] * factor + offset }
+                }
+            }
+            return
+        }
         for channel in 0..<channels {
             let factor = scale[channel] / (variance[channel] + epsilon).squareRoot()
             let offset = shift[channel] - mean[channel] * factor

@@ -74,6 +74,8 @@ extension PreparedGraph {
             ActivationKernel.run(activation.function, input: inputs[0], output: output, probe: &probe)
         case .softmax(let softmax):
             SoftmaxKernel.run(axis: softmax.axis, input: inputs[0], output: output, probe: &probe)
+        case .pooling(let pooling) where !P.isCounting && path == .fast:
+            PoolingKernel.fast(pooling, inputShape: graph.layers[layer.inputs[0]].outputShape, input: inputs[0], output: output)
         case .pooling(let pooling):
             PoolingKernel.run(pooling, inputShape: graph.layers[layer.inputs[0]].outputShape, input: inputs[0], output: output, probe: &probe)
         case .poolingND(let pooling):
