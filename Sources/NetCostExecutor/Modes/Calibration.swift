@@ -159,7 +159,9 @@ public enum Calibration {
             ? [(16, 96), (96, 24), (144, 24), (64, 384), (576, 96), (320, 1280), (256, 256)]
             : [(16, 96), (24, 144), (96, 24), (144, 24), (32, 192), (192, 32), (64, 384), (384, 64), (96, 576), (576, 96),
                (160, 960), (960, 160), (320, 1280), (64, 64), (128, 128), (256, 256), (512, 512), (58, 58), (116, 116), (232, 232),
-               (32, 16), (16, 16), (24, 24), (40, 240), (240, 40), (112, 672), (672, 112), (1024, 1024)]
+               (32, 16), (16, 16), (24, 24), (40, 240), (240, 40), (112, 672), (672, 112), (1024, 1024),
+               // Bottlenecks' reductions and expansions (ResNet-50's, DenseNet's).
+               (64, 256), (256, 64), (128, 512), (512, 128), (256, 1024), (1024, 256), (1024, 128), (2048, 512)]
         let activations = ["", "relu6", "", "relu", "swish"]
         var turn = 0
         for (input, output) in pointwise {
@@ -175,7 +177,9 @@ public enum Calibration {
             ? [(3, 32, 3, 2, 224), (32, 32, 3, 1, 56), (128, 128, 3, 1, 14), (64, 64, 3, 2, 56)]
             : [(3, 32, 3, 2, 224), (3, 24, 3, 2, 224), (3, 64, 7, 2, 224), (3, 16, 3, 2, 112), (16, 16, 3, 1, 112),
                (32, 32, 3, 1, 56), (64, 64, 3, 1, 56), (64, 128, 3, 2, 56), (128, 128, 3, 1, 28), (128, 256, 3, 2, 28),
-               (256, 256, 3, 1, 14), (512, 512, 3, 1, 7), (64, 64, 3, 2, 56), (24, 48, 5, 1, 28), (96, 96, 3, 1, 14)]
+               (256, 256, 3, 1, 14), (512, 512, 3, 1, 7), (64, 64, 3, 2, 56), (24, 48, 5, 1, 28), (96, 96, 3, 1, 14),
+               // Few outputs from many inputs (DenseNet's growth layers, detection heads), and the reverse.
+               (128, 32, 3, 1, 56), (128, 32, 3, 1, 28), (128, 32, 3, 1, 14), (128, 32, 3, 1, 7), (256, 64, 3, 1, 28), (32, 128, 3, 1, 28)]
         for (input, output, kernel, stride, size) in full where fits(input * output * kernel * kernel * size * size / (stride * stride)) {
             layer("conv\(kernel)x\(kernel)/\(stride) \(input)→\(output) at \(size)", input: [input, size, size],
                   #""op": "conv2d", "out": \#(output), "kernel": \#(kernel), "stride": \#(stride), "padding": \#(kernel / 2), "bias": false"#,
@@ -223,7 +227,8 @@ public enum Calibration {
                   #""op": "conv2d", "out": \#(channels), "kernel": 7, "padding": 3, "groups": \#(channels), "bias": true"#)
         }
         // The cheap ops, by size.
-        let sizes = quick ? [(32, 28), (256, 14)] : [(16, 112), (32, 56), (64, 28), (256, 14), (1024, 7), (96, 56)]
+        // The last two are larger than a core's L2 cache, as the early layers' maps are.
+        let sizes = quick ? [(32, 28), (256, 14)] : [(16, 112), (32, 56), (64, 28), (256, 14), (1024, 7), (96, 56), (64, 112), (256, 56)]
         let unary = ["relu", "relu6", "sigmoid", "swish", "hardswish", "gelu", "tanh"]
         for (channels, size) in sizes {
             let shape = [channels, size, size]
