@@ -114,7 +114,11 @@ import Testing
         {"input": [16, 130, 127], "layers": [
           {"name": "bn", "op": "batchnorm"},
           {"name": "act", "op": "relu6"},
-          {"name": "sum", "op": "add", "inputs": ["bn", "act"]},
+          {"name": "swish", "op": "swish", "inputs": "bn"},
+          {"name": "sigmoid", "op": "sigmoid", "inputs": "bn"},
+          {"name": "tanh", "op": "tanh", "inputs": "bn"},
+          {"name": "exp", "op": "exp", "inputs": "bn"},
+          {"name": "sum", "op": "add", "inputs": ["swish", "act"]},
           {"name": "pooled", "op": "global_avgpool"},
           {"name": "scaled", "op": "mul", "inputs": ["sum", "pooled"]},
           {"name": "joined", "op": "concat", "inputs": ["scaled", "input"]},

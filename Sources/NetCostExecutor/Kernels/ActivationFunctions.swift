@@ -50,7 +50,16 @@ extension Activation.Function {
             Self.map(row, count) { clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { min(max($0 + 3, 0), 6) / 6 }
         case .hardSwish:
             Self.map(row, count) { $0 * clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { $0 * min(max($0 + 3, 0), 6) / 6 }
-        case .sigmoid, .swish, .gelu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow, .not, .clip:
+        // The vector forms' e^x is `exponential`, within a few ulp of the scalar's.
+        case .sigmoid:
+            Self.map(row, count) { 1 / (1 + exponential(-$0)) } scalar: { 1 / (1 + Foundation.exp(-$0)) }
+        case .swish:
+            Self.map(row, count) { $0 / (1 + exponential(-$0)) } scalar: { $0 / (1 + Foundation.exp(-$0)) }
+        case .tanh:
+            Self.map(row, count) { 1 - 2 / (1 + exponential($0 + $0)) } scalar: { Foundation.tanh($0) }
+        case .exp:
+            Self.map(row, count) { exponential($0) } scalar: { Foundation.exp($0) }
+        case .gelu, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow, .not, .clip:
             for index in 0..<count { row[index] = apply(row[index]) }
         }
     }
