@@ -395,6 +395,67 @@ static void KERNEL(axpy)(float scale, const float *x, float *y, long count) {
     for (; i < count; i++) y[i] += scale * x[i];
 }
 
+/// `e^x` per lane, within about 1.5 ulp of the exact value for x in [−87, 88]; beyond,
+/// x is clamped, so the result stays finite and normal; a NaN stays a NaN. x = n·ln 2 + r
+/// with n the integer nearest x/ln 2 (adding 1.5·2²³ rounds it in the float unit), e^r by
+/// its Taylor series to r⁷ (|r| ≤ ln 2 / 2: the first term left out is below 6·10⁻⁹ of
+/// the result), and 2ⁿ written straight into the exponent bits.
+static inline __attribute__((always_inline)) VEC KERNEL(exponential)(VEC x) {
+    typedef int IVEC __attribute__((vector_size(sizeof(VEC))));
+    const float shifter = 12582912.0f;
+    VEC v = KERNEL(clamp)(x, KERNEL(splat)(-87.0f), KERNEL(splat)(88.0f));
+    VEC shifted = MADD(KERNEL(splat)(shifter), v, KERNEL(splat)(1.44269504f));
+    VEC n = shifted - shifter;
+    // ln 2 in two parts, the first exact in a float's top bits, so that n·ln 2 loses nothing.
+    VEC r = MADD(MADD(v, n, KERNEL(splat)(-0.693359375f)), n, KERNEL(splat)(2.12194440e-4f));
+    VEC p = KERNEL(splat)(1.0f / 5040);
+    p = MADD(KERNEL(splat)(1.0f / 720), p, r);
+    p = MADD(KERNEL(splat)(1.0f / 120), p, r);
+    p = MADD(KERNEL(splat)(1.0f / 24), p, r);
+    p = MADD(KERNEL(splat)(1.0f / 6), p, r);
+    p = MADD(KERNEL(splat)(0.5f), p, r);
+    p = MADD(KERNEL(splat)(1.0f), p, r);
+    p = MADD(KERNEL(splat)(1.0f), p, r);
+    IVEC exponent = ((IVEC)shifted - (IVEC)KERNEL(splat)(shifter) + 127) << 23;
+    return p * (VEC)exponent;
+}
+
+static inline __attribute__((always_inline)) VEC KERNEL(exponential_function)(VEC x, int function) {
+    switch (function) {
+    case NETCOST_SIGMOID: return 1.0f / (1.0f + KERNEL(exponential)(-x));
+    case NETCOST_SWISH: return x / (1.0f + KERNEL(exponential)(-x));
+    case NETCOST_TANH: {
+        // 1 − 2/(1 + e^2x) cancels near 0; there (|x| < 1/4) the series to x⁹, whose first
+        // term left out is below 10⁻⁸ of the result.
+        typedef int IVEC __attribute__((vector_size(sizeof(VEC))));
+        VEC far = 1.0f - 2.0f / (1.0f + KERNEL(exponential)(x + x));
+        VEC x2 = x * x;
+        VEC series = MADD(KERNEL(splat)(-17.0f / 315), x2, KERNEL(splat)(62.0f / 2835));
+        series = MADD(KERNEL(splat)(-1.0f / 3), x2, MADD(KERNEL(splat)(2.0f / 15), x2, series));
+        VEC near = MADD(x, x * x2, series);
+        IVEC small = (IVEC)(x2 < KERNEL(splat)(0.0625f));
+        return (VEC)(((IVEC)near & small) | ((IVEC)far & ~small));
+    }
+    default: return KERNEL(exponential)(x);
+    }
+}
+
+static void KERNEL(exponential_map)(float *c, long ldc, long rows, long columns, int function) {
+    for (long row = 0; row < rows; row++) {
+        float *line = c + row * ldc;
+        long i = 0;
+        for (; i + LANES <= columns; i += LANES) KERNEL(store)(KERNEL(exponential_function)(KERNEL(load)(line + i), function), line + i);
+        if (i < columns) {
+            // The last part of a vector through a whole one, so that every element is
+            // computed alike wherever it falls.
+            float last[LANES] = {0};
+            for (long j = i; j < columns; j++) last[j - i] = line[j];
+            KERNEL(store)(KERNEL(exponential_function)(KERNEL(load)(last), function), last);
+            for (long j = i; j < columns; j++) line[j] = last[j - i];
+        }
+    }
+}
+
 static float KERNEL(multiply_add_chains)(long iterations, float seed) {
     VEC a = KERNEL(splat)(0.999999f), b = KERNEL(splat)(1e-7f * (seed + 1));
     VEC c[10];
@@ -413,4 +474,4 @@ static float KERNEL(multiply_add_chains)(long iterations, float seed) {
 #define KERNEL_SET(label, needs) { \
     .name = label, .requirement = needs, .lanes = LANES, .panel_rows = MR, .tile_columns = NV * LANES, .fused_multiply_add = FUSED, \
     .gemm_tile = KERNEL(gemm_tile), .gemm_columns = KERNEL(gemm_columns), .pack_tile = KERNEL(pack_tile), .depthwise_channel = KERNEL(depthwise_channel), .dot = KERNEL(dot), \
-    .axpy = KERNEL(axpy), .multiply_add_chains = KERNEL(multiply_add_chains) }
+    .axpy = KERNEL(axpy), .exponential_map = KERNEL(exponential_map), .multiply_add_chains = KERNEL(multiply_add_chains) }

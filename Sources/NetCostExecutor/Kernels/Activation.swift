@@ -5,11 +5,14 @@ import NetCost
 
 enum ActivationKernel {
     /// `output[i] = f(input[i])`, SIMD in the plain run.
-    static func run<P: Probe>(_ function: Activation.Function, input: Tensor, output: Tensor, probe: inout P) {
+    static func run<P: Probe>(_ function: Activation.Function, input: Tensor, output: Tensor, kernels: KernelSet, probe: inout P) {
         let count = input.elements
-        if P.isCounting || count < 65_536 {
+        if P.isCounting {
+            // The counting run's values are the reference: the scalar library functions.
+            for index in 0..<count { output.pointer[index] = function.apply(input.pointer[index]) }
+        } else if count < 65_536 {
             output.pointer.update(from: input.pointer, count: count)
-            function.apply(output.pointer, count: count)
+            function.apply(output.pointer, count: count, kernels: kernels)
         } else {
             // Spread over the cores, each part copied and applied a block at a time so
             // that the block is still in L1 when the function reads it back.
@@ -20,7 +23,7 @@ enum ActivationKernel {
                 while start < parts[part].upperBound {
                     let block = min(4_096, parts[part].upperBound - start)
                     (destination.base + start).update(from: source.base + start, count: block)
-                    function.apply(destination.base + start, count: block)
+                    function.apply(destination.base + start, count: block, kernels: kernels)
                     start += block
                 }
             }

@@ -37,7 +37,9 @@ extension Activation.Function {
     /// Applies the function in place to `count` floats. The switch sits outside the loop
     /// so that each case is one tight SIMD loop. Vector and scalar forms round alike
     /// (a division by 6 stays a division), so a value does not depend on where it falls.
-    func apply(_ row: UnsafeMutablePointer<Float>, count: Int) {
+    /// Exp, sigmoid, swish and tanh run in the kernel set's C loop (a vector `e^x`).
+    func apply(_ row: UnsafeMutablePointer<Float>, count: Int, kernels: KernelSet) {
+        if kernels.exponentialMap(self, row, count: count) { return }
         switch self {
         case .relu:
             Self.map(row, count) { clamp($0, low: 0, high: .infinity) } scalar: { max($0, 0) }
@@ -50,16 +52,7 @@ extension Activation.Function {
             Self.map(row, count) { clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { min(max($0 + 3, 0), 6) / 6 }
         case .hardSwish:
             Self.map(row, count) { $0 * clamp($0 + 3, low: 0, high: 6) / 6 } scalar: { $0 * min(max($0 + 3, 0), 6) / 6 }
-        // The vector forms' e^x is `exponential`, within a few ulp of the scalar's.
-        case .sigmoid:
-            Self.map(row, count) { 1 / (1 + exponential(-$0)) } scalar: { 1 / (1 + Foundation.exp(-$0)) }
-        case .swish:
-            Self.map(row, count) { $0 / (1 + exponential(-$0)) } scalar: { $0 / (1 + Foundation.exp(-$0)) }
-        case .tanh:
-            Self.map(row, count) { 1 - 2 / (1 + exponential($0 + $0)) } scalar: { Foundation.tanh($0) }
-        case .exp:
-            Self.map(row, count) { exponential($0) } scalar: { Foundation.exp($0) }
-        case .gelu, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow, .not, .clip:
+        case .sigmoid, .swish, .tanh, .exp, .gelu, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow, .not, .clip:
             for index in 0..<count { row[index] = apply(row[index]) }
         }
     }
@@ -143,12 +136,14 @@ struct Epilogue: @unchecked Sendable {
 
     /// Applies the epilogue to a `rows × columns` block whose first row is output row `firstRow`.
     @inline(__always)
-    func apply(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, columns: Int, firstRow: Int) {
+    func apply(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, columns: Int, firstRow: Int, kernels: KernelSet) {
         if bias == nil && activations.isEmpty { return }
-        for i in 0..<rows {
-            let row = c + i * ldc
-            if let bias { Self.add(bias[firstRow + i], row, columns) }
-            for function in activations { function.apply(row, count: columns) }
+        if let bias {
+            for i in 0..<rows { Self.add(bias[firstRow + i], c + i * ldc, columns) }
+        }
+        // Each function over the whole block: one call into the kernel set per tile.
+        for function in activations where !kernels.exponentialMap(function, c, ldc: ldc, rows: rows, columns: columns) {
+            for i in 0..<rows { function.apply(c + i * ldc, count: columns, kernels: kernels) }
         }
     }
 

@@ -134,7 +134,7 @@ enum FastConvolution {
         }
         if !epilogue.activations.isEmpty {
             Epilogue(bias: nil, activations: epilogue.activations)
-                .apply(output, g.outputPlane, rows: g.outChannels, columns: g.outputPlane, firstRow: 0)
+                .apply(output, g.outputPlane, rows: g.outChannels, columns: g.outputPlane, firstRow: 0, kernels: kernels)
         }
     }
 }

@@ -84,7 +84,7 @@ enum DepthwiseConvolution {
                                              row: scratch + layout.planeSize, multiplier: g.outPerGroup,
                                              weights: weights.base + first * g.taps, biases: biases.map { UnsafePointer($0.base + first) },
                                              outputs: destination.base + first * g.outputPlane)
-                    for function in activations { function.apply(destination.base + first * g.outputPlane, count: g.outPerGroup * g.outputPlane) }
+                    for function in activations { function.apply(destination.base + first * g.outputPlane, count: g.outPerGroup * g.outputPlane, kernels: kernels) }
                 }
             }
         }

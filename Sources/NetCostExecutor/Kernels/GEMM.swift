@@ -259,7 +259,7 @@ struct GEMM: Sendable {
         let cBlock = c + (row0 - cFirstRow) * ldc + first
         kernels.gemmColumns(a.data + panels.lowerBound * panelRows * a.depth, panels: panels.count, depth: a.depth, b + first, ldb: ldb,
                             columns: columns, cBlock, ldc: ldc, rows: rows, finish: finish)
-        if clamp == nil { epilogue.apply(cBlock, ldc, rows: rows, columns: columns, firstRow: row0) }
+        if clamp == nil { epilogue.apply(cBlock, ldc, rows: rows, columns: columns, firstRow: row0, kernels: kernels) }
         epilogue.addResidual(cBlock, ldc, rows: rows, columns: columns, firstRow: row0, firstColumn: first)
     }
 
@@ -289,7 +289,7 @@ struct GEMM: Sendable {
                 kernels.gemmTile(aPanel, bTile, ldb: ldb, depth: kc, cTile, ldc: ldc, rows: rows, columns: columns,
                                  accumulate: k0 > 0, finish: finish)
                 if last {
-                    rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0)
+                    rest.apply(cTile, ldc, rows: rows, columns: columns, firstRow: row0, kernels: kernels)
                     epilogue.addResidual(cTile, ldc, rows: rows, columns: columns, firstRow: row0, firstColumn: column)
                 }
             }

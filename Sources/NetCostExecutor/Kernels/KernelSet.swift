@@ -133,6 +133,28 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
         return count
     }
 
+    /// `row[i] = f(row[i])` for exp, sigmoid, swish or tanh, through the width's vector
+    /// `e^x`; false (and nothing done) for any other function.
+    @inline(__always)
+    func exponentialMap(_ function: Activation.Function, _ row: UnsafeMutablePointer<Float>, count: Int) -> Bool {
+        exponentialMap(function, row, ldc: count, rows: 1, columns: count)
+    }
+
+    /// The same over a `rows × columns` block, rows `ldc` apart: one call per GEMM tile.
+    @inline(__always)
+    func exponentialMap(_ function: Activation.Function, _ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int) -> Bool {
+        let code: NetCostExponentialFunction
+        switch function {
+        case .exp: code = NETCOST_EXP
+        case .sigmoid: code = NETCOST_SIGMOID
+        case .swish: code = NETCOST_SWISH
+        case .tanh: code = NETCOST_TANH
+        default: return false
+        }
+        table.pointer.pointee.exponential_map(c, ldc, rows, columns, Int32(code.rawValue))
+        return true
+    }
+
     /// Ten independent multiply-add chains of `iterations` steps (the peak probe).
     func multiplyAddChains(iterations: Int, seed: Float) -> Float {
         table.pointer.pointee.multiply_add_chains(iterations, seed)

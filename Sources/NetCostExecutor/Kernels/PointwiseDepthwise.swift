@@ -111,7 +111,7 @@ enum PointwiseDepthwise {
                         kernels.depthwiseChannel(&plan, plane: expanded + slot * channelStride, padded: planes,
                                                  row: planes + layout.planeSize, multiplier: 1, weights: weights.base + channel * d.taps,
                                                  biases: biases.map { UnsafePointer($0.base + channel) }, outputs: target)
-                        for function in activations { function.apply(target, count: shape.outHeight * d.outWidth) }
+                        for function in activations { function.apply(target, count: shape.outHeight * d.outWidth, kernels: kernels) }
                     }
                 }
             }

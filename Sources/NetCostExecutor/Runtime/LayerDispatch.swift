@@ -71,7 +71,7 @@ extension PreparedGraph {
         case .normalization(let norm):
             NormalizationKernel.run(norm, inputs: inputs, parameters: parameters[index], output: output, probe: &probe)
         case .activation(let activation):
-            ActivationKernel.run(activation.function, input: inputs[0], output: output, probe: &probe)
+            ActivationKernel.run(activation.function, input: inputs[0], output: output, kernels: kernels, probe: &probe)
         case .softmax(let softmax):
             SoftmaxKernel.run(axis: softmax.axis, input: inputs[0], output: output, probe: &probe)
         case .pooling(let pooling) where !P.isCounting && path == .fast:

@@ -35,6 +35,9 @@ typedef struct NetCostDepthwisePlan {
     float low, high;
 } NetCostDepthwisePlan;
 
+/// The functions `exponential_map` computes.
+enum NetCostExponentialFunction { NETCOST_EXP = 0, NETCOST_SIGMOID = 1, NETCOST_SWISH = 2, NETCOST_TANH = 3 };
+
 /// One vector width's kernels. Sizes are in floats; `long` strides are element counts.
 typedef struct NetCostKernelSet {
     /// `avx512`, `avx2`, `sse2` or `neon`.
@@ -83,6 +86,10 @@ typedef struct NetCostKernelSet {
 
     /// `y[i] += scale·x[i]` over `count` floats.
     void (*axpy)(float scale, const float *x, float *y, long count);
+
+    /// `c[i][j] = f(c[i][j])` over a `rows × columns` block whose rows are `ldc` apart, for
+    /// `f` one of `NetCostExponentialFunction` (all built on one vector `e^x`).
+    void (*exponential_map)(float *c, long ldc, long rows, long columns, int function);
 
     /// Runs `iterations` steps of ten independent multiply-add chains and returns a value
     /// that depends on all of them (so the loop is not optimized away): the peak probe.
