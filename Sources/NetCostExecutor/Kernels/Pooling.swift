@@ -45,7 +45,8 @@ enum PoolingKernel {
         }
     }
 
-    /// The fast path, same results as `run`: per output row, the window's input rows are
+    /// The fast path, the values of `run` (a max exactly, an average up to the order of
+    /// its additions): per output row, the window's input rows are
     /// combined first (max or sum, a vector of columns at a time) into a row padded with
     /// the combination's identity, then each output reads its window's columns from that
     /// row alone, without bounds checks. Channels are spread over the cores.
