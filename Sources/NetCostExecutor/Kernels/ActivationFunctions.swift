@@ -134,6 +134,15 @@ struct Epilogue: @unchecked Sendable {
         return (min(low, high), high)
     }
 
+    /// What the GEMM tile does in registers as it stores (add the bias, clamp to bounds:
+    /// ±∞ when no clamp), and what is left for the finished tile: the activations that
+    /// are not a clamp. Nil bounds when there is nothing for the registers to do.
+    var inRegisters: (bounds: (low: Float, high: Float)?, rest: Epilogue) {
+        if let clamp { return (clamp, .none) }
+        let rest = Epilogue(bias: nil, activations: activations)
+        return (bias == nil ? nil : (-.infinity, .infinity), rest)
+    }
+
     /// Applies the epilogue to a `rows × columns` block whose first row is output row `firstRow`.
     @inline(__always)
     func apply(_ c: UnsafeMutablePointer<Float>, _ ldc: Int, rows: Int, columns: Int, firstRow: Int, kernels: KernelSet) {

@@ -254,32 +254,31 @@ struct GEMM: Sendable {
         let first = tiledColumns(n), columns = n - first
         if columns == 0 || panels.isEmpty { return }
         let row0 = panels.lowerBound * panelRows, rows = min(a.rows, panels.upperBound * panelRows) - row0
-        let clamp = epilogue.clamp
-        let finish = clamp.map { Finish(bias: epilogue.bias.map { $0 + row0 }, low: $0.low, high: $0.high) } ?? .none
+        let (bounds, rest) = epilogue.inRegisters
+        let finish = bounds.map { Finish(bias: epilogue.bias.map { $0 + row0 }, low: $0.low, high: $0.high) } ?? .none
         let cBlock = c + (row0 - cFirstRow) * ldc + first
         kernels.gemmColumns(a.data + panels.lowerBound * panelRows * a.depth, panels: panels.count, depth: a.depth, b + first, ldb: ldb,
                             columns: columns, cBlock, ldc: ldc, rows: rows, finish: finish)
-        if clamp == nil { epilogue.apply(cBlock, ldc, rows: rows, columns: columns, firstRow: row0, kernels: kernels) }
+        rest.apply(cBlock, ldc, rows: rows, columns: columns, firstRow: row0, kernels: kernels)
         epilogue.addResidual(cBlock, ldc, rows: rows, columns: columns, firstRow: row0, firstColumn: first)
     }
 
     /// One K block (`k0 ..< k0 + kc`): each panel of A in `panels` sweeps the B tiles of
     /// `tiles` (`b`'s slot 0 being the first), accumulating into C (whose row
     /// `cFirstRow` is at `c`). The last
-    /// K block applies the epilogue: bias and relu/relu6 in registers, anything else over
-    /// the finished tile.
+    /// K block applies the epilogue: the bias and relu/relu6 in registers, any other
+    /// activation over the finished tile.
     private func sweep(_ a: PackedMatrix, b: BTiles, tiles: Range<Int>, panels: Range<Int>,
                        k0: Int, kc: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, cFirstRow: Int = 0, epilogue: Epilogue) {
-        let clamp = epilogue.clamp
-        let rest = clamp == nil ? epilogue : .none
+        let (bounds, rest) = epilogue.inRegisters
         let last = k0 + kc == a.depth
         for panel in panels {
             let row0 = panel * panelRows
             let rows = min(panelRows, a.rows - row0)
             let aPanel = UnsafePointer(a.data + panel * panelRows * a.depth + k0 * panelRows)
             var finish = Finish.none
-            if last, let clamp {
-                finish = Finish(bias: epilogue.bias.map { $0 + row0 }, low: clamp.low, high: clamp.high)
+            if last, let bounds {
+                finish = Finish(bias: epilogue.bias.map { $0 + row0 }, low: bounds.low, high: bounds.high)
             }
             for (slot, tile) in tiles.enumerated() {
                 let column = tile * tileColumns
