@@ -10,7 +10,7 @@ enum ActivationKernel {
         if P.isCounting {
             // The counting run's values are the reference: the scalar library functions.
             for index in 0..<count { output.pointer[index] = function.apply(input.pointer[index]) }
-        } else if count < 65_536 {
+        } else if count < 262_144 {
             output.pointer.update(from: input.pointer, count: count)
             function.apply(output.pointer, count: count, kernels: kernels)
         } else {

@@ -12,7 +12,7 @@ enum NormalizationKernel {
         guard let scale = parameters.pointer(.scale), let shift = parameters.pointer(.shift),
               let mean = parameters.pointer(.runningMean), let variance = parameters.pointer(.runningVariance) else { return }
         let slots = [ParameterRole.scale, .shift, .runningMean, .runningVariance].compactMap { parameters.slot($0) }
-        if !P.isCounting && input.elements >= 65_536 {
+        if !P.isCounting && input.elements >= 262_144 {
             // Channels spread over the cores; the same arithmetic as the loop below.
             let source = SharedPointer(input.pointer), destination = SharedPointer(output.pointer)
             let parameters = (SharedPointer(scale), SharedPointer(shift), SharedPointer(mean), SharedPointer(variance))
