@@ -12,27 +12,24 @@ enum NormalizationKernel {
         guard let scale = parameters.pointer(.scale), let shift = parameters.pointer(.shift),
               let mean = parameters.pointer(.runningMean), let variance = parameters.pointer(.runningVariance) else { return }
         let slots = [ParameterRole.scale, .shift, .runningMean, .runningVariance].compactMap { parameters.slot($0) }
+        // y = x·factor + offset per channel.
+        let factors = (0..<channels).map { scale[$0] / (variance[$0] + epsilon).squareRoot() }
+        let offsets = (0..<channels).map { shift[$0] - mean[$0] * factors[$0] }
+        let source = SharedPointer(input.pointer), destination = SharedPointer(output.pointer)
+        func normalize(_ channel: Int) {
+            let from = source.base + channel * inner, to = destination.base + channel * inner
+            let factor = factors[channel], offset = offsets[channel]
+            for index in 0..<inner { to[index] = from[index] * factor + offset }
+        }
         if !P.isCounting && input.elements >= 262_144 {
-            // Channels spread over the cores; the same arithmetic as the loop below.
-            let source = SharedPointer(input.pointer), destination = SharedPointer(output.pointer)
-            let parameters = (SharedPointer(scale), SharedPointer(shift), SharedPointer(mean), SharedPointer(variance))
+            // Large maps: channels spread over the cores.
             let parts = Parallel.chunks(channels, grain: 1, perWorker: 2)
-            Parallel.forEach(parts.count) { part in
-                for channel in parts[part] {
-                    let factor = parameters.0.base[channel] / (parameters.3.base[channel] + epsilon).squareRoot()
-                    let offset = parameters.1.base[channel] - parameters.2.base[channel] * factor
-                    let from = source.base + channel * inner, to = destination.base + channel * inner
-                    for index in 0..<inner { to[index] = from[index] * factor + offset }
-                }
-            }
+            Parallel.forEach(parts.count) { part in parts[part].forEach(normalize) }
             return
         }
         for channel in 0..<channels {
-            let factor = scale[channel] / (variance[channel] + epsilon).squareRoot()
-            let offset = shift[channel] - mean[channel] * factor
+            normalize(channel)
             for slot in slots { probe.readParameter(slot, channel) }
-            let source = input.pointer + channel * inner, destination = output.pointer + channel * inner
-            for index in 0..<inner { destination[index] = source[index] * factor + offset }
             probe.readInputs(0, channel * inner..<(channel + 1) * inner)
             probe.writes(channel * inner..<(channel + 1) * inner)
         }
