@@ -149,7 +149,9 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
         case .sigmoid: code = NETCOST_SIGMOID
         case .swish: code = NETCOST_SWISH
         case .tanh: code = NETCOST_TANH
-        default: return false
+        case .relu, .relu6, .hardSigmoid, .hardSwish, .gelu, .leakyRelu, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .not,
+             .clip, .pow:
+            return false
         }
         table.pointer.pointee.exponential_map(c, ldc, rows, columns, Int32(code.rawValue))
         return true

@@ -56,8 +56,10 @@ enum PointwiseDepthwise {
         let maxInputRows = min(d.height, (rowsPerBand - 1) * d.strideHeight + reach + 1)
         let layouts = [rowsPerBand, d.outHeight - (bands - 1) * rowsPerBand].map { DepthwiseLayout(d, outHeight: $0, kernels: kernels) }
         let scratchFloats = layouts.map { $0.scratchFloats(lanes: w) }.max() ?? 0
+        // The depthwise side's activations are a clamp, applied in the kernel's registers:
+        // `MergedPair.find` merges no other pair.
         let clamp = depthwiseEpilogue.clamp
-        let activations = clamp == nil ? depthwiseEpilogue.activations : []
+        assert(clamp != nil, "a merged depthwise layer's activations compose to a clamp")
         let source = SharedPointer(UnsafeMutablePointer(mutating: input))
         let weights = SharedPointer(UnsafeMutablePointer(mutating: weight))
         let destination = SharedPointer(output)
@@ -111,7 +113,6 @@ enum PointwiseDepthwise {
                         kernels.depthwiseChannel(&plan, plane: expanded + slot * channelStride, padded: planes,
                                                  row: planes + layout.planeSize, multiplier: 1, weights: weights.base + channel * d.taps,
                                                  biases: biases.map { UnsafePointer($0.base + channel) }, outputs: target)
-                        for function in activations { function.apply(target, count: shape.outHeight * d.outWidth, kernels: kernels) }
                     }
                 }
             }

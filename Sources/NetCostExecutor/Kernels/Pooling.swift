@@ -68,7 +68,8 @@ enum PoolingKernel {
                                                   : (0..<axis.kernel).filter { (0..<size).contains(start + $0 * axis.dilation) }.count)
             }
         }
-        let rowTerms = divisorTerms(v, size: height, outputs: outHeight), columnTerms = divisorTerms(h, size: width, outputs: outWidth)
+        let rowTerms = isMax ? [] : divisorTerms(v, size: height, outputs: outHeight)
+        let columnTerms = isMax ? [] : divisorTerms(h, size: width, outputs: outWidth)
         let source = SharedPointer(input.pointer), destination = SharedPointer(output.pointer)
         let parts = Parallel.chunks(channels, grain: 4, perWorker: 2)
         Parallel.forEach(parts.count, serial: channels * outHeight * outWidth * v.kernel * h.kernel < 65_536) { part in
