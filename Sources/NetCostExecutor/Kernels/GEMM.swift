@@ -23,7 +23,7 @@ final class PackedMatrix: @unchecked Sendable {
         panels = (rows + panelRows - 1) / panelRows
         // Eight floats of padding: the column kernel reads a panel's rows eight at a time.
         let count = panels * panelRows * depth + 8
-        data = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        data = HostMemory.allocate(count)
         data.initialize(repeating: 0, count: count)
         for row in 0..<rows {
             let panel = row / panelRows, lane = row % panelRows
@@ -32,7 +32,7 @@ final class PackedMatrix: @unchecked Sendable {
         }
     }
 
-    deinit { data.deallocate() }
+    deinit { HostMemory.release(data) }
 
     var bytes: Int { panels * panelRows * depth * MemoryLayout<Float>.stride }
 }

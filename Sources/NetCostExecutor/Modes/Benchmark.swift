@@ -126,22 +126,30 @@ public struct BenchmarkReport: Sendable, Equatable {
 /// `repetitions` passes after `warmup` untimed ones, beside what the roofline allows.
 public enum Benchmark {
     /// `keepPasses` keeps every timed pass's layer times in the report (`passes`), for
-    /// `chromeTrace`; they take 16 bytes per layer and pass.
+    /// `chromeTrace`; they take 16 bytes per layer and pass. `scrubBytes` above zero writes
+    /// that much other memory before every pass (untimed), so that each pass finds its
+    /// weights and buffers out of cache, as a layer inside a large network does.
     public static func run(_ graph: Graph, repetitions: Int = 10, warmup: Int = 2, seed: UInt64 = 0,
                            limits: RunLimits = RunLimits(), machine: MachineProfile? = nil,
-                           kernels: KernelSet? = nil, keepPasses: Bool = false) throws(InputError) -> BenchmarkReport {
+                           kernels: KernelSet? = nil, keepPasses: Bool = false,
+                           scrubBytes: Int = 0) throws(InputError) -> BenchmarkReport {
         guard repetitions >= 1 else { throw InputError("must be at least 1", field: "repetitions") }
         guard warmup >= 0 else { throw InputError("must not be negative", field: "warmup") }
         // Validated first: Analysis trusts a graph's indices and shapes.
         try PreparedGraph.validate(graph)
         let analysis = try Analysis(graph)
         let prepared = try PreparedGraph(graph, seed: seed, limits: limits, totals: analysis.totals, kernels: kernels)
-        for _ in 0..<warmup { _ = prepared.run() }
+        let scrubber = scrubBytes > 0 ? CacheScrubber(bytes: scrubBytes) : nil
+        for _ in 0..<warmup {
+            scrubber?.scrub()
+            _ = prepared.run()
+        }
         var perLayer = Array(repeating: [Double](), count: graph.layers.count)
         var totals: [Double] = []
         var passes: [TimedPass] = []
         var firstBegan: UInt64?
         for _ in 0..<repetitions {
+            scrubber?.scrub()
             let result = prepared.run()
             for (index, seconds) in result.seconds.enumerated() { perLayer[index].append(seconds) }
             totals.append(result.totalSeconds)
@@ -205,3 +213,4 @@ public enum Benchmark {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }
+

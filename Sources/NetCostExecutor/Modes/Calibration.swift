@@ -12,15 +12,19 @@ public enum Calibration {
         let label: String
         let input: [Int]
         let entries: (String) -> String
-        /// Whether the point may be repeated side by side (one layer reading the input),
-        /// so that each copy meets its weights cold, as a layer in a network does.
-        let copyable: Bool
 
-        func spec(copies: Int) -> String {
-            let layers = (0..<copies).map { entries("c\($0)") }.joined(separator: ", ")
-            return "{\"name\": \"\(label)\", \"input\": \(input), \"layers\": [\(layers)]}"
+        /// The point's layers after a producer that writes their input each pass, as the
+        /// layer before does in a network (a map read from the graph's input would come
+        /// from memory once the caches are scrubbed).
+        var spec: String {
+            let layers = entries("c0").replacingOccurrences(of: #""input""#, with: "\"\(Calibration.producer)\"")
+            let producer = #"{"name": "\#(Calibration.producer)", "op": "relu", "inputs": "input"}"#
+            return "{\"name\": \"\(label)\", \"input\": \(input), \"layers\": [\(producer), \(layers)]}"
         }
     }
+
+    /// The layer that writes a point's input; timed with the pass, never sampled.
+    static let producer = "produced"
 
     /// The passes' quantile a time is: the lower quartile, since the host's noise only ever
     /// slows a pass (`predict --validate` reads the same).
@@ -67,35 +71,29 @@ public enum Calibration {
                                   epilogueSeconds: epilogues, peakGFLOPS: machine.peakGFLOPS, samples: samples)
     }
 
-    /// A point's samples, and the time its pass spent between layers, per layer. Layers
-    /// with more than 32 KB of weights run as copies side by side, enough of them to
-    /// overflow the last-level cache twice over (at most 12), and give the median copy's time.
+    /// A point's samples, and the time its pass spent between layers, per layer. Every
+    /// pass starts with the caches scrubbed (twice the last-level cache written), so that
+    /// the layers meet their weights and output buffers in memory and their input fresh
+    /// from the producer, as in a network whose maps and weights outgrow the caches.
     static func measure(_ point: Point, budget: Double) throws(InputError) -> (samples: [LatencySample], overhead: Double) {
-        var graph = try Fusion.deploy(try SpecLoader.load(text: point.spec(copies: 1), file: point.label).graph)
-        var analysis = try Analysis(graph)
-        let weightBytes = analysis.costs.reduce(0) { $0 &+ $1.weightReads } &* 4
-        let copies = point.copyable && weightBytes >= 32 << 10 ? min(12, max(2, 2 * lastLevelCacheBytes / max(weightBytes, 1) + 1)) : 1
-        if copies > 1 {
-            graph = try Fusion.deploy(try SpecLoader.load(text: point.spec(copies: copies), file: point.label).graph)
-            analysis = try Analysis(graph)
-        }
-        // One pass tells how long a pass takes; enough passes to fill the budget.
-        let probe = try Benchmark.run(graph, repetitions: 1, warmup: 1)
-        let repetitions = min(200, max(5, Int(budget / max(probe.totalSeconds, 1e-7))))
-        let report = try Benchmark.run(graph, repetitions: repetitions, warmup: 2, keepPasses: true)
+        let graph = try Fusion.deploy(try SpecLoader.load(text: point.spec, file: point.label).graph)
+        let analysis = try Analysis(graph)
+        let scrub = 2 * lastLevelCacheBytes
+        // One pass tells how long a pass takes; enough passes to fill the budget, at most
+        // 20, since each pass costs a scrub as well.
+        let probe = try Benchmark.run(graph, repetitions: 1, warmup: 1, scrubBytes: scrub)
+        let repetitions = min(20, max(5, Int(budget / max(probe.totalSeconds, 1e-7))))
+        let report = try Benchmark.run(graph, repetitions: repetitions, warmup: 1, keepPasses: true, scrubBytes: scrub)
         var samples: [LatencySample] = [], layerSeconds = 0.0, running = 0
         for timing in report.layers {
             let features = LatencyFeatures(analysis, layer: timing.index)
             guard features.latencyClass != .free, features.latencyClass != .unknown else { continue }
             let seconds = report.quantile(quantile, layer: timing.index)
-            samples.append(LatencySample(features: features, seconds: seconds))
             layerSeconds += seconds
             running += 1
+            if graph.layers[timing.index].name != producer { samples.append(LatencySample(features: features, seconds: seconds)) }
         }
         let overhead = max(report.quantile(quantile) - layerSeconds, 0) / Double(max(running, 1))
-        if copies > 1, let first = samples.first {
-            samples = [LatencySample(features: first.features, seconds: Benchmark.median(samples.map(\.seconds)))]
-        }
         return (samples, overhead)
     }
 
@@ -107,7 +105,7 @@ public enum Calibration {
             Point(label: "epilogue \(activation ?? "none")", input: [64, size, size], entries: { name in
                 "{\"name\": \"\(name)\", \"op\": \"conv2d\", \"out\": 64, \"kernel\": 1, \"bias\": false, \"inputs\": \"input\"}"
                     + (activation.map { ", {\"name\": \"\(name)_act\", \"op\": \"\($0)\"}" } ?? "")
-            }, copyable: false)
+            })
         }
         let outputElements = Double(64 * size * size)
         var costs: [String: Double] = [:]
@@ -145,12 +143,11 @@ public enum Calibration {
             points.append(Point(label: label, input: input, entries: { name in
                 ([#"{"name": "\#(name)", \#(op), "inputs": "input"}"#]
                  + fused.enumerated().map { #"{"name": "\#(name)_\#($0.offset)", "op": "\#($0.element)"}"# }).joined(separator: ", ")
-            }, copyable: true))
+            }))
         }
         /// Several layers, written with `name` standing for the point's prefix.
         func layers(_ label: String, input: [Int], _ entries: String) {
-            points.append(Point(label: label, input: input, entries: { name in entries.replacingOccurrences(of: "NAME", with: name) },
-                                copyable: false))
+            points.append(Point(label: label, input: input, entries: { name in entries.replacingOccurrences(of: "NAME", with: name) }))
         }
         let maps = quick ? [7, 28, 112] : [7, 14, 28, 56, 112]
         // Pointwise: expansions, projections and square ones, with batch norm folded and

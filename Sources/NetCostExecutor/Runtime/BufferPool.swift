@@ -22,7 +22,7 @@ final class BufferPool: @unchecked Sendable {
 
     deinit {
         for pointers in free.values {
-            for pointer in pointers { pointer.deallocate() }
+            for pointer in pointers { HostMemory.release(pointer) }
         }
     }
 }
@@ -34,18 +34,18 @@ final class Scratch: @unchecked Sendable {
 
     init() {
         capacity = 0
-        pointer = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        pointer = HostMemory.allocate(1)
     }
 
     /// At least `count` floats; the contents are unspecified.
     func reserve(_ count: Int) -> UnsafeMutablePointer<Float> {
         if count > capacity {
-            pointer.deallocate()
-            pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            HostMemory.release(pointer)
+            pointer = HostMemory.allocate(count)
             capacity = count
         }
         return pointer
     }
 
-    deinit { pointer.deallocate() }
+    deinit { HostMemory.release(pointer) }
 }

@@ -15,7 +15,7 @@ final class Storage: @unchecked Sendable {
         if let reused = pool?.take(count) {
             base = reused
         } else {
-            base = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+            base = HostMemory.allocate(count)
         }
         if zeroed { base.initialize(repeating: 0, count: count) }
     }
@@ -24,7 +24,7 @@ final class Storage: @unchecked Sendable {
         if let pool {
             pool.recycle(base, count: count)
         } else {
-            base.deallocate()
+            HostMemory.release(base)
         }
     }
 }

@@ -1,0 +1,45 @@
+import NetCost
+@testable import NetCostExecutor
+import Testing
+
+/// How calibration sets a layer in a network's context: buffers aligned for huge pages,
+/// caches scrubbed between passes, and the input written by a producer that
+/// is never sampled.
+@Suite("Calibration context")
+struct CalibrationContextTests {
+    @Test func largeBuffersAreAlignedForHugePagesAndSmallOnesToCacheLines() {
+        // 1 Mi floats are 4 MiB: over the 1 MiB threshold, so aligned to 2 MiB.
+        let large = HostMemory.allocate(1 << 20)
+        defer { HostMemory.release(large) }
+        #expect(Int(bitPattern: large) % (2 << 20) == 0)
+        large[(1 << 20) - 1] = 3
+        #expect(large[(1 << 20) - 1] == 3)
+        let small = HostMemory.allocate(100)
+        defer { HostMemory.release(small) }
+        #expect(Int(bitPattern: small) % 64 == 0)
+    }
+
+    @Test func aScrubbedRunTimesTheSameLayers() throws {
+        let spec = #"{"name": "t", "input": [8, 6, 6], "layers": [{"name": "c", "op": "conv2d", "out": 4, "kernel": 3, "padding": 1}, {"name": "r", "op": "relu"}]}"#
+        let graph = try SpecLoader.load(text: spec, file: "t").graph
+        let plain = try Benchmark.run(graph, repetitions: 2, warmup: 0)
+        let scrubbed = try Benchmark.run(graph, repetitions: 2, warmup: 0, scrubBytes: 1 << 20)
+        // The same layers are timed either way, and each pass has its per-layer times.
+        #expect(plain.layers.map(\.name) == scrubbed.layers.map(\.name))
+        #expect(scrubbed.layers.allSatisfy { $0.seconds >= 0 })
+    }
+
+    @Test func aPointsProducerRunsButIsNotSampled() throws {
+        // A single 1×1 convolution with batch norm folded and relu fused: one sample, the
+        // convolution's, though the pass also runs the producer's ReLU.
+        let point = Calibration.Point(label: "conv1x1 8→16 at 7", input: [8, 7, 7], entries: { name in
+            #"{"name": "\#(name)", "op": "conv2d", "out": 16, "kernel": 1, "bias": false, "inputs": "input"}, {"name": "\#(name)_bn", "op": "batchnorm"}, {"name": "\#(name)_act", "op": "relu"}"#
+        })
+        #expect(point.spec.contains(#""inputs": "produced""#))
+        let measured = try Calibration.measure(point, budget: 0.001)
+        #expect(measured.samples.count == 1)
+        #expect(measured.samples.first?.features.op == "conv2d")
+        #expect(measured.samples.first?.features.inputChannels == 8)
+        #expect(measured.samples.first?.features.epilogue == "relu")
+    }
+}
