@@ -126,9 +126,10 @@ public struct BenchmarkReport: Sendable, Equatable {
 /// `repetitions` passes after `warmup` untimed ones, beside what the roofline allows.
 public enum Benchmark {
     /// `keepPasses` keeps every timed pass's layer times in the report (`passes`), for
-    /// `chromeTrace`; they take 16 bytes per layer and pass. `scrubBytes` above zero writes
-    /// that much other memory before every pass (untimed), so that each pass finds its
-    /// weights and buffers out of cache, as a layer inside a large network does.
+    /// `chromeTrace`; they take 16 bytes per layer and pass. `scrubBytes` above zero reads
+    /// that much other memory before every pass, then the pooled activation buffers (both
+    /// untimed), so that each pass finds its weights out of cache and its buffers in, as a
+    /// layer inside a large network does.
     public static func run(_ graph: Graph, repetitions: Int = 10, warmup: Int = 2, seed: UInt64 = 0,
                            limits: RunLimits = RunLimits(), machine: MachineProfile? = nil,
                            kernels: KernelSet? = nil, keepPasses: Bool = false,
@@ -140,8 +141,15 @@ public enum Benchmark {
         let analysis = try Analysis(graph)
         let prepared = try PreparedGraph(graph, seed: seed, limits: limits, totals: analysis.totals, kernels: kernels)
         let scrubber = scrubBytes > 0 ? CacheScrubber(bytes: scrubBytes) : nil
+        // Weights and the graph's input out of cache; the activation buffers, which a
+        // network reuses soon after they are freed, back in.
+        func scrub() {
+            guard let scrubber else { return }
+            scrubber.scrub()
+            prepared.pool.warm()
+        }
         for _ in 0..<warmup {
-            scrubber?.scrub()
+            scrub()
             _ = prepared.run()
         }
         var perLayer = Array(repeating: [Double](), count: graph.layers.count)
@@ -149,7 +157,7 @@ public enum Benchmark {
         var passes: [TimedPass] = []
         var firstBegan: UInt64?
         for _ in 0..<repetitions {
-            scrubber?.scrub()
+            scrub()
             let result = prepared.run()
             for (index, seconds) in result.seconds.enumerated() { perLayer[index].append(seconds) }
             totals.append(result.totalSeconds)
@@ -213,4 +221,3 @@ public enum Benchmark {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }
-

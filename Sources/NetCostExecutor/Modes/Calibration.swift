@@ -72,7 +72,7 @@ public enum Calibration {
     }
 
     /// A point's samples, and the time its pass spent between layers, per layer. Every
-    /// pass starts with the caches scrubbed (twice the last-level cache written), so that
+    /// pass starts with the caches scrubbed (twice the last-level cache read), so that
     /// the layers meet their weights and output buffers in memory and their input fresh
     /// from the producer, as in a network whose maps and weights outgrow the caches.
     static func measure(_ point: Point, budget: Double) throws(InputError) -> (samples: [LatencySample], overhead: Double) {

@@ -20,6 +20,27 @@ final class BufferPool: @unchecked Sendable {
         free[count, default: []].append(pointer)
     }
 
+    /// Reads a float of every cache line of every free buffer, bringing them back into
+    /// cache after `CacheScrubber` swept it: in a network, the buffer a layer writes was
+    /// freed by a reader a layer or two before, and is still cached when it is reused.
+    /// Each buffer is read in one contiguous part per worker, as the kernels split their
+    /// outputs, so that each core holds the part it will write.
+    func warm() {
+        lock.lock()
+        let buffers = free.flatMap { count, pointers in pointers.map { (SharedPointer($0), count) } }
+        lock.unlock()
+        for (buffer, count) in buffers {
+            let parts = Parallel.chunks(count, grain: 1 << 12)
+            Parallel.forEach(parts.count) { part in
+                var sum: Float = 0
+                for position in stride(from: parts[part].lowerBound, to: parts[part].upperBound, by: 16) { sum += buffer.base[position] }
+                // Written back where it was read (the sum of zeros and earlier outputs is
+                // never read), so that the reads are not optimized away.
+                if sum.isNaN { buffer.base[parts[part].lowerBound] = sum }
+            }
+        }
+    }
+
     deinit {
         for pointers in free.values {
             for pointer in pointers { HostMemory.release(pointer) }

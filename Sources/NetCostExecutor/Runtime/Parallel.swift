@@ -32,11 +32,6 @@ enum Parallel {
         }
     }
 
-    /// Splits `0..<total` into contiguous chunks, at least `grain` long each: `perWorker`
-    /// per worker. concurrentPerform hands chunks out as workers come free, so with more
-    /// than one per worker a core taken by another process delays a small chunk instead
-    /// of half the layer; each chunk costs a little setup, so kernels whose chunks repeat
-    /// work (packing a shared operand) keep one per worker.
     /// Splits `0..<total` into chunks that shrink as the work runs out: each a
     /// `1 / (2·workers)` share of what is left, at least `grain` long. The first chunks are
     /// large (little setup), the last ones small, so that the workers finish close
@@ -52,6 +47,11 @@ enum Parallel {
         return chunks
     }
 
+    /// Splits `0..<total` into contiguous chunks, at least `grain` long each: `perWorker`
+    /// per worker. Chunks are handed out as workers come free, so with more than one per
+    /// worker a core taken by another process delays a small chunk instead of half the
+    /// layer; each chunk costs a little setup, so kernels whose chunks repeat work
+    /// (packing a shared operand) keep one per worker.
     static func chunks(_ total: Int, grain: Int = 1, perWorker: Int = 1) -> [Range<Int>] {
         let parts = max(1, min(workers == 1 ? 1 : workers * perWorker, total / max(grain, 1)))
         return (0..<parts).map { part in (part * total / parts)..<((part + 1) * total / parts) }
