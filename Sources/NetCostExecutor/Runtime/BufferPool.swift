@@ -34,8 +34,7 @@ final class BufferPool: @unchecked Sendable {
             Parallel.forEach(parts.count) { part in
                 var sum: Float = 0
                 for position in stride(from: parts[part].lowerBound, to: parts[part].upperBound, by: 16) { sum += buffer.base[position] }
-                // Written back where it was read (the sum of zeros and earlier outputs is
-                // never read), so that the reads are not optimized away.
+                // Testing the sum (never NaN in practice) keeps the reads from being optimized away.
                 if sum.isNaN { buffer.base[parts[part].lowerBound] = sum }
             }
         }

@@ -1,8 +1,9 @@
-/// Evicts the caches between timed passes: every worker writes its share of a buffer
-/// larger than the last-level cache, so that the next pass reads its weights and writes
-/// its outputs from memory, as a layer inside a large network does. (A layer timed alone
-/// in a loop finds everything it touched in the last pass still cached; in EfficientNet-B0
-/// its depthwise layers ran about a quarter slower, its channel products 40% slower.)
+/// Evicts the caches between timed passes: every worker reads its share of a buffer
+/// larger than the last-level cache, so that the next pass reads its weights from
+/// memory, as a layer inside a large network does. (A layer timed alone in a loop finds
+/// everything it touched in the last pass still cached; in an EfficientNet stage at
+/// 56×56, a scrub made the depthwise layers 20–31% slower and the channel products
+/// 31–80%, as EfficientNet-B0 ran them: docs/latency.md.)
 final class CacheScrubber: @unchecked Sendable {
     private let buffer: UnsafeMutablePointer<Float>
     private let count: Int
