@@ -12,7 +12,9 @@ struct CalibrateCommand: Subcommand {
         Each point of the grid is one deployed layer (a convolution with its batch norm folded \
         and activation fused, a depthwise or grouped one, a linear layer, pooling, an \
         activation, an add, a concat...) at the channel counts and map sizes of efficient \
-        networks, timed with the executor's fast kernels like netcost bench. The profile \
+        networks, timed with the executor's fast kernels like netcost bench, each pass after \
+        the caches are swept so that its weights come from memory and its maps from cache, \
+        as in a network. The profile \
         keeps every point's sizes and time (the lower quartile of its passes) per thread count, the time a pass spends \
         between layers, the kernels that ran and the machine's peak and bandwidth. A full \
         grid takes a few minutes; --quick about a sixth of it. Each thread count other than \
@@ -24,7 +26,7 @@ struct CalibrateCommand: Subcommand {
             .flag("quick", help: "a smaller grid, about a sixth of the points"),
             .value("points", "N", help: "about N grid points (one of every kind of layer always kept), activations at a small size: a coarse profile in seconds"),
             .value("threads", "LIST", help: "thread counts to calibrate, comma-separated", default: "1 and all cores"),
-            .value("budget", "MS", help: "milliseconds of timed passes per point, at least 5 passes", default: "20"),
+            .value("budget", "MS", help: "milliseconds of timed passes per point, 5 to 20 passes", default: "20"),
             SharedOptions.output,
         ],
         examples: [
