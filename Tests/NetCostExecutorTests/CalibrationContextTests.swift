@@ -23,7 +23,7 @@ struct CalibrationContextTests {
         let spec = #"{"name": "t", "input": [8, 6, 6], "layers": [{"name": "c", "op": "conv2d", "out": 4, "kernel": 3, "padding": 1}, {"name": "r", "op": "relu"}]}"#
         let graph = try SpecLoader.load(text: spec, file: "t").graph
         let plain = try Benchmark.run(graph, repetitions: 2, warmup: 0)
-        let scrubbed = try Benchmark.run(graph, repetitions: 2, warmup: 0, scrubBytes: 1 << 20)
+        let scrubbed = try Benchmark.run(graph, repetitions: 2, warmup: 0, scrubber: CacheScrubber(bytes: 1 << 20))
         // The same layers are timed either way, and each pass has its per-layer times.
         #expect(plain.layers.map(\.name) == scrubbed.layers.map(\.name))
         #expect(scrubbed.layers.allSatisfy { $0.seconds >= 0 })

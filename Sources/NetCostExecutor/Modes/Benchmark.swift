@@ -126,21 +126,20 @@ public struct BenchmarkReport: Sendable, Equatable {
 /// `repetitions` passes after `warmup` untimed ones, beside what the roofline allows.
 public enum Benchmark {
     /// `keepPasses` keeps every timed pass's layer times in the report (`passes`), for
-    /// `chromeTrace`; they take 16 bytes per layer and pass. `scrubBytes` above zero reads
-    /// that much other memory before every pass, then the pooled activation buffers (both
+    /// `chromeTrace`; they take 16 bytes per layer and pass. With a `scrubber`, each
+    /// pass is preceded by a scrub and a read of the pooled activation buffers (both
     /// untimed), so that each pass finds its weights out of cache and its buffers in, as a
     /// layer inside a large network does.
     public static func run(_ graph: Graph, repetitions: Int = 10, warmup: Int = 2, seed: UInt64 = 0,
                            limits: RunLimits = RunLimits(), machine: MachineProfile? = nil,
                            kernels: KernelSet? = nil, keepPasses: Bool = false,
-                           scrubBytes: Int = 0) throws(InputError) -> BenchmarkReport {
+                           scrubber: CacheScrubber? = nil) throws(InputError) -> BenchmarkReport {
         guard repetitions >= 1 else { throw InputError("must be at least 1", field: "repetitions") }
         guard warmup >= 0 else { throw InputError("must not be negative", field: "warmup") }
         // Validated first: Analysis trusts a graph's indices and shapes.
         try PreparedGraph.validate(graph)
         let analysis = try Analysis(graph)
         let prepared = try PreparedGraph(graph, seed: seed, limits: limits, totals: analysis.totals, kernels: kernels)
-        let scrubber = scrubBytes > 0 ? CacheScrubber(bytes: scrubBytes) : nil
         // Weights and the graph's input out of cache; the activation buffers, which a
         // network reuses soon after they are freed, back in.
         func scrub() {

@@ -23,6 +23,10 @@ public enum Calibration {
         }
     }
 
+    /// Twice the last-level cache, made once for the whole grid (filling 64 MB per point
+    /// would add most of a minute to a calibration).
+    static let scrubber = CacheScrubber(bytes: 2 * lastLevelCacheBytes)
+
     /// The layer that writes a point's input; timed with the pass, never sampled.
     static let producer = "produced"
 
@@ -84,12 +88,11 @@ public enum Calibration {
     static func measure(_ point: Point, budget: Double) throws(InputError) -> (samples: [LatencySample], overhead: Double) {
         let graph = try Fusion.deploy(try SpecLoader.load(text: point.spec, file: point.label).graph)
         let analysis = try Analysis(graph)
-        let scrub = 2 * lastLevelCacheBytes
         // One pass tells how long a pass takes; enough passes to fill the budget, at most
         // 20, since each pass costs a scrub as well.
-        let probe = try Benchmark.run(graph, repetitions: 1, warmup: 1, scrubBytes: scrub)
+        let probe = try Benchmark.run(graph, repetitions: 1, warmup: 1, scrubber: scrubber)
         let repetitions = min(20, max(5, Int(budget / max(probe.totalSeconds, 1e-7))))
-        let report = try Benchmark.run(graph, repetitions: repetitions, warmup: 1, keepPasses: true, scrubBytes: scrub)
+        let report = try Benchmark.run(graph, repetitions: repetitions, warmup: 1, keepPasses: true, scrubber: scrubber)
         var samples: [LatencySample] = [], layerSeconds = 0.0, running = 0
         for timing in report.layers {
             let features = LatencyFeatures(analysis, layer: timing.index)

@@ -4,11 +4,12 @@
 /// everything it touched in the last pass still cached; in an EfficientNet stage at
 /// 56×56, a scrub made the depthwise layers 20–31% slower and the channel products
 /// 31–80%, as EfficientNet-B0 ran them: docs/latency.md.)
-final class CacheScrubber: @unchecked Sendable {
+public final class CacheScrubber: @unchecked Sendable {
     private let buffer: UnsafeMutablePointer<Float>
     private let count: Int
 
-    init(bytes: Int) {
+    /// A buffer of `bytes`, allocated and filled once: make one and scrub with it many times.
+    public init(bytes: Int) {
         count = max(bytes / MemoryLayout<Float>.stride, 1)
         buffer = HostMemory.allocate(count)
         buffer.initialize(repeating: 0, count: count)
@@ -19,7 +20,7 @@ final class CacheScrubber: @unchecked Sendable {
     /// Reads every element, in chunks spread over the workers so that each core's own
     /// caches are swept as well as the shared one. Read, not written: written lines would
     /// be dirty, and the timed pass would pay for writing them back as it evicts them.
-    func scrub() {
+    public func scrub() {
         let chunks = Parallel.chunks(count, grain: 1 << 14, perWorker: 8)
         let shared = SharedPointer(buffer)
         Parallel.forEach(chunks.count) { index in
