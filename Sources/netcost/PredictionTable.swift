@@ -15,8 +15,12 @@ struct PredictionTable {
         var table = Table(columns: columns)
         let rows = Dictionary(comparison?.rows.map { ($0.name, $0) } ?? [], uniquingKeysWith: { first, _ in first })
         for layer in prediction.layers where layer.basis != .free {
-            var cells = [layer.name, layer.op, layer.latencyClass.rawValue,
-                         layer.basis == .unknown ? "unknown op" : milliseconds(layer.seconds), milliseconds(layer.rooflineSeconds)]
+            let predicted = switch layer.basis {
+            case .unknown: "unknown op"
+            case .merged: "merged"
+            default: milliseconds(layer.seconds)
+            }
+            var cells = [layer.name, layer.op, layer.latencyClass.rawValue, predicted, milliseconds(layer.rooflineSeconds)]
             if comparison != nil {
                 let row = rows[layer.name]
                 if let row, row.measured == nil, row.mergedWith == nil {
@@ -40,6 +44,11 @@ struct PredictionTable {
         if profile != nil, roofline > 0 {
             lines.append("\(Plural.count(roofline, "layer")) of a kind the profile has not measured: the roofline's time")
         }
+        let pairs = prediction.layers.filter { $0.mergedWith != nil }.count
+        if pairs > 0 {
+            lines.append("Merged pairs (\(pairs)): the executor runs them as one, so the first row's time is the pair's (1×1 and depthwise, "
+                + "or a convolution and the add it writes into)")
+        }
         lines.append("Predicted: \(milliseconds(prediction.totalSeconds)) ms per pass; roofline \(milliseconds(prediction.rooflineSeconds)) ms")
         if let comparison {
             lines.append("Measured: \(milliseconds(comparison.measuredSeconds)) ms (the passes' lower quartile in the fastest round, \(comparison.kernels) kernels); "
@@ -49,7 +58,10 @@ struct PredictionTable {
                     + "\(milliseconds(comparison.prediction.totalSeconds / speed)) ms, error \(percent(adjusted))")
             }
             let merged = comparison.rows.filter { $0.mergedWith != nil }.count
-            if merged > 0 { lines.append("Merged pairs (\(merged)): the first row compares the pair's times, as the executor runs them together") }
+            if merged > 0, pairs == 0 {
+                lines.append("Merged pairs (\(merged)): the first row compares the pair's times, as the executor runs them together; "
+                    + "this profile predicts their layers apart")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -34,9 +34,10 @@ struct LatencyCommandTests {
         #expect(calibrations.first?["threads"] as? Int == 1)
         let samples = try #require(calibrations.first?["samples"] as? [[String: Any]])
         let classes = Set(samples.compactMap { $0["class"] as? String })
-        #expect(classes == ["conv1x1", "conv", "depthwise", "grouped_conv", "linear", "pooling", "normalization", "activation", "elementwise", "movement"])
+        #expect(classes == ["conv1x1", "conv", "depthwise", "grouped_conv", "conv1x1+depthwise", "linear", "pooling", "normalization", "activation",
+                            "elementwise", "movement"])
         let epilogues = try #require(calibrations.first?["epilogue_seconds_per_element"] as? [String: Double])
-        #expect(Set(epilogues.keys) == ["relu", "relu6", "sigmoid", "swish", "hardswish", "hardsigmoid", "gelu", "tanh"])
+        #expect(Set(epilogues.keys) == ["relu", "relu6", "sigmoid", "swish", "hardswish", "hardsigmoid", "gelu", "tanh", "residual"])
     }
 
     /// Without a profile each layer gets the roofline's time. A 1×1 convolution from 4 to

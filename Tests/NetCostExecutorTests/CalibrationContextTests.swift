@@ -3,8 +3,8 @@ import NetCost
 import Testing
 
 /// How calibration sets a layer in a network's context: buffers aligned for huge pages,
-/// caches scrubbed between passes, and the input written by a producer that
-/// is never sampled.
+/// caches scrubbed between passes, the input written by a producer and the
+/// layer run once by a twin first, neither of them sampled.
 @Suite("Calibration context")
 struct CalibrationContextTests {
     @Test func largeBuffersAreAlignedForHugePagesAndSmallOnesToCacheLines() {
@@ -29,17 +29,35 @@ struct CalibrationContextTests {
         #expect(scrubbed.layers.allSatisfy { $0.seconds >= 0 })
     }
 
-    @Test func aPointsProducerRunsButIsNotSampled() throws {
+    @Test func aPointsProducerAndTwinRunButAreNotSampled() throws {
         // A single 1×1 convolution with batch norm folded and relu fused: one sample, the
-        // convolution's, though the pass also runs the producer's ReLU.
+        // convolution's, though the pass also runs the producer's ReLU and the twin
+        // convolution before it.
         let point = Calibration.Point(label: "conv1x1 8→16 at 7", input: [8, 7, 7], entries: { name in
             #"{"name": "\#(name)", "op": "conv2d", "out": 16, "kernel": 1, "bias": false, "inputs": "input"}, {"name": "\#(name)_bn", "op": "batchnorm"}, {"name": "\#(name)_act", "op": "relu"}"#
         })
         #expect(point.spec.contains(#""inputs": "produced""#))
+        let graph = try Fusion.deploy(try SpecLoader.load(text: point.spec, file: "point").graph)
+        #expect(graph.layers.map(\.name) == ["input", "twin", "produced", "c0"])
         let measured = try Calibration.measure(point, budget: 0.001)
         #expect(measured.samples.count == 1)
         #expect(measured.samples.first?.features.op == "conv2d")
         #expect(measured.samples.first?.features.inputChannels == 8)
         #expect(measured.samples.first?.features.epilogue == "relu")
+    }
+
+    /// A 1×1 convolution and its depthwise reader, both with relu6, run merged: the point
+    /// gives one sample, of the pair's class, with both layers' FLOPs. 1×1 8 → 16 on 7×7:
+    /// 6,272 MACs; depthwise 3×3 on 16 channels of 7×7: 7,056 MACs; relu6 2 FLOPs on each of
+    /// the 784 outputs of both: 2·13,328 + 3,136 = 29,792 FLOPs.
+    @Test func aMergedPairIsOneSample() throws {
+        let point = Calibration.Point(label: "pair", input: [8, 7, 7], entries: { name in
+            #"{"name": "\#(name)", "op": "conv2d", "out": 16, "kernel": 1, "bias": false, "inputs": "input"}, {"name": "\#(name)_a", "op": "relu6"}, "#
+                + #"{"name": "\#(name)_dw", "op": "conv2d", "out": 16, "kernel": 3, "padding": 1, "groups": 16, "bias": false}, {"name": "\#(name)_b", "op": "relu6"}"#
+        })
+        let measured = try Calibration.measure(point, budget: 0.001)
+        #expect(measured.samples.count == 1)
+        #expect(measured.samples.first?.features.latencyClass == .pointwiseDepthwise)
+        #expect(measured.samples.first?.features.flops == 29_792)
     }
 }

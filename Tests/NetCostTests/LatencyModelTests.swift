@@ -131,6 +131,85 @@ import Testing
         #expect(abs(prediction.totalSeconds - 8.3e-6) < 1e-12)
     }
 
+    /// MobileNetV2's block in miniature: a 1×1 convolution 4 → 8 on a 5×5 map with
+    /// relu6, the 3×3 depthwise convolution that alone reads it, with relu6, and a 1×1
+    /// projection 8 → 4 with swish; then a 1×1 convolution 4 → 4 whose output only an add
+    /// reads, the add's other operand the projection. No biases, no norms.
+    static let block = """
+    {"name": "b", "input": [4, 5, 5], "layers": [
+      {"name": "expand", "op": "conv2d", "out": 8, "kernel": 1, "bias": false}, {"name": "expand_act", "op": "relu6"},
+      {"name": "dw", "op": "conv2d", "out": 8, "kernel": 3, "padding": 1, "groups": 8, "bias": false}, {"name": "dw_act", "op": "relu6"},
+      {"name": "project", "op": "conv2d", "out": 4, "kernel": 1, "bias": false}, {"name": "project_act", "op": "swish"},
+      {"name": "shortcut", "op": "conv2d", "out": 4, "kernel": 1, "bias": false},
+      {"name": "sum", "op": "add", "inputs": ["shortcut", "project_act"]}]}
+    """
+
+    /// The pairs the executor merges, from the graph: the expansion and its depthwise
+    /// reader (both clamp), and the shortcut convolution and its add. The projection is
+    /// not: two layers read it (the shortcut and the add), and its swish is no clamp.
+    @Test func mergedPairsAreFoundFromTheGraph() throws {
+        let graph = try Self.analysis(Self.block).graph
+        let names = MergedPair.find(graph).compactMap { $0 }.map { [graph.layers[$0.first].name, graph.layers[$0.second].name] }
+        #expect(names == [["expand", "dw"], ["shortcut", "sum"]])
+        let kinds = MergedPair.find(graph).compactMap { $0?.kind }
+        let project = try #require(graph.layers.firstIndex { $0.name == "project" })
+        #expect(kinds == [.pointwiseDepthwise, .residual(other: project)])
+    }
+
+    /// A merged 1×1 and depthwise pair as one layer: the expansion's 4·8·25 = 800 MACs and
+    /// the depthwise's 8·9·25 = 1,800, 5,200 FLOPs, and their relu6s, 2 FLOPs on each of
+    /// 200 outputs twice: 6,000. It reads the input (100 elements) and both weights (32
+    /// and 72) and writes the depthwise's output (200): 404 elements, 1,616 bytes, where
+    /// the layers apart also write and read the 200 between them.
+    @Test func aMergedPairIsOneLayerOfItsOwnClass() throws {
+        let analysis = try Self.analysis(Self.block)
+        let pair = try #require(MergedPair.find(analysis.graph).compactMap { $0 }.first)
+        let features = LatencyFeatures(analysis, pair: pair)
+        #expect(features.latencyClass == .pointwiseDepthwise)
+        #expect(features.flops == 6_000)
+        #expect(features.bytes == 1_616)
+        #expect(features.weightBytes == 416)
+        #expect(features.inputChannels == 4 && features.outputChannels == 8 && features.positions == 25)
+        #expect(features.kernelArea == 9)
+    }
+
+    /// A machine whose every layer takes three times its roofline time at 1 GFLOP/s and
+    /// 1 GB/s (so that neighbours scale exactly). Apart, the block's layers are bound by:
+    /// expansion 2,000 FLOPs (1,600 and relu6's 400; 1,328 bytes), depthwise 4,000 (3,600
+    /// and 400; 1,888 bytes), projection 2,100 (1,600 and swish's 5 on 100; 1,328 bytes),
+    /// shortcut 864 bytes (100 + 16 + 100 elements; 800 FLOPs), add 1,200 bytes (300
+    /// elements): 10,164 ns, 30.492 µs at three times. With a profile that measured
+    /// pairs, the expansion and depthwise are one layer of 6,000 FLOPs (18 µs), the add is
+    /// merged, and the shortcut gets the profile's `residual` cost, 3 ns on each of its 100
+    /// elements: 18 + 6.3 + 2.592 + 0.3 = 27.192 µs.
+    @Test func mergedPairsArePredictedAsThePairs() throws {
+        let device = RooflineDevice(peakGFLOPS: 1, bandwidthGBps: 1, name: "test")
+        let analysis = try Self.analysis(Self.block)
+        func sample(_ features: LatencyFeatures) -> LatencySample {
+            LatencySample(features: features, seconds: 3 * Double(max(features.flops, features.bytes)) * 1e-9)
+        }
+        let apart = analysis.graph.layers.indices.map { sample(LatencyFeatures(analysis, layer: $0)) }.filter { $0.features.latencyClass != .free }
+        func predict(_ samples: [LatencySample], epilogues: [String: Double]) -> LatencyPrediction {
+            let calibration = LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 0, epilogueSeconds: epilogues, samples: samples)
+            let profile = LatencyProfile(machine: "test", kernels: "test", peakGFLOPS: 1, bandwidthGBps: 1, created: "", calibrations: [calibration])
+            return LatencyPrediction(analysis, model: "b", profile: profile, threads: 1, device: device)
+        }
+        let separate = predict(apart, epilogues: [:])
+        #expect(separate.layers.filter { $0.basis == .merged }.isEmpty)
+        #expect(abs(separate.totalSeconds - 30.492e-6) < 1e-12)
+
+        let pair = try #require(MergedPair.find(analysis.graph).compactMap { $0 }.first)
+        let merged = predict(apart + [sample(LatencyFeatures(analysis, pair: pair))], epilogues: [LatencyCalibration.residual: 3e-9])
+        let byName = Dictionary(uniqueKeysWithValues: merged.layers.map { ($0.name, $0) })
+        #expect(byName["expand"]?.mergedWith == "dw")
+        #expect(abs((byName["expand"]?.seconds ?? 0) - 18e-6) < 1e-12)
+        #expect(byName["dw"]?.basis == .merged && byName["dw"]?.seconds == 0)
+        #expect(byName["shortcut"]?.mergedWith == "sum")
+        #expect(abs((byName["shortcut"]?.seconds ?? 0) - 2.892e-6) < 1e-12)
+        #expect(byName["sum"]?.basis == .merged)
+        #expect(abs(merged.totalSeconds - 27.192e-6) < 1e-12)
+    }
+
     /// Two calibrations measured on this project's 2-core host on 2026-12-04: a quiet one
     /// (112.4 GFLOP/s at one thread, 226.1 at two) and one whose second core another guest
     /// held (117.2 and 116.9). Only the second is flagged.

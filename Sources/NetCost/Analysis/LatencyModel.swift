@@ -7,6 +7,9 @@ public enum LatencyClass: String, CaseIterable, Sendable {
     case convolution = "conv"
     case depthwiseConvolution = "depthwise"
     case groupedConvolution = "grouped_conv"
+    /// A 1×1 convolution and the depthwise one that alone reads it, which the executor
+    /// computes as one (`MergedPair`): timed as a pair, since its map never goes out.
+    case pointwiseDepthwise = "conv1x1+depthwise"
     case linear
     case pooling
     case normalization
@@ -110,6 +113,31 @@ public struct LatencyFeatures: Sendable, Equatable {
                   op: layer.operation.base.kind)
     }
 
+    /// The features of a merged pair (`MergedPair`), timed as one layer. A 1×1 and
+    /// depthwise pair is a class of its own: both layers' FLOPs and weights, their bytes
+    /// less the map between them (written and read back apart, never out of a band
+    /// merged), the 1×1's input channels and the depthwise's window, outputs and
+    /// activations. A convolution and its add is the convolution with one more epilogue,
+    /// `residual`.
+    public init(_ analysis: Analysis, pair: MergedPair) {
+        guard case .pointwiseDepthwise = pair.kind else {
+            self.init(analysis, layer: pair.first)
+            epilogue = epilogue.isEmpty ? LatencyCalibration.residual : epilogue + "+" + LatencyCalibration.residual
+            return
+        }
+        let first = LatencyFeatures(analysis, layer: pair.first), second = LatencyFeatures(analysis, layer: pair.second)
+        let between = analysis.graph.layers[pair.first].outputShape.elements.multipliedReportingOverflow(by: 2 * MemoryLayout<Float>.stride)
+        let bytes = first.bytes.addingReportingOverflow(second.bytes)
+        let weightBytes = first.weightBytes.addingReportingOverflow(second.weightBytes)
+        let flops = first.flops.addingReportingOverflow(second.flops)
+        self.init(latencyClass: .pointwiseDepthwise, flops: flops.overflow ? Int.max : flops.partialValue,
+                  bytes: bytes.overflow || between.overflow ? Int.max : max(bytes.partialValue - between.partialValue, 0),
+                  inputChannels: first.inputChannels, outputChannels: second.outputChannels, positions: second.positions,
+                  kernelArea: second.kernelArea, stride: second.stride,
+                  weightBytes: weightBytes.overflow ? Int.max : weightBytes.partialValue,
+                  epilogue: second.epilogue, op: second.op)
+    }
+
     /// Output elements: what a fused activation runs over.
     var outputElements: Int { outputChannels &* positions }
 
@@ -162,6 +190,10 @@ public struct LatencyCalibration: Sendable, Equatable {
         self.epilogueSeconds = epilogueSeconds
         self.samples = samples
     }
+
+    /// The `epilogueSeconds` key of the add a merged pair does as the convolution stores
+    /// (`MergedPair.Kind.residual`): the add's other operand read and added.
+    public static let residual = "residual"
 
     /// The time the fused activations add to a layer with these features.
     func epilogueTime(_ features: LatencyFeatures) -> Double {

@@ -11,6 +11,8 @@ public struct LayerPrediction: Sendable, Equatable {
         case free
         /// An op netcost has no rules for.
         case unknown
+        /// The second layer of a merged pair (`MergedPair`): its time is in the first's.
+        case merged
     }
 
     public let name: String
@@ -20,6 +22,8 @@ public struct LayerPrediction: Sendable, Equatable {
     /// What the roofline allows: max(FLOPs / peak, bytes / bandwidth).
     public let rooflineSeconds: Double
     public let basis: Basis
+    /// On the first layer of a merged pair, the second's name: `seconds` is the pair's.
+    public let mergedWith: String?
 }
 
 /// A network's predicted latency (`netcost predict`).
@@ -44,13 +48,24 @@ public struct LatencyPrediction: Sendable, Equatable {
         batch = analysis.graph.batch
         self.device = device
         let calibration = profile?.calibration(threads: threads)
+        let graph = analysis.graph
+        let pairs = MergedPair.enabled ? MergedPair.find(graph) : []
         var layers: [LayerPrediction] = []
         var total = 0.0, roofline = 0.0, running = 0
-        for (index, layer) in analysis.graph.layers.enumerated() {
-            let features = LatencyFeatures(analysis, layer: index)
+        var mergedInto: [Int: Int] = [:]
+        for (index, layer) in graph.layers.enumerated() {
+            var features = LatencyFeatures(analysis, layer: index)
             let rooflineTime = features.rooflineSeconds(device)
+            var partner: Int?
+            if let calibration, let pair = pairs.indices.contains(index) ? pairs[index] : nil,
+               let merged = Self.mergedFeatures(pair, analysis, calibration) {
+                features = merged
+                partner = pair.second
+                mergedInto[pair.second] = index
+            }
             let seconds: Double, basis: LayerPrediction.Basis
             switch features.latencyClass {
+            case _ where mergedInto[index] != nil: (seconds, basis) = (0, .merged)
             case .free: (seconds, basis) = (0, .free)
             case .unknown: (seconds, basis) = (0, .unknown)
             default:
@@ -59,10 +74,12 @@ public struct LatencyPrediction: Sendable, Equatable {
                 } else {
                     (seconds, basis) = (rooflineTime, .roofline)
                 }
+                // The executor's loop pays its between-layer time once per kernel it runs.
                 running += 1
             }
             layers.append(LayerPrediction(name: layer.name, op: layer.operation.kind, latencyClass: features.latencyClass,
-                                          seconds: seconds, rooflineSeconds: rooflineTime, basis: basis))
+                                          seconds: seconds, rooflineSeconds: rooflineTime, basis: basis,
+                                          mergedWith: partner.map { graph.layers[$0].name }))
             total += seconds
             roofline += rooflineTime
         }
@@ -70,6 +87,19 @@ public struct LatencyPrediction: Sendable, Equatable {
         totalSeconds = total + Double(running) * (calibration?.perLayerOverhead ?? 0)
         rooflineSeconds = roofline
         calibrated = calibration != nil
+    }
+
+    /// What the model times for the first layer of a merged pair, when the profile has
+    /// measured such pairs: a 1×1 and depthwise pair as one layer of its own class; a
+    /// convolution with the add's operand added as it stores, as the convolution with one
+    /// more epilogue (`residual`, per output element). Nil when the profile has not: the
+    /// two layers are then predicted apart, their times summed.
+    static func mergedFeatures(_ pair: MergedPair, _ analysis: Analysis, _ calibration: LatencyCalibration) -> LatencyFeatures? {
+        let measured = switch pair.kind {
+        case .pointwiseDepthwise: calibration.samples.contains { $0.features.latencyClass == .pointwiseDepthwise }
+        case .residual: calibration.epilogueSeconds[LatencyCalibration.residual] != nil
+        }
+        return measured ? LatencyFeatures(analysis, pair: pair) : nil
     }
 
     /// The time of a layer from the samples of its class nearest to it: each neighbour's
@@ -109,7 +139,7 @@ public struct LatencyPrediction: Sendable, Equatable {
     }
 
     /// `{"model", "calibrated", "threads", "batch", "total_seconds", "roofline_seconds",
-    /// "machine", "layers": [{"name", "op", "class", "seconds", "roofline_seconds", "basis"}]}`:
+    /// "machine", "layers": [{"name", "op", "class", "seconds", "roofline_seconds", "basis", "merged_with"}]}`:
     /// the shape `report --timings` reads.
     public var json: JSONValue {
         .object(JSONObject([
@@ -120,7 +150,7 @@ public struct LatencyPrediction: Sendable, Equatable {
                 .object(JSONObject([
                     ("name", .string(layer.name)), ("op", .string(layer.op)), ("class", .string(layer.latencyClass.rawValue)),
                     ("seconds", .number(layer.seconds)), ("roofline_seconds", .number(layer.rooflineSeconds)),
-                    ("basis", .string(layer.basis.rawValue)),
+                    ("basis", .string(layer.basis.rawValue)), ("merged_with", layer.mergedWith.map { .string($0) } ?? .null),
                 ]))
             })),
         ]))
@@ -129,7 +159,7 @@ public struct LatencyPrediction: Sendable, Equatable {
     /// The layers' predictions as the visual report's timings, labelled as predicted.
     public var timings: LayerTimings {
         var seconds: [String: Double] = [:]
-        for layer in layers where layer.basis != .unknown { seconds[layer.name] = layer.seconds }
+        for layer in layers where layer.basis != .unknown && layer.basis != .merged { seconds[layer.name] = layer.seconds }
         return LayerTimings(seconds: seconds, totalSeconds: totalSeconds, machine: device, source: calibrated ? .predicted : .roofline)
     }
 }

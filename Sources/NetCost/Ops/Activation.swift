@@ -59,6 +59,16 @@ public struct Activation: OperationRules, Hashable {
             }
         }
 
+        /// Bounds the value and nothing else (relu, relu6, clip): a kernel applies it in
+        /// registers as it stores, and clamps compose to one clamp.
+        public var isClamp: Bool {
+            switch self {
+            case .relu, .relu6, .clip: true
+            case .sigmoid, .swish, .hardSigmoid, .hardSwish, .gelu, .tanh, .leakyRelu, .exp, .log, .sqrt, .reciprocal, .abs, .neg,
+                 .sin, .cos, .erf, .not, .pow: false
+            }
+        }
+
         public var flopsPerElement: Int {
             switch self {
             case .relu, .tanh, .exp, .log, .sqrt, .reciprocal, .abs, .neg, .sin, .cos, .erf, .pow, .not: 1

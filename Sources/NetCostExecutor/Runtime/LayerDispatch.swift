@@ -134,7 +134,7 @@ extension PreparedGraph {
         guard let geometry = geometries[pair.first] else { return }
         var first = epilogue(pair.first)
         switch pair.kind {
-        case .bands(let bandBytes):
+        case .pointwiseDepthwise:
             guard let depthwise = geometries[pair.second], let weight = parameters[pair.second].pointer(.weight),
                   let packed = packed[pair.first].first else { return }
             PointwiseDepthwise.run(bandBytes: bandBytes, pointwise: geometry, packed: packed, pointwiseEpilogue: first,

@@ -26,6 +26,8 @@ final class PreparedGraph: @unchecked Sendable {
     let kernels: KernelSet
     /// Per layer, the merged pair it starts, if any.
     let merges: [MergedPair?]
+    /// The bytes of a band of a merged 1×1 and depthwise pair, per worker.
+    let bandBytes: Int
 
     /// Prepares `graph`, filling what `parameterOverrides` and `inputOverrides` (by layer
     /// index) do not give from `seed`.
@@ -82,7 +84,8 @@ final class PreparedGraph: @unchecked Sendable {
             packed.append(matrices)
         }
         if let last = graph.layers.indices.last { lastReader[last] = Int.max }
-        merges = MergedPair.find(graph, geometries: geometries, packed: packed, bandBytes: bandBytes)
+        merges = MergedPair.find(graph)
+        self.bandBytes = bandBytes
         self.parameters = parameters
         self.sources = sources
         self.geometries = geometries
