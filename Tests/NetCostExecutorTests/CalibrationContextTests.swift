@@ -60,4 +60,21 @@ struct CalibrationContextTests {
         #expect(measured.samples.first?.features.latencyClass == .pointwiseDepthwise)
         #expect(measured.samples.first?.features.flops == 29_792)
     }
+
+    /// The grid's visiting order takes every point once and puts grid neighbours far
+    /// apart: for 10 points the step is 7 (6, 0.618 of 10, shares 2 with it; 7 does not).
+    @Test func theGridIsVisitedInterleaved() {
+        #expect(Calibration.interleaved(10) == [0, 7, 4, 1, 8, 5, 2, 9, 6, 3])
+        let order = Calibration.interleaved(700)
+        #expect(Set(order).count == 700)
+        #expect(zip(order, order.dropFirst()).allSatisfy { abs($0 - $1) > 100 })
+    }
+
+    /// A point stands when its two fastest times are within 10%: 1.00 and 1.08 do, 1.00
+    /// and 1.25 do not (one round met other work), and a third time of 1.05 settles it.
+    @Test func roundsThatDisagreeAreTimedAgain() {
+        #expect(Calibration.agree([1.08, 1.0]))
+        #expect(!Calibration.agree([1.25, 1.0]))
+        #expect(Calibration.agree([1.25, 1.0, 1.05]))
+    }
 }

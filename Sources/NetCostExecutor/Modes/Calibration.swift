@@ -43,6 +43,28 @@ public enum Calibration {
     /// of −2.4% from a two-round profile's, while the host moved their measured times more.)
     static let roundCount = 2
 
+    /// How close a point's two fastest rounds must be (their ratio) to stand, and how many
+    /// more times a point is timed until they are.
+    static let agreement = 1.1
+    static let retries = 2
+
+    /// Whether the two fastest of a point's times agree within `agreement`.
+    static func agree(_ times: [Double]) -> Bool {
+        let sorted = times.sorted()
+        return sorted.count < 2 || sorted[1] <= sorted[0] * agreement
+    }
+
+    /// A visiting order of `count` grid points that steps about 0.618 of the grid at a
+    /// time (the step coprime with the count, so every point comes once): neighbours in
+    /// the grid, which are of one kind, come far apart.
+    static func interleaved(_ count: Int) -> [Int] {
+        guard count > 2 else { return Array(0..<count) }
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        var step = max(1, Int(Double(count) * 0.618))
+        while gcd(step, count) != 1 { step += 1 }
+        return (0..<count).map { $0 * step % count }
+    }
+
     /// The passes' quantile a time is: the lower quartile, since the host's noise only ever
     /// slows a pass (`predict --validate` reads the same).
     public static let quantile = 0.25
@@ -59,27 +81,40 @@ public enum Calibration {
     /// at small sizes: a coarse profile in seconds, for a first look or a smoke test.
     public static func run(quick: Bool, points limit: Int? = nil, seconds budget: Double = 0.02,
                            progress: (String) -> Void = { _ in }) throws(InputError) -> LatencyCalibration {
-        // Rounds over the grid, a minute or more apart, keeping each point's fastest: a
-        // point timed while another guest took the host's cores counts less.
-        var samples: [LatencySample] = []
-        var overheads: [Double] = []
+        // Rounds over the grid, keeping each point's fastest: a point timed while another
+        // guest took the host's cores counts less. The grid is visited interleaved, so that
+        // a burst of other work slows a few points of many kinds rather than one kind whole,
+        // and each round starts a round's share further on, so that every point's
+        // measurements are a round apart.
         let points = limit.map { select(grid(quick: quick), $0) } ?? grid(quick: quick)
         let small = limit != nil
-        var rounds: [[(samples: [LatencySample], overhead: Double)]] = []
+        let order = interleaved(points.count)
+        var measured = Array(repeating: [(samples: [LatencySample], overhead: Double)](), count: points.count)
         for round in 0..<roundCount {
-            var measured: [(samples: [LatencySample], overhead: Double)] = []
-            for point in points {
-                progress("round \(round + 1): " + point.label)
-                measured.append(try measure(point, budget: budget))
+            let start = round * points.count / roundCount
+            for step in points.indices {
+                let index = order[(start + step) % points.count]
+                progress("round \(round + 1): " + points[index].label)
+                measured[index].append(try measure(points[index], budget: budget))
             }
-            rounds.append(measured)
         }
-        for (index, first) in rounds[0].enumerated() {
+        // A point whose two fastest rounds disagree by more than `agreement` met other work
+        // in one of them: timed again, up to `retries` times, until two agree.
+        for index in points.indices {
+            for _ in 0..<retries where !agree(measured[index].map { $0.samples.reduce(0) { $0 + $1.seconds } }) {
+                progress("again: " + points[index].label)
+                measured[index].append(try measure(points[index], budget: budget))
+            }
+        }
+        var samples: [LatencySample] = []
+        var overheads: [Double] = []
+        for rounds in measured {
+            guard let first = rounds.first else { continue }
             for (slot, sample) in first.samples.enumerated() {
-                let fastest = rounds.map { $0[index].samples[slot].seconds }.min() ?? sample.seconds
+                let fastest = rounds.map { $0.samples[slot].seconds }.min() ?? sample.seconds
                 samples.append(LatencySample(features: sample.features, seconds: fastest))
             }
-            overheads.append(rounds.map { $0[index].overhead }.min() ?? first.overhead)
+            overheads.append(rounds.map(\.overhead).min() ?? first.overhead)
         }
         let floor = samples.map(\.seconds).min() ?? 0
         let epilogues = try epilogueCosts(budget: budget, size: small ? 14 : 56)
