@@ -12,9 +12,11 @@ struct CalibrateCommand: Subcommand {
         Each point of the grid is one deployed layer (a convolution with its batch norm folded \
         and activation fused, a depthwise or grouped one, a linear layer, pooling, an \
         activation, an add, a concat...) at the channel counts and map sizes of efficient \
-        networks, timed with the executor's fast kernels like netcost bench, each pass after \
-        the caches are swept so that its weights come from memory and its maps from cache, \
-        as in a network. The profile \
+        networks, or a 1×1 and depthwise pair that the executor runs as one, timed with the \
+        executor's fast kernels like netcost bench, each pass after the caches are swept so \
+        that its weights come from memory and its maps from cache, as in a network. Two \
+        rounds over the grid, in an interleaved order; a point whose rounds disagree by more \
+        than 10% is timed again. The profile \
         keeps every point's sizes and time (the lower quartile of its passes) per thread count, the time a pass spends \
         between layers, the kernels that ran and the machine's peak and bandwidth. A full \
         grid takes a few minutes; --quick about a sixth of it. Each thread count other than \

@@ -12,7 +12,8 @@ struct PredictCommand: Subcommand {
         discussion: """
         The deployed graph (batch norm folded, activations fused) is what is predicted. With \
         --profile (written by netcost calibrate) each layer's time is interpolated between \
-        the profile's micro-benchmarks of the same kind of layer nearest in size; without \
+        the profile's micro-benchmarks of the same kind of layer nearest in size, and the \
+        pairs of layers the executor runs as one are predicted as pairs; without \
         one every time is the roofline's, max(FLOPs / peak, bytes / bandwidth) at \
         --peak-gflops and --bandwidth, and the output says it is uncalibrated. --validate \
         runs the network with the executor's fast kernels (as netcost bench does, at this \

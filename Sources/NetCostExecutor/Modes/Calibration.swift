@@ -238,7 +238,10 @@ public enum Calibration {
                (32, 32, 3, 1, 56), (64, 64, 3, 1, 56), (64, 128, 3, 2, 56), (128, 128, 3, 1, 28), (128, 256, 3, 2, 28),
                (256, 256, 3, 1, 14), (512, 512, 3, 1, 7), (64, 64, 3, 2, 56), (24, 48, 5, 1, 28), (96, 96, 3, 1, 14),
                // Few outputs from many inputs (DenseNet's growth layers, detection heads), and the reverse.
-               (128, 32, 3, 1, 56), (128, 32, 3, 1, 28), (128, 32, 3, 1, 14), (128, 32, 3, 1, 7), (256, 64, 3, 1, 28), (32, 128, 3, 1, 28)]
+               (128, 32, 3, 1, 56), (128, 32, 3, 1, 28), (128, 32, 3, 1, 14), (128, 32, 3, 1, 7), (256, 64, 3, 1, 28), (32, 128, 3, 1, 28),
+               // Large windows: an 11×11 stem at stride 4, and 5×5 layers of many channels
+               // (classic networks' second layers, Inception's 5×5 branches).
+               (3, 64, 11, 4, 224), (64, 192, 5, 1, 28), (32, 96, 5, 1, 28), (128, 128, 5, 1, 14), (48, 64, 5, 1, 56)]
         for (input, output, kernel, stride, size) in full where fits(input * output * kernel * kernel * size * size / (stride * stride)) {
             layer("conv\(kernel)x\(kernel)/\(stride) \(input)→\(output) at \(size)", input: [input, size, size],
                   #""op": "conv2d", "out": \#(output), "kernel": \#(kernel), "stride": \#(stride), "padding": \#(kernel / 2), "bias": false"#,
@@ -255,22 +258,31 @@ public enum Calibration {
                 }
             }
         }
-        // Grouped: ShuffleNet V1's and ResNeXt's.
-        for (channels, groups, kernel) in quick ? [(240, 3, 1), (128, 32, 3)] : [(240, 3, 1), (480, 3, 1), (240, 8, 1), (128, 32, 3), (256, 32, 3), (96, 4, 3)] {
+        // Grouped: ShuffleNet V1's and ResNeXt's, and 3×3 ones of 8 to 16 channels a group
+        // (RegNet's), at strides 1 and 2.
+        let grouped = quick
+            ? [(240, 3, 1), (128, 32, 3)]
+            : [(240, 3, 1), (480, 3, 1), (240, 8, 1), (128, 32, 3), (256, 32, 3), (96, 4, 3), (64, 8, 3), (128, 8, 3), (256, 16, 3)]
+        for (channels, groups, kernel) in grouped {
             for size in quick ? [14, 28] : [7, 14, 28, 56] where fits(channels * channels / groups * kernel * kernel * size * size) {
-                layer("grouped conv g\(groups) \(channels) k\(kernel) at \(size)", input: [channels, size, size],
-                      #""op": "conv2d", "out": \#(channels), "kernel": \#(kernel), "padding": \#(kernel / 2), "groups": \#(groups), "bias": false"#,
-                      then: ["batchnorm", "relu"])
+                for stride in kernel > 1 && size > 7 && !quick ? [1, 2] : [1] {
+                    layer("grouped conv g\(groups) \(channels) k\(kernel)/\(stride) at \(size)", input: [channels, size, size],
+                          #""op": "conv2d", "out": \#(channels), "kernel": \#(kernel), "stride": \#(stride), "padding": \#(kernel / 2), "groups": \#(groups), "bias": false"#,
+                          then: ["batchnorm", "relu"])
+                }
             }
         }
         // 1×1 convolutions and the depthwise ones that alone read them, which the executor
         // merges when both clamp (`MergedPair`): MobileNetV2's expansions (relu6), ShuffleNet
-        // V2's branches (relu, then none), MnasNet's and MobileNetV3's 5×5 (relu).
+        // V2's branches (relu, then none), MnasNet's and MobileNetV3's 5×5 (relu), and
+        // MobileNetV1's pointwise layers with the next block's depthwise one (relu6).
         let pairs = quick
             ? [(16, 96, 3, "relu6", "relu6"), (96, 576, 3, "relu6", "relu6"), (116, 116, 3, "relu", "")]
             : [(16, 96, 3, "relu6", "relu6"), (24, 144, 3, "relu6", "relu6"), (32, 192, 3, "relu6", "relu6"), (64, 384, 3, "relu6", "relu6"),
                (96, 576, 3, "relu6", "relu6"), (160, 960, 3, "relu6", "relu6"), (58, 58, 3, "relu", ""), (116, 116, 3, "relu", ""),
-               (232, 232, 3, "relu", ""), (24, 72, 5, "relu", "relu"), (40, 240, 5, "relu", "relu"), (80, 480, 5, "relu", "relu")]
+               (232, 232, 3, "relu", ""), (24, 72, 5, "relu", "relu"), (40, 240, 5, "relu", "relu"), (80, 480, 5, "relu", "relu"),
+               (64, 128, 3, "relu6", "relu6"), (128, 256, 3, "relu6", "relu6"), (256, 512, 3, "relu6", "relu6"), (512, 512, 3, "relu6", "relu6"),
+               (512, 1024, 3, "relu6", "relu6")]
         for (input, expanded, kernel, first, second) in pairs {
             let activations = [(first, "a"), (second, "b")].map { $0.0.isEmpty ? "" : #", {"name": "NAME_\#($0.1)", "op": "\#($0.0)"}"# }
             for size in maps where expanded * size * size <= 2_000_000 && fits(input * expanded * size * size) {
