@@ -52,20 +52,25 @@ public struct LatencyPrediction: Sendable, Equatable {
         let pairs = MergedPair.enabled ? MergedPair.find(graph) : []
         var layers: [LayerPrediction] = []
         var total = 0.0, roofline = 0.0, running = 0
-        var mergedInto: [Int: Int] = [:]
+        var secondLayersOfPairs = Set<Int>()
         for (index, layer) in graph.layers.enumerated() {
             var features = LatencyFeatures(analysis, layer: index)
             let rooflineTime = features.rooflineSeconds(device)
+            roofline += rooflineTime
+            if secondLayersOfPairs.contains(index) {
+                layers.append(LayerPrediction(name: layer.name, op: layer.operation.kind, latencyClass: features.latencyClass,
+                                              seconds: 0, rooflineSeconds: rooflineTime, basis: .merged, mergedWith: nil))
+                continue
+            }
             var partner: Int?
             if let calibration, let pair = pairs.indices.contains(index) ? pairs[index] : nil,
                let merged = Self.mergedFeatures(pair, analysis, calibration) {
                 features = merged
                 partner = pair.second
-                mergedInto[pair.second] = index
+                secondLayersOfPairs.insert(pair.second)
             }
             let seconds: Double, basis: LayerPrediction.Basis
             switch features.latencyClass {
-            case _ where mergedInto[index] != nil: (seconds, basis) = (0, .merged)
             case .free: (seconds, basis) = (0, .free)
             case .unknown: (seconds, basis) = (0, .unknown)
             default:
@@ -81,7 +86,6 @@ public struct LatencyPrediction: Sendable, Equatable {
                                           seconds: seconds, rooflineSeconds: rooflineTime, basis: basis,
                                           mergedWith: partner.map { graph.layers[$0].name }))
             total += seconds
-            roofline += rooflineTime
         }
         self.layers = layers
         totalSeconds = total + Double(running) * (calibration?.perLayerOverhead ?? 0)

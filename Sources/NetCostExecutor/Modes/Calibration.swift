@@ -138,9 +138,9 @@ public enum Calibration {
         let report = try Benchmark.run(graph, repetitions: repetitions, warmup: 1, keepPasses: true, scrubber: scrubber)
         // A merged pair is one sample, timed on its first layer (as `Benchmark` reports it).
         let pairs = MergedPair.enabled ? MergedPair.find(graph) : []
-        let inFirst = Set(pairs.compactMap { $0?.second })
+        let secondLayersOfPairs = Set(pairs.compactMap { $0?.second })
         var samples: [LatencySample] = [], layerSeconds = 0.0, running = 0
-        for timing in report.layers where !inFirst.contains(timing.index) {
+        for timing in report.layers where !secondLayersOfPairs.contains(timing.index) {
             let pair = pairs.indices.contains(timing.index) ? pairs[timing.index] : nil
             let features = pair.map { LatencyFeatures(analysis, pair: $0) } ?? LatencyFeatures(analysis, layer: timing.index)
             guard features.latencyClass != .free, features.latencyClass != .unknown else { continue }
