@@ -60,7 +60,14 @@ struct CalibrateCommand: Subcommand {
         for count in threads {
             if count == Calibration.threads {
                 Diagnostics.note("calibrating at \(Plural.count(count, "thread"))…")
-                calibrations.append(try Calibration.run(quick: quick, points: points, seconds: budget / 1000))
+                var again = Set<String>(), retries = 0
+                calibrations.append(try Calibration.run(quick: quick, points: points, seconds: budget / 1000) { label in
+                    guard label.hasPrefix(Calibration.againLabel) else { return }
+                    again.insert(label)
+                    retries += 1
+                })
+                Diagnostics.note("at \(Plural.count(count, "thread")): \(Plural.count(again.count, "point")) whose rounds disagreed by more than 10% "
+                    + "timed again (\(Plural.count(retries, "more time")))")
             } else {
                 calibrations.append(try calibrateInChild(threads: count))
             }

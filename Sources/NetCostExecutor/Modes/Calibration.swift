@@ -48,6 +48,9 @@ public enum Calibration {
     static let agreement = 1.1
     static let retries = 2
 
+    /// What `progress` hears before the label of a point timed again.
+    public static let againLabel = "again: "
+
     /// Whether the two fastest of a point's times agree within `agreement`.
     static func agree(_ times: [Double]) -> Bool {
         let sorted = times.sorted()
@@ -102,7 +105,7 @@ public enum Calibration {
         // in one of them: timed again, up to `retries` times, until two agree.
         for index in points.indices {
             for _ in 0..<retries where !agree(measured[index].map { $0.samples.reduce(0) { $0 + $1.seconds } }) {
-                progress("again: " + points[index].label)
+                progress(againLabel + points[index].label)
                 measured[index].append(try measure(points[index], budget: budget))
             }
         }
