@@ -244,7 +244,9 @@ public enum Calibration {
                (128, 32, 3, 1, 56), (128, 32, 3, 1, 28), (128, 32, 3, 1, 14), (128, 32, 3, 1, 7), (256, 64, 3, 1, 28), (32, 128, 3, 1, 28),
                // Large windows: an 11×11 stem at stride 4, and 5×5 layers of many channels
                // (classic networks' second layers, Inception's 5×5 branches).
-               (3, 64, 11, 4, 224), (64, 192, 5, 1, 28), (32, 96, 5, 1, 28), (128, 128, 5, 1, 14), (48, 64, 5, 1, 56)]
+               (3, 64, 11, 4, 224), (64, 192, 5, 1, 28), (32, 96, 5, 1, 28), (128, 128, 5, 1, 14), (48, 64, 5, 1, 56),
+               // Large 3×3 layers, 0.46 G multiply-accumulates each (VGG's, full-convolution MobileNets').
+               (128, 128, 3, 1, 56), (256, 256, 3, 1, 28), (512, 512, 3, 1, 14), (1024, 1024, 3, 1, 7)]
         for (input, output, kernel, stride, size) in full where fits(input * output * kernel * kernel * size * size / (stride * stride)) {
             layer("conv\(kernel)x\(kernel)/\(stride) \(input)→\(output) at \(size)", input: [input, size, size],
                   #""op": "conv2d", "out": \#(output), "kernel": \#(kernel), "stride": \#(stride), "padding": \#(kernel / 2), "bias": false"#,
