@@ -17,12 +17,6 @@ public struct MergedPair: Sendable, Equatable {
     public let second: Int
     public let kind: Kind
 
-    public init(first: Int, second: Int, kind: Kind) {
-        self.first = first
-        self.second = second
-        self.kind = kind
-    }
-
     /// False when `NETCOST_MERGE=0`: to measure, and predict, what merging brings.
     public static let enabled: Bool = ProcessInfo.processInfo.environment["NETCOST_MERGE"] != "0"
 
