@@ -225,18 +225,6 @@ extension PreparedGraph {
         }
     }
 
-    /// Whether a layer runs a forward (not transposed) convolution, alone or fused.
-    static func runsConvolution(_ operation: Operation) -> Bool {
-        switch operation {
-        case .convolution: true
-        case .fused(let fused): runsConvolution(fused.base)
-        case .input, .constant, .unsupported, .transposedConvolution, .transposedConvolutionND, .convolutionND, .dynamicConvolution, .linear, .matmul, .einsum, .lstm, .normalization,
-             .activation, .softmax, .pooling, .poolingND, .globalPooling, .adaptivePooling, .reduction, .elementwise, .select, .cumulativeSum, .repeating, .take, .embedding, .gather, .gatherND, .scatterND, .elementIndexing, .concat, .slice, .channelShuffle, .reshape, .transpose,
-             .identity, .upsample, .pad, .fold:
-            false
-        }
-    }
-
     /// The geometry of the convolution kernel a layer runs (a fused layer runs its base's),
     /// and whether it is transposed; nil for layers that run no convolution, or whose
     /// shapes are not feature maps (a graph that `validate` refuses).

@@ -85,6 +85,12 @@ final class PreparedGraph: @unchecked Sendable {
         }
         if let last = graph.layers.indices.last { lastReader[last] = Int.max }
         merges = MergedPair.find(graph)
+        // The library's rule names only pairs that the banded kernel takes.
+        assert(merges.allSatisfy { pair in
+            guard let pair, case .pointwiseDepthwise = pair.kind else { return true }
+            guard let pointwise = geometries[pair.first], let depthwise = geometries[pair.second] else { return false }
+            return packed[pair.first].count == 1 && PointwiseDepthwise.applies(pointwise: pointwise, depthwise: depthwise)
+        })
         self.bandBytes = bandBytes
         self.parameters = parameters
         self.sources = sources
