@@ -163,7 +163,7 @@ public struct LatencyPrediction: Sendable, Equatable {
     /// The layers' predictions as the visual report's timings, labelled as predicted.
     public var timings: LayerTimings {
         var seconds: [String: Double] = [:]
-        for layer in layers where layer.basis != .unknown && layer.basis != .merged { seconds[layer.name] = layer.seconds }
+        for layer in layers where layer.basis != .unknown { seconds[layer.name] = layer.seconds }
         return LayerTimings(seconds: seconds, totalSeconds: totalSeconds, machine: device, source: calibrated ? .predicted : .roofline)
     }
 }
