@@ -34,6 +34,16 @@ struct PredictionTable {
         var lines = [(markdown ? "## " : "") + "\(prediction.model): predicted latency, deployed graph, \(Plural.count(prediction.threads, "thread")), batch \(prediction.batch)", ""]
         lines.append(markdown ? table.markdown() : table.text())
         lines.append("")
+        if let comparison {
+            var byClass = Table(columns: [Table.Column("Class"), Table.Column("layers", right: true), Table.Column("predicted ms", right: true),
+                                          Table.Column("measured ms", right: true), Table.Column("error", right: true)])
+            for total in comparison.classes {
+                byClass.append([total.latencyClass.rawValue, String(total.layers), milliseconds(total.predicted), milliseconds(total.measured),
+                                total.measured > 0 ? percent((total.predicted - total.measured) / total.measured) : "-"])
+            }
+            lines.append(markdown ? byClass.markdown() : byClass.text())
+            lines.append("")
+        }
         if let profile {
             lines.append("Profile: \(profile.machine), \(profile.kernels) kernels, calibrated \(profile.created)")
         } else {

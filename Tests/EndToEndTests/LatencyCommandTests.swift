@@ -74,10 +74,23 @@ struct LatencyCommandTests {
         #expect(rows.compactMap { $0["name"] as? String } == running)
         #expect((validation["measured_seconds"] as? Double ?? 0) > 0)
         #expect(validation["machine_speed"] as? Double != nil)
+        // The classes' sums are the compared layers' sums, class by class.
+        let classes = try #require(validation["classes"] as? [[String: Any]])
+        let classOf = Dictionary(layers.compactMap { layer in (layer["name"] as? String).map { ($0, layer["class"] as? String ?? "") } },
+                                 uniquingKeysWith: { first, _ in first })
+        for entry in classes {
+            let name = try #require(entry["class"] as? String)
+            let members = rows.filter { classOf[$0["name"] as? String ?? ""] == name && $0["measured_seconds"] as? Double != nil }
+            #expect(entry["layers"] as? Int == members.count)
+            let measured = members.compactMap { $0["measured_seconds"] as? Double }.reduce(0, +)
+            #expect(abs((entry["measured_seconds"] as? Double ?? -1) - measured) < 1e-12)
+        }
+        #expect(!classes.isEmpty)
         let text = try CommandLineTests.run(["predict", CommandLineTests.tinyNet, "--profile", profile, "--validate", "--repetitions", "3"],
                                             environment: ["NETCOST_THREADS": "1"])
         #expect(text.output.contains("measured ms"))
         #expect(text.output.contains("Measured: "))
+        #expect(text.output.contains("Class  ") && text.output.contains("layers"))
     }
 
     /// predict's JSON is what `report --timings` reads: the HTML page shows it as predicted.

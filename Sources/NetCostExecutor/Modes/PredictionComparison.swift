@@ -18,6 +18,14 @@ public struct PredictionComparison: Sendable {
         }
     }
 
+    /// One class of layer: its compared layers' predicted and measured times, summed.
+    public struct ClassTotal: Sendable {
+        public let latencyClass: LatencyClass
+        public let layers: Int
+        public let predicted: Double
+        public let measured: Double
+    }
+
     public let prediction: LatencyPrediction
     public let rows: [Row]
     public let measuredSeconds: Double
@@ -27,6 +35,23 @@ public struct PredictionComparison: Sendable {
     public let machineSpeed: Double?
 
     public var error: Double { measuredSeconds > 0 ? (prediction.totalSeconds - measuredSeconds) / measuredSeconds : 0 }
+
+    /// Per class, in the order the classes first come, the rows with a measured time: where
+    /// a network's error lies (a merged pair counts in its first layer's class).
+    public var classes: [ClassTotal] {
+        let classOf = Dictionary(prediction.layers.map { ($0.name, $0.latencyClass) }, uniquingKeysWith: { first, _ in first })
+        var order: [LatencyClass] = []
+        var sums: [LatencyClass: (layers: Int, predicted: Double, measured: Double)] = [:]
+        for row in rows {
+            guard let measured = row.measured, let latencyClass = classOf[row.name] else { continue }
+            if sums[latencyClass] == nil { order.append(latencyClass) }
+            let sum = sums[latencyClass] ?? (0, 0, 0)
+            sums[latencyClass] = (sum.layers + 1, sum.predicted + row.predicted, sum.measured + measured)
+        }
+        return order.compactMap { latencyClass in
+            sums[latencyClass].map { ClassTotal(latencyClass: latencyClass, layers: $0.layers, predicted: $0.predicted, measured: $0.measured) }
+        }
+    }
 
     /// The error with the prediction scaled by `machineSpeed`.
     public var adjustedError: Double? {
@@ -69,7 +94,8 @@ public struct PredictionComparison: Sendable {
     }
 
     /// The prediction's JSON with `"validation": {"measured_seconds", "error", "kernels",
-    /// "layers": [{"name", "predicted_seconds", "measured_seconds", "error"}]}`.
+    /// "layers": [{"name", "predicted_seconds", "measured_seconds", "error"}],
+    /// "classes": [{"class", "layers", "predicted_seconds", "measured_seconds"}]}`.
     public var json: JSONValue {
         guard case .object(var top) = prediction.json else { return prediction.json }
         top.entries.append(("validation", .object(JSONObject([
@@ -81,6 +107,12 @@ public struct PredictionComparison: Sendable {
                 entries.append(("error", row.error.map { .number($0) } ?? .null))
                 if let partner = row.mergedWith { entries.append(("merged_with", .string(partner))) }
                 return .object(JSONObject(entries))
+            })),
+            ("classes", .array(classes.map { total in
+                .object(JSONObject([
+                    ("class", .string(total.latencyClass.rawValue)), ("layers", .integer(total.layers)),
+                    ("predicted_seconds", .number(total.predicted)), ("measured_seconds", .number(total.measured)),
+                ]))
             })),
         ]))))
         return .object(top)
