@@ -39,7 +39,7 @@ struct PredictionTable {
                                           Table.Column("measured ms", right: true), Table.Column("error", right: true)])
             for total in comparison.classes {
                 byClass.append([total.latencyClass.rawValue, String(total.layers), milliseconds(total.predicted), milliseconds(total.measured),
-                                total.measured > 0 ? percent((total.predicted - total.measured) / total.measured) : "-"])
+                                total.error.map(percent) ?? "-"])
             }
             lines.append(markdown ? byClass.markdown() : byClass.text())
             lines.append("")

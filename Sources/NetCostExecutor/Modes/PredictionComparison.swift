@@ -24,6 +24,9 @@ public struct PredictionComparison: Sendable {
         public let layers: Int
         public let predicted: Double
         public let measured: Double
+
+        /// (predicted − measured) / measured.
+        public var error: Double? { measured > 0 ? (predicted - measured) / measured : nil }
     }
 
     public let prediction: LatencyPrediction
