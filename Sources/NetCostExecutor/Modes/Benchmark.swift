@@ -145,7 +145,7 @@ public enum Benchmark {
         func scrub() {
             guard let scrubber else { return }
             scrubber.scrub()
-            prepared.pool.warm()
+            prepared.warmActivations()
         }
         for _ in 0..<warmup {
             scrub()

@@ -29,14 +29,17 @@ final class BufferPool: @unchecked Sendable {
         lock.lock()
         let buffers = free.flatMap { count, pointers in pointers.map { (SharedPointer($0), count) } }
         lock.unlock()
-        for (buffer, count) in buffers {
-            let parts = Parallel.chunks(count, grain: 1 << 12)
-            Parallel.forEach(parts.count) { part in
-                var sum: Float = 0
-                for position in stride(from: parts[part].lowerBound, to: parts[part].upperBound, by: 16) { sum += buffer.base[position] }
-                // Testing the sum (never NaN in practice) keeps the reads from being optimized away.
-                if sum.isNaN { buffer.base[parts[part].lowerBound] = sum }
-            }
+        for (buffer, count) in buffers { Self.touch(buffer, count: count) }
+    }
+
+    /// Reads a float of every cache line of `count` floats, in one contiguous part per worker.
+    static func touch(_ buffer: SharedPointer, count: Int) {
+        let parts = Parallel.chunks(count, grain: 1 << 12)
+        Parallel.forEach(parts.count) { part in
+            var sum: Float = 0
+            for position in stride(from: parts[part].lowerBound, to: parts[part].upperBound, by: 16) { sum += buffer.base[position] }
+            // Testing the sum (never NaN in practice) keeps the reads from being optimized away.
+            if sum.isNaN { buffer.base[parts[part].lowerBound] = sum }
         }
     }
 

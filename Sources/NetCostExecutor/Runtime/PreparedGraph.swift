@@ -28,6 +28,9 @@ final class PreparedGraph: @unchecked Sendable {
     let merges: [MergedPair?]
     /// The bytes of a band of a merged 1×1 and depthwise pair, per worker.
     let bandBytes: Int
+    /// Where a fast run that keeps only the graph's output puts the other layers' outputs;
+    /// nil when the graph is too large to plan (the pool serves every layer then).
+    let arena: ActivationArena?
 
     /// Prepares `graph`, filling what `parameterOverrides` and `inputOverrides` (by layer
     /// index) do not give from `seed`.
@@ -92,11 +95,18 @@ final class PreparedGraph: @unchecked Sendable {
             return packed[pair.first].count == 1 && PointwiseDepthwise.applies(pointwise: pointwise, depthwise: depthwise)
         })
         self.bandBytes = bandBytes
+        arena = ActivationArena(graph, merges: merges)
         self.parameters = parameters
         self.sources = sources
         self.geometries = geometries
         self.packed = packed
         self.lastReader = lastReader
+    }
+
+    /// Brings the activation memory back into cache after `CacheScrubber` swept it.
+    func warmActivations() {
+        arena?.warm()
+        pool.warm()
     }
 
     /// Input and constant layers that lookups read as indices (through views), with the

@@ -42,6 +42,13 @@ extension PreparedGraph {
     /// time and the second none.
     func run(counting: Bool = false, path: KernelPath = .fast, keepAll: Bool = false, merged: Bool = MergedPair.enabled) -> RunResult {
         let merging = merged && !counting && path == .fast && !keepAll
+        // A run that keeps only the graph's output puts the others into the arena.
+        let arena = !counting && path == .fast && !keepAll ? self.arena : nil
+        func newOutput(_ index: Int) -> Tensor {
+            let dims = layers[index].outputShape.dims
+            if let placed = arena?.tensor(index, dims: dims) { return placed }
+            return Tensor(dims: dims, pool: pool, zeroed: false)
+        }
         let layers = graph.layers
         var tensors: [Tensor?] = Array(repeating: nil, count: layers.count)
         var kept: [Tensor?] = Array(repeating: nil, count: layers.count)
@@ -69,14 +76,14 @@ extension PreparedGraph {
                 // The pair's first layer: its output is never made.
                 var residual: Tensor?
                 if case .residual(let other) = pair.kind { residual = tensors[other]?.contiguous(pool: pool) }
-                let tensor = Tensor(dims: layers[pair.second].outputShape.dims, pool: pool, zeroed: false)
+                let tensor = newOutput(pair.second)
                 executeMerged(pair, input: input, residual: residual, output: tensor)
                 mergedOutput = (pair.second, tensor)
             } else if let view = view(index, layer, tensors) {
                 output = view
             } else {
                 let inputs = layer.inputs.compactMap { tensors[$0]?.contiguous(pool: pool) }
-                let made = Tensor(dims: layer.outputShape.dims, pool: pool, zeroed: false)
+                let made = newOutput(index)
                 output = made
                 if counting {
                     var probe = CountingProbe(inputSizes: inputs.map(\.elements),

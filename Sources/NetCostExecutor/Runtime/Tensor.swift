@@ -5,26 +5,41 @@ import NetCost
 final class Storage: @unchecked Sendable {
     let base: UnsafeMutablePointer<Float>
     let count: Int
-    private let pool: BufferPool?
+    private let owner: Owner
+
+    /// Where the memory goes when the storage does.
+    private enum Owner {
+        case heap, pool(BufferPool)
+        /// Memory the storage does not own: a run's activation arena.
+        case borrowed
+    }
 
     /// Memory for `count` floats, zero-filled unless the caller will write every element;
     /// `count` comes from a validated shape.
     init(count: Int, pool: BufferPool? = nil, zeroed: Bool = true) {
         self.count = count
-        self.pool = pool
-        if let reused = pool?.take(count) {
-            base = reused
+        if let pool {
+            owner = .pool(pool)
+            base = pool.take(count) ?? HostMemory.allocate(count)
         } else {
+            owner = .heap
             base = HostMemory.allocate(count)
         }
         if zeroed { base.initialize(repeating: 0, count: count) }
     }
 
+    /// `count` floats of memory owned elsewhere, which outlives the storage.
+    init(borrowing base: UnsafeMutablePointer<Float>, count: Int) {
+        self.base = base
+        self.count = count
+        owner = .borrowed
+    }
+
     deinit {
-        if let pool {
-            pool.recycle(base, count: count)
-        } else {
-            HostMemory.release(base)
+        switch owner {
+        case .heap: HostMemory.release(base)
+        case .pool(let pool): pool.recycle(base, count: count)
+        case .borrowed: break
         }
     }
 }
