@@ -75,7 +75,8 @@ struct CalibrateCommand: Subcommand {
         let machine = MachineProbe.measure()
         let profile = LatencyProfile(machine: Self.machineName(), kernels: KernelSet.inUse.name,
                                      peakGFLOPS: machine.peakGFLOPS, bandwidthGBps: machine.bandwidthGBps,
-                                     created: ISO8601DateFormatter().string(from: Date()), calibrations: calibrations)
+                                     created: ISO8601DateFormatter().string(from: Date()),
+                                     lastLevelCacheBytes: MachineProbe.cacheBytes(level: nil) ?? 0, calibrations: calibrations)
         try SharedOptions.write(profile.json.documentText, to: output)
         for warning in profile.busyCoreWarnings { Diagnostics.warn(warning) }
         let points = calibrations.map { "\($0.samples.count) layers at \(Plural.count($0.threads, "thread"))" }.joined(separator: ", ")

@@ -176,14 +176,18 @@ public struct LatencyCalibration: Sendable, Equatable {
     /// Per fused activation, the seconds it adds per output element to the layer it is
     /// fused into (a 1×1 convolution with it, less the same without).
     public var epilogueSeconds: [String: Double]
+    /// The seconds per weight byte a layer saves when its weights wait in the last-level
+    /// cache between passes instead of in memory (samples take them from memory).
+    public var cachedWeightSecondsPerByte: Double
     /// The peak GFLOP/s measured at this thread count when the samples were taken: the
     /// reference `predict --validate` compares the machine's speed now with.
     public var peakGFLOPS: Double
     public var samples: [LatencySample]
 
     public init(threads: Int, perLayerOverhead: Double, floorSeconds: Double, epilogueSeconds: [String: Double] = [:],
-                peakGFLOPS: Double = 0, samples: [LatencySample]) {
+                cachedWeightSecondsPerByte: Double = 0, peakGFLOPS: Double = 0, samples: [LatencySample]) {
         self.threads = threads
+        self.cachedWeightSecondsPerByte = cachedWeightSecondsPerByte
         self.peakGFLOPS = peakGFLOPS
         self.perLayerOverhead = perLayerOverhead
         self.floorSeconds = floorSeconds
@@ -211,11 +215,15 @@ public struct LatencyProfile: Sendable, Equatable {
     public var peakGFLOPS: Double
     public var bandwidthGBps: Double
     public var created: String
+    /// The machine's last-level cache in bytes; 0 when unknown (then no network counts as
+    /// keeping its weights cached).
+    public var lastLevelCacheBytes: Int
     public var calibrations: [LatencyCalibration]
 
     public init(machine: String, kernels: String, peakGFLOPS: Double, bandwidthGBps: Double, created: String,
-                calibrations: [LatencyCalibration]) {
+                lastLevelCacheBytes: Int = 0, calibrations: [LatencyCalibration]) {
         self.machine = machine
+        self.lastLevelCacheBytes = lastLevelCacheBytes
         self.kernels = kernels
         self.peakGFLOPS = peakGFLOPS
         self.bandwidthGBps = bandwidthGBps

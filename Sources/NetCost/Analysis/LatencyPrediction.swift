@@ -26,6 +26,42 @@ public struct LayerPrediction: Sendable, Equatable {
     public let mergedWith: String?
 }
 
+/// Whether a network's weights wait in the last-level cache from one pass to the next.
+/// The calibration's samples take every layer's weights from memory, as in a network
+/// whose weights and maps outgrow the cache; a small network, run again and again, finds
+/// them in the cache (ShuffleNet V2 ×0.5, 7.3 MB of weights and arena, ran 10% slower with
+/// the caches scrubbed before each pass; MobileNetV2, 20 MB, 2%: docs/latency.md).
+public struct WeightResidency: Sendable, Equatable {
+    /// The weights the layers read, at float32.
+    public let weightBytes: Int
+    /// The activation arena of one pass (the greedy plan of `netcost memory`) at float32.
+    public let activationBytes: Int
+    public let lastLevelCacheBytes: Int
+    /// The share of the weights counted as cached: 1 while weights and arena take at most a
+    /// quarter of the cache, none from three quarters on (other data, other programs and
+    /// the cache's own policy share the rest), linear between; 0 when the cache is unknown.
+    public let fraction: Double
+
+    public init(_ analysis: Analysis, lastLevelCacheBytes: Int) {
+        var weights = 0
+        for index in analysis.graph.layers.indices {
+            let (sum, overflow) = weights.addingReportingOverflow(LatencyFeatures(analysis, layer: index).weightBytes)
+            weights = overflow ? Int.max : sum
+        }
+        weightBytes = weights
+        let schedule = try? MemorySchedule(analysis.graph, bytesPerElement: MemoryLayout<Float>.stride)
+        activationBytes = schedule.flatMap { try? ArenaPlan($0, strategy: .greedyBySize) }.map(\.bytes) ?? schedule?.peakBytes ?? Int.max
+        self.lastLevelCacheBytes = lastLevelCacheBytes
+        let (footprint, overflow) = weights.addingReportingOverflow(activationBytes)
+        guard lastLevelCacheBytes > 0, !overflow else {
+            fraction = 0
+            return
+        }
+        let cache = Double(lastLevelCacheBytes)
+        fraction = min(max((0.75 * cache - Double(footprint)) / (0.5 * cache), 0), 1)
+    }
+}
+
 /// A network's predicted latency (`netcost predict`).
 public struct LatencyPrediction: Sendable, Equatable {
     public let model: String
@@ -38,6 +74,8 @@ public struct LatencyPrediction: Sendable, Equatable {
     /// Whether a profile was used (else every time is the roofline's).
     public let calibrated: Bool
     public let device: RooflineDevice
+    /// Whether the weights stay cached between passes; nil without a profile.
+    public let residency: WeightResidency?
 
     /// Neighbours each prediction interpolates between.
     static let neighbours = 4
@@ -48,6 +86,10 @@ public struct LatencyPrediction: Sendable, Equatable {
         batch = analysis.graph.batch
         self.device = device
         let calibration = profile?.calibration(threads: threads)
+        let residency = profile.map { WeightResidency(analysis, lastLevelCacheBytes: $0.lastLevelCacheBytes) }
+        self.residency = residency
+        // The seconds a layer saves per byte of weights it finds cached.
+        let cachedSaving = (residency?.fraction ?? 0) * (calibration?.cachedWeightSecondsPerByte ?? 0)
         let graph = analysis.graph
         let pairs = MergedPair.enabled ? MergedPair.find(graph) : []
         var layers: [LayerPrediction] = []
@@ -75,7 +117,8 @@ public struct LatencyPrediction: Sendable, Equatable {
             case .unknown: (seconds, basis) = (0, .unknown)
             default:
                 if let calibration, let interpolated = Self.interpolate(features, calibration, device: device) {
-                    (seconds, basis) = (interpolated, .calibrated)
+                    // Weights in the cache save their trip from memory, never more than half the layer.
+                    (seconds, basis) = (max(interpolated - cachedSaving * Double(features.weightBytes), interpolated / 2), .calibrated)
                 } else {
                     (seconds, basis) = (rooflineTime, .roofline)
                 }

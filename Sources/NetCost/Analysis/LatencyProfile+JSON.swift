@@ -4,8 +4,9 @@ import Foundation
 /// `netcost predict --profile` (docs/latency.md):
 ///
 ///     {"netcost_profile": 1, "machine": "...", "kernels": "avx512", "peak_gflops": x,
-///      "bandwidth_gbps": y, "created": "...",
+///      "bandwidth_gbps": y, "created": "...", "last_level_cache_bytes": n,
 ///      "calibrations": [{"threads": 2, "per_layer_overhead": s, "floor_seconds": s, "peak_gflops": x,
+///        "cached_weight_seconds_per_byte": s,
 ///        "samples": [{"class": "conv1x1", "flops": n, "bytes": n, "in": c, "out": c,
 ///                     "positions": n, "kernel_area": n, "stride": n, "weight_bytes": n,
 ///                     "epilogue": "relu6", "op": "conv2d", "seconds": s}, ...],
@@ -17,10 +18,12 @@ extension LatencyProfile {
         .object(JSONObject([
             ("netcost_profile", .integer(Self.formatVersion)), ("machine", .string(machine)), ("kernels", .string(kernels)),
             ("peak_gflops", .number(peakGFLOPS)), ("bandwidth_gbps", .number(bandwidthGBps)), ("created", .string(created)),
+            ("last_level_cache_bytes", .integer(lastLevelCacheBytes)),
             ("calibrations", .array(calibrations.map { calibration in
                 .object(JSONObject([
                     ("threads", .integer(calibration.threads)), ("per_layer_overhead", .number(calibration.perLayerOverhead)),
                     ("floor_seconds", .number(calibration.floorSeconds)), ("peak_gflops", .number(calibration.peakGFLOPS)),
+                    ("cached_weight_seconds_per_byte", .number(calibration.cachedWeightSecondsPerByte)),
                     ("epilogue_seconds_per_element", .object(JSONObject(calibration.epilogueSeconds.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))),
                     ("samples", .array(calibration.samples.map { sample in
                         let f = sample.features
@@ -93,13 +96,19 @@ extension LatencyProfile {
             // Profiles from before 2026-12-04 noon also hold a "network_factor", no longer applied (docs/latency.md).
             calibrations.append(LatencyCalibration(threads: threads, perLayerOverhead: try reader.seconds(object, "per_layer_overhead", field),
                                                    floorSeconds: try reader.seconds(object, "floor_seconds", field),
-                                                   epilogueSeconds: epilogues, peakGFLOPS: try reader.positive(object, "peak_gflops", field),
+                                                   epilogueSeconds: epilogues,
+                                                   // Profiles from before 2026-12-04 evening have none: no saving.
+                                                   cachedWeightSecondsPerByte: object["cached_weight_seconds_per_byte"] == nil ? 0
+                                                       : try reader.seconds(object, "cached_weight_seconds_per_byte", field),
+                                                   peakGFLOPS: try reader.positive(object, "peak_gflops", field),
                                                    samples: samples))
         }
         func text(_ key: String) -> String { if case .string(let value)? = top[key] { value } else { "" } }
         return LatencyProfile(machine: text("machine"), kernels: text("kernels"),
                               peakGFLOPS: try reader.positive(top, "peak_gflops", ""), bandwidthGBps: try reader.positive(top, "bandwidth_gbps", ""),
-                              created: text("created"), calibrations: calibrations)
+                              created: text("created"),
+                              lastLevelCacheBytes: top["last_level_cache_bytes"] == nil ? 0 : try reader.count(top, "last_level_cache_bytes", ""),
+                              calibrations: calibrations)
     }
 
     /// Reads numbers out of a profile's objects, with errors that name the field.

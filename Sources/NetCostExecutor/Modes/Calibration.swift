@@ -121,17 +121,19 @@ public enum Calibration {
         }
         let floor = samples.map(\.seconds).min() ?? 0
         let epilogues = try epilogueCosts(budget: budget, size: small ? 14 : 56)
+        let cachedWeights = try cachedWeightSaving(budget: budget, quick: quick || small)
         // The machine as predictions will see it: its peak at this thread count and its bandwidth.
         let machine = MachineProbe.measure()
         return LatencyCalibration(threads: threads, perLayerOverhead: Benchmark.median(overheads), floorSeconds: floor,
-                                  epilogueSeconds: epilogues, peakGFLOPS: machine.peakGFLOPS, samples: samples)
+                                  epilogueSeconds: epilogues, cachedWeightSecondsPerByte: cachedWeights,
+                                  peakGFLOPS: machine.peakGFLOPS, samples: samples)
     }
 
     /// A point's samples, and the time its pass spent between layers, per layer. Every
     /// pass starts with the caches scrubbed (twice the last-level cache read), so that
     /// the layers meet their weights and output buffers in memory and their input fresh
     /// from the producer, as in a network whose maps and weights outgrow the caches.
-    static func measure(_ point: Point, budget: Double) throws(InputError) -> (samples: [LatencySample], overhead: Double) {
+    static func measure(_ point: Point, budget: Double, scrubber: CacheScrubber = scrubber) throws(InputError) -> (samples: [LatencySample], overhead: Double) {
         let graph = try Fusion.deploy(try SpecLoader.load(text: point.spec, file: point.label).graph)
         let analysis = try Analysis(graph)
         // One pass tells how long a pass takes; enough passes to fill the budget, at most
@@ -186,17 +188,44 @@ public enum Calibration {
         return costs
     }
 
-    /// The last-level cache's size, from Linux's sysfs; 32 MiB where it does not say.
-    static let lastLevelCacheBytes: Int = {
-        for index in (0...4).reversed() {
-            let path = "/sys/devices/system/cpu/cpu0/cache/index\(index)/size"
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            let scale = trimmed.hasSuffix("K") ? 1 << 10 : trimmed.hasSuffix("M") ? 1 << 20 : 1
-            if let value = Int(trimmed.filter(\.isNumber)), value > 0 { return value * scale }
+    /// The seconds per weight byte a layer saves when its weights wait in the last-level
+    /// cache from one pass to the next, as a small network's do, rather than in memory:
+    /// layers whose weights matter (pointwise layers on small maps, squeeze-and-excite's,
+    /// classifiers), each timed after a scrub of all the caches and after a scrub of the
+    /// per-core ones only, in turn; the saving summed over the layers, per byte of their
+    /// weights summed.
+    static func cachedWeightSaving(budget: Double, quick: Bool) throws(InputError) -> Double {
+        let perCore = CacheScrubber(bytes: 2 * Parallel.workers * coreCacheBytes)
+        let shapes = quick ? [(576, 96, 14), (1280, 1000, 0)]
+            : [(576, 96, 14), (960, 160, 7), (320, 1280, 7), (256, 256, 14), (1024, 1024, 7), (1152, 48, 1), (1280, 1000, 0), (4096, 1000, 0)]
+        var saved = 0.0, weightBytes = 0
+        for (input, output, size) in shapes {
+            // size 0: a classifier's linear layer.
+            let point = size == 0
+                ? Point(label: "cached weights linear \(input)→\(output)", input: [input], entries: { name in
+                    #"{"name": "\#(name)", "op": "linear", "out": \#(output), "inputs": "input"}"# })
+                : Point(label: "cached weights conv1x1 \(input)→\(output) at \(size)", input: [input, size, size], entries: { name in
+                    #"{"name": "\#(name)", "op": "conv2d", "out": \#(output), "kernel": 1, "bias": false, "inputs": "input"}"# })
+            var differences: [Double] = []
+            var bytes = 0
+            for _ in 0..<3 {
+                let cold = try measure(point, budget: budget)
+                let warm = try measure(point, budget: budget, scrubber: perCore)
+                guard let coldSample = cold.samples.first, let warmSample = warm.samples.first else { continue }
+                differences.append(coldSample.seconds - warmSample.seconds)
+                bytes = coldSample.features.weightBytes
+            }
+            saved += max(Benchmark.median(differences), 0)
+            weightBytes += bytes
         }
-        return 32 << 20
-    }()
+        return weightBytes > 0 ? saved / Double(weightBytes) : 0
+    }
+
+    /// The last-level cache's size, from Linux's sysfs; 32 MiB where it does not say.
+    static let lastLevelCacheBytes: Int = MachineProbe.cacheBytes(level: nil) ?? 32 << 20
+
+    /// A core's own last cache (L2 on x86), from sysfs; 1 MiB where it does not say.
+    static let coreCacheBytes: Int = MachineProbe.cacheBytes(level: 2) ?? 1 << 20
 
     /// The grid: convolutions of every kind at the channel counts and map sizes of
     /// MobileNet-, ShuffleNet-, EfficientNet- and ResNet-like networks, the linear layers

@@ -31,6 +31,24 @@ public enum MachineProbe {
         MachineProfile(peakGFLOPS: peakGFLOPS(trials: trials), bandwidthGBps: bandwidthGBps(trials: trials))
     }
 
+    /// The size in bytes of the first core's data or unified cache at `level` (the
+    /// highest level when nil), from Linux's sysfs; nil where it does not say.
+    public static func cacheBytes(level wanted: Int?) -> Int? {
+        func read(_ path: String) -> String? {
+            (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var found: (level: Int, bytes: Int)?
+        for index in 0...7 {
+            let directory = "/sys/devices/system/cpu/cpu0/cache/index\(index)/"
+            guard let levelText = read(directory + "level"), let level = Int(levelText), read(directory + "type") != "Instruction",
+                  let size = read(directory + "size"), let value = Int(size.filter(\.isNumber)), value > 0 else { continue }
+            let bytes = value * (size.hasSuffix("K") ? 1 << 10 : size.hasSuffix("M") ? 1 << 20 : 1)
+            if let wanted, level == wanted { return bytes }
+            if wanted == nil, level > found?.level ?? 0 { found = (level, bytes) }
+        }
+        return found?.bytes
+    }
+
     /// Median microseconds of one parallel loop that does nothing but hand one index to
     /// each worker and wait for all: what every parallel kernel pays per loop on top of
     /// its work. Zero with one worker.
