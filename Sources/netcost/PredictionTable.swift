@@ -59,6 +59,14 @@ struct PredictionTable {
             lines.append("Merged pairs (\(pairs)): the executor runs them as one, so the first row's time is the pair's (1×1 and depthwise, "
                 + "or a convolution and the add it writes into)")
         }
+        if let residency = prediction.residency, residency.lastLevelCacheBytes > 0 {
+            let weights = NumberFormat.bytes(Double(residency.weightBytes), precision: 1)
+            let arena = NumberFormat.bytes(Double(residency.activationBytes), precision: 1)
+            let cache = NumberFormat.bytes(Double(residency.lastLevelCacheBytes), precision: 1)
+            let share = residency.fraction >= 1 ? "all of them" : residency.fraction <= 0 ? "none" : "\(NumberFormat.fixed(100 * residency.fraction, 0))%"
+            lines.append("Cache: \(weights) of weights and a \(arena) arena against a \(cache) last-level cache; weights counted as cached "
+                + "from one pass to the next: \(share)")
+        }
         lines.append("Predicted: \(milliseconds(prediction.totalSeconds)) ms per pass; roofline \(milliseconds(prediction.rooflineSeconds)) ms")
         if let comparison {
             lines.append("Measured: \(milliseconds(comparison.measuredSeconds)) ms (the passes' lower quartile in the fastest round, \(comparison.kernels) kernels); "

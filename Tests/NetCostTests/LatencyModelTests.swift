@@ -210,6 +210,49 @@ import Testing
         #expect(abs(merged.totalSeconds - 27.192e-6) < 1e-12)
     }
 
+    /// A 1×1 convolution 16 → 32 on an 8×8 map, no bias: 16·32 = 512 weights, 2,048
+    /// bytes. Its arena: the input, 16·64 floats (4,096 bytes), and the output, 32·64
+    /// (8,192), alive together while it runs: 12,288 bytes. Weights and arena: 14,336.
+    static let small = """
+    {"name": "s", "input": [16, 8, 8], "layers": [{"name": "conv", "op": "conv2d", "out": 32, "kernel": 1, "bias": false}]}
+    """
+
+    /// The share of the weights counted as cached: all of them when weights and arena
+    /// take at most a quarter of the cache (57,344 = 4 × 14,336 bytes), none from three
+    /// quarters on (16,384 bytes: 14,336 is more than 12,288), and between, linearly: at
+    /// 32,768 bytes, (24,576 − 14,336) / 16,384 = 0.625. An unknown cache (0) caches none.
+    @Test func weightsCountAsCachedWhenTheNetworkFitsTheCache() throws {
+        let analysis = try Self.analysis(Self.small)
+        let residency = WeightResidency(analysis, lastLevelCacheBytes: 57_344)
+        #expect(residency.weightBytes == 2_048)
+        #expect(residency.activationBytes == 12_288)
+        #expect(residency.fraction == 1)
+        #expect(abs(WeightResidency(analysis, lastLevelCacheBytes: 32_768).fraction - 0.625) < 1e-12)
+        #expect(WeightResidency(analysis, lastLevelCacheBytes: 16_384).fraction == 0)
+        #expect(WeightResidency(analysis, lastLevelCacheBytes: 0).fraction == 0)
+    }
+
+    /// The layer measured at 10 µs with its weights from memory, on a machine where a
+    /// cached weight byte saves 1 ns: with all 2,048 bytes cached it takes 10 − 2.048 =
+    /// 7.952 µs; with 0.625 of them, 10 − 1.28 = 8.72 µs; with none, 10 µs. A saving of 10
+    /// ns a byte (20.48 µs) stops at half the layer: 5 µs.
+    @Test func cachedWeightsSaveTheirTripFromMemory() throws {
+        let device = RooflineDevice(peakGFLOPS: 1, bandwidthGBps: 1, name: "test")
+        let analysis = try Self.analysis(Self.small)
+        let index = try #require(analysis.graph.layers.firstIndex { $0.name == "conv" })
+        func total(cache: Int, perByte: Double) -> Double {
+            let calibration = LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 0, cachedWeightSecondsPerByte: perByte,
+                                                 samples: [LatencySample(features: LatencyFeatures(analysis, layer: index), seconds: 10e-6)])
+            let profile = LatencyProfile(machine: "test", kernels: "test", peakGFLOPS: 1, bandwidthGBps: 1, created: "",
+                                         lastLevelCacheBytes: cache, calibrations: [calibration])
+            return LatencyPrediction(analysis, model: "s", profile: profile, threads: 1, device: device).totalSeconds
+        }
+        #expect(abs(total(cache: 57_344, perByte: 1e-9) - 7.952e-6) < 1e-13)
+        #expect(abs(total(cache: 32_768, perByte: 1e-9) - 8.72e-6) < 1e-13)
+        #expect(abs(total(cache: 16_384, perByte: 1e-9) - 10e-6) < 1e-13)
+        #expect(abs(total(cache: 57_344, perByte: 1e-8) - 5e-6) < 1e-13)
+    }
+
     /// Two calibrations measured on this project's 2-core host on 2026-12-04: a quiet one
     /// (112.4 GFLOP/s at one thread, 226.1 at two) and one whose second core another guest
     /// held (117.2 and 116.9). Only the second is flagged.
@@ -229,8 +272,10 @@ import Testing
         let features = LatencyFeatures(latencyClass: .depthwiseConvolution, flops: 10, bytes: 20, inputChannels: 3, outputChannels: 3,
                                        positions: 4, kernelArea: 9, stride: 2, weightBytes: 108, epilogue: "relu6", op: "conv2d")
         let profile = LatencyProfile(machine: "m", kernels: "avx2", peakGFLOPS: 100, bandwidthGBps: 20, created: "today",
+                                     lastLevelCacheBytes: 33_554_432,
                                      calibrations: [LatencyCalibration(threads: 2, perLayerOverhead: 1e-7, floorSeconds: 2e-7,
-                                                                       epilogueSeconds: ["swish": 1e-9], peakGFLOPS: 90, samples: [LatencySample(features: features, seconds: 3e-6)])])
+                                                                       epilogueSeconds: ["swish": 1e-9], cachedWeightSecondsPerByte: 1.3e-11,
+                                                                       peakGFLOPS: 90, samples: [LatencySample(features: features, seconds: 3e-6)])])
         let text = profile.json.documentText
         #expect(try LatencyProfile.parse(Array(text.utf8), file: "p.json") == profile)
     }

@@ -186,13 +186,20 @@ public struct LatencyPrediction: Sendable, Equatable {
     }
 
     /// `{"model", "calibrated", "threads", "batch", "total_seconds", "roofline_seconds",
-    /// "machine", "layers": [{"name", "op", "class", "seconds", "roofline_seconds", "basis", "merged_with"}]}`:
+    /// "machine", "cache": {"weight_bytes", "activation_bytes", "last_level_cache_bytes",
+    /// "weights_cached"} (null without a profile), "layers": [{"name", "op", "class", "seconds", "roofline_seconds", "basis", "merged_with"}]}`:
     /// the shape `report --timings` reads.
     public var json: JSONValue {
         .object(JSONObject([
             ("model", .string(model)), ("calibrated", .bool(calibrated)), ("threads", .integer(threads)), ("batch", .integer(batch)),
             ("total_seconds", .number(totalSeconds)), ("roofline_seconds", .number(rooflineSeconds)),
             ("machine", .object(JSONObject([("peak_gflops", .number(device.peakGFLOPS)), ("bandwidth_gbps", .number(device.bandwidthGBps))]))),
+            ("cache", residency.map { residency in
+                .object(JSONObject([
+                    ("weight_bytes", .integer(residency.weightBytes)), ("activation_bytes", .integer(residency.activationBytes)),
+                    ("last_level_cache_bytes", .integer(residency.lastLevelCacheBytes)), ("weights_cached", .number(residency.fraction)),
+                ]))
+            } ?? .null),
             ("layers", .array(layers.map { layer in
                 .object(JSONObject([
                     ("name", .string(layer.name)), ("op", .string(layer.op)), ("class", .string(layer.latencyClass.rawValue)),
