@@ -16,9 +16,13 @@ struct CalibrateCommand: Subcommand {
         executor's fast kernels like netcost bench, each pass after the caches are swept so \
         that its weights come from memory and its maps from cache, as in a network. Two \
         rounds over the grid, in an interleaved order; a point whose rounds disagree by more \
-        than 10% is timed again. The profile \
+        than 10%, or that takes over 1.4 times what the other points predict for it, is \
+        timed again. A few weight-heavy layers are also timed with only the \
+        per-core caches swept, for what a weight byte saves when it waits in the last-level \
+        cache, as a small network's weights do between passes. The profile \
         keeps every point's sizes and time (the lower quartile of its passes) per thread count, the time a pass spends \
-        between layers, the kernels that ran and the machine's peak and bandwidth. A full \
+        between layers, that saving, the kernels that ran, the machine's peak and bandwidth and its \
+        last-level cache. A full \
         grid takes a few minutes; --quick about a sixth of it. Each thread count other than \
         this process's runs in a child process with NETCOST_THREADS set. The model and what \
         it cannot capture: docs/latency.md.
@@ -66,8 +70,8 @@ struct CalibrateCommand: Subcommand {
                     again.insert(label)
                     retries += 1
                 })
-                Diagnostics.note("at \(Plural.count(count, "thread")): \(Plural.count(again.count, "point")) whose rounds disagreed by more than 10% "
-                    + "timed again (\(Plural.count(retries, "more time")))")
+                Diagnostics.note("at \(Plural.count(count, "thread")): \(Plural.count(again.count, "point")) whose rounds disagreed by more than 10%, "
+                    + "or that took over 1.4 times what their neighbours predict, timed again (\(Plural.count(retries, "more time")))")
             } else {
                 calibrations.append(try calibrateInChild(threads: count))
             }

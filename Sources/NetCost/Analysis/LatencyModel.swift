@@ -199,6 +199,12 @@ public struct LatencyCalibration: Sendable, Equatable {
     /// (`MergedPair.Kind.residual`): the add's other operand read and added.
     public static let residual = "residual"
 
+    /// The time the model gives a layer with `features` from these samples (its class's
+    /// nearest, scaled by their roofline times on `device`); nil when none is of its class.
+    public func interpolated(_ features: LatencyFeatures, device: RooflineDevice) -> Double? {
+        LatencyPrediction.interpolate(features, self, device: device)
+    }
+
     /// The time the fused activations add to a layer with these features.
     func epilogueTime(_ features: LatencyFeatures) -> Double {
         guard !features.epilogue.isEmpty else { return 0 }

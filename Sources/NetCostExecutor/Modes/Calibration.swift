@@ -48,6 +48,9 @@ public enum Calibration {
     static let agreement = 1.1
     static let retries = 2
 
+    /// How many times what its neighbours predict a point may take before it is timed again.
+    static let outlier = 1.4
+
     /// What `progress` hears before the label of a point timed again.
     public static let againLabel = "again: "
 
@@ -109,21 +112,37 @@ public enum Calibration {
                 measured[index].append(try measure(points[index], budget: budget))
             }
         }
+        func fastest(_ rounds: [(samples: [LatencySample], overhead: Double)]) -> [LatencySample] {
+            guard let first = rounds.first else { return [] }
+            return first.samples.indices.map { slot in
+                LatencySample(features: first.samples[slot].features, seconds: rounds.map { $0.samples[slot].seconds }.min() ?? 0)
+            }
+        }
+        // The machine as predictions will see it: its peak at this thread count and its bandwidth.
+        let machine = MachineProbe.measure()
+        // A point slow in every round (a burst of other work as long as the rounds' gap)
+        // agrees with itself but not with its neighbours: one that takes more than
+        // `outlier` times what the other points predict for it is timed again.
+        let device = RooflineDevice(peakGFLOPS: machine.peakGFLOPS, bandwidthGBps: machine.bandwidthGBps, name: "this machine")
+        let all = measured.map(fastest)
+        for index in points.indices where !all[index].isEmpty {
+            let others = LatencyCalibration(threads: threads, perLayerOverhead: 0, floorSeconds: 0,
+                                            samples: all.enumerated().flatMap { $0.offset == index ? [] : $0.element })
+            let predicted = all[index].reduce(0.0) { $0 + (others.interpolated($1.features, device: device) ?? $1.seconds) }
+            for _ in 0..<retries where fastest(measured[index]).reduce(0.0, { $0 + $1.seconds }) > outlier * predicted {
+                progress(againLabel + points[index].label)
+                measured[index].append(try measure(points[index], budget: budget))
+            }
+        }
         var samples: [LatencySample] = []
         var overheads: [Double] = []
         for rounds in measured {
-            guard let first = rounds.first else { continue }
-            for (slot, sample) in first.samples.enumerated() {
-                let fastest = rounds.map { $0.samples[slot].seconds }.min() ?? sample.seconds
-                samples.append(LatencySample(features: sample.features, seconds: fastest))
-            }
-            overheads.append(rounds.map(\.overhead).min() ?? first.overhead)
+            samples += fastest(rounds)
+            if let overhead = rounds.map(\.overhead).min() { overheads.append(overhead) }
         }
         let floor = samples.map(\.seconds).min() ?? 0
         let epilogues = try epilogueCosts(budget: budget, size: small ? 14 : 56)
         let cachedWeights = try cachedWeightSaving(budget: budget, quick: quick || small)
-        // The machine as predictions will see it: its peak at this thread count and its bandwidth.
-        let machine = MachineProbe.measure()
         return LatencyCalibration(threads: threads, perLayerOverhead: Benchmark.median(overheads), floorSeconds: floor,
                                   epilogueSeconds: epilogues, cachedWeightSecondsPerByte: cachedWeights,
                                   peakGFLOPS: machine.peakGFLOPS, samples: samples)
