@@ -77,4 +77,26 @@ struct CalibrationContextTests {
         #expect(!Calibration.agree([1.25, 1.0]))
         #expect(Calibration.agree([1.25, 1.0, 1.05]))
     }
+
+    /// Five 1×1 convolutions on a machine where each takes three times its roofline time at
+    /// 1 GFLOP/s and 1 GB/s, but the middle one was timed in a burst of other work. The
+    /// other points predict it at 3 × 40,000 ns = 120 µs; at three times that (360 µs),
+    /// over 1.4 times the prediction, it is timed again; at 1.3 times it stands, and so do
+    /// the rest, even with the slow point among their neighbours.
+    @Test func aPointFarSlowerThanItsNeighboursPredictIsTimedAgain() throws {
+        let device = RooflineDevice(peakGFLOPS: 1, bandwidthGBps: 1, name: "test")
+        func points(middle slowdown: Double) -> [[LatencySample]] {
+            [(10_000, 8_000, 16), (20_000, 12_000, 24), (40_000, 20_000, 32), (80_000, 30_000, 48), (160_000, 50_000, 64)]
+                .enumerated().map { index, sizes in
+                    let (flops, bytes, channels) = sizes
+                    let features = LatencyFeatures(latencyClass: .pointwiseConvolution, flops: flops, bytes: bytes, inputChannels: channels,
+                                                   outputChannels: channels, positions: 196)
+                    return [LatencySample(features: features, seconds: (index == 2 ? slowdown : 1) * 3 * Double(max(flops, bytes)) * 1e-9)]
+                }
+        }
+        let flagged = Calibration.outliers(points(middle: 3), device: device)
+        #expect(flagged.map(\.index) == [2])
+        #expect(abs((flagged.first?.expected ?? 0) - 120e-6) < 1e-12)
+        #expect(Calibration.outliers(points(middle: 1.3), device: device).isEmpty)
+    }
 }

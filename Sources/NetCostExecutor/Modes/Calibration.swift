@@ -124,12 +124,8 @@ public enum Calibration {
         // agrees with itself but not with its neighbours: one that takes more than
         // `outlier` times what the other points predict for it is timed again.
         let device = RooflineDevice(peakGFLOPS: machine.peakGFLOPS, bandwidthGBps: machine.bandwidthGBps, name: "this machine")
-        let all = measured.map(fastest)
-        for index in points.indices where !all[index].isEmpty {
-            let others = LatencyCalibration(threads: threads, perLayerOverhead: 0, floorSeconds: 0,
-                                            samples: all.enumerated().flatMap { $0.offset == index ? [] : $0.element })
-            let predicted = all[index].reduce(0.0) { $0 + (others.interpolated($1.features, device: device) ?? $1.seconds) }
-            for _ in 0..<retries where fastest(measured[index]).reduce(0.0, { $0 + $1.seconds }) > outlier * predicted {
+        for (index, expected) in outliers(measured.map(fastest), device: device) {
+            for _ in 0..<retries where fastest(measured[index]).reduce(0.0, { $0 + $1.seconds }) > outlier * expected {
                 progress(againLabel + points[index].label)
                 measured[index].append(try measure(points[index], budget: budget))
             }
@@ -146,6 +142,19 @@ public enum Calibration {
         return LatencyCalibration(threads: threads, perLayerOverhead: Benchmark.median(overheads), floorSeconds: floor,
                                   epilogueSeconds: epilogues, cachedWeightSecondsPerByte: cachedWeights,
                                   peakGFLOPS: machine.peakGFLOPS, samples: samples)
+    }
+
+    /// The points (by index) whose samples take more than `outlier` times what the model
+    /// predicts for them from every other point, with that prediction.
+    static func outliers(_ points: [[LatencySample]], device: RooflineDevice) -> [(index: Int, expected: Double)] {
+        points.indices.compactMap { index in
+            guard !points[index].isEmpty else { return nil }
+            let others = LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 0,
+                                            samples: points.enumerated().flatMap { $0.offset == index ? [] : $0.element })
+            let expected = points[index].reduce(0.0) { $0 + (others.interpolated($1.features, device: device) ?? $1.seconds) }
+            let seconds = points[index].reduce(0.0) { $0 + $1.seconds }
+            return seconds > outlier * expected ? (index, expected) : nil
+        }
     }
 
     /// A point's samples, and the time its pass spent between layers, per layer. Every
