@@ -38,6 +38,9 @@ struct LatencyCommandTests {
                             "elementwise", "movement"])
         let epilogues = try #require(calibrations.first?["epilogue_seconds_per_element"] as? [String: Double])
         #expect(Set(epilogues.keys) == ["relu", "relu6", "sigmoid", "swish", "hardswish", "hardsigmoid", "gelu", "tanh", "residual"])
+        // The cache's size (0 where sysfs does not say) and the saving of a cached weight byte.
+        #expect((profile["last_level_cache_bytes"] as? Int ?? -1) >= 0)
+        #expect((calibrations.first?["cached_weight_seconds_per_byte"] as? Double ?? -1) >= 0)
     }
 
     /// Without a profile each layer gets the roofline's time. A 1×1 convolution from 4 to
@@ -74,6 +77,13 @@ struct LatencyCommandTests {
         #expect(rows.compactMap { $0["name"] as? String } == running)
         #expect((validation["measured_seconds"] as? Double ?? 0) > 0)
         #expect(validation["machine_speed"] as? Double != nil)
+        // The footprint against the profile's cache.
+        let written = try Self.json(try String(contentsOfFile: profile, encoding: .utf8))
+        let cache = try #require(object["cache"] as? [String: Any])
+        #expect(cache["last_level_cache_bytes"] as? Int == written["last_level_cache_bytes"] as? Int)
+        #expect((cache["weight_bytes"] as? Int ?? 0) > 0 && (cache["activation_bytes"] as? Int ?? 0) > 0)
+        let cached = try #require(cache["weights_cached"] as? Double)
+        #expect(cached >= 0 && cached <= 1)
         // The classes' sums are the compared layers' sums, class by class.
         let classes = try #require(validation["classes"] as? [[String: Any]])
         let classOf = Dictionary(layers.compactMap { layer in (layer["name"] as? String).map { ($0, layer["class"] as? String ?? "") } },

@@ -42,7 +42,8 @@ public enum MachineProbe {
             let directory = "/sys/devices/system/cpu/cpu0/cache/index\(index)/"
             guard let levelText = read(directory + "level"), let level = Int(levelText), read(directory + "type") != "Instruction",
                   let size = read(directory + "size"), let value = Int(size.filter(\.isNumber)), value > 0 else { continue }
-            let bytes = value * (size.hasSuffix("K") ? 1 << 10 : size.hasSuffix("M") ? 1 << 20 : 1)
+            let (bytes, overflow) = value.multipliedReportingOverflow(by: size.hasSuffix("K") ? 1 << 10 : size.hasSuffix("M") ? 1 << 20 : 1)
+            if overflow { continue }
             if let wanted, level == wanted { return bytes }
             if wanted == nil, level > found?.level ?? 0 { found = (level, bytes) }
         }
