@@ -380,8 +380,12 @@ public enum Calibration {
                   #""op": "conv2d", "out": \#(channels), "kernel": 7, "padding": 3, "groups": \#(channels), "bias": true"#)
         }
         // The cheap ops, by size.
-        // The last two are larger than a core's L2 cache, as the early layers' maps are.
-        let sizes = quick ? [(32, 28), (256, 14)] : [(16, 112), (32, 56), (64, 28), (256, 14), (1024, 7), (96, 56), (64, 112), (256, 56)]
+        // The last two are larger than a core's L2 cache, as the early layers' maps are; the
+        // first three as small as ShuffleNet V2 ×0.5's (37–150 KB): below the grid, a
+        // layer's time was the smallest sample's scaled down plus the floor, two to three
+        // times what such concatenations and shuffles take.
+        let sizes = quick ? [(32, 28), (256, 14)]
+            : [(192, 7), (96, 14), (48, 28), (16, 112), (32, 56), (64, 28), (256, 14), (1024, 7), (96, 56), (64, 112), (256, 56)]
         let unary = ["relu", "relu6", "sigmoid", "swish", "hardswish", "gelu", "tanh"]
         for (channels, size) in sizes {
             let shape = [channels, size, size]
