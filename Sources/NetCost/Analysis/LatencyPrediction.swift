@@ -43,11 +43,14 @@ public struct WeightResidency: Sendable, Equatable {
     public let fraction: Double
 
     public init(_ analysis: Analysis, lastLevelCacheBytes: Int) {
-        var weights = 0
-        for index in analysis.graph.layers.indices {
-            let (sum, overflow) = weights.addingReportingOverflow(LatencyFeatures(analysis, layer: index).weightBytes)
-            weights = overflow ? Int.max : sum
+        // The layers' weight reads at four bytes, as each layer's features count them.
+        var elements = 0
+        for cost in analysis.costs {
+            let (sum, overflow) = elements.addingReportingOverflow(cost.weightReads)
+            elements = overflow ? Int.max : sum
         }
+        let (bytes, tooMany) = elements.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        let weights = tooMany ? Int.max : bytes
         weightBytes = weights
         let schedule = try? MemorySchedule(analysis.graph, bytesPerElement: MemoryLayout<Float>.stride)
         activationBytes = schedule.flatMap { try? ArenaPlan($0, strategy: .greedyBySize) }.map(\.bytes) ?? schedule?.peakBytes ?? Int.max
