@@ -64,14 +64,16 @@ struct CalibrateCommand: Subcommand {
         for count in threads {
             if count == Calibration.threads {
                 Diagnostics.note("calibrating at \(Plural.count(count, "thread"))…")
-                var again = Set<String>(), retries = 0
+                var again = Set<String>(), retries = 0, summary = ""
                 calibrations.append(try Calibration.run(quick: quick, points: points, seconds: budget / 1000) { label in
+                    if label.hasPrefix(Calibration.summaryLabel) { summary = String(label.dropFirst(Calibration.summaryLabel.count)) }
                     guard label.hasPrefix(Calibration.againLabel) else { return }
                     again.insert(label)
                     retries += 1
                 })
-                Diagnostics.note("at \(Plural.count(count, "thread")): \(Plural.count(again.count, "point")) whose rounds disagreed by more than 10%, "
-                    + "or that took over 1.4 times what their neighbours predict, timed again (\(Plural.count(retries, "more time")))")
+                Diagnostics.note("at \(Plural.count(count, "thread")): \(summary)")
+                Diagnostics.note("at \(Plural.count(count, "thread")): \(Plural.count(again.count, "point")) timed again (\(Plural.count(retries, "more time"))): "
+                    + "rounds that disagreed by more than 10%, points timed only on a busy host, or over 1.4 times what their neighbours predict")
             } else {
                 calibrations.append(try calibrateInChild(threads: count))
             }

@@ -70,6 +70,28 @@ struct CalibrationContextTests {
         #expect(zip(order, order.dropFirst()).allSatisfy { abs($0 - $1) > 100 })
     }
 
+    /// A timing is quiet when the sentinel runs on both sides of it took at most 1.25 times
+    /// the sentinel's fastest (100 µs here, so at most 125 µs): timing 3 lies between the
+    /// runs after 0 and 8 timings (100 and 110 µs), quiet; timing 10 between 110 and 300,
+    /// busy; timing 16 between 300 and 105, busy; timing 30 after the last run (105), quiet.
+    @Test func aTimingBetweenSlowSentinelRunsWasMadeOnABusyHost() {
+        let checks: [(after: Int, seconds: Double)] = [(0, 100e-6), (8, 110e-6), (16, 300e-6), (24, 105e-6)]
+        #expect(HostWatch.quiet(3, checks: checks))
+        #expect(!HostWatch.quiet(10, checks: checks))
+        #expect(!HostWatch.quiet(16, checks: checks))
+        #expect(HostWatch.quiet(30, checks: checks))
+        #expect(HostWatch.quiet(5, checks: []))
+    }
+
+    /// The sentinel runs after every eighth timing: 17 timings, runs after 8 and 16.
+    @Test func theSentinelRunsAfterEveryEighthTiming() throws {
+        var watch = try HostWatch()
+        let serials = try (0..<17).map { _ in try watch.count() }
+        #expect(serials == Array(0..<17))
+        #expect(watch.checks.map(\.after) == [8, 16])
+        #expect(watch.checks.allSatisfy { $0.seconds > 0 })
+    }
+
     /// A point stands when its two fastest times are within 10%: 1.00 and 1.08 do, 1.00
     /// and 1.25 do not (one round met other work), and a third time of 1.05 settles it.
     @Test func roundsThatDisagreeAreTimedAgain() {

@@ -54,6 +54,17 @@ public enum Calibration {
     /// What `progress` hears before the label of a point timed again.
     public static let againLabel = "again: "
 
+    /// What `progress` hears before the summary of how busy the host was.
+    public static let summaryLabel = "summary: "
+
+    /// One timing of a point: its samples, the time its pass spent between layers, and
+    /// its serial number among the calibration's timings (`HostWatch`).
+    struct Timing {
+        let samples: [LatencySample]
+        let overhead: Double
+        let serial: Int
+    }
+
     /// Whether the two fastest of a point's times agree within `agreement`.
     static func agree(_ times: [Double]) -> Bool {
         let sorted = times.sorted()
@@ -95,13 +106,19 @@ public enum Calibration {
         let points = limit.map { select(grid(quick: quick), $0) } ?? grid(quick: quick)
         let small = limit != nil
         let order = interleaved(points.count)
-        var measured = Array(repeating: [(samples: [LatencySample], overhead: Double)](), count: points.count)
+        var measured = Array(repeating: [Timing](), count: points.count)
+        var watch = try HostWatch()
+        try watch.check()
+        func time(_ index: Int) throws(InputError) {
+            let (samples, overhead) = try measure(points[index], budget: budget)
+            measured[index].append(Timing(samples: samples, overhead: overhead, serial: try watch.count()))
+        }
         for round in 0..<roundCount {
             let start = round * points.count / roundCount
             for step in points.indices {
                 let index = order[(start + step) % points.count]
                 progress("round \(round + 1): " + points[index].label)
-                measured[index].append(try measure(points[index], budget: budget))
+                try time(index)
             }
         }
         // A point whose two fastest rounds disagree by more than `agreement` met other work
@@ -109,13 +126,29 @@ public enum Calibration {
         for index in points.indices {
             for _ in 0..<retries where !agree(measured[index].map { $0.samples.reduce(0) { $0 + $1.seconds } }) {
                 progress(againLabel + points[index].label)
-                measured[index].append(try measure(points[index], budget: budget))
+                try time(index)
             }
         }
-        func fastest(_ rounds: [(samples: [LatencySample], overhead: Double)]) -> [LatencySample] {
-            guard let first = rounds.first else { return [] }
+        // A point timed only while the host was busy (`HostWatch`) agrees with itself and
+        // may agree with its neighbours, timed in the same burst: timed again once the
+        // host is quiet, up to `retries` times.
+        try watch.check()
+        func busyOnly(_ index: Int) -> Bool { !measured[index].contains { watch.quiet($0.serial) } }
+        var busy = points.indices.filter(busyOnly)
+        let busyAtFirst = busy.count
+        for _ in 0..<retries where !busy.isEmpty {
+            for (position, index) in busy.enumerated() {
+                if position % HostWatch.every == 0 { _ = try watch.waitForQuiet() }
+                progress(againLabel + points[index].label)
+                try time(index)
+            }
+            try watch.check()
+            busy = busy.filter(busyOnly)
+        }
+        func fastest(_ timings: [Timing]) -> [LatencySample] {
+            guard let first = timings.first else { return [] }
             return first.samples.indices.map { slot in
-                LatencySample(features: first.samples[slot].features, seconds: rounds.map { $0.samples[slot].seconds }.min() ?? 0)
+                LatencySample(features: first.samples[slot].features, seconds: timings.map { $0.samples[slot].seconds }.min() ?? 0)
             }
         }
         // The machine as predictions will see it: its peak at this thread count and its bandwidth.
@@ -127,14 +160,18 @@ public enum Calibration {
         for (index, expected) in outliers(measured.map(fastest), device: device) {
             for _ in 0..<retries where fastest(measured[index]).reduce(0.0, { $0 + $1.seconds }) > outlier * expected {
                 progress(againLabel + points[index].label)
-                measured[index].append(try measure(points[index], budget: budget))
+                try time(index)
             }
         }
+        progress(summaryLabel + "the sentinel found the host busy in \(watch.busyChecks) of \(watch.checks.count) runs; "
+            + "\(Plural.count(busyAtFirst, "point")) timed only while it was busy, timed again when it was quiet"
+            + (watch.waited > 0 ? " (waited \(Int(watch.waited)) s for it)" : "")
+            + (busy.isEmpty ? "" : "; \(Plural.count(busy.count, "point")) never timed on a quiet host"))
         var samples: [LatencySample] = []
         var overheads: [Double] = []
-        for rounds in measured {
-            samples += fastest(rounds)
-            if let overhead = rounds.map(\.overhead).min() { overheads.append(overhead) }
+        for timings in measured {
+            samples += fastest(timings)
+            if let overhead = timings.map(\.overhead).min() { overheads.append(overhead) }
         }
         let floor = samples.map(\.seconds).min() ?? 0
         let epilogues = try epilogueCosts(budget: budget, size: small ? 14 : 56)
