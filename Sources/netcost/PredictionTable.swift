@@ -63,9 +63,9 @@ struct PredictionTable {
             let weights = NumberFormat.bytes(Double(residency.weightBytes), precision: 1)
             let arena = NumberFormat.bytes(Double(residency.activationBytes), precision: 1)
             let cache = NumberFormat.bytes(Double(residency.lastLevelCacheBytes), precision: 1)
-            let share = residency.fraction >= 1 ? "all of them" : residency.fraction <= 0 ? "none" : "\(NumberFormat.fixed(100 * residency.fraction, 0))%"
-            lines.append("Cache: \(weights) of weights and a \(arena) arena against a \(cache) last-level cache; weights counted as cached "
-                + "from one pass to the next: \(share)")
+            let share = residency.fraction >= 1 ? "all" : residency.fraction <= 0 ? "none" : "\(NumberFormat.fixed(100 * residency.fraction, 0))%"
+            lines.append("Cache: \(weights) of weights and a \(arena) arena against a \(cache) last-level cache; the share counted as cached "
+                + "from one pass to the next, its layers at their warm-cache times: \(share)")
         }
         lines.append("Predicted: \(milliseconds(prediction.totalSeconds)) ms per pass; roofline \(milliseconds(prediction.rooflineSeconds)) ms")
         if let comparison {

@@ -155,14 +155,26 @@ public struct LatencyFeatures: Sendable, Equatable {
 }
 
 /// One micro-benchmark of a calibration: a layer's features and its time (the lower
-/// quartile of its passes in the faster of two rounds).
+/// quartile of its passes in the faster of two rounds), every cache scrubbed before each
+/// pass; and its time with only the per-core caches scrubbed, as in a small network whose
+/// weights and maps wait in the last-level cache from one pass to the next.
 public struct LatencySample: Sendable, Equatable {
     public var features: LatencyFeatures
     public var seconds: Double
+    /// Nil in profiles written before calibration measured it.
+    public var warmSeconds: Double?
 
-    public init(features: LatencyFeatures, seconds: Double) {
+    public init(features: LatencyFeatures, seconds: Double, warmSeconds: Double? = nil) {
         self.features = features
         self.seconds = seconds
+        self.warmSeconds = warmSeconds
+    }
+
+    /// The share of its time the layer takes with the last-level cache warm: at most 1
+    /// (the host's noise only ever slows a pass), 1 when not measured.
+    var warmRatio: Double {
+        guard let warmSeconds, seconds > 0 else { return 1 }
+        return min(warmSeconds / seconds, 1)
     }
 }
 
@@ -176,18 +188,14 @@ public struct LatencyCalibration: Sendable, Equatable {
     /// Per fused activation, the seconds it adds per output element to the layer it is
     /// fused into (a 1×1 convolution with it, less the same without).
     public var epilogueSeconds: [String: Double]
-    /// The seconds per weight byte a layer saves when its weights wait in the last-level
-    /// cache between passes instead of in memory (samples take them from memory).
-    public var cachedWeightSecondsPerByte: Double
     /// The peak GFLOP/s measured at this thread count when the samples were taken: the
     /// reference `predict --validate` compares the machine's speed now with.
     public var peakGFLOPS: Double
     public var samples: [LatencySample]
 
     public init(threads: Int, perLayerOverhead: Double, floorSeconds: Double, epilogueSeconds: [String: Double] = [:],
-                cachedWeightSecondsPerByte: Double = 0, peakGFLOPS: Double = 0, samples: [LatencySample]) {
+                peakGFLOPS: Double = 0, samples: [LatencySample]) {
         self.threads = threads
-        self.cachedWeightSecondsPerByte = cachedWeightSecondsPerByte
         self.peakGFLOPS = peakGFLOPS
         self.perLayerOverhead = perLayerOverhead
         self.floorSeconds = floorSeconds
@@ -202,7 +210,7 @@ public struct LatencyCalibration: Sendable, Equatable {
     /// The time the model gives a layer with `features` from these samples (its class's
     /// nearest, scaled by their roofline times on `device`); nil when none is of its class.
     public func interpolated(_ features: LatencyFeatures, device: RooflineDevice) -> Double? {
-        LatencyPrediction.interpolate(features, self, device: device)
+        LatencyPrediction.interpolate(features, self, device: device, resident: 0)
     }
 
     /// The time the fused activations add to a layer with these features.
@@ -222,7 +230,7 @@ public struct LatencyProfile: Sendable, Equatable {
     public var bandwidthGBps: Double
     public var created: String
     /// The machine's last-level cache in bytes; 0 when unknown (then no network counts as
-    /// keeping its weights cached).
+    /// staying in the cache).
     public var lastLevelCacheBytes: Int
     public var calibrations: [LatencyCalibration]
 

@@ -26,19 +26,19 @@ public struct LayerPrediction: Sendable, Equatable {
     public let mergedWith: String?
 }
 
-/// Whether a network's weights wait in the last-level cache from one pass to the next.
-/// The calibration's samples take every layer's weights from memory, as in a network
-/// whose weights and maps outgrow the cache; a small network, run again and again, finds
-/// them in the cache (ShuffleNet V2 ×0.5, 7.3 MB of weights and arena, ran 10% slower with
-/// the caches scrubbed before each pass; MobileNetV2, 20 MB, 2%: docs/latency.md).
-public struct WeightResidency: Sendable, Equatable {
-    /// The weights the layers read, at float32.
+/// Whether a network's weights and maps wait in the last-level cache from one pass to
+/// the next. The calibration's samples meet every cache scrubbed, as in a network whose
+/// weights and maps outgrow the cache; a small network, run again and again, finds them in
+/// the last-level cache, which each sample's warm time measures (ShuffleNet V2 ×0.5, 7.3
+/// MB of weights and arena, ran 10% slower with the caches scrubbed before each pass;
+/// MobileNetV2, 20 MB, 2%: docs/latency.md).
+public struct CacheResidency: Sendable, Equatable {
     public let weightBytes: Int
     /// The activation arena of one pass (the greedy plan of `netcost memory`) at float32.
     public let activationBytes: Int
     public let lastLevelCacheBytes: Int
-    /// The share of the weights counted as cached: 1 while weights and arena take at most a
-    /// quarter of the cache, none from three quarters on (other data, other programs and
+    /// The share of the network counted as cached: 1 while weights and arena take at most
+    /// a quarter of the cache, none from three quarters on (other data, other programs and
     /// the cache's own policy share the rest), linear between; 0 when the cache is unknown.
     public let fraction: Double
 
@@ -77,8 +77,8 @@ public struct LatencyPrediction: Sendable, Equatable {
     /// Whether a profile was used (else every time is the roofline's).
     public let calibrated: Bool
     public let device: RooflineDevice
-    /// Whether the weights stay cached between passes; nil without a profile.
-    public let residency: WeightResidency?
+    /// Whether weights and maps stay cached between passes; nil without a profile.
+    public let residency: CacheResidency?
 
     /// Neighbours each prediction interpolates between.
     static let neighbours = 4
@@ -89,10 +89,8 @@ public struct LatencyPrediction: Sendable, Equatable {
         batch = analysis.graph.batch
         self.device = device
         let calibration = profile?.calibration(threads: threads)
-        let residency = profile.map { WeightResidency(analysis, lastLevelCacheBytes: $0.lastLevelCacheBytes) }
+        let residency = profile.map { CacheResidency(analysis, lastLevelCacheBytes: $0.lastLevelCacheBytes) }
         self.residency = residency
-        // The seconds a layer saves per byte of weights it finds cached.
-        let cachedSaving = (residency?.fraction ?? 0) * (calibration?.cachedWeightSecondsPerByte ?? 0)
         let graph = analysis.graph
         let pairs = MergedPair.enabled ? MergedPair.find(graph) : []
         var layers: [LayerPrediction] = []
@@ -119,9 +117,8 @@ public struct LatencyPrediction: Sendable, Equatable {
             case .free: (seconds, basis) = (0, .free)
             case .unknown: (seconds, basis) = (0, .unknown)
             default:
-                if let calibration, let interpolated = Self.interpolate(features, calibration, device: device) {
-                    // Weights in the cache save their trip from memory, never more than half the layer.
-                    (seconds, basis) = (max(interpolated - cachedSaving * Double(features.weightBytes), interpolated / 2), .calibrated)
+                if let calibration, let interpolated = Self.interpolate(features, calibration, device: device, resident: residency?.fraction ?? 0) {
+                    (seconds, basis) = (interpolated, .calibrated)
                 } else {
                     (seconds, basis) = (rooflineTime, .roofline)
                 }
@@ -156,8 +153,12 @@ public struct LatencyPrediction: Sendable, Equatable {
     /// time, less the floor and its fused activation's time, scaled by the ratio of the two
     /// layers' roofline times (their FLOPs or their bytes, whichever bounds them), plus
     /// this layer's activation's time, averaged
-    /// (geometrically, weighted by closeness). Nil when the class was not calibrated.
-    static func interpolate(_ features: LatencyFeatures, _ calibration: LatencyCalibration, device: RooflineDevice) -> Double? {
+    /// (geometrically, weighted by closeness). In a network counted as `resident` in the
+    /// last-level cache (`CacheResidency`), that share of the time goes at the neighbours'
+    /// warm ratio (their time with that cache warm over their time with it scrubbed),
+    /// averaged the same way. Nil when the class was not calibrated.
+    static func interpolate(_ features: LatencyFeatures, _ calibration: LatencyCalibration, device: RooflineDevice,
+                            resident: Double) -> Double? {
         let sameClass = calibration.samples.filter { $0.features.latencyClass == features.latencyClass }
         guard !sameClass.isEmpty else { return nil }
         // Sizes interpolate; the op and its window's geometry do not (a tanh is a hundred
@@ -174,7 +175,7 @@ public struct LatencyPrediction: Sendable, Equatable {
             return (distance, sample)
         }.sorted { $0.distance < $1.distance }.prefix(neighbours)
         let floor = calibration.floorSeconds
-        var weightedLog = 0.0, weights = 0.0
+        var weightedLog = 0.0, weightedWarmLog = 0.0, weights = 0.0
         for (distance, sample) in nearest {
             let sampleWork = sample.features.rooflineSeconds(device)
             let ratio = sampleWork > 0 ? features.rooflineSeconds(device) / sampleWork : 1
@@ -183,14 +184,16 @@ public struct LatencyPrediction: Sendable, Equatable {
             let estimate = floor + max(bare - floor, 0) * ratio + calibration.epilogueTime(features)
             let weight = 1 / (distance + 0.05)
             weightedLog += weight * log(max(estimate, 1e-9))
+            weightedWarmLog += weight * log(max(sample.warmRatio, 1e-3))
             weights += weight
         }
-        return max(exp(weightedLog / weights), floor)
+        let cold = max(exp(weightedLog / weights), floor)
+        return cold * (1 - resident * (1 - exp(weightedWarmLog / weights)))
     }
 
     /// `{"model", "calibrated", "threads", "batch", "total_seconds", "roofline_seconds",
     /// "machine", "cache": {"weight_bytes", "activation_bytes", "last_level_cache_bytes",
-    /// "weights_cached"} (null without a profile), "layers": [{"name", "op", "class", "seconds", "roofline_seconds", "basis", "merged_with"}]}`:
+    /// "resident"} (null without a profile), "layers": [{"name", "op", "class", "seconds", "roofline_seconds", "basis", "merged_with"}]}`:
     /// the shape `report --timings` reads.
     public var json: JSONValue {
         .object(JSONObject([
@@ -200,7 +203,7 @@ public struct LatencyPrediction: Sendable, Equatable {
             ("cache", residency.map { residency in
                 .object(JSONObject([
                     ("weight_bytes", .integer(residency.weightBytes)), ("activation_bytes", .integer(residency.activationBytes)),
-                    ("last_level_cache_bytes", .integer(residency.lastLevelCacheBytes)), ("weights_cached", .number(residency.fraction)),
+                    ("last_level_cache_bytes", .integer(residency.lastLevelCacheBytes)), ("resident", .number(residency.fraction)),
                 ]))
             } ?? .null),
             ("layers", .array(layers.map { layer in

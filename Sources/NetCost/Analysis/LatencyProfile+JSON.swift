@@ -6,10 +6,9 @@ import Foundation
 ///     {"netcost_profile": 1, "machine": "...", "kernels": "avx512", "peak_gflops": x,
 ///      "bandwidth_gbps": y, "created": "...", "last_level_cache_bytes": n,
 ///      "calibrations": [{"threads": 2, "per_layer_overhead": s, "floor_seconds": s, "peak_gflops": x,
-///        "cached_weight_seconds_per_byte": s,
 ///        "samples": [{"class": "conv1x1", "flops": n, "bytes": n, "in": c, "out": c,
 ///                     "positions": n, "kernel_area": n, "stride": n, "weight_bytes": n,
-///                     "epilogue": "relu6", "op": "conv2d", "seconds": s}, ...],
+///                     "epilogue": "relu6", "op": "conv2d", "seconds": s, "warm_seconds": s}, ...],
 ///        "epilogue_seconds_per_element": {"swish": s, ...}}]}
 extension LatencyProfile {
     public static let formatVersion = 1
@@ -23,7 +22,6 @@ extension LatencyProfile {
                 .object(JSONObject([
                     ("threads", .integer(calibration.threads)), ("per_layer_overhead", .number(calibration.perLayerOverhead)),
                     ("floor_seconds", .number(calibration.floorSeconds)), ("peak_gflops", .number(calibration.peakGFLOPS)),
-                    ("cached_weight_seconds_per_byte", .number(calibration.cachedWeightSecondsPerByte)),
                     ("epilogue_seconds_per_element", .object(JSONObject(calibration.epilogueSeconds.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))),
                     ("samples", .array(calibration.samples.map { sample in
                         let f = sample.features
@@ -32,7 +30,7 @@ extension LatencyProfile {
                             ("in", .integer(f.inputChannels)), ("out", .integer(f.outputChannels)), ("positions", .integer(f.positions)),
                             ("kernel_area", .integer(f.kernelArea)), ("stride", .integer(f.stride)),
                             ("weight_bytes", .integer(f.weightBytes)), ("epilogue", .string(f.epilogue)), ("op", .string(f.op)), ("seconds", .number(sample.seconds)),
-                        ]))
+                        ] + (sample.warmSeconds.map { [("warm_seconds", .number($0))] } ?? [])))
                     })),
                 ]))
             })),
@@ -83,7 +81,9 @@ extension LatencyProfile {
                     epilogue: try reader.text(sample, "epilogue", sampleField),
                     // Profiles written before samples kept their op have none: matched by class alone.
                     op: sample["op"] == nil ? "" : try reader.text(sample, "op", sampleField))
-                samples.append(LatencySample(features: features, seconds: try reader.seconds(sample, "seconds", sampleField)))
+                // Profiles written before 2026-12-04 night have no warm times: nothing counts as cached.
+                samples.append(LatencySample(features: features, seconds: try reader.seconds(sample, "seconds", sampleField),
+                                             warmSeconds: sample["warm_seconds"] == nil ? nil : try reader.seconds(sample, "warm_seconds", sampleField)))
             }
             let threads = try reader.count(object, "threads", field)
             guard threads >= 1 else { throw InputError("must be at least 1", file: file, field: field + ".threads") }
@@ -93,13 +93,11 @@ extension LatencyProfile {
                     epilogues[name] = try reader.seconds(perElement, name, field + ".epilogue_seconds_per_element")
                 }
             }
-            // Profiles from before 2026-12-04 noon also hold a "network_factor", no longer applied (docs/latency.md).
+            // Profiles from before 2026-12-04 noon also hold a "network_factor", and from that
+            // evening a "cached_weight_seconds_per_byte", neither applied any more (docs/latency.md).
             calibrations.append(LatencyCalibration(threads: threads, perLayerOverhead: try reader.seconds(object, "per_layer_overhead", field),
                                                    floorSeconds: try reader.seconds(object, "floor_seconds", field),
                                                    epilogueSeconds: epilogues,
-                                                   // Profiles from before 2026-12-04 evening have none: no saving.
-                                                   cachedWeightSecondsPerByte: object["cached_weight_seconds_per_byte"] == nil ? 0
-                                                       : try reader.seconds(object, "cached_weight_seconds_per_byte", field),
                                                    peakGFLOPS: try reader.positive(object, "peak_gflops", field),
                                                    samples: samples))
         }

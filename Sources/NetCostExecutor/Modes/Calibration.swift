@@ -54,6 +54,9 @@ public enum Calibration {
     /// What `progress` hears before the label of a point timed again.
     public static let againLabel = "again: "
 
+    /// What `progress` hears before the label of a point timed with the last-level cache warm.
+    public static let warmLabel = "warm: "
+
     /// What `progress` hears before the summary of how busy the host was.
     public static let summaryLabel = "summary: "
 
@@ -163,22 +166,44 @@ public enum Calibration {
                 try time(index)
             }
         }
+        // Each point once more with only the per-core caches scrubbed: its time in a small
+        // network, whose weights and maps wait in the last-level cache (`CacheResidency`).
+        // One round: a busy host only raises the warm ratio towards 1, and a warm time
+        // made on a busy host is made again.
+        let perCore = CacheScrubber(bytes: 2 * Parallel.workers * coreCacheBytes)
+        var warm = Array(repeating: [Timing](), count: points.count)
+        func timeWarm(_ index: Int) throws(InputError) {
+            let (samples, overhead) = try measure(points[index], budget: budget, scrubber: perCore)
+            warm[index].append(Timing(samples: samples, overhead: overhead, serial: try watch.count()))
+        }
+        for index in order {
+            progress(warmLabel + points[index].label)
+            try timeWarm(index)
+        }
+        try watch.check()
+        for (position, index) in points.indices.filter({ !warm[$0].contains { watch.quiet($0.serial) } }).enumerated() {
+            if position % HostWatch.every == 0 { _ = try watch.waitForQuiet() }
+            progress(againLabel + warmLabel + points[index].label)
+            try timeWarm(index)
+        }
         progress(summaryLabel + "the sentinel found the host busy in \(watch.busyChecks) of \(watch.checks.count) runs; "
             + "\(Plural.count(busyAtFirst, "point")) timed only while it was busy, timed again when it was quiet"
             + (watch.waited > 0 ? " (waited \(Int(watch.waited)) s for it)" : "")
             + (busy.isEmpty ? "" : "; \(Plural.count(busy.count, "point")) never timed on a quiet host"))
         var samples: [LatencySample] = []
         var overheads: [Double] = []
-        for timings in measured {
-            samples += fastest(timings)
+        for (timings, warmTimings) in zip(measured, warm) {
+            let warmSamples = fastest(warmTimings)
+            samples += fastest(timings).enumerated().map { slot, sample in
+                LatencySample(features: sample.features, seconds: sample.seconds,
+                              warmSeconds: warmSamples.indices.contains(slot) ? warmSamples[slot].seconds : nil)
+            }
             if let overhead = timings.map(\.overhead).min() { overheads.append(overhead) }
         }
         let floor = samples.map(\.seconds).min() ?? 0
         let epilogues = try epilogueCosts(budget: budget, size: small ? 14 : 56)
-        let cachedWeights = try cachedWeightSaving(budget: budget, quick: quick || small)
         return LatencyCalibration(threads: threads, perLayerOverhead: Benchmark.median(overheads), floorSeconds: floor,
-                                  epilogueSeconds: epilogues, cachedWeightSecondsPerByte: cachedWeights,
-                                  peakGFLOPS: machine.peakGFLOPS, samples: samples)
+                                  epilogueSeconds: epilogues, peakGFLOPS: machine.peakGFLOPS, samples: samples)
     }
 
     /// The points (by index) whose samples take more than `outlier` times what the model
@@ -251,39 +276,6 @@ public enum Calibration {
             costs[activation] = max(Benchmark.median(differences), 0) / outputElements
         }
         return costs
-    }
-
-    /// The seconds per weight byte a layer saves when its weights wait in the last-level
-    /// cache from one pass to the next, as a small network's do, rather than in memory:
-    /// layers whose weights matter (pointwise layers on small maps, squeeze-and-excite's,
-    /// classifiers), each timed after a scrub of all the caches and after a scrub of the
-    /// per-core ones only, in turn; the saving summed over the layers, per byte of their
-    /// weights summed.
-    static func cachedWeightSaving(budget: Double, quick: Bool) throws(InputError) -> Double {
-        let perCore = CacheScrubber(bytes: 2 * Parallel.workers * coreCacheBytes)
-        let shapes = quick ? [(576, 96, 14), (1280, 1000, 0)]
-            : [(576, 96, 14), (960, 160, 7), (320, 1280, 7), (256, 256, 14), (1024, 1024, 7), (1152, 48, 1), (1280, 1000, 0), (4096, 1000, 0)]
-        var saved = 0.0, weightBytes = 0
-        for (input, output, size) in shapes {
-            // size 0: a classifier's linear layer.
-            let point = size == 0
-                ? Point(label: "cached weights linear \(input)→\(output)", input: [input], entries: { name in
-                    #"{"name": "\#(name)", "op": "linear", "out": \#(output), "inputs": "input"}"# })
-                : Point(label: "cached weights conv1x1 \(input)→\(output) at \(size)", input: [input, size, size], entries: { name in
-                    #"{"name": "\#(name)", "op": "conv2d", "out": \#(output), "kernel": 1, "bias": false, "inputs": "input"}"# })
-            var differences: [Double] = []
-            var bytes = 0
-            for _ in 0..<3 {
-                let cold = try measure(point, budget: budget)
-                let warm = try measure(point, budget: budget, scrubber: perCore)
-                guard let coldSample = cold.samples.first, let warmSample = warm.samples.first else { continue }
-                differences.append(coldSample.seconds - warmSample.seconds)
-                bytes = coldSample.features.weightBytes
-            }
-            saved += max(Benchmark.median(differences), 0)
-            weightBytes += bytes
-        }
-        return weightBytes > 0 ? saved / Double(weightBytes) : 0
     }
 
     /// The last-level cache's size, from Linux's sysfs; 32 MiB where it does not say.
