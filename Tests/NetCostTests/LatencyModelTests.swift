@@ -217,40 +217,42 @@ import Testing
     {"name": "s", "input": [16, 8, 8], "layers": [{"name": "conv", "op": "conv2d", "out": 32, "kernel": 1, "bias": false}]}
     """
 
-    /// The share of the weights counted as cached: all of them when weights and arena
+    /// The share of the network counted as cached: all of it when weights and arena
     /// take at most a quarter of the cache (57,344 = 4 × 14,336 bytes), none from three
     /// quarters on (16,384 bytes: 14,336 is more than 12,288), and between, linearly: at
     /// 32,768 bytes, (24,576 − 14,336) / 16,384 = 0.625. An unknown cache (0) caches none.
     @Test func weightsCountAsCachedWhenTheNetworkFitsTheCache() throws {
         let analysis = try Self.analysis(Self.small)
-        let residency = WeightResidency(analysis, lastLevelCacheBytes: 57_344)
+        let residency = CacheResidency(analysis, lastLevelCacheBytes: 57_344)
         #expect(residency.weightBytes == 2_048)
         #expect(residency.activationBytes == 12_288)
         #expect(residency.fraction == 1)
-        #expect(abs(WeightResidency(analysis, lastLevelCacheBytes: 32_768).fraction - 0.625) < 1e-12)
-        #expect(WeightResidency(analysis, lastLevelCacheBytes: 16_384).fraction == 0)
-        #expect(WeightResidency(analysis, lastLevelCacheBytes: 0).fraction == 0)
+        #expect(abs(CacheResidency(analysis, lastLevelCacheBytes: 32_768).fraction - 0.625) < 1e-12)
+        #expect(CacheResidency(analysis, lastLevelCacheBytes: 16_384).fraction == 0)
+        #expect(CacheResidency(analysis, lastLevelCacheBytes: 0).fraction == 0)
     }
 
-    /// The layer measured at 10 µs with its weights from memory, on a machine where a
-    /// cached weight byte saves 1 ns: with all 2,048 bytes cached it takes 10 − 2.048 =
-    /// 7.952 µs; with 0.625 of them, 10 − 1.28 = 8.72 µs; with none, 10 µs. A saving of 10
-    /// ns a byte (20.48 µs) stops at half the layer: 5 µs.
-    @Test func cachedWeightsSaveTheirTripFromMemory() throws {
+    /// The layer measured at 10 µs with every cache scrubbed and 6 µs with the last-level
+    /// cache warm: a warm ratio of 0.6. With all of the network cached it takes 10 · 0.6 =
+    /// 6 µs; with 0.625 of it, 10 · (1 − 0.625 · 0.4) = 7.5 µs; with none, 10 µs. A warm
+    /// time above the cold one (12 µs, a busy host) saves nothing: 10 µs; so does a profile
+    /// without warm times.
+    @Test func aCachedNetworkRunsAtItsSamplesWarmRatio() throws {
         let device = RooflineDevice(peakGFLOPS: 1, bandwidthGBps: 1, name: "test")
         let analysis = try Self.analysis(Self.small)
         let index = try #require(analysis.graph.layers.firstIndex { $0.name == "conv" })
-        func total(cache: Int, perByte: Double) -> Double {
-            let calibration = LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 0, cachedWeightSecondsPerByte: perByte,
-                                                 samples: [LatencySample(features: LatencyFeatures(analysis, layer: index), seconds: 10e-6)])
+        func total(cache: Int, warm: Double?) -> Double {
+            let sample = LatencySample(features: LatencyFeatures(analysis, layer: index), seconds: 10e-6, warmSeconds: warm)
+            let calibration = LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 0, samples: [sample])
             let profile = LatencyProfile(machine: "test", kernels: "test", peakGFLOPS: 1, bandwidthGBps: 1, created: "",
                                          lastLevelCacheBytes: cache, calibrations: [calibration])
             return LatencyPrediction(analysis, model: "s", profile: profile, threads: 1, device: device).totalSeconds
         }
-        #expect(abs(total(cache: 57_344, perByte: 1e-9) - 7.952e-6) < 1e-13)
-        #expect(abs(total(cache: 32_768, perByte: 1e-9) - 8.72e-6) < 1e-13)
-        #expect(abs(total(cache: 16_384, perByte: 1e-9) - 10e-6) < 1e-13)
-        #expect(abs(total(cache: 57_344, perByte: 1e-8) - 5e-6) < 1e-13)
+        #expect(abs(total(cache: 57_344, warm: 6e-6) - 6e-6) < 1e-13)
+        #expect(abs(total(cache: 32_768, warm: 6e-6) - 7.5e-6) < 1e-13)
+        #expect(abs(total(cache: 16_384, warm: 6e-6) - 10e-6) < 1e-13)
+        #expect(abs(total(cache: 57_344, warm: 12e-6) - 10e-6) < 1e-13)
+        #expect(abs(total(cache: 57_344, warm: nil) - 10e-6) < 1e-13)
     }
 
     /// Two calibrations measured on this project's 2-core host on 2026-12-04: a quiet one
@@ -274,10 +276,20 @@ import Testing
         let profile = LatencyProfile(machine: "m", kernels: "avx2", peakGFLOPS: 100, bandwidthGBps: 20, created: "today",
                                      lastLevelCacheBytes: 33_554_432,
                                      calibrations: [LatencyCalibration(threads: 2, perLayerOverhead: 1e-7, floorSeconds: 2e-7,
-                                                                       epilogueSeconds: ["swish": 1e-9], cachedWeightSecondsPerByte: 1.3e-11,
-                                                                       peakGFLOPS: 90, samples: [LatencySample(features: features, seconds: 3e-6)])])
+                                                                       epilogueSeconds: ["swish": 1e-9], peakGFLOPS: 90,
+                                                                       samples: [LatencySample(features: features, seconds: 3e-6, warmSeconds: 2.5e-6),
+                                                                                 LatencySample(features: features, seconds: 4e-6)])])
         let text = profile.json.documentText
         #expect(try LatencyProfile.parse(Array(text.utf8), file: "p.json") == profile)
+    }
+
+    /// A profile from before warm times (2026-12-04 evening) still loads: its per-byte
+    /// saving is ignored and its samples have no warm time.
+    @Test func anOlderProfileStillLoads() throws {
+        let text = #"{"netcost_profile": 1, "peak_gflops": 1, "bandwidth_gbps": 1, "calibrations": [{"threads": 1, "per_layer_overhead": 0, "floor_seconds": 0, "peak_gflops": 1, "cached_weight_seconds_per_byte": 1.5e-11, "samples": [{"class": "conv1x1", "flops": 64, "bytes": 128, "in": 4, "out": 2, "positions": 4, "kernel_area": 1, "stride": 1, "weight_bytes": 32, "epilogue": "", "op": "conv2d", "seconds": 1e-6}]}]}"#
+        let profile = try LatencyProfile.parse(Array(text.utf8), file: "old.json")
+        #expect(profile.calibrations.first?.samples.first?.warmSeconds == nil)
+        #expect(profile.calibrations.first?.samples.first?.seconds == 1e-6)
     }
 
     @Test(arguments: [
