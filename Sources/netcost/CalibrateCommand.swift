@@ -17,13 +17,14 @@ struct CalibrateCommand: Subcommand {
         that its weights come from memory and its maps from cache, as in a network. Two \
         rounds over the grid, in an interleaved order; a point whose rounds disagree by more \
         than 10%, or that takes over 1.4 times what the other points predict for it, is \
-        timed again. A few weight-heavy layers are also timed with only the \
-        per-core caches swept, for what a weight byte saves when it waits in the last-level \
-        cache, as a small network's weights do between passes. The profile \
-        keeps every point's sizes and time (the lower quartile of its passes) per thread count, the time a pass spends \
-        between layers, that saving, the kernels that ran, the machine's peak and bandwidth and its \
-        last-level cache. A full \
-        grid takes a few minutes; --quick about a sixth of it. Each thread count other than \
+        timed again. A short fixed layer, timed after every eight points, tells when other \
+        work held the machine's cores; points timed only then are timed again once it is \
+        quiet. A last round times every point with only the per-core caches swept, so that \
+        its weights and maps come from the last-level cache, as a small network's do between \
+        passes. The profile keeps every point's sizes, time and warm-cache time (the lower \
+        quartile of its passes) per thread count, the time a pass spends between layers, \
+        the kernels that ran, the machine's peak and bandwidth and its last-level cache. A \
+        full grid takes about four and a half minutes on a 2-core machine (1 and 2 threads); --quick about a sixth of it. Each thread count other than \
         this process's runs in a child process with NETCOST_THREADS set. The model and what \
         it cannot capture: docs/latency.md.
         """,

@@ -14,8 +14,8 @@ struct PredictCommand: Subcommand {
         --profile (written by netcost calibrate) each layer's time is interpolated between \
         the profile's micro-benchmarks of the same kind of layer nearest in size, and the \
         pairs of layers the executor runs as one are predicted as pairs; a network whose \
-        weights and activation arena fit in part of the last-level cache has that part of \
-        its weights counted as cached from one pass to the next (the Cache line); without \
+        weights and activation arena fit in part of the last-level cache has that share of \
+        each layer's time at the warm-cache time of its neighbours (the Cache line); without \
         one every time is the roofline's, max(FLOPs / peak, bytes / bandwidth) at \
         --peak-gflops and --bandwidth, and the output says it is uncalibrated. --validate \
         runs the network with the executor's fast kernels (as netcost bench does, at this \

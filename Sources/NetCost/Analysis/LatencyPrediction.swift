@@ -33,6 +33,7 @@ public struct LayerPrediction: Sendable, Equatable {
 /// MB of weights and arena, ran 10% slower with the caches scrubbed before each pass;
 /// MobileNetV2, 20 MB, 2%: docs/latency.md).
 public struct CacheResidency: Sendable, Equatable {
+    /// The weights the layers read, at float32.
     public let weightBytes: Int
     /// The activation arena of one pass (the greedy plan of `netcost memory`) at float32.
     public let activationBytes: Int
