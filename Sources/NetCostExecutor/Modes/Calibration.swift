@@ -110,11 +110,28 @@ public enum Calibration {
         let small = limit != nil
         let order = interleaved(points.count)
         var measured = Array(repeating: [Timing](), count: points.count)
+        var warm = Array(repeating: [Timing](), count: points.count)
+        let perCore = CacheScrubber(bytes: 2 * Parallel.workers * coreCacheBytes)
         var watch = try HostWatch()
         try watch.check()
-        func time(_ index: Int) throws(InputError) {
-            let (samples, overhead) = try measure(points[index], budget: budget)
-            measured[index].append(Timing(samples: samples, overhead: overhead, serial: try watch.count()))
+        /// Times point `index` after a scrub of every cache, or of the per-core ones only (`warm`).
+        func time(_ index: Int, warm isWarm: Bool = false) throws(InputError) {
+            let (samples, overhead) = try measure(points[index], budget: budget, scrubber: isWarm ? perCore : scrubber)
+            let timing = Timing(samples: samples, overhead: overhead, serial: try watch.count())
+            if isWarm { warm[index].append(timing) } else { measured[index].append(timing) }
+        }
+        /// The points none of whose `timings` was made on a quiet host (`HostWatch`).
+        func busyOnly(_ timings: [[Timing]]) -> [Int] {
+            points.indices.filter { index in !timings[index].contains { watch.quiet($0.serial) } }
+        }
+        /// Times `indices` again, each eight of them once the sentinel runs quiet.
+        func timeWhenQuiet(_ indices: [Int], warm isWarm: Bool = false) throws(InputError) {
+            for (position, index) in indices.enumerated() {
+                if position % HostWatch.every == 0 { _ = try watch.waitForQuiet() }
+                progress(againLabel + (isWarm ? warmLabel : "") + points[index].label)
+                try time(index, warm: isWarm)
+            }
+            try watch.check()
         }
         for round in 0..<roundCount {
             let start = round * points.count / roundCount
@@ -132,21 +149,15 @@ public enum Calibration {
                 try time(index)
             }
         }
-        // A point timed only while the host was busy (`HostWatch`) agrees with itself and
-        // may agree with its neighbours, timed in the same burst: timed again once the
-        // host is quiet, up to `retries` times.
+        // A point timed only while the host was busy agrees with itself and may agree with
+        // its neighbours, timed in the same burst: timed again once the host is quiet, up
+        // to `retries` times.
         try watch.check()
-        func busyOnly(_ index: Int) -> Bool { !measured[index].contains { watch.quiet($0.serial) } }
-        var busy = points.indices.filter(busyOnly)
+        var busy = busyOnly(measured)
         let busyAtFirst = busy.count
         for _ in 0..<retries where !busy.isEmpty {
-            for (position, index) in busy.enumerated() {
-                if position % HostWatch.every == 0 { _ = try watch.waitForQuiet() }
-                progress(againLabel + points[index].label)
-                try time(index)
-            }
-            try watch.check()
-            busy = busy.filter(busyOnly)
+            try timeWhenQuiet(busy)
+            busy = busyOnly(measured)
         }
         func fastest(_ timings: [Timing]) -> [LatencySample] {
             guard let first = timings.first else { return [] }
@@ -170,26 +181,13 @@ public enum Calibration {
         // network, whose weights and maps wait in the last-level cache (`CacheResidency`).
         // One round: a busy host only raises the warm ratio towards 1, and a warm time
         // made on a busy host is made again.
-        let perCore = CacheScrubber(bytes: 2 * Parallel.workers * coreCacheBytes)
-        var warm = Array(repeating: [Timing](), count: points.count)
-        func timeWarm(_ index: Int) throws(InputError) {
-            let (samples, overhead) = try measure(points[index], budget: budget, scrubber: perCore)
-            warm[index].append(Timing(samples: samples, overhead: overhead, serial: try watch.count()))
-        }
         for index in order {
             progress(warmLabel + points[index].label)
-            try timeWarm(index)
+            try time(index, warm: true)
         }
         try watch.check()
-        for (position, index) in points.indices.filter({ !warm[$0].contains { watch.quiet($0.serial) } }).enumerated() {
-            if position % HostWatch.every == 0 { _ = try watch.waitForQuiet() }
-            progress(againLabel + warmLabel + points[index].label)
-            try timeWarm(index)
-        }
-        progress(summaryLabel + "the sentinel found the host busy in \(watch.busyChecks) of \(watch.checks.count) runs; "
-            + "\(Plural.count(busyAtFirst, "point")) timed only while it was busy, timed again when it was quiet"
-            + (watch.waited > 0 ? " (waited \(Int(watch.waited)) s for it)" : "")
-            + (busy.isEmpty ? "" : "; \(Plural.count(busy.count, "point")) never timed on a quiet host"))
+        try timeWhenQuiet(busyOnly(warm), warm: true)
+        progress(summaryLabel + watch.summary(timedAgain: busyAtFirst, neverQuiet: busy.count))
         var samples: [LatencySample] = []
         var overheads: [Double] = []
         for (timings, warmTimings) in zip(measured, warm) {

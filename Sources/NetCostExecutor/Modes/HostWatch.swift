@@ -70,6 +70,15 @@ struct HostWatch {
     /// The sentinel runs that found the host busy.
     var busyChecks: Int { checks.filter { $0.seconds > Self.busy * fastest }.count }
 
+    /// What the watch saw, for `calibrate`'s notes: `timedAgain` points had been timed only
+    /// on a busy host, and `neverQuiet` still were after their last retry.
+    func summary(timedAgain: Int, neverQuiet: Int) -> String {
+        "the sentinel found the host busy in \(busyChecks) of \(checks.count) runs; "
+            + "\(Plural.count(timedAgain, "point")) timed only while it was busy, timed again when it was quiet"
+            + (waited > 0 ? " (waited \(Int(waited)) s for it)" : "")
+            + (neverQuiet > 0 ? "; \(Plural.count(neverQuiet, "point")) never timed on a quiet host" : "")
+    }
+
     /// Whether the timing with serial number `serial` was made on a quiet host.
     func quiet(_ serial: Int) -> Bool { Self.quiet(serial, checks: checks) }
 
