@@ -127,7 +127,7 @@ public enum Calibration {
         /// Times `indices` again, each eight of them once the sentinel runs quiet.
         func timeWhenQuiet(_ indices: [Int], warm isWarm: Bool = false) throws(InputError) {
             for (position, index) in indices.enumerated() {
-                if position % HostWatch.every == 0 { _ = try watch.waitForQuiet() }
+                if position % HostWatch.every == 0 { try watch.waitForQuiet() }
                 progress(againLabel + (isWarm ? warmLabel : "") + points[index].label)
                 try time(index, warm: isWarm)
             }

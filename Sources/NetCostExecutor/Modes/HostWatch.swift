@@ -52,13 +52,9 @@ struct HostWatch {
         return serial
     }
 
-    /// Waits, within what is left of `patience`, until the sentinel runs quiet again;
-    /// whether it did.
-    mutating func waitForQuiet() throws(InputError) -> Bool {
-        while true {
-            let seconds = try check()
-            if seconds <= Self.busy * fastest { return true }
-            guard waited < Self.patience else { return false }
+    /// Waits, within what is left of `patience`, until the sentinel runs quiet again.
+    mutating func waitForQuiet() throws(InputError) {
+        while try check() > Self.busy * fastest, waited < Self.patience {
             Thread.sleep(forTimeInterval: 1)
             waited += 1
         }
