@@ -69,7 +69,8 @@ struct CalibrateCommand: Subcommand {
                 calibrations.append(try Calibration.run(quick: quick, points: points, seconds: budget / 1000) { label in
                     if label.hasPrefix(Calibration.summaryLabel) { summary = String(label.dropFirst(Calibration.summaryLabel.count)) }
                     guard label.hasPrefix(Calibration.againLabel) else { return }
-                    again.insert(label)
+                    // A point timed again warm as well as cold counts once.
+                    again.insert(label.replacingOccurrences(of: Calibration.warmLabel, with: ""))
                     retries += 1
                 })
                 Diagnostics.note("at \(Plural.count(count, "thread")): \(summary)")

@@ -64,7 +64,10 @@ struct HostWatch {
     var fastest: Double { checks.map(\.seconds).min() ?? .infinity }
 
     /// The sentinel runs that found the host busy.
-    var busyChecks: Int { checks.filter { $0.seconds > Self.busy * fastest }.count }
+    var busyChecks: Int {
+        let limit = Self.busy * fastest
+        return checks.filter { $0.seconds > limit }.count
+    }
 
     /// What the watch saw, for `calibrate`'s notes: `timedAgain` points had been timed only
     /// on a busy host, and `neverQuiet` still were after their last retry.
