@@ -13,8 +13,10 @@ The two are timed in alternating rounds so that a busy machine slows both alike;
 round reports a median latency, and the script prints the median of the rounds and the
 ratio executor / onnxruntime (the goal is <= 1.3), then the same for each side's fastest
 round (on a shared machine, the least disturbed one). --kernels avx512|avx2|sse2 sets the
-executor's vector width (NETCOST_KERNELS); onnxruntime has no such switch and always runs
-the widest kernels the CPU has, so at a narrower width the comparison is the harder one.
+executor's vector width (NETCOST_KERNELS). onnxruntime has no such switch; by default it
+is held to the same width through a patched copy (benchmarks/narrow_onnxruntime.py: it
+then runs the kernels it runs on a CPU of that width), and --onnxruntime-kernels native
+lets it run its widest kernels against a narrower executor.
 
     pip install onnxruntime onnx numpy
     swift build -c release --product netcost-bench
@@ -30,7 +32,6 @@ import time
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 from onnx import numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -78,7 +79,13 @@ def main():
     parser.add_argument("--repetitions", type=int, default=30)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--kernels", choices=["avx512", "avx2", "sse2", "neon"], help="the executor's vector width")
+    parser.add_argument("--onnxruntime-kernels", choices=["same", "native", "avx2", "sse2"], default="same",
+                        help="onnxruntime's width: that of --kernels (default) or its widest (native)")
     args = parser.parse_args()
+    width = args.kernels if args.onnxruntime_kernels == "same" else args.onnxruntime_kernels
+    sys.path.insert(0, HERE)
+    from narrow_onnxruntime import import_onnxruntime
+    ort, onnxruntime_width = import_onnxruntime(width)
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = args.threads
@@ -90,7 +97,8 @@ def main():
 
     if args.kernels:
         os.environ["NETCOST_KERNELS"] = args.kernels
-        print(f"vector width: executor NETCOST_KERNELS={args.kernels}; onnxruntime its own widest")
+    print(f"vector width: executor {'NETCOST_KERNELS=' + args.kernels if args.kernels else 'its widest'}; "
+          f"onnxruntime {onnxruntime_width}")
     ours, theirs = [], []
     for _ in range(args.rounds):
         theirs.append(onnxruntime_seconds(session, feed, args.repetitions, warmup=5))

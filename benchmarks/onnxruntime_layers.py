@@ -17,8 +17,9 @@ import json
 import os
 import statistics
 
+import sys
+
 import numpy as np
-import onnxruntime as ort
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -27,7 +28,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--kernels", choices=["native", "avx2", "sse2"], default="native",
+                        help="onnxruntime held to this width (benchmarks/narrow_onnxruntime.py)")
     arguments = parser.parse_args()
+    sys.path.insert(0, HERE)
+    from narrow_onnxruntime import import_onnxruntime
+    ort, width = import_onnxruntime(arguments.kernels)
+    print(f"onnxruntime {ort.__version__}, {width}")
     spec = importlib.util.spec_from_file_location("comparison", os.path.join(HERE, "mobilenet_v2_vs_onnxruntime.py"))
     comparison = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(comparison)
