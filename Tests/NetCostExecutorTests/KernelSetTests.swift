@@ -54,7 +54,9 @@ import Testing
                                             // 7×7 and 14×14 maps: 49 and 196 columns end a few past a whole vector.
                                             (40, 70, 49, 49), (70, 20, 196, 196), (200, 33, 49, 49), (30, 9, 1, 1), (37, 300, 4, 4),
                                             // Rows far apart: read in place when shallow, packed when deep.
-                                            (16, 32, 1100, 1100), (20, 100, 1100, 1100)] {
+                                            (16, 32, 1100, 1100), (20, 100, 1100, 1100),
+                                            // Deep K on a 7×7 map: three K blocks of 107, 107 and 106.
+                                            (30, 320, 49, 49)] {
             var random = SeededRandom(seed: 3, stream: rows)
             var a = [Float](repeating: 0, count: rows * depth), b = [Float](repeating: 0, count: depth * ldb)
             var bias = [Float](repeating: 0, count: rows)
@@ -94,6 +96,18 @@ import Testing
                 #expect(outside.count == 0, "\(kernels.name) \(rows)×\(depth)×\(columns), ldb \(ldb), \(activations): \(outside.count) outside the bound, first \(outside.first.map { "element \($0): \(c[$0]) vs \(expected[$0])" } ?? "")")
             }
         }
+    }
+
+    /// K blocks, worked by hand: a 7×7 map (49 columns) takes blocks of at most 128, so
+    /// 320 is 107 + 107 + 106 and 960 is eight of 120; a 56×56 map (3,136 columns) takes
+    /// at most 256, so 144 stays whole and 320 is 160 + 160; 64 is one block either way.
+    @Test func depthBlocksAreEqualAndShallowerOnSmallMaps() {
+        #expect(GEMM.depthBlock(depth: 320, columns: 49) == 107)
+        #expect(GEMM.depthBlock(depth: 960, columns: 49) == 120)
+        #expect(GEMM.depthBlock(depth: 144, columns: 3136) == 144)
+        #expect(GEMM.depthBlock(depth: 320, columns: 3136) == 160)
+        #expect(GEMM.depthBlock(depth: 64, columns: 49) == 64)
+        #expect(GEMM.depthBlock(depth: 64, columns: 3136) == 64)
     }
 
     /// PyTorch's relu6 (a clamp) keeps a NaN a NaN; so must the clamp fused into the GEMM,

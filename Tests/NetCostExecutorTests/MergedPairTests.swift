@@ -75,4 +75,28 @@ import Testing
         let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits())
         #expect(prepared.merges.compactMap { $0 }.isEmpty)
     }
+
+    /// MobileNetV2's second block: a 16→96 expansion on 112×112 into a stride-2 depthwise
+    /// convolution. Eight output rows read 17 expanded rows: 96 × 17 × 112 × 4 B =
+    /// 731,136 B, three bands of 256 KiB; on two workers that must be four slices, two
+    /// each (AVX2's 16 panels of 6 rows as 4 + 4 + 4 + 4, AVX-512's 12 of 8 as 3 + 3 + 3 + 3),
+    /// not three, which leave one worker idle a third of the time.
+    @Test func theSlicesShareOutEvenlyOverTheWorkers() throws {
+        let graph = try TestGraphs.spec(#"""
+        {"input": [16, 112, 112], "layers": [
+          {"name": "expand", "op": "conv2d", "out": 96, "kernel": 1, "bias": false}, {"name": "expand_act", "op": "relu6"},
+          {"name": "dw", "op": "conv2d", "kernel": 3, "stride": 2, "padding": 1, "groups": "depthwise", "bias": false}
+        ]}
+        """#)
+        for kernels in KernelSet.available {
+            let prepared = try PreparedGraph(graph, seed: 1, limits: RunLimits(), kernels: kernels)
+            let layer = try #require(graph.layers.firstIndex { $0.name == "dw" })
+            let depthwise = try #require(prepared.geometries[layer])
+            let panels = (96 + kernels.panelRows - 1) / kernels.panelRows
+            let slices = PointwiseDepthwise.slices(depthwise, panels: panels, bandBytes: 256 * 1024, workers: 2)
+            #expect(slices.count == 4, "\(kernels.name)")
+            #expect(Set(slices.map(\.count)).count == 1, "\(kernels.name): \(slices)")
+            #expect(slices.first?.lowerBound == 0 && slices.last?.upperBound == panels)
+        }
+    }
 }

@@ -90,8 +90,18 @@ func allocateAligned(_ count: Int) -> UnsafeMutablePointer<Float> {
 /// The matrix product with one kernel set's register tile.
 struct GEMM: Sendable {
     let kernels: KernelSet
-    /// K is walked in blocks this deep so that a B tile stays in the L1 cache.
-    static let depthBlock = 256
+    /// The depth of each K block: `depth` cut into equal blocks (144 as 72 + 72, not
+    /// 128 + 16) of at most 256, or at most 128 when B has at most 64 columns (a 7×7
+    /// map). Then the B rows one panel sweeps, 128 × 64 floats at most, stay in the L1
+    /// cache for the next panel, where 256 would read them from L2 for every panel: with
+    /// 6-row AVX2 panels that cost 960→160 and 320→1280 convolutions on 7×7 maps 12% and
+    /// 5% (docs/benchmarks.md). On wider maps deeper blocks win: each block past the first
+    /// reads and writes C once more.
+    static func depthBlock(depth: Int, columns: Int) -> Int {
+        let maximum = columns <= 64 ? 128 : 256
+        let blocks = max(1, (depth + maximum - 1) / maximum)
+        return max(1, (depth + blocks - 1) / blocks)
+    }
 
     init(_ kernels: KernelSet) {
         self.kernels = kernels
@@ -128,7 +138,7 @@ struct GEMM: Sendable {
     func multiply(_ a: PackedMatrix, b: UnsafePointer<Float>, ldb: Int, n: Int,
                   c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
         precondition(a.panelRows == panelRows, "A was packed for another kernel set")
-        let depthBlock = Self.depthBlock
+        let depthBlock = Self.depthBlock(depth: a.depth, columns: n)
         let tiles = tileCount(n)
         let work = a.rows * n * a.depth
         let bShared = SharedPointer(UnsafeMutablePointer(mutating: b)), cShared = SharedPointer(c)
@@ -209,7 +219,7 @@ struct GEMM: Sendable {
     private func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
                        tiles: Range<Int>, panels: Range<Int>, cFirstRow: Int = 0) {
-        let depthBlock = Self.depthBlock
+        let depthBlock = Self.depthBlock(depth: a.depth, columns: n)
         let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
         let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
         let packedB = allocateAligned((Self.readsInPlace(ldb: ldb, depth: a.depth) ? 1 : blockTiles) * tileFloats)
