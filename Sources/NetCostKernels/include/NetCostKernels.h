@@ -108,6 +108,10 @@ int netcost_built_kernel_sets(const NetCostKernelSet **sets, int capacity);
 /// loop does not flood the memory system with loads.
 void netcost_spin_pause(void);
 
+/// Asks the L2 cache for the `bytes` bytes at `address`, one request per 64-byte line,
+/// without waiting for them: the block of packed weights the next panel will read.
+void netcost_prefetch(const void *address, long bytes);
+
 #ifdef __cplusplus
 }
 #endif
