@@ -6,9 +6,18 @@
 //   MADD     (acc, x, y) → acc + x·y, fused where the width has FMA
 //   FUSED    1 when MADD rounds once (FMA), else 0
 //   KERNEL   (name) → the name with the width's suffix
+//   SPREAD   floats per value of A in a packed panel: 1 (the default), or LANES when
+//            A is stored broadcast, so that the tile loads each value as a vector
 // then includes this file under a `#pragma clang attribute` that gives every function
 // the width's `target` attribute. Nothing here may be called across widths: functions
 // compiled for different targets only pass pointers and scalars to each other.
+
+#ifndef SPREAD
+#define SPREAD 1
+#endif
+#if SPREAD != 1 && SPREAD != LANES
+#error "SPREAD is 1 or LANES"
+#endif
 
 static inline __attribute__((always_inline)) VEC KERNEL(load)(const float *p) {
     VEC v;
@@ -82,11 +91,11 @@ static inline __attribute__((always_inline)) void KERNEL(tile_core)(const float 
         for (int v = 0; v < nv; v++) bv[v] = KERNEL(load)(b + v * LANES);
 #pragma unroll
         for (int i = 0; i < mr; i++) {
-            VEC ai = KERNEL(splat)(a[i]);
+            VEC ai = SPREAD == 1 ? KERNEL(splat)(a[i]) : KERNEL(load)(a + i * SPREAD);
 #pragma unroll
             for (int v = 0; v < nv; v++) acc[i][v] = MADD(acc[i][v], ai, bv[v]);
         }
-        a += MR;
+        a += MR * SPREAD;
         b += ldb;
     }
     if (finish) {
@@ -184,7 +193,12 @@ static inline __attribute__((always_inline)) void KERNEL(columns_core)(const flo
 #pragma unroll
         for (int p = 0; p < g; p++) {
             RVEC panel;  // copied, not returned: an 8-float return value changes the ABI on SSE2
-            __builtin_memcpy(&panel, a + p * MR * depth + k * MR, sizeof panel);
+            if (SPREAD == 1) {
+                __builtin_memcpy(&panel, a + p * MR * depth + k * MR, sizeof panel);
+            } else {
+                panel = (RVEC){0};
+                for (int i = 0; i < MR && i < 8; i++) panel[i] = a[(p * MR * depth + k * MR + i) * SPREAD];
+            }
 #pragma unroll
             for (int q = 0; q < j; q++) acc[p][q] = MADD(acc[p][q], panel, column[q]);
         }
@@ -208,7 +222,7 @@ static void KERNEL(gemm_columns)(const float *a, long panels, long depth, const 
                                  long rows, int finish, const float *bias, float low, float high) {
     for (long p = 0; p < panels; p += 4) {
         int g = panels - p < 4 ? (int)(panels - p) : 4;
-        const float *ap = a + p * MR * depth, *bp = bias ? bias + p * MR : 0;
+        const float *ap = a + p * MR * depth * SPREAD, *bp = bias ? bias + p * MR : 0;
         float *cp = c + p * MR * ldc;
         long left = rows - p * MR;
         for (long q = 0; q < columns; q += 2) {
@@ -472,6 +486,7 @@ static float KERNEL(multiply_add_chains)(long iterations, float seed) {
 }
 
 #define KERNEL_SET(label, needs) { \
-    .name = label, .requirement = needs, .lanes = LANES, .panel_rows = MR, .tile_columns = NV * LANES, .fused_multiply_add = FUSED, \
+    .name = label, .requirement = needs, .lanes = LANES, .panel_rows = MR, .tile_columns = NV * LANES, .a_spread = SPREAD, \
+    .fused_multiply_add = FUSED, \
     .gemm_tile = KERNEL(gemm_tile), .gemm_columns = KERNEL(gemm_columns), .pack_tile = KERNEL(pack_tile), .depthwise_channel = KERNEL(depthwise_channel), .dot = KERNEL(dot), \
     .axpy = KERNEL(axpy), .exponential_map = KERNEL(exponential_map), .multiply_add_chains = KERNEL(multiply_add_chains) }

@@ -101,7 +101,12 @@ import Testing
     /// K blocks, worked by hand: a 7×7 map (49 columns) takes blocks of at most 128, so
     /// 320 is 107 + 107 + 106 and 960 is eight of 120; a 56×56 map (3,136 columns) takes
     /// at most 256, so 144 stays whole and 320 is 160 + 160; 64 is one block either way.
+    /// SSE2's panels, 6 rows of 4 floats (96 bytes) a step, keep a block of A within
+    /// 8 KiB at 85 steps: 144 on a wide map is 72 + 72, 320 on a 7×7 map four blocks of 80.
     @Test func depthBlocksAreEqualAndShallowerOnSmallMaps() {
+        #expect(GEMM.depthBlock(depth: 144, columns: 3136, panelBytesPerStep: 96) == 72)
+        #expect(GEMM.depthBlock(depth: 320, columns: 49, panelBytesPerStep: 96) == 80)
+        #expect(GEMM.depthBlock(depth: 144, columns: 3136, panelBytesPerStep: 24) == 144)
         #expect(GEMM.depthBlock(depth: 320, columns: 49) == 107)
         #expect(GEMM.depthBlock(depth: 960, columns: 49) == 120)
         #expect(GEMM.depthBlock(depth: 144, columns: 3136) == 144)

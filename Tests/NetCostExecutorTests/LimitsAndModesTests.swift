@@ -22,6 +22,19 @@ import Testing
         }
     }
 
+    /// Parameters count what is stored and what the GEMM packs, worked by hand for a
+    /// 3→8 3×3 convolution with bias: 216 + 8 floats stored; packed, 8 rows of depth 27
+    /// in whole panels plus 8 floats of padding: AVX-512 and NEON one panel of 8 (224
+    /// floats), AVX2 two of 6 (332), SSE2 two of 6 with each value four times (1,304).
+    @Test func parametersCountThePackedCopyOfEachSet() throws {
+        let graph = try TestGraphs.spec(#"{"input": [3, 16, 16], "layers": [{"op": "conv2d", "out": 8, "kernel": 3, "padding": 1}]}"#)
+        let packed = ["avx512": 224, "neon": 224, "avx2": 332, "sse2": 1304]
+        for kernels in KernelSet.available {
+            let plan = try MemoryPlan(graph, kernels: kernels)
+            #expect(plan.parameterBytes == (224 + (packed[kernels.name] ?? -1)) * 4, "\(kernels.name)")
+        }
+    }
+
     /// Sizes that overflow are an error, not a trap.
     @Test func planOfAHugeGraphIsFiniteOrAnError() throws {
         let graph = try TestGraphs.spec(#"{"input": [1024, 65536, 65536], "layers": [{"op": "conv2d", "out": 1024, "kernel": 1}]}"#)

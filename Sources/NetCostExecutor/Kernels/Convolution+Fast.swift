@@ -14,6 +14,17 @@ enum FastConvolution {
         }
     }
 
+    /// The floats `pack` or `packTransposed` allocates for a layer (none for a depthwise
+    /// one, which runs its own kernel on the weights as they are).
+    static func packedFloats(_ g: ConvolutionGeometry, transposed: Bool, kernels: KernelSet) throws(SizeOverflow) -> Int {
+        if transposed {
+            return try PackedMatrix.floats(rows: try g.outPerGroup.multiplied(by: g.taps), depth: g.inPerGroup, kernels: kernels)
+                .multiplied(by: g.groups)
+        }
+        if g.isDepthwise { return 0 }
+        return try PackedMatrix.floats(rows: g.outPerGroup, depth: g.columnRows, kernels: kernels).multiplied(by: g.groups)
+    }
+
     /// Packed `Wᵀ` of each group of a transposed convolution: rows `(c_out, ky, kx)`, depth `C_in/g`.
     static func packTransposed(_ g: ConvolutionGeometry, weight: UnsafePointer<Float>, kernels: KernelSet) -> [PackedMatrix] {
         let rows = g.outPerGroup * g.taps

@@ -1,3 +1,4 @@
+import NetCost
 import NetCostKernels
 // The matrix product at the heart of convolutions and linear layers: C = A·B, with A
 // the weights (packed once, when the graph is prepared) and B the activations (a 1×1
@@ -7,12 +8,14 @@ import NetCostKernels
 // take column strips (or row panels when the strips would be too few).
 
 /// A's rows in panels of the kernel set's `panelRows`: panel `p` stores, for each k,
-/// its rows' values side by side, zero-padded past the last row.
+/// its rows' values side by side, zero-padded past the last row; each value `spread`
+/// times over when the set loads A broadcast (SSE2).
 final class PackedMatrix: @unchecked Sendable {
     let rows: Int
     let depth: Int
     let panelRows: Int
     let panels: Int
+    let spread: Int
     let data: UnsafeMutablePointer<Float>
 
     /// Packs the `rows × depth` matrix whose element (i, k) is `source[i·rowStride + k·depthStride]`
@@ -22,20 +25,42 @@ final class PackedMatrix: @unchecked Sendable {
         self.depth = depth
         panelRows = kernels.panelRows
         panels = (rows + panelRows - 1) / panelRows
-        // Eight floats of padding: the column kernel reads a panel's rows eight at a time.
-        let count = panels * panelRows * depth + 8
+        spread = kernels.aSpread
+        // MemoryPlan counted this size, without overflow, before the graph was prepared.
+        guard let count = try? Self.floats(rows: rows, depth: depth, kernels: kernels) else {
+            preconditionFailure("a packed matrix's size overflows: MemoryPlan checks it first")
+        }
         data = HostMemory.allocate(count)
         data.initialize(repeating: 0, count: count)
         for row in 0..<rows {
             let panel = row / panelRows, lane = row % panelRows
-            let destination = data + panel * panelRows * depth + lane
-            for k in 0..<depth { destination[k * panelRows] = source[row * rowStride + k * depthStride] }
+            let destination = data + (panel * panelRows * depth + lane) * spread
+            for k in 0..<depth {
+                let value = source[row * rowStride + k * depthStride]
+                for copy in 0..<spread { destination[k * panelRows * spread + copy] = value }
+            }
         }
     }
 
     deinit { HostMemory.release(data) }
 
-    var bytes: Int { panels * panelRows * depth * MemoryLayout<Float>.stride }
+    /// Floats a `rows × depth` matrix takes packed for `kernels`: whole panels, each value
+    /// `aSpread` times, and eight floats of padding (the column kernel reads a panel's
+    /// rows eight at a time).
+    static func floats(rows: Int, depth: Int, kernels: KernelSet) throws(SizeOverflow) -> Int {
+        let panels = rows / kernels.panelRows + (rows % kernels.panelRows == 0 ? 0 : 1)
+        return try product(panels, kernels.panelRows, depth, kernels.aSpread).adding(8)
+    }
+
+    /// Panel `panel` from step `k` on.
+    func panel(_ panel: Int, from k: Int = 0) -> UnsafePointer<Float> {
+        UnsafePointer(data + (panel * depth + k) * panelRows * spread)
+    }
+
+    /// Floats of one panel's `steps` steps.
+    func panelFloats(steps: Int) -> Int { steps * panelRows * spread }
+
+    var bytes: Int { panels * panelRows * depth * spread * MemoryLayout<Float>.stride }
 }
 
 /// What the last K block of a tile does before storing: add the rows' bias and clamp.
@@ -93,13 +118,17 @@ struct GEMM: Sendable {
     let kernels: KernelSet
     /// The depth of each K block: `depth` cut into equal blocks (144 as 72 + 72, not
     /// 128 + 16) of at most 256, or at most 128 when B has at most 64 columns (a 7×7
-    /// map). Then the B rows one panel sweeps, 128 × 64 floats at most, stay in the L1
-    /// cache for the next panel, where 256 would read them from L2 for every panel: with
-    /// 6-row AVX2 panels that cost 960→160 and 320→1280 convolutions on 7×7 maps 12% and
-    /// 5% (docs/benchmarks.md). On wider maps deeper blocks win: each block past the first
-    /// reads and writes C once more.
-    static func depthBlock(depth: Int, columns: Int) -> Int {
-        let maximum = columns <= 64 ? 128 : 256
+    /// map), and never so deep that a panel's block of A passes 8 KiB (AVX-512's 8 rows
+    /// × 256 steps). On a 7×7 map the B rows one panel sweeps, 128 × 64 floats at most,
+    /// then stay in L1 for the next panel, where 256 would read them from L2 for every
+    /// panel: with 6-row AVX2 panels that cost 960→160 and 320→1280 convolutions 12% and
+    /// 5%. On wider maps deeper blocks win: each block past the first reads and writes C
+    /// once more. The bound on A binds only SSE2, whose panels hold each value four times
+    /// over (blocks of at most 85): as deep as the others', they made ResNet-18 1.10×
+    /// and MobileNetV2 1.05× slower on one core.
+    static func depthBlock(depth: Int, columns: Int, panelBytesPerStep: Int = 0) -> Int {
+        let fitsL1 = panelBytesPerStep > 0 ? 8 * 1024 / panelBytesPerStep : Int.max
+        let maximum = max(1, min(columns <= 64 ? 128 : 256, fitsL1))
         let blocks = max(1, (depth + maximum - 1) / maximum)
         return max(1, (depth + blocks - 1) / blocks)
     }
@@ -139,7 +168,7 @@ struct GEMM: Sendable {
     func multiply(_ a: PackedMatrix, b: UnsafePointer<Float>, ldb: Int, n: Int,
                   c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
         precondition(a.panelRows == panelRows, "A was packed for another kernel set")
-        let depthBlock = Self.depthBlock(depth: a.depth, columns: n)
+        let depthBlock = Self.depthBlock(depth: a.depth, columns: n, panelBytesPerStep: a.panelFloats(steps: 1) * MemoryLayout<Float>.stride)
         let tiles = tileCount(n)
         let work = a.rows * n * a.depth
         let bShared = SharedPointer(UnsafeMutablePointer(mutating: b)), cShared = SharedPointer(c)
@@ -220,7 +249,7 @@ struct GEMM: Sendable {
     private func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
                        tiles: Range<Int>, panels: Range<Int>, cFirstRow: Int = 0) {
-        let depthBlock = Self.depthBlock(depth: a.depth, columns: n)
+        let depthBlock = Self.depthBlock(depth: a.depth, columns: n, panelBytesPerStep: a.panelFloats(steps: 1) * MemoryLayout<Float>.stride)
         let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
         let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
         let packedB = allocateAligned((Self.readsInPlace(ldb: ldb, depth: a.depth) ? 1 : blockTiles) * tileFloats)
@@ -268,7 +297,7 @@ struct GEMM: Sendable {
         let (bounds, rest) = epilogue.inRegisters
         let finish = bounds.map { Finish(bias: epilogue.bias.map { $0 + row0 }, low: $0.low, high: $0.high) } ?? .none
         let cBlock = c + (row0 - cFirstRow) * ldc + first
-        kernels.gemmColumns(a.data + panels.lowerBound * panelRows * a.depth, panels: panels.count, depth: a.depth, b + first, ldb: ldb,
+        kernels.gemmColumns(a.panel(panels.lowerBound), panels: panels.count, depth: a.depth, b + first, ldb: ldb,
                             columns: columns, cBlock, ldc: ldc, rows: rows, finish: finish)
         rest.apply(cBlock, ldc, rows: rows, columns: columns, firstRow: row0, kernels: kernels)
         epilogue.addResidual(cBlock, ldc, rows: rows, columns: columns, firstRow: row0, firstColumn: first)
@@ -286,13 +315,13 @@ struct GEMM: Sendable {
         for panel in panels {
             let row0 = panel * panelRows
             let rows = min(panelRows, a.rows - row0)
-            let aPanel = UnsafePointer(a.data + panel * panelRows * a.depth + k0 * panelRows)
+            let aPanel = a.panel(panel, from: k0)
             // The next panel's block of A, asked for now: in a network its weights come
             // from memory, and a block is too short for the hardware's prefetchers to
             // catch up (a chain of 960→160→960 layers on 7×7 maps, 49 MB of weights:
             // 0.78× the time at AVX2 on one core, 0.86× at AVX-512).
             if panel + 1 < panels.upperBound {
-                netcost_prefetch(aPanel + panelRows * a.depth, kc * panelRows * MemoryLayout<Float>.stride)
+                netcost_prefetch(a.panel(panel + 1, from: k0), a.panelFloats(steps: kc) * MemoryLayout<Float>.stride)
             }
             var finish = Finish.none
             if last, let bounds {

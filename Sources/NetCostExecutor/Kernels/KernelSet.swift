@@ -16,6 +16,9 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
     public let lanes: Int
     /// Rows of A per GEMM panel.
     let panelRows: Int
+    /// Floats each value of A takes in a packed panel: 1, or `lanes` when the set keeps
+    /// A broadcast (SSE2).
+    let aSpread: Int
     /// True when a multiply-add rounds once (FMA).
     public let fusedMultiplyAdd: Bool
     private let table: Table
@@ -31,6 +34,7 @@ public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
         requirement = String(cString: set.requirement)
         lanes = Int(set.lanes)
         panelRows = Int(set.panel_rows)
+        aSpread = Int(set.a_spread)
         tileColumns = Int(set.tile_columns)
         fusedMultiplyAdd = set.fused_multiply_add != 0
         table = Table(pointer: pointer)

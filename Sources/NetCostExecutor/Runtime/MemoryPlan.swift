@@ -6,7 +6,9 @@ import NetCost
 ///
 /// - activations: the peak of live tensors when outputs are allocated in graph order and
 ///   freed after their last reader (views share their source's memory);
-/// - parameters: every layer's stored tensors, plus the packed copy the GEMM kernels use;
+/// - parameters: every layer's stored tensors, plus the copy of a convolution's weights
+///   that the GEMM packs for the kernel set (whole panels; each value four times over for
+///   SSE2, which packs A broadcast);
 /// - scratch: the largest im2col or transposed-convolution column buffer.
 public struct MemoryPlan: Sendable, Equatable {
     public let peakActivationBytes: Int
@@ -18,7 +20,12 @@ public struct MemoryPlan: Sendable, Equatable {
     }
 
     /// The plan of `graph`; throws for a graph that cannot run or when a size overflows.
+    /// `kernels` are the set the GEMM packs for: this process's by default.
     public init(_ graph: Graph) throws(InputError) {
+        try self.init(graph, kernels: try KernelSet.forThisProcess.get())
+    }
+
+    init(_ graph: Graph, kernels: KernelSet) throws(InputError) {
         try PreparedGraph.validate(graph)
         let layers = graph.layers
         let bytes = MemoryLayout<Float>.stride
@@ -29,7 +36,11 @@ public struct MemoryPlan: Sendable, Equatable {
                 let shapes = layer.inputs.map { layers[$0].outputShape }
                 for input in layer.inputs { lastReader[input] = max(lastReader[input], index) }
                 for tensor in layer.operation.rules.parameterShapes(shapes) {
-                    parameters = try parameters.adding(try product(of: tensor.dims).multiplied(by: 2 * bytes))
+                    parameters = try parameters.adding(try product(of: tensor.dims).multiplied(by: bytes))
+                }
+                if let (geometry, transposed) = PreparedGraph.convolutionGeometry(layer.operation, inputs: shapes, output: layer.outputShape) {
+                    let packed = try FastConvolution.packedFloats(geometry, transposed: transposed, kernels: kernels)
+                    parameters = try parameters.adding(try packed.multiplied(by: bytes))
                 }
                 scratch = max(scratch, try Self.scratchElements(layer.operation, shapes, layer.outputShape).multiplied(by: bytes))
             }

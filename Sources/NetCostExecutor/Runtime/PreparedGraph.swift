@@ -42,7 +42,7 @@ final class PreparedGraph: @unchecked Sendable {
          parameterOverrides: [Int: LayerParameters] = [:], inputOverrides: [Int: [Float]] = [:]) throws(InputError) {
         let kernels = if let kernels { kernels } else { try KernelSet.forThisProcess.get() }
         self.kernels = kernels
-        let memory = try MemoryPlan(graph)
+        let memory = try MemoryPlan(graph, kernels: kernels)
         let graphTotals = if let totals { totals } else { try Analysis(graph).totals }
         try limits.check(memory, totals: graphTotals)
         self.graph = graph

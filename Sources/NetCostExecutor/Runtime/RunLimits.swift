@@ -4,8 +4,10 @@ import NetCost
 /// allocated or run: tensor memory (`--max-memory`) and work (`--max-macs`), so that a
 /// small file cannot hold a machine for hours.
 public struct RunLimits: Sendable, Equatable {
-    /// 1 GiB: enough for every shipped network but VGG-16 (1.2 GiB with its packed
-    /// weights: `--max-memory 2G`), and a bound a few bytes of spec cannot pass.
+    /// 1 GiB: enough for every shipped network (VGG-16 needs 719 MiB with its packed
+    /// convolution weights; EfficientNet-B7 at 600×600 at SSE2, whose packed weights take
+    /// four times the space, 1.3 GiB: `--max-memory 2G`), and a bound a few bytes of spec
+    /// cannot pass.
     public static let defaultMemoryBytes = 1 << 30
     /// 100 G multiply-accumulates (or their equal, `work`) per forward pass: EfficientNet-B7 at 600×600 takes 37 G,
     /// VGG-16 15.5 G; the counting kernels of `verify` run about 0.5–1 G a second.

@@ -50,10 +50,14 @@ typedef struct NetCostKernelSet {
     /// `panel_rows × tile_columns` (a whole number of vectors).
     int panel_rows;
     int tile_columns;
+    /// Floats each value of A takes in a packed panel: 1, or `lanes` when the set keeps A
+    /// broadcast already (SSE2, whose broadcast takes two instructions and an extra copy:
+    /// a vector load instead made its tile a third faster).
+    int a_spread;
     /// True when the multiply-add is fused (one rounding), as in the FMA instructions.
     int fused_multiply_add;
 
-    /// A register tile of C: `c[i][j] (+)= Σ_k a[k·panel_rows + i] · b[k·ldb + j]`
+    /// A register tile of C: `c[i][j] (+)= Σ_k a[(k·panel_rows + i)·a_spread] · b[k·ldb + j]`
     /// over `depth` steps for the `rows × columns` corner that lies inside C (at most
     /// `panel_rows × tile_columns`), C rows `ldc` apart. B is a packed tile (`ldb` = tile_columns)
     /// or, for a whole tile (`columns` = tile_columns), read in place. With `finish`, row i
@@ -66,7 +70,8 @@ typedef struct NetCostKernelSet {
     /// `columns` columns (fewer than a vector) and the `rows` rows of `panels` packed
     /// panels of A (`depth` steps each, one after another), each column's sum in the
     /// register tile's order. `finish` as for `gemm_tile`, with `bias` from row 0. A panel
-    /// is read eight floats at a time: A needs 8 floats of padding after its last panel.
+    /// is read eight floats at a time (with `a_spread` 1): A needs 8 floats of padding
+    /// after its last panel.
     void (*gemm_columns)(const float *a, long panels, long depth, const float *b, long ldb, long columns, float *c, long ldc,
                          long rows, int finish, const float *bias, float low, float high);
 
