@@ -19,7 +19,8 @@ struct CalibrateCommand: Subcommand {
         than 10%, or that takes over 1.4 times what the other points predict for it, is \
         timed again. A short fixed layer, timed after every eight points, tells when other \
         work held the machine's cores; points timed only then are timed again once it is \
-        quiet. A last round times every point with only the per-core caches swept, so that \
+        quiet, and when its median run at n threads is less than 0.6·n times faster than at \
+        one, calibrate warns that the cores were held all along. A last round times every point with only the per-core caches swept, so that \
         its weights and maps come from the last-level cache, as a small network's do between \
         passes. The profile keeps every point's sizes, time and warm-cache time (the lower \
         quartile of its passes) per thread count, the time a pass spends between layers, \

@@ -270,13 +270,30 @@ import Testing
         #expect(busy.first?.hasPrefix("at 2 threads the machine reached 116.9 GFLOP/s, 1.0 times its one-thread 117.2") == true)
     }
 
+    /// A host held for the whole two-thread half, measured on 2026-12-05: the peak probe
+    /// happened to get both cores (the peaks pass), and the sentinel's runs were alike, but
+    /// its median took 233 µs at two threads against 227 µs at one (1.0 times faster; 125
+    /// µs, 1.8 times, on the quiet host minutes later). Only the held one is flagged.
+    @Test func aCalibrationHeldFromStartToEndIsFlaggedByItsSentinel() throws {
+        func profile(one: Double, two: Double) -> LatencyProfile {
+            LatencyProfile(machine: "m", kernels: "avx512", peakGFLOPS: 230, bandwidthGBps: 20, created: "",
+                           calibrations: [LatencyCalibration(threads: 1, perLayerOverhead: 0, floorSeconds: 0, peakGFLOPS: 112.4,
+                                                             sentinelSeconds: one, samples: []),
+                                          LatencyCalibration(threads: 2, perLayerOverhead: 0, floorSeconds: 0, peakGFLOPS: 226.1,
+                                                             sentinelSeconds: two, samples: [])])
+        }
+        #expect(profile(one: 227e-6, two: 125e-6).busyCoreWarnings.isEmpty)
+        let held = profile(one: 227e-6, two: 233e-6).busyCoreWarnings
+        #expect(held == ["at 2 threads the sentinel's median run took 233 µs, 1.0 times faster than at one thread (227 µs): other work held its cores while the grid was timed, so these times are too slow; calibrate again when the machine is quiet"])
+    }
+
     @Test func profileRoundTripsThroughItsJSON() throws {
         let features = LatencyFeatures(latencyClass: .depthwiseConvolution, flops: 10, bytes: 20, inputChannels: 3, outputChannels: 3,
                                        positions: 4, kernelArea: 9, stride: 2, weightBytes: 108, epilogue: "relu6", op: "conv2d")
         let profile = LatencyProfile(machine: "m", kernels: "avx2", peakGFLOPS: 100, bandwidthGBps: 20, created: "today",
                                      lastLevelCacheBytes: 33_554_432,
                                      calibrations: [LatencyCalibration(threads: 2, perLayerOverhead: 1e-7, floorSeconds: 2e-7,
-                                                                       epilogueSeconds: ["swish": 1e-9], peakGFLOPS: 90,
+                                                                       epilogueSeconds: ["swish": 1e-9], peakGFLOPS: 90, sentinelSeconds: 1.25e-4,
                                                                        samples: [LatencySample(features: features, seconds: 3e-6, warmSeconds: 2.5e-6),
                                                                                  LatencySample(features: features, seconds: 4e-6)])])
         let text = profile.json.documentText
@@ -290,6 +307,7 @@ import Testing
         let profile = try LatencyProfile.parse(Array(text.utf8), file: "old.json")
         #expect(profile.calibrations.first?.samples.first?.warmSeconds == nil)
         #expect(profile.calibrations.first?.samples.first?.seconds == 1e-6)
+        #expect(profile.calibrations.first?.sentinelSeconds == nil)
     }
 
     @Test(arguments: [

@@ -191,12 +191,17 @@ public struct LatencyCalibration: Sendable, Equatable {
     /// The peak GFLOP/s measured at this thread count when the samples were taken: the
     /// reference `predict --validate` compares the machine's speed now with.
     public var peakGFLOPS: Double
+    /// The median run of the busy-host sentinel (a fixed 1×1 convolution timed all
+    /// through the calibration), when the profile has it: set beside the one-thread
+    /// calibration's, it shows whether more threads got their cores.
+    public var sentinelSeconds: Double?
     public var samples: [LatencySample]
 
     public init(threads: Int, perLayerOverhead: Double, floorSeconds: Double, epilogueSeconds: [String: Double] = [:],
-                peakGFLOPS: Double = 0, samples: [LatencySample]) {
+                peakGFLOPS: Double = 0, sentinelSeconds: Double? = nil, samples: [LatencySample]) {
         self.threads = threads
         self.peakGFLOPS = peakGFLOPS
+        self.sentinelSeconds = sentinelSeconds
         self.perLayerOverhead = perLayerOverhead
         self.floorSeconds = floorSeconds
         self.epilogueSeconds = epilogueSeconds
@@ -255,16 +260,29 @@ public struct LatencyProfile: Sendable, Equatable {
         calibrations.min { abs($0.threads - threads) < abs($1.threads - threads) }
     }
 
-    /// Calibrations whose threads did not get their cores: a peak at n threads below 60%
-    /// of n times the one-thread peak means other work held cores while the grid was timed
-    /// (a shared host), and that calibration's times are too slow. One sentence each.
+    /// Calibrations whose threads did not get their cores, by either of two readings set
+    /// beside the one-thread calibration's: the peak probe at n threads below 60% of n
+    /// times the one-thread peak (other work held cores when the probe ran), or the
+    /// sentinel's median run less than 0.6·n times faster than at one thread (held for
+    /// most of the grid: a host busy from start to end keeps the sentinel's runs alike,
+    /// so it never finds the host busy). That calibration's times are too slow. One
+    /// sentence each.
     public var busyCoreWarnings: [String] {
-        guard let single = calibrations.first(where: { $0.threads == 1 }), single.peakGFLOPS > 0 else { return [] }
-        return calibrations.filter { $0.threads > 1 && $0.peakGFLOPS < 0.6 * Double($0.threads) * single.peakGFLOPS }.map { calibration in
-            let cores = calibration.peakGFLOPS / single.peakGFLOPS
-            return "at \(calibration.threads) threads the machine reached \(NumberFormat.fixed(calibration.peakGFLOPS, 1)) GFLOP/s, "
-                + "\(NumberFormat.fixed(cores, 1)) times its one-thread \(NumberFormat.fixed(single.peakGFLOPS, 1)): other work held its cores "
-                + "while the grid was timed, so these times are too slow; calibrate again when the machine is quiet"
+        guard let single = calibrations.first(where: { $0.threads == 1 }) else { return [] }
+        return calibrations.filter { $0.threads > 1 }.compactMap { calibration in
+            let threads = Double(calibration.threads)
+            var readings: [String] = []
+            if single.peakGFLOPS > 0 && calibration.peakGFLOPS < 0.6 * threads * single.peakGFLOPS {
+                readings.append("the machine reached \(NumberFormat.fixed(calibration.peakGFLOPS, 1)) GFLOP/s, "
+                    + "\(NumberFormat.fixed(calibration.peakGFLOPS / single.peakGFLOPS, 1)) times its one-thread \(NumberFormat.fixed(single.peakGFLOPS, 1))")
+            }
+            if let one = single.sentinelSeconds, let many = calibration.sentinelSeconds, one > 0, many > 0, one / many < 0.6 * threads {
+                readings.append("the sentinel's median run took \(NumberFormat.fixed(many * 1e6, 0)) µs, "
+                    + "\(NumberFormat.fixed(one / many, 1)) times faster than at one thread (\(NumberFormat.fixed(one * 1e6, 0)) µs)")
+            }
+            guard !readings.isEmpty else { return nil }
+            return "at \(calibration.threads) threads " + readings.joined(separator: ", and ")
+                + ": other work held its cores while the grid was timed, so these times are too slow; calibrate again when the machine is quiet"
         }
     }
 }

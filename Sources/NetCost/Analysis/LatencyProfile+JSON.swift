@@ -5,7 +5,7 @@ import Foundation
 ///
 ///     {"netcost_profile": 1, "machine": "...", "kernels": "avx512", "peak_gflops": x,
 ///      "bandwidth_gbps": y, "created": "...", "last_level_cache_bytes": n,
-///      "calibrations": [{"threads": 2, "per_layer_overhead": s, "floor_seconds": s, "peak_gflops": x,
+///      "calibrations": [{"threads": 2, "per_layer_overhead": s, "floor_seconds": s, "peak_gflops": x, "sentinel_seconds": s,
 ///        "samples": [{"class": "conv1x1", "flops": n, "bytes": n, "in": c, "out": c,
 ///                     "positions": n, "kernel_area": n, "stride": n, "weight_bytes": n,
 ///                     "epilogue": "relu6", "op": "conv2d", "seconds": s, "warm_seconds": s}, ...],
@@ -22,6 +22,7 @@ extension LatencyProfile {
                 .object(JSONObject([
                     ("threads", .integer(calibration.threads)), ("per_layer_overhead", .number(calibration.perLayerOverhead)),
                     ("floor_seconds", .number(calibration.floorSeconds)), ("peak_gflops", .number(calibration.peakGFLOPS)),
+                ] + (calibration.sentinelSeconds.map { [("sentinel_seconds", .number($0))] } ?? []) + [
                     ("epilogue_seconds_per_element", .object(JSONObject(calibration.epilogueSeconds.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))),
                     ("samples", .array(calibration.samples.map { sample in
                         let f = sample.features
@@ -99,6 +100,7 @@ extension LatencyProfile {
                                                    floorSeconds: try reader.seconds(object, "floor_seconds", field),
                                                    epilogueSeconds: epilogues,
                                                    peakGFLOPS: try reader.positive(object, "peak_gflops", field),
+                                                   sentinelSeconds: object["sentinel_seconds"] == nil ? nil : try reader.seconds(object, "sentinel_seconds", field),
                                                    samples: samples))
         }
         func text(_ key: String) -> String { if case .string(let value)? = top[key] { value } else { "" } }

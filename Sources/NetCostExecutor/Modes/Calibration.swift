@@ -201,7 +201,7 @@ public enum Calibration {
         let floor = samples.map(\.seconds).min() ?? 0
         let epilogues = try epilogueCosts(budget: budget, size: small ? 14 : 56)
         return LatencyCalibration(threads: threads, perLayerOverhead: Benchmark.median(overheads), floorSeconds: floor,
-                                  epilogueSeconds: epilogues, peakGFLOPS: machine.peakGFLOPS, samples: samples)
+                                  epilogueSeconds: epilogues, peakGFLOPS: machine.peakGFLOPS, sentinelSeconds: watch.median, samples: samples)
     }
 
     /// The points (by index) whose samples take more than `outlier` times what the model

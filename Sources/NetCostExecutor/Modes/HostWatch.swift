@@ -63,6 +63,11 @@ struct HostWatch {
     /// The sentinel's fastest run so far.
     var fastest: Double { checks.map(\.seconds).min() ?? .infinity }
 
+    /// The sentinel's median run: the host as it was for most of the calibration, which
+    /// the profile keeps so that one thread count's can be set beside another's (a host
+    /// busy from start to end never looks busy beside its own fastest run).
+    var median: Double? { checks.isEmpty ? nil : Benchmark.median(checks.map(\.seconds)) }
+
     /// The sentinel runs that found the host busy.
     var busyChecks: Int {
         let limit = Self.busy * fastest
