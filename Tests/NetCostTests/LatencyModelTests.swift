@@ -317,6 +317,7 @@ import Testing
         (#"{"netcost_profile": 1, "peak_gflops": 1, "bandwidth_gbps": 1, "calibrations": [{"threads": 1, "per_layer_overhead": 0, "floor_seconds": 0, "peak_gflops": 1, "samples": [{"class": "warp"}]}]}"#, "calibrations[0].samples[0]"),
         (#"{"netcost_profile": 1, "peak_gflops": 1, "bandwidth_gbps": 1, "calibrations": [{"threads": 1, "per_layer_overhead": -1, "floor_seconds": 0, "peak_gflops": 1, "samples": []}]}"#, "per_layer_overhead"),
         (#"{"netcost_profile": 1, "peak_gflops": 1, "bandwidth_gbps": 1, "calibrations": [{"threads": 1, "per_layer_overhead": 0, "floor_seconds": 0, "peak_gflops": 1, "samples": [{"class": "conv1x1", "flops": 64, "bytes": 128, "in": 4, "out": 2, "positions": 4, "kernel_area": 1, "stride": 1, "weight_bytes": 32, "epilogue": "", "op": "conv2d", "seconds": 1e-6, "warm_seconds": "fast"}]}]}"#, "calibrations[0].samples[0].warm_seconds"),
+        (#"{"netcost_profile": 1, "peak_gflops": 1, "bandwidth_gbps": 1, "calibrations": [{"threads": 1, "per_layer_overhead": 0, "floor_seconds": 0, "peak_gflops": 1, "sentinel_seconds": -2, "samples": []}]}"#, "calibrations[0].sentinel_seconds"),
     ])
     func badProfilesAreNamed(text: String, expected: String) throws {
         #expect {
