@@ -14,15 +14,15 @@ enum FastConvolution {
         }
     }
 
-    /// The floats `pack` or `packTransposed` allocates for a layer (none for a depthwise
-    /// one, which runs its own kernel on the weights as they are).
+    /// Whether the layer's weights are packed for the GEMM: all but a depthwise layer's,
+    /// which runs its own kernel on the weights as they are.
+    static func packs(_ g: ConvolutionGeometry, transposed: Bool) -> Bool { transposed || !g.isDepthwise }
+
+    /// The floats `pack` or `packTransposed` allocates for a layer.
     static func packedFloats(_ g: ConvolutionGeometry, transposed: Bool, kernels: KernelSet) throws(SizeOverflow) -> Int {
-        if transposed {
-            return try PackedMatrix.floats(rows: try g.outPerGroup.multiplied(by: g.taps), depth: g.inPerGroup, kernels: kernels)
-                .multiplied(by: g.groups)
-        }
-        if g.isDepthwise { return 0 }
-        return try PackedMatrix.floats(rows: g.outPerGroup, depth: g.columnRows, kernels: kernels).multiplied(by: g.groups)
+        guard packs(g, transposed: transposed) else { return 0 }
+        let (rows, depth) = transposed ? (try g.outPerGroup.multiplied(by: g.taps), g.inPerGroup) : (g.outPerGroup, g.columnRows)
+        return try PackedMatrix.floats(rows: rows, depth: depth, kernels: kernels).multiplied(by: g.groups)
     }
 
     /// Packed `Wᵀ` of each group of a transposed convolution: rows `(c_out, ky, kx)`, depth `C_in/g`.

@@ -131,6 +131,11 @@ struct GEMM: Sendable {
         return max(1, (depth + blocks - 1) / blocks)
     }
 
+    /// The depth of `a`'s K blocks against `columns` columns of B.
+    static func depthBlock(_ a: PackedMatrix, columns: Int) -> Int {
+        depthBlock(depth: a.depth, columns: columns, panelBytesPerStep: a.panelFloats(steps: 1) * MemoryLayout<Float>.stride)
+    }
+
     init(_ kernels: KernelSet) {
         self.kernels = kernels
     }
@@ -166,7 +171,7 @@ struct GEMM: Sendable {
     func multiply(_ a: PackedMatrix, b: UnsafePointer<Float>, ldb: Int, n: Int,
                   c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue) {
         precondition(a.panelRows == panelRows, "A was packed for another kernel set")
-        let depthBlock = Self.depthBlock(depth: a.depth, columns: n, panelBytesPerStep: a.panelFloats(steps: 1) * MemoryLayout<Float>.stride)
+        let depthBlock = Self.depthBlock(a, columns: n)
         let tiles = tileCount(n)
         let work = a.rows * n * a.depth
         let bShared = SharedPointer(UnsafeMutablePointer(mutating: b)), cShared = SharedPointer(c)
@@ -247,7 +252,7 @@ struct GEMM: Sendable {
     private func strip(_ a: PackedMatrix, _ b: UnsafePointer<Float>, _ ldb: Int, _ n: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ epilogue: Epilogue,
                        tiles: Range<Int>, panels: Range<Int>, cFirstRow: Int = 0) {
-        let depthBlock = Self.depthBlock(depth: a.depth, columns: n, panelBytesPerStep: a.panelFloats(steps: 1) * MemoryLayout<Float>.stride)
+        let depthBlock = Self.depthBlock(a, columns: n)
         let tileFloats = min(depthBlock, max(a.depth, 1)) * tileColumns
         let blockTiles = max(1, min(tiles.count, (256 * 1024) / (tileFloats * MemoryLayout<Float>.stride)))
         let packedB = allocateAligned((Self.readsInPlace(ldb: ldb, depth: a.depth) ? 1 : blockTiles) * tileFloats)

@@ -76,12 +76,9 @@ final class PreparedGraph: @unchecked Sendable {
 
             var matrices: [PackedMatrix] = []
             let convolution = Self.convolutionGeometry(layer.operation, inputs: shapes, output: layer.outputShape)
-            if let (g, transposed) = convolution, let weight = layerParameters.pointer(.weight) {
-                if transposed {
-                    matrices = FastConvolution.packTransposed(g, weight: weight, kernels: kernels)
-                } else if !g.isDepthwise {
-                    matrices = FastConvolution.pack(g, weight: weight, kernels: kernels)
-                }
+            if let (g, transposed) = convolution, FastConvolution.packs(g, transposed: transposed), let weight = layerParameters.pointer(.weight) {
+                matrices = transposed ? FastConvolution.packTransposed(g, weight: weight, kernels: kernels)
+                                      : FastConvolution.pack(g, weight: weight, kernels: kernels)
             }
             geometries.append(convolution?.geometry)
             packed.append(matrices)
